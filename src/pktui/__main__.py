@@ -1,0 +1,3 @@
+from pktui.cli import main
+
+raise SystemExit(main())

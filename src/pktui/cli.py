@@ -1,0 +1,182 @@
+"""Command line: ``pktui [PATH ...]``, ``search``, ``export``, ``index``, ``figures``, ``bench``.
+
+Exit status 0 on success, 2 for bad usage, 1 for anything else, always with a message on
+stderr. Files that could not be read are named one per line on stderr; the rest loads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from pktui import __version__
+
+SUBCOMMANDS = ("search", "export", "index", "figures", "bench", "open")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with one clear line, like argparse
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="pktui",
+        description="Read a news corpus as facts: browse, search and export what the articles say.",
+        epilog="With no command, opens the browser on PATHs (the bundled sample corpus when none). "
+        "Run 'pktui COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"pktui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p_open = sub.add_parser("open", help="open the browser (the default command)")
+    _add_paths(p_open)
+    p_open.add_argument("--theme", help="colour theme (e.g. textual-dark, textual-light, nord, monokai)")
+    p_open.add_argument("--no-cache", action="store_true", help="extract again, ignoring the cache")
+
+    p_search = sub.add_parser("search", help="fuzzy search across facts, ranked, each with its passage")
+    p_search.add_argument("query", metavar="QUERY")
+    _add_paths(p_search)
+    p_search.add_argument("--limit", type=_positive_int, default=20, metavar="N", help="at most N results (20)")
+    p_search.add_argument("--json", action="store_true", help="print a JSON list of fact objects")
+    p_search.add_argument("--no-cache", action="store_true", help=argparse.SUPPRESS)
+
+    p_export = sub.add_parser("export", help="export the whole knowledge base")
+    _add_paths(p_export)
+    p_export.add_argument("--format", choices=("json", "yaml"), required=True)
+    p_export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    p_export.add_argument("--no-cache", action="store_true", help="extract again, ignoring the cache")
+
+    p_index = sub.add_parser("index", help="extract every article into the cache, with progress")
+    _add_paths(p_index)
+    p_index.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (all cores)")
+    p_index.add_argument("--no-cache", action="store_true", help="re-extract every article")
+
+    p_fig = sub.add_parser("figures", help="print how each reported number changed, as a table")
+    _add_paths(p_fig)
+    p_fig.add_argument("--json", action="store_true", help="print the series as JSON")
+    p_fig.add_argument("--no-cache", action="store_true", help=argparse.SUPPRESS)
+
+    p_bench = sub.add_parser("bench", help="measure load, index and per-keystroke search latency")
+    _add_paths(p_bench)
+    p_bench.add_argument("--queries", metavar="FILE", help="one query a line (default: a bundled set)")
+    p_bench.add_argument("--json", action="store_true", help="print one JSON object")
+    p_bench.add_argument("--synthetic", type=_positive_int, metavar="N", help="generate and load N synthetic articles")
+    p_bench.add_argument(
+        "--synthetic-facts", type=_positive_int, metavar="N", help="benchmark the index on N synthetic facts (no extraction)"
+    )
+    return parser
+
+
+def _add_paths(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders (default: bundled sample)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return value
+
+
+def _normalise_argv(argv: list[str]) -> list[str]:
+    """``pktui PATH ...`` means ``pktui open PATH ...``."""
+    if not argv:
+        return ["open"]
+    first = argv[0]
+    if first in SUBCOMMANDS or first in ("-h", "--help", "--version"):
+        return argv
+    return ["open", *argv]
+
+
+def report_problems(kb) -> None:
+    for problem in kb.problems:
+        print(f"pktui: {problem.line()}", file=sys.stderr)
+
+
+def _load(paths: list[str], no_cache: bool, progress: bool = False):
+    from pktui.knowledge.loader import load_knowledge
+
+    kb = load_knowledge(paths or None, use_cache=not no_cache, progress=_stderr_progress() if progress else None)
+    report_problems(kb)
+    if not kb.articles:
+        raise RuntimeError("no articles could be read" + (f" from {' '.join(paths)}" if paths else ""))
+    return kb
+
+
+def _stderr_progress():
+    from pktui.progress import ProgressBar
+
+    return ProgressBar(sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = _normalise_argv(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        print("pktui: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except UsageError as exc:
+        print(f"pktui: error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one clear line, exit 1
+        from pktui.text import one_line
+
+        print(f"pktui: error: {one_line(str(exc)) or type(exc).__name__}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    cmd = args.command
+    if cmd == "open":
+        from pktui.tui import run
+
+        return run(args.paths or None, theme=args.theme, use_cache=not args.no_cache)
+    if cmd == "search":
+        from pktui.search.cli import run_search
+
+        kb = _load(args.paths, args.no_cache)
+        return run_search(kb, args.query, args.limit, args.json, out=sys.stdout)
+    if cmd == "export":
+        from pktui.export import write_export
+
+        kb = _load(args.paths, args.no_cache)
+        write_export(kb, args.format, args.output)
+        return 0
+    if cmd == "index":
+        from pktui.knowledge.loader import index_corpus
+
+        return index_corpus(args.paths or None, jobs=args.jobs, rebuild=args.no_cache)
+    if cmd == "figures":
+        from pktui.knowledge.figures_cli import run_figures
+
+        kb = _load(args.paths, args.no_cache)
+        return run_figures(kb, as_json=args.json, out=sys.stdout)
+    if cmd == "bench":
+        from pktui.bench import run_bench
+
+        if args.synthetic and args.paths:
+            raise UsageError("--synthetic generates its own corpus: give no PATH")
+        return run_bench(
+            args.paths or None,
+            args.queries,
+            args.synthetic,
+            args.json,
+            out=sys.stdout,
+            synthetic_facts=args.synthetic_facts,
+        )
+    raise UsageError(f"unknown command {cmd!r}")  # pragma: no cover

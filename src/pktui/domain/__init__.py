@@ -1,0 +1,209 @@
+"""Domain knowledge loaded from the YAML files beside this module.
+
+Gazetteers (countries, missions, organisations, places, programmes), ranks, titles, names,
+number words, measures and the lexicon the extractor uses. Code never hard-codes these.
+YAML is read with the safe loader only; a malformed file raises :class:`DomainError`
+naming the file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # the C loader is also safe (no arbitrary objects) and ten times faster
+    _SafeLoader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _SafeLoader = yaml.SafeLoader
+
+GAZETTEER_FILES = {
+    "countries.yaml": ("countries", "country"),
+    "missions.yaml": ("missions", "mission"),
+    "organizations.yaml": ("organizations", "organization"),
+    "locations.yaml": ("locations", "location"),
+    "programmes.yaml": ("programmes", "programme"),
+}
+USER_GAZETTEER_ENV = "PKTUI_GAZETTEER"
+
+
+class DomainError(ValueError):
+    """A domain data file could not be read; the message names the file and line."""
+
+
+@dataclass(slots=True)
+class GazEntry:
+    """One known thing: its canonical name, type and every way it is written."""
+
+    name: str
+    type: str
+    forms: list[str]  # surface forms matched case-insensitively (folded)
+    acronyms: list[str]  # matched case-sensitively (all-caps forms like "CAR")
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Domain:
+    entries: list[GazEntry] = field(default_factory=list)
+    demonyms: dict[str, str] = field(default_factory=dict)  # folded demonym -> country name
+    ranks: list[tuple[str, list[str]]] = field(default_factory=list)  # (name, forms)
+    titles: list[str] = field(default_factory=list)
+    surnames_vi: set[str] = field(default_factory=set)  # folded
+    middle_vi: set[str] = field(default_factory=set)
+    given_names: set[str] = field(default_factory=set)  # folded
+    particles: set[str] = field(default_factory=set)
+    honorifics: set[str] = field(default_factory=set)
+    numbers: dict[str, Any] = field(default_factory=dict)
+    measures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    durations: list[str] = field(default_factory=list)
+    lexicon: dict[str, Any] = field(default_factory=dict)
+    abbreviations: set[str] = field(default_factory=set)
+    months: dict[str, int] = field(default_factory=dict)
+    weekdays: dict[str, int] = field(default_factory=dict)
+    fingerprint: str = ""
+
+
+def domain_dir() -> Path:
+    return Path(str(resources.files("pktui") / "domain"))
+
+
+def read_yaml(path: Path) -> Any:
+    """Safe-load one YAML file; errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DomainError(f"{path}: cannot read: {exc}") from None
+    try:
+        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise DomainError(f"{path}{where}: malformed YAML: {problem}") from None
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value if v is not None]
+
+
+def _gazetteer_entries(data: Any, key: str, etype: str, source: Path) -> list[GazEntry]:
+    if data is None:
+        return []
+    items = data.get(key, []) if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise DomainError(f"{source}: expected a list under '{key}'")
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not (item.get("name") or item.get("acronym")):
+            raise DomainError(f"{source}: entry {i + 1} of '{key}' has no name")
+        name = str(item.get("name") or item.get("acronym"))
+        acronyms = _as_list(item.get("acronyms")) + _as_list(item.get("acronym"))
+        forms = [name, *_as_list(item.get("aliases"))]
+        # all-caps aliases are acronyms: matched with their case
+        caps = [f for f in forms[1:] if _is_acronym_form(f)]
+        forms = [f for f in forms if f not in caps or f == name]
+        acronyms += caps
+        meta = {k: v for k, v in item.items() if k not in ("name", "aliases", "acronyms", "acronym")}
+        if etype == "mission" and item.get("acronym"):
+            # missions are known by their acronym first
+            meta["full_name"] = name
+            name = str(item["acronym"])
+        out.append(GazEntry(name=name, type=etype, forms=_dedupe(forms), acronyms=_dedupe(acronyms), meta=meta))
+    return out
+
+
+def _is_acronym_form(form: str) -> bool:
+    letters = [c for c in form if c.isalpha()]
+    return bool(letters) and len(form) <= 10 and " " not in form and all(c.isupper() for c in letters)
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))
+
+
+def _load_files(directory: Path, extra: list[Path]) -> Domain:
+    from pktui.text import fold
+
+    dom = Domain()
+    digest = hashlib.sha1()
+
+    def load(name: str) -> Any:
+        path = directory / name
+        if not path.exists():
+            return None
+        digest.update(path.read_bytes())
+        return read_yaml(path)
+
+    for fname, (key, etype) in GAZETTEER_FILES.items():
+        data = load(fname)
+        dom.entries.extend(_gazetteer_entries(data, key, etype, directory / fname))
+        if etype == "country" and isinstance(data, dict):
+            for item in data.get(key, []) or []:
+                for d in _as_list(item.get("demonyms")):
+                    dom.demonyms[fold(d)] = str(item["name"])
+    for path in extra:
+        digest.update(path.read_bytes())
+        data = read_yaml(path)
+        if not isinstance(data, dict):
+            raise DomainError(f"{path}: expected a mapping of gazetteer lists")
+        for key, (_fname, etype) in ((v[0], (k, v[1])) for k, v in GAZETTEER_FILES.items()):
+            if key in data:
+                dom.entries.extend(_gazetteer_entries(data, key, etype, path))
+
+    ranks = load("ranks.yaml") or {}
+    for item in ranks.get("ranks", []) or []:
+        forms = _dedupe([str(item["name"]), *_as_list(item.get("abbreviations")), *_as_list(item.get("aliases"))])
+        dom.ranks.append((str(item["name"]), forms))
+    titles = load("titles.yaml") or {}
+    for item in titles.get("titles", []) or []:
+        dom.titles.extend(_dedupe([str(item["title"]), *_as_list(item.get("aliases"))]))
+    names = load("names.yaml") or {}
+    dom.surnames_vi = {fold(n) for n in _as_list(names.get("vietnamese_surnames"))}
+    dom.middle_vi = {fold(n) for n in _as_list(names.get("vietnamese_middle_names"))}
+    dom.given_names = {fold(n) for n in _as_list(names.get("given_names"))}
+    dom.particles = {n.lower() for n in _as_list(names.get("name_particles"))}
+    dom.honorifics = {n.rstrip(".").lower() for n in _as_list(names.get("honorific_prefixes"))}
+
+    dom.numbers = load("numbers.yaml") or {}
+    measures = load("measures.yaml") or {}
+    dom.measures = measures.get("measures", {}) or {}
+    dom.durations = _as_list(measures.get("durations"))
+    dom.lexicon = load("lexicon.yaml") or {}
+    dom.months = {k.lower(): int(v) for k, v in (dom.lexicon.get("months") or {}).items()}
+    dom.weekdays = {k.lower(): int(v) for k, v in (dom.lexicon.get("weekdays") or {}).items()}
+    abbrevs = {a.lower().rstrip(".") for a in _as_list(dom.lexicon.get("abbreviations"))}
+    for _name, forms in dom.ranks:
+        for form in forms:
+            for part in form.split():
+                if part.endswith("."):
+                    abbrevs.add(part.rstrip(".").lower())
+    dom.abbreviations = abbrevs
+    for d in _as_list(dom.lexicon.get("extra_demonyms")):
+        dom.demonyms.setdefault(fold(d), "")
+    dom.fingerprint = digest.hexdigest()
+    return dom
+
+
+def user_gazetteers() -> list[Path]:
+    """Extra gazetteer files: ``$PKTUI_GAZETTEER`` (os.pathsep-separated) and the XDG config."""
+    paths = [Path(p) for p in os.environ.get(USER_GAZETTEER_ENV, "").split(os.pathsep) if p]
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "pktui" / "gazetteer.yaml"
+    if config.is_file():
+        paths.append(config)
+    return paths
+
+
+@lru_cache(maxsize=1)
+def load_domain() -> Domain:
+    """The domain data (bundled files plus the user's gazetteers), loaded once per process."""
+    return _load_files(domain_dir(), user_gazetteers())

@@ -1,0 +1,1 @@
+"""Knowledge layer: merge per-article extraction into entities, facts, timeline and series."""

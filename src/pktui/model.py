@@ -1,0 +1,158 @@
+"""The data every layer shares: articles, mentions, entities, facts, timeline, series.
+
+Plain dataclasses with no behaviour beyond small conveniences, so that the corpus,
+extraction, knowledge and search layers can pass them around (and the cache can store
+them) without knowing about each other or about Textual.
+
+Offsets are Python string indices (code points) into ``Article.text``; for every span
+``article.text[start:end] == span.text`` holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+ENTITY_TYPES = (
+    "person",
+    "organization",
+    "mission",
+    "country",
+    "location",
+    "unit",
+    "programme",
+    "event",
+)
+FACT_KINDS = ("quantity", "date", "role", "event")
+QUALIFIERS = (
+    "exact",
+    "more_than",
+    "over",
+    "nearly",
+    "about",
+    "at_least",
+    "up_to",
+    "approximately",
+)
+PRECISIONS = ("year", "month", "day", "range")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article: its body text and where it came from."""
+
+    id: str
+    path: str
+    text: str
+    published: date | None
+    title: str
+    paragraphs: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def published_iso(self) -> str | None:
+        return self.published.isoformat() if self.published else None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """A file that could not be read as an article (or was read with a warning)."""
+
+    path: str
+    reason: str
+    skipped: bool = True
+
+    def line(self) -> str:
+        verb = "skipped" if self.skipped else "warning"
+        return f"{verb}: {self.path}: {self.reason}"
+
+
+@dataclass(slots=True)
+class Mention:
+    """Where an entity is named in an article."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    entity: str = ""
+
+
+@dataclass(slots=True)
+class Entity:
+    """A person, organisation, mission, ... with every mention across the corpus."""
+
+    id: str
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def articles(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for m in self.mentions:
+            seen.setdefault(m.article, None)
+        return list(seen)
+
+
+@dataclass(slots=True)
+class Fact:
+    """One extracted fact tied to its exact passage.
+
+    ``kind`` is ``quantity`` (value, qualifier, unit), ``date`` (value ``YYYY``,
+    ``YYYY-MM``, ``YYYY-MM-DD`` or ``START/END``, with precision), ``role`` (value is the
+    title or post; ``entities`` starts with the person) or ``event`` (value is the date,
+    ``summary`` says who did what).
+    """
+
+    id: str
+    kind: str
+    article: str
+    start: int
+    end: int
+    text: str
+    sentence: tuple[int, int]
+    value: int | float | str | None = None
+    qualifier: str | None = None
+    unit: str | None = None
+    precision: str | None = None
+    entities: list[str] = field(default_factory=list)
+    summary: str | None = None
+    # quantity: the item counted as written ("officers and soldiers"); date: "since"/"until"
+    detail: str | None = None
+    # quantity: the date the figure refers to, when the sentence gives one
+    date: str | None = None
+
+
+@dataclass(slots=True)
+class TimelineEntry:
+    date: str
+    precision: str
+    fact: str
+    summary: str
+    entities: list[str]
+    article: str
+
+    @property
+    def sort_key(self) -> str:
+        return self.date.split("/")[0]
+
+
+@dataclass(slots=True)
+class SeriesPoint:
+    date: str
+    value: float
+    qualifier: str
+    fact: str | None
+    derived: bool = False
+    sources: list[str] = field(default_factory=list)
+    conflict: bool = False
+
+
+@dataclass(slots=True)
+class Series:
+    subject: str
+    measure: str
+    unit: str
+    points: list[SeriesPoint] = field(default_factory=list)

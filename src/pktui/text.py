@@ -1,0 +1,119 @@
+"""Text utilities shared by every layer: folding for matching, slugs, safe display.
+
+``fold`` is the one definition of "the same words" in pktui: case, diacritics (đ/Đ too),
+punctuation and hyphens do not count. ``safe_display`` makes untrusted article text
+harmless for a terminal while keeping its length, so offsets stay valid on screen.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_EXTRA_FOLDS = str.maketrans(
+    {
+        "đ": "d",
+        "Đ": "d",
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ı": "i",
+    }
+)
+
+
+@lru_cache(maxsize=65536)
+def fold_char(ch: str) -> str:
+    """Fold one character: lower case, no diacritics; may return "" or two letters."""
+    ch = ch.translate(_EXTRA_FOLDS)
+    decomposed = unicodedata.normalize("NFKD", ch)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def fold(text: str) -> str:
+    """Case-, diacritic- and punctuation-insensitive key: ``'Việt-Nam’s'`` -> ``'viet nam s'``."""
+    out = []
+    for ch in text:
+        f = fold_char(ch)
+        out.append(f if f.isalnum() else " ")
+    return " ".join("".join(out).split())
+
+
+def fold_keep(text: str) -> str:
+    """Fold letters but keep every character position: ``len(result) == len(text)``.
+
+    Characters that fold to nothing or to several letters keep a single stand-in, so
+    offsets into the result are offsets into ``text``.
+    """
+    out = []
+    for ch in text:
+        f = fold_char(ch)
+        out.append(f if len(f) == 1 else (f[:1] or " "))
+    return "".join(out)
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove diacritics but keep case and punctuation (``Hoàng`` -> ``Hoang``)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def slug(text: str) -> str:
+    """``'Jean-Pierre Lacroix'`` -> ``'jean-pierre-lacroix'``; ``'A4P+'`` -> ``'a4p-plus'``."""
+    text = text.replace("+", " plus")
+    return "-".join(fold(text).split()) or "x"
+
+
+def has_diacritics(text: str) -> bool:
+    return strip_diacritics(text) != text
+
+
+# --- safe display -----------------------------------------------------------------------
+
+_C0_PICTURES = {i: chr(0x2400 + i) for i in range(0x20) if i not in (0x09, 0x0A)}
+_C0_PICTURES[0x7F] = "\u2421"  # DEL
+_INVISIBLE_FORMAT = {
+    # bidi embeddings, overrides and isolates
+    **{cp: "\u29e9" for cp in (0x202A, 0x202B, 0x202C, 0x202D, 0x202E)},
+    **{cp: "\u29e9" for cp in (0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F, 0x061C)},
+    # zero-width characters and other invisibles
+    **{cp: "\u2423" for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x180E)},
+    # line and paragraph separators that terminals treat inconsistently
+    0x2028: "\u21b5",
+    0x2029: "\u21b5",
+}
+_DISPLAY_TABLE = {**_C0_PICTURES, **{cp: "\ufffd" for cp in range(0x80, 0xA0)}, **_INVISIBLE_FORMAT}
+_UNSAFE_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060\u2066-\u2069\ufeff]"
+)
+
+
+def is_display_safe(text: str) -> bool:
+    return _UNSAFE_RE.search(text) is None
+
+
+def safe_display(text: str, *, tabs: bool = True) -> str:
+    """Replace control, escape, bidi and zero-width characters with visible stand-ins.
+
+    Each unsafe character becomes exactly one visible character (ESC shows as ``␛``), so
+    ``len(safe_display(t)) == len(t)`` and every offset into ``t`` is valid in the result.
+    With ``tabs`` a tab becomes one space.
+    """
+    if _UNSAFE_RE.search(text) is not None:
+        text = text.translate(_DISPLAY_TABLE)
+    if tabs and "\t" in text:
+        text = text.replace("\t", " ")
+    return text
+
+
+def one_line(text: str) -> str:
+    """Safe, single-line form of untrusted text (for lists, status lines, stderr)."""
+    return " ".join(safe_display(text).split())
