@@ -23,12 +23,14 @@ try:  # the C loader is also safe (no arbitrary objects) and ten times faster
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _SafeLoader = yaml.SafeLoader
 
+# Earlier files win when two list the same form.
 GAZETTEER_FILES = {
-    "countries.yaml": ("countries", "country"),
+    "units.yaml": ("units", "unit"),
     "missions.yaml": ("missions", "mission"),
-    "organizations.yaml": ("organizations", "organization"),
-    "locations.yaml": ("locations", "location"),
     "programmes.yaml": ("programmes", "programme"),
+    "countries.yaml": ("countries", "country"),
+    "locations.yaml": ("locations", "location"),
+    "organizations.yaml": ("organizations", "organization"),
 }
 USER_GAZETTEER_ENV = "PKTUI_GAZETTEER"
 

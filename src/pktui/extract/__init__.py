@@ -1,0 +1,167 @@
+"""Extraction: one article in, its entities, mentions and facts out, each with exact spans.
+
+Pure functions of the article text and the domain data: no Textual, no network, no I/O
+beyond reading the bundled YAML once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pktui.domain import load_domain
+from pktui.extract.dates import DateMention, find_dates
+from pktui.extract.entities import Found, find_entities
+from pktui.extract.events import find_events
+from pktui.extract.quantities import find_quantities
+from pktui.extract.roles import find_roles
+from pktui.extract.tokens import tokenize
+from pktui.model import Article, Fact, Mention
+from pktui.textsplit import dateline_end, sentence_spans
+
+#: Bump when extraction changes what it produces: cached results of older versions are redone.
+EXTRACTOR_VERSION = "1"
+
+_SUBJECT_TYPES = ("country", "organization", "mission", "unit")
+
+
+@dataclass(slots=True)
+class LocalEntity:
+    key: str
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)
+    gazetteer: bool = False
+
+
+@dataclass(slots=True)
+class ArticleExtraction:
+    """What one article says. Entity references are local keys (``type/slug``)."""
+
+    article: str
+    entities: list[LocalEntity]
+    mentions: list[Mention]
+    facts: list[Fact]
+    sentences: list[tuple[int, int]]
+
+
+def extractor_version() -> str:
+    """Version of the extractor and of the domain data it read (the cache key)."""
+    return f"{EXTRACTOR_VERSION}:{load_domain().fingerprint[:12]}"
+
+
+def extract_article(article: Article) -> ArticleExtraction:
+    text = article.text
+    sentences = sentence_spans(text)
+    tokens = tokenize(text)
+    body_start = dateline_end(text, sentences[0][0]) if sentences else 0
+    starts = _sentence_start_tokens(tokens, sentences, body_start)
+
+    ent = find_entities(text, tokens, starts)
+    dates = find_dates(text, article.published, sentences)
+    dates = [d for d in dates if not any(f.start <= d.start and d.end <= f.end for f in ent.mentions)]
+    blocked = [(d.start, d.end) for d in dates] + [(m.start, m.end) for m in ent.mentions if m.type != "country"]
+    quantities = find_quantities(text, tokens, blocked, starts)
+    roles = find_roles(text, ent.titles, ent.mentions, ent.ranks)
+    events = find_events(text, sentences, dates, body_start)
+
+    entities = _local_entities(ent.mentions, roles)
+    mentions = [Mention(article.id, m.start, m.end, text[m.start : m.end], m.key) for m in ent.mentions]
+    facts: list[Fact] = []
+
+    def sentence_of(pos: int) -> tuple[int, int]:
+        for s, e in sentences:
+            if s <= pos < e:
+                return (s, e)
+        return (pos, pos)
+
+    def add(**kw) -> Fact:
+        f = Fact(id=str(len(facts) + 1), article=article.id, text=text[kw["start"] : kw["end"]], **kw)
+        facts.append(f)
+        return f
+
+    for q in quantities:
+        sent = sentence_of(q.start)
+        subject = _subject(ent.mentions, sent, q.start)
+        others = [m.key for m in ent.mentions if sent[0] <= m.start < sent[1] and m.type in ("mission", "location", "country") and m.start > q.end]
+        keys = list(dict.fromkeys(([subject.key] if subject else []) + others))
+        date = _date_for(dates, sent, q.start)
+        add(kind="quantity", start=q.start, end=q.end, sentence=sent, value=q.value, qualifier=q.qualifier,
+            unit=q.unit, entities=keys, detail=q.counted, date=date)  # fmt: skip
+    for d in dates:
+        sent = sentence_of(d.start)
+        add(kind="date", start=d.start, end=d.end, sentence=sent, value=d.value, precision=d.precision, detail=d.detail)
+    for r in roles:
+        sent = sentence_of(r.start)
+        keys = [r.person] + ([r.org] if r.org else [])
+        add(kind="role", start=r.start, end=r.end, sentence=sent, value=r.title, entities=keys)
+    for ev in events:
+        sent = sentence_of(ev.start)
+        keys = list(dict.fromkeys(m.key for m in ent.mentions if ev.start <= m.start < ev.end))
+        add(kind="event", start=ev.start, end=ev.end, sentence=sent, value=ev.date.value,
+            precision=ev.date.precision, entities=keys, summary=ev.summary, detail=ev.date.detail)  # fmt: skip
+    if article.published is not None and sentences:
+        s, e = sentences[0]
+        lead_start = body_start if body_start < e else s
+        keys = list(dict.fromkeys(m.key for m in ent.mentions if lead_start <= m.start < e))
+        add(kind="event", start=lead_start, end=e, sentence=(s, e), value=article.published.isoformat(),
+            precision="day", entities=keys, summary=f"Published: {article.title}", detail="published")  # fmt: skip
+    return ArticleExtraction(article.id, entities, mentions, facts, sentences)
+
+
+def _sentence_start_tokens(tokens, sentences, body_start: int) -> set[int]:
+    starts: set[int] = set()
+    positions = sorted({s for s, _ in sentences} | {body_start})
+    k = 0
+    for pos in positions:
+        while k < len(tokens) and tokens[k].start < pos:
+            k += 1
+        j = k
+        while j < len(tokens) and not tokens[j].is_word and not tokens[j].is_number:
+            j += 1
+        if j < len(tokens):
+            starts.add(j)
+    return starts
+
+
+def _subject(mentions: list[Found], sent: tuple[int, int], pos: int) -> Found | None:
+    """The entity the count is about: the nearest name before it in the sentence."""
+    before = [m for m in mentions if sent[0] <= m.start and m.end <= pos and m.type in _SUBJECT_TYPES]
+    countries = [m for m in before if m.type == "country"]
+    if countries:
+        return countries[-1]
+    if before:
+        return before[-1]
+    after = [m for m in mentions if pos <= m.start < sent[1] and m.type in _SUBJECT_TYPES]
+    return after[0] if after else None
+
+
+def _date_for(dates: list[DateMention], sent: tuple[int, int], pos: int) -> str | None:
+    """The date a figure refers to, when its sentence gives one ("by August 2021")."""
+    for d in dates:
+        if sent[0] <= d.start < sent[1] and d.detail not in ("since", "from", "starting"):
+            return d.value
+    return None
+
+
+def _local_entities(mentions: list[Found], roles) -> list[LocalEntity]:
+    by_key: dict[str, LocalEntity] = {}
+    for m in mentions:
+        e = by_key.get(m.key)
+        if e is None:
+            e = by_key[m.key] = LocalEntity(m.key, m.name, m.type, gazetteer=m.gaz is not None)
+        if m.gaz is not None:
+            e.gazetteer = True
+            for form in m.gaz.acronyms:
+                if form not in e.aliases and form != e.name:
+                    e.aliases.append(form)
+        for a in sorted(m.aliases):
+            if a not in e.aliases and a != e.name:
+                e.aliases.append(a)
+        for k, v in m.attrs.items():
+            e.attributes.setdefault(k, v)
+    for r in roles:
+        e = by_key.get(r.person)
+        if e is not None:
+            e.attributes.setdefault("role", r.title)
+    return list(by_key.values())

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import os
+import sys
+import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 
 from pktui.corpus import read_corpus
+from pktui.extract import ArticleExtraction, extract_article, extractor_version
 from pktui.knowledge.base import KnowledgeBase
+from pktui.knowledge.build import build_knowledge
+from pktui.knowledge.cache import CacheUnavailable, ExtractionCache, article_key, fill_texts
+from pktui.model import Article, LoadProblem
+from pktui.text import one_line
 
 #: progress(done, total) during extraction
 Progress = Callable[[int, int], None]
+#: below this many articles to extract, worker processes cost more than they save
+PARALLEL_MIN = 64
 
 
 def load_knowledge(
@@ -21,6 +31,103 @@ def load_knowledge(
 ) -> KnowledgeBase:
     """Read the corpus under ``paths`` (bundled sample when empty) into a knowledge base."""
     corpus = read_corpus(paths)
+    extractions, problems, _stats = extract_corpus(corpus.articles, progress=progress, use_cache=use_cache, workers=workers)
+    return build_knowledge(corpus.articles, extractions, corpus.problems + problems)
+
+
+def _extract_safely(article: Article) -> tuple[str, ArticleExtraction | None, str | None]:
+    try:
+        return article.id, extract_article(article), None
+    except Exception as exc:  # noqa: BLE001 - one bad article must not lose the others
+        return article.id, None, f"extraction failed: {type(exc).__name__}: {one_line(str(exc))[:200]}"
+
+
+def extract_corpus(
+    articles: list[Article],
+    *,
+    progress: Progress | None = None,
+    use_cache: bool = True,
+    rebuild: bool = False,
+    workers: int | None = None,
+) -> tuple[dict[str, ArticleExtraction], list[LoadProblem], dict[str, int]]:
+    """Extraction of every article, from the cache where it holds an unchanged one."""
+    problems: list[LoadProblem] = []
+    cache = None
+    if use_cache:
+        try:
+            cache = ExtractionCache()
+        except CacheUnavailable as exc:
+            problems.append(LoadProblem("cache", f"{exc}; running without a cache", skipped=False))
+    version = extractor_version()
+    keys = {a.id: article_key(a, version) for a in articles}
+    by_id = {a.id: a for a in articles}
+    cached = cache.get_many(keys.values()) if cache is not None and not rebuild else {}
+    results: dict[str, ArticleExtraction] = {}
+    todo = []
+    for a in articles:
+        ex = cached.get(keys[a.id])
+        if ex is not None and ex.article == a.id:
+            results[a.id] = fill_texts(ex, a.text)
+        else:
+            todo.append(a)
+    total = len(articles)
+    done = len(results)
     if progress:
-        progress(len(corpus.articles), len(corpus.articles))
-    return KnowledgeBase(articles=corpus.articles, problems=corpus.problems)
+        progress(done, total)
+    fresh: list[tuple[str, ArticleExtraction]] = []
+
+    def collect(aid: str, ex: ArticleExtraction | None, err: str | None) -> None:
+        nonlocal done
+        done += 1
+        if ex is not None:
+            results[aid] = ex
+            fresh.append((keys[aid], ex))
+        else:
+            problems.append(LoadProblem(by_id[aid].path, err or "extraction failed", skipped=False))
+        if progress:
+            progress(done, total)
+
+    n_workers = workers or os.cpu_count() or 1
+    if len(todo) >= PARALLEL_MIN and n_workers > 1:
+        try:
+            with ProcessPoolExecutor(max_workers=n_workers) as pool:
+                for aid, ex, err in pool.map(_extract_safely, todo, chunksize=max(1, min(64, len(todo) // (n_workers * 8)))):
+                    collect(aid, ex, err)
+        except (OSError, RuntimeError) as exc:  # no processes here: do it in this one
+            print(f"pktui: warning: parallel extraction unavailable ({exc}); using one core", file=sys.stderr)
+            for a in todo:
+                if a.id not in results:
+                    collect(*_extract_safely(a))
+    else:
+        for a in todo:
+            collect(*_extract_safely(a))
+    if cache is not None:
+        cache.put_many(fresh)
+        problems.extend(LoadProblem("cache", w, skipped=False) for w in cache.warnings)
+        cache.close()
+    return results, problems, {"articles": total, "cached": total - len(todo), "extracted": len(fresh)}
+
+
+def index_corpus(paths: list[str] | None, *, jobs: int | None = None, rebuild: bool = False) -> int:
+    """``pktui index``: fill the cache, with a progress bar on a terminal."""
+    from pktui.progress import ProgressBar
+
+    t0 = time.perf_counter()
+    corpus = read_corpus(paths)
+    for p in corpus.problems:
+        print(f"pktui: {p.line()}", file=sys.stderr)
+    if not corpus.articles:
+        print("pktui: error: no articles could be read", file=sys.stderr)
+        return 1
+    _results, problems, stats = extract_corpus(
+        corpus.articles, progress=ProgressBar(sys.stderr), use_cache=True, rebuild=rebuild, workers=jobs
+    )
+    for p in problems:
+        print(f"pktui: {p.line()}", file=sys.stderr)
+    dt = time.perf_counter() - t0
+    print(
+        f"indexed {stats['articles']} articles: {stats['extracted']} extracted, {stats['cached']} unchanged "
+        f"(from cache) in {dt:.2f} s",
+        file=sys.stderr,
+    )
+    return 0

@@ -1,0 +1,248 @@
+"""Time expressions, resolved against the publication date.
+
+Absolute ("2014", "September 2018", "June 13", "20 December"), relative ("on Saturday",
+"last year", "a year ago", "early next month", "October last year"), ranges ("2021–2023",
+"the 2025–2030 period") and starts ("since June 2014"), each with its precision.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from pktui.domain import load_domain
+
+
+@dataclass(slots=True)
+class DateMention:
+    start: int
+    end: int
+    value: str
+    precision: str  # year | month | day | range
+    detail: str | None = None  # since | until | by | from | before | after
+
+
+_PREPS = r"(?:(?P<prep>[Ii]n|[Oo]n|[Ss]ince|[Bb]y|[Ff]rom|[Uu]ntil|[Tt]ill|[Dd]uring|[Bb]efore|[Aa]fter|[Tt]hrough|[Aa]s of|[Ss]tarting|[Ee]arly on|[Ll]ate on|[Ee]arly|[Ll]ate)\s+)?"
+_NUM_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_FUTURE_RE = re.compile(
+    r"\b(?:will|shall|is to|are to|is due|are due|scheduled|expected|plans? to|planned|set to|upcoming|going to|next)\b",
+    re.I,
+)
+
+
+def _alt(words: list[str]) -> str:
+    forms = set()
+    for w in sorted(words, key=len, reverse=True):
+        forms.add(w.capitalize())
+        forms.add(w.upper())
+    return "|".join(sorted(forms, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    dom = load_domain()
+    month = rf"(?P<month>{_alt(list(dom.months))})\.?"
+    month2 = month.replace("?P<month>", "?P<month2>")
+    wd = rf"(?P<wd>{_alt(list(dom.weekdays))})"
+    year = r"(?P<year>1[89]\d\d|20\d\d)"
+    day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+    nb = r"(?![\w%])"
+    pats = [
+        (
+            "range",
+            rf"(?:(?P<the>[Tt]he|[Ff]rom|[Bb]etween|[Ii]n the|[Ff]or the|[Bb]y the|[Oo]ver the|[Dd]uring the)\s+)?(?P<y1>1[89]\d\d|20\d\d)\s*(?:[–—-]|to|and|until|through)\s*(?P<y2>1[89]\d\d|20\d\d|\d\d){nb}(?:\s+(?P<period>period|term|cycle|plan|strategy))?",
+        ),
+        ("mdy", rf"{_PREPS}(?:(?P<the>the)\s+)?(?:{wd},?\s+)?{month}\s+{day}(?:,?\s+{year})?{nb}"),
+        ("dmy", rf"{_PREPS}(?:{wd},?\s+)?(?:the\s+)?{day}\s+(?:of\s+)?{month}(?:,?\s+{year})?{nb}"),
+        ("my", rf"{_PREPS}(?:(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of)[\s-]+)?{month}\.?,?\s+{year}{nb}"),
+        ("m_rel", rf"{_PREPS}{month}\s+(?P<rel>last|this|next)\s+year\b"),
+        ("rel_m", rf"(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+{month2}\b"),
+        ("ago", r"(?P<n>[Aa]|[Aa]n|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|\d{1,2})\s+(?P<unit>years?|months?|weeks?|days?)\s+ago\b"),
+        (
+            "rel",
+            r"(?P<mod>(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|[Tt]he end of|[Ee]nd of|[Tt]he beginning of)[\s-]+)?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious|[Cc]oming)\s+(?P<unit>year|month|week)\b",
+        ),
+        ("yearend", r"(?:[Aa]t\s+)?(?:the\s+)?(?P<w>[Yy]ear[- ]end|end of the year|[Yy]ear's end)\b"),
+        ("day_rel", r"(?P<w>[Yy]esterday|[Tt]oday|[Tt]omorrow|[Tt]onight)\b"),
+        ("weekday", rf"(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+|{_PREPS}(?:(?:[Ee]arly|[Ll]ate)\s+on\s+)?)?{wd}(?!,?\s+(?:\d|the\s+\d)|\s*,?\s*(?:{_alt(list(dom.months))}))\b"),
+        ("part_year", rf"{_PREPS}(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of|the first half of|the second half of)[\s-]+{year}{nb}"),
+        ("decade", r"(?:[Tt]he\s+)?(?P<dec>1[89]\d0|20\d0)s\b"),
+        ("month", rf"{_PREPS}{month}(?!\s*\d)\b"),
+        ("year", rf"{_PREPS}(?<![\d,.$/-]){year}(?![\d%]|[.,]\d|\s*(?:per\s*cent|percent))"),
+    ]
+    return [(name, re.compile(p)) for name, p in pats]
+
+
+def find_dates(text: str, published: date | None, sentences: list[tuple[int, int]]) -> list[DateMention]:
+    dom = load_domain()
+    cands: list[tuple[int, int, DateMention]] = []
+    for name, pat in _patterns():
+        for m in pat.finditer(text):
+            try:
+                dm = _resolve(name, m, text, published, dom, sentences)
+            except (ValueError, OverflowError):
+                dm = None
+            if dm is not None:
+                cands.append((dm.start, dm.end, dm))
+    # longest first, no overlaps
+    cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    taken: list[tuple[int, int]] = []
+    out = []
+    for s, e, dm in cands:
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        taken.append((s, e))
+        out.append(dm)
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def _month_num(name: str, dom) -> int:
+    return dom.months[name.lower().rstrip(".")]
+
+
+def _nearest_year(published: date, month: int, day: int | None = None) -> int:
+    """The year that puts month/day closest to the publication date."""
+    best = None
+    for y in (published.year - 1, published.year, published.year + 1):
+        d = date(y, month, min(day or 15, calendar.monthrange(y, month)[1]))
+        dist = abs((d - published).days)
+        if best is None or dist < best[0]:
+            best = (dist, y)
+    return best[1]
+
+
+def _sentence_of(pos: int, sentences: list[tuple[int, int]]) -> tuple[int, int]:
+    for s, e in sentences:
+        if s <= pos < e:
+            return s, e
+    return pos, pos
+
+
+def _prep_detail(m: re.Match[str]) -> str | None:
+    prep = m.groupdict().get("prep")
+    if not prep:
+        return None
+    p = prep.lower()
+    return p if p in ("since", "until", "till", "by", "from", "before", "after", "through", "as of", "starting") else None
+
+
+def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
+    g = m.groupdict()
+    s, e = m.span()
+    detail = _prep_detail(m)
+    if name == "range":
+        y1 = int(g["y1"])
+        y2s = g["y2"]
+        y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
+        if not (y1 < y2 <= y1 + 50):
+            return None
+        if not g.get("the") and not g.get("period") and text[m.start("y1") : m.start("y2")].strip() in ("and",):
+            return None
+        if g.get("the") and g["the"].lower() in ("from", "between"):
+            detail = None
+        return DateMention(s, e, f"{y1}/{y2}", "range", detail)
+    if name in ("mdy", "dmy"):
+        month = _month_num(g["month"], dom)
+        day = int(g["day"])
+        if g.get("year"):
+            y = int(g["year"])
+        elif published is not None:
+            y = _nearest_year(published, month, day)
+        else:
+            return None
+        return DateMention(s, e, date(y, month, day).isoformat(), "day", detail)
+    if name == "my":
+        month = _month_num(g["month"], dom)
+        return DateMention(s, e, f"{int(g['year']):04d}-{month:02d}", "month", detail)
+    if published is None and name not in ("year", "decade", "part_year"):
+        return None
+    if name == "m_rel":
+        month = _month_num(g["month"], dom)
+        y = published.year + {"last": -1, "this": 0, "next": 1}[g["rel"].lower()]
+        return DateMention(s, e, f"{y:04d}-{month:02d}", "month", detail)
+    if name == "rel_m":
+        month = _month_num(g["month2"], dom)
+        rel = g["rel"].lower()
+        y = published.year
+        if rel == "last" and month >= published.month:
+            y -= 1
+        elif rel == "next" and month <= published.month:
+            y += 1
+        return DateMention(s, e, f"{y:04d}-{month:02d}", "month")
+    if name == "ago":
+        n = g["n"].lower()
+        k = int(n) if n.isdigit() else _NUM_WORDS.get(n, 1)
+        unit = g["unit"].rstrip("s")
+        if unit == "year":
+            return DateMention(s, e, f"{published.year - k:04d}", "year")
+        if unit == "month":
+            y, mo = _add_months(published.year, published.month, -k)
+            return DateMention(s, e, f"{y:04d}-{mo:02d}", "month")
+        d = published - timedelta(days=k * (7 if unit == "week" else 1))
+        return DateMention(s, e, d.isoformat(), "day")
+    if name == "rel":
+        rel = g["rel"].lower()
+        step = {"last": -1, "previous": -1, "this": 0, "next": 1, "coming": 1}[rel]
+        unit = g["unit"]
+        if unit == "year":
+            return DateMention(s, e, f"{published.year + step:04d}", "year")
+        if unit == "month":
+            y, mo = _add_months(published.year, published.month, step)
+            return DateMention(s, e, f"{y:04d}-{mo:02d}", "month")
+        monday = published - timedelta(days=published.weekday()) + timedelta(weeks=step)
+        return DateMention(s, e, f"{monday.isoformat()}/{(monday + timedelta(days=6)).isoformat()}", "range")
+    if name == "yearend":
+        return DateMention(s, e, f"{published.year:04d}-12", "month")
+    if name == "day_rel":
+        w = g["w"].lower()
+        d = published + timedelta(days={"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[w])
+        return DateMention(s, e, d.isoformat(), "day")
+    if name == "weekday":
+        wd = dom.weekdays[g["wd"].lower()]
+        rel = (g.get("rel") or "").lower()
+        sent = _sentence_of(s, sentences)
+        future = rel == "next" or (rel != "last" and _FUTURE_RE.search(text, sent[0], max(s, sent[0])) is not None)
+        if future:
+            delta = (wd - published.weekday()) % 7 or (0 if rel == "this" else 7)
+            d = published + timedelta(days=delta)
+        else:
+            delta = (published.weekday() - wd) % 7
+            if rel == "last" and delta == 0:
+                delta = 7
+            d = published - timedelta(days=delta)
+        return DateMention(s, e, d.isoformat(), "day", detail)
+    if name == "part_year":
+        return DateMention(s, e, g["year"], "year", detail)
+    if name == "decade":
+        dec = int(g["dec"])
+        return DateMention(s, e, f"{dec}/{dec + 9}", "range")
+    if name == "month":
+        month_word = g["month"]
+        if month_word.lower().rstrip(".") in ("may", "march", "mar", "jan", "jun", "jul", "aug", "oct", "nov", "dec", "sep", "sept", "feb", "apr") and not g.get("prep"):
+            if not (text[s - 1 : s] == "(" and text[e : e + 1] == ")"):
+                return None
+        month = _month_num(month_word, dom)
+        y = _nearest_year(published, month)
+        return DateMention(s, e, f"{y:04d}-{month:02d}", "month", detail)
+    if name == "year":
+        y = int(g["year"])
+        after = text[e : e + 40]
+        if re.match(r"\s*(?:[a-z]+\s+){0,2}(?:troops|personnel|officers|soldiers|people|members|staff|peacekeepers)\b", after):
+            return None  # "2000 troops" is a count
+        before = text[max(0, s - 12) : s]
+        if re.search(r"(?:No\.|Resolution|resolution|number|Level|Article|\$|USD|VND)\s*$", before):
+            return None
+        return DateMention(s, e, f"{y:04d}", "year", detail)
+    return None
+
+
+def _add_months(y: int, m: int, k: int) -> tuple[int, int]:
+    idx = y * 12 + (m - 1) + k
+    return idx // 12, idx % 12 + 1

@@ -1,0 +1,167 @@
+"""Find the names the domain data knows (countries, missions, organisations, places, ...).
+
+Forms are matched on folded words, so case, diacritics and punctuation do not count
+("VIETNAM", "Việt Nam" and "Viet Nam" are one country); all-caps acronyms are matched
+with their case ("CAR" but not "car").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pktui.domain import Domain, GazEntry, load_domain
+from pktui.extract.tokens import Token
+from pktui.text import fold
+
+_SKIPPABLE = frozenset("-–—'’.")
+
+
+@dataclass(slots=True)
+class _Node:
+    children: dict[str, _Node] = field(default_factory=dict)
+    # (entry, any case allowed, commas allowed)
+    entries: list[tuple[GazEntry, bool, bool, tuple[bool, ...]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class GazMatch:
+    first: int  # token index
+    last: int  # token index, inclusive
+    start: int
+    end: int
+    entry: GazEntry
+
+
+def _un_variants(form: str) -> list[str]:
+    out = [form]
+    for long, short in (("United Nations ", "UN "), ("United Nations ", "U.N. ")):
+        if form.startswith(long):
+            out.append(short + form[len(long) :])
+        elif form.startswith(short):
+            out.append(long + form[len(short) :])
+    return out
+
+
+def _form_words(form: str) -> list[str]:
+    """The words of a form as written, aligned with ``fold(form).split()``."""
+    out = []
+    for raw in form.split():
+        n = len(fold(raw).split())
+        if n:
+            out.append(raw)
+            out.extend(["x"] * (n - 1))  # inner pieces ("People's" -> people, s): case not checked
+    return out
+
+
+class Gazetteer:
+    def __init__(self, domain: Domain) -> None:
+        self.root = _Node()
+        self.acronyms: dict[str, GazEntry] = {}
+        self.by_name: dict[tuple[str, str], GazEntry] = {}
+        for entry in domain.entries:
+            self.by_name.setdefault((entry.type, fold(entry.name)), entry)
+            for acr in entry.acronyms:
+                self.acronyms.setdefault(acr, entry)
+            for form in entry.forms:
+                for variant in _un_variants(form):
+                    self._add(variant, entry)
+                    if entry.type == "unit" and not variant.endswith("s"):
+                        self._add(variant + "s", entry)
+
+    def _add(self, form: str, entry: GazEntry) -> None:
+        words = fold(form).split()
+        if not words:
+            return
+        node = self.root
+        for w in words:
+            node = node.children.setdefault(w, _Node())
+        any_case = form[:1].islower()
+        form_caps = tuple(w[:1].isupper() or w[:1].isdigit() for w in _form_words(form))
+        node.entries.append((entry, any_case, "," in form, form_caps))
+
+    def lookup(self, name: str) -> GazEntry | None:
+        """The entry whose form is exactly ``name`` (folded), if any."""
+        if name in self.acronyms:
+            return self.acronyms[name]
+        node = self.root
+        for w in fold(name).split():
+            node = node.children.get(w)
+            if node is None:
+                return None
+        return node.entries[0][0] if node.entries else None
+
+    def find(self, text: str, tokens: list[Token]) -> list[GazMatch]:
+        """Known names, longest first, not overlapping, in text order."""
+        candidates = [m for i in range(len(tokens)) if (m := self._longest_at(text, tokens, i)) is not None]
+        candidates.sort(key=lambda m: (-(m.last - m.first), -(m.end - m.start), m.first))
+        used = [False] * len(tokens)
+        chosen = []
+        for m in candidates:
+            if any(used[m.first : m.last + 1]):
+                continue
+            for k in range(m.first, m.last + 1):
+                used[k] = True
+            chosen.append(m)
+        chosen.sort(key=lambda m: m.first)
+        return chosen
+
+    def _longest_at(self, text: str, tokens: list[Token], i: int) -> GazMatch | None:
+        first = tokens[i]
+        if first.is_punct:
+            return None
+        best: GazMatch | None = None
+        acr = self.acronyms.get(first.bare) or self.acronyms.get(first.text)
+        if acr is not None:
+            best = GazMatch(i, i, first.start, first.start + len(first.bare), acr)
+        node = self.root
+        caps: list[bool] = []  # per matched word: is it capitalised in the text?
+        j = i
+        has_comma = False
+        while j < len(tokens):
+            tok = tokens[j]
+            if tok.is_punct:
+                if j == i:
+                    return best
+                if tok.text == ",":
+                    has_comma = True
+                elif tok.text not in _SKIPPABLE:
+                    break
+                j += 1
+                continue
+            cap = tok.text[0].isupper() or tok.text[0].isdigit()
+            nxt = _walk(node, tok.key.split())
+            final = False
+            if nxt is None and tok.bare != tok.text:  # "Vietnam’s": match "Vietnam", then stop
+                nxt = _walk(node, fold(tok.bare).split())
+                final = True
+            if nxt is None:
+                break
+            node = nxt
+            caps.extend([cap] + [True] * (len(tok.key.split()) - 1))
+            end = tok.start + len(tok.bare) if final else tok.end
+            for entry, any_case, comma_ok, form_caps in node.entries:
+                if has_comma and not comma_ok:
+                    continue
+                if not any_case and not all(c or not fc for c, fc in zip(caps, form_caps)):
+                    continue
+                if best is None or end > best.end:
+                    best = GazMatch(i, j, first.start, end, entry)
+                break
+            if final:
+                break
+            j += 1
+        return best
+
+
+def _walk(node: _Node, words: list[str]) -> _Node | None:
+    for w in words:
+        node = node.children.get(w)
+        if node is None:
+            return None
+    return node if words else None
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    return Gazetteer(load_domain())

@@ -1,0 +1,315 @@
+"""Counts and measures: "more than 500 officers and soldiers", "four hospitals", "over 16%".
+
+A number (digits, "1,100", or words such as "four" or "twenty-five") with the qualifier
+before it, a percent sign or word after it, and the thing counted, normalised to a measure
+from the domain data (officers, soldiers and medical staff are all ``personnel``).
+Years, dates, designations ("Level-2", "Rotation 6", "10 SA Infantry") and ordinals are not
+counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pktui.domain import load_domain
+from pktui.extract.tokens import Token
+from pktui.text import fold
+
+
+@dataclass(slots=True)
+class QuantityMention:
+    start: int
+    end: int
+    value: int | float
+    qualifier: str
+    unit: str | None  # the measure ("personnel"), or the counted word when no measure knows it
+    counted: str | None  # what is counted, as written ("officers and soldiers")
+
+
+class _Numbers:
+    def __init__(self) -> None:
+        dom = load_domain()
+        nums = dom.numbers
+        self.units = {k: int(v) for k, v in (nums.get("units") or {}).items()}
+        self.tens = {k: int(v) for k, v in (nums.get("tens") or {}).items()}
+        self.scales = {k: int(v) for k, v in (nums.get("scales") or {}).items()}
+        self.collectives = {k: int(v) for k, v in (nums.get("collectives") or {}).items()}
+        self.ordinals = set((nums.get("ordinals") or {}).keys())
+        self.qualifiers = {fold(k): v for k, v in (nums.get("qualifiers") or {}).items()}
+        self.max_qual_words = max((len(k.split()) for k in self.qualifiers), default=1)
+        # measure phrases, longest first: folded words -> measure
+        self.measures: dict[tuple[str, ...], str] = {}
+        for measure, spec in dom.measures.items():
+            for w in spec.get("words", []) or []:
+                self.measures.setdefault(tuple(fold(str(w)).split()), measure)
+        self.max_measure_words = max((len(k) for k in self.measures), default=1)
+        self.durations = set(dom.durations)
+
+    def word_value(self, word: str) -> int | None:
+        """``four`` -> 4, ``twenty-five`` -> 25."""
+        w = word.lower()
+        if w in self.units:
+            return self.units[w]
+        if w in self.tens:
+            return self.tens[w]
+        if "-" in w:
+            a, _, b = w.partition("-")
+            if a in self.tens and b in self.units and self.units[b] < 10:
+                return self.tens[a] + self.units[b]
+        return None
+
+
+@lru_cache(maxsize=1)
+def _numbers() -> _Numbers:
+    return _Numbers()
+
+
+_PERCENT_WORDS = ("percent", "per cent", "pct", "percentage points")
+_DURATION_ADJ_RE = re.compile(r"^(?P<n>[a-z]+|\d+)-(?P<unit>year|month|week|day|hour)(?:s)?(?:-(?:old|long))?$", re.I)
+
+
+def find_quantities(
+    text: str,
+    tokens: list[Token],
+    blocked: list[tuple[int, int]],
+    sentence_starts: set[int],
+) -> list[QuantityMention]:
+    """Quantities in ``text``; numbers inside ``blocked`` spans (dates, names) are skipped."""
+    nums = _numbers()
+    blocked_at = _blocked_mask(tokens, blocked)
+    out: list[QuantityMention] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        if blocked_at[i]:
+            i += 1
+            continue
+        found = _quantity_at(text, tokens, i, nums, blocked_at, sentence_starts, out)
+        if found is None:
+            i += 1
+            continue
+        q, next_i = found
+        out.append(q)
+        i = max(next_i, i + 1)
+    return out
+
+
+def _blocked_mask(tokens: list[Token], blocked: list[tuple[int, int]]) -> list[bool]:
+    mask = [False] * len(tokens)
+    if not blocked:
+        return mask
+    spans = sorted(blocked)
+    j = 0
+    for i, t in enumerate(tokens):
+        while j < len(spans) and spans[j][1] <= t.start:
+            j += 1
+        k = j
+        while k < len(spans) and spans[k][0] < t.end:
+            if spans[k][0] < t.end and t.start < spans[k][1]:
+                mask[i] = True
+                break
+            k += 1
+    return mask
+
+
+def _parse_number(tokens: list[Token], i: int, nums: _Numbers) -> tuple[float, int] | None:
+    """Value and last token index of a number starting at token i."""
+    tok = tokens[i]
+    if tok.is_number:
+        try:
+            value = float(tok.text.replace(",", ""))
+        except ValueError:
+            return None
+        last = i
+        if i + 1 < len(tokens) and tokens[i + 1].text.lower() in nums.scales:
+            value *= nums.scales[tokens[i + 1].text.lower()]
+            last = i + 1
+        return value, last
+    v = nums.word_value(tok.text)
+    if v is None:
+        low = tok.text.lower()
+        if low in nums.collectives and i > 0 and tokens[i - 1].text.lower() in ("a", "one"):
+            return float(nums.collectives[low]), i
+        return None
+    value = float(v)
+    last = i
+    j = i + 1
+    # "two hundred", "one thousand five hundred"
+    while j < len(tokens) and tokens[j].text.lower() in nums.scales:
+        value *= nums.scales[tokens[j].text.lower()]
+        last = j
+        j += 1
+        if j < len(tokens) and tokens[j].text.lower() == "and":
+            j += 1
+        if j < len(tokens) and (w := nums.word_value(tokens[j].text)) is not None:
+            value += w
+            last = j
+            j += 1
+    return value, last
+
+
+def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, previous):
+    tok = tokens[i]
+    # duration adjectives: "two-year", "13-year-old", "five-year", "year-long"
+    dur = _duration_adjective(tokens, i, nums)
+    if dur is not None:
+        return dur
+    parsed = _parse_number(tokens, i, nums)
+    if parsed is None:
+        return None
+    value, last = parsed
+    if tok.is_number and _is_designation(text, tokens, i, sentence_starts):
+        return None
+    if i > 0 and tokens[i - 1].text in ("-", "–", "/", "#", "№") and tokens[i - 1].start == (tokens[i - 2].end if i > 1 else -1):
+        return None  # "C-17", "COVID-19"
+    nxt = tokens[last + 1] if last + 1 < len(tokens) else None
+    if nxt is not None and nxt.text in (":", ".") and last + 2 < len(tokens) and tokens[last + 2].is_number and tokens[last + 2].start == nxt.end:
+        return None  # times and versions: 10:30
+    if nxt is not None and nxt.text.lower() in ("st", "nd", "rd", "th"):
+        return None
+    start = tok.start
+    qualifier, qstart = _qualifier_before(tokens, i, nums)
+    if qstart is not None:
+        start = tokens[qstart].start
+    if tok.text.lower() in ("one",) and nxt is not None and nxt.text.lower() in ("of", "another", "or"):
+        # "one of the highest" is not a count ("19 of them" is, below)
+        return None
+    end = tokens[last].end
+    j = last + 1
+    # percent
+    if j < len(tokens) and tokens[j].text == "%":
+        return QuantityMention(start, tokens[j].end, _num(value), qualifier, "percent", "%"), j + 1
+    pw = _phrase_at(tokens, j, _PERCENT_WORDS)
+    if pw is not None:
+        return QuantityMention(start, tokens[pw].end, _num(value), qualifier, "percent", "percent"), pw + 1
+    # "19 of them": the unit of the count before it
+    if j + 1 < len(tokens) and tokens[j].text == "of" and tokens[j + 1].text in ("them", "whom", "these", "those"):
+        unit = previous[-1].unit if previous else None
+        counted = previous[-1].counted if previous else None
+        return QuantityMention(start, tokens[j + 1].end, _num(value), qualifier, unit, counted), j + 2
+    unit, counted, uend, ulast = _counted_after(text, tokens, j, nums, blocked_at)
+    if unit is None:
+        if not tok.is_number:
+            return None  # "one on November 21": a number word needs a noun
+        if qualifier == "exact" and _looks_like_year(value):
+            return None
+        if qualifier == "exact" and not (j < len(tokens) and tokens[j].text.lower() in ("are", "were", "of")):
+            return None
+        return QuantityMention(start, end, _num(value), qualifier, None, None), last + 1
+    return QuantityMention(start, uend, _num(value), qualifier, unit, counted), ulast + 1
+
+
+def _num(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _looks_like_year(value: float) -> bool:
+    return float(value).is_integer() and 1900 <= value <= 2100
+
+
+def _is_designation(text, tokens, i, sentence_starts) -> bool:
+    """"Rotation 6", "Resolution 2719", "Hospital 175": a capitalised word right before."""
+    if i == 0:
+        return False
+    prev = tokens[i - 1]
+    if prev.is_word and prev.text[0].isupper() and (i - 1) not in sentence_starts and prev.end == tokens[i].start - 1:
+        return prev.text.lower() not in ("over", "nearly", "about", "around", "some", "approximately", "almost", "than")
+    return False
+
+
+def _qualifier_before(tokens, i, nums: _Numbers) -> tuple[str, int | None]:
+    best = ("exact", None)
+    for width in range(nums.max_qual_words, 0, -1):
+        s = i - width
+        if s < 0:
+            continue
+        if any(t.is_punct and t.text != "." for t in tokens[s:i]):
+            continue
+        phrase = fold(" ".join(t.text for t in tokens[s:i]))
+        if phrase in nums.qualifiers:
+            return nums.qualifiers[phrase], s
+    return best
+
+
+def _phrase_at(tokens, j, phrases) -> int | None:
+    for p in phrases:
+        words = p.split()
+        if j + len(words) <= len(tokens) and [t.text.lower() for t in tokens[j : j + len(words)]] == words:
+            return j + len(words) - 1
+    return None
+
+
+_SKIPPABLE_BEFORE_UNIT = frozenset("are were more new additional other such extra further".split())
+
+
+def _counted_after(text, tokens, j, nums: _Numbers, blocked_at):
+    """The measure of the noun phrase after the number: (unit, counted text, end offset, last token)."""
+    window = 4
+    k = j
+    seen = 0
+    while k < len(tokens) and seen <= window:
+        tok = tokens[k]
+        if tok.is_punct and tok.text not in ("-",):
+            break
+        for width in range(nums.max_measure_words, 0, -1):
+            words = tuple(fold(" ".join(t.text for t in tokens[k : k + width])).split())
+            if len(words) and words in nums.measures and k + width <= len(tokens):
+                last = k + width - 1
+                measure = nums.measures[words]
+                # "officers and soldiers", "doctors and nurses"
+                if last + 2 < len(tokens) and tokens[last + 1].text == "and":
+                    w2 = (fold(tokens[last + 2].text),)
+                    if w2 in nums.measures and nums.measures[w2] == measure:
+                        last += 2
+                counted = text[tokens[k].start : tokens[last].end]
+                if k > j:
+                    counted = text[tokens[j].start : tokens[last].end]
+                return measure, counted, tokens[last].end, last
+        if tok.is_word and tok.text.lower() in ("of", "and", "to", "in", "for", "at", "on", "by", "from", "with", "than", "as"):
+            break
+        if tok.is_number:
+            break
+        seen += 1
+        k += 1
+    # no known measure: the next plain noun counts ("14 bases" when bases were unknown)
+    if j < len(tokens):
+        tok = tokens[j]
+        if tok.is_word and tok.text.islower() and len(tok.text) > 2 and tok.text.endswith("s") and tok.text not in _SKIPPABLE_BEFORE_UNIT:
+            return tok.text, tok.text, tok.end, j
+    return None, None, None, None
+
+
+def _duration_adjective(tokens, i, nums: _Numbers):
+    tok = tokens[i]
+    # "13-year-old": number, "-", "year-old"
+    if tok.is_number and i + 2 < len(tokens) and tokens[i + 1].text == "-" and tokens[i + 1].start == tok.end:
+        m = re.match(r"^(year|month|week|day|hour)s?(?:-(?:old|long))?$", tokens[i + 2].text, re.I)
+        if m:
+            value = float(tok.text.replace(",", ""))
+            q, qs = _qualifier_before(tokens, i, nums)
+            start = tokens[qs].start if qs is not None else tok.start
+            return QuantityMention(start, tokens[i + 2].end, _num(value), q, m.group(1).lower(), tokens[i + 2].text), i + 3
+        return None
+    if not tok.is_word:
+        return None
+    low = tok.text.lower()
+    if low in ("year-long", "month-long", "week-long", "day-long", "yearlong"):
+        unit = low.split("-")[0].replace("yearlong", "year")
+        return QuantityMention(tok.start, tok.end, 1, "exact", unit, tok.text), i + 1
+    m = _DURATION_ADJ_RE.match(tok.text)
+    if m:
+        n = m.group("n")
+        v = int(n) if n.isdigit() else nums.word_value(n)
+        if v is None:
+            return None
+        q, qs = _qualifier_before(tokens, i, nums)
+        start = tokens[qs].start if qs is not None else tok.start
+        return QuantityMention(start, tok.end, v, q, m.group("unit").lower(), tok.text), i + 1
+    # "for a year", "for a month": one unit of time
+    if low in ("a", "an") and i > 0 and tokens[i - 1].text.lower() in ("for", "over", "within") and i + 1 < len(tokens):
+        unit = tokens[i + 1].text.lower()
+        if unit in nums.durations and not (i + 2 < len(tokens) and tokens[i + 2].text.lower() == "ago"):
+            return QuantityMention(tokens[i - 1].start, tokens[i + 1].end, 1, "exact", unit, unit), i + 2
+    return None
