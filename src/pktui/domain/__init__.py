@@ -27,6 +27,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 GAZETTEER_FILES = {
     "units.yaml": ("units", "unit"),
     "missions.yaml": ("missions", "mission"),
+    "events.yaml": ("events", "event"),
     "programmes.yaml": ("programmes", "programme"),
     "countries.yaml": ("countries", "country"),
     "locations.yaml": ("locations", "location"),

@@ -80,9 +80,14 @@ def extract_article(article: Article) -> ArticleExtraction:
         facts.append(f)
         return f
 
+    main_country = _main_country(ent.mentions)
+    last_subject: dict[tuple[int, int], Found] = {}
     for q in quantities:
         sent = sentence_of(q.start)
-        subject = _subject(ent.mentions, sent, q.start)
+        subject = _demonym_subject(q.counted, ent.mentions) or _subject(text, ent.mentions, sent, q.start)
+        subject = subject or last_subject.get(sent) or main_country
+        if subject is not None:
+            last_subject[sent] = subject
         others = [m.key for m in ent.mentions if sent[0] <= m.start < sent[1] and m.type in ("mission", "location", "country") and m.start > q.end]
         keys = list(dict.fromkeys(([subject.key] if subject else []) + others))
         date = _date_for(dates, sent, q.start)
@@ -124,16 +129,57 @@ def _sentence_start_tokens(tokens, sentences, body_start: int) -> set[int]:
     return starts
 
 
-def _subject(mentions: list[Found], sent: tuple[int, int], pos: int) -> Found | None:
-    """The entity the count is about: the nearest name before it in the sentence."""
-    before = [m for m in mentions if sent[0] <= m.start and m.end <= pos and m.type in _SUBJECT_TYPES]
+_PREPOSITIONS = frozenset("to in at from for with of on by into under among across toward towards via".split())
+
+
+def _subject(text: str, mentions: list[Found], sent: tuple[int, int], pos: int) -> Found | None:
+    """The entity the count is about: the nearest name before it that is not after a
+    preposition ("Việt Nam has sent ...", not "... to South Sudan")."""
+    before = [
+        m
+        for m in mentions
+        if sent[0] <= m.start and m.end <= pos and m.type in _SUBJECT_TYPES and not _after_preposition(text, m.start)
+    ]
     countries = [m for m in before if m.type == "country"]
     if countries:
         return countries[-1]
-    if before:
-        return before[-1]
-    after = [m for m in mentions if pos <= m.start < sent[1] and m.type in _SUBJECT_TYPES]
-    return after[0] if after else None
+    return before[-1] if before else None
+
+
+def _after_preposition(text: str, start: int) -> bool:
+    words = text[max(0, start - 20) : start].split()
+    while words and words[-1].lower() in ("the", "a", "an"):
+        words.pop()
+    return bool(words) and words[-1].lower().strip(",") in _PREPOSITIONS
+
+
+def _demonym_subject(counted: str | None, mentions: list[Found]) -> Found | None:
+    """"512 Vietnamese officers": the country of the demonym, if the article names it."""
+    if not counted:
+        return None
+    from pktui.text import fold
+
+    dom = load_domain()
+    for word in counted.split():
+        country = dom.demonyms.get(fold(word))
+        if country:
+            for m in mentions:
+                if m.type == "country" and fold(m.name) == fold(country):
+                    return m
+    return None
+
+
+def _main_country(mentions: list[Found]) -> Found | None:
+    """The country the article is mostly about: the one named most often."""
+    counts: dict[str, int] = {}
+    first: dict[str, Found] = {}
+    for m in mentions:
+        if m.type == "country":
+            counts[m.key] = counts.get(m.key, 0) + 1
+            first.setdefault(m.key, m)
+    if not counts:
+        return None
+    return first[max(counts, key=lambda k: counts[k])]
 
 
 def _date_for(dates: list[DateMention], sent: tuple[int, int], pos: int) -> str | None:

@@ -72,11 +72,19 @@ def find_events(text: str, sentences: list[tuple[int, int]], dates: list[DateMen
             elif idx > 0:
                 a = clauses[idx - 1][0]
             rest = _without(text, a, b, d)
+        if idx > 0 and _starts_with_verb(text, a):
+            a = clauses[0][0]  # "X (right), Deputy Minister, receives Y on June 13": keep the subject
+            rest = _without(text, a, b, d)
         summary = _summary(rest)
         if _words(summary) < 2:
             continue
         out.append(EventMention(a, b, d, summary))
     return out
+
+
+def _starts_with_verb(text: str, a: int) -> bool:
+    m = re.match(r"[a-z]+", text[a : a + 30])
+    return bool(m) and (m.group(0).endswith("s") or m.group(0).endswith("ed")) and not _LEADING_RE.match(m.group(0))
 
 
 def _trim_end(text: str, s: int, e: int) -> int:
@@ -92,7 +100,9 @@ def _without(text: str, a: int, b: int, d: DateMention) -> str:
 
 def _summary(raw: str) -> str:
     s = " ".join(raw.split())
+    s = re.sub(r"\((?:[^()]{0,12}|(?:Photo|Source|File)[^()]*)\)", "", s)  # "(right)", "(Photo: ...)"
     s = re.sub(r"\(\s*\)", "", s)
+    s = " ".join(s.split())
     s = re.sub(r"\s+([,.;:])", r"\1", s)
     s = _LEADING_RE.sub("", s).strip(" ,;:—–-")
     s = re.sub(r"\b(?:so far|always|also|successfully)\s+", "", s)

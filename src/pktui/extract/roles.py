@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pktui.extract.entities import Found
 
 _OF_TAIL_RE = re.compile(
-    r"(?:\s+(?:of|for|at|in)\s+(?:the\s+)?(?:[A-ZÀ-Ỹ][\w’'.-]*|of|for|and|the|on|in)(?:\s+(?:[A-ZÀ-Ỹ][\w’'.-]*|of|for|and|the|on|in))*"
-    r"|\s+(?:of|for)\s+the\s+[a-z]+)"
+    r"\s+(?:of|for)\s+the\s+[a-z]+\b(?!\s+[a-z])"  # "Director of the department"
+    r"|\s+(?:of|for)\s+(?:the\s+)?(?:[A-ZÀ-Ỹ][\w’'.-]*|of|for|and|the|on|in)(?:\s+(?:[A-ZÀ-Ỹ][\w’'.-]*|of|for|and|the|on|in))*"
 )
 _LEAD_GAP_RE = re.compile(r"^\s*(?:\([^)]{0,20}\)\s*)?,\s*(?:the\s+|who\s+(?:is|was)\s+(?:the\s+|a\s+)?)?$")
 
