@@ -30,6 +30,7 @@ _NUM_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }  # fmt: skip
+_PAST_BEFORE_RE = re.compile(r"\b(?:\w+ed|said|told|met|left|went|came|saw|made|gave|took|held|began|sent|set off|set out|flew|spoke|wrote|won|led|got)\s+(?:\w+\s+){0,2}$", re.I)
 _FUTURE_RE = re.compile(
     r"\b(?:will|shall|is to|are to|is due|are due|scheduled|expected|plans? to|planned|set to|upcoming|going to|next)\b",
     re.I,
@@ -207,8 +208,7 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
     if name == "weekday":
         wd = dom.weekdays[g["wd"].lower()]
         rel = (g.get("rel") or "").lower()
-        sent = _sentence_of(s, sentences)
-        future = rel == "next" or (rel != "last" and _FUTURE_RE.search(text, sent[0], max(s, sent[0])) is not None)
+        future = rel == "next" or (rel != "last" and _tense(text, s, sentences) == "future")
         if future:
             delta = (wd - published.weekday()) % 7 or (0 if rel == "this" else 7)
             d = published + timedelta(days=delta)
@@ -229,7 +229,12 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
             if not (text[s - 1 : s] == "(" and text[e : e + 1] == ")"):
                 return None
         month = _month_num(month_word, dom)
+        tense = _tense(text, s, sentences)
         y = _nearest_year(published, month)
+        if tense == "future" and (y, month) < (published.year, published.month):
+            y += 1
+        elif tense == "past" and (y, month) > (published.year, published.month):
+            y -= 1
         return DateMention(s, e, f"{y:04d}-{month:02d}", "month", detail)
     if name == "year":
         y = int(g["year"])
@@ -240,6 +245,18 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         if re.search(r"(?:No\.|Resolution|resolution|number|Level|Article|\$|USD|VND)\s*$", before):
             return None
         return DateMention(s, e, f"{y:04d}", "year", detail)
+    return None
+
+
+def _tense(text: str, pos: int, sentences: list[tuple[int, int]]) -> str | None:
+    """"past", "future" or None for the clause before ``pos``."""
+    sent = _sentence_of(pos, sentences)
+    start = max(sent[0], text.rfind(",", sent[0], pos) + 1, text.rfind(";", sent[0], pos) + 1)
+    before = text[start:pos]
+    if _FUTURE_RE.search(before):
+        return "future"
+    if _PAST_BEFORE_RE.search(before.rstrip() + " ") or re.search(r"\b(?:said|told|announced)\b", before[-25:]):
+        return "past"
     return None
 
 

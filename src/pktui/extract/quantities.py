@@ -254,6 +254,8 @@ def _counted_after(text, tokens, j, nums: _Numbers, blocked_at):
         if tok.is_punct and tok.text not in ("-",):
             break
         for width in range(nums.max_measure_words, 0, -1):
+            if any(t.is_punct and t.text != "-" for t in tokens[k : k + width]):
+                continue
             words = tuple(fold(" ".join(t.text for t in tokens[k : k + width])).split())
             if len(words) and words in nums.measures and k + width <= len(tokens):
                 last = k + width - 1

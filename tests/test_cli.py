@@ -1,0 +1,102 @@
+"""The command line, run as a user runs it: a subprocess of the installed ``pktui``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from pktui import __version__
+from tests.conftest import write_article
+
+
+def pktui(*args: str, cwd: Path | None = None, env_extra: dict | None = None, timeout: int = 120):
+    env = {**os.environ, "NO_COLOR": "1", **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "pktui", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout
+    )
+
+
+def test_help_and_version():
+    r = pktui("--help")
+    assert r.returncode == 0
+    for cmd in ("search", "export", "index", "figures", "bench"):
+        assert cmd in r.stdout
+    r = pktui("--version")
+    assert r.returncode == 0 and r.stdout.strip() == f"pktui {__version__}"
+
+
+def test_bad_usage_exits_2_with_a_message():
+    r = pktui("export", "--format", "xml")
+    assert r.returncode == 2 and "invalid choice" in r.stderr
+    r = pktui("search")
+    assert r.returncode == 2 and r.stderr
+    r = pktui("search", "x", "--limit", "zero")
+    assert r.returncode == 2 and "not a number" in r.stderr
+
+
+def test_export_json_from_any_folder_uses_the_bundled_corpus(tmp_path):
+    r = pktui("export", "--format", "json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["pktui_version"] == __version__
+    assert {a["id"] for a in doc["articles"]} == {
+        "2022-11-27-lacroix-visits-vietnam-peacekeeping-department",
+        "2025-06-14-deputy-defence-minister-receives-lacroix",
+    }
+    texts = {a["id"]: a["text"] for a in doc["articles"]}
+    for e in doc["entities"]:
+        assert e["type"] in ("person", "organization", "mission", "country", "location", "unit", "programme", "event")
+        for m in e["mentions"]:
+            assert texts[m["article"]][m["start"] : m["end"]] == m["text"]
+    kinds = {f["kind"] for f in doc["facts"]}
+    assert {"quantity", "date", "role", "event"} <= kinds
+    for f in doc["facts"]:
+        assert texts[f["article"]][f["start"] : f["end"]] == f["text"]
+        if f["kind"] == "quantity":
+            assert f["qualifier"] in ("exact", "more_than", "over", "nearly", "about", "at_least", "up_to", "approximately")
+    assert any(t["date"] == "2018-09" for t in doc["timeline"])
+    ids = [f["id"] for f in doc["facts"]]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+
+
+def test_export_yaml_to_file_is_the_same_document(tmp_path):
+    out = tmp_path / "kb.yaml"
+    r = pktui("export", "--format", "yaml", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    doc = yaml.safe_load(out.read_text(encoding="utf-8"))
+    r2 = pktui("export", "--format", "json")
+    assert doc == json.loads(r2.stdout)
+
+
+def test_bad_files_are_named_on_stderr_and_the_rest_succeeds(tmp_path):
+    write_article(tmp_path, "good.txt", "Việt Nam sent 63 personnel to South Sudan in 2019.")
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x00binary")
+    r = pktui("export", "--format", "json", str(tmp_path))
+    assert r.returncode == 0
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "bad.txt" in lines[0] and "binary" in lines[0]
+    assert [a["id"] for a in json.loads(r.stdout)["articles"]] == ["good"]
+
+
+def test_nothing_readable_is_an_error(tmp_path):
+    r = pktui("export", "--format", "json", str(tmp_path / "missing"))
+    assert r.returncode == 1 and "missing" in r.stderr and "no articles" in r.stderr
+
+
+def test_index_fills_the_cache_and_reopening_extracts_nothing(tmp_path):
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    for i in range(3):
+        write_article(tmp_path / "c", f"a{i}.txt", f"Việt Nam sent {60 + i} personnel to South Sudan.")
+    r = pktui("index", str(tmp_path / "c"), env_extra=env)
+    assert r.returncode == 0, r.stderr
+    assert "3 extracted, 0 unchanged" in r.stderr
+    r = pktui("index", str(tmp_path / "c"), env_extra=env)
+    assert "0 extracted, 3 unchanged" in r.stderr
+    write_article(tmp_path / "c", "a1.txt", "Việt Nam sent 99 personnel to South Sudan.")
+    r = pktui("index", str(tmp_path / "c"), env_extra=env)
+    assert "1 extracted, 2 unchanged" in r.stderr
