@@ -132,7 +132,7 @@ EXPECTED_QUANTITIES = {
     LACROIX_2022: [
         ("more than 500 officers and soldiers", 500, "more_than", "personnel", "country/viet-nam"),
         ("four hospitals", 4, "exact", "hospital", "country/viet-nam"),
-        ("252 medical staff", 252, "exact", "personnel", "country/viet-nam"),
+        ("252 medical staff", 252, "exact", "medical personnel", "country/viet-nam"),
         ("184 officers and soldiers", 184, "exact", "personnel", "country/viet-nam"),
         ("more than 30 per cent", 30, "more_than", "percent", None),
         ("512 Vietnamese officers and soldiers", 512, "exact", "personnel", "country/viet-nam"),

@@ -21,7 +21,7 @@ def fact_dict(f: Fact) -> dict[str, Any]:
         "text": f.text,
         "value": f.value,
     }
-    if f.kind == "quantity":
+    if f.kind in ("quantity", "ordinal"):
         d["qualifier"] = f.qualifier
         d["unit"] = f.unit
         if f.detail:

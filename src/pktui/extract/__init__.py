@@ -12,7 +12,7 @@ from pktui.domain import load_domain
 from pktui.extract.dates import DateMention, find_dates
 from pktui.extract.entities import Found, find_entities
 from pktui.extract.events import find_events
-from pktui.extract.quantities import find_quantities
+from pktui.extract.quantities import find_ordinals, find_quantities
 from pktui.extract.roles import find_roles
 from pktui.extract.tokens import tokenize
 from pktui.model import Article, Fact, Mention
@@ -62,6 +62,7 @@ def extract_article(article: Article) -> ArticleExtraction:
     dates = [d for d in dates if not any(f.start <= d.start and d.end <= f.end for f in ent.mentions)]
     blocked = [(d.start, d.end) for d in dates] + [(m.start, m.end) for m in ent.mentions if m.type != "country"]
     quantities = find_quantities(text, tokens, blocked, starts)
+    ordinals = find_ordinals(text, tokens, blocked)
     roles = find_roles(text, ent.titles, ent.mentions, ent.ranks)
     events = find_events(text, sentences, dates, body_start)
 
@@ -90,9 +91,14 @@ def extract_article(article: Article) -> ArticleExtraction:
             last_subject[sent] = subject
         others = [m.key for m in ent.mentions if sent[0] <= m.start < sent[1] and m.type in ("mission", "location", "country") and m.start > q.end]
         keys = list(dict.fromkeys(([subject.key] if subject else []) + others))
-        date = _date_for(dates, sent, q.start)
+        date = _date_for(text, dates, sent, q.start)
         add(kind="quantity", start=q.start, end=q.end, sentence=sent, value=q.value, qualifier=q.qualifier,
             unit=q.unit, entities=keys, detail=q.counted, date=date)  # fmt: skip
+    for o in ordinals:
+        sent = sentence_of(o.start)
+        subject = _subject(text, ent.mentions, sent, o.start) or last_subject.get(sent) or main_country
+        add(kind="ordinal", start=o.start, end=o.end, sentence=sent, value=o.value, qualifier="exact",
+            unit=o.unit, entities=[subject.key] if subject else [], detail=o.counted)  # fmt: skip
     for d in dates:
         sent = sentence_of(d.start)
         add(kind="date", start=d.start, end=d.end, sentence=sent, value=d.value, precision=d.precision, detail=d.detail)
@@ -182,11 +188,18 @@ def _main_country(mentions: list[Found]) -> Found | None:
     return first[max(counts, key=lambda k: counts[k])]
 
 
-def _date_for(dates: list[DateMention], sent: tuple[int, int], pos: int) -> str | None:
-    """The date a figure refers to, when its sentence gives one ("by August 2021")."""
+def _date_for(text: str, dates: list[DateMention], sent: tuple[int, int], pos: int) -> str | None:
+    """The date a figure refers to, when its sentence gives one ("By August 2021, ... 245").
+
+    A date that only starts a period ("since 2014", "since ... in September 2018") does not
+    date the figure: such counts hold at publication.
+    """
     for d in dates:
-        if sent[0] <= d.start < sent[1] and d.detail not in ("since", "from", "starting"):
-            return d.value
+        if not (sent[0] <= d.start < sent[1]) or d.detail in ("since", "from", "starting"):
+            continue
+        if "since" in text[sent[0] : d.start].lower().split():
+            continue
+        return d.value
     return None
 
 

@@ -315,3 +315,28 @@ def _duration_adjective(tokens, i, nums: _Numbers):
         if unit in nums.durations and not (i + 2 < len(tokens) and tokens[i + 2].text.lower() == "ago"):
             return QuantityMention(tokens[i - 1].start, tokens[i + 1].end, 1, "exact", unit, unit), i + 2
     return None
+
+
+ORDINAL_MEASURES = ("unit", "hospital")
+
+
+def find_ordinals(text: str, tokens: list[Token], blocked: list[tuple[int, int]]) -> list[QuantityMention]:
+    """"its first engineering unit", "the third rotation": the count a rank in a series implies.
+
+    Kept apart from quantities (kind ``ordinal``): the article does not state a count, but
+    the Figures view may derive one from it.
+    """
+    nums = _numbers()
+    ordinal_values = {k: int(v) for k, v in (load_domain().numbers.get("ordinals") or {}).items()}
+    blocked_at = _blocked_mask(tokens, blocked)
+    out = []
+    for i, tok in enumerate(tokens):
+        value = ordinal_values.get(tok.text.lower())
+        if value is None or blocked_at[i] or i == 0:
+            continue
+        if tokens[i - 1].text.lower() not in ("its", "their", "the", "his", "her", "our") and not tokens[i - 1].text.endswith(("’s", "'s")):
+            continue
+        unit, counted, end, last = _counted_after(text, tokens, i + 1, nums, blocked_at)
+        if unit in ORDINAL_MEASURES and last is not None and last - i <= 3:
+            out.append(QuantityMention(tok.start, end, value, "exact", unit, counted))
+    return out

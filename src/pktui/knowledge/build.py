@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from pktui.extract import ArticleExtraction, LocalEntity
 from pktui.knowledge.base import KnowledgeBase
+from pktui.knowledge.figures import build_series
 from pktui.model import Article, Entity, Fact, LoadProblem, Mention, TimelineEntry
 from pktui.text import fold, has_diacritics, slug
 
@@ -43,11 +44,13 @@ def build_knowledge(
     for ent in entities.values():
         _finish_entity(ent)
     facts, timeline = _facts_and_timeline(order, extractions, resolve)
+    ents = sorted(entities.values(), key=lambda e: (e.type, fold(e.name)))
     return KnowledgeBase(
         articles=order,
-        entities=sorted(entities.values(), key=lambda e: (e.type, fold(e.name))),
+        entities=ents,
         facts=facts,
         timeline=timeline,
+        series=build_series(order, ents, facts),
         problems=list(problems or []),
     )
 

@@ -1,0 +1,203 @@
+"""Figures over time: quantity facts grouped into series by subject and measure.
+
+A point is dated by the fact's own date when its sentence gives one ("by August 2021") and by
+the article's publication otherwise. Values pktui works out itself (70 women of 512 -> 13.7 %
+women; "its first engineering unit" -> one unit) are marked as derived and cite their facts.
+Two points of one series on one date that cannot both be true, given their qualifiers
+("more than 500" and "nearly 400"), are flagged as conflicts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pktui.domain import load_domain
+from pktui.extract.gazetteer import gazetteer
+from pktui.model import Article, Entity, Fact, Series, SeriesPoint
+from pktui.text import fold, slug
+
+WOMEN_SHARE = "women share"
+_UNIT_LABEL = {"percent": "%", WOMEN_SHARE: "%"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Config:
+    series_measures: frozenset[str]
+    scoped: frozenset[str]
+    share_words: frozenset[str]
+    target_words: frozenset[str]
+    scope_words: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def _config() -> _Config:
+    dom = load_domain()
+    raw = _measures_file()
+    return _Config(
+        series_measures=frozenset(m for m, spec in dom.measures.items() if spec.get("series")),
+        scoped=frozenset(raw.get("scoped_by_mission") or []),
+        share_words=frozenset(fold(w) for w in (raw.get("share_of") or {}).get("women", [])),
+        target_words=frozenset(fold(w) for w in raw.get("target_words") or []),
+        scope_words={fold(k): str(v) for k, v in (raw.get("scope_words") or {}).items()},
+    )
+
+
+def _measures_file() -> dict:
+    from pktui.domain import domain_dir, read_yaml
+
+    return read_yaml(domain_dir() / "measures.yaml") or {}
+
+
+def build_series(articles: list[Article], entities: list[Entity], facts: list[Fact]) -> list[Series]:
+    cfg = _config()
+    by_id = {a.id: a for a in articles}
+    ents = {e.id: e for e in entities}
+    groups: dict[tuple[str, str], list[SeriesPoint]] = defaultdict(list)
+    by_sentence: dict[tuple[str, tuple[int, int]], list[Fact]] = defaultdict(list)
+    for f in facts:
+        if f.kind in ("quantity", "ordinal"):
+            by_sentence[(f.article, tuple(f.sentence))].append(f)
+    for f in facts:
+        if f.kind not in ("quantity", "ordinal") or not f.entities:
+            continue
+        art = by_id.get(f.article)
+        if art is None:
+            continue
+        sentence = fold(art.text[f.sentence[0] : f.sentence[1]]).split()
+        if cfg.target_words & set(sentence):
+            continue  # a goal, not a figure reached
+        measure = _measure(f, sentence, cfg)
+        if measure is None:
+            continue
+        subject = _country_of(f.entities[0], ents)
+        before = fold(art.text[f.sentence[0] : f.start]).split()
+        scope = _scope(f, ents, before, cfg) if measure in cfg.scoped else None
+        date = _point_date(f, art)
+        if date is None:
+            continue
+        derived = f.kind == "ordinal"
+        point = SeriesPoint(date, float(f.value), f.qualifier or "exact", f.id, derived, [f.id] if derived else [])
+        groups[(subject, measure if scope is None else f"{measure} @ {scope}")].append(point)
+        if measure == "women":
+            share = _women_share(f, by_sentence[(f.article, tuple(f.sentence))], date)
+            if share is not None:
+                groups[(subject, WOMEN_SHARE)].append(share)
+    series = []
+    for (subject, measure), points in groups.items():
+        points.sort(key=lambda p: (p.date, p.value))
+        _flag_conflicts(points, facts_by_id={f.id: f for f in facts})
+        base = measure.split(" @ ")[0]
+        series.append(Series(subject=subject, measure=measure, unit=_UNIT_LABEL.get(base, base), points=points))
+    series.sort(key=lambda s: (s.subject, -len(s.points), s.measure))
+    return series
+
+
+def _measure(f: Fact, sentence_words: list[str], cfg: _Config) -> str | None:
+    unit = f.unit or ""
+    if unit == "percent":
+        return WOMEN_SHARE if cfg.share_words & set(sentence_words) else None
+    return unit if unit in cfg.series_measures else None
+
+
+def _country_of(entity_id: str, ents: dict[str, Entity]) -> str:
+    """An organisation's figures count for its country when the gazetteer knows it."""
+    if entity_id.startswith("country/"):
+        return entity_id
+    ent = ents.get(entity_id)
+    if ent is not None:
+        entry = gazetteer().lookup(ent.name)
+        country = entry.meta.get("country") if entry is not None else None
+        if country:
+            return f"country/{slug(country)}"
+    return entity_id
+
+
+def _scope(f: Fact, ents: dict[str, Entity], words_before: list[str], cfg: _Config) -> str | None:
+    """A part of the whole: "Individually, ... 153 officers" or "184 soldiers to UNISFA"."""
+    for w in words_before:
+        if w in cfg.scope_words:
+            return cfg.scope_words[w]
+    missions = [e for e in f.entities[1:] if e.startswith("mission/")]
+    if len(missions) == 1:
+        ent = ents.get(missions[0])
+        return ent.name if ent else missions[0].split("/", 1)[1]
+    return None
+
+
+def _point_date(f: Fact, art: Article) -> str | None:
+    if f.date and "/" not in f.date:
+        return f.date
+    return art.published_iso
+
+
+def _women_share(women: Fact, same_sentence: list[Fact], date: str) -> SeriesPoint | None:
+    """"Among 512 officers ..., more than 70 are women" -> more than 13.7 % women."""
+    totals = [q for q in same_sentence if q.unit == "personnel" and q.id != women.id and q.value and q.value > women.value]
+    if not totals:
+        return None
+    total = totals[0]
+    share = round(100.0 * float(women.value) / float(total.value), 1)
+    return SeriesPoint(date, share, women.qualifier or "exact", women.id, True, [women.id, total.id])
+
+
+# -- conflicts -------------------------------------------------------------------------------
+
+
+def interval(value: float, qualifier: str) -> tuple[float, float]:
+    """The values a qualified figure allows: "more than 500" -> (500, inf)."""
+    v = float(value)
+    return {
+        "exact": (v, v),
+        "more_than": (v, math.inf),
+        "over": (v, math.inf),
+        "at_least": (v, math.inf),
+        "up_to": (0.0, v),
+        "nearly": (0.85 * v, v),
+        "about": (0.9 * v, 1.1 * v),
+        "approximately": (0.9 * v, 1.1 * v),
+    }.get(qualifier, (v, v))
+
+
+def _compatible(a: SeriesPoint, b: SeriesPoint) -> bool:
+    lo1, hi1 = interval(a.value, a.qualifier)
+    lo2, hi2 = interval(b.value, b.qualifier)
+    if a.qualifier in ("more_than", "over") and b.qualifier not in ("more_than", "over", "at_least"):
+        lo1 = math.nextafter(lo1, math.inf)
+    if b.qualifier in ("more_than", "over") and a.qualifier not in ("more_than", "over", "at_least"):
+        lo2 = math.nextafter(lo2, math.inf)
+    return max(lo1, lo2) <= min(hi1, hi2)
+
+
+def _flag_conflicts(points: list[SeriesPoint], facts_by_id: dict[str, Fact]) -> None:
+    by_date: dict[str, list[SeriesPoint]] = defaultdict(list)
+    for p in points:
+        by_date[p.date].append(p)
+    for same in by_date.values():
+        for i, a in enumerate(same):
+            for b in same[i + 1 :]:
+                fa, fb = facts_by_id.get(a.fact or ""), facts_by_id.get(b.fact or "")
+                same_article = fa is not None and fb is not None and fa.article == fb.article
+                if same_article and fa.detail != fb.detail:
+                    continue  # one article giving two related figures ("500 ... 512"), not two sources
+                if not _compatible(a, b):
+                    a.conflict = b.conflict = True
+
+
+def format_value(p: SeriesPoint) -> str:
+    """``more than 500``, ``nearly 1,100``, ``13.7`` for a point."""
+    v = int(p.value) if float(p.value).is_integer() else p.value
+    num = f"{v:,}" if isinstance(v, int) else f"{v:,.1f}"
+    words = {
+        "exact": "",
+        "more_than": "more than ",
+        "over": "over ",
+        "nearly": "nearly ",
+        "about": "about ",
+        "approximately": "approx. ",
+        "at_least": "at least ",
+        "up_to": "up to ",
+    }
+    return f"{words.get(p.qualifier, '')}{num}"
