@@ -39,6 +39,21 @@ def fold_char(ch: str) -> str:
 
 def fold(text: str) -> str:
     """Case-, diacritic- and punctuation-insensitive key: ``'Việt-Nam’s'`` -> ``'viet nam s'``."""
+    if len(text) <= 40:
+        return _fold_short(text)
+    return _fold(text)
+
+
+@lru_cache(maxsize=262144)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
+    if text.isascii():
+        low = text.lower()
+        if low.isalnum():
+            return low
     out = []
     for ch in text:
         f = fold_char(ch)
