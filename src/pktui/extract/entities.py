@@ -614,8 +614,11 @@ def _location_context(art: _Article, first: int, last: int) -> bool:
 
 
 def _credit_context(art: _Article, first: int) -> bool:
+    """After "Photo:", "Photo by", "Source:" (and "Photo: VNA/" before a photographer)."""
     toks = art.tokens
     j = first - 1
+    if j >= 1 and toks[j].text == "/" and toks[j - 1].is_word:
+        j -= 2  # "VNA/Trọng Đức": look before the agency
     while j >= 0 and toks[j].text in ":/":
         j -= 1
     if j < 0:
