@@ -1,0 +1,27 @@
+"""Search: the right fact first, on every keystroke, at a million facts.
+
+``SearchIndex.build(kb)`` indexes every fact and entity of a knowledge base;
+``index.search(text, limit)`` returns ranked :class:`Hit` objects; ``index.suggest(text)``
+proposes a correction ("did you mean") when nothing matched. No Textual in here.
+
+Ranking, best first:
+
+1. more of the query's words matched (all words beat some words);
+2. per word, an exact token beats a prefix (the word being typed) beats a typo, and a
+   match in the fact itself or in one of its entities' names and aliases (a fact *about*
+   the thing) beats a match elsewhere in its sentence (a passing mention); the entity
+   itself comes first when the query is its name or alias;
+3. ties: newest article first.
+
+Matching folds case, diacritics (đ too), punctuation and hyphens (``hoang kim phung``
+finds Hoàng Kim Phụng, ``level 2`` and ``level2`` find Level-2, ``1100`` finds 1,100),
+joins or splits words (``viet nam`` / ``vietnam``), knows British and American spellings
+(``spellings.yaml``), tolerates typos, and finds a fact through any name of its entities
+(``unisfa`` finds "UN Interim Security Force for Abyei" and back). Filters in the same
+box: see :mod:`pktui.search.query`.
+"""
+
+from pktui.search.index import Hit, SearchIndex
+from pktui.search.query import Query, parse_query
+
+__all__ = ["Hit", "Query", "SearchIndex", "parse_query"]

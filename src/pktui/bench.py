@@ -1,0 +1,145 @@
+"""``pktui bench``: load, index, then replay queries keystroke by keystroke.
+
+Every prefix of every query is one keystroke, searched as the search box would (limit 50,
+match spans and labels included). Reports load and index time, per-keystroke latency
+(p50, p95, max) and the peak resident memory of the process.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import resource
+import sys
+import tempfile
+import time
+from importlib import resources
+from typing import TextIO
+
+from pktui.text import one_line
+
+KEYSTROKE_LIMIT = 50  # results fetched per keystroke, as the browser does
+
+
+def default_queries() -> list[str]:
+    text = resources.files("pktui.search").joinpath("bench_queries.txt").read_text("utf-8")
+    return [q for q in text.splitlines() if q.strip()]
+
+
+def read_queries(path: str) -> list[str]:
+    with open(path, encoding="utf-8-sig") as fh:
+        return [line.rstrip("\r\n") for line in fh if line.strip()]
+
+
+def peak_rss_mb() -> float:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports KiB, macOS bytes
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (``p`` in 0..100)."""
+    if not values:
+        return 0.0
+    s = sorted(values)
+    k = max(0, min(len(s) - 1, math.ceil(p / 100 * len(s)) - 1))
+    return s[k]
+
+
+def replay(index, queries: list[str], limit: int = KEYSTROKE_LIMIT) -> list[float]:
+    """Seconds per keystroke, every prefix of every query."""
+    times: list[float] = []
+    clock = time.perf_counter
+    for q in queries:
+        for i in range(1, len(q) + 1):
+            t0 = clock()
+            index.search(q[:i], limit=limit)
+            times.append(clock() - t0)
+    return times
+
+
+def run_bench(
+    paths: list[str] | None,
+    queries_file: str | None,
+    synthetic: int | None,
+    as_json: bool,
+    out: TextIO = sys.stdout,
+    synthetic_facts: int | None = None,
+) -> int:
+    from pktui.search import SearchIndex
+
+    try:
+        queries = read_queries(queries_file) if queries_file else default_queries()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"pktui: error: cannot read queries {one_line(str(queries_file))}: {one_line(str(exc))}", file=sys.stderr)
+        return 1
+    if not queries:
+        print("pktui: error: no queries to replay", file=sys.stderr)
+        return 1
+
+    t0 = time.perf_counter()
+    if synthetic_facts:
+        from pktui.synthetic import synthetic_kb
+
+        kb = synthetic_kb(synthetic_facts)
+        source = f"synthetic knowledge base ({synthetic_facts} facts, no extraction)"
+    else:
+        from pktui.knowledge.loader import load_knowledge
+
+        if synthetic:
+            from pktui.synthetic import write_corpus
+
+            tmp = tempfile.TemporaryDirectory(prefix="pktui-bench-")
+            write_corpus(tmp.name, synthetic)
+            t0 = time.perf_counter()  # writing the files is not loading them
+            kb = load_knowledge([tmp.name], use_cache=False)
+            source = f"{synthetic} synthetic articles"
+        else:
+            kb = load_knowledge(paths or None)
+            source = " ".join(paths) if paths else "bundled sample corpus"
+        for p in kb.problems:
+            print(f"pktui: {p.line()}", file=sys.stderr)
+    load_s = time.perf_counter() - t0
+    if not kb.articles:
+        print("pktui: error: no articles could be read", file=sys.stderr)
+        return 1
+
+    t0 = time.perf_counter()
+    index = SearchIndex.build(kb)
+    index_s = time.perf_counter() - t0
+
+    times = replay(index, queries)
+    ms = [t * 1000 for t in times]
+    report = {
+        "articles": len(kb.articles),
+        "facts": len(kb.facts),
+        "load_s": round(load_s, 3),
+        "index_s": round(index_s, 3),
+        "keystrokes": len(ms),
+        "p50_ms": round(percentile(ms, 50), 3),
+        "p95_ms": round(percentile(ms, 95), 3),
+        "max_ms": round(max(ms), 3),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+    if as_json:
+        out.write(json.dumps(report) + "\n")
+        return 0
+    rows = [
+        ("corpus", one_line(source)),
+        ("articles", f"{report['articles']:,}"),
+        ("facts", f"{report['facts']:,}"),
+        ("entities", f"{len(kb.entities):,}"),
+        ("indexed documents", f"{index.n_docs:,} (facts, entities, passages without facts)"),
+        ("vocabulary", f"{len(index.vocab):,} tokens"),
+        ("load", f"{load_s:.3f} s"),
+        ("index build", f"{index_s:.3f} s"),
+        ("queries", f"{len(queries)} ({len(ms)} keystrokes, {KEYSTROKE_LIMIT} results each)"),
+        ("latency p50", f"{report['p50_ms']:.2f} ms"),
+        ("latency p95", f"{report['p95_ms']:.2f} ms"),
+        ("latency max", f"{report['max_ms']:.2f} ms"),
+        ("peak memory", f"{report['peak_rss_mb']:.0f} MB"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for k, v in rows:
+        out.write(f"{k:<{width}}  {v}\n")
+    return 0
