@@ -1,0 +1,189 @@
+"""The pktui Textual app: loads the knowledge base in a worker and hosts the browser screen.
+
+The window is painted before anything is read: the corpus is loaded (and the search index
+built) in a thread worker that reports progress, while keys keep working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from time import monotonic
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App
+from textual.message import Message
+
+from pktui.text import one_line
+from pktui.tui.config import Config, load_config
+from pktui.tui.keymap import BY_ID, bindings
+from pktui.tui.commands import PktuiCommands
+from pktui.tui.screens.browser import BrowserScreen
+from pktui.tui.widgets.bars import SearchInput
+
+if TYPE_CHECKING:
+    from pktui.knowledge.base import KnowledgeBase
+
+Loader = Callable[..., "KnowledgeBase"]
+IndexBuilder = Callable[["KnowledgeBase"], Any]
+
+
+def default_loader(paths: list[str] | None, *, progress=None, use_cache: bool = True) -> KnowledgeBase:
+    from pktui.knowledge.loader import load_knowledge
+
+    return load_knowledge(paths or None, progress=progress, use_cache=use_cache)
+
+
+def default_index(kb: KnowledgeBase) -> Any:
+    from pktui.search import SearchIndex  # ImportError until the engine lands: "search unavailable"
+
+    return SearchIndex.build(kb)
+
+
+class PktuiApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "pktui"
+    BINDINGS = bindings("app")
+    COMMANDS = App.COMMANDS | {PktuiCommands}
+
+    class Loaded(Message):
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done, self.total = done, total
+
+    def __init__(
+        self,
+        paths: list[str] | None = None,
+        *,
+        theme: str | None = None,
+        use_cache: bool = True,
+        config: Config | None = None,
+        config_path: Path | None = None,
+        loader: Loader | None = None,
+        index_builder: IndexBuilder | None = None,
+    ) -> None:
+        super().__init__()
+        self.paths = list(paths) if paths else None
+        self.use_cache = use_cache
+        self.loader = loader or default_loader
+        self.index_builder = index_builder or default_index
+        self.config = config if config is not None else load_config(config_path, known_ids=set(BY_ID))
+        self.requested_theme = theme or self.config.theme
+        self.kb: KnowledgeBase | None = None
+        self.index: Any = None
+        self.index_error: str | None = None
+        self.ready = False  # knowledge base loaded and index attempted
+        self._last_progress = 0.0
+
+    @property
+    def browser(self) -> BrowserScreen:
+        return self.get_screen("browser")  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.install_screen(BrowserScreen(), "browser")
+        self.push_screen("browser")
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        if self.requested_theme:
+            if self.requested_theme in self.available_themes:
+                self.theme = self.requested_theme
+            else:
+                names = ", ".join(sorted(self.available_themes))
+                self.notify(
+                    f"Unknown theme {one_line(self.requested_theme)!r}; available: {names}",
+                    severity="error",
+                    markup=False,
+                    timeout=10,
+                )
+        for error in self.config.errors:
+            self.notify(one_line(error), severity="error", markup=False, timeout=15)
+        self.call_after_refresh(self._load)
+
+    # -- loading -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        try:
+            kb = self.loader(self.paths, progress=self._progress, use_cache=self.use_cache)
+        except Exception as exc:  # noqa: BLE001 - shown on screen, the app stays usable
+            self.call_from_thread(self._load_failed, f"{type(exc).__name__}: {exc}")
+            return
+        self.call_from_thread(self._kb_ready, kb)
+        index, error = None, None
+        try:
+            index = self.index_builder(kb)
+        except ImportError as exc:
+            error = f"the search engine is not installed ({exc})"
+        except Exception as exc:  # noqa: BLE001
+            error = f"{type(exc).__name__}: {exc}"
+        self.call_from_thread(self._index_ready, index, error)
+
+    def _progress(self, done: int, total: int) -> None:
+        now = monotonic()
+        if done >= total or now - self._last_progress > 0.05:
+            self._last_progress = now
+            self.post_message(self.Loaded(done, total))
+
+    def on_pktui_app_loaded(self, message: Loaded) -> None:
+        self.browser.load_progress(message.done, message.total)
+
+    def _load_failed(self, message: str) -> None:
+        self.ready = True
+        self.browser.load_failed(message)
+        self.notify(one_line(message), title="Could not read the corpus", severity="error", markup=False)
+
+    def _kb_ready(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.browser.set_kb(kb, self.paths)
+        skipped = kb.problems
+        if skipped:
+            lines = [one_line(p.line()) for p in skipped[:3]]
+            if len(skipped) > 3:
+                lines.append(f"… and {len(skipped) - 3} more (listed under the articles)")
+            self.notify("\n".join(lines), title=f"{len(skipped)} file(s) not loaded", severity="warning", markup=False, timeout=10)
+
+    def _index_ready(self, index: Any, error: str | None) -> None:
+        self.index, self.index_error = index, error
+        self.ready = True
+        self.browser.index_changed()
+
+    # -- app-wide actions --------------------------------------------------------------
+
+    def _to_browser(self) -> BrowserScreen:
+        while self.screen is not self.browser and len(self.screen_stack) > 1:
+            self.pop_screen()
+        return self.browser
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "search" and isinstance(self.focused, SearchInput):
+            return False  # "/" is typed into the query
+        return True
+
+    def action_search(self) -> None:
+        self._to_browser().open_search()
+
+    def action_help(self) -> None:
+        from pktui.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen())
+
+    def action_figures(self) -> None:
+        browser = self.browser
+        self.show_figures(browser.entity_id if self.screen is browser and browser.pane == "entity" else None)
+
+    def show_figures(self, entity_id: str | None = None) -> None:
+        from pktui.tui.screens.figures import FiguresScreen
+
+        if self.kb is None:
+            self.notify("Still reading the corpus…", markup=False, timeout=2)
+            return
+        self._to_browser()
+        self.push_screen(FiguresScreen(self.kb, entity_id), self._figure_chosen)
+
+    def _figure_chosen(self, fact_id: str | None) -> None:
+        if fact_id:
+            self.browser.open_fact(fact_id)

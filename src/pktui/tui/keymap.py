@@ -1,0 +1,116 @@
+"""Every key of the browser in one table: id, default keys, action, what it does.
+
+Widgets build their ``BINDINGS`` from here, the help screen lists it, and the config file
+remaps keys by id (``keys: {search: "ctrl+f,slash"}``) through ``App.set_keymap``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    id: str
+    keys: str
+    action: str
+    description: str
+    scope: str
+    show: bool = False
+    help: str = ""
+    group: str | None = None
+    priority: bool = False
+
+
+STEP = Binding.Group("step", compact=True)
+HISTORY = Binding.Group("back/fwd", compact=True)
+FACT_STEP = Binding.Group("fact", compact=True)
+
+#: scope -> title in the help screen, in display order
+SCOPES = {
+    "app": "Anywhere",
+    "browser": "Browser",
+    "reading": "Source view, facts and entity detail",
+    "list": "Lists (articles, entities, timeline, facts, results)",
+    "source": "Source view: scrolling",
+    "search": "Search bar",
+    "figures": "Figures view",
+}
+
+KEYS: tuple[Key, ...] = (
+    Key("help", "question_mark,f1", "app.help", "Help", "app", True, "this screen: every key, search syntax, config"),
+    Key("quit", "q", "app.quit", "Quit", "app", True, "quit pktui (ctrl+q works too)"),
+    # priority: seen before keys typed right after it are handed to the list, so "/lacroix" typed
+    # fast lands in the search bar (the app lets "/" through when the search bar has focus)
+    Key("search", "slash", "app.search", "Search", "app", True, "focus the search bar; results update as you type", None, True),
+    Key("palette", "ctrl+p", "command_palette", "Palette", "app", False, "command palette: open article, go to entity, jump to date, ...", None, True),
+    Key("figures", "f", "app.figures", "Figures", "app", False, "the figures view: reported numbers over time"),
+    Key("next_pane", "tab", "next_pane", "Next pane", "browser", False, "next pane (Shift+Tab: previous)"),
+    Key("prev_pane", "shift+tab", "prev_pane", "Previous pane", "browser", False, "previous pane"),
+    Key("pane_articles", "1", "pane('articles')", "Articles", "browser", False, "articles pane, newest first"),
+    Key("pane_entities", "2", "pane('entities')", "Entities", "browser", False, "entities pane, grouped by type"),
+    Key("pane_timeline", "3", "pane('timeline')", "Timeline", "browser", False, "timeline pane"),
+    Key("pane_source", "4", "pane('source')", "Source", "browser", False, "source view of the open article"),
+    Key("pane_facts", "5", "pane('facts')", "Facts", "browser", False, "facts of the open article"),
+    Key("pane_entity", "6", "pane('entity')", "Entity", "browser", False, "the selected entity's detail"),
+    Key("back", "backspace,alt+left,H", "back", "Back", "browser", True, "back to what was opened before", "history"),
+    Key("forward", "alt+right,L", "forward", "Fwd", "browser", True, "forward again", "history"),
+    Key("next_mark", "n", "screen.step(1)", "Next", "reading", True, "next mention of the entity / match of the search hit", "step"),
+    Key("prev_mark", "N", "screen.step(-1)", "Prev", "reading", True, "previous mention / match", "step"),
+    Key("prev_fact", "left_square_bracket", "screen.fact_step(-1)", "Prev fact", "reading", True, "previous fact in the article", "fact"),
+    Key("next_fact", "right_square_bracket", "screen.fact_step(1)", "Next fact", "reading", True, "next fact in the article", "fact"),
+    Key("copy_citation", "y", "screen.copy_citation", "Cite", "reading", True, "copy the highlighted passage as a citation (OSC 52)"),
+    Key("clear_filter", "x", "clear_filter", "Unfilter", "browser", True, "clear the timeline's entity filter"),
+    Key("escape", "escape", "escape", "Return", "browser", False, "close search / return to the list"),
+    Key("down", "j", "cursor_down", "Down", "list", False, "next item (arrows work too)"),
+    Key("up", "k", "cursor_up", "Up", "list", False, "previous item"),
+    Key("top", "g", "first", "First", "list", False, "first item (Home)"),
+    Key("bottom", "G", "last", "Last", "list", False, "last item (End)"),
+    Key("open", "enter", "select", "Open", "list", True, "open the passage / article / entity"),
+    Key("scroll_down", "j,down", "scroll_down", "Down", "source", False, "scroll a line"),
+    Key("scroll_up", "k,up", "scroll_up", "Up", "source", False, "scroll a line back"),
+    Key("scroll_top", "g,home", "scroll_home", "Top", "source", False, "top of the article"),
+    Key("scroll_bottom", "G,end", "scroll_end", "Bottom", "source", False, "end of the article"),
+    Key("page_down", "space,pagedown", "page_down", "Page down", "source", False, "a page down"),
+    Key("page_up", "b,pageup", "page_up", "Page up", "source", False, "a page up"),
+    Key("search_down", "down,ctrl+n", "results_move(1)", "Next result", "search", False, "next result"),
+    Key("search_up", "up,ctrl+p", "results_move(-1)", "Previous result", "search", False, "previous result"),
+    Key("search_open", "enter", "results_open", "Open", "search", True, "open the highlighted result's passage"),
+    Key("search_close", "escape", "close", "Return", "search", True, "leave search, back where you were"),
+    Key("figure_open", "enter", "open_point", "Open", "figures", True, "open the fact behind the figure"),
+    Key("figure_close", "escape,q,f", "close", "Close", "figures", True, "back to the browser"),
+)
+
+BY_ID = {k.id: k for k in KEYS}
+_GROUPS = {"history": HISTORY, "step": STEP, "fact": FACT_STEP}
+
+
+def bindings(scope: str) -> list[Binding]:
+    return [
+        Binding(
+            k.keys,
+            k.action,
+            k.description,
+            show=k.show,
+            id=k.id,
+            group=_GROUPS.get(k.group or ""),
+            priority=k.priority,
+        )
+        for k in KEYS
+        if k.scope == scope
+    ]
+
+
+#: Shown in the help screen: the query syntax the search engine understands.
+SEARCH_SYNTAX = (
+    ("lacrox visit", "fuzzy words, any order; typos, case and diacritics do not matter"),
+    ('"field hospital"', "an exact phrase"),
+    ("-women", "leave out results with this word"),
+    ("type:person", "entities of a type: person organization mission country location unit programme event"),
+    ("kind:quantity", "facts of a kind: quantity date role event"),
+    ("entity:unisfa", "facts about an entity"),
+    ("after:2020 before:2023", "facts dated in a range (year, year-month or full date)"),
+    ("in:2025", "facts from articles published in 2025"),
+)

@@ -1,0 +1,90 @@
+"""One-line bars: the pane bar at the top and the search bar."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Label, Static
+
+from pktui.tui.keymap import bindings
+
+PANE_TITLES = {
+    "articles": "Articles",
+    "entities": "Entities",
+    "timeline": "Timeline",
+    "results": "Results",
+    "source": "Source",
+    "facts": "Facts",
+    "entity": "Entity",
+}
+
+
+class PaneBar(Static):
+    """``1 Articles  2 Entities ...`` with the active pane reversed, then a status on the right."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self._panes: list[tuple[str, str]] = []
+        self._active = ""
+        self._status = Text()
+        self._hits: list[tuple[int, int, str]] = []
+
+    def set_state(self, panes: list[tuple[str, str]], active: str, status: Text | None = None) -> None:
+        """``panes``: (key, pane) pairs in order; ``active``: the pane with focus."""
+        self._panes, self._active = panes, active
+        if status is not None:
+            self._status = status
+        self.update(self._render_bar())
+
+    def _render_bar(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        self._hits = []
+        for key, pane in self._panes:
+            start = len(text)
+            label = f" {key} {PANE_TITLES[pane]} " if key else f" {PANE_TITLES[pane]} "
+            text.append(label, "reverse bold" if pane == self._active else "")
+            self._hits.append((start, len(text), pane))
+        if self._status:
+            text.append("  ")
+            text.append_text(self._status)
+        return text
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, pane in self._hits:
+            if start <= event.x < end:
+                self.screen.run_action(f"pane('{pane}')")
+                return
+
+
+class SearchInput(Input):
+    """The query field; arrows move through the results, Enter opens, Esc leaves search."""
+
+    BINDINGS = bindings("search")
+
+    class Move(Message):
+        def __init__(self, delta: int) -> None:
+            super().__init__()
+            self.delta = delta
+
+    class Open(Message):
+        pass
+
+    class Close(Message):
+        pass
+
+    def action_results_move(self, delta: int) -> None:
+        self.post_message(self.Move(delta))
+
+    def action_results_open(self) -> None:
+        self.post_message(self.Open())
+
+    def action_close(self) -> None:
+        self.post_message(self.Close())
+
+
+class SearchBar(Horizontal):
+    def compose(self):
+        yield Label("/", id="search-prompt")
+        yield SearchInput(placeholder="search facts and entities — e.g. lacrox visit, type:person, after:2020", id="search-input")

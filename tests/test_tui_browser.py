@@ -1,0 +1,540 @@
+"""The browser driven by keys, over a hand-made knowledge base (test_tui_support.demo_kb)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from tests.test_tui_support import A, B, FakeIndex, demo_app, demo_kb, ready, settle
+
+from pktui.knowledge.base import KnowledgeBase
+from pktui.model import Article, LoadProblem
+from pktui.tui.config import Config, load_config
+from pktui.tui.keymap import BY_ID
+from pktui.tui.screens.figures import FiguresScreen
+from pktui.tui.screens.help import HelpScreen
+from pktui.tui.widgets.source import SourceView
+
+WIDE = (160, 45)
+NARROW = (80, 24)
+
+
+def source(app) -> SourceView:
+    return app.browser.query_one(SourceView)
+
+
+def highlighted(app) -> str:
+    src = source(app)
+    assert src.highlight is not None, "nothing highlighted"
+    s, e = src.highlight
+    return src.article.text[s:e]
+
+
+def texts(app, list_id: str) -> list[str]:
+    return app.browser.query_one(f"#{list_id}").texts()
+
+
+def shown(app, widget_id: str) -> bool:
+    """Is the widget on screen (laid out with a size)?"""
+    w = app.browser.query_one(f"#{widget_id}")
+    return w.display and all(n.display for n in w.ancestors_with_self if hasattr(n, "display")) and w.region.area > 0
+
+
+async def move_to(pilot, list_id: str, text: str) -> None:
+    """Press j until the highlighted row of ``list_id`` contains ``text``."""
+    lst = pilot.app.browser.query_one(f"#{list_id}")
+    for _ in range(60):
+        if lst.highlighted is not None and text in lst.texts()[lst.highlighted]:
+            return
+        await pilot.press("j")
+    raise AssertionError(f"{text!r} not found in #{list_id}: {lst.texts()}")
+
+
+# -- start-up, articles ------------------------------------------------------------------
+
+
+async def test_articles_newest_first_and_newest_open():
+    app = demo_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        rows = texts(app, "articles")
+        assert rows[0].startswith("2025-06-14") and rows[1].startswith("2022-11-27")
+        assert source(app).article.id == B
+        assert app.focused.id == "articles"
+        await pilot.press("j", "enter")
+        assert source(app).article.id == A
+        assert app.focused.id == "source"
+        assert "2 articles" in str(app.browser.query_one("#panebar").render())
+
+
+async def test_unknown_date_is_said():
+    kb = demo_kb()
+    undated = Article("undated", "x/undated.txt", "No date header here.", None, "No date header here.")
+    kb.articles.append(undated)
+    kb.reindex()
+    app = demo_app(kb)
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        rows = texts(app, "articles")
+        assert rows[-1].startswith("date unknown")
+        await pilot.press("G", "enter")
+        assert source(app).article.id == "undated"
+        assert "date unknown" in str(app.browser.query_one("#reader").border_subtitle)
+
+
+# -- entities ----------------------------------------------------------------------------
+
+
+async def test_entities_grouped_with_counts_and_detail_filters_timeline():
+    app = demo_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        rows = texts(app, "entities")
+        assert rows[0].startswith("People")
+        assert any(r.startswith("Missions") for r in rows)
+        assert "UNISFA  2" in rows
+        all_timeline = texts(app, "timeline")
+        await move_to(pilot, "entities", "UNISFA")
+        await pilot.press("enter")
+        assert app.browser.entity_id == "mission/unisfa"
+        detail = texts(app, "entity")
+        assert detail[0].startswith("UNISFA")
+        assert any("184 personnel" in r for r in detail)
+        assert any("figures about UNISFA" in r for r in detail)
+        filtered = texts(app, "timeline")
+        assert filtered == [r for r in all_timeline if "UNISFA" in r]
+        assert highlighted(app) == "UN Interim Security Force for Abyei"  # its first mention
+        # n steps through its mentions, the factbar says where
+        await pilot.press("n")
+        assert highlighted(app) == "UNISFA"
+        await pilot.press("n")
+        assert highlighted(app) == "UN Interim Security Force for Abyei"
+        await pilot.press("N")
+        assert highlighted(app) == "UNISFA"
+        # x clears the filter
+        await pilot.press("x")
+        assert texts(app, "timeline") == all_timeline
+
+
+async def test_entity_detail_opens_a_fact_and_offers_figures():
+    app = demo_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await move_to(pilot, "entities", "Hoàng Kim Phụng")
+        await pilot.press("enter")
+        assert shown(app, "entity") and not shown(app, "entities")
+        await move_to(pilot, "entity", "Director of the department")
+        await pilot.press("enter")
+        assert shown(app, "source")
+        assert highlighted(app) == "Director of the department Maj. Gen. Hoàng Kim Phụng"
+        await pilot.press("6")
+        await move_to(pilot, "entity", "figures about")
+        await pilot.press("enter")
+        assert isinstance(app.screen, FiguresScreen)
+        assert "No figures about Hoàng Kim Phụng" in str(app.screen.query_one("#figures-note").render())
+
+
+# -- timeline ----------------------------------------------------------------------------
+
+
+async def test_timeline_in_order_with_precision_and_publication_dates():
+    app = demo_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        await pilot.press("3")
+        rows = texts(app, "timeline")
+        dates = [r.split(" ", 1)[0] for r in rows]
+        assert dates == ["2014", "2014-06", "2018-09", "2021", "2021–2023", "2022", "2022-11-26", "2022-11-27",
+                         "2025-06-13", "2025-06-14"]
+        assert "published" in rows[7]
+        await move_to(pilot, "timeline", "2018-09")
+        await pilot.press("enter")
+        assert source(app).article.id == A
+        assert "September 2018" in highlighted(app)
+        assert app.focused.id == "source"
+        # its sentence is the passage, and the highlight is scrolled into view
+        src = source(app)
+        assert src.passage[0] <= src.highlight[0] < src.highlight[1] <= src.passage[1]
+        line = src.line_of(src.highlight[0])
+        assert src.scroll_offset.y <= line < src.scroll_offset.y + src.scrollable_content_region.height
+
+
+async def test_publication_row_opens_article_top():
+    app = demo_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        await pilot.press("3")
+        await move_to(pilot, "timeline", "published UN Under")
+        await pilot.press("enter")
+        assert source(app).article.id == A and source(app).highlight is None
+
+
+# -- search ------------------------------------------------------------------------------
+
+
+async def test_search_opens_passage_and_steps_through_matches():
+    app = demo_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"lacroix visit")
+        await settle(pilot)
+        rows = texts(app, "results")
+        assert rows and "Lacroix visits the VDPO" in rows[0] and "2022-11-27" in rows[0]
+        await pilot.press("enter")
+        assert highlighted(app) == "Jean-Pierre Lacroix on Saturday visited"
+        assert app.focused.id == "source"
+        src = source(app)
+        matched = [src.article.text[s:e] for s, e in src.marks]
+        assert matched == ["Lacroix", "visit"]
+        await pilot.press("n")
+        assert highlighted(app) == "Lacroix"
+        await pilot.press("n")
+        assert highlighted(app) == "visit"
+        # Esc goes back to the results, Esc again leaves search where we were
+        await pilot.press("escape")
+        assert app.focused.id == "results"
+        await pilot.press("escape")
+        assert not app.browser.searching and app.focused.id == "articles"
+        # / again keeps the query
+        await pilot.press("slash")
+        assert app.focused.id == "search-input" and app.focused.value == "lacroix visit"
+
+
+async def test_search_results_preview_while_moving_and_narrow_enter():
+    app = demo_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"phung")
+        await settle(pilot)
+        assert shown(app, "results") and not shown(app, "source")
+        first = texts(app, "results")[0]
+        assert "Hoàng Kim Phụng" in first
+        await pilot.press("down")
+        preview = highlighted(app)
+        await pilot.press("enter")
+        assert shown(app, "source") and not shown(app, "results")
+        assert highlighted(app) == preview
+
+
+async def test_no_results_says_so_with_the_suggestion():
+    app = demo_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"lacroxi")
+        await settle(pilot)
+        status = str(app.browser.query_one("#results-status").render())
+        assert "No results for “lacroxi”" in status and "lacroix" in status
+        await pilot.press("enter")  # Enter on the suggestion searches for it
+        await settle(pilot)
+        assert app.focused.value == "lacroix"
+        assert texts(app, "results")
+
+
+async def test_a_slow_search_never_blocks_keys_and_stale_results_are_dropped():
+    release = threading.Event()
+    calls: list[str] = []
+
+    class SlowIndex(FakeIndex):
+        def search(self, query, limit=50):
+            calls.append(query)
+            if query == "l":
+                release.wait(5)  # stuck until the test says so
+            return super().search(query, limit)
+
+    app = demo_app(index_builder=SlowIndex.build)
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", "l")
+        await pilot.pause(0.1)
+        assert calls == ["l"]  # running, and stuck
+        await pilot.press(*"acroix")  # keys still go through while it is stuck
+        await pilot.pause(0.1)
+        assert app.focused.value == "lacroix"
+        await app.workers.wait_for_complete([w for w in app.browser.workers if w is not None][-1:])
+        await pilot.pause(0.1)
+        assert app.browser._results_query == "lacroix" and texts(app, "results")
+        release.set()  # the stale "l" search ends now: its results must not replace these
+        await pilot.pause(0.2)
+        assert app.browser._results_query == "lacroix"
+
+
+async def test_search_unavailable_is_explained():
+    def broken(kb):
+        raise ImportError("No module named 'pktui.search'")
+
+    app = demo_app(index_builder=broken)
+
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"unisfa")
+        await settle(pilot)
+        assert "Search unavailable" in str(app.browser.query_one("#results-status").render())
+        assert "search unavailable" in str(app.browser.query_one("#panebar").render())
+
+
+# -- facts, history, citation ------------------------------------------------------------
+
+
+async def test_fact_stepping_back_forward_and_citation():
+    app = demo_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        await pilot.press("j", "enter")  # the 2022 article
+        await pilot.press("right_square_bracket")
+        assert highlighted(app) == "Jean-Pierre Lacroix on Saturday visited"
+        await pilot.press("right_square_bracket")
+        assert highlighted(app) == "on Saturday"
+        await pilot.press("left_square_bracket")
+        assert highlighted(app) == "Jean-Pierre Lacroix on Saturday visited"
+        facts = app.browser.query_one("#facts")
+        assert facts.current.id == "f-visit"  # the facts list follows
+        await pilot.press("y")
+        cite = app.clipboard
+        assert "UN Under-Secretary-General for Peace Operations Jean-Pierre Lacroix on Saturday visited" in cite
+        assert "2022-11-27" in cite and A in cite
+        # back: from a stepped fact to the opened article, then the previous article
+        await pilot.press("5")
+        await move_to(pilot, "facts", "more than 500")
+        await pilot.press("enter")
+        assert highlighted(app) == "more than 500 officers and soldiers"
+        await pilot.press("backspace")
+        assert source(app).article.id == A and source(app).highlight is None
+        await pilot.press("backspace")
+        assert source(app).article.id == B
+        await pilot.press("alt+right")
+        assert source(app).article.id == A
+        await pilot.press("alt+right")
+        assert highlighted(app) == "more than 500 officers and soldiers"
+
+
+# -- panes and sizes ---------------------------------------------------------------------
+
+
+async def test_narrow_shows_one_pane_at_a_time_and_tab_cycles():
+    app = demo_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        seen = []
+        for _ in range(5):
+            pane = app.browser.pane
+            seen.append(pane)
+            widget = {"articles": "articles", "entities": "entities", "timeline": "timeline",
+                      "source": "source", "facts": "facts"}[pane]
+            assert shown(app, widget)
+            others = {"lists", "reader", "side"} - {{"source": "reader", "facts": "side"}.get(pane, "lists")}
+            assert not any(shown(app, o) for o in others)
+            await pilot.press("tab")
+        assert seen == ["articles", "entities", "timeline", "source", "facts"]
+        assert app.browser.pane == "articles"
+        await pilot.press("shift+tab")
+        assert app.browser.pane == "facts"
+        # the source view uses the whole width
+        await pilot.press("4")
+        assert source(app).region.width >= 74
+
+
+async def test_wide_shows_three_columns():
+    app = demo_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        lists, reader, side = (app.browser.query_one(f"#{i}").region for i in ("lists", "reader", "side"))
+        assert lists.width and reader.width and side.width
+        assert lists.right <= reader.x and reader.right <= side.x
+        assert reader.width > 60
+
+
+async def test_resize_switches_layout():
+    app = demo_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        assert shown(app, "source") and shown(app, "articles")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert shown(app, "articles") and not shown(app, "source")
+        await pilot.press("4")
+        assert shown(app, "source")
+
+
+# -- help, palette, figures --------------------------------------------------------------
+
+
+async def test_help_lists_keys_and_syntax_and_closes():
+    app = demo_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(str(seg.text) for seg in app.screen.query_one("#help-text").render_lines(app.screen.region)[0])  # noqa
+        assert text is not None
+        help_text = app.screen.help_text()
+        from rich.console import Console
+
+        console = Console(width=100, record=True)
+        console.print(help_text)
+        out = console.export_text()
+        for words in ("type:person", "after:2020", '"field hospital"', "next_mark", "back", "copy_citation", "config.yaml"):
+            assert words in out
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_goes_to_entity_and_jumps_to_date():
+    app = demo_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Go to entity: UNISFA")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.browser.entity_id == "mission/unisfa"
+        assert app.browser.timeline_filter == "mission/unisfa"
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Jump to date: 2018-09")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "September 2018" in highlighted(app)
+
+
+async def test_figures_rows_and_enter_opens_the_fact():
+    app = demo_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("f")
+        assert isinstance(app.screen, FiguresScreen)
+        table = app.screen.query_one("#figures-table")
+        assert table.row_count == 2
+        await pilot.press("right", "enter")  # the second point of Việt Nam: nearly 1,100
+        assert not isinstance(app.screen, FiguresScreen)
+        assert highlighted(app) == "nearly 1,100 personnel"
+
+
+async def test_figures_empty_state_explains():
+    app = demo_app(demo_kb(series=False))
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("f")
+        note = str(app.screen.query_one("#figures-note").render())
+        assert "No figures yet" in note
+        await pilot.press("escape")
+        assert not isinstance(app.screen, FiguresScreen)
+
+
+# -- loading, empty and error states -----------------------------------------------------
+
+
+async def test_window_paints_and_keys_work_while_loading():
+    release = threading.Event()
+    kb = demo_kb()
+
+    def slow_loader(paths, progress=None, use_cache=True):
+        progress(1, 2)
+        release.wait(5)
+        progress(2, 2)
+        return kb
+
+    app = demo_app(loader=slow_loader)
+
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause(0.1)
+        assert not app.ready
+        assert "Reading the corpus" in "\n".join(source(app).lines())
+        assert "reading 1/2" in str(app.browser.query_one("#panebar").render())
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "2")
+        assert app.browser.pane == "entities"
+        release.set()
+        await ready(pilot)
+        assert source(app).article.id == B
+
+
+async def test_no_articles_and_skipped_files_are_explained():
+    problems = [LoadProblem("bad/binary.txt", "not UTF-8 text"), LoadProblem("bad/empty.txt", "empty file")]
+    kb = KnowledgeBase(problems=problems)
+    app = demo_app(kb)
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        text = "\n".join(source(app).lines())
+        assert "No articles to show" in text and "skipped: bad/binary.txt: not UTF-8 text" in text
+        rows = texts(app, "articles")
+        assert "skipped: bad/empty.txt: empty file" in rows
+        assert any("2 file(s) not loaded" in (n.title or "") for n in app._notifications)
+
+
+async def test_load_failure_is_shown():
+    def failing(paths, progress=None, use_cache=True):
+        raise RuntimeError("disk on fire")
+
+    app = demo_app(loader=failing)
+
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        assert "disk on fire" in "\n".join(source(app).lines())
+
+
+# -- config and theme --------------------------------------------------------------------
+
+
+async def test_config_remaps_keys_and_sets_theme(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text('theme: nord\nkeys:\n  search: "ctrl+f"\n  next_pane: "tab,ctrl+l"\n', encoding="utf-8")
+    app = demo_app(config=load_config(path, known_ids=set(BY_ID)))
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        assert app.theme == "nord"
+        await pilot.press("ctrl+f")
+        assert app.focused.id == "search-input"
+        await pilot.press("escape", "ctrl+l")
+        assert app.browser.pane == "entities"
+
+
+async def test_malformed_config_one_line_error_and_defaults(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("theme: nord\nkeys: [oops\n", encoding="utf-8")
+    app = demo_app(config=load_config(path, known_ids=set(BY_ID)))
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1 and f"{path}:" in errors[0] and "\n" not in errors[0]
+        await pilot.press("slash")  # defaults still work
+        assert app.focused.id == "search-input"
+
+
+async def test_theme_argument_overrides_config_and_unknown_theme_is_reported():
+    app = demo_app(theme="textual-light", config=Config(Path("/x"), theme="nord"))
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        assert app.theme == "textual-light"
+    app = demo_app(theme="no-such-theme")
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        assert any("Unknown theme" in n.message for n in app._notifications)
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+async def test_highlight_visible_without_colour(monkeypatch, size):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = demo_app()
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        assert app.no_color
+        await pilot.press("j", "enter", "right_square_bracket")
+        src = source(app)
+        start, end = src.highlight
+        line = src.line_of(start)
+        strip = src.render_line(line - src.scroll_offset.y)
+        styles = [seg.style for seg in strip if seg.text.strip() and seg.text in "Jean-Pierre Lacroix on Saturday visited"]
+        assert styles and all(s.reverse and s.bold for s in styles)
+
+
+def test_demo_articles_are_the_bundled_ones():
+    kb = demo_kb()
+    assert {a.id for a in kb.articles} == {A, B}
+    assert kb.articles[0].published in (date(2022, 11, 27), date(2025, 6, 14))
