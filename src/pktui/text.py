@@ -49,16 +49,31 @@ def _fold_short(text: str) -> str:
     return _fold(text)
 
 
+_COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_NON_ALNUM_RE = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=1)
+def _whole_char_table() -> dict[int, str]:
+    """Characters folded one by one: ``_EXTRA_FOLDS`` plus those whose compatibility form
+    mixes letters and signs (``¼`` -> ``1⁄4``, ``Ŀ`` -> ``L·``), which fold to a space as a
+    whole, exactly as :func:`fold_char` treats them."""
+    table = {cp: v for cp, v in _EXTRA_FOLDS.items()}
+    for cp in range(0xA0, 0x2500):
+        f = fold_char(chr(cp))
+        if len(f) > 1 and not f.isalnum() and any(c.isalnum() for c in f):
+            table[cp] = " "
+    return table
+
+
 def _fold(text: str) -> str:
     if text.isascii():
         low = text.lower()
         if low.isalnum():
             return low
-    out = []
-    for ch in text:
-        f = fold_char(ch)
-        out.append(f if f.isalnum() else " ")
-    return " ".join("".join(out).split())
+    else:
+        text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text.translate(_whole_char_table())))
+    return " ".join(_NON_ALNUM_RE.sub(" ", text.lower()).split())
 
 
 def fold_keep(text: str) -> str:

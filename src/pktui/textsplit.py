@@ -15,6 +15,7 @@ from pktui.domain import load_domain
 _END_RE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
 _NEXT_RE = re.compile(r"\s+([\"'“‘(\[]?)(\S)")
 _WORD_BEFORE_RE = re.compile(r"([\w.’'-]+)$")
+_WORD_WINDOW = 64  # no abbreviation is longer
 _DATELINE_RE = re.compile(r"(?P<pre>[^\n—–.!?]{1,70}?)\s+(?:[—–]|-{1,2})\s+")
 _DATELINE_WORD_RE = re.compile(r"[(\[]?[^\W\d_][\w.’'-]*[)\],]*|[(\[]?\d[\d,/.-]*[)\],]*|[(\[]?[^\w\s]+[)\],]*")
 
@@ -87,7 +88,10 @@ def _split_paragraph(text: str, ps: int, pe: int) -> list[tuple[int, int]]:
             continue
         punct = m.group(0)
         if punct.startswith(".") and len(punct.rstrip("\"'”’)]")) == 1 and not punct.endswith((")", "]")):
-            wb = _WORD_BEFORE_RE.search(text, seg_start, ps + m.start() + 1)
+            # the word before the period: look back a bounded window, not from the sentence
+            # start (a long run of abbreviations, "Gen. Lt. Col. ...", was quadratic)
+            dot = ps + m.start() + 1
+            wb = _WORD_BEFORE_RE.search(text, max(seg_start, dot - _WORD_WINDOW), dot)
             if wb and _is_abbreviation(wb.group(1)) and not _starts_sentence_anyway(text, nxt.start(2)):
                 continue
         s, e = _strip(text, seg_start, cut)
@@ -147,7 +151,8 @@ def _looks_like_dateline(pre: str) -> bool:
 
 def title_of(body: str, limit: int = 110) -> str:
     """The lead sentence without its dateline, shortened for a list."""
-    spans = sentence_spans(body)
+    head_end = body.find("\n\n", 0, 4000)
+    spans = sentence_spans(body, 0, head_end if head_end > 0 else min(len(body), 4000))
     if not spans:
         return "(untitled)"
     s, e = spans[0]

@@ -78,7 +78,7 @@ def _resolve_entities(extractions: list[ArticleExtraction]) -> dict[str, str]:
 
 
 def _merge_local(ent: Entity, le: LocalEntity) -> None:
-    if _better_name(le.name, ent.name) and fold(le.name) == fold(ent.name):
+    if le.name != ent.name and _better_name(le.name, ent.name) and fold(le.name) == fold(ent.name):
         ent.name = le.name
     for a in le.aliases:
         if a not in ent.aliases:

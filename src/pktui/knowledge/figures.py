@@ -60,13 +60,17 @@ def build_series(articles: list[Article], entities: list[Entity], facts: list[Fa
     for f in facts:
         if f.kind in ("quantity", "ordinal"):
             by_sentence[(f.article, tuple(f.sentence))].append(f)
+    folded_sentences: dict[tuple[str, tuple[int, int]], list[str]] = {}
     for f in facts:
         if f.kind not in ("quantity", "ordinal") or not f.entities:
             continue
         art = by_id.get(f.article)
         if art is None:
             continue
-        sentence = fold(art.text[f.sentence[0] : f.sentence[1]]).split()
+        skey = (f.article, tuple(f.sentence))
+        sentence = folded_sentences.get(skey)
+        if sentence is None:
+            sentence = folded_sentences[skey] = fold(art.text[f.sentence[0] : f.sentence[1]]).split()
         if cfg.target_words & set(sentence):
             continue  # a goal, not a figure reached
         measure = _measure(f, sentence, cfg)
@@ -86,9 +90,10 @@ def build_series(articles: list[Article], entities: list[Entity], facts: list[Fa
             if share is not None:
                 groups[(subject, WOMEN_SHARE)].append(share)
     series = []
+    facts_by_id = {f.id: f for f in facts}
     for (subject, measure), points in groups.items():
         points.sort(key=lambda p: (p.date, p.value))
-        _flag_conflicts(points, facts_by_id={f.id: f for f in facts})
+        _flag_conflicts(points, facts_by_id)
         base = measure.split(" @ ")[0]
         series.append(Series(subject=subject, measure=measure, unit=_UNIT_LABEL.get(base, base), points=points))
     series.sort(key=lambda s: (s.subject, -len(s.points), s.measure))
