@@ -115,25 +115,13 @@ def _facts_and_timeline(order, extractions, resolve):
         ex = extractions.get(a.id)
         if ex is None:
             continue
-        for f in sorted(ex.facts, key=lambda f: (f.start, f.end, f.kind)):
+        for g in sorted(ex.facts, key=lambda f: (f.start, f.end, f.kind)):
+            # the extraction's own objects become the knowledge base's: no copy
             n += 1
-            g = Fact(
-                id=f"f-{n:04d}",
-                kind=f.kind,
-                article=a.id,
-                start=f.start,
-                end=f.end,
-                text=f.text,
-                sentence=tuple(f.sentence),
-                value=f.value,
-                qualifier=f.qualifier,
-                unit=f.unit,
-                precision=f.precision,
-                entities=list(dict.fromkeys(resolve.get(k, k) for k in f.entities)),
-                summary=f.summary,
-                detail=f.detail,
-                date=f.date,
-            )
+            g.id = f"f-{n:04d}"
+            g.article = a.id
+            g.sentence = tuple(g.sentence)
+            g.entities = list(dict.fromkeys(resolve.get(k, k) for k in g.entities))
             facts.append(g)
             if g.kind == "event" and isinstance(g.value, str):
                 timeline.append(TimelineEntry(g.value, g.precision or "day", g.id, g.summary or g.text, g.entities, a.id))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
+from contextlib import contextmanager
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 
@@ -30,9 +32,25 @@ def load_knowledge(
     workers: int | None = None,
 ) -> KnowledgeBase:
     """Read the corpus under ``paths`` (bundled sample when empty) into a knowledge base."""
-    corpus = read_corpus(paths)
-    extractions, problems, _stats = extract_corpus(corpus.articles, progress=progress, use_cache=use_cache, workers=workers)
-    return build_knowledge(corpus.articles, extractions, corpus.problems + problems)
+    with _gc_paused():
+        corpus = read_corpus(paths)
+        extractions, problems, _stats = extract_corpus(
+            corpus.articles, progress=progress, use_cache=use_cache, workers=workers
+        )
+        return build_knowledge(corpus.articles, extractions, corpus.problems + problems)
+
+
+@contextmanager
+def _gc_paused():
+    """Building millions of small objects makes the cyclic collector run again and again
+    for nothing (nothing here is garbage yet): pause it, then collect once."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _extract_safely(article: Article) -> tuple[str, ArticleExtraction | None, str | None]:
