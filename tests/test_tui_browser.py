@@ -200,9 +200,11 @@ async def test_search_opens_passage_and_steps_through_matches():
         assert app.focused.id == "results"
         await pilot.press("escape")
         assert not app.browser.searching and app.focused.id == "articles"
-        # / again keeps the query
+        # / again keeps the query; in the query, / and the other keys are typed
         await pilot.press("slash")
         assert app.focused.id == "search-input" and app.focused.value == "lacroix visit"
+        await pilot.press("end", "space", "slash", "q", "question_mark", "n", "1")
+        assert app.focused.value == "lacroix visit /q?n1" and app.is_running
 
 
 async def test_search_results_preview_while_moving_and_narrow_enter():

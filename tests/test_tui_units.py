@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from pktui.model import Article, Fact, SeriesPoint
 from pktui.tui import format as fmt
@@ -78,13 +77,16 @@ def test_sparkline_and_points():
     assert "2022-11" in label and ">500" in label
 
 
-def test_hanging_row_renders_tag_and_body():
+def test_hanging_row_wraps_its_body_under_itself():
+    from textual.style import Style
+    from textual.visual import RenderOptions
+
     row = fmt.Hanging(fmt.fact_tag("quantity"), fmt.Text("more than 500 personnel and a long tail of words"), 5)
-    console = Console(width=30, record=True)
-    console.print(row)
-    lines = console.export_text().splitlines()
+    options = RenderOptions(get_style=lambda style: Style(), rules={})
+    lines = ["".join(seg.text for seg in strip) for strip in row.render_strips(30, None, Style(), options)]
     assert lines[0].startswith("qty   more than")
-    assert lines[1].startswith("      ")  # the body wraps under itself
+    assert lines[1].startswith("      ") and lines[1].strip()  # the body wraps under itself
+    assert row.get_height({}, 30) == len(lines)
     assert row.plain.startswith("qty more than")
 
 
@@ -115,7 +117,7 @@ def test_steps_find_their_place():
 def test_every_binding_has_a_unique_id_and_description():
     ids = [k.id for k in KEYS]
     assert len(ids) == len(set(ids))
-    for scope in ("app", "browser", "reading", "list", "source", "search", "figures"):
+    for scope in ("app", "browser", "reading", "list", "source", "search", "figures", "help"):
         for b in bindings(scope):
             assert b.id and b.description
 

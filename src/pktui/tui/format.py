@@ -177,10 +177,10 @@ def fact_tag(kind: str) -> Text:
     return Text(KIND_TAGS.get(kind, kind[:5]).strip(), "dim")
 
 
-def fact_prompt(fact: Fact, entity_name=None, *, article: Article | None = None, quote: int = 90) -> Hanging:
+def fact_prompt(fact: Fact, entity_name=None, *, article: Article | None = None, quote: int = 70) -> Hanging:
     """A list row: kind, then the value, the quote (and the article) under one another."""
     body = Text()
-    body.append(fact_value(fact, entity_name), "bold")
+    body.append(clip(fact_value(fact, entity_name), 80), "bold")
     when = fact.date if fact.kind == "quantity" else (fact.value if fact.kind == "event" else None)
     if isinstance(when, str) and when:
         body.append(" ")
@@ -191,7 +191,7 @@ def fact_prompt(fact: Fact, entity_name=None, *, article: Article | None = None,
     body.append("”", "dim")
     if article is not None:
         body.append("\n")
-        body.append_text(article_caption(article, 60))
+        body.append_text(article_caption(article, 32))
     return Hanging(fact_tag(fact.kind), body, 5)
 
 

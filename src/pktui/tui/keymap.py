@@ -37,6 +37,7 @@ SCOPES = {
     "source": "Source view: scrolling",
     "search": "Search bar",
     "figures": "Figures view",
+    "help": "This help screen",
 }
 
 KEYS: tuple[Key, ...] = (
@@ -62,7 +63,7 @@ KEYS: tuple[Key, ...] = (
     Key("prev_fact", "left_square_bracket", "screen.fact_step(-1)", "Prev fact", "reading", True, "previous fact in the article", "fact"),
     Key("next_fact", "right_square_bracket", "screen.fact_step(1)", "Next fact", "reading", True, "next fact in the article", "fact"),
     Key("copy_citation", "y", "screen.copy_citation", "Cite", "reading", True, "copy the highlighted passage as a citation (OSC 52)"),
-    Key("clear_filter", "x", "clear_filter", "Unfilter", "browser", True, "clear the timeline's entity filter"),
+    Key("clear_filter", "x", "clear_filter", "Unfilter", "browser", False, "clear the timeline's entity filter"),
     Key("escape", "escape", "escape", "Return", "browser", False, "close search / return to the list"),
     Key("down", "j", "cursor_down", "Down", "list", False, "next item (arrows work too)"),
     Key("up", "k", "cursor_up", "Up", "list", False, "previous item"),
@@ -81,6 +82,9 @@ KEYS: tuple[Key, ...] = (
     Key("search_close", "escape", "close", "Return", "search", True, "leave search, back where you were"),
     Key("figure_open", "enter", "open_point", "Open", "figures", True, "open the fact behind the figure"),
     Key("figure_close", "escape,q,f", "close", "Close", "figures", True, "back to the browser"),
+    Key("help_close", "escape,q,question_mark,f1", "close", "Close", "help", True, "close help"),
+    Key("help_down", "j,down", "scroll(1)", "Down", "help", False, "scroll down"),
+    Key("help_up", "k,up", "scroll(-1)", "Up", "help", False, "scroll up"),
 )
 
 BY_ID = {k.id: k for k in KEYS}

@@ -9,7 +9,6 @@ back/forward history, previews (moving through a list) do not.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -94,7 +93,6 @@ class BrowserScreen(Screen):
         self._results_query: str | None = None
         self.hits: list[Any] = []
         self._search_timer = None
-        self._search_started = 0.0
         self._sentences: dict[str, list[tuple[int, int]]] = {}
         self._mention_types: dict[str, list[tuple[int, int, str]]] = {}
         self._article_order: dict[str, int] = {}
@@ -418,10 +416,10 @@ class BrowserScreen(Screen):
         others = [f for f in facts if f.kind != "role"]
         if roles:
             rows.append((Text(f"Roles · {len(roles)}", "bold underline"), None))
-            rows += [(fmt.fact_prompt(f, self._entity_name, article=kb.article(f.article)), f) for f in roles]
+            rows += [(fmt.fact_prompt(f, self._entity_name, article=kb.article(f.article), quote=50), f) for f in roles]
         rows.append((Text(f"Facts · {len(others)}", "bold underline"), None))
         if others:
-            rows += [(fmt.fact_prompt(f, self._entity_name, article=kb.article(f.article)), f) for f in others]
+            rows += [(fmt.fact_prompt(f, self._entity_name, article=kb.article(f.article), quote=50), f) for f in others]
         else:
             rows.append((Text("no facts about this entity", "italic dim"), None))
         n_timeline = len(kb.timeline_for(entity.id))
@@ -826,7 +824,6 @@ class BrowserScreen(Screen):
             status.update(Text(message, "italic"))
             self.query_one("#results", NavList).fill([], empty=message)
             return
-        self._search_started = perf_counter()
         self._search_worker(index, query)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -849,7 +846,6 @@ class BrowserScreen(Screen):
         self._results_query = query
         status = self.query_one("#results-status", Static)
         results = self.query_one("#results", NavList)
-        elapsed = (perf_counter() - self._search_started) * 1000
         if error:
             status.update(Text(f"Search failed: {one_line(error)}", "bold"))
             results.fill([], empty="The search engine could not run this query.")
@@ -865,7 +861,7 @@ class BrowserScreen(Screen):
             status.update(message)
             results.fill(rows, empty=message)
             return
-        status.update(Text(f"{len(hits)} results · {elapsed:.0f} ms · Enter opens · Esc returns", "dim"))
+        status.update(Text(f"{len(hits)} results · Enter opens · Esc returns", "dim"))
         results.fill([(self._hit_prompt(h), h) for h in hits])
         if kb is not None:
             self.query_one("#results-pane").border_title = f"Results · {len(hits)}"
@@ -886,12 +882,12 @@ class BrowserScreen(Screen):
         else:
             fact = kb.fact(hit.id)
             tag = fmt.fact_tag(fact.kind if fact else "fact")
-            body.append(fmt.fact_value(fact, self._entity_name) if fact else fmt.clip(hit.label, 80), "bold")
+            body.append(fmt.clip(fmt.fact_value(fact, self._entity_name) if fact else hit.label, 70), "bold")
         if article is not None:
             body.append("\n")
-            body.append_text(fmt.snippet(article.text, hit.start, hit.end, hit.matches))
+            body.append_text(fmt.snippet(article.text, hit.start, hit.end, hit.matches, width=80))
             body.append("\n")
-            body.append_text(fmt.article_caption(article, 70))
+            body.append_text(fmt.article_caption(article, 36))
         return fmt.Hanging(tag, body, 5)
 
     def hit_location(self, hit: Any) -> Location | None:

@@ -79,7 +79,7 @@ class FiguresScreen(Screen[str | None]):
             values = [p.value for p in series.points]
             cells: list[Text] = [
                 Text(fmt.series_subject(series, self._entity_name), "bold"),
-                Text(f"{one_line(series.measure)}\n{fmt.fmt_unit(series.unit)}"),
+                Text(self._measure(series)),
                 Text(fmt.sparkline(values)),
             ]
             cells += [fmt.point_label(p) for p in series.points]
@@ -87,6 +87,11 @@ class FiguresScreen(Screen[str | None]):
             table.add_row(*cells, height=2, key=str(row))
         table.move_cursor(row=0, column=FIXED_COLUMNS)
         table.focus()
+
+    @staticmethod
+    def _measure(series: Series) -> str:
+        measure, unit = one_line(series.measure), fmt.fmt_unit(series.unit)
+        return measure if not unit or unit == measure else f"{measure}\n{unit}"
 
     def _empty_text(self, about: str | None) -> Text:
         text = Text()

@@ -14,15 +14,11 @@ from textual.widgets import Footer, Static
 from pktui.model import ENTITY_TYPES
 from pktui.tui.config import config_path
 from pktui.tui.format import TYPE_NAMES
-from pktui.tui.keymap import KEYS, SCOPES, SEARCH_SYNTAX
+from pktui.tui.keymap import KEYS, SCOPES, SEARCH_SYNTAX, bindings
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [
-        Binding("escape,q,question_mark,f1", "close", "Close", id="help_close"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="help_down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="help_up"),
-    ]
+    BINDINGS = bindings("help")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):

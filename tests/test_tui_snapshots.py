@@ -1,0 +1,62 @@
+"""Snapshots of the main views (pytest-textual-snapshot), over the hand-made knowledge base.
+
+Deterministic: fixed sizes, the demo knowledge base and stand-in index (no cache, no clock),
+no animation, no blinking cursor. Update with ``pytest tests/test_tui_snapshots.py --snapshot-update``
+and look at the SVGs in tests/__snapshots__/ before committing them.
+"""
+
+from __future__ import annotations
+
+from tests.test_tui_support import demo_app, ready, settle
+
+WIDE = (160, 45)
+NARROW = (80, 24)
+
+
+def run_before(*keys: str, search: bool = False):
+    async def before(pilot) -> None:
+        await ready(pilot)
+        pilot.app.browser.query_one("#search-input").cursor_blink = False
+        for key in keys:
+            await pilot.press(key)
+            if search:
+                await settle(pilot)
+        await settle(pilot)
+
+    return before
+
+
+def test_overview_wide(snap_compare):
+    assert snap_compare(demo_app(), terminal_size=WIDE, run_before=run_before())
+
+
+def test_search_with_highlighted_passage(snap_compare):
+    keys = ["slash", *"lacroix visit", "enter"]
+    assert snap_compare(demo_app(), terminal_size=WIDE, run_before=run_before(*keys, search=True))
+
+
+def test_entity_selected(snap_compare):
+    keys = ["2", *"j" * 4, "enter"]  # from Jean-Pierre Lacroix, headings skipped: UNISFA
+    assert snap_compare(demo_app(), terminal_size=WIDE, run_before=run_before(*keys))
+
+
+def test_timeline_entry_open(snap_compare):
+    keys = ["3", "j", "j", "enter", "3"]
+    assert snap_compare(demo_app(), terminal_size=WIDE, run_before=run_before(*keys))
+
+
+def test_narrow_overview(snap_compare):
+    assert snap_compare(demo_app(), terminal_size=NARROW, run_before=run_before())
+
+
+def test_narrow_source_with_fact(snap_compare):
+    keys = ["j", "enter", "right_square_bracket", "right_square_bracket", "right_square_bracket"]
+    assert snap_compare(demo_app(), terminal_size=NARROW, run_before=run_before(*keys))
+
+
+def test_help(snap_compare):
+    assert snap_compare(demo_app(), terminal_size=NARROW, run_before=run_before("question_mark"))
+
+
+def test_figures(snap_compare):
+    assert snap_compare(demo_app(), terminal_size=WIDE, run_before=run_before("f"))
