@@ -54,7 +54,8 @@ def test_narrow_source_with_fact(snap_compare):
     assert snap_compare(demo_app(), terminal_size=NARROW, run_before=run_before(*keys))
 
 
-def test_help(snap_compare):
+def test_help(snap_compare, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", "/home/analyst/.config")  # the help shows the config path
     assert snap_compare(demo_app(), terminal_size=NARROW, run_before=run_before("question_mark"))
 
 
