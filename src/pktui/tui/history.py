@@ -59,9 +59,6 @@ class History:
             del self._items[0]
         self._pos = len(self._items) - 1
 
-    def can_back(self, shown: Location | None = None) -> bool:
-        return self._pos > 0 or (self.current is not None and shown is not None and shown != self.current)
-
     def can_forward(self) -> bool:
         return self._pos < len(self._items) - 1
 

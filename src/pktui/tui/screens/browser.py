@@ -91,7 +91,6 @@ class BrowserScreen(Screen):
         self.timeline_filter: str | None = None
         self.search_query = ""
         self._results_query: str | None = None
-        self.hits: list[Any] = []
         self._search_timer = None
         self._sentences: dict[str, list[tuple[int, int]]] = {}
         self._mention_types: dict[str, list[tuple[int, int, str]]] = {}
@@ -800,7 +799,6 @@ class BrowserScreen(Screen):
             rows.append((Text.assemble((f"{example:<24}", "bold"), (meaning, "dim")), None))
         self.query_one("#results", NavList).fill(rows)
         self.query_one("#results-status", Static).update(Text("↑↓ move · Enter open · Esc return", "dim"))
-        self.hits = []
 
     @on(Input.Changed, "#search-input")
     def _query_changed(self, event: Input.Changed) -> None:
@@ -842,7 +840,6 @@ class BrowserScreen(Screen):
         if query != self.search_query or not self.searching:
             return  # a newer query is on its way, or search was closed
         kb = self.kb
-        self.hits = hits
         self._results_query = query
         status = self.query_one("#results-status", Static)
         results = self.query_one("#results", NavList)
