@@ -63,6 +63,9 @@ async def test_articles_newest_first_and_newest_open():
         rows = texts(app, "articles")
         assert rows[0].startswith("2025-06-14") and rows[1].startswith("2022-11-27")
         assert source(app).article.id == B
+        lines = source(app).lines()
+        assert lines[0].startswith("Sen. Lieu. Gen.") and "" in lines
+        assert all(a or b for a, b in zip(lines, lines[1:]))  # blank runs show as one line
         assert app.focused.id == "articles"
         await pilot.press("j", "enter")
         assert source(app).article.id == A

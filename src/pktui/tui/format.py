@@ -18,7 +18,7 @@ from textual.style import Style
 from textual.visual import RenderOptions, Visual
 
 from pktui.model import Article, Entity, Fact, Series, SeriesPoint, TimelineEntry
-from pktui.text import one_line, safe_display
+from pktui.text import fold, one_line, safe_display
 
 #: Group headings of the entities pane, in display order.
 TYPE_GROUPS = {
@@ -114,8 +114,8 @@ def fact_value(fact: Fact, entity_name=None) -> str:
     """The fact's value in words, one line."""
     if fact.kind == "quantity":
         text = quantity_words(fact)
-        if fact.detail and fact.detail != fact.unit:
-            text += f" ({one_line(fact.detail)})"
+        if fact.detail and fold(fact.detail).rstrip("s") != fold(fact.unit or "").rstrip("s"):
+            text += f" ({one_line(fact.detail)})"  # what was counted, when it says more than the unit
         return text
     if fact.kind == "date":
         text = fmt_date(fact.value if isinstance(fact.value, str) else None)

@@ -144,13 +144,13 @@ class SourceView(ScrollView, can_focus=True):
         lines: list[Span] = []
         pos = 0
         for para in self._plain.split("\n"):
-            n = len(para)
-            if n == 0:
-                lines.append((pos, pos))
+            if not para.strip():
+                if lines and lines[-1][0] != lines[-1][1]:  # a run of blank lines shows as one
+                    lines.append((pos, pos))
             else:
-                bounds = [0, *divide_line(para, width, fold=True), n]
+                bounds = [0, *divide_line(para, width, fold=True), len(para)]
                 lines.extend((pos + a, pos + b) for a, b in zip(bounds, bounds[1:]) if b > a)
-            pos += n + 1
+            pos += len(para) + 1
         self._lines = lines
         self._starts = [s for s, _ in lines]
         self._wrapped_width = width
