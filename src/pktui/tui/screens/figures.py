@@ -106,7 +106,7 @@ class FiguresScreen(Screen[str | None]):
             "articles; "
         )
         if self.kb.series:
-            text.append("none of them is about this entity. Press f in the browser for all figures.")
+            text.append("none of them is about this entity. Press f from a list pane for all figures.")
         else:
             text.append("this corpus (or this version of the extractor) gives none yet.")
         text.append("\n\nEsc returns to the browser.", "dim")
