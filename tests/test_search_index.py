@@ -405,3 +405,30 @@ def test_search_on_empty_kb():
 def test_importing_search_does_not_load_textual():
     code = "import sys, pktui.search; assert 'textual' not in sys.modules, 'textual imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_date_filters_agree_with_brute_force_over_many_days():
+    """Date filters rank the distinct days in two bytes: check them across many days."""
+    import random
+    from datetime import date, timedelta
+
+    rng = random.Random(5)
+    b = KBBuilder()
+    start = date(2001, 1, 1)
+    for i in range(700):
+        day = start + timedelta(days=rng.randrange(9000))
+        aid = f"a{i:04d}"
+        b.article(aid, day.isoformat() if i % 50 else None, f"Patrol {i} reached the river.")
+        when = start + timedelta(days=rng.randrange(9000))
+        b.fact(aid, "date", f"Patrol {i}", value=when.isoformat(), precision="day")
+    kb = b.build()
+    idx = SearchIndex.build(kb)
+    facts = {f.id: date.fromisoformat(f.value) for f in kb.facts}
+    for q, keep in [
+        ("after:2010-06-15", lambda d: d > date(2010, 6, 15)),
+        ("before:2012", lambda d: d < date(2012, 1, 1)),
+        ("in:2015-03", lambda d: date(2015, 3, 1) <= d <= date(2015, 3, 31)),
+        ("after:2019 before:2021", lambda d: date(2019, 12, 31) < d < date(2021, 1, 1)),
+    ]:
+        got = {h.id for h in top(idx, "kind:date " + q, 2000)}
+        assert got == {fid for fid, d in facts.items() if keep(d)}, q

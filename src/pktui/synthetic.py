@@ -552,6 +552,8 @@ def synthetic_kb(n_facts: int, seed: int = 7) -> KnowledgeBase:
     per_article = 15
     n_articles = max(1, -(-n_facts // per_article))
     intern = sys.intern
+    shared: dict[int, int] = {}
+    num = shared.setdefault  # one int object per value: offsets repeat from article to article
     articles: list[Article] = []
     facts: list[Fact] = []
     mentions: dict[str, list[Mention]] = {}
@@ -561,18 +563,21 @@ def synthetic_kb(n_facts: int, seed: int = 7) -> KnowledgeBase:
         text = doc.text
         aid = intern(_article_id(i, pub, doc))
         title = text[: text.find(" - ")] if " - " in text[:80] else text[:60]
-        articles.append(Article(aid, f"{aid}.txt", text, pub, intern(title), _paragraphs(text)))
+        articles.append(Article(aid, f"{aid}.txt", text, pub, title, _paragraphs(text)))
         for s, e, surface, ent in doc.mentions:
-            mentions.setdefault(ent.id, []).append(Mention(aid, s, e, intern(surface), ent.id))
+            mentions.setdefault(ent.id, []).append(Mention(aid, num(s, s), num(e, e), intern(surface), ent.id))
         sentences: dict[tuple[int, int], tuple[int, int]] = {}
         for kind, s, e, info, sent in doc.facts:
             if len(facts) >= n_facts:
                 break
             fid += 1
-            sent = sentences.setdefault(sent, sent)
+            sent = sentences.get(sent) or sentences.setdefault(sent, (num(sent[0], sent[0]), num(sent[1], sent[1])))
+            value = info.get("value")
+            if value.__class__ is int:
+                value = num(value, value)
             facts.append(
-                Fact(f"f-{fid:07d}", kind, aid, s, e, intern(text[s:e]), sent,
-                     value=info.get("value"), qualifier=info.get("qualifier"), unit=info.get("unit"),
+                Fact(f"f-{fid:07d}", kind, aid, num(s, s), num(e, e), text[s:e], sent,
+                     value=value, qualifier=info.get("qualifier"), unit=info.get("unit"),
                      precision=info.get("precision"), entities=list(info.get("entities", ())),
                      summary=info.get("summary"), detail=info.get("detail"))
             )

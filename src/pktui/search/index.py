@@ -28,12 +28,15 @@ Design (see the package docstring for the ranking rules):
 from __future__ import annotations
 
 import bisect
+import gc
 import re
+import sys
 import threading
 from array import array
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from itertools import repeat
 
@@ -45,7 +48,7 @@ from pktui.model import Entity, Fact
 from pktui.search import rank
 from pktui.search.query import Query, Term, parse_query
 from pktui.search.spelling import Spellings, default_spellings, default_stopwords
-from pktui.search.tokens import index_tokens, joined, prefix_end, span_tokens
+from pktui.search.tokens import _WORD_RE, SEP_WORD, batch_tokens, index_tokens, joined, prefix_end, span_tokens
 from pktui.text import fold, one_line
 
 ENTITY_KIND = "entity"
@@ -61,7 +64,8 @@ _MAX_SPLITS = 3
 
 
 def _prefix_limit(n: int) -> int:
-    return 12 if n == 1 else 32 if n == 2 else 64
+    """How many completions of a word being typed count (the most frequent ones)."""
+    return 6 if n == 1 else 12 if n == 2 else 24 if n == 3 else 48
 
 
 def _typo_budget(n: int) -> int:
@@ -103,6 +107,7 @@ class _Expansion:
     splits: list[tuple[int, int]]  # pairs of token ids that must both occur
     exact_words: set[str]  # for marking matches in passages
     prefixes: list[str]
+    marks: dict[str, int] = field(default_factory=dict)  # token -> 0 (whole) or letters typed
     e_any: int = 0
     e_about: int = 0
     p_any: int = 0
@@ -171,26 +176,29 @@ def _abbreviations() -> frozenset[str]:
 
 def _gap_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentences of ``text[start:end]`` (text no fact covers): a light splitter."""
-    out: list[tuple[int, int]] = []
+    seg = text[start:end]
+    if len(seg) < 3 or seg.isspace():
+        return []
+    cuts: list[int] = []
     abbrev = _abbreviations()
-    s = start
     for m in _SENT_END.finditer(text, start, end):
-        if m.group() != "\n" and m.group().startswith("."):
+        if m.group() != "\n" and m.group()[0] == ".":
             w = _LAST_WORD.search(text, max(start, m.start() - 24), m.start())
             word = w.group(1).lower().rstrip(".") if w else ""
             if len(word) == 1 or word in abbrev:
                 continue
-        out.append((s, m.end() if m.group() != "\n" else m.start()))
-        s = m.end()
-    out.append((s, end))
+            cuts.append(m.end())
+        else:
+            cuts.append(m.end())
     spans = []
-    for a, b in out:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b - a >= 3 and any(ch.isalnum() for ch in text[a:b]):
-            spans.append((a, b))
+    a = start
+    for b in (*cuts, end):
+        piece = text[a:b]
+        core = piece.strip()
+        if len(core) >= 3 and _WORD_RE.search(core) is not None:
+            s = a + len(piece) - len(piece.lstrip())
+            spans.append((s, s + len(core)))
+        a = b
     return spans
 
 
@@ -225,10 +233,24 @@ def _tune_malloc() -> None:
         pass
 
 
+def _nbytes(value) -> int:
+    if value.__class__ is int:
+        return value.bit_length() >> 3
+    if isinstance(value, _Expansion):
+        return sum(b.bit_length() for b in (value.e_any, value.e_about, value.p_any, value.p_about,
+                                            value.f_any, value.f_about, value.g_any, value.g_about)) >> 3
+    return 64
+
+
 class _LRU(OrderedDict):
-    def __init__(self, size: int) -> None:
+    """Least recently used entries go first, past ``size`` entries or ``max_bytes``."""
+
+    def __init__(self, size: int, max_bytes: int = 1 << 62) -> None:
         super().__init__()
         self.size = size
+        self.max_bytes = max_bytes
+        self.nbytes = 0
+        self._sizes: dict = {}
 
     def get_(self, key):
         v = self.get(key)
@@ -237,10 +259,16 @@ class _LRU(OrderedDict):
         return v
 
     def put(self, key, value) -> None:
+        if key in self:
+            self.nbytes -= self._sizes.pop(key, 0)
+        n = _nbytes(value) + 64
         self[key] = value
+        self._sizes[key] = n
+        self.nbytes += n
         self.move_to_end(key)
-        while len(self) > self.size:
-            self.popitem(last=False)
+        while len(self) > 1 and (len(self) > self.size or self.nbytes > self.max_bytes):
+            k, _ = self.popitem(last=False)
+            self.nbytes -= self._sizes.pop(k, 0)
 
 
 class SearchIndex:
@@ -268,18 +296,22 @@ class SearchIndex:
         self.name_keys: dict[str, list[int]] = {}  # joined folded name/alias -> entity docs
         self.sorted_keys: list[str] = []
         self.sorted_vocab: list[str] = []
+        self.words: list[str] = []  # token id -> token
         self.articles = list(kb.articles)
         self.n_docs = 0
         self._lock = threading.RLock()
-        self._bitcache: _LRU = _LRU(512)
-        self._expcache: _LRU = _LRU(256)
-        self._prefixcache: _LRU = _LRU(512)
-        self._filtercache: _LRU = _LRU(64)
+        self._bitcache: _LRU = _LRU(4096, 48 << 20)
+        self._expcache: _LRU = _LRU(512, 96 << 20)
+        self._prefixcache: _LRU = _LRU(2048)
+        self._filtercache: _LRU = _LRU(128, 32 << 20)
+        self._pinned: dict[tuple, _Expansion] = {}
+        self._spancache: dict[tuple[str, int, int], tuple] = {}
+        self._entity_word_set: frozenset[str] = frozenset()
         self._buckets: dict[tuple[str, int], list[str]] | None = None
         self._key_buckets: dict[tuple[str, int], list[str]] | None = None
         self._date_index: tuple | None = None
         self._all = 0
-        self._entwords: dict[str, frozenset[str]] = {}
+        self._entwords: dict[str, list[frozenset[str]]] = {}
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -287,7 +319,13 @@ class SearchIndex:
         """Index every fact and entity of ``kb``."""
         _tune_malloc()
         self = cls(kb)
-        self._build(progress)
+        gc_was_on = gc.isenabled()
+        gc.disable()  # millions of small objects, no cycles: collections would only cost time
+        try:
+            self._build(progress)
+        finally:
+            if gc_was_on:
+                gc.enable()
         return self
 
     def _tid(self, tok: str) -> int:
@@ -298,15 +336,14 @@ class SearchIndex:
             self.about_post.append(array("I"))
         return tid
 
-    def _ids(self, toks: list[str]) -> tuple[int, ...]:
+    def _ids(self, toks: list[str]) -> frozenset[int]:
         """Token ids (new tokens get one; stopwords are left out)."""
-        ids = list(map(self.vocab.get, toks))
+        ids = set(map(self.vocab.get, toks))
         if None in ids:
             tid = self._tid
-            ids = [tid(t) for t in toks]
-        out = dict.fromkeys(ids)
-        out.pop(-1, None)
-        return tuple(out)
+            ids = set(map(tid, toks))
+        ids.discard(-1)
+        return frozenset(ids)
 
     def _build(self, progress: Callable[[int, int], None] | None) -> None:
         kb = self.kb
@@ -336,10 +373,11 @@ class SearchIndex:
             if best >= 0:
                 ents_at.setdefault(order[best_pos], []).append(ei)
 
-        ent_tok_cache: dict[int, tuple[int, ...]] = {}
+        ent_tok_cache: dict[int, frozenset[int]] = {}
         ent_types = [e.type for e in kb.entities]
+        ent_tok_cache_all: set[int] = set()
 
-        def ent_toks(ei: int) -> tuple[int, ...]:
+        def ent_toks(ei: int) -> frozenset[int]:
             t = ent_tok_cache.get(ei)
             if t is None:
                 e = kb.entities[ei]
@@ -347,30 +385,23 @@ class SearchIndex:
                 for a in e.aliases:
                     toks.extend(index_tokens(a))
                 t = ent_tok_cache[ei] = self._ids(toks)
+                ent_tok_cache_all.update(t)
             return t
 
-        str_cache: dict[object, tuple[int, ...]] = {}
+        vocab_get = self.vocab.get
+        tid = self._tid
+        self.vocab[SEP_WORD] = -1
+        str_cache: dict[str, frozenset[int]] = {}
+        date_cache: dict[str, frozenset[int]] = {}
+        value_cache: dict[object, frozenset[int]] = {}
+        ids_of = self._ids
 
-        def date_toks(v: str) -> tuple[int, ...]:
-            key = ("d", v)
-            t = str_cache.get(key)
-            if t is None:
-                t = str_cache[key] = self._ids(_date_words(v))
-            return t
-
-        def value_toks(v: object) -> tuple[int, ...]:
-            key = ("v", v)
-            t = str_cache.get(key)
-            if t is None:
-                t = str_cache[key] = self._ids(_value_words(v))
-            return t
-
-        def str_toks(s: str) -> tuple[int, ...]:
+        def str_toks(s: str) -> frozenset[int]:
             t = str_cache.get(s)
             if t is None:
                 if len(str_cache) > 200_000:
                     str_cache.clear()
-                t = str_cache[s] = self._ids(index_tokens(s))
+                t = str_cache[s] = ids_of(index_tokens(s))
             return t
 
         any_post, about_post = self.any_post, self.about_post
@@ -418,80 +449,141 @@ class SearchIndex:
                 _arr(ent_docs, ei).append(d)
                 self.entity_doc[e.id] = d
                 d += 1
-            # --- fact docs, a sentence at a time (its facts get consecutive numbers)
+            # --- fact docs, a sentence at a time (its facts get consecutive numbers), then
+            # passages; the article is tokenized once, cut at every sentence and fact bound
             text = arts[ai].text if ai >= 0 else ""
             n_text = len(text)
             mentions = kb.mentions_in(arts[ai].id) if ai >= 0 else []
             m_starts = [m.start for m in mentions]
 
-            def mention_toks(s: int, e_: int, seen_e: set[str]) -> list[int]:
+            def mention_toks(s: int, e_: int, seen_e: set[str]) -> list[frozenset[int]]:
                 i = bisect.bisect_left(m_starts, s)
-                extra: list[int] = []
+                extra: list[frozenset[int]] = []
                 while i < len(mentions) and mentions[i].start < e_:
                     eid = mentions[i].entity
                     if eid not in seen_e:
                         seen_e.add(eid)
                         ei = ent_index.get(eid)
                         if ei is not None:
-                            extra.extend(ent_toks(ei))
+                            extra.append(ent_toks(ei))
                     i += 1
                 return extra
 
-            keyed = []
+            any_t: list[int] = []
+            any_d: list[int] = []
+            ab_t: list[int] = []
+            ab_d: list[int] = []
+            by_sent: dict[tuple[int, int], list[Fact]] = {}
+            cuts = {0, n_text}
             for f in facts:
                 sent = f.sentence
                 if not (sent and len(sent) == 2 and 0 <= sent[0] <= f.start and f.end <= sent[1] <= n_text):
                     sent = (f.start, f.end)
-                keyed.append((sent[0], sent[1], f.end - f.start, f.start, id(f), sent, f))
-            keyed.sort(key=_first_four)
-            covered: list[tuple[int, int]] = []
-            n_keyed = len(keyed)
-            i = 0
-            while i < n_keyed:
-                sent = keyed[i][5]
-                j = i + 1
-                while j < n_keyed and keyed[j][5] == sent:
-                    j += 1
-                s, e_ = sent
-                covered.append(sent)
-                seen_e: set[str] = set()
-                stoks = self._ids(index_tokens(text[s:e_]))
-                extra = mention_toks(s, e_, seen_e)
-                sset = set(stoks)
-                sset.update(extra)
-                _add_range(any_post, sset, range(d, d + j - i))
-                for k in range(i, j):
-                    f = keyed[k][6]
-                    own: set[int] = set(str_toks(f.text))
+                group = by_sent.get(sent)
+                if group is None:
+                    by_sent[sent] = [f]
+                    cuts.update(sent)
+                else:
+                    group.append(f)
+                if 0 <= f.start <= f.end <= n_text:
+                    cuts.add(f.start)
+                    cuts.add(f.end)
+            passages: list[tuple[int, int]] = []
+            if ai >= 0:
+                for gs, ge in _uncovered(list(by_sent), n_text):
+                    for span in _gap_sentences(text, gs, ge):
+                        passages.append(span)
+                        cuts.update(span)
+            bounds = sorted(cuts)
+            texts = [text[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
+            n_pieces = len(texts)
+            summaries = [f.summary for f in facts if f.summary]
+            texts.extend(summaries)
+            words_, ranges, comps = batch_tokens(texts)
+            ids = list(map(vocab_get, words_))
+            if None in ids:
+                ids = [i if i is not None else tid(w) for i, w in zip(ids, words_)]
+            comp_ids = [[tid(c) for c in cs] if cs else None for cs in comps]
+
+            def span_ids(s: int, e_: int) -> set[int]:
+                k1 = bisect.bisect_left(bounds, s)
+                k2 = bisect.bisect_left(bounds, e_)
+                if k2 <= k1:
+                    return set()
+                out = set(ids[ranges[k1][0] : ranges[k2 - 1][1]])
+                for k in range(k1, k2):
+                    if comp_ids[k]:
+                        out.update(comp_ids[k])
+                out.discard(-1)
+                return out
+
+            summary_ids: dict[int, set[int]] = {}
+            k = n_pieces
+            for f in facts:
+                if f.summary:
+                    a, b = ranges[k]
+                    x = set(ids[a:b])
+                    if comp_ids[k]:
+                        x.update(comp_ids[k])
+                    x.discard(-1)
+                    summary_ids[id(f)] = x
+                    k += 1
+
+            for sent, group in by_sent.items():
+                if len(group) > 1:
+                    group.sort(key=_span_len)
+                sset = span_ids(*sent)
+                sset.update(*mention_toks(sent[0], sent[1], set()))
+                n_s = len(sset)
+                for f in group:
+                    parts = [span_ids(f.start, f.end)]
                     kind = f.kind
                     v = f.value
                     if kind == "date" or kind == "event":
-                        if isinstance(v, str):
-                            own.update(date_toks(v))
+                        if v.__class__ is str:
+                            x = date_cache.get(v)
+                            if x is None:
+                                x = date_cache[v] = ids_of(_date_words(v))
+                            parts.append(x)
                     elif v is not None:
-                        own.update(str_toks(v) if isinstance(v, str) else value_toks(v))
+                        if v.__class__ is str:
+                            parts.append(str_cache.get(v) or str_toks(v))
+                        else:
+                            x = value_cache.get(v)
+                            if x is None:
+                                x = value_cache[v] = ids_of(_value_words(v))
+                            parts.append(x)
                     if f.unit:
-                        own.update(str_toks(f.unit))
+                        parts.append(str_cache.get(f.unit) or str_toks(f.unit))
                     if f.summary:
-                        own.update(str_toks(f.summary))
+                        parts.append(summary_ids[id(f)])
                     if f.detail and kind == "quantity":
-                        own.update(str_toks(f.detail))
+                        parts.append(str_cache.get(f.detail) or str_toks(f.detail))
                     if f.date:
-                        own.update(date_toks(f.date))
+                        x = date_cache.get(f.date)
+                        if x is None:
+                            x = date_cache[f.date] = ids_of(_date_words(f.date))
+                        parts.append(x)
                     ftypes: set[str] = set()
                     for eid in f.entities:
                         ei = ent_index.get(eid)
                         if ei is not None:
-                            own.update(ent_toks(ei))
+                            parts.append(ent_tok_cache.get(ei) or ent_toks(ei))
                             ftypes.add(ent_types[ei])
                             _arr(ent_docs, ei).append(d)
-                    _add_doc(about_post, own, d)
-                    _add_doc(any_post, own.difference(sset), d)
+                    own = set().union(*parts)
+                    # postings, buffered for the article: (token, doc) pairs in doc order
+                    ab_t.extend(own)
+                    ab_d.extend(repeat(d, len(own)))
+                    extra_own = own.difference(sset)
+                    any_t.extend(sset)
+                    any_t.extend(extra_own)
+                    any_d.extend(repeat(d, n_s + len(extra_own)))
                     code = code_of(kind)
                     for ty in ftypes:
                         _arr(type_docs, ty).append(d)
                     # effective date: the fact's own date when it has one, else the article's
-                    dv = v if (kind == "date" or kind == "event") and isinstance(v, str) else f.date
+                    dv = v if (kind == "date" or kind == "event") and v.__class__ is str else f.date
                     lo, hi = _date_span(dv) if dv else (_NO_DATE_LO, _NO_DATE_HI)
                     if hi == _NO_DATE_HI:
                         lo, hi = lo0, hi0
@@ -502,34 +594,33 @@ class SearchIndex:
                     doc_hi.append(hi)
                     doc_mention.append(-1)
                     d += 1
-                i = j
             # --- passages: sentences with no fact in them
-            if ai < 0:
-                continue
-            for gs, ge in _uncovered(covered, n_text):
-                for ps, pe in _gap_sentences(text, gs, ge):
-                    seen: set[str] = set()
-                    ids = set(self._ids(index_tokens(text[ps:pe])))
-                    ids.update(mention_toks(ps, pe, seen))
-                    if not ids:
-                        continue
-                    _add_doc(any_post, ids, d)
-                    code = code_of(PASSAGE_KIND)
-                    ptypes = set()
-                    for eid in seen:
-                        ei = ent_index.get(eid)
-                        if ei is not None:
-                            _arr(ent_docs, ei).append(d)
-                            ptypes.add(ent_types[ei])
-                    for ty in ptypes:
-                        _arr(type_docs, ty).append(d)
-                    doc_obj.append(Passage(arts[ai].id, ps, pe))
-                    doc_kind.append(code)
-                    doc_art.append(ai)
-                    doc_lo.append(lo0)
-                    doc_hi.append(hi0)
-                    doc_mention.append(-1)
-                    d += 1
+            for ps, pe in passages:
+                seen: set[str] = set()
+                pids = span_ids(ps, pe)
+                pids.update(*mention_toks(ps, pe, seen))
+                if not pids:
+                    continue
+                any_t.extend(pids)
+                any_d.extend(repeat(d, len(pids)))
+                code = code_of(PASSAGE_KIND)
+                ptypes = set()
+                for eid in seen:
+                    ei = ent_index.get(eid)
+                    if ei is not None:
+                        _arr(ent_docs, ei).append(d)
+                        ptypes.add(ent_types[ei])
+                for ty in ptypes:
+                    _arr(type_docs, ty).append(d)
+                doc_obj.append(Passage(arts[ai].id, ps, pe))
+                doc_kind.append(code)
+                doc_art.append(ai)
+                doc_lo.append(lo0)
+                doc_hi.append(hi0)
+                doc_mention.append(-1)
+                d += 1
+            _consume(map(array.append, map(any_post.__getitem__, any_t), any_d))
+            _consume(map(array.append, map(about_post.__getitem__, ab_t), ab_d))
         if progress is not None:
             progress(total, total)
         self.n_docs = d
@@ -542,17 +633,20 @@ class SearchIndex:
             p = any_post[t]
             df.append(len(p))
             if len(p) >= dense:
-                any_post[t] = rank.bits_of(p)
+                any_post[t] = rank.union_of([p])
             q = about_post[t]
             if len(q) >= dense:
-                about_post[t] = rank.bits_of(q)
+                about_post[t] = rank.union_of([q])
         self.kind_bits = {self.kind_names[c]: rank.bits_where(self.doc_kind, c) for c in kind_docs}
         self.type_bits = {ty: rank.bits_of(docs) for ty, docs in type_docs.items()}
         self.entity_docs = {kb.entities[ei].id: docs for ei, docs in ent_docs.items()}
-        for w in self.stopwords:
+        for w in (*self.stopwords, SEP_WORD):
             if self.vocab.get(w) == -1:
                 del self.vocab[w]
         self.sorted_vocab = sorted(self.vocab)
+        self.words = [""] * len(self.any_post)
+        for w, t in self.vocab.items():
+            self.words[t] = w
         # entity names and aliases, as joined keys
         for e in kb.entities:
             dd = self.entity_doc.get(e.id)
@@ -565,6 +659,9 @@ class SearchIndex:
                     if dd not in lst:
                         lst.append(dd)
         self.sorted_keys = sorted(self.name_keys)
+        self._entity_word_set = frozenset(self.words[t] for t in ent_tok_cache_all if 0 <= t < len(self.words))
+        self._bucket_index()
+        self._bucket_index(keys=True)
 
     # ------------------------------------------------------------------ stats
     @property
@@ -583,15 +680,15 @@ class SearchIndex:
         key = (tid << 1) | about
         b = self._bitcache.get_(key)
         if b is None:
-            b = rank.bits_of(p)
+            b = rank.union_of([p])
             self._bitcache.put(key, b)
         return b
 
     def _or_bits(self, tids: list[int], about: bool) -> int:
-        out = 0
-        for t in tids:
-            out |= self._bits(t, about)
-        return out
+        if len(tids) == 1:
+            return self._bits(tids[0], about)
+        posts = self.about_post if about else self.any_post
+        return rank.union_of([posts[t] for t in tids])
 
     # ------------------------------------------------------------------ vocabulary
     def _prefix_tokens(self, prefix: str) -> list[int]:
@@ -671,7 +768,7 @@ class SearchIndex:
 
     def _expand(self, word: str, is_prefix: bool, *, allow_fuzzy: bool = True) -> _Expansion:
         key = (word, is_prefix, allow_fuzzy)
-        hit = self._expcache.get_(key)
+        hit = self._pinned.get(key) if len(word) == 1 else self._expcache.get_(key)
         if hit is not None:
             return hit
         vocab = self.vocab
@@ -721,16 +818,25 @@ class SearchIndex:
         for a, b in splits:
             ex.e_any |= self._bits(a, False) & self._bits(b, False)
             ex.e_about |= self._bits(a, True) & self._bits(b, True)
+        ex.marks = dict.fromkeys(exact_words, 0)
         if prefix_ids:
             ex.p_any = self._or_bits(prefix_ids, False)
             ex.p_about = self._or_bits(prefix_ids, True)
+            words_ = self.words
+            for t in prefix_ids:
+                w = words_[t]
+                if w not in ex.marks:
+                    ex.marks[w] = max((len(p) for p in prefixes if w.startswith(p)), default=len(word))
         if fuzzy_ids:
             ex.f_any = self._or_bits(fuzzy_ids, False)
             ex.f_about = self._or_bits(fuzzy_ids, True)
         if far_ids:
             ex.g_any = self._or_bits(far_ids, False)
             ex.g_about = self._or_bits(far_ids, True)
-        self._expcache.put(key, ex)
+        if len(word) == 1:
+            self._pinned[key] = ex  # the first keystroke of every query: keep them all
+        else:
+            self._expcache.put(key, ex)
         return ex
 
     # ------------------------------------------------------------------ filters
@@ -772,10 +878,10 @@ class SearchIndex:
         """Entity docs whose name or an alias matches ``value`` (folded words)."""
         key = "".join(value.split())
         docs: list[int] = list(self.name_keys.get(key, ()))
-        if not docs:
+        if not docs and len(key) >= 2:
             sk = self.sorted_keys
             i = bisect.bisect_left(sk, key)
-            while i < len(sk) and sk[i].startswith(key) and len(docs) < 200:
+            while i < len(sk) and sk[i].startswith(key) and len(docs) < 64:
                 docs.extend(self.name_keys[sk[i]])
                 i += 1
         if not docs:
@@ -789,7 +895,7 @@ class SearchIndex:
                 b &= ex.e_about | ex.p_about | ex.f_about | ex.g_about
                 if not b:
                     break
-            docs = rank.iter_bits(b, 200)
+            docs = rank.iter_bits(b, 64)
         return docs
 
     def _entity_filter(self, value: str) -> int:
@@ -797,48 +903,76 @@ class SearchIndex:
         hit = self._filtercache.get_(ck)
         if hit is not None:
             return hit
-        b = 0
+        posts = []
         for dd in self._matching_entities(value):
-            e = self.doc_obj[dd]
-            docs = self.entity_docs.get(e.id)
+            docs = self.entity_docs.get(self.doc_obj[dd].id)
             if docs is not None:
-                b |= rank.bits_of(docs)
+                posts.append(docs)
+        b = rank.union_of(posts)
         self._filtercache.put(ck, b)
         return b
 
-    def _dates(self) -> tuple:
+    def _date_codes(self, which: str) -> tuple[list[int], bytes, bytes]:
+        """For ``doc_hi`` or ``doc_lo``: the distinct days, and each doc's day rank as two
+        byte strings (low and high byte), so that a date filter is a few byte translations."""
         if self._date_index is None:
-            n = self.n_docs
-            by_hi = sorted(range(n), key=self.doc_hi.__getitem__)
-            by_lo = sorted(range(n), key=self.doc_lo.__getitem__)
-            hi_keys = array("i", (self.doc_hi[i] for i in by_hi))
-            lo_keys = array("i", (self.doc_lo[i] for i in by_lo))
-            self._date_index = (array("I", by_hi), hi_keys, array("I", by_lo), lo_keys)
-        return self._date_index
+            self._date_index = {}
+        got = self._date_index.get(which)
+        if got is None:
+            values = self.doc_hi if which == "hi" else self.doc_lo
+            days = sorted(set(values))
+            if len(days) > 65536:  # 180 years of days: not real dates; approximate the rest
+                days = days[:65536]
+                rank_of = {o: i for i, o in enumerate(days)}
+                ranks = array("H", (rank_of.get(o, 65535) for o in values))
+            else:
+                rank_of = {o: i for i, o in enumerate(days)}
+                ranks = array("H", map(rank_of.__getitem__, values))
+            raw = ranks.tobytes()
+            if ranks.itemsize == 2 and sys.byteorder == "little":
+                low, high = raw[0::2], raw[1::2]
+            else:
+                low = bytes(r & 255 for r in ranks)
+                high = bytes(r >> 8 for r in ranks)
+            got = self._date_index[which] = (days, low, high)
+        return got
+
+    def _rank_at_least(self, which: str, r: int) -> int:
+        """Docs whose day rank (in ``which``) is at least ``r``."""
+        days, low, high = self._date_codes(which)
+        if r <= 0:
+            return self._all
+        if r > len(days) - 1:
+            return 0
+        hb, lb = r >> 8, r & 255
+        out = rank.bytes_where(high, lambda v: v > hb)
+        if lb:
+            out |= rank.bytes_where(high, lambda v: v == hb) & rank.bytes_where(low, lambda v: v >= lb)
+        else:
+            out |= rank.bytes_where(high, lambda v: v == hb)
+        return out
 
     def _date_ge_hi(self, x: int) -> int:
         """Docs whose date span ends on or after day ``x``."""
         ck = ("ge", x)
         hit = self._filtercache.get_(ck)
-        if hit is not None:
-            return hit
-        by_hi, hi_keys, _, _ = self._dates()
-        i = bisect.bisect_left(hi_keys, x)
-        b = rank.bits_of(by_hi[i:])
-        self._filtercache.put(ck, b)
-        return b
+        if hit is None:
+            days, _, _ = self._date_codes("hi")
+            # (the unknown date, 0, ranks first: never on or after a real day)
+            hit = self._rank_at_least("hi", bisect.bisect_left(days, x))
+            self._filtercache.put(ck, hit)
+        return hit
 
     def _date_le_lo(self, x: int) -> int:
         """Docs whose date span starts on or before day ``x``."""
         ck = ("le", x)
         hit = self._filtercache.get_(ck)
-        if hit is not None:
-            return hit
-        _, _, by_lo, lo_keys = self._dates()
-        i = bisect.bisect_right(lo_keys, x)
-        b = rank.bits_of(by_lo[:i])
-        self._filtercache.put(ck, b)
-        return b
+        if hit is None:
+            days, _, _ = self._date_codes("lo")
+            r = bisect.bisect_right(days, x)  # ranks < r have lo <= x
+            hit = self._all ^ self._rank_at_least("lo", r) if r > 0 else 0
+            self._filtercache.put(ck, hit)
+        return hit
 
     # ------------------------------------------------------------------ search
     def search(self, query: str, limit: int = 50) -> list[Hit]:
@@ -854,7 +988,8 @@ class SearchIndex:
         if limit <= 0 or q.is_empty or not self.n_docs:
             return []
         docs, scores, exps = self._rank(q, limit)
-        return [self._hit(d, scores.get(d, 0), exps) for d in docs]
+        marker = _Marker(exps, self._entity_words, self._entity_word_set)
+        return [self._hit(d, scores.get(d, 0), marker) for d in docs]
 
     def _rank(self, q: Query, limit: int) -> tuple[list[int], dict[int, int], list[_Expansion]]:
         stop = self.stopwords
@@ -1023,10 +1158,10 @@ class SearchIndex:
             return hit.start, hit.end
         return _sentence_around(text, hit.start, hit.end)
 
-    def _hit(self, d: int, score: int, exps: list[_Expansion]) -> Hit:
+    def _hit(self, d: int, score: int, marker: _Marker) -> Hit:
         o = self.doc_obj[d]
         art, start, end, ps, pe = self._passage(d)
-        matches = self._matches(art, ps, pe, start, end, exps)
+        matches = self._matches(art, ps, pe, start, end, marker)
         if isinstance(o, Entity):
             label = one_line(f"{o.type}: {o.name}")
             return Hit("entity", o.id, float(score), art, start, end, matches, label)
@@ -1039,51 +1174,61 @@ class SearchIndex:
             return Hit(PASSAGE_KIND, o.id, float(score), art, start, end, matches, label)
         return Hit("fact", o.id, float(score), art, start, end, matches, one_line(_fact_label(o, self.kb)))
 
-    def _matches(
-        self, art: str, ps: int, pe: int, start: int, end: int, exps: list[_Expansion]
-    ) -> list[tuple[int, int]]:
-        a = self.kb.article(art)
-        if a is None:
+    def _matches(self, art: str, ps: int, pe: int, start: int, end: int, marker: _Marker) -> list[tuple[int, int]]:
+        marks = marker.marks
+        if not marks:
             return []
-        text = a.text
         lo, hi = min(ps, start), max(pe, end)
-        exact: set[str] = set()
-        prefixes: set[str] = set()
-        for ex in exps:
-            exact |= ex.exact_words
-            prefixes.update(ex.prefixes)
+        toks = self._passage_tokens(art, lo, hi)
+        if toks is None:
+            return []
+        text = toks[0]
         spans: list[tuple[int, int]] = []
-        for tok, s, e in span_tokens(text[lo:hi], lo):
-            if tok in exact:
-                spans.append((s, e))
-            else:
-                for p in prefixes:
-                    if tok.startswith(p):
-                        spans.append((s, prefix_end(text, s, e, len(p))))
-                        break
+        get = marks.get
+        for tok, s, e in toks[1]:
+            n = get(tok)
+            if n is not None:
+                spans.append((s, e) if n == 0 else (s, prefix_end(text, s, e, n)))
         # an entity found through another of its names (acronym, full name): mark its mention
-        if exact or prefixes:
+        if marker.entity_words:
+            named = marker.named
             ms = self.kb.mentions_in(art)
             i = bisect.bisect_left(ms, lo, key=_mention_start)
             while i < len(ms) and ms[i].start < hi:
                 m = ms[i]
                 i += 1
-                if m.end > hi or any(s < m.end and m.start < e for s, e in spans):
-                    continue
-                names = self._entity_words(m.entity)
-                if names & exact or (prefixes and any(w.startswith(p) for w in names for p in prefixes)):
+                v = named.get(m.entity)
+                if v is None:
+                    v = marker.names_entity(m.entity)
+                if v and m.end <= hi and not any(s < m.end and m.start < e for s, e in spans):
                     spans.append((m.start, m.end))
         return _merge(spans)
 
-    def _entity_words(self, entity_id: str) -> frozenset[str]:
+    def _passage_tokens(self, art: str, lo: int, hi: int):
+        """``(article text, [(token, start, end), ...])`` for a passage, cached."""
+        key = (art, lo, hi)
+        got = self._spancache.get(key)
+        if got is None:
+            a = self.kb.article(art)
+            if a is None:
+                return None
+            if len(self._spancache) > 8192:
+                self._spancache.clear()
+            got = self._spancache[key] = (a.text, span_tokens(a.text[lo:hi], lo))
+        return got
+
+    def _entity_words(self, entity_id: str) -> list[frozenset[str]]:
+        """The words of each name and alias of an entity (stopwords left out)."""
         w = self._entwords.get(entity_id)
         if w is None:
             ent = self.kb.entity(entity_id)
-            toks: list[str] = []
+            w = []
             if ent is not None:
                 for nm in (ent.name, *ent.aliases):
-                    toks.extend(index_tokens(nm))
-            w = self._entwords[entity_id] = frozenset(toks)
+                    ws = frozenset(index_tokens(nm)) - self.stopwords
+                    if ws:
+                        w.append(ws)
+            self._entwords[entity_id] = w
         return w
 
     # ------------------------------------------------------------------ did you mean
@@ -1146,8 +1291,38 @@ def _arr(table: dict, key) -> array:
     return a
 
 
-def _first_four(k: tuple) -> tuple:
-    return k[:4]
+def _span_len(f: Fact) -> int:
+    return f.end - f.start
+
+
+class _Marker:
+    """What to mark in the passages of one query's hits."""
+
+    __slots__ = ("marks", "_entity_words", "named", "entity_words")
+
+    def __init__(
+        self,
+        exps: list[_Expansion],
+        entity_words: Callable[[str], list[frozenset[str]]],
+        all_entity_words: frozenset[str] = frozenset(),
+    ) -> None:
+        self.marks: dict[str, int] = {}
+        for ex in exps:
+            for w, n in ex.marks.items():
+                old = self.marks.get(w)
+                self.marks[w] = n if old is None else (0 if old == 0 or n == 0 else max(old, n))
+        self._entity_words = entity_words
+        self.named: dict[str, bool] = {}
+        # whether any marked word is a word of some entity's name at all
+        self.entity_words = not all_entity_words.isdisjoint(self.marks)
+
+    def names_entity(self, entity_id: str) -> bool:
+        """The query names this entity: all the words of one of its names are marked."""
+        hit = self.named.get(entity_id)
+        if hit is None:
+            marks = self.marks.keys()
+            hit = self.named[entity_id] = any(ws <= marks for ws in self._entity_words(entity_id))
+        return hit
 
 
 def _mention_start(m) -> int:

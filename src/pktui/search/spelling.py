@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
@@ -34,6 +35,15 @@ class Spellings:
                 self.suffixes.append((b, a))
         self.suffixes.sort(key=lambda p: -len(p[0]))
         self.pairs = sorted(self.words.items())
+        self._pair_words = [w for w, _ in self.pairs]
+        self._prefix_cache: dict[str, list[str]] = {}
+        # the typed end of a word -> the other spelling's same-length start: "iz" -> "is"
+        self._partial: dict[str, set[str]] = {}
+        for a, b in self.suffixes:
+            for k in range(1, len(a) + 1):
+                if a[:k] != b[:k]:
+                    self._partial.setdefault(a[:k], set()).add(b[:k])
+        self._longest = max((len(a) for a, _ in self.suffixes), default=0)
 
     def variants(self, word: str, known: Callable[[str], bool]) -> list[str]:
         """Other spellings of a whole word (may contain a space: ``per cent``).
@@ -52,21 +62,27 @@ class Spellings:
 
     def prefix_variants(self, prefix: str) -> list[str]:
         """Other spellings of a word being typed: ``mechaniz`` -> ``mechanis``."""
+        hit = self._prefix_cache.get(prefix)
+        if hit is None:
+            if len(self._prefix_cache) > 4096:
+                self._prefix_cache.clear()
+            hit = self._prefix_cache[prefix] = self._prefix_variants(prefix)
+        return hit
+
+    def _prefix_variants(self, prefix: str) -> list[str]:
         out: set[str] = set()
         if len(prefix) < 4:
             return []
-        for a, b in self.suffixes:
-            for k in range(1, len(a) + 1):
-                if a[:k] == b[:k] or not prefix.endswith(a[:k]):
-                    continue
-                if len(prefix) - k >= self.min_stem:
-                    out.add(prefix[: len(prefix) - k] + b[:k])
-        for w, others in self.pairs:
-            if w.startswith(prefix) and w != prefix:
-                for o in others:
-                    v = o[: len(prefix)]
-                    if v != prefix and " " not in v:
-                        out.add(v)
+        for k in range(1, min(len(prefix) - self.min_stem, self._longest) + 1):
+            for b in self._partial.get(prefix[-k:], ()):
+                out.add(prefix[:-k] + b)
+        i = bisect.bisect_right(self._pair_words, prefix)
+        while i < len(self._pair_words) and self._pair_words[i].startswith(prefix):
+            for o in self.words[self._pair_words[i]]:
+                v = o[: len(prefix)]
+                if v != prefix and " " not in v:
+                    out.add(v)
+            i += 1
         out.discard(prefix)
         return sorted(out)
 

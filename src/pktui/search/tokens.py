@@ -16,6 +16,7 @@ punctuation and hyphens do not count). Two helpers on top of it:
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from functools import lru_cache
@@ -33,46 +34,54 @@ _COMPOUND_RE = re.compile(
 )
 _NOT_WORD_RE = re.compile(r"[\W_]+")
 
-# Text whose characters all fold the same way with whole-string NFKD + mark removal as
-# with ``fold_char`` one character at a time (checked exhaustively by a test).
-_UNSAFE_FAST = re.compile(
-    "[^\u0000-\u00bb\u00bf-\u013e\u0141-\u0148\u014a-\u01e1\u01e4-\u01fb\u0200-\u024f\u1e00-\u1eff\u2010-\u2027\u2030-\u205e]"
-)
-_MARKS = re.compile("[\u0300-\u036f]")
-_HAS_EXTRA = re.compile("[\u0111\u0110\u00f8\u00d8\u0142\u0141\u00df\u00e6\u00c6\u0153\u0152\u0131]")
-_EXTRA = str.maketrans(
-    {"đ": "d", "Đ": "d", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "ß": "ss", "æ": "ae",
-     "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i"}
-)
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_RUN_JOINERS = re.compile("[\u2019\u2018\u2010\u2011]")
+_run_cache: dict[str, str] = {}
+# lower() depends on the letters around a capital sigma: fold those texts whole
+_CONTEXT_CASED = "\u03a3"
 
 
 def fold_text(text: str) -> str:
-    """Fold letters like ``fold`` but keep the separators (so compounds can be found).
+    """Fold letters as ``fold`` does but keep the separators (so compounds can be found).
 
-    Alphanumeric characters come out exactly as ``fold`` folds them; everything else is
-    kept as is (hyphens, apostrophes, commas) or becomes a space. The length may change.
+    Words come out exactly as ``fold``'s: each run of non-ASCII characters is folded by
+    ``fold`` itself, between two ASCII letters so that it joins or separates the words
+    around it as it does in place (runs repeat -- names, mostly -- so they are cached).
+    Typographic joiners (’ ‐) become ASCII ones; the length may change.
     """
     if text.isascii():
         return text.lower()
-    if _UNSAFE_FAST.search(text) is None:
-        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
-        if _HAS_EXTRA.search(text) is not None:
-            text = text.translate(_EXTRA)
-        return text.lower()
-    out = []
-    for ch in text:
-        f = fold_char(ch)
-        if f.isalnum():
-            out.append(f)
-        elif ch in JOINERS or ch in ".,":
-            out.append(ch)
+    return _NON_ASCII_RUN.sub(_fold_match, text).lower()
+
+
+def _fold_match(m: re.Match) -> str:
+    run = m.group()
+    out = _run_cache.get(run)
+    if out is None:
+        if len(_run_cache) > 100_000:
+            _run_cache.clear()
+        if _RUN_JOINERS.search(run) is not None:
+            joiner = "-" if ("\u2010" in run or "\u2011" in run) else "'"
+            out = joiner.join(_fold_piece(p) for p in _RUN_JOINERS.split(run))
         else:
-            out.append(" ")
-    return "".join(out)
+            out = _fold_piece(run)
+        _run_cache[run] = out
+    return out
+
+
+def _fold_piece(piece: str) -> str:
+    if not piece:
+        return ""
+    f = fold("a" + piece + "a")
+    if len(f) >= 2 and f[0] == "a" and f[-1] == "a":
+        return f[1:-1]
+    return " " + f + " "
 
 
 def words(text: str) -> list[str]:
     """``fold(text).split()``, fast."""
+    if _CONTEXT_CASED in text:
+        return fold(text).split()
     return _split_words(fold_text(text))
 
 
@@ -109,27 +118,51 @@ def _joins_at(f: str, i: int) -> bool:
     return f[i] in ".," and a.isdigit() and b.isdigit()
 
 
-def _compounds(f: str, hyphens: bool = True, digits: bool = True) -> list[str]:
-    """Words joined by hyphens or apostrophes, and digit groups, without the joiners."""
+def _compounds_at(f: str, hyphens: bool = True, digits: bool = True) -> list[tuple[int, str]]:
+    """``(position, compound)``: words joined by hyphens or apostrophes, and digit groups.
+
+    A possessive ``'s`` is not a compound (``UN's`` stays ``un`` + ``s``).
+    """
     pos: list[int] = []
+    n = len(f)
     if hyphens:
-        pos = [m.start() for m in _HYPHEN_RE.finditer(f)]
+        if f.isascii():
+            k = f.find("-")
+            while k >= 0:
+                pos.append(k)
+                k = f.find("-", k + 1)
+            k = f.find("'")
+            while k >= 0:
+                if not (f[k + 1 : k + 2] == "s" and (k + 2 >= n or not f[k + 2].isalnum())):
+                    pos.append(k)
+                k = f.find("'", k + 1)
+        else:
+            for m in _HYPHEN_RE.finditer(f):
+                k = m.start()
+                if f[k] in "'\u2019" and f[k + 1 : k + 2] == "s" and (k + 2 >= n or not f[k + 2].isalnum()):
+                    continue
+                pos.append(k)
     if digits:
-        pos.extend(m.start() + 1 for m in _DIGIT_SEP_RE.finditer(f))
-        pos.sort()
+        pos.extend([m.start() + 1 for m in _DIGIT_SEP_RE.finditer(f)])
+    if not pos:
+        return []
+    pos.sort()
     out = []
     last = -1
     match_word = _WORD_RE.match
-    n = len(f)
     for i in pos:
         if i <= last or not _joins_at(f, i):
             continue
-        left = _WORD_END.search(f, max(0, i - 64), i)
-        if left is None:
+        j = i
+        while j > 0 and f[j - 1].isalnum():
+            j -= 1
+        if j == i:
             continue
-        parts = [left.group()]
+        parts = [f[j:i]]
         j = i
         while j < n and _joins_at(f, j):
+            if f[j] in "'\u2019" and f[j + 1 : j + 2] == "s" and (j + 2 >= n or not f[j + 2].isalnum()):
+                break
             right = match_word(f, j + 1)
             if right is None:
                 break
@@ -137,29 +170,82 @@ def _compounds(f: str, hyphens: bool = True, digits: bool = True) -> list[str]:
             j = right.end()
         last = j
         if len(parts) > 1:
-            out.append("".join(parts))
+            out.append((i, "".join(parts)))
     return out
+
+
+def _compounds(f: str, hyphens: bool = True, digits: bool = True) -> list[str]:
+    return [c for _, c in _compounds_at(f, hyphens, digits)]
+
+
+def _has_joins(f: str) -> tuple[bool, bool]:
+    """(hyphen or apostrophe, digit group separator) may occur in folded ``f``."""
+    if f.isascii():
+        hy = "-" in f or "'" in f
+        dg = False
+        if "," in f or "." in f:
+            t9 = f.encode("ascii").translate(_DIGITS9)
+            dg = b"9,9" in t9 or b"9.9" in t9
+        return hy, dg
+    return True, True
+
+
+def _index_tokens_whole(text: str) -> list[str]:
+    toks = fold(text).split()
+    for m in _COMPOUND_RE.finditer(text):
+        toks.append("".join(fold(m.group()).split()))
+    return toks
 
 
 def index_tokens(text: str) -> list[str]:
     """Folded words and joined compounds of ``text`` (may repeat)."""
+    if _CONTEXT_CASED in text:
+        return _index_tokens_whole(text)
     f = fold_text(text)
-    if f.isascii():
-        b = f.encode("ascii")
-        toks = b.translate(_ASCII_SPLIT).decode("ascii").split()
-        if len(toks) > 1:
-            hy = b"-" in b or b"'" in b
-            dg = False
-            if b"," in b or b"." in b:
-                t9 = b.translate(_DIGITS9)
-                dg = b"9,9" in t9 or b"9.9" in t9
-            if hy or dg:
-                toks.extend(_compounds(f, hy, dg))
-        return toks
     toks = _split_words(f)
     if len(toks) > 1:
-        toks.extend(_compounds(f))
+        hy, dg = _has_joins(f)
+        if hy or dg:
+            toks.extend(_compounds(f, hy, dg))
     return toks
+
+
+# a word that folding keeps and no text contains: separates the texts of one batch
+SEP_WORD = _SEP_WORD = "qzx0sep0xzq"
+_SEP = f" {_SEP_WORD} "
+
+
+def index_tokens_many(texts: list[str]) -> list[list[str]]:
+    """``[index_tokens(t) for t in texts]``, in one pass over their concatenation (faster)."""
+    if len(texts) < 2 or any(_CONTEXT_CASED in t for t in texts):
+        return [index_tokens(t) for t in texts]
+    f = fold_text(_SEP.join(texts))
+    toks = _split_words(f)
+    out: list[list[str]] = []
+    i = 0
+    index = toks.index
+    for _ in range(len(texts) - 1):
+        try:
+            j = index(_SEP_WORD, i)
+        except ValueError:  # a text changed the separator (cannot happen with fold): be safe
+            return [index_tokens(t) for t in texts]
+        out.append(toks[i:j])
+        i = j + 1
+    out.append(toks[i:])
+    if len(out) != len(texts):
+        return [index_tokens(t) for t in texts]
+    hy, dg = _has_joins(f)
+    if hy or dg:
+        comps = _compounds_at(f, hy, dg)
+        if comps:
+            seps = []
+            k = f.find(_SEP_WORD)
+            while k >= 0:
+                seps.append(k)
+                k = f.find(_SEP_WORD, k + len(_SEP_WORD))
+            for p, c in comps:
+                out[bisect.bisect_left(seps, p)].append(c)
+    return out
 
 
 def joined(text: str) -> str:
@@ -204,3 +290,62 @@ def prefix_end(text: str, start: int, end: int, n: int) -> int:
             count += len(f)
         i += 1
     return i
+
+
+def batch_tokens(texts: list[str]) -> tuple[list[str], list[tuple[int, int]], list[list[str]]]:
+    """Tokens of several texts from one pass: ``(words, ranges, compounds)``.
+
+    ``words`` are the folded words of all the texts with :data:`SEP_WORD` between two
+    texts; ``words[a:b]`` for ``(a, b) = ranges[i]`` are the words of ``texts[i]``, and
+    ``compounds[i]`` its compounds (so ``words[a:b] + compounds[i] == index_tokens(texts[i])``).
+    """
+    n = len(texts)
+    if n > 1 and not any(_CONTEXT_CASED in t for t in texts):
+        f = fold_text(_SEP.join(texts))
+        toks = _split_words(f)
+        ranges: list[tuple[int, int]] = []
+        start = 0
+        index = toks.index
+        try:
+            for _ in range(n - 1):
+                j = index(_SEP_WORD, start)
+                ranges.append((start, j))
+                start = j + 1
+            ranges.append((start, len(toks)))
+            ok = _SEP_WORD not in toks[start:]
+        except ValueError:
+            ok = False
+        if ok:
+            comps: list[list[str]] = [[] for _ in range(n)]
+            hy, dg = _has_joins(f)
+            if hy or dg:
+                found = _compounds_at(f, hy, dg)
+                if found:
+                    seps = []
+                    k = f.find(_SEP_WORD)
+                    while k >= 0:
+                        seps.append(k)
+                        k = f.find(_SEP_WORD, k + len(_SEP_WORD))
+                    for p, c in found:
+                        comps[bisect.bisect_left(seps, p)].append(c)
+            return toks, ranges, comps
+    # one at a time
+    toks = []
+    ranges = []
+    comps = []
+    for t in texts:
+        if toks:
+            toks.append(_SEP_WORD)
+        a = len(toks)
+        if _CONTEXT_CASED in t:
+            ws = fold(t).split()
+            cs = ["".join(fold(m.group()).split()) for m in _COMPOUND_RE.finditer(t)]
+        else:
+            f = fold_text(t)
+            ws = _split_words(f)
+            hy, dg = _has_joins(f)
+            cs = _compounds(f, hy, dg) if (hy or dg) and len(ws) > 1 else []
+        toks.extend(ws)
+        ranges.append((a, len(toks)))
+        comps.append(cs)
+    return toks, ranges, comps
