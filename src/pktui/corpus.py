@@ -117,8 +117,9 @@ def _walk(root: Path, seen: set[tuple[int, int]]) -> Iterator[SourceFile | LoadP
                 if fkey is not None:
                     seen.add(fkey)
                 yield SourceFile(path, str(path))
-            elif not is_file and not is_dir and entry.is_symlink() and entry.name.lower().endswith(".txt"):
-                yield LoadProblem(str(path), "broken symlink")
+            elif not is_file and not is_dir and entry.name.lower().endswith(".txt"):
+                # a FIFO or device would block or never end: named, never opened
+                yield LoadProblem(str(path), "broken symlink" if entry.is_symlink() else "not a regular file")
         stack.extend(reversed(subdirs))
 
 
@@ -241,7 +242,7 @@ def make_article(
     paras = paragraph_spans(body)
     return Article(
         id=article_id,
-        path=shown,
+        path=_valid_unicode(shown),
         text=body,
         published=published,
         title=title_of(body),
@@ -251,8 +252,17 @@ def make_article(
 
 def article_id_for(path: Path, shown: str, taken: set[str]) -> str:
     """Stable id from the file name; a clash gets a short hash of the path."""
-    stem = path.stem or "article"
+    stem = _valid_unicode(path.stem) or "article"
     if stem not in taken:
         return stem
     digest = hashlib.sha1(shown.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"{stem}-{digest}"
+
+
+def _valid_unicode(name: str) -> str:
+    """A file name as text that can be written anywhere: bytes that are not UTF-8 (which the
+    OS hands over as lone surrogates) become U+FFFD, else one such name fails the export,
+    the cache and the search of the whole corpus."""
+    if not any("\ud800" <= c <= "\udfff" for c in name):
+        return name
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in name)

@@ -62,8 +62,12 @@ class LoadProblem:
     skipped: bool = True
 
     def line(self) -> str:
+        """One line, safe for a terminal: a file name or a reason may hold escapes or newlines."""
+        from pktui.text import one_line, safe_display
+
         verb = "skipped" if self.skipped else "warning"
-        return f"{verb}: {self.path}: {self.reason}"
+        path = safe_display(self.path).replace("\n", "\u21b5")  # spaces kept, a newline shown
+        return f"{verb}: {path}: {one_line(self.reason)}"
 
 
 @dataclass(slots=True)

@@ -116,13 +116,17 @@ _INVISIBLE_FORMAT = {
     **{cp: "\u29e9" for cp in (0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F, 0x061C)},
     # zero-width characters and other invisibles
     **{cp: "\u2423" for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x180E)},
+    # invisible operators, interlinear annotation marks and tag characters (which can hide
+    # a whole line of ASCII text)
+    **{cp: "\u2423" for cp in (*range(0x2061, 0x2065), *range(0xFFF9, 0xFFFC), *range(0xE0000, 0xE0080))},
     # line and paragraph separators that terminals treat inconsistently
     0x2028: "\u21b5",
     0x2029: "\u21b5",
 }
 _DISPLAY_TABLE = {**_C0_PICTURES, **{cp: "\ufffd" for cp in range(0x80, 0xA0)}, **_INVISIBLE_FORMAT}
 _UNSAFE_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064"
+    "\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
 
 

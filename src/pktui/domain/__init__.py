@@ -80,8 +80,10 @@ def read_yaml(path: Path) -> Any:
     """Safe-load one YAML file; errors name the file and line."""
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DomainError(f"{path}: cannot read: {exc}") from None
+    except OSError as exc:
+        raise DomainError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise DomainError(f"{path}: cannot read: not UTF-8 (invalid byte at offset {exc.start})") from None
     try:
         return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
@@ -155,8 +157,8 @@ def _load_files(directory: Path, extra: list[Path]) -> Domain:
                 for d in _as_list(item.get("demonyms")):
                     dom.demonyms[fold(d)] = str(item["name"])
     for path in extra:
+        data = read_yaml(path)  # first: a missing or unreadable file is a DomainError naming it
         digest.update(path.read_bytes())
-        data = read_yaml(path)
         if not isinstance(data, dict):
             raise DomainError(f"{path}: expected a mapping of gazetteer lists")
         for key, (_fname, etype) in ((v[0], (k, v[1])) for k, v in GAZETTEER_FILES.items()):

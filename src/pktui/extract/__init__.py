@@ -6,6 +6,7 @@ beyond reading the bundled YAML once.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from pktui.domain import load_domain
@@ -50,11 +51,71 @@ def extractor_version() -> str:
     return f"{EXTRACTOR_VERSION}:{load_domain().fingerprint[:12]}"
 
 
+#: An article longer than this is extracted in pieces of at most this many characters, cut
+#: at a sentence end (else at white space). Several steps compare every mention or fact with
+#: the others of its article or sentence: nothing for a news article of a few KB, but a
+#: hostile megabyte on one line took hours. Each piece still finds its names and facts, with
+#: offsets into the whole text; only a short reference ("Lacroix") and its full name in
+#: different pieces are not linked here.
+PIECE_CHARS = 20_000
+
+
 def extract_article(article: Article) -> ArticleExtraction:
+    if len(article.text) <= PIECE_CHARS:
+        return _extract(article)
+    return _extract_in_pieces(article)
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    ends = [e for _s, e in sentence_spans(text)]
+    out = []
+    start = 0
+    while len(text) - start > PIECE_CHARS:
+        limit = start + PIECE_CHARS
+        i = bisect.bisect_right(ends, limit) - 1
+        cut = ends[i] if i >= 0 and ends[i] > start + PIECE_CHARS // 2 else 0
+        if not cut:
+            cut = next((k for k in range(limit, start + PIECE_CHARS // 2, -1) if text[k - 1].isspace()), limit)
+        out.append((start, cut))
+        start = cut
+    out.append((start, len(text)))
+    return out
+
+
+def _extract_in_pieces(article: Article) -> ArticleExtraction:
+    text = article.text
+    entities: dict[str, LocalEntity] = {}
+    mentions: list[Mention] = []
+    facts: list[Fact] = []
+    sentences: list[tuple[int, int]] = []
+    for n, (start, end) in enumerate(_pieces(text)):
+        piece = Article(article.id, article.path, text[start:end], article.published, article.title)
+        ex = _extract(piece, lead=n == 0)
+        for e in ex.entities:
+            have = entities.setdefault(e.key, e)
+            if have is not e:
+                have.gazetteer = have.gazetteer or e.gazetteer
+                have.aliases.extend(a for a in e.aliases if a not in have.aliases and a != have.name)
+                for k, v in e.attributes.items():
+                    have.attributes.setdefault(k, v)
+        for m in ex.mentions:
+            mentions.append(Mention(article.id, m.start + start, m.end + start, m.text, m.entity))
+        for f in ex.facts:
+            f.start += start
+            f.end += start
+            f.sentence = (f.sentence[0] + start, f.sentence[1] + start)
+            f.id = str(len(facts) + 1)
+            facts.append(f)
+        sentences.extend((s + start, e + start) for s, e in ex.sentences)
+    return ArticleExtraction(article.id, list(entities.values()), mentions, facts, sentences)
+
+
+def _extract(article: Article, lead: bool = True) -> ArticleExtraction:
+    """``lead``: the text starts the article (its dateline and its publication event)."""
     text = article.text
     sentences = sentence_spans(text)
     tokens = tokenize(text)
-    body_start = dateline_end(text, sentences[0][0]) if sentences else 0
+    body_start = dateline_end(text, sentences[0][0]) if sentences and lead else (sentences[0][0] if sentences else 0)
     starts = _sentence_start_tokens(tokens, sentences, body_start)
 
     ent = find_entities(text, tokens, starts)
@@ -111,7 +172,7 @@ def extract_article(article: Article) -> ArticleExtraction:
         keys = list(dict.fromkeys(m.key for m in ent.mentions if ev.start <= m.start < ev.end))
         add(kind="event", start=ev.start, end=ev.end, sentence=sent, value=ev.date.value,
             precision=ev.date.precision, entities=keys, summary=ev.summary, detail=ev.date.detail)  # fmt: skip
-    if article.published is not None and sentences:
+    if lead and article.published is not None and sentences:
         s, e = sentences[0]
         lead_start = body_start if body_start < e else s
         keys = list(dict.fromkeys(m.key for m in ent.mentions if lead_start <= m.start < e))

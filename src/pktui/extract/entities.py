@@ -718,7 +718,7 @@ def _designations(art: _Article) -> None:
             continue
         if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
             j += 3
-        numbered = toks[j].is_number and toks[j].text.isdigit() and toks[j].start == toks[j - 1].end + 1 and f.gaz is None
+        numbered = j < len(toks) and toks[j].is_number and toks[j].text.isdigit() and toks[j].start == toks[j - 1].end + 1 and f.gaz is None
         if j < len(toks) and not art.taken[j] and (_ROMAN_RE.match(toks[j].text) or toks[j].text in ("Rotation",) or numbered):
             end_tok = j
             designation = toks[j].text

@@ -1,0 +1,241 @@
+"""The extraction cache: damaged, raced, unwritable or stale, it never loses or changes a
+result and never crashes; a damaged database is set aside (kept) and rebuilt."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pktui.corpus import read_corpus
+from pktui.export import export_document
+from pktui.knowledge.cache import ExtractionCache
+from pktui.knowledge.loader import extract_corpus, load_knowledge
+from tests.conftest import write_article
+
+N_ARTICLES = 40
+
+
+def run(*args: str, cache: Path, timeout: int = 300) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_COLOR": "1", "XDG_CACHE_HOME": str(cache)}
+    return subprocess.run([sys.executable, "-m", "pktui", *args], capture_output=True, text=True, env=env, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("cache-corpus")
+    for i in range(N_ARTICLES):
+        write_article(
+            folder,
+            f"a{i:03d}.txt",
+            f"Việt Nam sent {60 + i} personnel to South Sudan in 2019. On Saturday, Lt. Gen. Hoang Xuan Chien met "
+            f"Jean-Pierre Lacroix in Hanoi.\n\nMore than {500 + i} officers served with UNMISS since 2014.",
+            date=f"2023-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+        )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def expected(articles) -> dict:
+    return export_document(load_knowledge([articles], use_cache=False))
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "xdg-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+def db_path(home: Path) -> Path:
+    return home / "pktui" / "extractions.sqlite3"
+
+
+def stats(folder: Path) -> tuple[dict, list[str]]:
+    _results, problems, st = extract_corpus(read_corpus([folder]).articles)
+    return st, [p.line() for p in problems]
+
+
+def damage(db: Path, how: str) -> None:
+    data = db.read_bytes()
+    if how == "garbage":
+        db.write_bytes(os.urandom(len(data)))
+    elif how == "text":
+        db.write_text("this is not a database\n" * 100, encoding="utf-8")
+    elif how == "truncated":
+        db.write_bytes(data[: len(data) // 2])
+    elif how == "header":
+        db.write_bytes(b"\xff" * 100 + data[100:])
+    elif how == "pages":
+        db.write_bytes(data[:4096] + b"\xa5" * 8192 + data[4096 + 8192 :])
+    else:  # pragma: no cover
+        raise ValueError(how)
+
+
+@pytest.mark.parametrize("how", ["garbage", "text", "truncated", "header", "pages"])
+def test_a_damaged_database_is_set_aside_rebuilt_and_changes_nothing(articles, expected, cache_home, how):
+    st, lines = stats(articles)
+    assert st["extracted"] == N_ARTICLES and lines == []
+    db = db_path(cache_home)
+    assert db.stat().st_size > 3 * 4096 + 8192  # big enough for every kind of damage
+    damage(db, how)
+    kb = load_knowledge([articles])
+    warnings = [p.line() for p in kb.problems]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith(f"warning: cache: cache {db} was damaged") and "set aside" in warnings[0]
+    assert "\n" not in warnings[0]
+    aside = sorted(db.parent.glob("extractions.sqlite3.damaged-*"))
+    assert aside and aside[0].name in warnings[0]
+    assert export_document(kb) == expected
+    st, lines = stats(articles)  # rebuilt: everything comes from the new cache
+    assert st == {"articles": N_ARTICLES, "cached": N_ARTICLES, "extracted": 0} and lines == []
+
+
+def test_an_empty_database_file_is_just_an_empty_cache(articles, expected, cache_home):
+    db = db_path(cache_home)
+    db.parent.mkdir(parents=True)
+    db.write_bytes(b"")
+    kb = load_knowledge([articles])
+    assert kb.problems == [] and export_document(kb) == expected
+    assert stats(articles)[0]["extracted"] == 0
+
+
+def test_a_damaged_database_is_reported_by_the_cli_in_one_line(articles, tmp_path):
+    cache = tmp_path / "cache"
+    db = db_path(cache)
+    db.parent.mkdir(parents=True)
+    db.write_bytes(os.urandom(20_000))
+    r = run("index", str(articles), cache=cache)
+    assert r.returncode == 0, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(f"pktui: warning: cache: cache {db} was damaged (file is not a database); set aside as ")
+    assert lines[1].startswith(f"indexed {N_ARTICLES} articles: {N_ARTICLES} extracted, 0 unchanged")
+    assert list(db.parent.glob("extractions.sqlite3.damaged-*"))
+
+
+def test_unreadable_rows_are_extracted_again(articles, expected, cache_home):
+    stats(articles)
+    conn = sqlite3.connect(db_path(cache_home))
+    with conn:
+        keys = [k for (k,) in conn.execute("SELECT key FROM extraction ORDER BY key LIMIT 3")]
+        conn.execute("UPDATE extraction SET data = ? WHERE key = ?", (b"\x00\xff{not json", keys[0]))
+        conn.execute("UPDATE extraction SET data = ? WHERE key = ?", (b'{"s": 0}', keys[1]))  # an old schema
+        conn.execute("UPDATE extraction SET data = ? WHERE key = ?", (b'{"s": 1, "a": "x", "e": [[1]]}', keys[2]))
+    conn.close()
+    st, lines = stats(articles)
+    assert st["extracted"] == 3 and lines == []
+    assert export_document(load_knowledge([articles])) == expected
+    assert stats(articles)[0]["extracted"] == 0  # and the rows were repaired
+
+
+def test_a_foreign_table_layout_means_no_cache_not_a_crash(articles, expected, cache_home):
+    db = db_path(cache_home)
+    db.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE extraction (key TEXT PRIMARY KEY, something_else INTEGER)")
+    conn.commit()
+    conn.close()
+    kb = load_knowledge([articles])
+    assert export_document(kb) == expected
+    assert kb.problems and all(p.path == "cache" and not p.skipped and "\n" not in p.line() for p in kb.problems)
+
+
+def test_unchanged_files_are_not_extracted_again_and_changed_ones_always_are(tmp_path, cache_home):
+    folder = tmp_path / "c"
+    for i in range(4):
+        write_article(folder, f"a{i}.txt", f"Việt Nam sent {60 + i} personnel to South Sudan.")
+    assert stats(folder)[0]["extracted"] == 4
+    assert stats(folder)[0] == {"articles": 4, "cached": 4, "extracted": 0}
+    # same size, same modification time, one character different: still extracted again
+    path = folder / "a1.txt"
+    st = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("61", "71"), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size
+    assert stats(folder)[0]["extracted"] == 1
+    # only the publication date changes: relative dates may resolve differently
+    write_article(folder, "a2.txt", "Việt Nam sent 62 personnel to South Sudan.", date="2020-01-01")
+    assert stats(folder)[0]["extracted"] == 1
+    # touched but unchanged: nothing to do
+    os.utime(folder / "a3.txt")
+    assert stats(folder)[0]["extracted"] == 0
+    kb = load_knowledge([folder])
+    assert any(f.value == 71 for f in kb.facts) and not any(f.value == 61 for f in kb.facts)
+
+
+def test_two_index_runs_at_once_both_succeed_and_agree(articles, tmp_path):
+    cache = tmp_path / "cache"
+    env = {**os.environ, "NO_COLOR": "1", "XDG_CACHE_HOME": str(cache)}
+    cmd = [sys.executable, "-m", "pktui", "index", "-j", "1", str(articles)]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (_out, err) in zip(procs, outs, strict=True):
+        assert p.returncode == 0, err
+        assert "warning" not in err and "error" not in err, err
+        assert f"indexed {N_ARTICLES} articles" in err
+    r = run("index", str(articles), cache=cache)
+    assert r.returncode == 0 and f"0 extracted, {N_ARTICLES} unchanged" in r.stderr, r.stderr
+    conn = sqlite3.connect(db_path(cache))
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert conn.execute("SELECT COUNT(*) FROM extraction").fetchone() == (N_ARTICLES,)
+    conn.close()
+    assert not list(db_path(cache).parent.glob("*.damaged-*"))
+
+
+def test_a_cache_folder_that_cannot_be_made_means_no_cache(articles, expected, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("a regular file where the cache folder should go", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker / "cache"))
+    kb = load_knowledge([articles])
+    lines = [p.line() for p in kb.problems]
+    assert lines == [f"warning: cache: cannot create cache folder {blocker}/cache/pktui: Not a directory; running without a cache"]
+    assert export_document(kb) == expected
+    # and the CLI: a warning line, exit 0, the same document
+    r = run("export", "--format", "json", str(articles), cache=blocker / "cache")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip().splitlines() == [f"pktui: {lines[0]}"]
+    r = run("index", str(articles), cache=blocker / "cache")
+    assert r.returncode == 0 and "running without a cache" in r.stderr
+
+
+def test_a_database_path_that_is_a_folder_is_left_alone(articles, expected, cache_home):
+    db = db_path(cache_home)
+    db.mkdir(parents=True)
+    (db / "keep-me").write_text("x", encoding="utf-8")
+    kb = load_knowledge([articles])
+    assert export_document(kb) == expected
+    assert len(kb.problems) == 1 and "running without a cache" in kb.problems[0].line()
+    assert (db / "keep-me").exists()  # not "set aside", not deleted
+
+
+def test_a_database_that_cannot_be_opened_or_written_means_no_cache(articles, expected, cache_home, monkeypatch):
+    import pktui.knowledge.cache as cache_mod
+
+    def refuse(*_args, **_kwargs):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(cache_mod.sqlite3, "connect", refuse)
+    kb = load_knowledge([articles])
+    assert export_document(kb) == expected
+    assert [p.path for p in kb.problems] == ["cache"] and "running without a cache" in kb.problems[0].reason
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+
+    # opened fine, but every write fails (as on a read-only file system)
+    real_connect = ExtractionCache._connect
+
+    def read_only(self):
+        conn = real_connect(self)
+        conn.execute("PRAGMA query_only = ON")
+        return conn
+
+    monkeypatch.setattr(ExtractionCache, "_connect", read_only)
+    kb = load_knowledge([articles])
+    assert export_document(kb) == expected
+    lines = [p.line() for p in kb.problems]
+    assert len(lines) == 1 and lines[0].startswith("warning: cache: cache write failed") and "not cached" in lines[0]
