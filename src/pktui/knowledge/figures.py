@@ -166,29 +166,55 @@ def interval(value: float, qualifier: str) -> tuple[float, float]:
     }.get(qualifier, (v, v))
 
 
+_STRICT = ("more_than", "over")
+
+
+def _bounds(p: SeriesPoint) -> tuple[float, float]:
+    """The interval, with "more than N" excluding N itself."""
+    lo, hi = interval(p.value, p.qualifier)
+    if p.qualifier in _STRICT:
+        lo = math.nextafter(lo, math.inf)
+    return lo, hi
+
+
 def _compatible(a: SeriesPoint, b: SeriesPoint) -> bool:
-    lo1, hi1 = interval(a.value, a.qualifier)
-    lo2, hi2 = interval(b.value, b.qualifier)
-    if a.qualifier in ("more_than", "over") and b.qualifier not in ("more_than", "over", "at_least"):
-        lo1 = math.nextafter(lo1, math.inf)
-    if b.qualifier in ("more_than", "over") and a.qualifier not in ("more_than", "over", "at_least"):
-        lo2 = math.nextafter(lo2, math.inf)
+    lo1, hi1 = _bounds(a)
+    lo2, hi2 = _bounds(b)
     return max(lo1, lo2) <= min(hi1, hi2)
 
 
 def _flag_conflicts(points: list[SeriesPoint], facts_by_id: dict[str, Fact]) -> None:
+    """Flag points that no other source's point on the same date can agree with.
+
+    Points from one article are related figures ("more than 500 ... 512"), not two sources,
+    so only other articles count. For each point, the highest lower bound and the lowest
+    upper bound among the other articles' points decide: O(n) per date.
+    """
     by_date: dict[str, list[SeriesPoint]] = defaultdict(list)
     for p in points:
         by_date[p.date].append(p)
     for same in by_date.values():
-        for i, a in enumerate(same):
-            for b in same[i + 1 :]:
-                fa, fb = facts_by_id.get(a.fact or ""), facts_by_id.get(b.fact or "")
-                same_article = fa is not None and fb is not None and fa.article == fb.article
-                if same_article and fa.detail != fb.detail:
-                    continue  # one article giving two related figures ("500 ... 512"), not two sources
-                if not _compatible(a, b):
-                    a.conflict = b.conflict = True
+        if len(same) < 2:
+            continue
+        rows = []
+        for p in same:
+            f = facts_by_id.get(p.fact or "")
+            rows.append((p, *_bounds(p), f.article if f is not None else id(p)))
+        top_lo = _best_two(rows, key=lambda r: r[1], highest=True)
+        low_hi = _best_two(rows, key=lambda r: r[2], highest=False)
+        for p, lo, hi, art in rows:
+            other_lo = next((r[1] for r in top_lo if r[3] != art), None)
+            other_hi = next((r[2] for r in low_hi if r[3] != art), None)
+            if (other_lo is not None and other_lo > hi) or (other_hi is not None and other_hi < lo):
+                p.conflict = True
+
+
+def _best_two(rows, key, highest: bool):
+    """The best row, and the best row from another article than the first's."""
+    ordered = sorted(rows, key=key, reverse=highest)
+    first = ordered[0]
+    second = next((r for r in ordered[1:] if r[3] != first[3]), None)
+    return [first] + ([second] if second is not None else [])
 
 
 def format_value(p: SeriesPoint) -> str:
