@@ -97,3 +97,22 @@ def test_dates_resolved_by_tense(kb):
 def test_timeline_summaries(kb):
     summaries = {t.date: t.summary for t in kb.timeline}
     assert summaries["1979"].startswith("Ghana has contributed troops to UNIFIL")
+
+
+def test_designations_money_and_honorifics(tmp_path):
+    from tests.conftest import write_article
+
+    write_article(
+        tmp_path,
+        "h.txt",
+        "Việt Nam's Level-2 Field Hospital No. 6 arrived in Bentiu. Mr. Nicholas Haysom thanked its staff. "
+        "The road cost about $1.2 million under Resolution 2729.",
+        date="2024-06-01",
+    )
+    kb = load_knowledge([tmp_path], use_cache=False)
+    names = {(e.type, e.name) for e in kb.entities}
+    assert ("unit", "Level-2 Field Hospital No. 6") in names
+    haysom = kb.entity("person/nicholas-haysom")
+    assert haysom is not None and "rank" not in haysom.attributes  # "Mr." is not a rank
+    q = [(f.text, f.value, f.qualifier, f.unit) for f in kb.facts if f.kind == "quantity"]
+    assert q == [("about $1.2 million", 1200000, "about", "money")]

@@ -56,6 +56,7 @@ class Domain:
     entries: list[GazEntry] = field(default_factory=list)
     demonyms: dict[str, str] = field(default_factory=dict)  # folded demonym -> country name
     ranks: list[tuple[str, list[str]]] = field(default_factory=list)  # (name, forms)
+    civil_ranks: set[str] = field(default_factory=set)  # honorifics: Mr, Ms, Dr (not a rank)
     titles: list[str] = field(default_factory=list)
     surnames_vi: set[str] = field(default_factory=set)  # folded
     middle_vi: set[str] = field(default_factory=set)
@@ -169,6 +170,8 @@ def _load_files(directory: Path, extra: list[Path]) -> Domain:
     for item in ranks.get("ranks", []) or []:
         forms = _dedupe([str(item["name"]), *_as_list(item.get("abbreviations")), *_as_list(item.get("aliases"))])
         dom.ranks.append((str(item["name"]), forms))
+        if item.get("kind") == "civil":
+            dom.civil_ranks.add(str(item["name"]))
     titles = load("titles.yaml") or {}
     for item in titles.get("titles", []) or []:
         dom.titles.extend(_dedupe([str(item["title"]), *_as_list(item.get("aliases"))]))

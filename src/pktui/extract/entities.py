@@ -79,6 +79,7 @@ class _Lexicon:
         self.given = dom.given_names
         self.particles = dom.particles
         self.honorifics = dom.honorifics
+        self.civil_ranks = dom.civil_ranks | {h.capitalize() for h in dom.honorifics}
         self.unit_heads = {w for w, t in self.heads.items() if t == "unit"}
         self.ranks = _PhraseTrie()
         for name, forms in dom.ranks:
@@ -588,7 +589,7 @@ def _add_person(art: _Article, part: list[int], rank: tuple[int, str] | None) ->
     first, last = part[0], part[-1]
     name = _name_text(art, part)
     f = Found(toks[first].start, _end(toks[last]), "person", name)
-    if rank is not None:
+    if rank is not None and rank[1] not in art.lex.civil_ranks:
         f.attrs["rank"] = rank[1]
     art.add(f, first, last)
 
@@ -719,12 +720,18 @@ def _designations(art: _Article) -> None:
         if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
             j += 3
         numbered = j < len(toks) and toks[j].is_number and toks[j].text.isdigit() and toks[j].start == toks[j - 1].end + 1 and f.gaz is None
-        if j < len(toks) and not art.taken[j] and (_ROMAN_RE.match(toks[j].text) or toks[j].text in ("Rotation",) or numbered):
+        if j < len(toks) and not art.taken[j] and (_ROMAN_RE.match(toks[j].text) or toks[j].text in ("Rotation", "No") or numbered):
             end_tok = j
             designation = toks[j].text
             if toks[j].text == "Rotation" and j + 1 < len(toks) and toks[j + 1].is_number:
                 end_tok = j + 1
                 designation = f"Rotation {toks[j + 1].text}"
+            elif toks[j].text == "No":
+                k = j + 2 if j + 1 < len(toks) and toks[j + 1].text == "." else j + 1
+                if not (k < len(toks) and toks[k].is_number):
+                    continue
+                end_tok = k
+                designation = f"No. {toks[k].text}"
             old_key = f.key
             f.name = f"{f.name} {designation}"
             f.end = toks[end_tok].end

@@ -160,9 +160,10 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
     if parsed is None:
         return None
     value, last = parsed
+    currency = _currency_before(tokens, i)
     if tok.is_number and _is_designation(text, tokens, i, sentence_starts):
         return None
-    if i > 0 and tokens[i - 1].text in ("-", "–", "/", "#", "№") and tokens[i - 1].start == (tokens[i - 2].end if i > 1 else -1):
+    if currency is None and i > 0 and tokens[i - 1].text in ("-", "–", "/", "#", "№") and tokens[i - 1].start == (tokens[i - 2].end if i > 1 else -1):
         return None  # "C-17", "COVID-19"
     nxt = tokens[last + 1] if last + 1 < len(tokens) else None
     if nxt is not None and nxt.text in (":", ".") and last + 2 < len(tokens) and tokens[last + 2].is_number and tokens[last + 2].start == nxt.end:
@@ -170,9 +171,13 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
     if nxt is not None and nxt.text.lower() in ("st", "nd", "rd", "th"):
         return None
     start = tok.start
-    qualifier, qstart = _qualifier_before(tokens, i, nums)
+    if currency is not None:
+        start = tokens[currency].start
+    qualifier, qstart = _qualifier_before(tokens, currency if currency is not None else i, nums)
     if qstart is not None:
         start = tokens[qstart].start
+    if currency is not None:
+        return QuantityMention(start, tokens[last].end, _num(value), qualifier, "money", text[tokens[currency].start : tokens[last].end]), last + 1
     if tok.text.lower() in ("one",) and nxt is not None and nxt.text.lower() in ("of", "another", "or"):
         # "one of the highest" is not a count ("19 of them" is, below)
         return None
@@ -199,6 +204,20 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
             return None
         return QuantityMention(start, end, _num(value), qualifier, None, None), last + 1
     return QuantityMention(start, uend, _num(value), qualifier, unit, counted), ulast + 1
+
+
+def _currency_before(tokens, i) -> int | None:
+    """Index of a currency sign right before the number ("$1.2 million", "US$ 5")."""
+    if i == 0:
+        return None
+    prev = tokens[i - 1]
+    if prev.text in ("$", "€", "£") and prev.end == tokens[i].start:
+        if i >= 2 and tokens[i - 2].text in ("US", "A", "C", "NZ") and tokens[i - 2].end == prev.start:
+            return i - 2
+        return i - 1
+    if prev.text in ("USD", "VND", "EUR") and prev.end + 1 == tokens[i].start:
+        return i - 1
+    return None
 
 
 def _num(value: float) -> int | float:
