@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pktui.search import parse_query
 from pktui.search import rank
 from pktui.search.spelling import default_spellings, default_stopwords
-from pktui.search.tokens import index_tokens, index_tokens_many, joined, prefix_end, span_tokens, words
+from pktui.search.tokens import batch_tokens, index_tokens, joined, prefix_end, span_tokens, words
 from pktui.text import fold
 
 # ---------------------------------------------------------------- tokens
@@ -198,5 +198,6 @@ def test_words_of_other_scripts():
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(alphabet="aé Đ’-,.1 2ǢΣ\u0301", max_size=12), max_size=6))
-def test_index_tokens_many_is_index_tokens_of_each(texts):
-    assert index_tokens_many(texts) == [index_tokens(t) for t in texts]
+def test_batch_tokens_is_index_tokens_of_each(texts):
+    words_, ranges, comps = batch_tokens(texts)
+    assert [words_[a:b] + comps[i] for i, (a, b) in enumerate(ranges)] == [index_tokens(t) for t in texts]

@@ -2,14 +2,17 @@
 
 Design (see the package docstring for the ranking rules):
 
-* **Documents** are the facts and the entities, numbered *newest first* (by the article's
-  publication date), so that among equal scores the lowest number wins. Per document we
-  keep only the object and a few compact arrays (kind, article, date span).
+* **Documents** are the facts, the entities (their hit points to their best mention: the
+  full name in the newest article) and the *passages*: sentences that hold no fact, so
+  that every word of the corpus can be found. They are numbered *newest first* (by the
+  article's publication date), so that among equal scores the lowest number wins. Per
+  document we keep only the object and a few compact arrays (kind, article, date span).
 * **Postings**: for every folded token, the documents that contain it, twice: ``any``
   (anywhere: the fact's own words, its entities' names and aliases, or its sentence) and
   ``about`` (the fact's own words and its entities -- a fact *about* the thing, not a
   passing mention). Rare tokens keep an ``array('I')`` of document numbers; frequent
-  ones a bitset (a Python int), which is smaller for them.
+  ones a bitset (a Python int), which is smaller for them. Stopwords (``stopwords.yaml``)
+  are not indexed.
 * **A query word** expands on the token *vocabulary*, never on the documents: the exact
   token and its spelling variants, the word split in two (``vietnam`` -> ``viet nam``)
   or joined with its neighbour (``viet nam`` -> ``vietnam``), longer tokens when the word
@@ -74,8 +77,11 @@ def _typo_budget(n: int) -> int:
 
 @dataclass(slots=True)
 class Hit:
-    kind: str  # "fact" or "entity"
-    id: str  # fact id or entity id
+    """One search result. ``kind`` is ``"fact"``, ``"entity"`` or ``"passage"`` (a sentence
+    with no fact in it; its ``id`` is ``"<article>@<start>-<end>"``)."""
+
+    kind: str  # "fact", "entity" or "passage"
+    id: str  # fact id, entity id, or passage id
     score: float
     article: str  # article of the passage to open
     start: int  # span to highlight: the fact, or the entity's best mention
@@ -399,7 +405,7 @@ class SearchIndex:
         def str_toks(s: str) -> frozenset[int]:
             t = str_cache.get(s)
             if t is None:
-                if len(str_cache) > 200_000:
+                if len(str_cache) > 50_000:
                     str_cache.clear()
                 t = str_cache[s] = ids_of(index_tokens(s))
             return t
@@ -1278,10 +1284,6 @@ _consume = deque(maxlen=0).extend
 def _add_doc(posts: list, ids, d: int) -> None:
     """Append doc ``d`` to the postings of every token id in ``ids`` (at C speed)."""
     _consume(map(array.append, map(posts.__getitem__, ids), repeat(d)))
-
-
-def _add_range(posts: list, ids, docs: range) -> None:
-    _consume(map(array.extend, map(posts.__getitem__, ids), repeat(docs)))
 
 
 def _arr(table: dict, key) -> array:

@@ -88,7 +88,6 @@ def words(text: str) -> list[str]:
 # after lower(): every ASCII byte that is not a letter or digit separates words
 _ASCII_SPLIT = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256))
 _COMMON_PUNCT = "\u2019\u2018\u201c\u201d\u2013\u2014\u2026\u00ab\u00bb\u00b7\u00a0\u2010\u2011\u2012\u2015\u2022"
-_EDGE = "".join(chr(c) for c in range(128) if not chr(c).isalnum()) + _COMMON_PUNCT
 
 
 def _split_words(folded: str) -> list[str]:
@@ -192,8 +191,10 @@ def _has_joins(f: str) -> tuple[bool, bool]:
 
 def _index_tokens_whole(text: str) -> list[str]:
     toks = fold(text).split()
-    for m in _COMPOUND_RE.finditer(text):
-        toks.append("".join(fold(m.group()).split()))
+    f = fold_text(text)
+    hy, dg = _has_joins(f)
+    if len(toks) > 1 and (hy or dg):
+        toks.extend(_compounds(f, hy, dg))
     return toks
 
 
@@ -213,39 +214,6 @@ def index_tokens(text: str) -> list[str]:
 # a word that folding keeps and no text contains: separates the texts of one batch
 SEP_WORD = _SEP_WORD = "qzx0sep0xzq"
 _SEP = f" {_SEP_WORD} "
-
-
-def index_tokens_many(texts: list[str]) -> list[list[str]]:
-    """``[index_tokens(t) for t in texts]``, in one pass over their concatenation (faster)."""
-    if len(texts) < 2 or any(_CONTEXT_CASED in t for t in texts):
-        return [index_tokens(t) for t in texts]
-    f = fold_text(_SEP.join(texts))
-    toks = _split_words(f)
-    out: list[list[str]] = []
-    i = 0
-    index = toks.index
-    for _ in range(len(texts) - 1):
-        try:
-            j = index(_SEP_WORD, i)
-        except ValueError:  # a text changed the separator (cannot happen with fold): be safe
-            return [index_tokens(t) for t in texts]
-        out.append(toks[i:j])
-        i = j + 1
-    out.append(toks[i:])
-    if len(out) != len(texts):
-        return [index_tokens(t) for t in texts]
-    hy, dg = _has_joins(f)
-    if hy or dg:
-        comps = _compounds_at(f, hy, dg)
-        if comps:
-            seps = []
-            k = f.find(_SEP_WORD)
-            while k >= 0:
-                seps.append(k)
-                k = f.find(_SEP_WORD, k + len(_SEP_WORD))
-            for p, c in comps:
-                out[bisect.bisect_left(seps, p)].append(c)
-    return out
 
 
 def joined(text: str) -> str:
@@ -339,7 +307,9 @@ def batch_tokens(texts: list[str]) -> tuple[list[str], list[tuple[int, int]], li
         a = len(toks)
         if _CONTEXT_CASED in t:
             ws = fold(t).split()
-            cs = ["".join(fold(m.group()).split()) for m in _COMPOUND_RE.finditer(t)]
+            f = fold_text(t)
+            hy, dg = _has_joins(f)
+            cs = _compounds(f, hy, dg) if (hy or dg) and len(ws) > 1 else []
         else:
             f = fold_text(t)
             ws = _split_words(f)
