@@ -306,10 +306,10 @@ class SearchIndex:
         self.articles = list(kb.articles)
         self.n_docs = 0
         self._lock = threading.RLock()
-        self._bitcache: _LRU = _LRU(4096, 48 << 20)
-        self._expcache: _LRU = _LRU(512, 96 << 20)
+        self._bitcache: _LRU = _LRU(4096, 32 << 20)
+        self._expcache: _LRU = _LRU(512, 64 << 20)
         self._prefixcache: _LRU = _LRU(2048)
-        self._filtercache: _LRU = _LRU(128, 32 << 20)
+        self._filtercache: _LRU = _LRU(128, 24 << 20)
         self._pinned: dict[tuple, _Expansion] = {}
         self._spancache: dict[tuple[str, int, int], tuple] = {}
         self._entity_word_set: frozenset[str] = frozenset()
