@@ -36,9 +36,16 @@ def default_loader(paths: list[str] | None, *, progress=None, use_cache: bool = 
 
 
 def default_index(kb: KnowledgeBase) -> Any:
-    from pktui.search import SearchIndex  # ImportError until the engine lands: "search unavailable"
+    import gc
 
-    return SearchIndex.build(kb)
+    from pktui.search import SearchIndex  # ImportError: the app says "search unavailable"
+
+    index = SearchIndex.build(kb)
+    # the knowledge base and the index live as long as the app: move them out of the
+    # collector's way, or full collections pause the UI for 100 ms+ on large corpora
+    gc.collect()
+    gc.freeze()
+    return index
 
 
 class PktuiApp(App[int]):
