@@ -81,6 +81,8 @@ class _Lexicon:
         self.honorifics = dom.honorifics
         self.civil_ranks = dom.civil_ranks | {h.capitalize() for h in dom.honorifics}
         self.unit_heads = {w for w, t in self.heads.items() if t == "unit"}
+        # month and weekday names never continue a name ("The New Times on Monday")
+        self.calendar = {m for m in dom.months if len(m) > 3} | set(dom.weekdays)
         self.ranks = _PhraseTrie()
         for name, forms in dom.ranks:
             for form in forms:
@@ -342,7 +344,8 @@ def _collect(art: _Article, i: int, gaz_at: dict[int, GazMatch]) -> tuple[list[i
                 break  # "... Meeting in the Republic of Korea": the place is not part of the name
             if k in gaz_at and seq[0] in gaz_at and gaz_at[seq[0]].last == seq[-1]:
                 break  # two known names joined by a connector stay two names
-            if k < n and not art.taken[k] and (k in gaz_at or _is_namey(toks[k])) and k not in art.sentence_starts:
+            calendar = k < n and fold(toks[k].text) in lex.calendar
+            if k < n and not art.taken[k] and not calendar and (k in gaz_at or _is_namey(toks[k])) and k not in art.sentence_starts:
                 seq.extend(range(j, k))
                 j = k
                 continue
@@ -493,6 +496,8 @@ def _trim(art: _Article, seq: list[int], gaz_at: dict[int, GazMatch]) -> list[in
             seq.pop(0)
             continue
         if key in lex.function_words:
+            if toks[k].text == "The" and k not in art.sentence_starts and len(seq) > 1 and _is_namey(toks[seq[1]]):
+                break  # "told The New Times": a capital The inside a sentence belongs to the name
             seq.pop(0)
             continue
         if k in art.sentence_starts and key in lex.common and (len(seq) == 1 or _head_type(art, seq[1:])[0] is None):

@@ -244,7 +244,7 @@ def _qualifier_before(tokens, i, nums: _Numbers) -> tuple[str, int | None]:
         s = i - width
         if s < 0:
             continue
-        if any(t.is_punct and t.text != "." for t in tokens[s:i]):
+        if tokens[s].is_punct or any(t.is_punct and t.text != "." for t in tokens[s:i]):
             continue
         phrase = fold(" ".join(t.text for t in tokens[s:i]))
         if phrase in nums.qualifiers:
