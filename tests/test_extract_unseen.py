@@ -116,3 +116,26 @@ def test_designations_money_and_honorifics(tmp_path):
     assert haysom is not None and "rank" not in haysom.attributes  # "Mr." is not a rank
     q = [(f.text, f.value, f.qualifier, f.unit) for f in kb.facts if f.kind == "quantity"]
     assert q == [("about $1.2 million", 1200000, "about", "money")]
+
+
+def test_rwanda_article(kb):
+    art = "2021-02-10-rwanda-troops-minusca"
+    got = ents(kb, art)
+    for expected in [
+        ("organization", "Rwanda Defence Force"),
+        ("organization", "The New Times"),
+        ("mission", "MINUSCA"),
+        ("person", "Ronald Rwivanga"),
+        ("person", "Paul Kagame"),
+        ("location", "Bossangoa"),
+        ("location", "Kigali"),
+    ]:
+        assert expected in got, (expected, got)
+    assert quantities(kb, art) == [
+        ("350 troops", 350, "exact", "personnel"),
+        ("twelve months", 12, "exact", "month"),
+        ("About 1,700 Rwandan soldiers and police", 1700, "about", "personnel"),
+    ]
+    assert dates(kb, art) == {"on Monday": "2021-02-08", "Last December": "2020-12"}
+    roles = {(f.value, f.entities[0]) for f in kb.facts_in(art) if f.kind == "role"}
+    assert ("President", "person/paul-kagame") in roles
