@@ -20,23 +20,10 @@ PASSAGE_WIDTH = 360  # characters of passage shown around the hit
 
 
 def fact_json(f: Fact) -> dict:
-    """A fact as in the export schema (``pktui export``)."""
-    out: dict = {
-        "id": f.id,
-        "kind": f.kind,
-        "article": f.article,
-        "start": f.start,
-        "end": f.end,
-        "text": f.text,
-        "value": f.value,
-    }
-    for key in ("qualifier", "unit", "precision", "summary", "detail", "date"):
-        v = getattr(f, key)
-        if v is not None:
-            out[key] = v
-    out["entities"] = list(f.entities)
-    out["sentence"] = list(f.sentence) if f.sentence else [f.start, f.end]
-    return out
+    """A fact as in the export schema (``pktui export``): one definition for both."""
+    from pktui.export import fact_dict
+
+    return fact_dict(f)
 
 
 def hit_json(kb: KnowledgeBase, index: SearchIndex, hit: Hit) -> dict:
