@@ -7,7 +7,10 @@ beyond reading the bundled YAML once.
 from __future__ import annotations
 
 import bisect
+import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from pktui.domain import load_domain
 from pktui.extract.dates import DateMention, find_dates
@@ -17,6 +20,7 @@ from pktui.extract.quantities import find_ordinals, find_quantities
 from pktui.extract.roles import find_roles
 from pktui.extract.tokens import tokenize
 from pktui.model import Article, Fact, Mention
+from pktui.textsplit import __file__ as textsplit_file
 from pktui.textsplit import dateline_end, sentence_spans
 
 #: Bump when extraction changes what it produces: cached results of older versions are redone.
@@ -46,9 +50,14 @@ class ArticleExtraction:
     sentences: list[tuple[int, int]]
 
 
+@lru_cache(maxsize=1)
 def extractor_version() -> str:
-    """Version of the extractor and of the domain data it read (the cache key)."""
-    return f"{EXTRACTOR_VERSION}:{load_domain().fingerprint[:12]}"
+    """Version of the extractor, of its code and of the domain data it read (the cache key):
+    any change to one of them means cached extractions are redone."""
+    code = hashlib.sha1()
+    for path in sorted(Path(__file__).parent.glob("*.py")) + [Path(textsplit_file)]:
+        code.update(path.read_bytes())
+    return f"{EXTRACTOR_VERSION}:{code.hexdigest()[:10]}:{load_domain().fingerprint[:12]}"
 
 
 #: An article longer than this is extracted in pieces of at most this many characters, cut
