@@ -101,11 +101,16 @@ def fmt_unit(unit: str | None) -> str:
     return "%" if unit in ("percent", "per cent", "%") else unit
 
 
+_INVARIANT_UNITS = frozenset({"personnel", "staff", "women", "people", "police", "money", "area"})
+
+
 def quantity_words(fact: Fact) -> str:
     """``more than 500 personnel`` / ``30%``."""
     qual = QUALIFIER_WORDS.get(fact.qualifier or "exact", one_line(fact.qualifier or "").replace("_", " "))
     number = fmt_number(fact.value)
     unit = fmt_unit(fact.unit)
+    if fact.value != 1 and unit and unit[-1].isalpha() and unit[-1] != "s" and unit.split()[-1] not in _INVARIANT_UNITS:
+        unit += "s"  # "nearly 50 years", "six hospitals"
     amount = f"{number}%" if unit == "%" else f"{number} {unit}".strip()
     return f"{qual} {amount}".strip()
 
