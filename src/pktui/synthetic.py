@@ -554,8 +554,11 @@ def synthetic_kb(n_facts: int, seed: int = 7) -> KnowledgeBase:
     intern = sys.intern
     shared: dict[int, int] = {}
     num = shared.setdefault  # one int object per value: offsets repeat from article to article
-    # facts naming the same entities share one list (nothing mutates them): a million
-    # facts at a few hundred bytes each is most of this knowledge base's memory
+    # Equal values are one object: a million facts at a few hundred bytes each is most of
+    # this knowledge base's memory, and most of their texts, values, summaries, sentence
+    # spans and entity lists repeat (nothing mutates them).
+    same: dict = {}
+    one = same.setdefault
     ent_lists: dict[tuple[str, ...], list[str]] = {}
     articles: list[Article] = []
     facts: list[Fact] = []
@@ -566,25 +569,33 @@ def synthetic_kb(n_facts: int, seed: int = 7) -> KnowledgeBase:
         text = doc.text
         aid = intern(_article_id(i, pub, doc))
         title = text[: text.find(" - ")] if " - " in text[:80] else text[:60]
-        articles.append(Article(aid, f"{aid}.txt", text, pub, title, _paragraphs(text)))
+        paragraphs = tuple(one(p, (num(p[0], p[0]), num(p[1], p[1]))) for p in _paragraphs(text))
+        articles.append(Article(aid, f"{aid}.txt", text, pub, title, paragraphs))
         for s, e, surface, ent in doc.mentions:
             mentions.setdefault(ent.id, []).append(Mention(aid, num(s, s), num(e, e), intern(surface), ent.id))
-        sentences: dict[tuple[int, int], tuple[int, int]] = {}
         for kind, s, e, info, sent in doc.facts:
             if len(facts) >= n_facts:
                 break
             fid += 1
-            sent = sentences.get(sent) or sentences.setdefault(sent, (num(sent[0], sent[0]), num(sent[1], sent[1])))
+            sent = one(sent, (num(sent[0], sent[0]), num(sent[1], sent[1])))
             value = info.get("value")
             if value.__class__ is int:
                 value = num(value, value)
+            elif value.__class__ is str:
+                value = one(value, value)
+            summary = info.get("summary")
+            if summary is not None:
+                summary = one(summary, summary)
+            span = text[s:e]
+            ents = tuple(info.get("entities", ()))
             facts.append(
-                Fact(f"f-{fid:07d}", kind, aid, num(s, s), num(e, e), text[s:e], sent,
+                Fact(f"f-{fid:07d}", kind, aid, num(s, s), num(e, e), one(span, span), sent,
                      value=value, qualifier=info.get("qualifier"), unit=info.get("unit"),
                      precision=info.get("precision"),
-                     entities=ent_lists.setdefault(tuple(info.get("entities", ())), list(info.get("entities", ()))),
-                     summary=info.get("summary"), detail=info.get("detail"))
+                     entities=ent_lists.get(ents) or ent_lists.setdefault(ents, list(ents)),
+                     summary=summary, detail=info.get("detail"))
             )
+    del same, one
     entities = []
     if world is not None:
         for ent in world.ents.values():
