@@ -63,6 +63,12 @@ _NO_DATE_HI = 0
 _NO_DATE_LO = 10**8
 _ENTITY_BONUS = 2
 _FUZZY_LIMIT = 12
+_FLUSH_EVERY = 1 << 16  # documents between two looks for long postings
+_FLUSH_LEN = 1 << 15  # a posting this long is turned into (part of) a bitset
+_PIECE_CACHE = 20_000  # distinct pieces of text kept tokenized while building
+_EXTRA_CACHE = 10_000
+_BLOCK = 1 << 16  # documents gathered into bits at a time
+_ZERO_BITS = bytes(_BLOCK >> 3)
 _MAX_SPLITS = 3
 
 
@@ -413,8 +419,6 @@ class SearchIndex:
         any_post, about_post = self.any_post, self.about_post
         kind_code: dict[str, int] = {ENTITY_KIND: 0}
         kind_docs: dict[int, array] = {0: array("I")}
-        type_docs: dict[str, array] = {}
-        ent_docs: dict[int, array] = {}
         doc_obj, doc_kind, doc_art = self.doc_obj, self.doc_kind, self.doc_art
         doc_lo, doc_hi, doc_mention = self.doc_lo, self.doc_hi, self.doc_mention
 
@@ -433,6 +437,61 @@ class SearchIndex:
             groups.append((-1, orphan_facts))
         total = len(groups)
         d = 0
+        # the token ids of a piece of text (between two cuts) or of a summary: pieces repeat
+        # from article to article ("on Monday", boilerplate sentences), so each distinct
+        # one is tokenized once
+        piece_cache: dict[str, frozenset[int]] = {}
+        piece_get = piece_cache.get
+        # what a fact adds beyond its own words (value, unit, detail, date, entities), by
+        # those fields: they repeat from fact to fact
+        extra_cache: dict[tuple, tuple] = {}
+        empty: frozenset[int] = frozenset()
+        ent_docs_l: list[array] = [array("I") for _ in kb.entities]
+        bisect_left = bisect.bisect_left
+        any_t: list[int] = []
+        any_d: list[int] = []
+        ab_t: list[int] = []
+        ab_d: list[int] = []
+        # postings of frequent tokens are turned into bitsets a chunk at a time, so that the
+        # long arrays never all exist at once
+        flusher = _Flusher(any_post, about_post)
+        next_flush = _FLUSH_EVERY
+
+        def extra_of(f: Fact, kind: str, v) -> tuple:
+            parts: list[frozenset[int]] = []
+            if kind == "date" or kind == "event":
+                if v.__class__ is str:
+                    x = date_cache.get(v)
+                    if x is None:
+                        x = date_cache[v] = ids_of(_date_words(v))
+                    parts.append(x)
+            elif v is not None:
+                if v.__class__ is str:
+                    parts.append(str_toks(v))
+                else:
+                    x = value_cache.get(v)
+                    if x is None:
+                        x = value_cache[v] = ids_of(_value_words(v))
+                    parts.append(x)
+            if f.unit:
+                parts.append(str_toks(f.unit))
+            if f.detail and kind == "quantity":
+                parts.append(str_toks(f.detail))
+            if f.date:
+                x = date_cache.get(f.date)
+                if x is None:
+                    x = date_cache[f.date] = ids_of(_date_words(f.date))
+                parts.append(x)
+            eis = []
+            for eid in f.entities:
+                ei = ent_index.get(eid)
+                if ei is not None:
+                    parts.append(ent_toks(ei))
+                    eis.append(ei)
+            dv = v if (kind == "date" or kind == "event") and v.__class__ is str else f.date
+            lo, hi = _date_span(dv) if dv else (_NO_DATE_LO, _NO_DATE_HI)
+            return frozenset().union(*parts), tuple(eis), lo, hi, code_of(kind)
+
         for gi, (ai, facts) in enumerate(groups):
             if progress is not None and gi % 512 == 0:
                 progress(gi, total)
@@ -451,34 +510,17 @@ class SearchIndex:
                 doc_lo.append(lo0)
                 doc_hi.append(hi0)
                 doc_mention.append(best_mention[ei])
-                _arr(type_docs, e.type).append(d)
-                _arr(ent_docs, ei).append(d)
+                ent_docs_l[ei].append(d)
                 self.entity_doc[e.id] = d
                 d += 1
             # --- fact docs, a sentence at a time (its facts get consecutive numbers), then
-            # passages; the article is tokenized once, cut at every sentence and fact bound
+            # passages; the article is cut at every sentence and fact bound
             text = arts[ai].text if ai >= 0 else ""
             n_text = len(text)
             mentions = kb.mentions_in(arts[ai].id) if ai >= 0 else []
             m_starts = [m.start for m in mentions]
+            n_mentions = len(mentions)
 
-            def mention_toks(s: int, e_: int, seen_e: set[str]) -> list[frozenset[int]]:
-                i = bisect.bisect_left(m_starts, s)
-                extra: list[frozenset[int]] = []
-                while i < len(mentions) and mentions[i].start < e_:
-                    eid = mentions[i].entity
-                    if eid not in seen_e:
-                        seen_e.add(eid)
-                        ei = ent_index.get(eid)
-                        if ei is not None:
-                            extra.append(ent_toks(ei))
-                    i += 1
-                return extra
-
-            any_t: list[int] = []
-            any_d: list[int] = []
-            ab_t: list[int] = []
-            ab_d: list[int] = []
             by_sent: dict[tuple[int, int], list[Fact]] = {}
             cuts = {0, n_text}
             for f in facts:
@@ -503,81 +545,74 @@ class SearchIndex:
             bounds = sorted(cuts)
             texts = [text[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
             n_pieces = len(texts)
-            summaries = [f.summary for f in facts if f.summary]
-            texts.extend(summaries)
-            words_, ranges, comps = batch_tokens(texts)
-            ids = list(map(vocab_get, words_))
-            if None in ids:
-                ids = [i if i is not None else tid(w) for i, w in zip(ids, words_)]
-            comp_ids = [[tid(c) for c in cs] if cs else None for cs in comps]
-
-            def span_ids(s: int, e_: int) -> set[int]:
-                k1 = bisect.bisect_left(bounds, s)
-                k2 = bisect.bisect_left(bounds, e_)
-                if k2 <= k1:
-                    return set()
-                out = set(ids[ranges[k1][0] : ranges[k2 - 1][1]])
-                for k in range(k1, k2):
-                    if comp_ids[k]:
-                        out.update(comp_ids[k])
-                out.discard(-1)
-                return out
-
-            summary_ids: dict[int, set[int]] = {}
-            k = n_pieces
+            summary_at: dict[int, int] = {}
             for f in facts:
                 if f.summary:
-                    a, b = ranges[k]
+                    summary_at[id(f)] = len(texts)
+                    texts.append(f.summary)
+            psets = list(map(piece_get, texts))
+            if None in psets:
+                miss = [i for i, p in enumerate(psets) if p is None]
+                words_, ranges, comps = batch_tokens([texts[i] for i in miss])
+                ids = list(map(vocab_get, words_))
+                if None in ids:
+                    ids = [i if i is not None else tid(w) for i, w in zip(ids, words_)]
+                if len(piece_cache) > _PIECE_CACHE:
+                    piece_cache.clear()
+                for i, (a, b), cs in zip(miss, ranges, comps):
                     x = set(ids[a:b])
-                    if comp_ids[k]:
-                        x.update(comp_ids[k])
+                    if cs:
+                        x.update(map(tid, cs))
                     x.discard(-1)
-                    summary_ids[id(f)] = x
-                    k += 1
+                    psets[i] = piece_cache[texts[i]] = frozenset(x)
+
+            def span_set(s: int, e_: int) -> frozenset[int]:
+                k1 = bisect_left(bounds, s)
+                k2 = bisect_left(bounds, e_)
+                if k2 - k1 == 1:
+                    return psets[k1]
+                if k2 <= k1:
+                    return empty
+                return empty.union(*psets[k1:k2])
+
+            def with_mentions(base: frozenset[int], s: int, e_: int, seen_e: set[int]) -> frozenset[int]:
+                i = bisect_left(m_starts, s)
+                extra = None
+                while i < n_mentions and m_starts[i] < e_:
+                    ei = ent_index.get(mentions[i].entity)
+                    if ei is not None and ei not in seen_e:
+                        seen_e.add(ei)
+                        if extra is None:
+                            extra = [ent_toks(ei)]
+                        else:
+                            extra.append(ent_toks(ei))
+                    i += 1
+                return base.union(*extra) if extra else base
 
             for sent, group in by_sent.items():
                 if len(group) > 1:
                     group.sort(key=_span_len)
-                sset = span_ids(*sent)
-                sset.update(*mention_toks(sent[0], sent[1], set()))
+                sset = with_mentions(span_set(*sent), sent[0], sent[1], set())
                 n_s = len(sset)
                 for f in group:
-                    parts = [span_ids(f.start, f.end)]
                     kind = f.kind
                     v = f.value
-                    if kind == "date" or kind == "event":
-                        if v.__class__ is str:
-                            x = date_cache.get(v)
-                            if x is None:
-                                x = date_cache[v] = ids_of(_date_words(v))
-                            parts.append(x)
-                    elif v is not None:
-                        if v.__class__ is str:
-                            parts.append(str_cache.get(v) or str_toks(v))
-                        else:
-                            x = value_cache.get(v)
-                            if x is None:
-                                x = value_cache[v] = ids_of(_value_words(v))
-                            parts.append(x)
-                    if f.unit:
-                        parts.append(str_cache.get(f.unit) or str_toks(f.unit))
+                    key = (kind, v.__class__, v, f.unit, f.detail, f.date, *f.entities)
+                    try:
+                        ex = extra_cache.get(key)
+                    except TypeError:  # an unhashable value
+                        key, ex = None, None
+                    if ex is None:
+                        if len(extra_cache) > _EXTRA_CACHE:
+                            extra_cache.clear()
+                        ex = extra_of(f, kind, v)
+                        if key is not None:
+                            extra_cache[key] = ex
+                    own = span_set(f.start, f.end).union(ex[0])
                     if f.summary:
-                        parts.append(summary_ids[id(f)])
-                    if f.detail and kind == "quantity":
-                        parts.append(str_cache.get(f.detail) or str_toks(f.detail))
-                    if f.date:
-                        x = date_cache.get(f.date)
-                        if x is None:
-                            x = date_cache[f.date] = ids_of(_date_words(f.date))
-                        parts.append(x)
-                    ftypes: set[str] = set()
-                    for eid in f.entities:
-                        ei = ent_index.get(eid)
-                        if ei is not None:
-                            parts.append(ent_tok_cache.get(ei) or ent_toks(ei))
-                            ftypes.add(ent_types[ei])
-                            _arr(ent_docs, ei).append(d)
-                    own = set().union(*parts)
+                        own = own.union(psets[summary_at[id(f)]])
+                    for ei in ex[1]:
+                        ent_docs_l[ei].append(d)
                     # postings, buffered for the article: (token, doc) pairs in doc order
                     ab_t.extend(own)
                     ab_d.extend(repeat(d, len(own)))
@@ -585,39 +620,31 @@ class SearchIndex:
                     any_t.extend(sset)
                     any_t.extend(extra_own)
                     any_d.extend(repeat(d, n_s + len(extra_own)))
-                    code = code_of(kind)
-                    for ty in ftypes:
-                        _arr(type_docs, ty).append(d)
                     # effective date: the fact's own date when it has one, else the article's
-                    dv = v if (kind == "date" or kind == "event") and v.__class__ is str else f.date
-                    lo, hi = _date_span(dv) if dv else (_NO_DATE_LO, _NO_DATE_HI)
-                    if hi == _NO_DATE_HI:
-                        lo, hi = lo0, hi0
                     doc_obj.append(f)
-                    doc_kind.append(code)
+                    doc_kind.append(ex[4])
                     doc_art.append(ai)
-                    doc_lo.append(lo)
-                    doc_hi.append(hi)
+                    if ex[3] == _NO_DATE_HI:
+                        doc_lo.append(lo0)
+                        doc_hi.append(hi0)
+                    else:
+                        doc_lo.append(ex[2])
+                        doc_hi.append(ex[3])
                     doc_mention.append(-1)
                     d += 1
             # --- passages: sentences with no fact in them
             for ps, pe in passages:
-                seen: set[str] = set()
-                pids = span_ids(ps, pe)
-                pids.update(*mention_toks(ps, pe, seen))
+                seen: set[int] = set()
+                pids = with_mentions(span_set(ps, pe), ps, pe, seen)
                 if not pids:
                     continue
                 any_t.extend(pids)
                 any_d.extend(repeat(d, len(pids)))
-                code = code_of(PASSAGE_KIND)
-                ptypes = set()
-                for eid in seen:
-                    ei = ent_index.get(eid)
-                    if ei is not None:
-                        _arr(ent_docs, ei).append(d)
-                        ptypes.add(ent_types[ei])
-                for ty in ptypes:
-                    _arr(type_docs, ty).append(d)
+                code = kind_code.get(PASSAGE_KIND)
+                if code is None:
+                    code = code_of(PASSAGE_KIND)
+                for ei in seen:
+                    ent_docs_l[ei].append(d)
                 doc_obj.append(Passage(arts[ai].id, ps, pe))
                 doc_kind.append(code)
                 doc_art.append(ai)
@@ -627,25 +654,29 @@ class SearchIndex:
                 d += 1
             _consume(map(array.append, map(any_post.__getitem__, any_t), any_d))
             _consume(map(array.append, map(about_post.__getitem__, ab_t), ab_d))
+            any_t.clear()
+            any_d.clear()
+            ab_t.clear()
+            ab_d.clear()
+            if d >= next_flush:
+                next_flush = d + _FLUSH_EVERY
+                flusher.flush()
         if progress is not None:
             progress(total, total)
         self.n_docs = d
         self._all = (1 << d) - 1
 
         # frequent tokens become bitsets
-        dense = max(256, d >> 6)
-        df = self.df
-        for t in range(len(any_post)):
-            p = any_post[t]
-            df.append(len(p))
-            if len(p) >= dense:
-                any_post[t] = rank.union_of([p])
-            q = about_post[t]
-            if len(q) >= dense:
-                about_post[t] = rank.union_of([q])
+        flusher.finish(self.df, max(256, d >> 6))
         self.kind_bits = {self.kind_names[c]: rank.bits_where(self.doc_kind, c) for c in kind_docs}
-        self.type_bits = {ty: rank.bits_of(docs) for ty, docs in type_docs.items()}
-        self.entity_docs = {kb.entities[ei].id: docs for ei, docs in ent_docs.items()}
+        # a type's documents: those of its entities (each entity doc, fact and passage is in
+        # the documents of the entities it names)
+        by_type: dict[str, list[array]] = {}
+        for ei, docs in enumerate(ent_docs_l):
+            if docs:
+                by_type.setdefault(ent_types[ei], []).append(docs)
+        self.type_bits = {ty: rank.union_of(posts) for ty, posts in by_type.items()}
+        self.entity_docs = {kb.entities[ei].id: docs for ei, docs in enumerate(ent_docs_l) if docs}
         for w in (*self.stopwords, SEP_WORD):
             if self.vocab.get(w) == -1:
                 del self.vocab[w]
@@ -1279,6 +1310,74 @@ class SearchIndex:
 
 
 _consume = deque(maxlen=0).extend
+
+
+class _Flusher:
+    """Turns long postings into bitsets a chunk at a time while the index is built.
+
+    Frequent tokens end up as bitsets anyway; converting them only at the end would first
+    hold all of their documents as 4-byte numbers (hundreds of MB at a million facts).
+    Every so often the postings longer than ``_FLUSH_LEN`` are ORed into a bitset and
+    emptied. One flag byte per document is set at C speed in a buffer shared by all
+    tokens, and only the window of documents the chunk spans is gathered into bits, so
+    the total work is what one conversion at the end would cost.
+    """
+
+    def __init__(self, any_post: list, about_post: list) -> None:
+        self.posts = (any_post, about_post)
+        self.bits: tuple[dict[int, int], dict[int, int]] = ({}, {})
+        self.counts: tuple[dict[int, int], dict[int, int]] = ({}, {})
+        self.flags = bytearray()
+
+    def bits_of(self, p: array) -> int:
+        """The bitset of a sorted, non-empty ``array('I')`` of documents."""
+        lo = p[0] & -_BLOCK
+        hi = (p[-1] | (_BLOCK - 1)) + 1
+        flags = self.flags
+        if len(flags) < hi:
+            flags.extend(bytes(hi - len(flags)))
+        _consume(map(flags.__setitem__, p, repeat(1)))
+        # gathered a block at a time: one size of masks, and no number larger than the result
+        m1, m2, m3 = rank._gather_masks(_BLOCK)
+        zeros = _ZERO_BITS
+        parts = []
+        find = flags.find
+        for b in range(lo, hi, _BLOCK):
+            if find(1, b, b + _BLOCK) < 0:
+                parts.append(zeros)
+                continue
+            x = int.from_bytes(flags[b : b + _BLOCK], "little")
+            x = (x | (x >> 7)) & m1
+            x = (x | (x >> 14)) & m2
+            x = (x | (x >> 28)) & m3
+            parts.append(x.to_bytes(_BLOCK, "little")[::8])
+        flags[lo:hi] = bytes(hi - lo)
+        return int.from_bytes(b"".join(parts), "little") << lo
+
+    def flush(self) -> None:
+        for posts, bits, counts in zip(self.posts, self.bits, self.counts):
+            for t in [t for t, n in enumerate(map(len, posts)) if n >= _FLUSH_LEN]:
+                p = posts[t]
+                bits[t] = bits.get(t, 0) | self.bits_of(p)
+                counts[t] = counts.get(t, 0) + len(p)
+                posts[t] = array("I")
+
+    def finish(self, df: array, dense: int) -> None:
+        """Document frequencies into ``df``; tokens in ``dense`` documents or more (and those
+        already flushed) become bitsets, the others keep their array."""
+        for which, posts in enumerate(self.posts):
+            bits, counts = self.bits[which], self.counts[which]
+            for t in range(len(posts)):
+                p = posts[t]
+                n = len(p) + counts.get(t, 0)
+                if which == 0:
+                    df.append(n)
+                b = bits.get(t)
+                if b is not None:
+                    posts[t] = b | self.bits_of(p) if p else b
+                elif n >= dense:
+                    posts[t] = self.bits_of(p)
+        self.flags = bytearray()
 
 
 def _add_doc(posts: list, ids, d: int) -> None:
