@@ -63,9 +63,9 @@ _NO_DATE_HI = 0
 _NO_DATE_LO = 10**8
 _ENTITY_BONUS = 2
 _FUZZY_LIMIT = 12
-_FLUSH_EVERY = 1 << 16  # documents between two looks for long postings
-_FLUSH_LEN = 1 << 15  # a posting this long is turned into (part of) a bitset
-_PIECE_CACHE = 20_000  # distinct pieces of text kept tokenized while building
+_FLUSH_EVERY = 1 << 15  # documents between two looks for long postings
+_FLUSH_LEN = 1 << 14  # a posting this long is turned into (part of) a bitset
+_PIECE_CACHE = 10_000  # distinct pieces of text kept tokenized while building
 _EXTRA_CACHE = 10_000
 _BLOCK = 1 << 16  # documents gathered into bits at a time
 _ZERO_BITS = bytes(_BLOCK >> 3)
@@ -245,6 +245,18 @@ def _tune_malloc() -> None:
         pass
 
 
+def _release_free_memory() -> None:
+    """Give the pages freed while building (temporary arrays, caches) back to the system,
+    so that the search caches that fill later do not stack on top of them (glibc only)."""
+    try:
+        import ctypes
+        import ctypes.util
+
+        ctypes.CDLL(ctypes.util.find_library("c") or None).malloc_trim(0)
+    except Exception:  # noqa: BLE001 - best effort only
+        pass
+
+
 def _nbytes(value) -> int:
     if value.__class__ is int:
         return value.bit_length() >> 3
@@ -312,8 +324,8 @@ class SearchIndex:
         self.articles = list(kb.articles)
         self.n_docs = 0
         self._lock = threading.RLock()
-        self._bitcache: _LRU = _LRU(4096, 32 << 20)
-        self._expcache: _LRU = _LRU(512, 64 << 20)
+        self._bitcache: _LRU = _LRU(4096, 16 << 20)
+        self._expcache: _LRU = _LRU(512, 32 << 20)
         self._prefixcache: _LRU = _LRU(2048)
         self._filtercache: _LRU = _LRU(128, 24 << 20)
         self._pinned: dict[tuple, _Expansion] = {}
@@ -338,6 +350,7 @@ class SearchIndex:
         finally:
             if gc_was_on:
                 gc.enable()
+        _release_free_memory()
         return self
 
     def _tid(self, tok: str) -> int:
