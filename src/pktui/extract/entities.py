@@ -500,9 +500,12 @@ def _trim(art: _Article, seq: list[int], gaz_at: dict[int, GazMatch]) -> list[in
                 break  # "told The New Times": a capital The inside a sentence belongs to the name
             seq.pop(0)
             continue
-        if k in art.sentence_starts and key in lex.common and (len(seq) == 1 or _head_type(art, seq[1:])[0] is None):
-            seq.pop(0)
-            continue
+        if k in art.sentence_starts and key in lex.common:
+            # "International Conference on ..." keeps its adjective; "Members of X" is no name
+            nxt = toks[seq[1]] if len(seq) > 1 else None
+            if nxt is None or nxt.text in lex.connectors or _head_type(art, seq[1:])[0] is None:
+                seq.pop(0)
+                continue
         break
     while seq:
         k = seq[-1]
