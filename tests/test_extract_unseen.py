@@ -139,3 +139,26 @@ def test_rwanda_article(kb):
     assert dates(kb, art) == {"on Monday": "2021-02-08", "Last December": "2020-12"}
     roles = {(f.value, f.entities[0]) for f in kb.facts_in(art) if f.kind == "role"}
     assert ("President", "person/paul-kagame") in roles
+
+
+def test_engineering_rotation_article(kb):
+    art = "2024-04-16-engineering-unit-rotation-2"
+    got = ents(kb, art)
+    for expected in [
+        ("unit", "Engineering Unit Rotation 2"),
+        ("unit", "Level-2 Field Hospital Rotation 6"),
+        ("mission", "UNISFA"),
+        ("person", "Phạm Mạnh Thắng"),
+        ("organization", "Vietnam News Agency"),
+        ("location", "Nội Bài International Airport"),
+    ]:
+        assert expected in got, (expected, got)
+    assert not any(name.startswith("Members") for _t, name in got)
+    thang = kb.entity("person/pham-manh-thang")
+    assert thang.attributes["rank"] == "Senior Colonel" and "Thắng" in {m.text for m in thang.mentions}
+    assert quantities(kb, art) == [
+        ("184 officers", 184, "exact", "personnel"),
+        ("29 women", 29, "exact", "women"),
+        ("six months", 6, "exact", "month"),
+    ]
+    assert dates(kb, art) == {"on Monday": "2024-04-15", "since June 2022": "2022-06", "later this year": "2024"}

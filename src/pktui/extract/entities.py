@@ -715,44 +715,50 @@ _SMALL_WORDS = frozenset("of for and the in on to de du des la le with a an".spl
 
 
 def _designations(art: _Article) -> None:
+    """"Engineering Unit Rotation 2", "Level-2 Field Hospital No. 6", "Ghanaian Battalion 96".
+
+    Each mention takes the designation written after it: one article may name several
+    rotations of one unit. An acronym defined for the unit ("(TIU)") follows its mention.
+    """
     toks = art.tokens
-    lex = art.lex
     for f in list(art.found):
         if f.type != "unit":
             continue
-        i = art.tok_index_at(f.start)
-        # find token after the mention, skipping a bracketed acronym
+        # the token after the mention, skipping a bracketed acronym
         j = next((k for k, t in enumerate(toks) if t.start >= f.end), None)
         if j is None:
             continue
         if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
             j += 3
-        numbered = j < len(toks) and toks[j].is_number and toks[j].text.isdigit() and toks[j].start == toks[j - 1].end + 1 and f.gaz is None
-        if j < len(toks) and not art.taken[j] and (_ROMAN_RE.match(toks[j].text) or toks[j].text in ("Rotation", "No") or numbered):
-            end_tok = j
-            designation = toks[j].text
-            if toks[j].text == "Rotation" and j + 1 < len(toks) and toks[j + 1].is_number:
-                end_tok = j + 1
-                designation = f"Rotation {toks[j + 1].text}"
-            elif toks[j].text == "No":
-                k = j + 2 if j + 1 < len(toks) and toks[j + 1].text == "." else j + 1
-                if not (k < len(toks) and toks[k].is_number):
-                    continue
-                end_tok = k
-                designation = f"No. {toks[k].text}"
-            old_key = f.key
-            f.name = f"{f.name} {designation}"
-            f.end = toks[end_tok].end
-            f.key = f"unit/{slug(f.name)}"
-            f.gaz = None
-            for g in art.found:
-                if g.key == old_key and g is not f:
-                    g.key, g.name = f.key, f.name
-            for k in range(j, end_tok + 1):
-                art.taken[k] = True
-            base = f.name[: -len(designation)].strip()
-            _sister_units(art, base, f)
-        del i
+        if j >= len(toks) or art.taken[j]:
+            continue
+        numbered = toks[j].is_number and toks[j].text.isdigit() and toks[j].start == toks[j - 1].end + 1 and f.gaz is None
+        if not (_ROMAN_RE.match(toks[j].text) or toks[j].text in ("Rotation", "No") or numbered):
+            continue
+        end_tok = j
+        designation = toks[j].text
+        if toks[j].text == "Rotation":
+            if not (j + 1 < len(toks) and toks[j + 1].is_number):
+                continue
+            end_tok = j + 1
+            designation = f"Rotation {toks[j + 1].text}"
+        elif toks[j].text == "No":
+            k = j + 2 if j + 1 < len(toks) and toks[j + 1].text == "." else j + 1
+            if not (k < len(toks) and toks[k].is_number):
+                continue
+            end_tok = k
+            designation = f"No. {toks[k].text}"
+        old_key, base = f.key, f.name
+        f.name = f"{base} {designation}"
+        f.end = toks[end_tok].end
+        f.key = f"unit/{slug(f.name)}"
+        f.gaz = None
+        for g in art.found:
+            if g is not f and g.key == old_key and art.text[g.start : g.end] in f.aliases:
+                g.key, g.name = f.key, f.name
+        for k in range(j, end_tok + 1):
+            art.taken[k] = True
+        _sister_units(art, base, f)
 
 
 def _sister_units(art: _Article, base: str, first: Found) -> None:
