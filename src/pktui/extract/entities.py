@@ -374,7 +374,6 @@ def _type_sequence(art: _Article, seq: list[int], gaz_at: dict[int, GazMatch]) -
     head_in_gaz = head_idx is not None and any(
         g.first <= head_idx <= g.last for g in gaz_at.values() if first <= g.first and g.last <= last
     )
-    words = [toks[k] for k in seq]
     if head_in_gaz and _place_then_named(art, seq, gaz_at, etype):
         head_in_gaz = False  # "Seoul" + "UN Peacekeeping Ministerial Meeting" is one meeting
     if etype is not None and not head_in_gaz and len(seq) >= 2 and not _all_demonym(art, seq[:-1]):
@@ -400,7 +399,7 @@ def _type_sequence(art: _Article, seq: list[int], gaz_at: dict[int, GazMatch]) -
         for p in parts:
             _type_part(art, p, gaz_at)
         return
-    _type_part(art, seq, gaz_at, words)
+    _type_part(art, seq, gaz_at)
 
 
 def _place_then_named(art: _Article, seq: list[int], gaz_at: dict[int, GazMatch], etype: str | None) -> bool:
@@ -414,9 +413,7 @@ def _place_then_named(art: _Article, seq: list[int], gaz_at: dict[int, GazMatch]
     return m.last == seq[-1] and m.entry.type == etype
 
 
-def _type_part(art: _Article, part: list[int], gaz_at: dict[int, GazMatch], words: list[Token] | None = None) -> None:
-    toks = art.tokens
-    lex = art.lex
+def _type_part(art: _Article, part: list[int], gaz_at: dict[int, GazMatch]) -> None:
     part = _trim(art, part, gaz_at)
     if not part:
         return
@@ -603,7 +600,6 @@ def _add_person(art: _Article, part: list[int], rank: tuple[int, str] | None) ->
 
 
 def _location_context(art: _Article, first: int, last: int) -> bool:
-    toks = art.tokens
     lex = art.lex
     prev = art.prev_word(first)
     nxt = art.next_tok(last)
