@@ -162,3 +162,27 @@ def test_engineering_rotation_article(kb):
         ("six months", 6, "exact", "month"),
     ]
     assert dates(kb, art) == {"on Monday": "2024-04-15", "since June 2022": "2022-06", "later this year": "2024"}
+
+
+def test_two_people_sharing_a_name_and_known_names_keep_their_identity(kb):
+    art = "2023-05-30-defence-minister-receives-khare"
+    got = ents(kb, art)
+    for expected in [
+        ("person", "Phan Van Giang"),
+        ("person", "Dang Hoang Giang"),
+        ("person", "Atul Khare"),
+        ("organization", "United Nations"),
+        ("organization", "Permanent Mission of Việt Nam to the United Nations"),
+        ("unit", "Level-2 Field Hospital No. 5"),
+    ]:
+        assert expected in got, (expected, got)
+    un = kb.entity("organization/united-nations")
+    assert "UN" in {m.text for m in un.mentions if m.article == art}
+    giang = kb.entity("person/phan-van-giang")
+    assert giang.attributes["rank"] == "General"
+    assert "Giang" in {m.text for m in giang.mentions}  # "Giang said": the minister named just before
+    assert quantities(kb, art) == [
+        ("more than 700 officers and soldiers", 700, "more_than", "personnel"),
+        ("60 female officers", 60, "exact", "women"),
+    ]  # "the two sides" is no count
+    assert dates(kb, art)["from May 28"] == "2023-05-28" and dates(kb, art)["June 1"] == "2023-06-01"

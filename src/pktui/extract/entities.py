@@ -776,18 +776,17 @@ def _short_references(art: _Article) -> None:
     """Link "Lacroix", "Phụng", "Lieut. Colonel Phuong" to the person named in full."""
     toks = art.tokens
     lex = art.lex
-    short: dict[str, Found] = {}
+    short: dict[str, list[Found]] = {}
     for f in art.found:
         if f.type == "person" and " " in f.name:
-            parts = f.name.split()
-            short.setdefault(fold(parts[-1]), f)
+            short.setdefault(fold(f.name.split()[-1]), []).append(f)
     names_by_fold = {fold(f.name): f for f in art.found}
     singles = set(art.unknown_singles)
     for i, tok in enumerate(toks):
         if art.taken[i] or not _is_namey(tok):
             continue
         key = fold(tok.bare)
-        target = short.get(key)
+        target = _nearest_before(short.get(key), tok.start)
         if target is not None:
             f = Found(tok.start, _end(tok), "person", target.name, key=target.key)
             art.add(f, i, i)
@@ -814,14 +813,24 @@ def _short_references(art: _Article) -> None:
     # Operations" after "Viet Nam Department of Peacekeeping Operations"
     longer = [f for f in art.found if f.type in ("organization", "mission", "unit", "programme", "event")]
     for f in art.found:
+        if f.gaz is not None:
+            continue  # a known name keeps its own identity ("UN" is not "Permanent Mission ... to the UN")
         ff = fold(f.name)
         for g in longer:
-            if g is f or g.key == f.key or g.type != f.type and f.gaz is not None and g.gaz is not None:
+            if g is f or g.key == f.key:
                 continue
             fg = fold(g.name)
             if len(fg) > len(ff) + 3 and fg.endswith(" " + ff) and g.type == f.type:
                 f.key, f.name, f.gaz = g.key, g.name, g.gaz
                 break
+
+
+def _nearest_before(people: list[Found] | None, pos: int) -> Found | None:
+    """Of the people a short name may mean, the one named last before it (else the first)."""
+    if not people:
+        return None
+    before = [p for p in people if p.start < pos]
+    return max(before, key=lambda p: p.start) if before else min(people, key=lambda p: p.start)
 
 
 def _type_single(art: _Article, i: int) -> None:

@@ -46,6 +46,10 @@ class _Numbers:
                 self.measures.setdefault(tuple(fold(str(w)).split()), measure)
         self.max_measure_words = max((len(k) for k in self.measures), default=1)
         self.durations = set(dom.durations)
+        from pktui.domain import domain_dir, read_yaml
+
+        raw = read_yaml(domain_dir() / "measures.yaml") or {}
+        self.not_counts = {str(w) for w in raw.get("not_counts") or []}
 
     def word_value(self, word: str) -> int | None:
         """``four`` -> 4, ``twenty-five`` -> 25."""
@@ -297,7 +301,14 @@ def _counted_after(text, tokens, j, nums: _Numbers, blocked_at):
     # no known measure: the next plain noun counts ("14 bases" when bases were unknown)
     if j < len(tokens):
         tok = tokens[j]
-        if tok.is_word and tok.text.islower() and len(tok.text) > 2 and tok.text.endswith("s") and tok.text not in _SKIPPABLE_BEFORE_UNIT:
+        if (
+            tok.is_word
+            and tok.text.islower()
+            and len(tok.text) > 2
+            and tok.text.endswith("s")
+            and tok.text not in _SKIPPABLE_BEFORE_UNIT
+            and tok.text not in nums.not_counts
+        ):
             return tok.text, tok.text, tok.end, j
     return None, None, None, None
 
