@@ -185,4 +185,23 @@ def test_two_people_sharing_a_name_and_known_names_keep_their_identity(kb):
         ("more than 700 officers and soldiers", 700, "more_than", "personnel"),
         ("60 female officers", 60, "exact", "women"),
     ]  # "the two sides" is no count
-    assert dates(kb, art)["from May 28"] == "2023-05-28" and dates(kb, art)["June 1"] == "2023-06-01"
+    assert dates(kb, art)["from May 28 to June 1"] == "2023-05-28/2023-06-01"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The talks ran from May 28 to June 1.", ("from May 28 to June 1", "2023-05-28/2023-06-01")),
+        ("The exercise was held from March to May 2024.", ("from March to May 2024", "2024-03/2024-05")),
+        ("It met on June 13-15, 2024 in Hanoi.", ("June 13-15, 2024", "2024-06-13/2024-06-15")),
+        ("Troops served there between 2019 and 2021.", ("between 2019 and 2021", "2019/2021")),
+        ("It was founded in the 1990s.", ("the 1990s", "1990/1999")),
+    ],
+)
+def test_date_ranges(text, expected):
+    from datetime import date
+
+    from pktui.extract.dates import find_dates
+
+    got = [(text[d.start : d.end], d.value) for d in find_dates(text, date(2023, 5, 30), [(0, len(text))])]
+    assert got == [expected]

@@ -59,6 +59,14 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             "range",
             rf"(?:(?P<the>[Tt]he|[Ff]rom|[Bb]etween|[Ii]n the|[Ff]or the|[Bb]y the|[Oo]ver the|[Dd]uring the)\s+)?(?P<y1>1[89]\d\d|20\d\d)\s*(?:[–—-]|to|and|until|through)\s*(?P<y2>1[89]\d\d|20\d\d|\d\d){nb}(?:\s+(?P<period>period|term|cycle|plan|strategy))?",
         ),
+        (
+            "drange",
+            rf"(?:[Ff]rom\s+|[Bb]etween\s+)?{month}\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:to|until|till|through|and|[–—-])\s*(?:{month2}\s+)?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+{year})?{nb}",
+        ),
+        (
+            "mrange",
+            rf"(?:[Ff]rom|[Bb]etween)\s+{month}\s+(?:to|until|till|through|and|[–—-])\s+{month2}(?:,?\s+{year})?{nb}",
+        ),
         ("mdy", rf"{_PREPS}(?:(?P<the>the)\s+)?(?:{wd},?\s+)?{month}\s+{day}(?:,?\s+{year})?{nb}"),
         ("dmy", rf"{_PREPS}(?:{wd},?\s+)?(?:the\s+)?{day}\s+(?:of\s+)?{month}(?:,?\s+{year})?{nb}"),
         ("my", rf"{_PREPS}(?:(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of)[\s-]+)?{month}\.?,?\s+{year}{nb}"),
@@ -149,6 +157,24 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         if g.get("the") and g["the"].lower() in ("from", "between"):
             detail = None
         return DateMention(s, e, f"{y1}/{y2}", "range", detail)
+    if name in ("drange", "mrange"):
+        m1 = _month_num(g["month"], dom)
+        m2 = _month_num(g["month2"], dom) if g.get("month2") else m1
+        if g.get("year"):
+            y1 = int(g["year"])
+        elif published is not None:
+            y1 = _nearest_year(published, m1, int(g["d1"]) if name == "drange" else None)
+        else:
+            return None
+        y2 = y1 + 1 if m2 < m1 else y1
+        if name == "mrange":
+            if (y2, m2) <= (y1, m1):
+                return None
+            return DateMention(s, e, f"{y1:04d}-{m1:02d}/{y2:04d}-{m2:02d}", "range")
+        start, end = date(y1, m1, int(g["d1"])), date(y2, m2, int(g["d2"]))
+        if not start < end or (end - start).days > 370:
+            return None
+        return DateMention(s, e, f"{start.isoformat()}/{end.isoformat()}", "range")
     if name in ("mdy", "dmy"):
         month = _month_num(g["month"], dom)
         day = int(g["day"])
