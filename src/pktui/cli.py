@@ -140,6 +140,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _index(paths: list[str] | None, *, jobs: int | None, rebuild: bool) -> int:
+    """``pktui index``: fill the cache, with a progress bar on a terminal."""
+    import time
+
+    from pktui.corpus import read_corpus
+    from pktui.knowledge.loader import extract_corpus
+
+    t0 = time.perf_counter()
+    corpus = read_corpus(paths)
+    for p in corpus.problems:
+        print(f"pktui: {p.line()}", file=sys.stderr)
+    if not corpus.articles:
+        raise RuntimeError("no articles could be read")
+    _results, problems, stats = extract_corpus(
+        corpus.articles, progress=_stderr_progress(), use_cache=True, rebuild=rebuild, workers=jobs
+    )
+    for p in problems:
+        print(f"pktui: {p.line()}", file=sys.stderr)
+    print(
+        f"indexed {stats['articles']} articles: {stats['extracted']} extracted, {stats['cached']} unchanged "
+        f"(from cache) in {time.perf_counter() - t0:.2f} s",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     cmd = args.command
     if cmd == "open":
@@ -158,9 +184,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         write_export(kb, args.format, args.output)
         return 0
     if cmd == "index":
-        from pktui.knowledge.loader import index_corpus
-
-        return index_corpus(args.paths or None, jobs=args.jobs, rebuild=args.no_cache)
+        return _index(args.paths or None, jobs=args.jobs, rebuild=args.no_cache)
     if cmd == "figures":
         from pktui.knowledge.figures_cli import run_figures
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
-import time
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -112,7 +110,7 @@ def extract_corpus(
                 for aid, ex, err in pool.map(_extract_safely, todo, chunksize=max(1, min(64, len(todo) // (n_workers * 8)))):
                     collect(aid, ex, err)
         except (OSError, RuntimeError) as exc:  # no processes here: do it in this one
-            print(f"pktui: warning: parallel extraction unavailable ({exc}); using one core", file=sys.stderr)
+            problems.append(LoadProblem("extraction", f"parallel extraction unavailable ({exc}); used one core", skipped=False))
             for a in todo:
                 if a.id not in results:
                     collect(*_extract_safely(a))
@@ -124,28 +122,3 @@ def extract_corpus(
         problems.extend(LoadProblem("cache", w, skipped=False) for w in cache.warnings)
         cache.close()
     return results, problems, {"articles": total, "cached": total - len(todo), "extracted": len(fresh)}
-
-
-def index_corpus(paths: list[str] | None, *, jobs: int | None = None, rebuild: bool = False) -> int:
-    """``pktui index``: fill the cache, with a progress bar on a terminal."""
-    from pktui.progress import ProgressBar
-
-    t0 = time.perf_counter()
-    corpus = read_corpus(paths)
-    for p in corpus.problems:
-        print(f"pktui: {p.line()}", file=sys.stderr)
-    if not corpus.articles:
-        print("pktui: error: no articles could be read", file=sys.stderr)
-        return 1
-    _results, problems, stats = extract_corpus(
-        corpus.articles, progress=ProgressBar(sys.stderr), use_cache=True, rebuild=rebuild, workers=jobs
-    )
-    for p in problems:
-        print(f"pktui: {p.line()}", file=sys.stderr)
-    dt = time.perf_counter() - t0
-    print(
-        f"indexed {stats['articles']} articles: {stats['extracted']} extracted, {stats['cached']} unchanged "
-        f"(from cache) in {dt:.2f} s",
-        file=sys.stderr,
-    )
-    return 0
