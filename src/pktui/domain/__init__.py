@@ -65,6 +65,7 @@ class Domain:
     honorifics: set[str] = field(default_factory=set)
     numbers: dict[str, Any] = field(default_factory=dict)
     measures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    measures_doc: dict[str, Any] = field(default_factory=dict)  # the whole measures.yaml
     durations: list[str] = field(default_factory=list)
     lexicon: dict[str, Any] = field(default_factory=dict)
     abbreviations: set[str] = field(default_factory=set)
@@ -184,6 +185,7 @@ def _load_files(directory: Path, extra: list[Path]) -> Domain:
 
     dom.numbers = load("numbers.yaml") or {}
     measures = load("measures.yaml") or {}
+    dom.measures_doc = measures
     dom.measures = measures.get("measures", {}) or {}
     dom.durations = _as_list(measures.get("durations"))
     dom.lexicon = load("lexicon.yaml") or {}

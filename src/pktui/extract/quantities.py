@@ -46,10 +46,7 @@ class _Numbers:
                 self.measures.setdefault(tuple(fold(str(w)).split()), measure)
         self.max_measure_words = max((len(k) for k in self.measures), default=1)
         self.durations = set(dom.durations)
-        from pktui.domain import domain_dir, read_yaml
-
-        raw = read_yaml(domain_dir() / "measures.yaml") or {}
-        self.not_counts = {str(w) for w in raw.get("not_counts") or []}
+        self.not_counts = {str(w) for w in dom.measures_doc.get("not_counts") or []}
 
     def word_value(self, word: str) -> int | None:
         """``four`` -> 4, ``twenty-five`` -> 25."""

@@ -35,7 +35,7 @@ class _Config:
 @lru_cache(maxsize=1)
 def _config() -> _Config:
     dom = load_domain()
-    raw = _measures_file()
+    raw = dom.measures_doc
     return _Config(
         series_measures=frozenset(m for m, spec in dom.measures.items() if spec.get("series")),
         scoped=frozenset(raw.get("scoped_by_mission") or []),
@@ -43,12 +43,6 @@ def _config() -> _Config:
         target_words=frozenset(fold(w) for w in raw.get("target_words") or []),
         scope_words={fold(k): str(v) for k, v in (raw.get("scope_words") or {}).items()},
     )
-
-
-def _measures_file() -> dict:
-    from pktui.domain import domain_dir, read_yaml
-
-    return read_yaml(domain_dir() / "measures.yaml") or {}
 
 
 def build_series(articles: list[Article], entities: list[Entity], facts: list[Fact]) -> list[Series]:
