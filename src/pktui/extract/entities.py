@@ -40,15 +40,6 @@ class Found:
             self.key = f"{self.type}/{slug(self.name)}"
 
 
-@dataclass(slots=True)
-class RoleCue:
-    """A title seen right before or after a person's name."""
-
-    start: int
-    end: int
-    person_start: int  # start offset of the person mention it belongs to (resolved later)
-
-
 @dataclass
 class EntityResult:
     mentions: list[Found]
@@ -162,12 +153,8 @@ class _Article:
         self.acronyms: dict[str, Found] = {}  # defined in this article
         self.unknown_singles: list[int] = []  # token indices of unknown one-word names
         self.unknown_multi: list[list[int]] = []
-        self.start_index = {t.start: i for i, t in enumerate(tokens)}
 
     # -- helpers ---------------------------------------------------------------------
-    def tok_index_at(self, offset: int) -> int | None:
-        return self.start_index.get(offset)
-
     def add(self, f: Found, first: int, last: int) -> Found:
         self.found.append(f)
         for k in range(first, last + 1):

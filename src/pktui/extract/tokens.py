@@ -66,13 +66,3 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
             continue
         out.append(Token(m.start(), m.end(), s, fold(s)))
     return out
-
-
-def possessive_end(tok: Token) -> int:
-    """End offset of a token without its possessive ``’s``."""
-    return tok.start + len(tok.bare)
-
-
-def gap(text: str, a: Token, b: Token) -> str:
-    """The characters between two tokens."""
-    return text[a.end : b.start]

@@ -14,7 +14,7 @@ from pktui.extract import ArticleExtraction, LocalEntity
 from pktui.knowledge.base import KnowledgeBase
 from pktui.knowledge.figures import build_series
 from pktui.model import Article, Entity, Fact, LoadProblem, Mention, TimelineEntry
-from pktui.text import fold, has_diacritics, slug
+from pktui.text import fold, has_diacritics
 
 _PRECISION_ORDER = {"year": 0, "range": 0, "month": 1, "day": 2}
 
@@ -128,6 +128,3 @@ def _facts_and_timeline(order, extractions, resolve):
     timeline.sort(key=lambda t: (t.sort_key, _PRECISION_ORDER.get(t.precision, 0), t.article, t.fact))
     return facts, timeline
 
-
-def entity_id(etype: str, name: str) -> str:
-    return f"{etype}/{slug(name)}"
