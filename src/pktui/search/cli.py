@@ -34,30 +34,12 @@ def hit_json(kb: KnowledgeBase, index: SearchIndex, hit: Hit) -> dict:
             return {**fact_json(f), "score": hit.score, "matches": matches}
     article = kb.article(hit.article)
     text = article.text[hit.start : hit.end] if article is not None else ""
+    out: dict = {"id": hit.id, "kind": hit.kind}
     if hit.kind == "entity":
         e = kb.entity(hit.id)
-        return {
-            "id": hit.id,
-            "kind": "entity",
-            "type": e.type if e else None,
-            "name": e.name if e else hit.label,
-            "article": hit.article,
-            "start": hit.start,
-            "end": hit.end,
-            "text": text,
-            "score": hit.score,
-            "matches": matches,
-        }
-    return {
-        "id": hit.id,
-        "kind": hit.kind,
-        "article": hit.article,
-        "start": hit.start,
-        "end": hit.end,
-        "text": text,
-        "score": hit.score,
-        "matches": matches,
-    }
+        out.update(type=e.type if e else None, name=e.name if e else hit.label)
+    out.update(article=hit.article, start=hit.start, end=hit.end, text=text, score=hit.score, matches=matches)
+    return out
 
 
 def _window(ps: int, pe: int, s: int, e: int, width: int = PASSAGE_WIDTH) -> tuple[int, int]:
