@@ -39,6 +39,9 @@ class CacheUnavailable(Exception):
     """The cache cannot be used; the message says why (one line)."""
 
 
+_OPEN_ATTEMPTS = 40  # about 40 s of waiting for another process, at most
+
+
 class ExtractionCache:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or cache_dir() / "extractions.sqlite3"
@@ -68,6 +71,19 @@ class ExtractionCache:
         return any(w in msg for w in ("malformed", "not a database", "corrupt", "disk image", "file is not"))
 
     def _connect(self) -> sqlite3.Connection:
+        # Two processes opening a new cache at once: switching it to WAL can report "locked"
+        # at once, without waiting (SQLite does not call the busy handler there). Retry.
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                return self._connect_once()
+            except sqlite3.OperationalError as exc:
+                msg = str(exc).lower()
+                if attempt + 1 == _OPEN_ATTEMPTS or ("locked" not in msg and "busy" not in msg):
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _connect_once(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
