@@ -9,10 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pktui.search import parse_query
-from pktui.search import rank
+from pktui.search import parse_query, rank
 from pktui.search.spelling import default_spellings, default_stopwords
-from pktui.search.tokens import batch_tokens, index_tokens, joined, prefix_end, span_tokens, words
+from pktui.search.tokens import (
+    SEP_WORD,
+    index_tokens,
+    joined,
+    piece_tokens,
+    prefix_end,
+    span_tokens,
+    words,
+)
 from pktui.text import fold
 
 # ---------------------------------------------------------------- tokens
@@ -198,6 +205,15 @@ def test_words_of_other_scripts():
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(alphabet="aé Đ’-,.1 2ǢΣ\u0301", max_size=12), max_size=6))
-def test_batch_tokens_is_index_tokens_of_each(texts):
-    words_, ranges, comps = batch_tokens(texts)
-    assert [words_[a:b] + comps[i] for i, (a, b) in enumerate(ranges)] == [index_tokens(t) for t in texts]
+def test_piece_tokens_are_index_tokens_of_each_then_a_separator(texts):
+    toks, starts = piece_tokens(texts)
+    assert len(starts) == len(texts) + 1 and starts[-1] == len(toks)
+    for i, t in enumerate(texts):
+        piece = toks[starts[i] : starts[i + 1]]
+        assert piece[-1] == SEP_WORD
+        assert sorted(piece[:-1]) == sorted(index_tokens(t)), t
+
+
+def test_piece_tokens_of_a_text_holding_the_separator_word():
+    toks, starts = piece_tokens(["a " + SEP_WORD + " b", "Level-2"])
+    assert toks[starts[1] : starts[2]] == ["level", "2", "level2", SEP_WORD]

@@ -12,7 +12,10 @@ Design (see the package docstring for the ranking rules):
   ``about`` (the fact's own words and its entities -- a fact *about* the thing, not a
   passing mention). Rare tokens keep an ``array('I')`` of document numbers; frequent
   ones a bitset (a Python int), which is smaller for them. Stopwords (``stopwords.yaml``)
-  are not indexed.
+  are not indexed. The facts of one sentence are consecutive documents, a *unit*, and
+  the sentence's words are posted in ``any`` for the unit's first document only:
+  :meth:`SearchIndex._spread` copies them over the unit when a token's bits are read.
+  How the index is built fast: :mod:`pktui.search.build`.
 * **A query word** expands on the token *vocabulary*, never on the documents: the exact
   token and its spelling variants, the word split in two (``vietnam`` -> ``viet nam``)
   or joined with its neighbour (``viet nam`` -> ``vietnam``), longer tokens when the word
@@ -32,16 +35,12 @@ from __future__ import annotations
 
 import bisect
 import gc
-import re
 import sys
 import threading
 from array import array
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
-from functools import lru_cache
-from itertools import repeat
 
 from rapidfuzz import process as rf_process
 from rapidfuzz.distance import OSA
@@ -49,26 +48,18 @@ from rapidfuzz.distance import OSA
 from pktui.knowledge.base import KnowledgeBase
 from pktui.model import Entity, Fact
 from pktui.search import rank
+from pktui.search.docs import ENTITY_KIND, PASSAGE_KIND, Passage
 from pktui.search.query import Query, Term, parse_query
 from pktui.search.spelling import Spellings, default_spellings, default_stopwords
-from pktui.search.tokens import _WORD_RE, SEP_WORD, batch_tokens, index_tokens, joined, prefix_end, span_tokens
+from pktui.search.tokens import (
+    index_tokens,
+    prefix_end,
+    span_tokens,
+)
 from pktui.text import fold, one_line
 
-ENTITY_KIND = "entity"
-PASSAGE_KIND = "passage"
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
-_NO_DATE_HI = 0
-_NO_DATE_LO = 10**8
 _ENTITY_BONUS = 2
 _FUZZY_LIMIT = 12
-_FLUSH_EVERY = 1 << 15  # documents between two looks for long postings
-_FLUSH_LEN = 1 << 14  # a posting this long is turned into (part of) a bitset
-_PIECE_CACHE = 10_000  # distinct pieces of text kept tokenized while building
-_EXTRA_CACHE = 10_000
-_BLOCK = 1 << 16  # documents gathered into bits at a time
-_ZERO_BITS = bytes(_BLOCK >> 3)
 _MAX_SPLITS = 3
 
 
@@ -96,19 +87,6 @@ class Hit:
     label: str = ""  # one line, safe to display
 
 
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """A sentence that holds no fact: still searchable, as a hit of kind "passage"."""
-
-    article: str
-    start: int
-    end: int
-
-    @property
-    def id(self) -> str:
-        return f"{self.article}@{self.start}-{self.end}"
-
-
 @dataclass(slots=True)
 class _Expansion:
     """What one query word matches in the vocabulary, and the documents that gives."""
@@ -128,103 +106,6 @@ class _Expansion:
     f_about: int = 0
     g_any: int = 0  # two typos away
     g_about: int = 0
-
-
-@lru_cache(maxsize=65536)
-def _date_span(value: str) -> tuple[int, int]:
-    """Ordinals of the first and last day of ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``A/B``."""
-    from pktui.search.query import parse_date
-
-    if "/" in value:
-        a, _, b = value.partition("/")
-        ra, rb = parse_date(a), parse_date(b)
-        if ra and rb:
-            return ra.lo, rb.hi
-        r = ra or rb
-        return (r.lo, r.hi) if r else (_NO_DATE_LO, _NO_DATE_HI)
-    r = parse_date(value)
-    return (r.lo, r.hi) if r else (_NO_DATE_LO, _NO_DATE_HI)
-
-
-def _date_words(value: str) -> list[str]:
-    out: list[str] = []
-    for part in str(value).split("/"):
-        bits = part.strip().split("-")
-        if not bits or not bits[0].isdigit():
-            out.extend(index_tokens(part))
-            continue
-        out.append(bits[0])
-        if len(bits) > 1 and bits[1].isdigit() and 1 <= int(bits[1]) <= 12:
-            out.extend((bits[1], str(int(bits[1])), _MONTHS[int(bits[1]) - 1]))
-        if len(bits) > 2 and bits[2].isdigit():
-            out.extend((bits[2], str(int(bits[2]))))
-    return out
-
-
-def _value_words(value: object) -> list[str]:
-    if value is None or isinstance(value, bool):
-        return []
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not value.is_integer():
-            return index_tokens(f"{value:g}")
-        v = int(value)
-        return [str(v)] + (index_tokens(f"{v:,}") if abs(v) >= 1000 else [])
-    return index_tokens(str(value))
-
-
-_SENT_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)|\n")
-_LAST_WORD = re.compile(r"([\w.'\u2019-]+)$")
-
-
-@lru_cache(maxsize=1)
-def _abbreviations() -> frozenset[str]:
-    try:
-        from pktui.domain import load_domain
-
-        return frozenset(str(a).lower().rstrip(".") for a in load_domain().abbreviations)
-    except Exception:  # noqa: BLE001 - without the domain data, split at every period
-        return frozenset()
-
-
-def _gap_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentences of ``text[start:end]`` (text no fact covers): a light splitter."""
-    seg = text[start:end]
-    if len(seg) < 3 or seg.isspace():
-        return []
-    cuts: list[int] = []
-    abbrev = _abbreviations()
-    for m in _SENT_END.finditer(text, start, end):
-        if m.group() != "\n" and m.group()[0] == ".":
-            w = _LAST_WORD.search(text, max(start, m.start() - 24), m.start())
-            word = w.group(1).lower().rstrip(".") if w else ""
-            if len(word) == 1 or word in abbrev:
-                continue
-            cuts.append(m.end())
-        else:
-            cuts.append(m.end())
-    spans = []
-    a = start
-    for b in (*cuts, end):
-        piece = text[a:b]
-        core = piece.strip()
-        if len(core) >= 3 and _WORD_RE.search(core) is not None:
-            s = a + len(piece) - len(piece.lstrip())
-            spans.append((s, s + len(core)))
-        a = b
-    return spans
-
-
-def _uncovered(spans: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
-    """The parts of ``[0, n)`` that no span covers."""
-    out = []
-    pos = 0
-    for a, b in sorted(spans):
-        if a > pos:
-            out.append((pos, a))
-        pos = max(pos, b)
-    if pos < n:
-        out.append((pos, n))
-    return out
 
 
 def _tune_malloc() -> None:
@@ -312,6 +193,8 @@ class SearchIndex:
         self.doc_lo = array("i")
         self.doc_hi = array("i")
         self.doc_mention = array("i")  # entity docs: index of the best mention
+        self.doc_unit = array("B")  # place of the doc in its unit (see _spread)
+        self._spread_masks: list[tuple[int, int]] = []
         self.kind_names: list[str] = [ENTITY_KIND]
         self.kind_bits: dict[str, int] = {}
         self.type_bits: dict[str, int] = {}
@@ -346,372 +229,14 @@ class SearchIndex:
         gc_was_on = gc.isenabled()
         gc.disable()  # millions of small objects, no cycles: collections would only cost time
         try:
-            self._build(progress)
+            from pktui.search.build import build_into
+
+            build_into(self, progress)
         finally:
             if gc_was_on:
                 gc.enable()
         _release_free_memory()
         return self
-
-    def _tid(self, tok: str) -> int:
-        tid = self.vocab.get(tok)
-        if tid is None:
-            tid = self.vocab[tok] = len(self.any_post)
-            self.any_post.append(array("I"))
-            self.about_post.append(array("I"))
-        return tid
-
-    def _ids(self, toks: list[str]) -> frozenset[int]:
-        """Token ids (new tokens get one; stopwords are left out)."""
-        ids = set(map(self.vocab.get, toks))
-        if None in ids:
-            tid = self._tid
-            ids = set(map(tid, toks))
-        ids.discard(-1)
-        return frozenset(ids)
-
-    def _build(self, progress: Callable[[int, int], None] | None) -> None:
-        kb = self.kb
-        for w in self.stopwords:
-            self.vocab[w] = -1
-        arts = self.articles
-        art_idx = {a.id: i for i, a in enumerate(arts)}
-        pub = [a.published.toordinal() if a.published else 0 for a in arts]
-        order = sorted(range(len(arts)), key=lambda i: (pub[i] == 0, -pub[i], arts[i].id))
-        art_pos = {arts[i].id: p for p, i in enumerate(order)}
-
-        # entities: best mention (newest article, the full name if written so, first)
-        ents_at: dict[int, list[int]] = {}
-        best_mention: list[int] = []
-        ent_index: dict[str, int] = {}
-        for ei, e in enumerate(kb.entities):
-            ent_index[e.id] = ei
-            best, best_pos, best_full = -1, 1 << 62, False
-            for mi, m in enumerate(e.mentions):
-                p = art_pos.get(m.article)
-                if p is None:
-                    continue
-                full = m.text == e.name
-                if p < best_pos or (p == best_pos and full and not best_full):
-                    best, best_pos, best_full = mi, p, full
-            best_mention.append(best)
-            if best >= 0:
-                ents_at.setdefault(order[best_pos], []).append(ei)
-
-        ent_tok_cache: dict[int, frozenset[int]] = {}
-        ent_types = [e.type for e in kb.entities]
-        ent_tok_cache_all: set[int] = set()
-
-        def ent_toks(ei: int) -> frozenset[int]:
-            t = ent_tok_cache.get(ei)
-            if t is None:
-                e = kb.entities[ei]
-                toks = index_tokens(e.name)
-                for a in e.aliases:
-                    toks.extend(index_tokens(a))
-                t = ent_tok_cache[ei] = self._ids(toks)
-                ent_tok_cache_all.update(t)
-            return t
-
-        vocab_get = self.vocab.get
-        tid = self._tid
-        self.vocab[SEP_WORD] = -1
-        str_cache: dict[str, frozenset[int]] = {}
-        date_cache: dict[str, frozenset[int]] = {}
-        value_cache: dict[object, frozenset[int]] = {}
-        ids_of = self._ids
-
-        def str_toks(s: str) -> frozenset[int]:
-            t = str_cache.get(s)
-            if t is None:
-                if len(str_cache) > 50_000:
-                    str_cache.clear()
-                t = str_cache[s] = ids_of(index_tokens(s))
-            return t
-
-        any_post, about_post = self.any_post, self.about_post
-        kind_code: dict[str, int] = {ENTITY_KIND: 0}
-        kind_docs: dict[int, array] = {0: array("I")}
-        doc_obj, doc_kind, doc_art = self.doc_obj, self.doc_kind, self.doc_art
-        doc_lo, doc_hi, doc_mention = self.doc_lo, self.doc_hi, self.doc_mention
-
-        def code_of(kind: str) -> int:
-            code = kind_code.get(kind)
-            if code is None:
-                code = kind_code[kind] = len(kind_code)
-                self.kind_names.append(kind)
-                kind_docs[code] = array("I")
-            return code
-
-        # facts whose article is unknown go last
-        orphan_facts = [f for f in kb.facts if f.article not in art_idx]
-        groups: list[tuple[int, list[Fact]]] = [(ai, kb.facts_in(arts[ai].id)) for ai in order]
-        if orphan_facts:
-            groups.append((-1, orphan_facts))
-        total = len(groups)
-        d = 0
-        # the token ids of a piece of text (between two cuts) or of a summary: pieces repeat
-        # from article to article ("on Monday", boilerplate sentences), so each distinct
-        # one is tokenized once
-        piece_cache: dict[str, frozenset[int]] = {}
-        piece_get = piece_cache.get
-        # what a fact adds beyond its own words (value, unit, detail, date, entities), by
-        # those fields: they repeat from fact to fact
-        extra_cache: dict[tuple, tuple] = {}
-        empty: frozenset[int] = frozenset()
-        ent_docs_l: list[array] = [array("I") for _ in kb.entities]
-        bisect_left = bisect.bisect_left
-        any_t: list[int] = []
-        any_d: list[int] = []
-        ab_t: list[int] = []
-        ab_d: list[int] = []
-        # postings of frequent tokens are turned into bitsets a chunk at a time, so that the
-        # long arrays never all exist at once
-        flusher = _Flusher(any_post, about_post)
-        next_flush = _FLUSH_EVERY
-
-        def extra_of(f: Fact, kind: str, v) -> tuple:
-            parts: list[frozenset[int]] = []
-            if kind == "date" or kind == "event":
-                if v.__class__ is str:
-                    x = date_cache.get(v)
-                    if x is None:
-                        x = date_cache[v] = ids_of(_date_words(v))
-                    parts.append(x)
-            elif v is not None:
-                if v.__class__ is str:
-                    parts.append(str_toks(v))
-                else:
-                    x = value_cache.get(v)
-                    if x is None:
-                        x = value_cache[v] = ids_of(_value_words(v))
-                    parts.append(x)
-            if f.unit:
-                parts.append(str_toks(f.unit))
-            if f.detail and kind == "quantity":
-                parts.append(str_toks(f.detail))
-            if f.date:
-                x = date_cache.get(f.date)
-                if x is None:
-                    x = date_cache[f.date] = ids_of(_date_words(f.date))
-                parts.append(x)
-            eis = []
-            for eid in f.entities:
-                ei = ent_index.get(eid)
-                if ei is not None:
-                    parts.append(ent_toks(ei))
-                    eis.append(ei)
-            dv = v if (kind == "date" or kind == "event") and v.__class__ is str else f.date
-            lo, hi = _date_span(dv) if dv else (_NO_DATE_LO, _NO_DATE_HI)
-            return frozenset().union(*parts), tuple(eis), lo, hi, code_of(kind)
-
-        for gi, (ai, facts) in enumerate(groups):
-            if progress is not None and gi % 512 == 0:
-                progress(gi, total)
-            art_ord = pub[ai] if ai >= 0 else 0
-            lo0 = art_ord or _NO_DATE_LO
-            hi0 = art_ord or _NO_DATE_HI
-            # --- entity docs placed at this article
-            for ei in ents_at.get(ai, ()) if ai >= 0 else ():
-                e = kb.entities[ei]
-                toks = ent_toks(ei)
-                _add_doc(about_post, toks, d)
-                _add_doc(any_post, set(toks).union(str_toks(e.type)), d)
-                doc_obj.append(e)
-                doc_kind.append(0)
-                doc_art.append(ai)
-                doc_lo.append(lo0)
-                doc_hi.append(hi0)
-                doc_mention.append(best_mention[ei])
-                ent_docs_l[ei].append(d)
-                self.entity_doc[e.id] = d
-                d += 1
-            # --- fact docs, a sentence at a time (its facts get consecutive numbers), then
-            # passages; the article is cut at every sentence and fact bound
-            text = arts[ai].text if ai >= 0 else ""
-            n_text = len(text)
-            mentions = kb.mentions_in(arts[ai].id) if ai >= 0 else []
-            m_starts = [m.start for m in mentions]
-            n_mentions = len(mentions)
-
-            by_sent: dict[tuple[int, int], list[Fact]] = {}
-            cuts = {0, n_text}
-            for f in facts:
-                sent = f.sentence
-                if not (sent and len(sent) == 2 and 0 <= sent[0] <= f.start and f.end <= sent[1] <= n_text):
-                    sent = (f.start, f.end)
-                group = by_sent.get(sent)
-                if group is None:
-                    by_sent[sent] = [f]
-                    cuts.update(sent)
-                else:
-                    group.append(f)
-                if 0 <= f.start <= f.end <= n_text:
-                    cuts.add(f.start)
-                    cuts.add(f.end)
-            passages: list[tuple[int, int]] = []
-            if ai >= 0:
-                for gs, ge in _uncovered(list(by_sent), n_text):
-                    for span in _gap_sentences(text, gs, ge):
-                        passages.append(span)
-                        cuts.update(span)
-            bounds = sorted(cuts)
-            texts = [text[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
-            n_pieces = len(texts)
-            summary_at: dict[int, int] = {}
-            for f in facts:
-                if f.summary:
-                    summary_at[id(f)] = len(texts)
-                    texts.append(f.summary)
-            psets = list(map(piece_get, texts))
-            if None in psets:
-                miss = [i for i, p in enumerate(psets) if p is None]
-                words_, ranges, comps = batch_tokens([texts[i] for i in miss])
-                ids = list(map(vocab_get, words_))
-                if None in ids:
-                    ids = [i if i is not None else tid(w) for i, w in zip(ids, words_)]
-                if len(piece_cache) > _PIECE_CACHE:
-                    piece_cache.clear()
-                for i, (a, b), cs in zip(miss, ranges, comps):
-                    x = set(ids[a:b])
-                    if cs:
-                        x.update(map(tid, cs))
-                    x.discard(-1)
-                    psets[i] = piece_cache[texts[i]] = frozenset(x)
-
-            def span_set(s: int, e_: int) -> frozenset[int]:
-                k1 = bisect_left(bounds, s)
-                k2 = bisect_left(bounds, e_)
-                if k2 - k1 == 1:
-                    return psets[k1]
-                if k2 <= k1:
-                    return empty
-                return empty.union(*psets[k1:k2])
-
-            def with_mentions(base: frozenset[int], s: int, e_: int, seen_e: set[int]) -> frozenset[int]:
-                i = bisect_left(m_starts, s)
-                extra = None
-                while i < n_mentions and m_starts[i] < e_:
-                    ei = ent_index.get(mentions[i].entity)
-                    if ei is not None and ei not in seen_e:
-                        seen_e.add(ei)
-                        if extra is None:
-                            extra = [ent_toks(ei)]
-                        else:
-                            extra.append(ent_toks(ei))
-                    i += 1
-                return base.union(*extra) if extra else base
-
-            for sent, group in by_sent.items():
-                if len(group) > 1:
-                    group.sort(key=_span_len)
-                sset = with_mentions(span_set(*sent), sent[0], sent[1], set())
-                n_s = len(sset)
-                for f in group:
-                    kind = f.kind
-                    v = f.value
-                    key = (kind, v.__class__, v, f.unit, f.detail, f.date, *f.entities)
-                    try:
-                        ex = extra_cache.get(key)
-                    except TypeError:  # an unhashable value
-                        key, ex = None, None
-                    if ex is None:
-                        if len(extra_cache) > _EXTRA_CACHE:
-                            extra_cache.clear()
-                        ex = extra_of(f, kind, v)
-                        if key is not None:
-                            extra_cache[key] = ex
-                    own = span_set(f.start, f.end).union(ex[0])
-                    if f.summary:
-                        own = own.union(psets[summary_at[id(f)]])
-                    for ei in ex[1]:
-                        ent_docs_l[ei].append(d)
-                    # postings, buffered for the article: (token, doc) pairs in doc order
-                    ab_t.extend(own)
-                    ab_d.extend(repeat(d, len(own)))
-                    extra_own = own.difference(sset)
-                    any_t.extend(sset)
-                    any_t.extend(extra_own)
-                    any_d.extend(repeat(d, n_s + len(extra_own)))
-                    # effective date: the fact's own date when it has one, else the article's
-                    doc_obj.append(f)
-                    doc_kind.append(ex[4])
-                    doc_art.append(ai)
-                    if ex[3] == _NO_DATE_HI:
-                        doc_lo.append(lo0)
-                        doc_hi.append(hi0)
-                    else:
-                        doc_lo.append(ex[2])
-                        doc_hi.append(ex[3])
-                    doc_mention.append(-1)
-                    d += 1
-            # --- passages: sentences with no fact in them
-            for ps, pe in passages:
-                seen: set[int] = set()
-                pids = with_mentions(span_set(ps, pe), ps, pe, seen)
-                if not pids:
-                    continue
-                any_t.extend(pids)
-                any_d.extend(repeat(d, len(pids)))
-                code = kind_code.get(PASSAGE_KIND)
-                if code is None:
-                    code = code_of(PASSAGE_KIND)
-                for ei in seen:
-                    ent_docs_l[ei].append(d)
-                doc_obj.append(Passage(arts[ai].id, ps, pe))
-                doc_kind.append(code)
-                doc_art.append(ai)
-                doc_lo.append(lo0)
-                doc_hi.append(hi0)
-                doc_mention.append(-1)
-                d += 1
-            _consume(map(array.append, map(any_post.__getitem__, any_t), any_d))
-            _consume(map(array.append, map(about_post.__getitem__, ab_t), ab_d))
-            any_t.clear()
-            any_d.clear()
-            ab_t.clear()
-            ab_d.clear()
-            if d >= next_flush:
-                next_flush = d + _FLUSH_EVERY
-                flusher.flush()
-        if progress is not None:
-            progress(total, total)
-        self.n_docs = d
-        self._all = (1 << d) - 1
-
-        # frequent tokens become bitsets
-        flusher.finish(self.df, max(256, d >> 6))
-        self.kind_bits = {self.kind_names[c]: rank.bits_where(self.doc_kind, c) for c in kind_docs}
-        # a type's documents: those of its entities (each entity doc, fact and passage is in
-        # the documents of the entities it names)
-        by_type: dict[str, list[array]] = {}
-        for ei, docs in enumerate(ent_docs_l):
-            if docs:
-                by_type.setdefault(ent_types[ei], []).append(docs)
-        self.type_bits = {ty: rank.union_of(posts) for ty, posts in by_type.items()}
-        self.entity_docs = {kb.entities[ei].id: docs for ei, docs in enumerate(ent_docs_l) if docs}
-        for w in (*self.stopwords, SEP_WORD):
-            if self.vocab.get(w) == -1:
-                del self.vocab[w]
-        self.sorted_vocab = sorted(self.vocab)
-        self.words = [""] * len(self.any_post)
-        for w, t in self.vocab.items():
-            self.words[t] = w
-        # entity names and aliases, as joined keys
-        for e in kb.entities:
-            dd = self.entity_doc.get(e.id)
-            if dd is None:
-                continue
-            for name in (e.name, *e.aliases):
-                k = joined(name)
-                if k:
-                    lst = self.name_keys.setdefault(k, [])
-                    if dd not in lst:
-                        lst.append(dd)
-        self.sorted_keys = sorted(self.name_keys)
-        self._entity_word_set = frozenset(self.words[t] for t in ent_tok_cache_all if 0 <= t < len(self.words))
-        self._bucket_index()
-        self._bucket_index(keys=True)
 
     # ------------------------------------------------------------------ stats
     @property
@@ -721,24 +246,51 @@ class SearchIndex:
         )
 
     # ------------------------------------------------------------------ bitsets of tokens
-    def _bits(self, tid: int, about: bool) -> int:
+    def _raw_bits(self, tid: int, about: bool) -> int:
         p = (self.about_post if about else self.any_post)[tid]
         if type(p) is int:
             return p
         if not p:
             return 0
-        key = (tid << 1) | about
+        key = (tid << 2) | about
         b = self._bitcache.get_(key)
         if b is None:
             b = rank.union_of([p])
             self._bitcache.put(key, b)
         return b
 
+    def _bits(self, tid: int, about: bool) -> int:
+        """The documents that hold token ``tid`` (``about`` them, or anywhere)."""
+        if about:
+            return self._raw_bits(tid, True)
+        key = (tid << 2) | 2
+        b = self._bitcache.get_(key)
+        if b is None:
+            b = self._spread(self._raw_bits(tid, False)) | self._raw_bits(tid, True)
+            self._bitcache.put(key, b)
+        return b
+
     def _or_bits(self, tids: list[int], about: bool) -> int:
         if len(tids) == 1:
             return self._bits(tids[0], about)
-        posts = self.about_post if about else self.any_post
-        return rank.union_of([posts[t] for t in tids])
+        about_bits = rank.union_of([self.about_post[t] for t in tids])
+        if about:
+            return about_bits
+        return self._spread(rank.union_of([self.any_post[t] for t in tids])) | about_bits
+
+    def _spread(self, x: int) -> int:
+        """"Anywhere" bits of whole units from those of their first documents.
+
+        The facts of one sentence are consecutive documents, a *unit*; the sentence's
+        words are posted for the unit's first document only (that halves the postings and
+        the build). Each document knows its place in its unit (under ``_UNIT_MAX``), so
+        copying the first bit over the unit is a few shifts: after shifting by 1, 2, 4, 8
+        (each masked to the documents at least that far into their unit) every document
+        holds its first's bit.
+        """
+        for shift, mask in self._spread_masks:
+            x |= (x << shift) & mask
+        return x
 
     # ------------------------------------------------------------------ vocabulary
     def _prefix_tokens(self, prefix: str) -> list[int]:
@@ -1320,93 +872,6 @@ class SearchIndex:
         cands = [w for w in self.sorted_vocab if abs(len(w) - len(word)) <= 2]
         m = rf_process.extractOne(word, cands, scorer=OSA.distance, score_cutoff=max(1, len(word) // 3))
         return m[0] if m else None
-
-
-_consume = deque(maxlen=0).extend
-
-
-class _Flusher:
-    """Turns long postings into bitsets a chunk at a time while the index is built.
-
-    Frequent tokens end up as bitsets anyway; converting them only at the end would first
-    hold all of their documents as 4-byte numbers (hundreds of MB at a million facts).
-    Every so often the postings longer than ``_FLUSH_LEN`` are ORed into a bitset and
-    emptied. One flag byte per document is set at C speed in a buffer shared by all
-    tokens, and only the window of documents the chunk spans is gathered into bits, so
-    the total work is what one conversion at the end would cost.
-    """
-
-    def __init__(self, any_post: list, about_post: list) -> None:
-        self.posts = (any_post, about_post)
-        self.bits: tuple[dict[int, int], dict[int, int]] = ({}, {})
-        self.counts: tuple[dict[int, int], dict[int, int]] = ({}, {})
-        self.flags = bytearray()
-
-    def bits_of(self, p: array) -> int:
-        """The bitset of a sorted, non-empty ``array('I')`` of documents."""
-        lo = p[0] & -_BLOCK
-        hi = (p[-1] | (_BLOCK - 1)) + 1
-        flags = self.flags
-        if len(flags) < hi:
-            flags.extend(bytes(hi - len(flags)))
-        _consume(map(flags.__setitem__, p, repeat(1)))
-        # gathered a block at a time: one size of masks, and no number larger than the result
-        m1, m2, m3 = rank._gather_masks(_BLOCK)
-        zeros = _ZERO_BITS
-        parts = []
-        find = flags.find
-        for b in range(lo, hi, _BLOCK):
-            if find(1, b, b + _BLOCK) < 0:
-                parts.append(zeros)
-                continue
-            x = int.from_bytes(flags[b : b + _BLOCK], "little")
-            x = (x | (x >> 7)) & m1
-            x = (x | (x >> 14)) & m2
-            x = (x | (x >> 28)) & m3
-            parts.append(x.to_bytes(_BLOCK, "little")[::8])
-        flags[lo:hi] = bytes(hi - lo)
-        return int.from_bytes(b"".join(parts), "little") << lo
-
-    def flush(self) -> None:
-        for posts, bits, counts in zip(self.posts, self.bits, self.counts):
-            for t in [t for t, n in enumerate(map(len, posts)) if n >= _FLUSH_LEN]:
-                p = posts[t]
-                bits[t] = bits.get(t, 0) | self.bits_of(p)
-                counts[t] = counts.get(t, 0) + len(p)
-                posts[t] = array("I")
-
-    def finish(self, df: array, dense: int) -> None:
-        """Document frequencies into ``df``; tokens in ``dense`` documents or more (and those
-        already flushed) become bitsets, the others keep their array."""
-        for which, posts in enumerate(self.posts):
-            bits, counts = self.bits[which], self.counts[which]
-            for t in range(len(posts)):
-                p = posts[t]
-                n = len(p) + counts.get(t, 0)
-                if which == 0:
-                    df.append(n)
-                b = bits.get(t)
-                if b is not None:
-                    posts[t] = b | self.bits_of(p) if p else b
-                elif n >= dense:
-                    posts[t] = self.bits_of(p)
-        self.flags = bytearray()
-
-
-def _add_doc(posts: list, ids, d: int) -> None:
-    """Append doc ``d`` to the postings of every token id in ``ids`` (at C speed)."""
-    _consume(map(array.append, map(posts.__getitem__, ids), repeat(d)))
-
-
-def _arr(table: dict, key) -> array:
-    a = table.get(key)
-    if a is None:
-        a = table[key] = array("I")
-    return a
-
-
-def _span_len(f: Fact) -> int:
-    return f.end - f.start
 
 
 class _Marker:

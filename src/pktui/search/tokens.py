@@ -12,13 +12,13 @@ punctuation and hyphens do not count). Two helpers on top of it:
   anything else goes through ``fold`` itself.
 * :func:`span_tokens` -- the same tokens with their character offsets in the original
   text, for marking matches in the few passages shown.
+* :func:`piece_tokens` -- the tokens of many consecutive pieces of text in one pass,
+  laid out so that the tokens of any run of pieces are one slice (the index builder).
 """
 
 from __future__ import annotations
 
-import bisect
 import re
-import unicodedata
 from functools import lru_cache
 
 from pktui.text import fold, fold_char, fold_keep
@@ -117,8 +117,9 @@ def _joins_at(f: str, i: int) -> bool:
     return f[i] in ".," and a.isdigit() and b.isdigit()
 
 
-def _compounds_at(f: str, hyphens: bool = True, digits: bool = True) -> list[tuple[int, str]]:
-    """``(position, compound)``: words joined by hyphens or apostrophes, and digit groups.
+def _compounds_at(f: str, hyphens: bool = True, digits: bool = True) -> list[tuple[int, int, str]]:
+    """``(position, end, compound)``: words joined by hyphens or apostrophes, and digit
+    groups; ``position`` is the first joiner's, ``end`` where the last word ends.
 
     A possessive ``'s`` is not a compound (``UN's`` stays ``un`` + ``s``).
     """
@@ -142,7 +143,15 @@ def _compounds_at(f: str, hyphens: bool = True, digits: bool = True) -> list[tup
                     continue
                 pos.append(k)
     if digits:
-        pos.extend([m.start() + 1 for m in _DIGIT_SEP_RE.finditer(f)])
+        if f.isascii():
+            t9 = f.encode("ascii").translate(_DIGITS9)
+            for sep in (b"9,9", b"9.9"):
+                k = t9.find(sep)
+                while k >= 0:
+                    pos.append(k + 1)
+                    k = t9.find(sep, k + 1)
+        else:
+            pos.extend([m.start() + 1 for m in _DIGIT_SEP_RE.finditer(f)])
     if not pos:
         return []
     pos.sort()
@@ -169,12 +178,12 @@ def _compounds_at(f: str, hyphens: bool = True, digits: bool = True) -> list[tup
             j = right.end()
         last = j
         if len(parts) > 1:
-            out.append((i, "".join(parts)))
+            out.append((i, j, "".join(parts)))
     return out
 
 
 def _compounds(f: str, hyphens: bool = True, digits: bool = True) -> list[str]:
-    return [c for _, c in _compounds_at(f, hyphens, digits)]
+    return [c for _, _, c in _compounds_at(f, hyphens, digits)]
 
 
 def _has_joins(f: str) -> tuple[bool, bool]:
@@ -260,62 +269,51 @@ def prefix_end(text: str, start: int, end: int, n: int) -> int:
     return i
 
 
-def batch_tokens(texts: list[str]) -> tuple[list[str], list[tuple[int, int]], list[list[str]]]:
-    """Tokens of several texts from one pass: ``(words, ranges, compounds)``.
+def piece_tokens(texts: list[str]) -> tuple[list[str], list[int]]:
+    """Tokens of consecutive pieces of text, laid out so that any run of pieces is a slice.
 
-    ``words`` are the folded words of all the texts with :data:`SEP_WORD` between two
-    texts; ``words[a:b]`` for ``(a, b) = ranges[i]`` are the words of ``texts[i]``, and
-    ``compounds[i]`` its compounds (so ``words[a:b] + compounds[i] == index_tokens(texts[i])``).
+    Returns ``(tokens, starts)``: ``tokens[starts[i]:starts[i + 1]]`` are the words and
+    compounds of ``texts[i]`` followed by one :data:`SEP_WORD`, so the tokens of pieces
+    ``i`` to ``j - 1`` are ``tokens[starts[i]:starts[j]]`` (``len(starts) == len(texts) + 1``).
+    One pass over all the texts: each compound is written into the folded text right
+    after its words, and the separators are found at C speed.
     """
-    n = len(texts)
-    if n > 1 and not any(_CONTEXT_CASED in t for t in texts):
-        f = fold_text(_SEP.join(texts))
-        toks = _split_words(f)
-        ranges: list[tuple[int, int]] = []
-        start = 0
-        index = toks.index
-        try:
-            for _ in range(n - 1):
-                j = index(_SEP_WORD, start)
-                ranges.append((start, j))
-                start = j + 1
-            ranges.append((start, len(toks)))
-            ok = _SEP_WORD not in toks[start:]
-        except ValueError:
-            ok = False
-        if ok:
-            comps: list[list[str]] = [[] for _ in range(n)]
-            hy, dg = _has_joins(f)
-            if hy or dg:
-                found = _compounds_at(f, hy, dg)
-                if found:
-                    seps = []
-                    k = f.find(_SEP_WORD)
-                    while k >= 0:
-                        seps.append(k)
-                        k = f.find(_SEP_WORD, k + len(_SEP_WORD))
-                    for p, c in found:
-                        comps[bisect.bisect_left(seps, p)].append(c)
-            return toks, ranges, comps
-    # one at a time
-    toks = []
-    ranges = []
-    comps = []
+    if not texts:
+        return [], [0]
+    f = _SEP.join([t.lower() if t.isascii() else fold_text(t) for t in texts]) + _SEP
+    if not f.isascii() and any(_CONTEXT_CASED in t for t in texts):
+        return _piece_tokens_each(texts)
+    hy, dg = _has_joins(f)
+    if hy or dg:
+        found = _compounds_at(f, hy, dg)
+        if found:
+            parts = []
+            pos = 0
+            for _, end, c in found:
+                parts.extend((f[pos:end], " ", c, " "))
+                pos = end
+            parts.append(f[pos:])
+            f = "".join(parts)
+    toks = _split_words(f)
+    starts = [0]
+    k = -1
+    find = toks.index
+    try:
+        for _ in texts:
+            k = find(_SEP_WORD, k + 1)
+            starts.append(k + 1)
+    except ValueError:  # pragma: no cover - every text is followed by one
+        return _piece_tokens_each(texts)
+    if k + 1 != len(toks):  # a text holds the separator word itself
+        return _piece_tokens_each(texts)
+    return toks, starts
+
+
+def _piece_tokens_each(texts: list[str]) -> tuple[list[str], list[int]]:
+    toks: list[str] = []
+    starts = [0]
     for t in texts:
-        if toks:
-            toks.append(_SEP_WORD)
-        a = len(toks)
-        if _CONTEXT_CASED in t:
-            ws = fold(t).split()
-            f = fold_text(t)
-            hy, dg = _has_joins(f)
-            cs = _compounds(f, hy, dg) if (hy or dg) and len(ws) > 1 else []
-        else:
-            f = fold_text(t)
-            ws = _split_words(f)
-            hy, dg = _has_joins(f)
-            cs = _compounds(f, hy, dg) if (hy or dg) and len(ws) > 1 else []
-        toks.extend(ws)
-        ranges.append((a, len(toks)))
-        comps.append(cs)
-    return toks, ranges, comps
+        toks.extend(index_tokens(t))
+        toks.append(_SEP_WORD)
+        starts.append(len(toks))
+    return toks, starts
