@@ -6,6 +6,7 @@ built) in a thread worker that reports progress, while keys keep working.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 from time import monotonic
@@ -32,20 +33,25 @@ IndexBuilder = Callable[["KnowledgeBase"], Any]
 def default_loader(paths: list[str] | None, *, progress=None, use_cache: bool = True) -> KnowledgeBase:
     from pktui.knowledge.loader import load_knowledge
 
-    return load_knowledge(paths or None, progress=progress, use_cache=use_cache)
+    kb = load_knowledge(paths or None, progress=progress, use_cache=use_cache)
+    gc.freeze()  # see _out_of_collectors_way; a full collection here would hold the UI 0.3 s per 100k facts
+    return kb
 
 
 def default_index(kb: KnowledgeBase) -> Any:
-    import gc
-
     from pktui.search import SearchIndex  # ImportError: the app says "search unavailable"
 
     index = SearchIndex.build(kb)
-    # the knowledge base and the index live as long as the app: move them out of the
-    # collector's way, or full collections pause the UI for 100 ms+ on large corpora
+    _out_of_collectors_way()
+    return index
+
+
+def _out_of_collectors_way() -> None:
+    """The knowledge base and the index live as long as the app: move them out of the
+    cyclic collector's way, or its full collections pause the UI (filling the lists, typing)
+    for 100 ms and more on large corpora. (What was frozen after loading is not scanned.)"""
     gc.collect()
     gc.freeze()
-    return index
 
 
 class PktuiApp(App[int]):

@@ -8,7 +8,7 @@ literally and escape sequences are shown as visible stand-ins.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rich.text import Text
 from textual.content import Content
@@ -141,12 +141,51 @@ class Hanging(Visual):
 
     A Textual ``Visual`` built on ``Content`` (cheap to measure and render, which matters
     for result lists redrawn on every keystroke); ``plain`` is its text, for tests and tools.
+    :meth:`later` makes a row whose texts are made only when it is first measured or
+    drawn: a list of a hundred thousand rows is filled at once, but few are ever seen.
     """
 
+    __slots__ = ("_make", "_parts", "_content", "width")
+
     def __init__(self, tag: Text, body: Text, width: int) -> None:
-        self.tag, self.body, self.width = tag, body, width
-        self._tag = Content.from_rich_text(tag)
-        self._body = Content.from_rich_text(body)
+        self._parts: tuple[Text, Text] | None = (tag, body)
+        self._make: Callable[[], tuple[Text, Text]] | None = None
+        self._content: tuple[Content, Content] | None = None
+        self.width = width
+
+    @classmethod
+    def later(cls, make: Callable[[], tuple[Text, Text]], width: int) -> Hanging:
+        row = cls.__new__(cls)
+        row._parts, row._make, row._content, row.width = None, make, None, width
+        return row
+
+    def _texts(self) -> tuple[Text, Text]:
+        if self._parts is None:
+            assert self._make is not None
+            self._parts, self._make = self._make(), None
+        return self._parts
+
+    @property
+    def tag(self) -> Text:
+        return self._texts()[0]
+
+    @property
+    def body(self) -> Text:
+        return self._texts()[1]
+
+    @property
+    def _tag(self) -> Content:
+        return self._contents()[0]
+
+    @property
+    def _body(self) -> Content:
+        return self._contents()[1]
+
+    def _contents(self) -> tuple[Content, Content]:
+        if self._content is None:
+            tag, body = self._texts()
+            self._content = (Content.from_rich_text(tag), Content.from_rich_text(body))
+        return self._content
 
     @property
     def plain(self) -> str:
@@ -176,6 +215,42 @@ class Hanging(Visual):
 
     def get_height(self, rules: RulesMap, width: int) -> int:
         return self._body.get_height(rules, self._body_width(width))
+
+
+class Later(Visual):
+    """A list row whose ``Text`` is made when it is first measured or drawn."""
+
+    __slots__ = ("_make", "_text", "_content")
+
+    def __init__(self, make: Callable[[], Text]) -> None:
+        self._make: Callable[[], Text] | None = make
+        self._text: Text | None = None
+        self._content: Content | None = None
+
+    @property
+    def text(self) -> Text:
+        if self._text is None:
+            assert self._make is not None
+            self._text, self._make = self._make(), None
+        return self._text
+
+    @property
+    def plain(self) -> str:
+        return self.text.plain
+
+    def _c(self) -> Content:
+        if self._content is None:
+            self._content = Content.from_rich_text(self.text)
+        return self._content
+
+    def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
+        return self._c().render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self._c().get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self._c().get_height(rules, width)
 
 
 def fact_tag(kind: str) -> Text:
@@ -215,6 +290,11 @@ def article_prompt(article: Article) -> Text:
     return text
 
 
+def article_row(article: Article) -> Later:
+    """:func:`article_prompt`, made when the row is first shown."""
+    return Later(lambda: article_prompt(article))
+
+
 def entity_prompt(entity: Entity) -> Text:
     text = Text(one_line(entity.name) + "  ")
     text.append(str(len(entity.mentions)), "dim")
@@ -226,15 +306,20 @@ def group_heading(etype: str, count: int) -> Text:
 
 
 def timeline_prompt(date: str, precision: str, summary: str, *, published: bool = False) -> Hanging:
-    body = Text()
-    if published:
-        body.append("published", "dim italic")
-        body.append(" ")
-    body.append(clip(summary, 200))
-    if precision == "range" and "/" not in date:
-        body.append(" ")
-        body.append("(range)", "dim")
-    return Hanging(Text(fmt_date(date), "bold"), body, 10)
+    """A timeline row (its texts are made when it is first shown)."""
+
+    def make() -> tuple[Text, Text]:
+        body = Text()
+        if published:
+            body.append("published", "dim italic")
+            body.append(" ")
+        body.append(clip(summary, 200))
+        if precision == "range" and "/" not in date:
+            body.append(" ")
+            body.append("(range)", "dim")
+        return Text(fmt_date(date), "bold"), body
+
+    return Hanging.later(make, 10)
 
 
 def timeline_entry_prompt(entry: TimelineEntry) -> Hanging:

@@ -321,7 +321,7 @@ class BrowserScreen(Screen):
     # -- filling the lists -------------------------------------------------------------
 
     def _fill_articles(self, articles: list[Article]) -> None:
-        rows: list[Row] = [(fmt.article_prompt(a), a) for a in articles]
+        rows: list[Row] = [(fmt.article_row(a), a) for a in articles]
         kb = self.kb
         if kb and kb.problems:
             rows.append((Text(f"Skipped files · {len(kb.problems)}", "bold underline"), None))
