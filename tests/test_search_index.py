@@ -432,3 +432,40 @@ def test_date_filters_agree_with_brute_force_over_many_days():
     ]:
         got = {h.id for h in top(idx, "kind:date " + q, 2000)}
         assert got == {fid for fid, d in facts.items() if keep(d)}, q
+
+
+def test_every_fact_of_a_long_sentence_is_found_by_its_other_words():
+    """A sentence's words are posted once per unit of at most 16 facts and copied over the
+    unit at search time: with 40 facts in one sentence, each is still found by a word of
+    the sentence outside its own span, and its own number ranks it first."""
+    numbers = [str(100 + 7 * i) for i in range(40)]
+    text = "In Juba the quartermaster counted " + ", ".join(f"{n} crates" for n in numbers) + "."
+    b = KBBuilder()
+    b.article("a", "2024-01-01", text)
+    b.article("b", "2023-01-01", "Nothing about crates in here. The quartermaster left Juba.")
+    for n in numbers:
+        b.fact("a", "quantity", f"{n} crates", value=int(n), unit="crates")
+    kb = b.build()
+    index = SearchIndex.build(kb)
+    assert index.doc_unit.tolist()[:40] == [i % 16 for i in range(40)]
+    hits = index.search("quartermaster juba", limit=100)
+    facts = [h.id for h in hits if h.kind == "fact"]
+    assert sorted(facts) == sorted(f.id for f in kb.facts)
+    # passage of the other article found too, facts of "a" are not found by a word they lack
+    assert any(h.kind == "passage" and h.article == "b" for h in hits)
+    assert not [h for h in index.search("left", limit=100) if h.kind == "fact"]
+    for n in (numbers[0], numbers[17], numbers[39]):
+        top = index.search(f"{n} crates", limit=3)[0]
+        assert top.kind == "fact" and kb.fact(top.id).value == int(n)
+
+
+def test_a_fact_about_a_word_beats_its_neighbour_in_the_same_sentence():
+    b = KBBuilder()
+    b.article("a", "2024-01-01", "The battalion of 850 soldiers arrived in Wau on 3 May with 40 trucks.")
+    b.fact("a", "quantity", "850 soldiers", value=850, unit="personnel")
+    b.fact("a", "quantity", "40 trucks", value=40, unit="vehicles")
+    index = SearchIndex.build(b.build())
+    assert index.search("trucks", limit=1)[0].label.startswith("quantity: 40 trucks")
+    assert index.search("soldiers", limit=1)[0].label.startswith("quantity: 850 soldiers")
+    assert {h.label.split(" =")[0] for h in index.search("wau", limit=5) if h.kind == "fact"} == {
+        "quantity: 850 soldiers", "quantity: 40 trucks"}
