@@ -16,6 +16,7 @@ from pktui.tui.config import Config, load_config
 from pktui.tui.keymap import BY_ID
 from pktui.tui.screens.figures import FiguresScreen
 from pktui.tui.screens.help import HelpScreen
+from pktui.tui.widgets.lists import NavList
 from pktui.tui.widgets.source import SourceView
 
 WIDE = (128, 36)
@@ -280,6 +281,9 @@ async def test_search_unavailable_is_explained():
         await settle(pilot)
         assert "Search unavailable" in str(app.browser.query_one("#results-status").render())
         assert "search unavailable" in str(app.browser.query_one("#panebar").render())
+        assert app.browser.query_one("#results", NavList).texts() == [
+            "The articles, entities and timeline panes still work (1, 2, 3)."
+        ]
 
 
 # -- facts, history, citation ------------------------------------------------------------
@@ -538,3 +542,26 @@ def test_demo_articles_are_the_bundled_ones():
     kb = demo_kb()
     assert {a.id for a in kb.articles} == {A, B}
     assert kb.articles[0].published in (date(2022, 11, 27), date(2025, 6, 14))
+
+
+async def test_typing_while_the_index_is_built_then_results_arrive():
+    release = threading.Event()
+
+    def slow_build(kb):
+        release.wait(10)
+        return FakeIndex.build(kb)
+
+    app = demo_app(index_builder=slow_build)
+    async with app.run_test(size=WIDE) as pilot:
+        while app.kb is None:
+            await pilot.pause(0.02)
+        await pilot.press("slash", *"lacroix")
+        await pilot.pause(0.1)
+        assert "Building the search index" in str(app.browser.query_one("#results-status").render())
+        assert app.browser.query_one("#results", NavList).texts() == [
+            "Results appear here as soon as it is ready; keep typing."
+        ]
+        release.set()
+        await ready(pilot)
+        await settle(pilot)
+        assert app.focused.value == "lacroix" and texts(app, "results")

@@ -818,9 +818,14 @@ class BrowserScreen(Screen):
         status = self.query_one("#results-status", Static)
         if index is None:
             error = getattr(self.app, "index_error", None)
-            message = f"Search unavailable: {one_line(error)}" if error else "Building the search index…"
+            if error:
+                message = f"Search unavailable: {one_line(error)}"
+                hint = "The articles, entities and timeline panes still work (1, 2, 3)."
+            else:
+                message = "Building the search index…"
+                hint = "Results appear here as soon as it is ready; keep typing."
             status.update(Text(message, "italic"))
-            self.query_one("#results", NavList).fill([], empty=message)
+            self.query_one("#results", NavList).fill([], empty=hint)
             return
         self._search_worker(index, query)
 
