@@ -51,11 +51,7 @@ from pktui.search import rank
 from pktui.search.docs import ENTITY_KIND, PASSAGE_KIND, Passage
 from pktui.search.query import Query, Term, parse_query
 from pktui.search.spelling import Spellings, default_spellings, default_stopwords
-from pktui.search.tokens import (
-    index_tokens,
-    prefix_end,
-    span_tokens,
-)
+from pktui.search.tokens import index_tokens, prefix_end, span_tokens
 from pktui.text import fold, one_line
 
 _ENTITY_BONUS = 2
