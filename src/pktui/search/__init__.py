@@ -21,7 +21,25 @@ joins or splits words (``viet nam`` / ``vietnam``), knows British and American s
 box: see :mod:`pktui.search.query`.
 """
 
-from pktui.search.index import Hit, SearchIndex
-from pktui.search.query import Query, parse_query
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pktui.search.index import Hit, SearchIndex
+    from pktui.search.query import Query, parse_query
 
 __all__ = ["Hit", "Query", "SearchIndex", "parse_query"]
+
+
+def __getattr__(name: str):
+    # imported when first used: the index builder's helper process needs only the tokenizer
+    if name in ("Hit", "SearchIndex"):
+        from pktui.search import index
+
+        return getattr(index, name)
+    if name in ("Query", "parse_query"):
+        from pktui.search import query
+
+        return getattr(query, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

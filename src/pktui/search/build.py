@@ -3,30 +3,34 @@
 What is built is described in :mod:`pktui.search.index`; this module is how, fast:
 
 * **Articles in batches.** Each article is cut at every bound of its fact sentences,
-  facts and factless sentences (passages); the pieces of a batch of articles (and the
-  facts' summaries) are tokenized in one call (:func:`piece_tokens`) and looked up in the
-  vocabulary in one ``map``, so the tokens of any span are one slice of one list.
+  facts and factless sentences (passages); the pieces of a batch of articles, the facts'
+  summaries and the field values not seen before are tokenized in one call
+  (:mod:`pktui.search.tokenizer`), so the tokens of any span are one slice of one array.
+  On a large corpus the tokenizing runs in a helper process a few batches ahead.
 * **Units.** The facts of one sentence get consecutive numbers, a *unit*; the sentence's
   words and the names of the entities it mentions ("anywhere" postings) are posted once,
   at the unit's first document, and the searcher copies them over the unit
   (``SearchIndex._spread``). Each fact posts its own words and fields ("about").
-* **No sets.** Stopwords and the separator between pieces are token :data:`JUNK`, whose
-  postings are dropped at the end; a word twice in one span is posted twice, which
-  changes no bitset. Postings are buffered as (token, doc) pairs and appended at C speed;
-  long ones become bitsets a chunk at a time (:class:`_Flusher`).
+* **Spans, not words.** Per document the builder notes only token *ranges* (and the ids
+  of its fields); numpy turns the ranges of a batch into (token, document) pairs, drops
+  stopwords (token :data:`JUNK`), and :class:`~pktui.search.postings.Postings` files
+  them a window of documents at a time.
 """
 
 from __future__ import annotations
 
 import bisect
+import pickle
 import re
 from array import array
 from collections import deque
 from collections.abc import Callable
 from functools import lru_cache
-from itertools import compress, islice, repeat
-from operator import attrgetter, is_
+from itertools import chain, islice, repeat
+from operator import attrgetter
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from pktui.model import Fact
 from pktui.search import rank
@@ -38,82 +42,96 @@ from pktui.search.docs import (
     UNIT_MAX,
     Passage,
 )
-from pktui.search.tokens import _WORD_RE, SEP_WORD, index_tokens, joined, piece_tokens
+from pktui.search.postings import Postings
+from pktui.search.tokenizer import JUNK, LocalTokenizer, WorkerTokenizer
+from pktui.search.tokens import _WORD_RE, SEP_WORD, index_tokens, joined
 
 if TYPE_CHECKING:
     from pktui.search.index import SearchIndex
 
-JUNK = 0  # the token of stopwords and separators: indexed nowhere
 _MONTHS = (
     "january february march april may june july august september october november december"
 ).split()
 _BATCH_CHARS = 1 << 16  # text tokenized in one call
-_FLUSH_EVERY = 1 << 15  # documents between two looks for long postings
-_FLUSH_LEN = 1 << 14  # a posting this long is turned into (part of) a bitset
-_BLOCK = 1 << 16  # documents gathered into bits at a time
-_ZERO_BITS = bytes(_BLOCK >> 3)
-_CACHE = 50_000  # entries of each small cache (values, strings)
+_AHEAD = 3  # batches handed to a helper tokenizer before the first is taken back
+_WINDOW = 1 << 16  # documents between two filings of postings
+WORKER_MIN_CHARS = 4_000_000  # a corpus this large is tokenized in a helper process
 
-_consume = deque(maxlen=0).extend
+_kind = attrgetter("kind")
+_value = attrgetter("value")
+_unit = attrgetter("unit")
+_detail = attrgetter("detail")
+_date = attrgetter("date")
 
 
-def build_into(index: SearchIndex, progress: Callable[[int, int], None] | None = None) -> None:
-    """Fill the empty ``index`` with every fact, entity and passage of its knowledge base."""
-    _Builder(index).run(progress)
+def build_into(
+    index: SearchIndex,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    helper: bool | None = None,
+) -> None:
+    """Fill the empty ``index`` with every fact, entity and passage of its knowledge base.
+
+    ``helper``: tokenize in a helper process (default: when the corpus is large). If the
+    helper fails, the index is built again in this process.
+    """
+    if helper is None:
+        helper = sum(len(a.text) for a in index.articles) >= WORKER_MIN_CHARS
+    if helper:
+        try:
+            tokenizer = WorkerTokenizer(index.stopwords)
+        except (OSError, ValueError):  # no helper process here
+            tokenizer = None
+        if tokenizer is not None:
+            try:
+                _Builder(index, tokenizer).run(progress)
+                return
+            except (OSError, EOFError, pickle.UnpicklingError):  # the helper died
+                index.__init__(index.kb)  # type: ignore[misc]
+            finally:
+                tokenizer.close()
+                index.helper_peak_mb = tokenizer.peak_mb
+    _Builder(index, LocalTokenizer(index.stopwords)).run(progress)
+
+
+class _Batch:
+    """A batch of articles cut into pieces, waiting for its tokens."""
+
+    __slots__ = ("articles", "fields", "fields_at")
+
+    def __init__(self, articles: list, fields: list, fields_at: int) -> None:
+        self.articles = articles  # (ai, by_sent, passages, bounds, first piece, summaries)
+        self.fields = fields  # (table, key) of each field value tokenized in this batch
+        self.fields_at = fields_at  # the piece of the first of them
 
 
 class _Builder:
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: SearchIndex, tokenizer) -> None:
         self.ix = index
         kb = index.kb
         self.kb = kb
-        self.vocab = index.vocab
-        self.any_post = index.any_post
-        self.about_post = index.about_post
-        self._tid(SEP_WORD)  # the first token: JUNK
-        for w in index.stopwords:
-            self.vocab[w] = JUNK
+        self.tokenizer = tokenizer
+        self.words: list[str] = [SEP_WORD]  # token id -> word (id 0: JUNK)
+        self.any_post = Postings()
+        self.about_post = Postings()
         self.ent_index = {e.id: i for i, e in enumerate(kb.entities)}
-        self._ent_toks: list[tuple[int, ...] | None] = [None] * len(kb.entities)
+        self.ent_toks: list[tuple[int, ...]] = []
         self.ent_docs: list[array] = [array("I") for _ in kb.entities]
+        self.placed: set[int] = set()  # entities whose document is made
         self.kind_code: dict[str, int] = {ENTITY_KIND: 0}
-        self._str_ids: dict[str, tuple[int, ...]] = {}
-        self._value_ids: dict[tuple, tuple] = {}
-        self._date_ids: dict[str, tuple] = {}
-
-    # ------------------------------------------------------------------ vocabulary
-    def _tid(self, tok: str) -> int:
-        tid = self.vocab.get(tok)
-        if tid is None:
-            tid = self.vocab[tok] = len(self.any_post)
-            self.any_post.append(array("I"))
-            self.about_post.append(array("I"))
-        return tid
-
-    def ids(self, toks: list[str]) -> tuple[int, ...]:
-        """Distinct token ids of ``toks`` (new tokens get one), JUNK left out."""
-        ids = set(map(self._tid, toks))
-        ids.discard(JUNK)
-        return tuple(ids)
-
-    def str_ids(self, s: str) -> tuple[int, ...]:
-        t = self._str_ids.get(s)
-        if t is None:
-            if len(self._str_ids) > _CACHE:
-                self._str_ids.clear()
-            t = self._str_ids[s] = self.ids(index_tokens(s))
-        return t
-
-    def ent_toks(self, ei: int) -> tuple[int, ...]:
-        """Token ids of an entity's name and aliases."""
-        t = self._ent_toks[ei]
-        if t is None:
-            e = self.kb.entities[ei]
-            toks = index_tokens(e.name)
-            for a in e.aliases:
-                toks.extend(index_tokens(a))
-            t = self._ent_toks[ei] = self.ids(toks)
-        return t
+        # token ids of field values: kind -> value -> (ids, first day, last day);
+        # strings (units, details, types) -> ids; dates -> (ids, first day, last day)
+        self.value_ids: dict[str, dict] = {}
+        self.str_ids: dict[str, tuple[int, ...]] = {}
+        self.date_ids: dict[str, tuple] = {}
+        # (token range start, end, document) and (token, document) of a batch, per field
+        self.any_ranges: list[int] = []
+        self.about_ranges: list[int] = []
+        self.any_t = array("I")
+        self.any_d = array("I")
+        self.about_t = array("I")
+        self.about_d = array("I")
+        self.d = 0
 
     def code_of(self, kind: str) -> int:
         code = self.kind_code.get(kind)
@@ -122,31 +140,8 @@ class _Builder:
             self.ix.kind_names.append(kind)
         return code
 
-    def date_ids(self, value: str) -> tuple:
-        """``(token ids, first day, last day)`` of a date value (``2018-09``, ``2019/2023``)."""
-        got = self._date_ids.get(value)
-        if got is None:
-            if len(self._date_ids) > _CACHE:
-                self._date_ids.clear()
-            got = self._date_ids[value] = (self.ids(_date_words(value)), *_date_span(value))
-        return got
-
-    def value_ids(self, kind: str, v) -> tuple:
-        """``(token ids, first day, last day)`` of a fact's value (days: of a date value)."""
-        if v.__class__ is str:
-            if kind == "date" or kind == "event":
-                return self.date_ids(v)
-            return self.str_ids(v), NO_DATE_LO, NO_DATE_HI
-        key = (v.__class__, v)
-        try:
-            got = self._value_ids.get(key)
-        except TypeError:  # an unhashable value
-            return self.ids(_value_words(v)), NO_DATE_LO, NO_DATE_HI
-        if got is None:
-            if len(self._value_ids) > _CACHE:
-                self._value_ids.clear()
-            got = self._value_ids[key] = (self.ids(_value_words(v)), NO_DATE_LO, NO_DATE_HI)
-        return got
+    def _learn(self, new_words: list[str]) -> None:
+        self.words.extend(new_words)
 
     # ------------------------------------------------------------------ the build
     def run(self, progress: Callable[[int, int], None] | None) -> None:
@@ -154,72 +149,78 @@ class _Builder:
         arts = ix.articles
         pub = [a.published.toordinal() if a.published else 0 for a in arts]
         order = sorted(range(len(arts)), key=lambda i: (pub[i] == 0, -pub[i], arts[i].id))
-        ents_at, best_mention = self._entity_places(order)
+        self._entity_tokens()
         art_ids = {a.id for a in arts}
         groups: list[tuple[int, list[Fact]]] = [(ai, kb.facts_in(arts[ai].id)) for ai in order]
         orphans = [f for f in kb.facts if f.article not in art_ids]  # they go last
         if orphans:
             groups.append((-1, orphans))
 
-        self.any_t: list[int] = []
-        self.any_d: list[int] = []
-        self.ab_t: list[int] = []
-        self.ab_d: list[int] = []
-        self.d = 0
-        flusher = _Flusher(self.any_post, self.about_post)
-        next_flush = _FLUSH_EVERY
         total = len(groups)
-        done = 0
+        waiting: deque[_Batch] = deque()
+        next_flush = _WINDOW
+        done = reported = 0
         i = 0
-        while i < total:
-            # a batch of articles, tokenized together
-            j, chars = i, 0
-            while j < total and (j == i or chars < _BATCH_CHARS):
-                ai = groups[j][0]
-                chars += len(arts[ai].text) if ai >= 0 else 0
-                j += 1
-            self._batch(groups[i:j], pub, ents_at, best_mention)
-            i = j
-            if progress is not None and i - done >= 512:
-                done = i
-                progress(i, total)
+        while i < total or waiting:
+            if i < total:
+                j, chars = i, 0
+                while j < total and (j == i or chars < _BATCH_CHARS):
+                    ai = groups[j][0]
+                    chars += len(arts[ai].text) if ai >= 0 else 0
+                    j += 1
+                waiting.append(self._prepare(groups[i:j]))
+                i = j
+                if len(waiting) < _AHEAD and i < total:
+                    continue
+            batch = waiting.popleft()
+            self._process(batch, pub)
+            done += len(batch.articles)
+            if progress is not None and done - reported >= 512:
+                reported = done
+                progress(done, total)
             if self.d >= next_flush:
-                next_flush = self.d + _FLUSH_EVERY
-                flusher.flush()
+                next_flush = self.d + _WINDOW
+                self._flush()
         if progress is not None:
             progress(total, total)
+        self._flush()
         ix.n_docs = self.d
         ix._all = (1 << self.d) - 1
-        flusher.finish(ix.df, max(256, self.d >> 6))
+        ix.any_post = self.any_post.finish(self.d)
+        ix.about_post = self.about_post.finish(self.d)
+        ix.df = array("I", [p.bit_count() if p.__class__ is int else len(p) for p in ix.any_post])
         self._finish()
 
-    def _entity_places(self, order: list[int]) -> tuple[dict[int, list[int]], list[int]]:
-        """Where each entity's document goes: at its best mention's article (the newest;
-        the full name if written so there), and that mention's index."""
-        arts = self.ix.articles
-        art_pos = {arts[i].id: p for p, i in enumerate(order)}
-        ents_at: dict[int, list[int]] = {}
-        best_mention: list[int] = []
-        get_article = attrgetter("article")
-        for ei, e in enumerate(self.kb.entities):
-            ms = e.mentions
-            best_pos = min(map(art_pos.get, map(get_article, ms), repeat(1 << 62)), default=1 << 62)
-            best = -1
-            if best_pos < 1 << 62:
-                # in that article: the first mention, or the first written in full
-                best_art = arts[order[best_pos]].id
-                for mi, m in enumerate(ms):
-                    if m.article == best_art:
-                        if best < 0:
-                            best = mi
-                        if m.text == e.name:
-                            best = mi
-                            break
-                ents_at.setdefault(order[best_pos], []).append(ei)
-            best_mention.append(best)
-        return ents_at, best_mention
+    def _flush(self) -> None:
+        n = len(self.words)
+        self.any_post.flush(self.d, n)
+        self.about_post.flush(self.d, n)
 
-    def _batch(self, groups, pub, ents_at, best_mention) -> None:
+    def _entity_tokens(self) -> None:
+        """Token ids of every entity's name and aliases, and of every entity type."""
+        ents = self.kb.entities
+        types = sorted({e.type for e in ents})
+        texts: list[str] = list(types)
+        firsts = []
+        for e in ents:
+            firsts.append(len(texts))
+            texts.append(e.name)
+            texts.extend(e.aliases)
+        firsts.append(len(texts))
+        if not texts:
+            return
+        self.tokenizer.submit(texts)
+        ids, starts, new = self.tokenizer.result()
+        self._learn(new)
+        for k, ty in enumerate(types):
+            self.str_ids[ty] = _distinct(ids[starts[k] : starts[k + 1]])
+        self.ent_toks = [
+            _distinct(ids[starts[a] : starts[b]]) for a, b in zip(firsts, islice(firsts, 1, None))
+        ]
+
+    # ------------------------------------------------------------------ a batch
+    def _prepare(self, groups: list[tuple[int, list[Fact]]]) -> _Batch:
+        """Cut the batch's articles and hand their pieces to the tokenizer."""
         arts = self.ix.articles
         plans = []
         texts: list[str] = []
@@ -232,63 +233,145 @@ class _Builder:
             summaries = [f for f in facts if f.summary]
             texts.extend([f.summary for f in summaries])
             plans.append((ai, by_sent, passages, bounds, base, summaries))
-        words_, starts = piece_tokens(texts)
-        vocab_get = self.vocab.get
-        ids = list(map(vocab_get, words_))
-        if None in ids:
-            tid = self._tid
-            for k in compress(range(len(ids)), map(is_, ids, repeat(None))):
-                ids[k] = tid(words_[k])
-        for ai, by_sent, passages, bounds, base, summaries in plans:
-            # word index of each cut (piece k starts at word starts[base + k])
+        fields = self._new_fields(list(chain.from_iterable(facts for _, facts in groups)))
+        fields_at = len(texts)
+        texts.extend([text for _, _, text in fields])
+        self.tokenizer.submit(texts)
+        return _Batch(plans, [(table, key) for table, key, _ in fields], fields_at)
+
+    def _new_fields(self, facts: list[Fact]) -> list[tuple[dict, object, str]]:
+        """(table, key, text) of the field values of ``facts`` that have no token ids yet."""
+        out: list[tuple[dict, object, str]] = []
+        value_ids, str_ids, date_ids = self.value_ids, self.str_ids, self.date_ids
+        try:
+            values = set(zip(map(_kind, facts), map(_value, facts)))
+        except TypeError:  # an unhashable value: keyed by the object itself
+            values = {(f.kind, _key_of(f.value)) for f in facts}
+        for kind, v in values:
+            table = value_ids.get(kind)
+            if table is None:
+                table = value_ids[kind] = {}
+            if v is not None and v not in table:
+                table[v] = None  # once per build
+                if v.__class__ is _ValueKey:
+                    v = v.value
+                if v.__class__ is str:
+                    text = " ".join(_date_words(v)) if kind in ("date", "event") else v
+                else:
+                    text = " ".join(_value_words(v))
+                out.append((table, (kind, v), text))
+        strings = set(map(_unit, facts))
+        strings.update(map(_detail, facts))
+        for s in strings:
+            if s and s not in str_ids:
+                str_ids[s] = ()
+                out.append((str_ids, s, s))
+        for s in set(map(_date, facts)):
+            if s and s not in date_ids:
+                date_ids[s] = None
+                out.append((date_ids, s, " ".join(_date_words(s))))
+        out.sort(key=_text_of)  # ids in the same order on every run
+        return out
+
+    def _process(self, batch: _Batch, pub) -> None:
+        """The batch's documents and their postings, once its tokens are back."""
+        ids, starts, new = self.tokenizer.result()
+        self._learn(new)
+        k = batch.fields_at
+        for table, key in batch.fields:
+            toks = _distinct(ids[starts[k] : starts[k + 1]])
+            k += 1
+            if table is self.str_ids:
+                table[key] = toks
+            elif table is self.date_ids:
+                table[key] = (toks, *_date_span(key))
+            else:  # a value: a date's is the days it spans
+                kind, v = key
+                if kind in ("date", "event") and v.__class__ is str:
+                    table[v] = (toks, *_date_span(v))
+                else:
+                    table[_key_of(v)] = (toks, NO_DATE_LO, NO_DATE_HI)
+        for ai, by_sent, passages, bounds, base, summaries in batch.articles:
+            # token index of each cut (piece k starts at token starts[base + k])
             at = dict(zip(bounds, starts[base : base + len(bounds)]))
             summary_at = {id(f): (starts[k], starts[k + 1]) for k, f in enumerate(summaries, base + len(bounds))}
-            art_ord = pub[ai] if ai >= 0 else 0
-            self._article(ai, art_ord, ents_at.get(ai, ()) if ai >= 0 else (), best_mention,
-                          by_sent, passages, ids, at, starts, summary_at)
+            self._article(ai, pub[ai] if ai >= 0 else 0, by_sent, passages, ids, at, summary_at)
+        ids_np = np.frombuffer(ids, np.uint32)
+        self._post(self.any_post, ids_np, self.any_ranges, self.any_t, self.any_d)
+        self._post(self.about_post, ids_np, self.about_ranges, self.about_t, self.about_d)
 
-    def _article(self, ai, art_ord, ents, best_mention, by_sent, passages, ids, at, starts, summary_at) -> None:
+    @staticmethod
+    def _post(sink: Postings, ids: np.ndarray, ranges: list[int], toks: array, docs: array) -> None:
+        """Hand the batch's pairs to ``sink``: the tokens of each range, and the fields."""
+        if ranges:
+            r = np.array(ranges, np.int64).reshape(-1, 3)
+            lo, hi, doc = r[:, 0], r[:, 1], r[:, 2]
+            lens = hi - lo
+            total = int(lens.sum())
+            # position of each range's tokens: lo + 0, lo + 1, ... for each range in turn
+            pos = np.repeat(lo - (np.cumsum(lens) - lens), lens) + np.arange(total)
+            t = ids[pos]
+            d = np.repeat(doc, lens)
+            keep = t != JUNK
+            sink.add(t[keep], d[keep])
+            ranges.clear()
+        if toks:
+            sink.add(np.frombuffer(toks, np.uint32).copy(), np.frombuffer(docs, np.uint32).copy())
+            del toks[:]
+            del docs[:]
+
+    def _article(self, ai, art_ord, by_sent, passages, ids, at, summary_at) -> None:
         ix, kb = self.ix, self.kb
         lo0 = art_ord or NO_DATE_LO
         hi0 = art_ord or NO_DATE_HI
         d0 = d = self.d
-        any_t, any_d, ab_t, ab_d = self.any_t, self.any_d, self.ab_t, self.ab_d
+        any_r, ab_r = self.any_ranges, self.about_ranges
+        any_t, any_d, ab_t, ab_d = self.any_t, self.any_d, self.about_t, self.about_d
         doc_obj, doc_kind, doc_lo, doc_hi = ix.doc_obj, ix.doc_kind, ix.doc_lo, ix.doc_hi
         doc_unit, doc_mention = ix.doc_unit, ix.doc_mention
         ent_index, ent_docs, ent_toks = self.ent_index, self.ent_docs, self.ent_toks
-        # --- entity docs placed at this article: units of their own
-        for ei in ents:
+        value_ids, str_ids, date_ids = self.value_ids, self.str_ids, self.date_ids
+        kind_code = self.kind_code
+        mentions = kb.mentions_in(ix.articles[ai].id) if ai >= 0 else []
+        m_starts = list(map(_mention_start, mentions))
+        m_ents = list(map(ent_index.get, map(_mention_entity, mentions)))
+        # --- the entities first named here (articles go newest first): their documents,
+        # units of their own
+        ents = set(m_ents)
+        ents.discard(None)
+        ents -= self.placed
+        self.placed |= ents
+        for ei in sorted(ents):
             e = kb.entities[ei]
-            toks = ent_toks(ei)
+            toks = ent_toks[ei]
             ab_t.extend(toks)
             ab_d.extend(repeat(d, len(toks)))
             n = len(any_t)
             any_t.extend(toks)
-            any_t.extend(self.str_ids(e.type))
+            any_t.extend(str_ids[e.type])
             any_d.extend(repeat(d, len(any_t) - n))
             doc_obj.append(e)
             doc_kind.append(0)
             doc_lo.append(lo0)
             doc_hi.append(hi0)
-            doc_mention.append(best_mention[ei])
+            doc_mention.append(_best_mention(e, mentions[0].article))
             doc_unit.append(0)
             ent_docs[ei].append(d)
             ix.entity_doc[e.id] = d
             d += 1
-        mentions = kb.mentions_in(ix.articles[ai].id) if ai >= 0 else []
-        n_mentions = len(mentions)
 
-        def add_mentions(s: int, e_: int) -> list[int]:
+        def add_mentions(s: int, e_: int, doc: int) -> list[int]:
             """Post the names of the entities mentioned in ``[s, e_)`` as "anywhere" words."""
-            k = bisect.bisect_left(mentions, s, key=_mention_start)
-            seen: list[int] = []
-            while k < n_mentions and mentions[k].start < e_:
-                ei = ent_index.get(mentions[k].entity)
-                if ei is not None and ei not in seen:
-                    seen.append(ei)
-                    any_t.extend(ent_toks(ei))
-                k += 1
-            return seen
+            k = bisect.bisect_left(m_starts, s)
+            seen = dict.fromkeys(m_ents[k : bisect.bisect_left(m_starts, e_, k)])
+            if not seen:
+                return []
+            seen.pop(None, None)
+            n = len(any_t)
+            for ei in seen:
+                any_t.extend(ent_toks[ei])
+            any_d.extend(repeat(doc, len(any_t) - n))
+            return list(seen)
 
         # --- facts, a sentence (unit) at a time
         for (s0, s1), group in by_sent.items():
@@ -298,37 +381,39 @@ class _Builder:
             for j, f in enumerate(group):
                 off = j % UNIT_MAX
                 if not off:
-                    n = len(any_t)
-                    any_t.extend(filter(None, ids[a:b]))
-                    add_mentions(s0, s1)
-                    any_d.extend(repeat(d, len(any_t) - n))
+                    any_r += (a, b, d)
+                    add_mentions(s0, s1, d)
                 kind = f.kind
+                ab_r += (at[f.start], at[f.end], d)
                 n = len(ab_t)
-                ab_t.extend(filter(None, ids[at[f.start] : at[f.end]]))
                 v = f.value
                 lo = NO_DATE_LO
                 if v is not None:
-                    vt, lo, hi = self.value_ids(kind, v)
+                    try:
+                        vt, lo, hi = value_ids[kind][v]
+                    except TypeError:
+                        vt, lo, hi = value_ids[kind][_ValueKey(v)]
                     ab_t.extend(vt)
                 if f.unit:
-                    ab_t.extend(self.str_ids(f.unit))
+                    ab_t.extend(str_ids[f.unit])
                 if f.detail and kind == "quantity":
-                    ab_t.extend(self.str_ids(f.detail))
+                    ab_t.extend(str_ids[f.detail])
                 if f.date:
-                    dt, dlo, dhi = self.date_ids(f.date)
+                    dt, dlo, dhi = date_ids[f.date]
                     ab_t.extend(dt)
                     if lo == NO_DATE_LO:
                         lo, hi = dlo, dhi
                 if f.summary:
-                    ab_t.extend(filter(None, ids[slice(*summary_at[id(f)])]))
+                    ab_r += (*summary_at[id(f)], d)
                 for eid in f.entities:
                     ei = ent_index.get(eid)
                     if ei is not None:
-                        ab_t.extend(ent_toks(ei))
+                        ab_t.extend(ent_toks[ei])
                         ent_docs[ei].append(d)
                 ab_d.extend(repeat(d, len(ab_t) - n))
                 doc_obj.append(f)
-                doc_kind.append(self.code_of(kind))
+                code = kind_code.get(kind)
+                doc_kind.append(self.code_of(kind) if code is None else code)
                 # effective date: the fact's own date when it has one, else the article's
                 if lo == NO_DATE_LO:
                     doc_lo.append(lo0)
@@ -343,13 +428,11 @@ class _Builder:
             code = self.code_of(PASSAGE_KIND)
             art_id = ix.articles[ai].id
             for ps, pe in passages:
-                n = len(any_t)
-                any_t.extend(filter(None, ids[at[ps] : at[pe]]))
-                seen = add_mentions(ps, pe)
-                if len(any_t) == n:  # nothing but stopwords
+                a, b = at[ps], at[pe]
+                if not any(ids[a:b]):  # nothing but stopwords
                     continue
-                any_d.extend(repeat(d, len(any_t) - n))
-                for ei in seen:
+                any_r += (a, b, d)
+                for ei in add_mentions(ps, pe, d):
                     ent_docs[ei].append(d)
                 doc_obj.append(Passage(art_id, ps, pe))
                 doc_kind.append(code)
@@ -357,23 +440,13 @@ class _Builder:
                 doc_hi.append(hi0)
                 doc_unit.append(0)
                 d += 1
-        n_new = d - d0 - len(ents)
-        doc_mention.extend(repeat(-1, n_new))
+        doc_mention.extend(repeat(-1, d - d0 - len(ents)))
         ix.doc_art.extend(repeat(ai, d - d0))
         self.d = d
-        any_post, about_post = self.any_post, self.about_post
-        _consume(map(array.append, map(any_post.__getitem__, any_t), any_d))
-        _consume(map(array.append, map(about_post.__getitem__, ab_t), ab_d))
-        any_t.clear()
-        any_d.clear()
-        ab_t.clear()
-        ab_d.clear()
 
     def _finish(self) -> None:
         """Kinds, types, entity names, vocabulary: what the searcher reads besides postings."""
         ix, kb = self.ix, self.kb
-        self.any_post[JUNK] = array("I")
-        self.about_post[JUNK] = array("I")
         ix.kind_bits = {name: rank.bits_where(ix.doc_kind, c) for name, c in self.kind_code.items()}
         units = ix.doc_unit.tobytes()
         for shift in (1, 2, 4, 8):
@@ -389,13 +462,14 @@ class _Builder:
                 by_type.setdefault(kb.entities[ei].type, []).append(docs)
         ix.type_bits = {ty: rank.union_of(posts) for ty, posts in by_type.items()}
         ix.entity_docs = {kb.entities[ei].id: docs for ei, docs in enumerate(self.ent_docs) if docs}
-        vocab = self.vocab
-        for w in [w for w, t in vocab.items() if t == JUNK]:
-            del vocab[w]
+        words = self.words
+        words[JUNK] = ""
+        ix.words = words
+        vocab = ix.vocab
+        vocab.clear()
+        vocab.update(zip(words, range(len(words))))
+        vocab.pop("", None)
         ix.sorted_vocab = sorted(vocab)
-        ix.words = [""] * len(self.any_post)
-        for w, t in vocab.items():
-            ix.words[t] = w
         # entity names and aliases, as joined keys
         for e in kb.entities:
             dd = ix.entity_doc.get(e.id)
@@ -408,10 +482,41 @@ class _Builder:
                     if dd not in lst:
                         lst.append(dd)
         ix.sorted_keys = sorted(ix.name_keys)
-        words = ix.words
-        ix._entity_word_set = frozenset(
-            words[t] for toks in self._ent_toks if toks is not None for t in toks
-        )
+        ix._entity_word_set = frozenset(words[t] for toks in self.ent_toks for t in toks)
+
+
+class _ValueKey:
+    """An unhashable field value, keyed by the object itself."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+    def __eq__(self, other) -> bool:
+        return other.__class__ is _ValueKey and other.value is self.value
+
+
+def _text_of(field: tuple) -> str:
+    return field[2]
+
+
+def _key_of(value):
+    try:
+        hash(value)
+    except TypeError:
+        return _ValueKey(value)
+    return value
+
+
+def _distinct(ids) -> tuple[int, ...]:
+    """The distinct ids of a slice of tokens, JUNK left out."""
+    s = set(ids)
+    s.discard(JUNK)
+    return tuple(s)
 
 
 def _cut(text: str, facts: list[Fact], real: bool):
@@ -440,8 +545,21 @@ def _cut(text: str, facts: list[Fact], real: bool):
     return by_sent, passages, sorted(cuts)
 
 
-def _mention_start(m) -> int:
-    return m.start
+def _best_mention(e, article: str) -> int:
+    """The index of the mention an entity's hit shows, in ``article``: the first that
+    writes the full name, else the first."""
+    first = -1
+    for mi, m in enumerate(e.mentions):
+        if m.article == article:
+            if m.text == e.name:
+                return mi
+            if first < 0:
+                first = mi
+    return first
+
+
+_mention_start = attrgetter("start")
+_mention_entity = attrgetter("entity")
 
 
 def _span_len(f: Fact) -> int:
@@ -545,70 +663,3 @@ def _uncovered(spans: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
     return out
 
 
-# ---------------------------------------------------------------------- long postings
-class _Flusher:
-    """Turns long postings into bitsets a chunk at a time while the index is built.
-
-    Frequent tokens end up as bitsets anyway; converting them only at the end would first
-    hold all of their documents as 4-byte numbers (hundreds of MB at a million facts).
-    Every so often the postings longer than ``_FLUSH_LEN`` are ORed into a bitset and
-    emptied. One flag byte per document is set at C speed in a buffer shared by all
-    tokens, and only the window of documents the chunk spans is gathered into bits, so
-    the total work is what one conversion at the end would cost.
-    """
-
-    def __init__(self, any_post: list, about_post: list) -> None:
-        self.posts = (any_post, about_post)
-        self.bits: tuple[dict[int, int], dict[int, int]] = ({}, {})
-        self.counts: tuple[dict[int, int], dict[int, int]] = ({}, {})
-        self.flags = bytearray()
-
-    def bits_of(self, p: array) -> int:
-        """The bitset of a sorted, non-empty ``array('I')`` of documents."""
-        lo = p[0] & -_BLOCK
-        hi = (p[-1] | (_BLOCK - 1)) + 1
-        flags = self.flags
-        if len(flags) < hi:
-            flags.extend(bytes(hi - len(flags)))
-        _consume(map(flags.__setitem__, p, repeat(1)))
-        # gathered a block at a time: one size of masks, and no number larger than the result
-        m1, m2, m3 = rank._gather_masks(_BLOCK)
-        zeros = _ZERO_BITS
-        parts = []
-        find = flags.find
-        for b in range(lo, hi, _BLOCK):
-            if find(1, b, b + _BLOCK) < 0:
-                parts.append(zeros)
-                continue
-            x = int.from_bytes(flags[b : b + _BLOCK], "little")
-            x = (x | (x >> 7)) & m1
-            x = (x | (x >> 14)) & m2
-            x = (x | (x >> 28)) & m3
-            parts.append(x.to_bytes(_BLOCK, "little")[::8])
-        flags[lo:hi] = bytes(hi - lo)
-        return int.from_bytes(b"".join(parts), "little") << lo
-
-    def flush(self) -> None:
-        for posts, bits, counts in zip(self.posts, self.bits, self.counts):
-            for t in [t for t, n in enumerate(map(len, posts)) if n >= _FLUSH_LEN]:
-                p = posts[t]
-                bits[t] = bits.get(t, 0) | self.bits_of(p)
-                counts[t] = counts.get(t, 0) + len(p)
-                posts[t] = array("I")
-
-    def finish(self, df: array, dense: int) -> None:
-        """Document frequencies into ``df``; tokens in ``dense`` documents or more (and those
-        already flushed) become bitsets, the others keep their array."""
-        for which, posts in enumerate(self.posts):
-            bits, counts = self.bits[which], self.counts[which]
-            for t in range(len(posts)):
-                p = posts[t]
-                n = len(p) + counts.get(t, 0)
-                if which == 0:
-                    df.append(n)
-                b = bits.get(t)
-                if b is not None:
-                    posts[t] = b | self.bits_of(p) if p else b
-                elif n >= dense:
-                    posts[t] = self.bits_of(p)
-        self.flags = bytearray()

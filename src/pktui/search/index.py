@@ -202,6 +202,7 @@ class SearchIndex:
         self.words: list[str] = []  # token id -> token
         self.articles = list(kb.articles)
         self.n_docs = 0
+        self.helper_peak_mb = 0.0  # peak memory of the build's helper process, if any
         self._lock = threading.RLock()
         self._bitcache: _LRU = _LRU(4096, 16 << 20)
         self._expcache: _LRU = _LRU(512, 32 << 20)

@@ -1,0 +1,163 @@
+"""Postings filed a window of documents at a time, with numpy: the index builder's last step.
+
+The builder hands over (token, document) pairs as numpy arrays; every so often
+(:meth:`Postings.flush`) the pairs of the window of documents since the last flush are
+filed at array speed:
+
+* **Frequent tokens** (seen in at least 1/64 of the documents so far; once frequent,
+  always) get a bitset: the window's bits are set in a boolean matrix (one row per
+  frequent token), packed eight to a byte and appended to the token's ``bytearray``.
+  No sorting, and no per-pair Python work.
+* **The other tokens** keep a sorted ``array('I')`` of documents: the window's pairs are
+  sorted as one 64-bit key (token, document), repeats dropped, and each token's run is
+  appended to its array in one call.
+
+:meth:`Postings.finish` turns the result into what :class:`~pktui.search.index.SearchIndex`
+reads: a Python int (bitset) or an ``array('I')`` per token.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+import numpy as np
+
+DENSE_MIN = 256  # a token in fewer documents than this never gets a bitset
+_MATRIX_CELLS = 1 << 24  # booleans set at once when filing frequent tokens
+
+
+class Postings:
+    """The documents of every token, for one kind of posting (anywhere / about)."""
+
+    def __init__(self) -> None:
+        self.posts: list[array] = []
+        self._bits: dict[int, bytearray] = {}  # frequent token -> its bitset so far
+        self._row = np.full(0, -1, np.int64)  # token -> its row among the frequent, or -1
+        self._frequent: list[int] = []
+        self._seen = np.zeros(0, np.int64)  # pairs seen per token (repeats included)
+        self._toks: list[np.ndarray] = []
+        self._docs: list[np.ndarray] = []
+        self.pending = 0  # pairs added since the last flush
+        self._base = 0  # the window's first document
+
+    def add(self, toks: np.ndarray, docs: np.ndarray) -> None:
+        """Pairs ``(toks[i], docs[i])``: tokens (not JUNK) and documents of this window."""
+        if len(toks):
+            self._toks.append(toks)
+            self._docs.append(docs)
+            self.pending += len(toks)
+
+    def flush(self, end: int, n_tokens: int) -> None:
+        """File the pairs added so far, all for documents in [previous end, ``end``)."""
+        base, self._base = self._base, end
+        if len(self.posts) < n_tokens:
+            self.posts.extend([array("I") for _ in range(n_tokens - len(self.posts))])
+            grow = n_tokens - len(self._row)
+            self._row = np.concatenate((self._row, np.full(grow, -1, np.int64)))
+            self._seen = np.concatenate((self._seen, np.zeros(grow, np.int64)))
+        if not self._toks:
+            return
+        toks = np.concatenate(self._toks).astype(np.int64)
+        docs = np.concatenate(self._docs).astype(np.int64)
+        self._toks.clear()
+        self._docs.clear()
+        self.pending = 0
+        self._seen += np.bincount(toks, minlength=len(self._seen))
+        for t in np.flatnonzero((self._seen >= max(DENSE_MIN, end >> 6)) & (self._row < 0)).tolist():
+            self._row[t] = len(self._frequent)
+            self._frequent.append(t)
+            self._bits[t] = bytearray()
+        rows = self._row[toks]
+        frequent = rows >= 0
+        if frequent.any():
+            self._file_bits(rows[frequent], docs[frequent], base, end)
+            rare = ~frequent
+            toks, docs = toks[rare], docs[rare]
+        self._file_arrays(toks, docs)
+
+    def _file_bits(self, rows: np.ndarray, docs: np.ndarray, base: int, end: int) -> None:
+        lo = base & ~7  # whole bytes: the first may be shared with the previous window
+        width = (end - lo + 7) & ~7
+        off = lo >> 3
+        n_rows = len(self._frequent)
+        step = max(1, _MATRIX_CELLS // width)
+        for r0 in range(0, n_rows, step):
+            r1 = min(n_rows, r0 + step)
+            if r0 == 0 and r1 == n_rows:
+                rr, dd = rows, docs
+            else:
+                sel = (rows >= r0) & (rows < r1)
+                rr, dd = rows[sel], docs[sel]
+            if not len(rr):
+                continue
+            m = np.zeros((r1 - r0) * width, np.bool_)
+            m[(rr - r0) * width + (dd - lo)] = True
+            packed = np.packbits(m.reshape(r1 - r0, width), axis=1, bitorder="little")
+            for r in np.flatnonzero(packed.any(axis=1)).tolist():
+                seg = packed[r]
+                ba = self._bits[self._frequent[r0 + r]]
+                if len(ba) > off:  # the byte shared with the previous window
+                    seg[0] |= ba[off]
+                    del ba[off:]
+                elif len(ba) < off:
+                    ba.extend(bytes(off - len(ba)))
+                ba += seg.tobytes()
+
+    def _file_arrays(self, toks: np.ndarray, docs: np.ndarray) -> None:
+        if not len(toks):
+            return
+        key = (toks.astype(np.uint64) << np.uint64(32)) | docs.astype(np.uint64)
+        key.sort()
+        if len(key) > 1:
+            keep = np.empty(len(key), np.bool_)
+            keep[0] = True
+            np.not_equal(key[1:], key[:-1], out=keep[1:])
+            key = key[keep]
+        tok_of = key >> np.uint64(32)
+        doc_of = key.astype(np.uint32)  # the low 32 bits
+        cuts = (np.flatnonzero(tok_of[1:] != tok_of[:-1]) + 1).tolist()
+        starts = [0, *cuts]
+        ends = [*cuts, len(key)]
+        raw = memoryview(doc_of.view(np.uint8))
+        posts = self.posts
+        for t, a, b in zip(tok_of[starts].tolist(), starts, ends):
+            posts[t].frombytes(raw[a << 2 : b << 2])
+
+    def finish(self, n_docs: int) -> list[array | int]:
+        """Every token's postings: a bitset (int) for the frequent, else an ``array('I')``.
+
+        Tokens frequent at the end (1/64 of all documents) get a bitset too; the few that
+        were frequent early but not overall go back to an array.
+        """
+        dense = max(DENSE_MIN, n_docs >> 6)
+        posts: list[array | int] = list(self.posts)
+        for t, ba in self._bits.items():
+            p = self.posts[t]
+            bits = int.from_bytes(ba, "little")
+            if p:
+                bits |= bits_of_array(p, n_docs)
+            if bits.bit_count() >= dense:
+                posts[t] = bits
+            else:
+                posts[t] = array_of_bits(bits)
+        for t, p in enumerate(posts):
+            if p.__class__ is array and len(p) >= dense:
+                posts[t] = bits_of_array(p, n_docs)
+        self.posts = []
+        self._bits = {}
+        return posts
+
+
+def bits_of_array(docs: array, n_docs: int) -> int:
+    """The bitset of an ``array('I')`` of document numbers below ``n_docs``."""
+    m = np.zeros(n_docs, np.bool_)
+    m[np.frombuffer(docs, np.uint32)] = True
+    return int.from_bytes(np.packbits(m, bitorder="little").tobytes(), "little")
+
+
+def array_of_bits(bits: int) -> array:
+    """The sorted ``array('I')`` of the documents in a bitset."""
+    raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) >> 3, "little"), np.uint8)
+    out = array("I")
+    out.frombytes(np.flatnonzero(np.unpackbits(raw, bitorder="little")).astype(np.uint32).tobytes())
+    return out

@@ -1,0 +1,203 @@
+"""Texts to token ids for the index builder, in this process or in a helper process.
+
+Tokenizing is a third of the work of building the index and needs nothing but the text,
+so on a large corpus it runs in a second process, a few batches ahead of the builder,
+while the builder files the facts of the batches already tokenized. The vocabulary
+(word -> id) lives where the tokenizing happens; each answer carries the words that got
+their id in it, so the builder knows every id's word.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+from array import array
+from collections import deque
+from itertools import compress, repeat
+from operator import is_
+
+from pathlib import Path
+
+from pktui.search.tokens import SEP_WORD, piece_tokens
+
+JUNK = 0  # the id of stopwords and of the separator between pieces: indexed nowhere
+
+Tokens = tuple[array, list[int], list[str]]
+
+
+class Vocabulary:
+    """Words to ids: ids in order of first sight, 0 for the junk words."""
+
+    def __init__(self, junk_words) -> None:
+        self.ids: dict[str, int] = dict.fromkeys(junk_words, JUNK)
+        self.ids[SEP_WORD] = JUNK
+        self.size = 1
+
+    def tokenize(self, texts: list[str]) -> Tokens:
+        """``(ids, starts, new words)``: the ids of :func:`piece_tokens`'s tokens of
+        ``texts``, where each text's tokens start, and the words first seen here (their ids
+        follow the previous ones)."""
+        words, starts = piece_tokens(texts)
+        get = self.ids.get
+        ids = list(map(get, words))
+        new: list[str] = []
+        if None in ids:
+            vocab = self.ids
+            for k in compress(range(len(ids)), map(is_, ids, repeat(None))):
+                w = words[k]
+                t = get(w)
+                if t is None:
+                    t = vocab[w] = self.size
+                    self.size += 1
+                    new.append(w)
+                ids[k] = t
+        return array("I", ids), starts, new
+
+
+class LocalTokenizer:
+    """Tokenizes each batch when it is submitted, in this process."""
+
+    def __init__(self, junk_words) -> None:
+        self._vocab = Vocabulary(junk_words)
+        self._done: deque[Tokens] = deque()
+
+    def submit(self, texts: list[str]) -> None:
+        self._done.append(self._vocab.tokenize(texts))
+
+    def result(self) -> Tokens:
+        """The tokens of the oldest batch not yet taken."""
+        return self._done.popleft()
+
+    def close(self) -> None:
+        self._done.clear()
+
+
+class WorkerTokenizer:
+    """Tokenizes batches in a helper process (``python -m pktui.search.tokenizer``), in
+    the order they were submitted.
+
+    The helper is a fresh interpreter that holds only its vocabulary, not a copy of the
+    knowledge base; batches go to it through a pipe from a writer thread, so the builder
+    never waits to send, and answers come back in order. If the helper cannot start or
+    dies, :meth:`result` raises ``OSError``/``EOFError`` and the builder starts again
+    in-process. :attr:`peak_mb` is the helper's peak memory, known once closed.
+    """
+
+    def __init__(self, junk_words) -> None:
+        env = dict(os.environ)
+        src = str(Path(__file__).resolve().parents[2])  # the directory holding pktui
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "pktui.search.tokenizer"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+        )
+        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write, name="tokenizer-feed", daemon=True)
+        self._writer.start()
+        self.peak_mb = 0.0
+        self._outbox.put(pickle.dumps(sorted(junk_words), _PROTOCOL))
+
+    def _write(self) -> None:
+        pipe = self._proc.stdin
+        assert pipe is not None
+        try:
+            while (msg := self._outbox.get()) is not None:
+                pipe.write(len(msg).to_bytes(8, "little"))
+                pipe.write(msg)
+                pipe.flush()
+        except OSError:  # the helper is gone: result() will say so
+            pass
+        finally:
+            try:
+                pipe.close()
+            except OSError:
+                pass
+
+    def submit(self, texts: list[str]) -> None:
+        self._outbox.put(pickle.dumps(texts, _PROTOCOL))
+
+    def result(self) -> Tokens:
+        return _read_frame(self._proc.stdout)
+
+    def close(self) -> None:
+        """Stop the helper (once the batches sent are answered) and note its peak memory."""
+        self._outbox.put(None)
+        try:
+            while True:  # unread answers, then the helper's peak memory
+                last = _read_frame(self._proc.stdout)
+                if isinstance(last, float):
+                    self.peak_mb = last
+                    break
+        except (OSError, EOFError, pickle.UnpicklingError):
+            pass
+        try:
+            self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+        self._writer.join(timeout=5)
+
+
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+
+def _read_frame(pipe):
+    head = pipe.read(8)
+    if len(head) < 8:
+        raise EOFError("the tokenizer process ended")
+    n = int.from_bytes(head, "little")
+    body = pipe.read(n)
+    if len(body) < n:
+        raise EOFError("the tokenizer process ended")
+    return pickle.loads(body)
+
+
+def _write_frame(pipe, obj) -> None:
+    msg = pickle.dumps(obj, _PROTOCOL)
+    pipe.write(len(msg).to_bytes(8, "little"))
+    pipe.write(msg)
+    pipe.flush()
+
+
+def serve(inp, out) -> None:
+    """The helper's loop: junk words first, then batches of texts, answered in order; at
+    the end of its input, its peak memory in MB (a float)."""
+    vocab: Vocabulary | None = None
+    while True:
+        try:
+            msg = _read_frame(inp)
+        except EOFError:
+            break
+        if vocab is None:
+            vocab = Vocabulary(msg)
+        else:
+            _write_frame(out, vocab.tokenize(msg))
+    _write_frame(out, _peak_mb())
+
+
+def _peak_mb() -> float:
+    """This process's peak memory. On Linux from ``VmHWM``: ``ru_maxrss`` would count the
+    parent's memory from before this interpreter was exec'd."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return 0.0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+if __name__ == "__main__":
+    serve(sys.stdin.buffer, sys.stdout.buffer)
