@@ -20,8 +20,6 @@ What is built is described in :mod:`pktui.search.index`; this module is how, fas
 from __future__ import annotations
 
 import bisect
-import pickle
-import re
 from array import array
 from collections import deque
 from collections.abc import Callable
@@ -42,19 +40,18 @@ from pktui.search.docs import (
     UNIT_MAX,
     Passage,
 )
-from pktui.search.postings import Postings
-from pktui.search.tokenizer import JUNK, LocalTokenizer, WorkerTokenizer
-from pktui.search.tokens import _WORD_RE, SEP_WORD, index_tokens, joined
+from pktui.search.pieces import uncovered
+from pktui.search.postings import Postings, add_sources
+from pktui.search.tokenizer import JUNK, Article, LocalTokenizer, WorkerTokenizer
+from pktui.search.tokens import SEP_WORD, index_tokens, joined
 
 if TYPE_CHECKING:
     from pktui.search.index import SearchIndex
 
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 _BATCH_CHARS = 1 << 16  # text tokenized in one call
 _AHEAD = 3  # batches handed to a helper tokenizer before the first is taken back
-_WINDOW = 1 << 16  # documents between two filings of postings
+_WINDOW = 1 << 15  # documents between two filings of postings
 WORKER_MIN_CHARS = 4_000_000  # a corpus this large is tokenized in a helper process
 
 _kind = attrgetter("kind")
@@ -86,7 +83,7 @@ def build_into(
             try:
                 _Builder(index, tokenizer).run(progress)
                 return
-            except (OSError, EOFError, pickle.UnpicklingError):  # the helper died
+            except (OSError, EOFError, ValueError):  # the helper died (or spoke garbage)
                 index.__init__(index.kb)  # type: ignore[misc]
             finally:
                 tokenizer.close()
@@ -100,7 +97,7 @@ class _Batch:
     __slots__ = ("articles", "fields", "fields_at")
 
     def __init__(self, articles: list, fields: list, fields_at: int) -> None:
-        self.articles = articles  # (ai, by_sent, passages, bounds, first piece, summaries)
+        self.articles = articles  # (ai, facts by sentence, first summary's extra, summaries)
         self.fields = fields  # (table, key) of each field value tokenized in this batch
         self.fields_at = fields_at  # the piece of the first of them
 
@@ -121,9 +118,18 @@ class _Builder:
         self.kind_code: dict[str, int] = {ENTITY_KIND: 0}
         # token ids of field values: kind -> value -> (ids, first day, last day);
         # strings (units, details, types) -> ids; dates -> (ids, first day, last day)
+        # Fields are posted as *sources*: each distinct value (and each entity) keeps the
+        # documents that have it, and its tokens get them all at the end
+        # (postings.add_sources): one append per fact and field instead of one per token.
+        # kind -> value -> (docs, first day, last day); unit/detail -> docs;
+        # date -> (docs, first day, last day)
         self.value_ids: dict[str, dict] = {}
-        self.str_ids: dict[str, tuple[int, ...]] = {}
+        self.str_ids: dict[str, array] = {}
         self.date_ids: dict[str, tuple] = {}
+        self.about_sources: list[tuple[tuple[int, ...], array]] = []
+        self.ent_about: list[array] = [array("I") for _ in kb.entities]  # facts naming it
+        self.ent_any: list[array] = [array("I") for _ in kb.entities]  # units naming it
+        self.type_toks: dict[str, tuple[int, ...]] = {}
         # (token range start, end, document) and (token, document) of a batch, per field
         self.any_ranges: list[int] = []
         self.about_ranges: list[int] = []
@@ -188,6 +194,9 @@ class _Builder:
         ix._all = (1 << self.d) - 1
         ix.any_post = self.any_post.finish(self.d)
         ix.about_post = self.about_post.finish(self.d)
+        add_sources(ix.any_post, zip(self.ent_toks, self.ent_any), self.d)
+        self.about_sources.extend(zip(self.ent_toks, self.ent_about))
+        add_sources(ix.about_post, self.about_sources, self.d)
         ix.df = array("I", [p.bit_count() if p.__class__ is int else len(p) for p in ix.any_post])
         self._finish()
 
@@ -209,34 +218,34 @@ class _Builder:
         firsts.append(len(texts))
         if not texts:
             return
-        self.tokenizer.submit(texts)
-        ids, starts, new = self.tokenizer.result()
+        self.tokenizer.submit([], texts)
+        ids, starts, new, _ = self.tokenizer.result()
         self._learn(new)
         for k, ty in enumerate(types):
-            self.str_ids[ty] = _distinct(ids[starts[k] : starts[k + 1]])
+            self.type_toks[ty] = _distinct(ids[starts[k] : starts[k + 1]])
         self.ent_toks = [
             _distinct(ids[starts[a] : starts[b]]) for a, b in zip(firsts, islice(firsts, 1, None))
         ]
 
     # ------------------------------------------------------------------ a batch
     def _prepare(self, groups: list[tuple[int, list[Fact]]]) -> _Batch:
-        """Cut the batch's articles and hand their pieces to the tokenizer."""
+        """Group the batch's facts by sentence and hand the articles to the tokenizer."""
         arts = self.ix.articles
         plans = []
-        texts: list[str] = []
+        sent: list[Article] = []
+        extras: list[str] = []
         for ai, facts in groups:
             text = arts[ai].text if ai >= 0 else ""
-            by_sent, passages, bounds = _cut(text, facts, ai >= 0)
-            base = len(texts)
-            texts.extend(map(text.__getitem__, map(slice, bounds, islice(bounds, 1, None))))
-            texts.append("")  # the end of the last piece
+            by_sent, bounds = _by_sentence(text, facts)
+            gaps = uncovered(list(by_sent), len(text)) if ai >= 0 else []
+            sent.append((text, bounds, gaps))
             summaries = [f for f in facts if f.summary]
-            texts.extend([f.summary for f in summaries])
-            plans.append((ai, by_sent, passages, bounds, base, summaries))
+            plans.append((ai, by_sent, len(extras), summaries))
+            extras.extend([f.summary for f in summaries])
         fields = self._new_fields(list(chain.from_iterable(facts for _, facts in groups)))
-        fields_at = len(texts)
-        texts.extend([text for _, _, text in fields])
-        self.tokenizer.submit(texts)
+        fields_at = len(extras)
+        extras.extend([text for _, _, text in fields])
+        self.tokenizer.submit(sent, extras)
         return _Batch(plans, [(table, key) for table, key, _ in fields], fields_at)
 
     def _new_fields(self, facts: list[Fact]) -> list[tuple[dict, object, str]]:
@@ -264,7 +273,7 @@ class _Builder:
         strings.update(map(_detail, facts))
         for s in strings:
             if s and s not in str_ids:
-                str_ids[s] = ()
+                str_ids[s] = None  # type: ignore[assignment]
                 out.append((str_ids, s, s))
         for s in set(map(_date, facts)):
             if s and s not in date_ids:
@@ -275,26 +284,33 @@ class _Builder:
 
     def _process(self, batch: _Batch, pub) -> None:
         """The batch's documents and their postings, once its tokens are back."""
-        ids, starts, new = self.tokenizer.result()
+        ids, starts, new, layouts = self.tokenizer.result()
         self._learn(new)
-        k = batch.fields_at
+        extras_at = sum(len(bounds) for bounds, _ in layouts)
+        k = extras_at + batch.fields_at
         for table, key in batch.fields:
             toks = _distinct(ids[starts[k] : starts[k + 1]])
             k += 1
+            docs = array("I")
+            if toks:
+                self.about_sources.append((toks, docs))
             if table is self.str_ids:
-                table[key] = toks
+                table[key] = docs
             elif table is self.date_ids:
-                table[key] = (toks, *_date_span(key))
+                table[key] = (docs, *_date_span(key))
             else:  # a value: a date's is the days it spans
                 kind, v = key
                 if kind in ("date", "event") and v.__class__ is str:
-                    table[v] = (toks, *_date_span(v))
+                    table[v] = (docs, *_date_span(v))
                 else:
-                    table[_key_of(v)] = (toks, NO_DATE_LO, NO_DATE_HI)
-        for ai, by_sent, passages, bounds, base, summaries in batch.articles:
+                    table[_key_of(v)] = (docs, NO_DATE_LO, NO_DATE_HI)
+        base = 0
+        for (ai, by_sent, first_extra, summaries), (bounds, passages) in zip(batch.articles, layouts):
             # token index of each cut (piece k starts at token starts[base + k])
             at = dict(zip(bounds, starts[base : base + len(bounds)]))
-            summary_at = {id(f): (starts[k], starts[k + 1]) for k, f in enumerate(summaries, base + len(bounds))}
+            base += len(bounds)
+            k = extras_at + first_extra
+            summary_at = {id(f): (starts[j], starts[j + 1]) for j, f in enumerate(summaries, k)}
             self._article(ai, pub[ai] if ai >= 0 else 0, by_sent, passages, ids, at, summary_at)
         ids_np = np.frombuffer(ids, np.uint32)
         self._post(self.any_post, ids_np, self.any_ranges, self.any_t, self.any_d)
@@ -330,6 +346,7 @@ class _Builder:
         doc_obj, doc_kind, doc_lo, doc_hi = ix.doc_obj, ix.doc_kind, ix.doc_lo, ix.doc_hi
         doc_unit, doc_mention = ix.doc_unit, ix.doc_mention
         ent_index, ent_docs, ent_toks = self.ent_index, self.ent_docs, self.ent_toks
+        ent_about, ent_any = self.ent_about, self.ent_any
         value_ids, str_ids, date_ids = self.value_ids, self.str_ids, self.date_ids
         kind_code = self.kind_code
         mentions = kb.mentions_in(ix.articles[ai].id) if ai >= 0 else []
@@ -348,7 +365,7 @@ class _Builder:
             ab_d.extend(repeat(d, len(toks)))
             n = len(any_t)
             any_t.extend(toks)
-            any_t.extend(str_ids[e.type])
+            any_t.extend(self.type_toks[e.type])
             any_d.extend(repeat(d, len(any_t) - n))
             doc_obj.append(e)
             doc_kind.append(0)
@@ -367,10 +384,8 @@ class _Builder:
             if not seen:
                 return []
             seen.pop(None, None)
-            n = len(any_t)
             for ei in seen:
-                any_t.extend(ent_toks[ei])
-            any_d.extend(repeat(doc, len(any_t) - n))
+                ent_any[ei].append(doc)
             return list(seen)
 
         # --- facts, a sentence (unit) at a time
@@ -385,22 +400,21 @@ class _Builder:
                     add_mentions(s0, s1, d)
                 kind = f.kind
                 ab_r += (at[f.start], at[f.end], d)
-                n = len(ab_t)
                 v = f.value
                 lo = NO_DATE_LO
                 if v is not None:
                     try:
-                        vt, lo, hi = value_ids[kind][v]
+                        docs, lo, hi = value_ids[kind][v]
                     except TypeError:
-                        vt, lo, hi = value_ids[kind][_ValueKey(v)]
-                    ab_t.extend(vt)
+                        docs, lo, hi = value_ids[kind][_ValueKey(v)]
+                    docs.append(d)
                 if f.unit:
-                    ab_t.extend(str_ids[f.unit])
+                    str_ids[f.unit].append(d)
                 if f.detail and kind == "quantity":
-                    ab_t.extend(str_ids[f.detail])
+                    str_ids[f.detail].append(d)
                 if f.date:
-                    dt, dlo, dhi = date_ids[f.date]
-                    ab_t.extend(dt)
+                    docs, dlo, dhi = date_ids[f.date]
+                    docs.append(d)
                     if lo == NO_DATE_LO:
                         lo, hi = dlo, dhi
                 if f.summary:
@@ -408,9 +422,8 @@ class _Builder:
                 for eid in f.entities:
                     ei = ent_index.get(eid)
                     if ei is not None:
-                        ab_t.extend(ent_toks[ei])
+                        ent_about[ei].append(d)
                         ent_docs[ei].append(d)
-                ab_d.extend(repeat(d, len(ab_t) - n))
                 doc_obj.append(f)
                 code = kind_code.get(kind)
                 doc_kind.append(self.code_of(kind) if code is None else code)
@@ -519,8 +532,8 @@ def _distinct(ids) -> tuple[int, ...]:
     return tuple(s)
 
 
-def _cut(text: str, facts: list[Fact], real: bool):
-    """Facts by sentence, the passages between them, and every bound (sorted)."""
+def _by_sentence(text: str, facts: list[Fact]) -> tuple[dict[tuple[int, int], list[Fact]], list[int]]:
+    """Facts by sentence, and every bound of those sentences and facts (sorted)."""
     n_text = len(text)
     by_sent: dict[tuple[int, int], list[Fact]] = {}
     cuts = {0, n_text}
@@ -536,13 +549,7 @@ def _cut(text: str, facts: list[Fact], real: bool):
             group.append(f)
         cuts.add(f.start)
         cuts.add(f.end)
-    passages: list[tuple[int, int]] = []
-    if real:
-        for gs, ge in _uncovered(list(by_sent), n_text):
-            passages.extend(_gap_sentences(text, gs, ge))
-        for span in passages:
-            cuts.update(span)
-    return by_sent, passages, sorted(cuts)
+    return by_sent, sorted(cuts)
 
 
 def _best_mention(e, article: str) -> int:
@@ -609,57 +616,6 @@ def _value_words(value: object) -> list[str]:
     return index_tokens(str(value))
 
 
-# ---------------------------------------------------------------------- passages
-_SENT_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)|\n")
-_LAST_WORD = re.compile(r"([\w.'\u2019-]+)$")
 
-
-@lru_cache(maxsize=1)
-def _abbreviations() -> frozenset[str]:
-    try:
-        from pktui.domain import load_domain
-
-        return frozenset(str(a).lower().rstrip(".") for a in load_domain().abbreviations)
-    except Exception:  # noqa: BLE001 - without the domain data, split at every period
-        return frozenset()
-
-
-def _gap_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentences of ``text[start:end]`` (text no fact covers): a light splitter."""
-    seg = text[start:end]
-    if len(seg) < 3 or seg.isspace():
-        return []
-    cuts: list[int] = []
-    abbrev = _abbreviations()
-    for m in _SENT_END.finditer(text, start, end):
-        if m.group() != "\n" and m.group()[0] == ".":
-            w = _LAST_WORD.search(text, max(start, m.start() - 24), m.start())
-            word = w.group(1).lower().rstrip(".") if w else ""
-            if len(word) == 1 or word in abbrev:
-                continue
-        cuts.append(m.end())
-    spans = []
-    a = start
-    for b in (*cuts, end):
-        piece = text[a:b]
-        core = piece.strip()
-        if len(core) >= 3 and _WORD_RE.search(core) is not None:
-            s = a + len(piece) - len(piece.lstrip())
-            spans.append((s, s + len(core)))
-        a = b
-    return spans
-
-
-def _uncovered(spans: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
-    """The parts of ``[0, n)`` that no span covers."""
-    out = []
-    pos = 0
-    for a, b in sorted(spans):
-        if a > pos:
-            out.append((pos, a))
-        pos = max(pos, b)
-    if pos < n:
-        out.append((pos, n))
-    return out
 
 

@@ -32,7 +32,7 @@ class Postings:
     def __init__(self) -> None:
         self.posts: list[array] = []
         self._bits: dict[int, bytearray] = {}  # frequent token -> its bitset so far
-        self._row = np.full(0, -1, np.int64)  # token -> its row among the frequent, or -1
+        self._row = np.full(0, -1, np.int32)  # token -> its row among the frequent, or -1
         self._frequent: list[int] = []
         self._seen = np.zeros(0, np.int64)  # pairs seen per token (repeats included)
         self._toks: list[np.ndarray] = []
@@ -53,12 +53,12 @@ class Postings:
         if len(self.posts) < n_tokens:
             self.posts.extend([array("I") for _ in range(n_tokens - len(self.posts))])
             grow = n_tokens - len(self._row)
-            self._row = np.concatenate((self._row, np.full(grow, -1, np.int64)))
+            self._row = np.concatenate((self._row, np.full(grow, -1, np.int32)))
             self._seen = np.concatenate((self._seen, np.zeros(grow, np.int64)))
         if not self._toks:
             return
-        toks = np.concatenate(self._toks).astype(np.int64)
-        docs = np.concatenate(self._docs).astype(np.int64)
+        toks = np.concatenate(self._toks)
+        docs = np.concatenate(self._docs)
         self._toks.clear()
         self._docs.clear()
         self.pending = 0
@@ -91,7 +91,7 @@ class Postings:
             if not len(rr):
                 continue
             m = np.zeros((r1 - r0) * width, np.bool_)
-            m[(rr - r0) * width + (dd - lo)] = True
+            m[(rr - r0).astype(np.int64) * width + (dd - lo)] = True
             packed = np.packbits(m.reshape(r1 - r0, width), axis=1, bitorder="little")
             for r in np.flatnonzero(packed.any(axis=1)).tolist():
                 seg = packed[r]
@@ -130,21 +130,21 @@ class Postings:
         were frequent early but not overall go back to an array.
         """
         dense = max(DENSE_MIN, n_docs >> 6)
-        posts: list[array | int] = list(self.posts)
-        for t, ba in self._bits.items():
-            p = self.posts[t]
+        posts: list[array | int] = self.posts  # type: ignore[assignment]
+        self.posts = []
+        bits_so_far = self._bits
+        self._bits = {}
+        while bits_so_far:  # each bytearray freed as soon as it is a number
+            t, ba = bits_so_far.popitem()
             bits = int.from_bytes(ba, "little")
+            del ba
+            p = posts[t]
             if p:
                 bits |= bits_of_array(p, n_docs)
-            if bits.bit_count() >= dense:
-                posts[t] = bits
-            else:
-                posts[t] = array_of_bits(bits)
+            posts[t] = bits if bits.bit_count() >= dense else array_of_bits(bits)
         for t, p in enumerate(posts):
             if p.__class__ is array and len(p) >= dense:
                 posts[t] = bits_of_array(p, n_docs)
-        self.posts = []
-        self._bits = {}
         return posts
 
 
@@ -161,3 +161,41 @@ def array_of_bits(bits: int) -> array:
     out = array("I")
     out.frombytes(np.flatnonzero(np.unpackbits(raw, bitorder="little")).astype(np.uint32).tobytes())
     return out
+
+
+def add_sources(posts: list, sources, n_docs: int) -> None:
+    """Add to finished postings the documents of *sources*: ``(tokens, docs)`` pairs, a
+    field value or an entity name with the documents that have it.
+
+    A token's new documents are the union of those of the sources holding it, merged
+    into its bitset, or into its array (which becomes a bitset if that makes it frequent).
+    """
+    by_token: dict[int, list[array]] = {}
+    for toks, docs in sources:
+        if docs:
+            for t in toks:
+                got = by_token.get(t)
+                if got is None:
+                    by_token[t] = [docs]
+                else:
+                    got.append(docs)
+    dense = max(DENSE_MIN, n_docs >> 6)
+    for t, arrays in by_token.items():
+        p = posts[t]
+        if p.__class__ is not int and p:
+            arrays.append(p)
+        docs = np.concatenate([np.frombuffer(a, np.uint32) for a in arrays])
+        if p.__class__ is int or len(docs) >= dense:
+            m = np.zeros(n_docs, np.bool_)
+            m[docs] = True
+            bits = int.from_bytes(np.packbits(m, bitorder="little").tobytes(), "little")
+            if p.__class__ is int:
+                bits |= p
+            elif bits.bit_count() < dense:
+                posts[t] = array_of_bits(bits)
+                continue
+            posts[t] = bits
+        else:
+            out = array("I")
+            out.frombytes(np.unique(docs).tobytes())
+            posts[t] = out

@@ -9,8 +9,8 @@ their id in it, so the builder knows every id's word.
 
 from __future__ import annotations
 
+import marshal
 import os
-import pickle
 import queue
 import subprocess
 import sys
@@ -19,14 +19,19 @@ from array import array
 from collections import deque
 from itertools import compress, repeat
 from operator import is_
-
 from pathlib import Path
 
+from pktui.search.pieces import layout, pieces
 from pktui.search.tokens import SEP_WORD, piece_tokens
 
 JUNK = 0  # the id of stopwords and of the separator between pieces: indexed nowhere
 
-Tokens = tuple[array, list[int], list[str]]
+# (text, bounds of its facts and their sentences, the gaps between those sentences)
+Article = tuple[str, list[int], list[tuple[int, int]]]
+# (bounds, passages) of an article once its passages are found
+Layout = tuple[list[int], list[tuple[int, int]]]
+# ids, where each piece's tokens start, the words new in this batch, articles' layouts
+Tokens = tuple[array, list[int], list[str], list[Layout]]
 
 
 class Vocabulary:
@@ -37,10 +42,23 @@ class Vocabulary:
         self.ids[SEP_WORD] = JUNK
         self.size = 1
 
-    def tokenize(self, texts: list[str]) -> Tokens:
-        """``(ids, starts, new words)``: the ids of :func:`piece_tokens`'s tokens of
-        ``texts``, where each text's tokens start, and the words first seen here (their ids
-        follow the previous ones)."""
+    def tokenize(self, articles: list[Article], extras: list[str]) -> Tokens:
+        """The tokens of a batch: each article's passages are found and the article is
+        cut at every bound; its pieces (one more than its bounds: the last is empty) and
+        then the ``extras`` are tokenized together.
+
+        Returns the ids of :func:`piece_tokens`'s tokens, where each piece's tokens
+        start, the words first seen here (their ids follow the previous ones), and each
+        article's ``(bounds, passages)``.
+        """
+        texts: list[str] = []
+        layouts: list[Layout] = []
+        for text, bounds, gaps in articles:
+            bounds, passages = layout(text, bounds, gaps)
+            texts.extend(pieces(text, bounds))
+            texts.append("")
+            layouts.append((bounds, passages))
+        texts.extend(extras)
         words, starts = piece_tokens(texts)
         get = self.ids.get
         ids = list(map(get, words))
@@ -55,7 +73,7 @@ class Vocabulary:
                     self.size += 1
                     new.append(w)
                 ids[k] = t
-        return array("I", ids), starts, new
+        return array("I", ids), starts, new, layouts
 
 
 class LocalTokenizer:
@@ -65,8 +83,8 @@ class LocalTokenizer:
         self._vocab = Vocabulary(junk_words)
         self._done: deque[Tokens] = deque()
 
-    def submit(self, texts: list[str]) -> None:
-        self._done.append(self._vocab.tokenize(texts))
+    def submit(self, articles: list[Article], extras: list[str]) -> None:
+        self._done.append(self._vocab.tokenize(articles, extras))
 
     def result(self) -> Tokens:
         """The tokens of the oldest batch not yet taken."""
@@ -82,7 +100,9 @@ class WorkerTokenizer:
 
     The helper is a fresh interpreter that holds only its vocabulary, not a copy of the
     knowledge base; batches go to it through a pipe from a writer thread, so the builder
-    never waits to send, and answers come back in order. If the helper cannot start or
+    never waits to send, and answers come back in order. Messages are ``marshal``-ed:
+    fast, and unlike ``pickle`` it does not leave a UTF-8 copy cached in every non-ASCII
+    text it sends (that would hold a second copy of the corpus). If the helper cannot start or
     dies, :meth:`result` raises ``OSError``/``EOFError`` and the builder starts again
     in-process. :attr:`peak_mb` is the helper's peak memory, known once closed.
     """
@@ -99,7 +119,7 @@ class WorkerTokenizer:
         self._writer = threading.Thread(target=self._write, name="tokenizer-feed", daemon=True)
         self._writer.start()
         self.peak_mb = 0.0
-        self._outbox.put(pickle.dumps(sorted(junk_words), _PROTOCOL))
+        self._outbox.put(marshal.dumps(sorted(junk_words)))
 
     def _write(self) -> None:
         pipe = self._proc.stdin
@@ -117,11 +137,14 @@ class WorkerTokenizer:
             except OSError:
                 pass
 
-    def submit(self, texts: list[str]) -> None:
-        self._outbox.put(pickle.dumps(texts, _PROTOCOL))
+    def submit(self, articles: list[Article], extras: list[str]) -> None:
+        self._outbox.put(marshal.dumps((articles, extras)))
 
     def result(self) -> Tokens:
-        return _read_frame(self._proc.stdout)
+        raw, starts, new, layouts = _read_frame(self._proc.stdout)
+        ids = array("I")
+        ids.frombytes(raw)
+        return ids, starts, new, layouts
 
     def close(self) -> None:
         """Stop the helper (once the batches sent are answered) and note its peak memory."""
@@ -132,7 +155,7 @@ class WorkerTokenizer:
                 if isinstance(last, float):
                     self.peak_mb = last
                     break
-        except (OSError, EOFError, pickle.UnpicklingError):
+        except (OSError, EOFError, ValueError):
             pass
         try:
             self._proc.wait(timeout=5)
@@ -144,9 +167,6 @@ class WorkerTokenizer:
         self._writer.join(timeout=5)
 
 
-_PROTOCOL = pickle.HIGHEST_PROTOCOL
-
-
 def _read_frame(pipe):
     head = pipe.read(8)
     if len(head) < 8:
@@ -155,11 +175,11 @@ def _read_frame(pipe):
     body = pipe.read(n)
     if len(body) < n:
         raise EOFError("the tokenizer process ended")
-    return pickle.loads(body)
+    return marshal.loads(body)
 
 
 def _write_frame(pipe, obj) -> None:
-    msg = pickle.dumps(obj, _PROTOCOL)
+    msg = marshal.dumps(obj)
     pipe.write(len(msg).to_bytes(8, "little"))
     pipe.write(msg)
     pipe.flush()
@@ -177,7 +197,8 @@ def serve(inp, out) -> None:
         if vocab is None:
             vocab = Vocabulary(msg)
         else:
-            _write_frame(out, vocab.tokenize(msg))
+            ids, starts, new, layouts = vocab.tokenize(*msg)
+            _write_frame(out, (ids.tobytes(), starts, new, layouts))
     _write_frame(out, _peak_mb())
 
 

@@ -1,0 +1,154 @@
+"""The index builder: tokenizing in a helper process gives the very same index, a helper
+that fails is replaced by building in-process, and postings filed a window at a time
+equal a naive filing."""
+
+from __future__ import annotations
+
+import random
+from array import array
+
+import pytest
+
+from pktui.search import build as build_module
+from pktui.search.index import SearchIndex
+from pktui.search.postings import DENSE_MIN, Postings, add_sources, array_of_bits, bits_of_array
+from pktui.search.tokenizer import WorkerTokenizer
+from pktui.synthetic import synthetic_kb
+
+QUERIES = ["unmiss", "hopsital south sudan", "viet nam engineers", "level 2", "type:person"]
+
+
+def _docs(p) -> set[int]:
+    if isinstance(p, int):
+        return {i for i in range(p.bit_length()) if p >> i & 1}
+    return set(p)
+
+
+def _build(kb, helper: bool) -> SearchIndex:
+    ix = SearchIndex(kb)
+    build_module.build_into(ix, helper=helper)
+    return ix
+
+
+def _same_index(a: SearchIndex, b: SearchIndex) -> None:
+    assert a.words == b.words
+    assert a.n_docs == b.n_docs
+    assert [_docs(p) for p in a.any_post] == [_docs(p) for p in b.any_post]
+    assert [_docs(p) for p in a.about_post] == [_docs(p) for p in b.about_post]
+    assert list(a.df) == list(b.df)
+    assert [getattr(o, "id", o) for o in a.doc_obj] == [getattr(o, "id", o) for o in b.doc_obj]
+    for q in QUERIES:
+        assert [(h.id, h.score) for h in a.search(q, 10)] == [(h.id, h.score) for h in b.search(q, 10)], q
+
+
+@pytest.fixture(scope="module")
+def kb():
+    kb = synthetic_kb(3000)
+    assert any(not a.text.isascii() for a in kb.articles)  # diacritics go through the pipe
+    return kb
+
+
+@pytest.fixture(scope="module")
+def local(kb) -> SearchIndex:
+    ix = _build(kb, helper=False)
+    assert ix.helper_peak_mb == 0
+    return ix
+
+
+def test_a_helper_process_builds_the_same_index(kb, local):
+    ix = _build(kb, helper=True)
+    assert ix.helper_peak_mb > 0  # it did run, and said how much memory it took
+    _same_index(ix, local)
+    assert local.search("unmiss", 1)  # and the index finds things
+
+
+def test_a_helper_that_dies_is_replaced_by_building_here(kb, local, monkeypatch):
+    class Dying(WorkerTokenizer):
+        def result(self):
+            raise EOFError("the tokenizer process ended")
+
+    monkeypatch.setattr(build_module, "WorkerTokenizer", Dying)
+    _same_index(_build(kb, helper=True), local)
+
+
+def test_no_helper_process_at_all_builds_here(kb, local, monkeypatch):
+    def cannot_start(*_args):
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(build_module, "WorkerTokenizer", cannot_start)
+    _same_index(_build(kb, helper=True), local)
+
+
+# ---------------------------------------------------------------------- postings
+def _file(pairs: list[tuple[int, int]], n_docs: int, n_tokens: int, rng: random.Random) -> list:
+    """File ``pairs`` (sorted by document) through Postings in windows of random sizes."""
+    import numpy as np
+
+    p = Postings()
+    end = 0
+    i = 0
+    while end < n_docs:
+        end = min(n_docs, end + rng.randint(1, 700))
+        j = i
+        while j < len(pairs) and pairs[j][1] < end:
+            j += 1
+        chunk = pairs[i:j]
+        rng.shuffle(chunk)  # order within a window does not matter
+        if chunk:
+            p.add(np.array([t for t, _ in chunk], np.uint32), np.array([d for _, d in chunk], np.uint32))
+        p.flush(end, n_tokens)
+        i = j
+    return p.finish(n_docs)
+
+
+def test_postings_filed_by_window_equal_a_naive_filing():
+    rng = random.Random(5)
+    n_docs, n_tokens = 6000, 40
+    pairs = []
+    for d in range(n_docs):
+        pairs.append((1, d))  # everywhere: a bitset from the first window on
+        if d >= 4000:
+            pairs.append((2, d))  # frequent only late
+        if d % 97 == 0:
+            pairs.append((3, d))  # rare
+        if d < 100:
+            pairs.extend([(4, d)] * 3)  # frequent at first, counting repeats; rare overall
+        for t in rng.sample(range(5, n_tokens), 3):
+            pairs.append((t, d))
+            if rng.random() < 0.1:
+                pairs.append((t, d))  # a word twice in one span
+    posts = _file(pairs, n_docs, n_tokens, rng)
+    naive: list[set[int]] = [set() for _ in range(n_tokens)]
+    for t, d in pairs:
+        naive[t].add(d)
+    assert [_docs(p) for p in posts] == naive
+    dense = max(DENSE_MIN, n_docs >> 6)
+    for t, p in enumerate(posts):
+        # the frequent get a bitset, the others a sorted array without repeats
+        assert isinstance(p, int) == (len(naive[t]) >= dense), t
+        if isinstance(p, array):
+            assert list(p) == sorted(naive[t])
+
+
+def test_sources_add_their_documents_to_each_of_their_tokens():
+    n_docs = 20_000
+    posts = [array("I"), array("I", [1, 5]), bits_of_array(array("I", range(0, n_docs, 3)), n_docs), array("I")]
+    sources = [
+        ((1, 2), array("I", [2, 7, 7])),  # into an array, and into a bitset
+        ((3,), array("I", range(0, n_docs, 2))),  # enough documents to become a bitset
+        ((1,), array("I", [9])),
+        ((0,), array("I")),  # no documents: nothing
+    ]
+    add_sources(posts, sources, n_docs)
+    assert list(posts[1]) == [1, 2, 5, 7, 9]
+    assert _docs(posts[2]) == set(range(0, n_docs, 3)) | {2, 7}
+    assert isinstance(posts[3], int) and _docs(posts[3]) == set(range(0, n_docs, 2))
+    assert list(posts[0]) == []
+
+
+def test_bits_and_arrays_convert_both_ways():
+    docs = array("I", [0, 3, 8, 63, 64, 1000])
+    bits = bits_of_array(docs, 1001)
+    assert bits == sum(1 << d for d in docs)
+    assert array_of_bits(bits) == docs
+    assert list(array_of_bits(0)) == []
