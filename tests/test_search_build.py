@@ -11,7 +11,14 @@ import pytest
 
 from pktui.search import build as build_module
 from pktui.search.index import SearchIndex
-from pktui.search.postings import DENSE_MIN, Postings, add_sources, array_of_bits, bits_of_array
+from pktui.search.postings import (
+    DENSE_MIN,
+    DENSE_SHARE,
+    Postings,
+    add_sources,
+    array_of_bits,
+    bits_of_array,
+)
 from pktui.search.tokenizer import WorkerTokenizer
 from pktui.synthetic import synthetic_kb
 
@@ -122,7 +129,7 @@ def test_postings_filed_by_window_equal_a_naive_filing():
     for t, d in pairs:
         naive[t].add(d)
     assert [_docs(p) for p in posts] == naive
-    dense = max(DENSE_MIN, n_docs >> 6)
+    dense = max(DENSE_MIN, n_docs >> DENSE_SHARE)
     for t, p in enumerate(posts):
         # the frequent get a bitset, the others a sorted array without repeats
         assert isinstance(p, int) == (len(naive[t]) >= dense), t

@@ -9,7 +9,6 @@ text and the bounds.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import islice
 
 from pktui.search.tokens import _WORD_RE
@@ -38,14 +37,27 @@ _SENT_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)|\n")
 _LAST_WORD = re.compile(r"([\w.'\u2019-]+)$")
 
 
-@lru_cache(maxsize=1)
-def _abbreviations() -> frozenset[str]:
-    try:
-        from pktui.domain import load_domain
+_abbrev: frozenset[str] | None = None
 
-        return frozenset(str(a).lower().rstrip(".") for a in load_domain().abbreviations)
-    except Exception:  # noqa: BLE001 - without the domain data, split at every period
-        return frozenset()
+
+def abbreviations() -> frozenset[str]:
+    """Words whose period ends no sentence ("Lt.", "Gen."): from the domain data, loaded
+    once (or given by :func:`use_abbreviations`)."""
+    global _abbrev
+    if _abbrev is None:
+        try:
+            from pktui.domain import load_domain
+
+            _abbrev = frozenset(str(a).lower().rstrip(".") for a in load_domain().abbreviations)
+        except Exception:  # noqa: BLE001 - without the domain data, split at every period
+            _abbrev = frozenset()
+    return _abbrev
+
+
+def use_abbreviations(words) -> None:
+    """Take the abbreviations from the caller (a helper process need not load the domain)."""
+    global _abbrev
+    _abbrev = frozenset(words)
 
 
 def gap_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -54,7 +66,7 @@ def gap_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if len(seg) < 3 or seg.isspace():
         return []
     cuts: list[int] = []
-    abbrev = _abbreviations()
+    abbrev = abbreviations()
     for m in _SENT_END.finditer(text, start, end):
         if m.group() != "\n" and m.group()[0] == ".":
             w = _LAST_WORD.search(text, max(start, m.start() - 24), m.start())

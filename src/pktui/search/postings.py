@@ -4,7 +4,7 @@ The builder hands over (token, document) pairs as numpy arrays; every so often
 (:meth:`Postings.flush`) the pairs of the window of documents since the last flush are
 filed at array speed:
 
-* **Frequent tokens** (seen in at least 1/64 of the documents so far; once frequent,
+* **Frequent tokens** (seen in at least 1/128 of the documents so far; once frequent,
   always) get a bitset: the window's bits are set in a boolean matrix (one row per
   frequent token), packed eight to a byte and appended to the token's ``bytearray``.
   No sorting, and no per-pair Python work.
@@ -23,6 +23,10 @@ from array import array
 import numpy as np
 
 DENSE_MIN = 256  # a token in fewer documents than this never gets a bitset
+# A token in 1/2**DENSE_SHARE of the documents gets a bitset: 1/128, where a bitset is
+# at most 4x the size of the array; turning a longer array into bits for every query
+# would cost milliseconds.
+DENSE_SHARE = 7
 _MATRIX_CELLS = 1 << 24  # booleans set at once when filing frequent tokens
 
 
@@ -63,7 +67,7 @@ class Postings:
         self._docs.clear()
         self.pending = 0
         self._seen += np.bincount(toks, minlength=len(self._seen))
-        for t in np.flatnonzero((self._seen >= max(DENSE_MIN, end >> 6)) & (self._row < 0)).tolist():
+        for t in np.flatnonzero((self._seen >= max(DENSE_MIN, end >> DENSE_SHARE)) & (self._row < 0)).tolist():
             self._row[t] = len(self._frequent)
             self._frequent.append(t)
             self._bits[t] = bytearray()
@@ -126,10 +130,10 @@ class Postings:
     def finish(self, n_docs: int) -> list[array | int]:
         """Every token's postings: a bitset (int) for the frequent, else an ``array('I')``.
 
-        Tokens frequent at the end (1/64 of all documents) get a bitset too; the few that
+        Tokens frequent at the end (1/128 of all documents) get a bitset too; the few that
         were frequent early but not overall go back to an array.
         """
-        dense = max(DENSE_MIN, n_docs >> 6)
+        dense = max(DENSE_MIN, n_docs >> DENSE_SHARE)
         posts: list[array | int] = self.posts  # type: ignore[assignment]
         self.posts = []
         bits_so_far = self._bits
@@ -179,7 +183,7 @@ def add_sources(posts: list, sources, n_docs: int) -> None:
                     by_token[t] = [docs]
                 else:
                     got.append(docs)
-    dense = max(DENSE_MIN, n_docs >> 6)
+    dense = max(DENSE_MIN, n_docs >> DENSE_SHARE)
     for t, arrays in by_token.items():
         p = posts[t]
         if p.__class__ is not int and p:

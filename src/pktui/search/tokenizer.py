@@ -21,7 +21,7 @@ from itertools import compress, repeat
 from operator import is_
 from pathlib import Path
 
-from pktui.search.pieces import layout, pieces
+from pktui.search.pieces import abbreviations, layout, pieces, use_abbreviations
 from pktui.search.tokens import SEP_WORD, piece_tokens
 
 JUNK = 0  # the id of stopwords and of the separator between pieces: indexed nowhere
@@ -119,7 +119,7 @@ class WorkerTokenizer:
         self._writer = threading.Thread(target=self._write, name="tokenizer-feed", daemon=True)
         self._writer.start()
         self.peak_mb = 0.0
-        self._outbox.put(marshal.dumps(sorted(junk_words)))
+        self._outbox.put(marshal.dumps((sorted(junk_words), sorted(abbreviations()))))
 
     def _write(self) -> None:
         pipe = self._proc.stdin
@@ -186,8 +186,8 @@ def _write_frame(pipe, obj) -> None:
 
 
 def serve(inp, out) -> None:
-    """The helper's loop: junk words first, then batches of texts, answered in order; at
-    the end of its input, its peak memory in MB (a float)."""
+    """The helper's loop: junk words and abbreviations first, then batches of articles,
+    answered in order; at the end of its input, its peak memory in MB (a float)."""
     vocab: Vocabulary | None = None
     while True:
         try:
@@ -195,7 +195,9 @@ def serve(inp, out) -> None:
         except EOFError:
             break
         if vocab is None:
-            vocab = Vocabulary(msg)
+            junk_words, abbrevs = msg
+            use_abbreviations(abbrevs)
+            vocab = Vocabulary(junk_words)
         else:
             ids, starts, new, layouts = vocab.tokenize(*msg)
             _write_frame(out, (ids.tobytes(), starts, new, layouts))
