@@ -98,7 +98,7 @@ class _Batch:
 
     def __init__(self, articles: list, fields: list, fields_at: int) -> None:
         self.articles = articles  # (ai, facts by sentence, first summary's extra, summaries)
-        self.fields = fields  # (table, key) of each field value tokenized in this batch
+        self.fields = fields  # (table, key, days or None) of each field value tokenized here
         self.fields_at = fields_at  # the piece of the first of them
 
 
@@ -116,16 +116,14 @@ class _Builder:
         self.ent_docs: list[array] = [array("I") for _ in kb.entities]
         self.placed: set[int] = set()  # entities whose document is made
         self.kind_code: dict[str, int] = {ENTITY_KIND: 0}
-        # token ids of field values: kind -> value -> (ids, first day, last day);
-        # strings (units, details, types) -> ids; dates -> (ids, first day, last day)
         # Fields are posted as *sources*: each distinct value (and each entity) keeps the
         # documents that have it, and its tokens get them all at the end
         # (postings.add_sources): one append per fact and field instead of one per token.
         # kind -> value -> (docs, first day, last day); unit/detail -> docs;
         # date -> (docs, first day, last day)
-        self.value_ids: dict[str, dict] = {}
-        self.str_ids: dict[str, array] = {}
-        self.date_ids: dict[str, tuple] = {}
+        self.value_docs: dict[str, dict] = {}
+        self.str_docs: dict[str, array] = {}
+        self.date_docs: dict[str, tuple] = {}
         self.about_sources: list[tuple[tuple[int, ...], array]] = []
         self.ent_about: list[array] = [array("I") for _ in kb.entities]  # facts naming it
         self.ent_any: list[array] = [array("I") for _ in kb.entities]  # units naming it
@@ -244,41 +242,44 @@ class _Builder:
             extras.extend([f.summary for f in summaries])
         fields = self._new_fields(list(chain.from_iterable(facts for _, facts in groups)))
         fields_at = len(extras)
-        extras.extend([text for _, _, text in fields])
+        extras.extend([text for *_, text in fields])
         self.tokenizer.submit(sent, extras)
-        return _Batch(plans, [(table, key) for table, key, _ in fields], fields_at)
+        return _Batch(plans, [field[:3] for field in fields], fields_at)
 
-    def _new_fields(self, facts: list[Fact]) -> list[tuple[dict, object, str]]:
-        """(table, key, text) of the field values of ``facts`` that have no token ids yet."""
-        out: list[tuple[dict, object, str]] = []
-        value_ids, str_ids, date_ids = self.value_ids, self.str_ids, self.date_ids
+    def _new_fields(self, facts: list[Fact]) -> list[tuple[dict, object, tuple | None, str]]:
+        """(table, key, days, text) of the field values of ``facts`` not seen before: the
+        entry to fill once their tokens are known, the first and last day of a date (else
+        None for a string, NO_DATE for a value) and the text to tokenize."""
+        out: list[tuple[dict, object, tuple | None, str]] = []
+        value_docs, str_docs, date_docs = self.value_docs, self.str_docs, self.date_docs
+        no_days = (NO_DATE_LO, NO_DATE_HI)
         try:
             values = set(zip(map(_kind, facts), map(_value, facts)))
         except TypeError:  # an unhashable value: keyed by the object itself
             values = {(f.kind, _key_of(f.value)) for f in facts}
-        for kind, v in values:
-            table = value_ids.get(kind)
+        for kind, key in values:
+            table = value_docs.get(kind)
             if table is None:
-                table = value_ids[kind] = {}
-            if v is not None and v not in table:
-                table[v] = None  # once per build
-                if v.__class__ is _ValueKey:
-                    v = v.value
-                if v.__class__ is str:
-                    text = " ".join(_date_words(v)) if kind in ("date", "event") else v
+                table = value_docs[kind] = {}
+            if key is not None and key not in table:
+                table[key] = None  # once per build
+                v = key.value if key.__class__ is _ValueKey else key
+                if v.__class__ is not str:
+                    out.append((table, key, no_days, " ".join(_value_words(v))))
+                elif kind in ("date", "event"):
+                    out.append((table, key, _date_span(v), " ".join(_date_words(v))))
                 else:
-                    text = " ".join(_value_words(v))
-                out.append((table, (kind, v), text))
+                    out.append((table, key, no_days, v))
         strings = set(map(_unit, facts))
         strings.update(map(_detail, facts))
         for s in strings:
-            if s and s not in str_ids:
-                str_ids[s] = None  # type: ignore[assignment]
-                out.append((str_ids, s, s))
+            if s and s not in str_docs:
+                str_docs[s] = None  # type: ignore[assignment]
+                out.append((str_docs, s, None, s))
         for s in set(map(_date, facts)):
-            if s and s not in date_ids:
-                date_ids[s] = None
-                out.append((date_ids, s, " ".join(_date_words(s))))
+            if s and s not in date_docs:
+                date_docs[s] = None
+                out.append((date_docs, s, _date_span(s), " ".join(_date_words(s))))
         out.sort(key=_text_of)  # ids in the same order on every run
         return out
 
@@ -288,22 +289,13 @@ class _Builder:
         self._learn(new)
         extras_at = sum(len(bounds) for bounds, _ in layouts)
         k = extras_at + batch.fields_at
-        for table, key in batch.fields:
+        for table, key, days in batch.fields:
             toks = _distinct(ids[starts[k] : starts[k + 1]])
             k += 1
             docs = array("I")
             if toks:
                 self.about_sources.append((toks, docs))
-            if table is self.str_ids:
-                table[key] = docs
-            elif table is self.date_ids:
-                table[key] = (docs, *_date_span(key))
-            else:  # a value: a date's is the days it spans
-                kind, v = key
-                if kind in ("date", "event") and v.__class__ is str:
-                    table[v] = (docs, *_date_span(v))
-                else:
-                    table[_key_of(v)] = (docs, NO_DATE_LO, NO_DATE_HI)
+            table[key] = docs if days is None else (docs, *days)
         base = 0
         for (ai, by_sent, first_extra, summaries), (bounds, passages) in zip(batch.articles, layouts):
             # token index of each cut (piece k starts at token starts[base + k])
@@ -347,7 +339,7 @@ class _Builder:
         doc_unit, doc_mention = ix.doc_unit, ix.doc_mention
         ent_index, ent_docs, ent_toks = self.ent_index, self.ent_docs, self.ent_toks
         ent_about, ent_any = self.ent_about, self.ent_any
-        value_ids, str_ids, date_ids = self.value_ids, self.str_ids, self.date_ids
+        value_docs, str_docs, date_docs = self.value_docs, self.str_docs, self.date_docs
         kind_code = self.kind_code
         mentions = kb.mentions_in(ix.articles[ai].id) if ai >= 0 else []
         m_starts = list(map(_mention_start, mentions))
@@ -404,16 +396,16 @@ class _Builder:
                 lo = NO_DATE_LO
                 if v is not None:
                     try:
-                        docs, lo, hi = value_ids[kind][v]
+                        docs, lo, hi = value_docs[kind][v]
                     except TypeError:
-                        docs, lo, hi = value_ids[kind][_ValueKey(v)]
+                        docs, lo, hi = value_docs[kind][_ValueKey(v)]
                     docs.append(d)
                 if f.unit:
-                    str_ids[f.unit].append(d)
+                    str_docs[f.unit].append(d)
                 if f.detail and kind == "quantity":
-                    str_ids[f.detail].append(d)
+                    str_docs[f.detail].append(d)
                 if f.date:
-                    docs, dlo, dhi = date_ids[f.date]
+                    docs, dlo, dhi = date_docs[f.date]
                     docs.append(d)
                     if lo == NO_DATE_LO:
                         lo, hi = dlo, dhi
@@ -514,7 +506,7 @@ class _ValueKey:
 
 
 def _text_of(field: tuple) -> str:
-    return field[2]
+    return field[-1]
 
 
 def _key_of(value):

@@ -22,6 +22,8 @@ from array import array
 
 import numpy as np
 
+from pktui.search import rank
+
 DENSE_MIN = 256  # a token in fewer documents than this never gets a bitset
 # A token in 1/2**DENSE_SHARE of the documents gets a bitset: 1/128, where a bitset is
 # at most 4x the size of the array; turning a longer array into bits for every query
@@ -161,10 +163,7 @@ def bits_of_array(docs: array, n_docs: int) -> int:
 
 def array_of_bits(bits: int) -> array:
     """The sorted ``array('I')`` of the documents in a bitset."""
-    raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) >> 3, "little"), np.uint8)
-    out = array("I")
-    out.frombytes(np.flatnonzero(np.unpackbits(raw, bitorder="little")).astype(np.uint32).tobytes())
-    return out
+    return array("I", rank.iter_bits(bits))
 
 
 def add_sources(posts: list, sources, n_docs: int) -> None:

@@ -126,9 +126,7 @@ class WorkerTokenizer:
         assert pipe is not None
         try:
             while (msg := self._outbox.get()) is not None:
-                pipe.write(len(msg).to_bytes(8, "little"))
-                pipe.write(msg)
-                pipe.flush()
+                _send(pipe, msg)
         except OSError:  # the helper is gone: result() will say so
             pass
         finally:
@@ -178,11 +176,15 @@ def _read_frame(pipe):
     return marshal.loads(body)
 
 
-def _write_frame(pipe, obj) -> None:
-    msg = marshal.dumps(obj)
+def _send(pipe, msg: bytes) -> None:
+    """One frame: the length of ``msg``, then ``msg`` (read back by :func:`_read_frame`)."""
     pipe.write(len(msg).to_bytes(8, "little"))
     pipe.write(msg)
     pipe.flush()
+
+
+def _write_frame(pipe, obj) -> None:
+    _send(pipe, marshal.dumps(obj))
 
 
 def serve(inp, out) -> None:
