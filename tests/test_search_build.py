@@ -15,7 +15,6 @@ from pktui.search.postings import (
     DENSE_MIN,
     DENSE_SHARE,
     Postings,
-    add_sources,
     array_of_bits,
     bits_of_array,
 )
@@ -137,20 +136,14 @@ def test_postings_filed_by_window_equal_a_naive_filing():
             assert list(p) == sorted(naive[t])
 
 
-def test_sources_add_their_documents_to_each_of_their_tokens():
-    n_docs = 20_000
-    posts = [array("I"), array("I", [1, 5]), bits_of_array(array("I", range(0, n_docs, 3)), n_docs), array("I")]
-    sources = [
-        ((1, 2), array("I", [2, 7, 7])),  # into an array, and into a bitset
-        ((3,), array("I", range(0, n_docs, 2))),  # enough documents to become a bitset
-        ((1,), array("I", [9])),
-        ((0,), array("I")),  # no documents: nothing
-    ]
-    add_sources(posts, sources, n_docs)
-    assert list(posts[1]) == [1, 2, 5, 7, 9]
-    assert _docs(posts[2]) == set(range(0, n_docs, 3)) | {2, 7}
-    assert isinstance(posts[3], int) and _docs(posts[3]) == set(range(0, n_docs, 2))
-    assert list(posts[0]) == []
+def test_ranges_expand_to_pairs_without_stopwords():
+    import numpy as np
+
+    ids = np.array([7, 0, 8, 9, 0, 7], np.uint32)  # 0: a stopword
+    lo = np.array([0, 3, 5, 4])
+    hi = np.array([3, 6, 5, 2])  # an empty range, and one backwards: nothing
+    toks, docs = build_module._expand(ids, lo, hi, np.array([10, 11, 12, 13]))
+    assert list(zip(toks.tolist(), docs.tolist())) == [(7, 10), (8, 10), (9, 11), (7, 11)]
 
 
 def test_bits_and_arrays_convert_both_ways():

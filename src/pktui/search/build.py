@@ -19,13 +19,12 @@ What is built is described in :mod:`pktui.search.index`; this module is how, fas
 
 from __future__ import annotations
 
-import bisect
 from array import array
 from collections import deque
 from collections.abc import Callable
 from functools import lru_cache
-from itertools import chain, islice, repeat
-from operator import attrgetter
+from itertools import chain, compress, islice, repeat
+from operator import attrgetter, is_
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,8 +39,8 @@ from pktui.search.docs import (
     UNIT_MAX,
     Passage,
 )
-from pktui.search.pieces import uncovered
-from pktui.search.postings import Postings, add_sources
+from pktui.search.malloc import release_free_memory
+from pktui.search.postings import Postings
 from pktui.search.tokenizer import JUNK, Article, LocalTokenizer, WorkerTokenizer
 from pktui.search.tokens import SEP_WORD, index_tokens, joined
 
@@ -50,8 +49,10 @@ if TYPE_CHECKING:
 
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 _BATCH_CHARS = 1 << 16  # text tokenized in one call
-_AHEAD = 3  # batches handed to a helper tokenizer before the first is taken back
+_AHEAD = 12  # batches handed to a helper tokenizer before the first is taken back
 _WINDOW = 1 << 15  # documents between two filings of postings
+_NAMES_AT_ONCE = 4096  # entity names tokenized in one call
+_TRIM_EVERY = 4  # filings between two returns of freed memory to the system
 WORKER_MIN_CHARS = 4_000_000  # a corpus this large is tokenized in a helper process
 
 _kind = attrgetter("kind")
@@ -59,6 +60,11 @@ _value = attrgetter("value")
 _unit = attrgetter("unit")
 _detail = attrgetter("detail")
 _date = attrgetter("date")
+_start = attrgetter("start")
+_end = attrgetter("end")
+_sentence = attrgetter("sentence")
+_summary = attrgetter("summary")
+_entities = attrgetter("entities")
 
 
 def build_into(
@@ -91,15 +97,71 @@ def build_into(
     _Builder(index, LocalTokenizer(index.stopwords)).run(progress)
 
 
+class _Sources:
+    """Sources: an entity's names, an entity type, a field value. Each has its distinct
+    tokens (a range of :attr:`toks`) and, for a date, its first and last day; a document
+    that has a source gets all of its tokens (:func:`_expand`). Source 0 has none."""
+
+    def __init__(self) -> None:
+        self.toks = array("I")
+        self.lo = np.zeros(1024, np.int64)  # source -> its range of toks
+        self.hi = np.zeros(1024, np.int64)
+        self.day_lo = np.full(1024, NO_DATE_LO, np.int64)
+        self.day_hi = np.full(1024, NO_DATE_HI, np.int64)
+        self.n = 1
+
+    def new(self, days: tuple[int, int] | None = None) -> int:
+        """A new source (its tokens to come, :meth:`set_tokens`)."""
+        sid = self.n
+        if sid == len(self.lo):
+            grow = len(self.lo)
+            self.lo = np.concatenate((self.lo, np.zeros(grow, np.int64)))
+            self.hi = np.concatenate((self.hi, np.zeros(grow, np.int64)))
+            self.day_lo = np.concatenate((self.day_lo, np.full(grow, NO_DATE_LO, np.int64)))
+            self.day_hi = np.concatenate((self.day_hi, np.full(grow, NO_DATE_HI, np.int64)))
+        if days is not None:
+            self.day_lo[sid], self.day_hi[sid] = days
+        self.n += 1
+        return sid
+
+    def set_tokens(self, sid: int, toks) -> None:
+        self.lo[sid] = len(self.toks)
+        self.toks.extend(toks)
+        self.hi[sid] = len(self.toks)
+
+
 class _Batch:
-    """A batch of articles cut into pieces, waiting for its tokens."""
+    """A batch of articles, its facts in document order, waiting for its tokens.
 
-    __slots__ = ("articles", "fields", "fields_at")
+    Per-fact data are numpy arrays in document order; positions are :func:`_keys`
+    (the article's place in the batch and the offset in its text, as one number).
+    """
 
-    def __init__(self, articles: list, fields: list, fields_at: int) -> None:
-        self.articles = articles  # (ai, facts by sentence, first summary's extra, summaries)
-        self.fields = fields  # (table, key, days or None) of each field value tokenized here
-        self.fields_at = fields_at  # the piece of the first of them
+    __slots__ = (
+        "counts",
+        "date",
+        "detail",
+        "fact_g",
+        "facts",
+        "fe_ent",
+        "fe_pos",
+        "fields",
+        "fields_at",
+        "groups",
+        "k_end",
+        "k_s0",
+        "k_s1",
+        "k_start",
+        "kinds",
+        "m_ent",
+        "m_key",
+        "new_ents",
+        "new_g",
+        "summary",
+        "unit",
+        "unit_off",
+        "value",
+    )  # fmt: skip
 
 
 class _Builder:
@@ -113,28 +175,17 @@ class _Builder:
         self.about_post = Postings()
         self.ent_index = {e.id: i for i, e in enumerate(kb.entities)}
         self.ent_toks: list[tuple[int, ...]] = []
-        self.ent_docs: list[array] = [array("I") for _ in kb.entities]
-        self.placed: set[int] = set()  # entities whose document is made
+        self.placed = np.zeros(len(kb.entities), np.bool_)  # entities whose document is made
         self.kind_code: dict[str, int] = {ENTITY_KIND: 0}
-        # Fields are posted as *sources*: each distinct value (and each entity) keeps the
-        # documents that have it, and its tokens get them all at the end
-        # (postings.add_sources): one append per fact and field instead of one per token.
-        # kind -> value -> (docs, first day, last day); unit/detail -> docs;
-        # date -> (docs, first day, last day)
-        self.value_docs: dict[str, dict] = {}
-        self.str_docs: dict[str, array] = {}
-        self.date_docs: dict[str, tuple] = {}
-        self.about_sources: list[tuple[tuple[int, ...], array]] = []
-        self.ent_about: list[array] = [array("I") for _ in kb.entities]  # facts naming it
-        self.ent_any: list[array] = [array("I") for _ in kb.entities]  # units naming it
-        self.type_toks: dict[str, tuple[int, ...]] = {}
-        # (token range start, end, document) and (token, document) of a batch, per field
-        self.any_ranges: list[int] = []
-        self.about_ranges: list[int] = []
-        self.any_t = array("I")
-        self.any_d = array("I")
-        self.about_t = array("I")
-        self.about_d = array("I")
+        # Fields are sources (see _Sources): each distinct value is tokenized once, and a
+        # fact gets its tokens by number. Entity i is source 1 + i; types follow.
+        self.src = _Sources()
+        self.type_src: dict[str, int] = {}
+        self.value_src: dict[tuple, int] = {}  # (kind, value) -> source
+        self.str_src: dict = {None: 0, "": 0}  # unit or detail -> source
+        self.date_src: dict = {None: 0, "": 0}  # a quantity's date -> source
+        # (entity, document) pairs: its own document, facts naming it, passages mentioning it
+        self.ent_pairs: list[np.ndarray] = []
         self.d = 0
 
     def code_of(self, kind: str) -> int:
@@ -144,15 +195,13 @@ class _Builder:
             self.ix.kind_names.append(kind)
         return code
 
-    def _learn(self, new_words: list[str]) -> None:
-        self.words.extend(new_words)
-
     # ------------------------------------------------------------------ the build
     def run(self, progress: Callable[[int, int], None] | None) -> None:
         ix, kb = self.ix, self.kb
         arts = ix.articles
         pub = [a.published.toordinal() if a.published else 0 for a in arts]
         order = sorted(range(len(arts)), key=lambda i: (pub[i] == 0, -pub[i], arts[i].id))
+        self.pub = pub
         self._entity_tokens()
         art_ids = {a.id for a in arts}
         groups: list[tuple[int, list[Fact]]] = [(ai, kb.facts_in(arts[ai].id)) for ai in order]
@@ -163,7 +212,7 @@ class _Builder:
         total = len(groups)
         waiting: deque[_Batch] = deque()
         next_flush = _WINDOW
-        done = reported = 0
+        done = reported = flushes = 0
         i = 0
         while i < total or waiting:
             if i < total:
@@ -177,25 +226,27 @@ class _Builder:
                 if len(waiting) < _AHEAD and i < total:
                     continue
             batch = waiting.popleft()
-            self._process(batch, pub)
-            done += len(batch.articles)
+            self._process(batch)
+            done += len(batch.groups)
             if progress is not None and done - reported >= 512:
                 reported = done
                 progress(done, total)
             if self.d >= next_flush:
                 next_flush = self.d + _WINDOW
                 self._flush()
+                flushes += 1
+                if flushes % _TRIM_EVERY == 0:
+                    release_free_memory()  # the window's temporary arrays: not to add up
         if progress is not None:
             progress(total, total)
         self._flush()
+        release_free_memory()
         ix.n_docs = self.d
         ix._all = (1 << self.d) - 1
         ix.any_post = self.any_post.finish(self.d)
         ix.about_post = self.about_post.finish(self.d)
-        add_sources(ix.any_post, zip(self.ent_toks, self.ent_any), self.d)
-        self.about_sources.extend(zip(self.ent_toks, self.ent_about))
-        add_sources(ix.about_post, self.about_sources, self.d)
         ix.df = array("I", [p.bit_count() if p.__class__ is int else len(p) for p in ix.any_post])
+        release_free_memory()
         self._finish()
 
     def _flush(self) -> None:
@@ -204,7 +255,8 @@ class _Builder:
         self.about_post.flush(self.d, n)
 
     def _entity_tokens(self) -> None:
-        """Token ids of every entity's name and aliases, and of every entity type."""
+        """Token ids of every entity's name and aliases, and of every entity type: the
+        first sources."""
         ents = self.kb.entities
         types = sorted({e.type for e in ents})
         texts: list[str] = list(types)
@@ -214,240 +266,342 @@ class _Builder:
             texts.append(e.name)
             texts.extend(e.aliases)
         firsts.append(len(texts))
-        if not texts:
-            return
-        self.tokenizer.submit([], texts)
-        ids, starts, new, _ = self.tokenizer.result()
-        self._learn(new)
+        ids = array("I")
+        starts = [0]
+        # in parts, so that the tokenizer's working memory stays that of a batch
+        for k in range(0, len(texts), _NAMES_AT_ONCE):
+            self.tokenizer.submit([], texts[k : k + _NAMES_AT_ONCE])
+        for _ in range(0, len(texts), _NAMES_AT_ONCE):
+            got, at, new, _ = self.tokenizer.result()
+            self.words.extend(new)
+            starts.extend([s + len(ids) for s in islice(at, 1, None)])
+            ids.extend(got)
+        src = self.src
+        for a, z in zip(firsts, islice(firsts, 1, None)):
+            toks = _distinct(ids[starts[a] : starts[z]])
+            self.ent_toks.append(toks)
+            src.set_tokens(src.new(), toks)
         for k, ty in enumerate(types):
-            self.type_toks[ty] = _distinct(ids[starts[k] : starts[k + 1]])
-        self.ent_toks = [
-            _distinct(ids[starts[a] : starts[b]]) for a, b in zip(firsts, islice(firsts, 1, None))
-        ]
+            self.type_src[ty] = sid = src.new()
+            src.set_tokens(sid, _distinct(ids[starts[k] : starts[k + 1]]))
 
     # ------------------------------------------------------------------ a batch
     def _prepare(self, groups: list[tuple[int, list[Fact]]]) -> _Batch:
-        """Group the batch's facts by sentence and hand the articles to the tokenizer."""
+        """Put the batch's facts in document order, find their sources and hand the
+        articles to the tokenizer."""
         arts = self.ix.articles
-        plans = []
-        sent: list[Article] = []
-        extras: list[str] = []
-        for ai, facts in groups:
-            text = arts[ai].text if ai >= 0 else ""
-            by_sent, bounds = _by_sentence(text, facts)
-            gaps = uncovered(list(by_sent), len(text)) if ai >= 0 else []
-            sent.append((text, bounds, gaps))
-            summaries = [f for f in facts if f.summary]
-            plans.append((ai, by_sent, len(extras), summaries))
-            extras.extend([f.summary for f in summaries])
-        fields = self._new_fields(list(chain.from_iterable(facts for _, facts in groups)))
-        fields_at = len(extras)
-        extras.extend([text for *_, text in fields])
+        b = _Batch()
+        b.groups = [ai for ai, _ in groups]
+        texts = [arts[ai].text if ai >= 0 else "" for ai in b.groups]
+        counts = list(map(len, (facts for _, facts in groups)))
+        facts = list(chain.from_iterable(facts for _, facts in groups))
+        n, n_g = len(facts), len(groups)
+        g = np.repeat(np.arange(n_g, dtype=np.int64), counts)
+        start = np.fromiter(map(_start, facts), np.int64, n)
+        end = np.fromiter(map(_end, facts), np.int64, n)
+        s0, s1 = _sentences(facts, start, end, np.array(list(map(len, texts)), np.int64)[g])
+
+        # document order: a sentence's facts together (sentences in the order of their
+        # first fact), shortest first; the facts of a sentence are cut in units
+        idx = np.arange(n)
+        by_sent = np.lexsort((idx, s1, s0, g))
+        first = np.ones(n, np.bool_)
+        if n > 1:
+            gs, a, z = g[by_sent], s0[by_sent], s1[by_sent]
+            first[1:] = (gs[1:] != gs[:-1]) | (a[1:] != a[:-1]) | (z[1:] != z[:-1])
+        sent_first = np.empty(n, np.int64)  # each fact: the first fact of its sentence
+        sent_first[by_sent] = by_sent[first][np.cumsum(first) - 1]
+        order = np.lexsort((idx, end - start, sent_first))
+        run = np.ones(n, np.bool_)
+        run[1:] = sent_first[order][1:] != sent_first[order][:-1]
+        b.unit_off = (idx - np.maximum.accumulate(np.where(run, idx, 0))) % UNIT_MAX
+        b.counts = np.array(counts, np.int64)
+        b.fact_g = fg = g[order]
+        b.k_start = _keys(fg, start[order])
+        b.k_end = _keys(fg, end[order])
+        b.k_s0 = _keys(fg, s0[order])
+        b.k_s1 = _keys(fg, s1[order])
+        b.facts = list(map(facts.__getitem__, order.tolist()))
+        b.kinds = list(map(_kind, b.facts))
+
+        # what the tokenizer gets: each article with its cuts and its sentences, then the
+        # summaries and the field values not seen before
+        sents = np.stack((s0[by_sent][first], s1[by_sent][first]), axis=1).ravel().tolist()
+        sent_at = _offsets(np.bincount(g[by_sent][first], minlength=n_g) * 2)
+        cuts = _distinct_sorted(np.concatenate((
+            b.k_start, b.k_end, b.k_s0, b.k_s1,
+            _keys(np.arange(n_g, dtype=np.int64), np.zeros(n_g, np.int64)),
+            _keys(np.arange(n_g, dtype=np.int64), np.array(list(map(len, texts)), np.int64)),
+        )))  # fmt: skip
+        cut_at = _offsets(np.bincount(cuts >> _SHIFT, minlength=n_g))
+        cuts = ((cuts & _MASK) - _BIAS).tolist()
+        sent: list[Article] = [
+            (text, cuts[cut_at[k] : cut_at[k + 1]], sents[sent_at[k] : sent_at[k + 1]] if b.groups[k] >= 0 else [])
+            for k, text in enumerate(texts)
+        ]
+        summaries = list(map(_summary, facts))  # tokenized in the facts' own order
+        has = np.fromiter(map(bool, summaries), np.bool_, n)
+        b.summary = np.where(has, np.cumsum(has) - 1, -1)[order]
+        extras = list(compress(summaries, has))
+        fields = self._sources_of(b, b.facts)
+        b.fields_at = len(extras)
+        b.fields = [sid for sid, _ in fields]
+        extras.extend([text for _, text in fields])
+        self._mentions(b)
         self.tokenizer.submit(sent, extras)
-        return _Batch(plans, [field[:3] for field in fields], fields_at)
+        return b
 
-    def _new_fields(self, facts: list[Fact]) -> list[tuple[dict, object, tuple | None, str]]:
-        """(table, key, days, text) of the field values of ``facts`` not seen before: the
-        entry to fill once their tokens are known, the first and last day of a date (else
-        None for a string, NO_DATE for a value) and the text to tokenize."""
-        out: list[tuple[dict, object, tuple | None, str]] = []
-        value_docs, str_docs, date_docs = self.value_docs, self.str_docs, self.date_docs
-        no_days = (NO_DATE_LO, NO_DATE_HI)
+    def _sources_of(self, b: _Batch, facts: list[Fact]) -> list[tuple[int, str]]:
+        """Each fact's value, unit, detail and date as sources (``b.value``, ...); returns
+        the sources new in this batch with the text to tokenize for each, by text."""
+        new: list[tuple[int, str]] = []
+        src = self.src
+        kinds, values = b.kinds, list(map(_value, facts))
+        table = self.value_src
         try:
-            values = set(zip(map(_kind, facts), map(_value, facts)))
+            sids = list(map(table.get, zip(kinds, values)))
+            keys = None
         except TypeError:  # an unhashable value: keyed by the object itself
-            values = {(f.kind, _key_of(f.value)) for f in facts}
-        for kind, key in values:
-            table = value_docs.get(kind)
-            if table is None:
-                table = value_docs[kind] = {}
-            if key is not None and key not in table:
-                table[key] = None  # once per build
-                v = key.value if key.__class__ is _ValueKey else key
-                if v.__class__ is not str:
-                    out.append((table, key, no_days, " ".join(_value_words(v))))
-                elif kind in ("date", "event"):
-                    out.append((table, key, _date_span(v), " ".join(_date_words(v))))
-                else:
-                    out.append((table, key, no_days, v))
-        strings = set(map(_unit, facts))
-        strings.update(map(_detail, facts))
-        for s in strings:
-            if s and s not in str_docs:
-                str_docs[s] = None  # type: ignore[assignment]
-                out.append((str_docs, s, None, s))
-        for s in set(map(_date, facts)):
-            if s and s not in date_docs:
-                date_docs[s] = None
-                out.append((date_docs, s, _date_span(s), " ".join(_date_words(s))))
-        out.sort(key=_text_of)  # ids in the same order on every run
-        return out
+            keys = [(k, _key_of(v)) for k, v in zip(kinds, values)]
+            sids = list(map(table.get, keys))
+        if None in sids:
+            for i in compress(range(len(sids)), map(is_, sids, repeat(None))):
+                key = keys[i] if keys else (kinds[i], values[i])
+                sid = table.get(key)
+                if sid is None:
+                    v = values[i]
+                    if v is None:
+                        sid = 0
+                    elif v.__class__ is not str:
+                        sid = src.new()
+                        new.append((sid, " ".join(_value_words(v))))
+                    elif kinds[i] in ("date", "event"):
+                        sid = src.new(_date_span(v))
+                        new.append((sid, " ".join(_date_words(v))))
+                    else:
+                        sid = src.new()
+                        new.append((sid, v))
+                    table[key] = sid
+                sids[i] = sid
+        b.value = np.array(sids, np.int64)
+        b.unit = self._string_sources(list(map(_unit, facts)), self.str_src, new, None)
+        b.detail = self._string_sources(list(map(_detail, facts)), self.str_src, new, None)
+        b.date = self._string_sources(list(map(_date, facts)), self.date_src, new, _date_span)
+        new.sort(key=_text_of)  # ids in the same order on every run
+        return new
 
-    def _process(self, batch: _Batch, pub) -> None:
+    def _string_sources(self, strings: list, table: dict, new: list, days) -> np.ndarray:
+        sids = list(map(table.get, strings))
+        if None in sids:
+            for i in compress(range(len(sids)), map(is_, sids, repeat(None))):
+                s = strings[i]
+                sid = table.get(s)
+                if sid is None:
+                    if not s:
+                        sid = 0
+                    elif days is None:
+                        sid = self.src.new()
+                        new.append((sid, s))
+                    else:
+                        sid = self.src.new(days(s))
+                        new.append((sid, " ".join(_date_words(s))))
+                    table[s] = sid
+                sids[i] = sid
+        return np.array(sids, np.int64)
+
+    def _mentions(self, b: _Batch) -> None:
+        """The batch's entity mentions (sorted positions, entity), the entities each fact
+        names, and the entities first mentioned here (articles go newest first)."""
+        arts, kb, get = self.ix.articles, self.kb, self.ent_index.get
+        starts: list[int] = []
+        ents: list[int] = []
+        gs: list[int] = []
+        for k, ai in enumerate(b.groups):
+            if ai >= 0 and (ms := kb.mentions_in(arts[ai].id)):
+                starts.extend(map(_mention_start, ms))
+                ents.extend(map(get, map(_mention_entity, ms), repeat(-1)))
+                gs.extend(repeat(k, len(ms)))
+        m_g = np.array(gs, np.int64)
+        key = _keys(m_g, np.array(starts, np.int64))
+        m_ent = np.array(ents, np.int64)
+        if len(key) > 1 and (key[1:] < key[:-1]).any():
+            o = np.argsort(key, kind="stable")
+            key, m_ent, m_g = key[o], m_ent[o], m_g[o]
+        b.m_key, b.m_ent = key, m_ent
+        # the entities each fact names
+        named = list(map(_entities, b.facts))
+        flat = list(chain.from_iterable(named))
+        ei = np.fromiter(map(get, flat, repeat(-1)), np.int64, len(flat))
+        pos = np.repeat(np.arange(len(named)), np.fromiter(map(len, named), np.int64, len(named)))
+        keep = ei >= 0
+        b.fe_ent, b.fe_pos = ei[keep], pos[keep]
+        # entities first mentioned in this batch: a document each, in the article that
+        # first mentions it, before its facts
+        cand = m_ent >= 0
+        cand[cand] = ~self.placed[m_ent[cand]]
+        ents_new, first = np.unique(m_ent[cand], return_index=True)
+        g_new = m_g[cand][first]
+        o = np.lexsort((ents_new, g_new))
+        b.new_ents, b.new_g = ents_new[o], g_new[o]
+        self.placed[ents_new] = True
+
+    def _process(self, b: _Batch) -> None:
         """The batch's documents and their postings, once its tokens are back."""
+        ix, kb, src = self.ix, self.kb, self.src
         ids, starts, new, layouts = self.tokenizer.result()
-        self._learn(new)
-        extras_at = sum(len(bounds) for bounds, _ in layouts)
-        k = extras_at + batch.fields_at
-        for table, key, days in batch.fields:
-            toks = _distinct(ids[starts[k] : starts[k + 1]])
-            k += 1
-            docs = array("I")
-            if toks:
-                self.about_sources.append((toks, docs))
-            table[key] = docs if days is None else (docs, *days)
-        base = 0
-        for (ai, by_sent, first_extra, summaries), (bounds, passages) in zip(batch.articles, layouts):
-            # token index of each cut (piece k starts at token starts[base + k])
-            at = dict(zip(bounds, starts[base : base + len(bounds)]))
-            base += len(bounds)
-            k = extras_at + first_extra
-            summary_at = {id(f): (starts[j], starts[j + 1]) for j, f in enumerate(summaries, k)}
-            self._article(ai, pub[ai] if ai >= 0 else 0, by_sent, passages, ids, at, summary_at)
+        self.words.extend(new)
+        # token index of every cut (piece k of the batch starts at token starts[k])
+        cut_pos: list[int] = []
+        cut_g: list[int] = []
+        pass_pos: list[int] = []
+        pass_g: list[int] = []
+        for k, (bounds, passages) in enumerate(layouts):
+            cut_pos.extend(bounds)
+            cut_g.extend(repeat(k, len(bounds)))
+            if passages:
+                pass_pos.extend(chain.from_iterable(passages))
+                pass_g.extend(repeat(k, len(passages)))
+        extras_at = len(cut_pos)
+        for k, sid in enumerate(b.fields, extras_at + b.fields_at):
+            src.set_tokens(sid, _distinct(ids[starts[k] : starts[k + 1]]))
+        starts_np = np.array(starts, np.int64)
+        cut_key = _keys(np.array(cut_g, np.int64), np.array(cut_pos, np.int64))
+
+        def tok(keys: np.ndarray) -> np.ndarray:
+            return starts_np[np.searchsorted(cut_key, keys)]
+
         ids_np = np.frombuffer(ids, np.uint32)
-        self._post(self.any_post, ids_np, self.any_ranges, self.any_t, self.any_d)
-        self._post(self.about_post, ids_np, self.about_ranges, self.about_t, self.about_d)
+        # passages: sentences with no fact in them, and not only stopwords
+        pg = np.array(pass_g, np.int64)
+        pp = np.array(pass_pos, np.int64).reshape(-1, 2)
+        p_lo, p_hi = tok(_keys(pg, pp[:, 0])), tok(_keys(pg, pp[:, 1]))
+        words_before = np.concatenate(([0], np.cumsum(ids_np != JUNK)))
+        keep = words_before[p_hi] > words_before[p_lo]
+        pg, pp, p_lo, p_hi = pg[keep], pp[keep], p_lo[keep], p_hi[keep]
 
-    @staticmethod
-    def _post(sink: Postings, ids: np.ndarray, ranges: list[int], toks: array, docs: array) -> None:
-        """Hand the batch's pairs to ``sink``: the tokens of each range, and the fields."""
-        if ranges:
-            r = np.array(ranges, np.int64).reshape(-1, 3)
-            lo, hi, doc = r[:, 0], r[:, 1], r[:, 2]
-            lens = hi - lo
-            total = int(lens.sum())
-            # position of each range's tokens: lo + 0, lo + 1, ... for each range in turn
-            pos = np.repeat(lo - (np.cumsum(lens) - lens), lens) + np.arange(total)
-            t = ids[pos]
-            d = np.repeat(doc, lens)
-            keep = t != JUNK
-            sink.add(t[keep], d[keep])
-            ranges.clear()
-        if toks:
-            sink.add(np.frombuffer(toks, np.uint32).copy(), np.frombuffer(docs, np.uint32).copy())
-            del toks[:]
-            del docs[:]
+        # document numbers: per article its new entities, its facts, its passages
+        n_g = len(b.groups)
+        n_ent = np.bincount(b.new_g, minlength=n_g)
+        n_pass = np.bincount(pg, minlength=n_g)
+        n_docs = n_ent + b.counts + n_pass
+        base = self.d + _offsets(n_docs)[:-1]
+        ent_doc = base[b.new_g] + np.arange(len(b.new_g)) - _offsets(n_ent)[b.new_g]
+        fact_doc = base[b.fact_g] + n_ent[b.fact_g] + np.arange(len(b.facts)) - _offsets(b.counts)[b.fact_g]
+        pass_doc = base[pg] + n_ent[pg] + b.counts[pg] + np.arange(len(pg)) - _offsets(n_pass)[pg]
+        total = int(n_docs.sum())
 
-    def _article(self, ai, art_ord, by_sent, passages, ids, at, summary_at) -> None:
-        ix, kb = self.ix, self.kb
-        lo0 = art_ord or NO_DATE_LO
-        hi0 = art_ord or NO_DATE_HI
-        d0 = d = self.d
-        any_r, ab_r = self.any_ranges, self.about_ranges
-        any_t, any_d, ab_t, ab_d = self.any_t, self.any_d, self.about_t, self.about_d
-        doc_obj, doc_kind, doc_lo, doc_hi = ix.doc_obj, ix.doc_kind, ix.doc_lo, ix.doc_hi
-        doc_unit, doc_mention = ix.doc_unit, ix.doc_mention
-        ent_index, ent_docs, ent_toks = self.ent_index, self.ent_docs, self.ent_toks
-        ent_about, ent_any = self.ent_about, self.ent_any
-        value_docs, str_docs, date_docs = self.value_docs, self.str_docs, self.date_docs
-        kind_code = self.kind_code
-        mentions = kb.mentions_in(ix.articles[ai].id) if ai >= 0 else []
-        m_starts = list(map(_mention_start, mentions))
-        m_ents = list(map(ent_index.get, map(_mention_entity, mentions)))
-        # --- the entities first named here (articles go newest first): their documents,
-        # units of their own
-        ents = set(m_ents)
-        ents.discard(None)
-        ents -= self.placed
-        self.placed |= ents
-        for ei in sorted(ents):
-            e = kb.entities[ei]
-            toks = ent_toks[ei]
-            ab_t.extend(toks)
-            ab_d.extend(repeat(d, len(toks)))
-            n = len(any_t)
-            any_t.extend(toks)
-            any_t.extend(self.type_toks[e.type])
-            any_d.extend(repeat(d, len(any_t) - n))
-            doc_obj.append(e)
-            doc_kind.append(0)
-            doc_lo.append(lo0)
-            doc_hi.append(hi0)
-            doc_mention.append(_best_mention(e, mentions[0].article))
-            doc_unit.append(0)
-            ent_docs[ei].append(d)
+        # postings: token ranges of this batch, and sources
+        units = b.unit_off == 0
+        u_doc = fact_doc[units]
+        any_parts = [
+            _expand(ids_np, tok(b.k_s0[units]), tok(b.k_s1[units]), u_doc),
+            _expand(ids_np, p_lo, p_hi, pass_doc),
+        ]
+        has = b.summary >= 0
+        s_at = extras_at + b.summary[has]
+        about_parts = [
+            _expand(ids_np, tok(b.k_start), tok(b.k_end), fact_doc),
+            _expand(ids_np, starts_np[s_at], starts_np[s_at + 1], fact_doc[has]),
+        ]
+        codes = self._kind_codes(b, layouts)
+        quantity = codes == self.kind_code.get("quantity", -1)
+        detail = np.where(quantity, b.detail, 0)
+        ent_src = 1 + b.new_ents
+        types = np.array([self.type_src[kb.entities[ei].type] for ei in b.new_ents.tolist()], np.int64)
+        unit_ents = self._mentioned(b, b.k_s0[units], b.k_s1[units], u_doc)
+        pass_ents = self._mentioned(b, _keys(pg, pp[:, 0]), _keys(pg, pp[:, 1]), pass_doc)
+        fe_doc = fact_doc[b.fe_pos]
+        s_toks = np.frombuffer(src.toks, np.uint32)
+        for sids, docs, sink in (
+            (ent_src, ent_doc, about_parts),
+            (ent_src, ent_doc, any_parts),
+            (types, ent_doc, any_parts),
+            (b.value, fact_doc, about_parts),
+            (b.unit, fact_doc, about_parts),
+            (detail, fact_doc, about_parts),
+            (b.date, fact_doc, about_parts),
+            (1 + b.fe_ent, fe_doc, about_parts),
+            (1 + unit_ents[0], unit_ents[1], any_parts),
+            (1 + pass_ents[0], pass_ents[1], any_parts),
+        ):
+            if len(sids):
+                sink.append(_expand(s_toks, src.lo[sids], src.hi[sids], docs))
+        del s_toks  # src.toks may grow again
+        for sink, parts in ((self.any_post, any_parts), (self.about_post, about_parts)):
+            for t, d in parts:
+                sink.add(t, d)
+        self.ent_pairs.append(_pairs(b.new_ents, ent_doc))
+        self.ent_pairs.append(_pairs(b.fe_ent, fe_doc))
+        self.ent_pairs.append(_pairs(*pass_ents))
+
+        # the documents' columns
+        d0 = self.d
+        doc_g = np.repeat(np.arange(n_g), n_docs)
+        pub = self.pub
+        art_day = np.array([pub[ai] if ai >= 0 else 0 for ai in b.groups], np.int64)
+        day_lo = np.where(art_day > 0, art_day, NO_DATE_LO)
+        day_hi = np.where(art_day > 0, art_day, NO_DATE_HI)
+        lo, hi = day_lo[doc_g], day_hi[doc_g]
+        # a fact's date: its value's (a date), else the date its figure refers to, else the article's
+        v_lo, d_lo = src.day_lo[b.value], src.day_lo[b.date]
+        f_lo = np.where(v_lo != NO_DATE_LO, v_lo, d_lo)
+        f_hi = np.where(v_lo != NO_DATE_LO, src.day_hi[b.value], src.day_hi[b.date])
+        dated = f_lo != NO_DATE_LO
+        lo[fact_doc[dated] - d0] = f_lo[dated]
+        hi[fact_doc[dated] - d0] = f_hi[dated]
+        kind = np.zeros(total, np.uint8)
+        kind[fact_doc - d0] = codes
+        if len(pass_doc):
+            kind[pass_doc - d0] = self.kind_code[PASSAGE_KIND]
+        unit = np.zeros(total, np.uint8)
+        unit[fact_doc - d0] = b.unit_off
+        mention = np.full(total, -1, np.int32)
+        ents = kb.entities
+        arts = ix.articles
+        for ei, g, d in zip(b.new_ents.tolist(), b.new_g.tolist(), ent_doc.tolist()):
+            e = ents[ei]
+            mention[d - d0] = _best_mention(e, arts[b.groups[g]].id)
             ix.entity_doc[e.id] = d
-            d += 1
+        ix.doc_kind.frombytes(kind.tobytes())
+        ix.doc_lo.frombytes(lo.astype(np.int32).tobytes())
+        ix.doc_hi.frombytes(hi.astype(np.int32).tobytes())
+        ix.doc_unit.frombytes(unit.tobytes())
+        ix.doc_mention.frombytes(mention.tobytes())
+        ix.doc_art.frombytes(np.array(b.groups, np.int32)[doc_g].tobytes())
+        # their objects: per article its entities, facts, passages
+        ent_objs = list(map(ents.__getitem__, b.new_ents.tolist()))
+        pg_list = pg.tolist()
+        passages = list(map(Passage, [arts[b.groups[g]].id for g in pg_list], *pp.T.tolist()))
+        doc_obj = ix.doc_obj
+        e_at, f_at, p_at = _offsets(n_ent).tolist(), _offsets(b.counts).tolist(), _offsets(n_pass).tolist()
+        for k in range(n_g):
+            doc_obj.extend(ent_objs[e_at[k] : e_at[k + 1]])
+            doc_obj.extend(b.facts[f_at[k] : f_at[k + 1]])
+            doc_obj.extend(passages[p_at[k] : p_at[k + 1]])
+        self.d += total
 
-        def add_mentions(s: int, e_: int, doc: int) -> list[int]:
-            """Post the names of the entities mentioned in ``[s, e_)`` as "anywhere" words."""
-            k = bisect.bisect_left(m_starts, s)
-            seen = dict.fromkeys(m_ents[k : bisect.bisect_left(m_starts, e_, k)])
-            if not seen:
-                return []
-            seen.pop(None, None)
-            for ei in seen:
-                ent_any[ei].append(doc)
-            return list(seen)
+    def _kind_codes(self, b: _Batch, layouts) -> np.ndarray:
+        """The kind code of each fact; kinds new here get theirs in document order."""
+        known = self.kind_code
+        codes = list(map(known.get, b.kinds))
+        if None in codes or (PASSAGE_KIND not in known and any(p for _, p in layouts)):
+            at = _offsets(b.counts).tolist()
+            for k, (_, passages) in enumerate(layouts):
+                for kind in b.kinds[at[k] : at[k + 1]]:
+                    self.code_of(kind)
+                if passages:
+                    self.code_of(PASSAGE_KIND)
+            codes = list(map(known.get, b.kinds))
+        return np.array(codes, np.uint8)
 
-        # --- facts, a sentence (unit) at a time
-        for (s0, s1), group in by_sent.items():
-            if len(group) > 1:
-                group.sort(key=_span_len)
-            a, b = at[s0], at[s1]
-            for j, f in enumerate(group):
-                off = j % UNIT_MAX
-                if not off:
-                    any_r += (a, b, d)
-                    add_mentions(s0, s1, d)
-                kind = f.kind
-                ab_r += (at[f.start], at[f.end], d)
-                v = f.value
-                lo = NO_DATE_LO
-                if v is not None:
-                    try:
-                        docs, lo, hi = value_docs[kind][v]
-                    except TypeError:
-                        docs, lo, hi = value_docs[kind][_ValueKey(v)]
-                    docs.append(d)
-                if f.unit:
-                    str_docs[f.unit].append(d)
-                if f.detail and kind == "quantity":
-                    str_docs[f.detail].append(d)
-                if f.date:
-                    docs, dlo, dhi = date_docs[f.date]
-                    docs.append(d)
-                    if lo == NO_DATE_LO:
-                        lo, hi = dlo, dhi
-                if f.summary:
-                    ab_r += (*summary_at[id(f)], d)
-                for eid in f.entities:
-                    ei = ent_index.get(eid)
-                    if ei is not None:
-                        ent_about[ei].append(d)
-                        ent_docs[ei].append(d)
-                doc_obj.append(f)
-                code = kind_code.get(kind)
-                doc_kind.append(self.code_of(kind) if code is None else code)
-                # effective date: the fact's own date when it has one, else the article's
-                if lo == NO_DATE_LO:
-                    doc_lo.append(lo0)
-                    doc_hi.append(hi0)
-                else:
-                    doc_lo.append(lo)
-                    doc_hi.append(hi)
-                doc_unit.append(off)
-                d += 1
-        # --- passages: sentences with no fact in them, units of their own
-        if passages:
-            code = self.code_of(PASSAGE_KIND)
-            art_id = ix.articles[ai].id
-            for ps, pe in passages:
-                a, b = at[ps], at[pe]
-                if not any(ids[a:b]):  # nothing but stopwords
-                    continue
-                any_r += (a, b, d)
-                for ei in add_mentions(ps, pe, d):
-                    ent_docs[ei].append(d)
-                doc_obj.append(Passage(art_id, ps, pe))
-                doc_kind.append(code)
-                doc_lo.append(lo0)
-                doc_hi.append(hi0)
-                doc_unit.append(0)
-                d += 1
-        doc_mention.extend(repeat(-1, d - d0 - len(ents)))
-        ix.doc_art.extend(repeat(ai, d - d0))
-        self.d = d
+    def _mentioned(self, b: _Batch, lo: np.ndarray, hi: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(entities, documents): the entities mentioned in each span [lo, hi) (keys), once."""
+        ents, d = _expand(b.m_ent, np.searchsorted(b.m_key, lo), np.searchsorted(b.m_key, hi), docs, -1)
+        if not len(ents):
+            return ents, d.astype(np.int64)
+        n = len(self.kb.entities)
+        both = _distinct_sorted(d.astype(np.int64) * n + ents)
+        return both % n, both // n
 
     def _finish(self) -> None:
         """Kinds, types, entity names, vocabulary: what the searcher reads besides postings."""
@@ -459,14 +613,25 @@ class _Builder:
                 mask = rank.bytes_where(units, lambda v, s=shift: v >= s)
                 if mask:
                     ix._spread_masks.append((shift, mask))
-        # a type's documents: those of its entities (each entity doc, fact and passage is in
-        # the documents of the entities it names)
+        # each entity's documents: its own, the facts naming it, the passages mentioning it
+        pairs = _distinct_sorted(np.concatenate(self.ent_pairs)) if self.ent_pairs else np.zeros(0, np.int64)
+        self.ent_pairs = []
+        ent = pairs >> 32
+        cuts = np.flatnonzero(np.concatenate(([True], ent[1:] != ent[:-1]))) if len(ent) else ent
+        ent_of = ent[cuts].tolist()
+        del ent
+        raw = memoryview(pairs.astype(np.uint32).view(np.uint8))  # the low 32 bits: documents
+        del pairs
+        cuts = [*cuts.tolist(), len(raw) >> 2]
         by_type: dict[str, list[array]] = {}
-        for ei, docs in enumerate(self.ent_docs):
-            if docs:
-                by_type.setdefault(kb.entities[ei].type, []).append(docs)
+        for ei, a, z in zip(ent_of, cuts, islice(cuts, 1, None)):
+            e = kb.entities[ei]
+            got = array("I")
+            got.frombytes(raw[a << 2 : z << 2])
+            ix.entity_docs[e.id] = got
+            # a type's documents: those of its entities
+            by_type.setdefault(e.type, []).append(got)
         ix.type_bits = {ty: rank.union_of(posts) for ty, posts in by_type.items()}
-        ix.entity_docs = {kb.entities[ei].id: docs for ei, docs in enumerate(self.ent_docs) if docs}
         words = self.words
         words[JUNK] = ""
         ix.words = words
@@ -488,6 +653,68 @@ class _Builder:
                         lst.append(dd)
         ix.sorted_keys = sorted(ix.name_keys)
         ix._entity_word_set = frozenset(words[t] for toks in self.ent_toks for t in toks)
+
+
+# ---------------------------------------------------------------------- array helpers
+# A position in an article of a batch as one sortable number: the article's place in the
+# batch above _SHIFT bits, the offset (biased: any offset within 2**39 of 0) below.
+_SHIFT = 40
+_BIAS = 1 << 39
+_MASK = (1 << _SHIFT) - 1
+
+
+def _keys(g: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    return (g << _SHIFT) + pos + _BIAS
+
+
+def _distinct_sorted(a: np.ndarray) -> np.ndarray:
+    """``np.unique(a)``, by sorting: numpy 2's hashing ``unique`` is ten times slower here."""
+    a = np.sort(a)
+    if len(a) > 1:
+        a = a[np.concatenate(([True], a[1:] != a[:-1]))]
+    return a
+
+
+def _offsets(counts: np.ndarray) -> np.ndarray:
+    """Where each of consecutive runs of ``counts`` items starts, and the total last."""
+    out = np.zeros(len(counts) + 1, np.int64)
+    np.cumsum(counts, out=out[1:])
+    return out
+
+
+def _expand(ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, docs: np.ndarray, skip=JUNK) -> tuple[np.ndarray, np.ndarray]:
+    """(id, document) pairs: the ids ``ids[lo[i]:hi[i]]`` for document ``docs[i]``,
+    ``skip`` (stopwords) left out."""
+    lens = np.maximum(hi - lo, 0)
+    total = int(lens.sum())
+    # position of each range's tokens: lo + 0, lo + 1, ... for each range in turn
+    pos = np.repeat(lo - (np.cumsum(lens) - lens), lens) + np.arange(total)
+    t = ids[pos]
+    d = np.repeat(docs.astype(np.uint32), lens)
+    keep = t != skip
+    return t[keep], d[keep]
+
+
+def _pairs(ents: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """(entity, document) pairs as one number each (entity above 32 bits)."""
+    return (ents.astype(np.int64) << 32) | docs.astype(np.int64)
+
+
+def _sentences(facts: list[Fact], start: np.ndarray, end: np.ndarray, n_text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each fact's sentence (first and last offset); the fact's own span where its
+    sentence is missing or does not hold it."""
+    sents = list(map(_sentence, facts))
+    try:
+        if set(map(len, sents)) - {2}:
+            raise TypeError
+        flat = np.fromiter(chain.from_iterable(sents), np.int64, 2 * len(sents)).reshape(-1, 2)
+        s0, s1 = flat[:, 0], flat[:, 1]
+    except (TypeError, ValueError):  # a sentence that is not a pair of offsets
+        pairs = [s if s and len(s) == 2 else (-1, -1) for s in sents]
+        s0 = np.array([p[0] for p in pairs], np.int64)
+        s1 = np.array([p[1] for p in pairs], np.int64)
+    bad = ~((s0 >= 0) & (s0 <= start) & (end <= s1) & (s1 <= n_text))
+    return np.where(bad, start, s0), np.where(bad, end, s1)
 
 
 class _ValueKey:
@@ -524,26 +751,6 @@ def _distinct(ids) -> tuple[int, ...]:
     return tuple(s)
 
 
-def _by_sentence(text: str, facts: list[Fact]) -> tuple[dict[tuple[int, int], list[Fact]], list[int]]:
-    """Facts by sentence, and every bound of those sentences and facts (sorted)."""
-    n_text = len(text)
-    by_sent: dict[tuple[int, int], list[Fact]] = {}
-    cuts = {0, n_text}
-    for f in facts:
-        sent = f.sentence
-        if not (sent and len(sent) == 2 and 0 <= sent[0] <= f.start and f.end <= sent[1] <= n_text):
-            sent = (f.start, f.end)
-        group = by_sent.get(sent)
-        if group is None:
-            by_sent[sent] = [f]
-            cuts.update(sent)
-        else:
-            group.append(f)
-        cuts.add(f.start)
-        cuts.add(f.end)
-    return by_sent, sorted(cuts)
-
-
 def _best_mention(e, article: str) -> int:
     """The index of the mention an entity's hit shows, in ``article``: the first that
     writes the full name, else the first."""
@@ -559,10 +766,6 @@ def _best_mention(e, article: str) -> int:
 
 _mention_start = attrgetter("start")
 _mention_entity = attrgetter("entity")
-
-
-def _span_len(f: Fact) -> int:
-    return f.end - f.start
 
 
 # ---------------------------------------------------------------------- words of fields

@@ -49,6 +49,7 @@ from pktui.knowledge.base import KnowledgeBase
 from pktui.model import Entity, Fact
 from pktui.search import rank
 from pktui.search.docs import ENTITY_KIND, PASSAGE_KIND, Passage
+from pktui.search.malloc import keep_large_blocks, release_free_memory
 from pktui.search.query import Query, Term, parse_query
 from pktui.search.spelling import Spellings, default_spellings, default_stopwords
 from pktui.search.tokens import index_tokens, prefix_end, span_tokens
@@ -102,36 +103,6 @@ class _Expansion:
     f_about: int = 0
     g_any: int = 0  # two typos away
     g_about: int = 0
-
-
-def _tune_malloc() -> None:
-    """Keep glibc from returning (and page-faulting back) the memory of large temporary ints.
-
-    Bitset arithmetic allocates and frees many ~100 KB integers per query; with glibc's
-    default dynamic thresholds each one may be a fresh mmap, which costs more than the
-    arithmetic itself. Harmless elsewhere (the call simply fails).
-    """
-    try:
-        import ctypes
-        import ctypes.util
-
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None)
-        libc.mallopt(-1, 256 * 1024 * 1024)  # M_TRIM_THRESHOLD
-        libc.mallopt(-3, 32 * 1024 * 1024)  # M_MMAP_THRESHOLD
-    except Exception:  # noqa: BLE001 - best effort only
-        pass
-
-
-def _release_free_memory() -> None:
-    """Give the pages freed while building (temporary arrays, caches) back to the system,
-    so that the search caches that fill later do not stack on top of them (glibc only)."""
-    try:
-        import ctypes
-        import ctypes.util
-
-        ctypes.CDLL(ctypes.util.find_library("c") or None).malloc_trim(0)
-    except Exception:  # noqa: BLE001 - best effort only
-        pass
 
 
 def _nbytes(value) -> int:
@@ -221,7 +192,7 @@ class SearchIndex:
     @classmethod
     def build(cls, kb: KnowledgeBase, progress: Callable[[int, int], None] | None = None) -> SearchIndex:
         """Index every fact and entity of ``kb``."""
-        _tune_malloc()
+        keep_large_blocks()
         self = cls(kb)
         gc_was_on = gc.isenabled()
         gc.disable()  # millions of small objects, no cycles: collections would only cost time
@@ -232,7 +203,7 @@ class SearchIndex:
         finally:
             if gc_was_on:
                 gc.enable()
-        _release_free_memory()
+        release_free_memory()
         return self
 
     # ------------------------------------------------------------------ stats

@@ -22,8 +22,6 @@ from array import array
 
 import numpy as np
 
-from pktui.search import rank
-
 DENSE_MIN = 256  # a token in fewer documents than this never gets a bitset
 # A token in 1/2**DENSE_SHARE of the documents gets a bitset: 1/128, where a bitset is
 # at most 4x the size of the array; turning a longer array into bits for every query
@@ -163,42 +161,7 @@ def bits_of_array(docs: array, n_docs: int) -> int:
 
 def array_of_bits(bits: int) -> array:
     """The sorted ``array('I')`` of the documents in a bitset."""
-    return array("I", rank.iter_bits(bits))
-
-
-def add_sources(posts: list, sources, n_docs: int) -> None:
-    """Add to finished postings the documents of *sources*: ``(tokens, docs)`` pairs, a
-    field value or an entity name with the documents that have it.
-
-    A token's new documents are the union of those of the sources holding it, merged
-    into its bitset, or into its array (which becomes a bitset if that makes it frequent).
-    """
-    by_token: dict[int, list[array]] = {}
-    for toks, docs in sources:
-        if docs:
-            for t in toks:
-                got = by_token.get(t)
-                if got is None:
-                    by_token[t] = [docs]
-                else:
-                    got.append(docs)
-    dense = max(DENSE_MIN, n_docs >> DENSE_SHARE)
-    for t, arrays in by_token.items():
-        p = posts[t]
-        if p.__class__ is not int and p:
-            arrays.append(p)
-        docs = np.concatenate([np.frombuffer(a, np.uint32) for a in arrays])
-        if p.__class__ is int or len(docs) >= dense:
-            m = np.zeros(n_docs, np.bool_)
-            m[docs] = True
-            bits = int.from_bytes(np.packbits(m, bitorder="little").tobytes(), "little")
-            if p.__class__ is int:
-                bits |= p
-            elif bits.bit_count() < dense:
-                posts[t] = array_of_bits(bits)
-                continue
-            posts[t] = bits
-        else:
-            out = array("I")
-            out.frombytes(np.unique(docs).tobytes())
-            posts[t] = out
+    raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) >> 3, "little"), np.uint8)
+    out = array("I")
+    out.frombytes(np.flatnonzero(np.unpackbits(raw, bitorder="little")).astype(np.uint32).tobytes())
+    return out

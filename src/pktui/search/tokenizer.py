@@ -21,13 +21,19 @@ from itertools import compress, repeat
 from operator import is_
 from pathlib import Path
 
-from pktui.search.pieces import abbreviations, layout, pieces, use_abbreviations
+from pktui.search.pieces import (
+    abbreviations,
+    layout,
+    pieces,
+    uncovered,
+    use_abbreviations,
+)
 from pktui.search.tokens import SEP_WORD, piece_tokens
 
 JUNK = 0  # the id of stopwords and of the separator between pieces: indexed nowhere
 
-# (text, bounds of its facts and their sentences, the gaps between those sentences)
-Article = tuple[str, list[int], list[tuple[int, int]]]
+# (text, bounds of its facts and their sentences, those sentences: [start, end, start, ...])
+Article = tuple[str, list[int], list[int]]
 # (bounds, passages) of an article once its passages are found
 Layout = tuple[list[int], list[tuple[int, int]]]
 # ids, where each piece's tokens start, the words new in this batch, articles' layouts
@@ -43,8 +49,8 @@ class Vocabulary:
         self.size = 1
 
     def tokenize(self, articles: list[Article], extras: list[str]) -> Tokens:
-        """The tokens of a batch: each article's passages are found and the article is
-        cut at every bound; its pieces (one more than its bounds: the last is empty) and
+        """The tokens of a batch: each article's passages are found (in the text its
+        sentences leave uncovered) and the article is cut at every bound; its pieces (one more than its bounds: the last is empty) and
         then the ``extras`` are tokenized together.
 
         Returns the ids of :func:`piece_tokens`'s tokens, where each piece's tokens
@@ -53,7 +59,8 @@ class Vocabulary:
         """
         texts: list[str] = []
         layouts: list[Layout] = []
-        for text, bounds, gaps in articles:
+        for text, bounds, sentences in articles:
+            gaps = uncovered(list(zip(sentences[::2], sentences[1::2])), len(text))
             bounds, passages = layout(text, bounds, gaps)
             texts.extend(pieces(text, bounds))
             texts.append("")
