@@ -122,6 +122,7 @@ class WorkerTokenizer:
             [sys.executable, "-m", "pktui.search.tokenizer"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
         )
+        _widen(self._proc.stdin, self._proc.stdout)
         self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._writer = threading.Thread(target=self._write, name="tokenizer-feed", daemon=True)
         self._writer.start()
@@ -170,6 +171,18 @@ class WorkerTokenizer:
         if self._proc.stdout is not None:
             self._proc.stdout.close()
         self._writer.join(timeout=5)
+
+
+def _widen(*pipes) -> None:
+    """Pipes of 1 MB where Linux allows it: a batch goes through in one write, not 64 KB
+    at a time with a switch between the processes after each."""
+    try:
+        import fcntl
+
+        for pipe in pipes:
+            fcntl.fcntl(pipe.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ
+    except (ImportError, OSError, AttributeError):
+        pass
 
 
 def _read_frame(pipe):
