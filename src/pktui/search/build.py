@@ -40,7 +40,7 @@ from pktui.search.docs import (
     Passage,
 )
 from pktui.search.malloc import release_free_memory
-from pktui.search.postings import Postings
+from pktui.search.postings import Postings, bits_of_array
 from pktui.search.tokenizer import JUNK, Article, LocalTokenizer, WorkerTokenizer
 from pktui.search.tokens import SEP_WORD, index_tokens, joined
 
@@ -52,7 +52,7 @@ _BATCH_CHARS = 1 << 16  # text tokenized in one call
 _AHEAD = 12  # batches handed to a helper tokenizer before the first is taken back
 _WINDOW = 1 << 15  # documents between two filings of postings
 _NAMES_AT_ONCE = 4096  # entity names tokenized in one call
-_TRIM_EVERY = 4  # filings between two returns of freed memory to the system
+_TRIM_EVERY = 1  # filings between two returns of freed memory to the system
 WORKER_MIN_CHARS = 4_000_000  # a corpus this large is tokenized in a helper process
 
 _kind = attrgetter("kind")
@@ -171,8 +171,9 @@ class _Builder:
         self.kb = kb
         self.tokenizer = tokenizer
         self.words: list[str] = [SEP_WORD]  # token id -> word (id 0: JUNK)
-        self.any_post = Postings()
-        self.about_post = Postings()
+        expect = len(kb.facts) + len(kb.entities)  # documents, passages aside
+        self.any_post = Postings(expect)
+        self.about_post = Postings(expect)
         self.ent_index = {e.id: i for i, e in enumerate(kb.entities)}
         self.ent_toks: list[tuple[int, ...]] = []
         self.placed = np.zeros(len(kb.entities), np.bool_)  # entities whose document is made
@@ -614,14 +615,16 @@ class _Builder:
                 if mask:
                     ix._spread_masks.append((shift, mask))
         # each entity's documents: its own, the facts naming it, the passages mentioning it
-        pairs = _distinct_sorted(np.concatenate(self.ent_pairs)) if self.ent_pairs else np.zeros(0, np.int64)
+        pairs = np.concatenate(self.ent_pairs) if self.ent_pairs else np.zeros(0, np.int64)
         self.ent_pairs = []
-        ent = pairs >> 32
+        pairs.sort()
+        if len(pairs) > 1:
+            pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+        ent = (pairs >> 32).astype(np.int32)
         cuts = np.flatnonzero(np.concatenate(([True], ent[1:] != ent[:-1]))) if len(ent) else ent
         ent_of = ent[cuts].tolist()
-        del ent
         raw = memoryview(pairs.astype(np.uint32).view(np.uint8))  # the low 32 bits: documents
-        del pairs
+        del ent, pairs
         cuts = [*cuts.tolist(), len(raw) >> 2]
         by_type: dict[str, list[array]] = {}
         for ei, a, z in zip(ent_of, cuts, islice(cuts, 1, None)):
@@ -629,9 +632,12 @@ class _Builder:
             got = array("I")
             got.frombytes(raw[a << 2 : z << 2])
             ix.entity_docs[e.id] = got
-            # a type's documents: those of its entities
             by_type.setdefault(e.type, []).append(got)
-        ix.type_bits = {ty: rank.union_of(posts) for ty, posts in by_type.items()}
+        # a type's documents: those of its entities
+        ix.type_bits = {
+            ty: bits_of_array(np.concatenate([np.frombuffer(a, np.uint32) for a in got]), self.d)
+            for ty, got in by_type.items()
+        }
         words = self.words
         words[JUNK] = ""
         ix.words = words

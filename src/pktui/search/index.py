@@ -175,8 +175,8 @@ class SearchIndex:
         self.n_docs = 0
         self.helper_peak_mb = 0.0  # peak memory of the build's helper process, if any
         self._lock = threading.RLock()
-        self._bitcache: _LRU = _LRU(4096, 16 << 20)
-        self._expcache: _LRU = _LRU(512, 32 << 20)
+        self._bitcache: _LRU = _LRU(4096, 8 << 20)
+        self._expcache: _LRU = _LRU(512, 16 << 20)
         self._prefixcache: _LRU = _LRU(2048)
         self._filtercache: _LRU = _LRU(128, 24 << 20)
         self._pinned: dict[tuple, _Expansion] = {}
@@ -782,7 +782,7 @@ class SearchIndex:
             a = self.kb.article(art)
             if a is None:
                 return None
-            if len(self._spancache) > 8192:
+            if len(self._spancache) > 2048:
                 self._spancache.clear()
             got = self._spancache[key] = (a.text, span_tokens(a.text[lo:hi], lo))
         return got

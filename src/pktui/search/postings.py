@@ -27,13 +27,17 @@ DENSE_MIN = 256  # a token in fewer documents than this never gets a bitset
 # at most 4x the size of the array; turning a longer array into bits for every query
 # would cost milliseconds.
 DENSE_SHARE = 7
-_MATRIX_CELLS = 1 << 24  # booleans set at once when filing frequent tokens
+_MATRIX_CELLS = 1 << 22  # booleans set at once when filing frequent tokens
 
 
 class Postings:
     """The documents of every token, for one kind of posting (anywhere / about)."""
 
-    def __init__(self) -> None:
+    def __init__(self, expect_docs: int = 0) -> None:
+        # Only a token that will be frequent among the documents expected in all gets a
+        # bitset while filing: one frequent only in the first windows would grow a full
+        # bitset (memory, and time to turn it back into an array at the end).
+        self.expect_docs = expect_docs
         self.posts: list[array] = []
         self._bits: dict[int, bytearray] = {}  # frequent token -> its bitset so far
         self._row = np.full(0, -1, np.int32)  # token -> its row among the frequent, or -1
@@ -67,7 +71,8 @@ class Postings:
         self._docs.clear()
         self.pending = 0
         self._seen += np.bincount(toks, minlength=len(self._seen))
-        for t in np.flatnonzero((self._seen >= max(DENSE_MIN, end >> DENSE_SHARE)) & (self._row < 0)).tolist():
+        dense = max(DENSE_MIN, max(end, self.expect_docs) >> DENSE_SHARE)
+        for t in np.flatnonzero((self._seen >= dense) & (self._row < 0)).tolist():
             self._row[t] = len(self._frequent)
             self._frequent.append(t)
             self._bits[t] = bytearray()
@@ -140,12 +145,15 @@ class Postings:
         self._bits = {}
         while bits_so_far:  # each bytearray freed as soon as it is a number
             t, ba = bits_so_far.popitem()
-            bits = int.from_bytes(ba, "little")
-            del ba
             p = posts[t]
-            if p:
-                bits |= bits_of_array(p, n_docs)
-            posts[t] = bits if bits.bit_count() >= dense else array_of_bits(bits)
+            if p:  # its documents from before it had a bitset
+                _or_into(ba, np.frombuffer(p, np.uint32))
+            bits = int.from_bytes(ba, "little")
+            if bits.bit_count() >= dense:
+                posts[t] = bits
+            else:
+                posts[t] = _array_of_bytes(np.frombuffer(ba, np.uint8))
+            del ba
         for t, p in enumerate(posts):
             if p.__class__ is array and len(p) >= dense:
                 posts[t] = bits_of_array(p, n_docs)
@@ -161,7 +169,26 @@ def bits_of_array(docs: array, n_docs: int) -> int:
 
 def array_of_bits(bits: int) -> array:
     """The sorted ``array('I')`` of the documents in a bitset."""
-    raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) >> 3, "little"), np.uint8)
+    return _array_of_bytes(np.frombuffer(bits.to_bytes((bits.bit_length() + 7) >> 3, "little"), np.uint8))
+
+
+def _array_of_bytes(raw: np.ndarray) -> array:
+    """The documents of a little-endian bitset's bytes (only the non-zero bytes unpacked)."""
+    at = np.flatnonzero(raw)
+    bits = np.unpackbits(raw[at, None], axis=1, bitorder="little").view(np.bool_)
     out = array("I")
-    out.frombytes(np.flatnonzero(np.unpackbits(raw, bitorder="little")).astype(np.uint32).tobytes())
+    out.frombytes(((at[:, None] << 3) + np.arange(8))[bits].astype(np.uint32).tobytes())
     return out
+
+
+def _or_into(ba: bytearray, docs: np.ndarray) -> None:
+    """Set the bits of ``docs`` in the bitset ``ba`` (grown if need be)."""
+    top = int(docs.max())
+    if len(ba) <= top >> 3:
+        ba.extend(bytes((top >> 3) + 1 - len(ba)))
+    m = np.zeros(((top >> 3) + 1) << 3, np.bool_)
+    m[docs] = True
+    packed = np.packbits(m, bitorder="little")
+    raw = np.frombuffer(ba, np.uint8, count=len(packed))
+    raw |= packed
+    del raw
