@@ -41,7 +41,13 @@ from pktui.search.docs import (
 )
 from pktui.search.malloc import release_free_memory
 from pktui.search.postings import Postings, bits_of_array
-from pktui.search.tokenizer import JUNK, Article, LocalTokenizer, WorkerTokenizer
+from pktui.search.tokenizer import (
+    JUNK,
+    LocalTokenizer,
+    WorkerTokenizer,
+    no_articles,
+    unpacked,
+)
 from pktui.search.tokens import SEP_WORD, index_tokens, joined
 
 if TYPE_CHECKING:
@@ -271,12 +277,12 @@ class _Builder:
         starts = [0]
         # in parts, so that the tokenizer's working memory stays that of a batch
         for k in range(0, len(texts), _NAMES_AT_ONCE):
-            self.tokenizer.submit([], texts[k : k + _NAMES_AT_ONCE])
+            self.tokenizer.submit(no_articles(), texts[k : k + _NAMES_AT_ONCE])
         for _ in range(0, len(texts), _NAMES_AT_ONCE):
             got, at, new, _ = self.tokenizer.result()
             self.words.extend(new)
-            starts.extend([s + len(ids) for s in islice(at, 1, None)])
-            ids.extend(got)
+            starts.extend([s + len(ids) for s in islice(unpacked(at), 1, None)])
+            ids.frombytes(got)
         src = self.src
         for a, z in zip(firsts, islice(firsts, 1, None)):
             toks = _distinct(ids[starts[a] : starts[z]])
@@ -300,7 +306,8 @@ class _Builder:
         g = np.repeat(np.arange(n_g, dtype=np.int64), counts)
         start = np.fromiter(map(_start, facts), np.int64, n)
         end = np.fromiter(map(_end, facts), np.int64, n)
-        s0, s1 = _sentences(facts, start, end, np.array(list(map(len, texts)), np.int64)[g])
+        n_text = np.array(list(map(len, texts)), np.int64)
+        s0, s1 = _sentences(facts, start, end, n_text[g])
 
         # document order: a sentence's facts together (sentences in the order of their
         # first fact), shortest first; the facts of a sentence are cut in units
@@ -327,19 +334,22 @@ class _Builder:
 
         # what the tokenizer gets: each article with its cuts and its sentences, then the
         # summaries and the field values not seen before
-        sents = np.stack((s0[by_sent][first], s1[by_sent][first]), axis=1).ravel().tolist()
-        sent_at = _offsets(np.bincount(g[by_sent][first], minlength=n_g) * 2)
+        # (the facts of no article of the index have no text to find passages in)
+        sent_g = g[by_sent][first]
+        in_text = np.array(b.groups, np.int64)[sent_g] >= 0
+        sents = np.stack((s0[by_sent][first][in_text], s1[by_sent][first][in_text]), axis=1)
         cuts = _distinct_sorted(np.concatenate((
             b.k_start, b.k_end, b.k_s0, b.k_s1,
             _keys(np.arange(n_g, dtype=np.int64), np.zeros(n_g, np.int64)),
-            _keys(np.arange(n_g, dtype=np.int64), np.array(list(map(len, texts)), np.int64)),
+            _keys(np.arange(n_g, dtype=np.int64), n_text),
         )))  # fmt: skip
-        cut_at = _offsets(np.bincount(cuts >> _SHIFT, minlength=n_g))
-        cuts = ((cuts & _MASK) - _BIAS).tolist()
-        sent: list[Article] = [
-            (text, cuts[cut_at[k] : cut_at[k + 1]], sents[sent_at[k] : sent_at[k + 1]] if b.groups[k] >= 0 else [])
-            for k, text in enumerate(texts)
-        ]
+        articles = (
+            texts,
+            ((cuts & _MASK) - _BIAS).tobytes(),
+            np.bincount(cuts >> _SHIFT, minlength=n_g).astype(np.int64).tobytes(),
+            sents.astype(np.int64).tobytes(),
+            (np.bincount(sent_g[in_text], minlength=n_g) * 2).astype(np.int64).tobytes(),
+        )
         summaries = list(map(_summary, facts))  # tokenized in the facts' own order
         has = np.fromiter(map(bool, summaries), np.bool_, n)
         b.summary = np.where(has, np.cumsum(has) - 1, -1)[order]
@@ -349,7 +359,7 @@ class _Builder:
         b.fields = [sid for sid, _ in fields]
         extras.extend([text for _, text in fields])
         self._mentions(b)
-        self.tokenizer.submit(sent, extras)
+        self.tokenizer.submit(articles, extras)
         return b
 
     def _sources_of(self, b: _Batch, facts: list[Fact]) -> list[tuple[int, str]]:
@@ -449,39 +459,32 @@ class _Builder:
     def _process(self, b: _Batch) -> None:
         """The batch's documents and their postings, once its tokens are back."""
         ix, kb, src = self.ix, self.kb, self.src
-        ids, starts, new, layouts = self.tokenizer.result()
+        ids, starts, new, (cut_pos, n_cuts, pass_pos, n_found) = self.tokenizer.result()
         self.words.extend(new)
+        n_g = len(b.groups)
+        ids_np = np.frombuffer(ids, np.uint32)
+        starts_np = np.frombuffer(starts, np.int64)
         # token index of every cut (piece k of the batch starts at token starts[k])
-        cut_pos: list[int] = []
-        cut_g: list[int] = []
-        pass_pos: list[int] = []
-        pass_g: list[int] = []
-        for k, (bounds, passages) in enumerate(layouts):
-            cut_pos.extend(bounds)
-            cut_g.extend(repeat(k, len(bounds)))
-            if passages:
-                pass_pos.extend(chain.from_iterable(passages))
-                pass_g.extend(repeat(k, len(passages)))
+        cut_pos = np.frombuffer(cut_pos, np.int64)
         extras_at = len(cut_pos)
-        for k, sid in enumerate(b.fields, extras_at + b.fields_at):
-            src.set_tokens(sid, _distinct(ids[starts[k] : starts[k + 1]]))
-        starts_np = np.array(starts, np.int64)
-        cut_key = _keys(np.array(cut_g, np.int64), np.array(cut_pos, np.int64))
+        at = starts_np[extras_at + b.fields_at :].tolist()
+        for k, sid in enumerate(b.fields):
+            src.set_tokens(sid, _distinct(ids_np[at[k] : at[k + 1]].tolist()))
+        cut_key = _keys(np.repeat(np.arange(n_g), np.frombuffer(n_cuts, np.int64)), cut_pos)
 
         def tok(keys: np.ndarray) -> np.ndarray:
             return starts_np[np.searchsorted(cut_key, keys)]
 
-        ids_np = np.frombuffer(ids, np.uint32)
         # passages: sentences with no fact in them, and not only stopwords
-        pg = np.array(pass_g, np.int64)
-        pp = np.array(pass_pos, np.int64).reshape(-1, 2)
+        n_found = np.frombuffer(n_found, np.int64)
+        pg = np.repeat(np.arange(n_g), n_found)
+        pp = np.frombuffer(pass_pos, np.int64).reshape(-1, 2)
         p_lo, p_hi = tok(_keys(pg, pp[:, 0])), tok(_keys(pg, pp[:, 1]))
         words_before = np.concatenate(([0], np.cumsum(ids_np != JUNK)))
         keep = words_before[p_hi] > words_before[p_lo]
         pg, pp, p_lo, p_hi = pg[keep], pp[keep], p_lo[keep], p_hi[keep]
 
         # document numbers: per article its new entities, its facts, its passages
-        n_g = len(b.groups)
         n_ent = np.bincount(b.new_g, minlength=n_g)
         n_pass = np.bincount(pg, minlength=n_g)
         n_docs = n_ent + b.counts + n_pass
@@ -504,7 +507,7 @@ class _Builder:
             _expand(ids_np, tok(b.k_start), tok(b.k_end), fact_doc),
             _expand(ids_np, starts_np[s_at], starts_np[s_at + 1], fact_doc[has]),
         ]
-        codes = self._kind_codes(b, layouts)
+        codes = self._kind_codes(b, n_found)
         quantity = codes == self.kind_code.get("quantity", -1)
         detail = np.where(quantity, b.detail, 0)
         ent_src = 1 + b.new_ents
@@ -581,16 +584,17 @@ class _Builder:
             doc_obj.extend(passages[p_at[k] : p_at[k + 1]])
         self.d += total
 
-    def _kind_codes(self, b: _Batch, layouts) -> np.ndarray:
-        """The kind code of each fact; kinds new here get theirs in document order."""
+    def _kind_codes(self, b: _Batch, n_passages: np.ndarray) -> np.ndarray:
+        """The kind code of each fact; kinds new here get theirs in document order (an
+        article's facts, then its passages if it has any)."""
         known = self.kind_code
         codes = list(map(known.get, b.kinds))
-        if None in codes or (PASSAGE_KIND not in known and any(p for _, p in layouts)):
+        if None in codes or (PASSAGE_KIND not in known and n_passages.any()):
             at = _offsets(b.counts).tolist()
-            for k, (_, passages) in enumerate(layouts):
+            for k, found in enumerate(n_passages.tolist()):
                 for kind in b.kinds[at[k] : at[k + 1]]:
                     self.code_of(kind)
-                if passages:
+                if found:
                     self.code_of(PASSAGE_KIND)
             codes = list(map(known.get, b.kinds))
         return np.array(codes, np.uint8)

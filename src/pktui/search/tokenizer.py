@@ -17,7 +17,7 @@ import sys
 import threading
 from array import array
 from collections import deque
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import is_
 from pathlib import Path
 
@@ -32,12 +32,27 @@ from pktui.search.tokens import SEP_WORD, piece_tokens
 
 JUNK = 0  # the id of stopwords and of the separator between pieces: indexed nowhere
 
-# (text, bounds of its facts and their sentences, those sentences: [start, end, start, ...])
-Article = tuple[str, list[int], list[int]]
-# (bounds, passages) of an article once its passages are found
-Layout = tuple[list[int], list[tuple[int, int]]]
-# ids, where each piece's tokens start, the words new in this batch, articles' layouts
-Tokens = tuple[array, list[int], list[str], list[Layout]]
+# A batch of articles: their texts; every bound of their facts and of the facts' sentences,
+# article after article (sorted within each); how many bounds each has; the sentences
+# (start, end, start, ...) and how many numbers of them each has. Numbers are packed
+# 64-bit integers (``array('q')`` or its bytes): they cross the pipe as one block each.
+Articles = tuple[list[str], bytes, bytes, bytes, bytes]
+# Each article's bounds once its passages are found (packed, with how many each has), and
+# its passages (start, end, ..., with how many each has).
+Layouts = tuple[bytes, bytes, bytes, bytes]
+# ids, where each piece's tokens start (packed), the words new in this batch, the layouts
+Tokens = tuple[bytes, bytes, list[str], Layouts]
+
+
+def packed(values) -> bytes:
+    """Integers as one block of 64-bit numbers."""
+    return array("q", values).tobytes()
+
+
+def unpacked(raw) -> list[int]:
+    out = array("q")
+    out.frombytes(raw)
+    return out.tolist()
 
 
 class Vocabulary:
@@ -48,25 +63,39 @@ class Vocabulary:
         self.ids[SEP_WORD] = JUNK
         self.size = 1
 
-    def tokenize(self, articles: list[Article], extras: list[str]) -> Tokens:
+    def tokenize(self, articles: Articles, extras: list[str]) -> Tokens:
         """The tokens of a batch: each article's passages are found (in the text its
-        sentences leave uncovered) and the article is cut at every bound; its pieces (one more than its bounds: the last is empty) and
-        then the ``extras`` are tokenized together.
+        sentences leave uncovered) and the article is cut at every bound; its pieces
+        (one more than its bounds: the last is empty) and then the ``extras`` are
+        tokenized together.
 
         Returns the ids of :func:`piece_tokens`'s tokens, where each piece's tokens
-        start, the words first seen here (their ids follow the previous ones), and each
-        article's ``(bounds, passages)``.
+        start, the words first seen here (their ids follow the previous ones), and the
+        articles' layouts.
         """
-        texts: list[str] = []
-        layouts: list[Layout] = []
-        for text, bounds, sentences in articles:
-            gaps = uncovered(list(zip(sentences[::2], sentences[1::2])), len(text))
-            bounds, passages = layout(text, bounds, gaps)
-            texts.extend(pieces(text, bounds))
-            texts.append("")
-            layouts.append((bounds, passages))
-        texts.extend(extras)
-        words, starts = piece_tokens(texts)
+        texts, bounds_raw, n_bounds, sentences_raw, n_sentences = articles
+        bounds, sentences = unpacked(bounds_raw), unpacked(sentences_raw)
+        pieces_: list[str] = []
+        out_bounds: list[int] = []
+        out_n: list[int] = []
+        passages_flat: list[int] = []
+        n_passages: list[int] = []
+        b = s = 0
+        for text, nb, ns in zip(texts, unpacked(n_bounds), unpacked(n_sentences)):
+            mine = bounds[b : b + nb]
+            spans = sentences[s : s + ns]
+            b += nb
+            s += ns
+            gaps = uncovered(list(zip(spans[::2], spans[1::2])), len(text))
+            mine, passages = layout(text, mine, gaps)
+            pieces_.extend(pieces(text, mine))
+            pieces_.append("")
+            out_bounds.extend(mine)
+            out_n.append(len(mine))
+            passages_flat.extend(chain.from_iterable(passages))
+            n_passages.append(len(passages))
+        pieces_.extend(extras)
+        words, starts = piece_tokens(pieces_)
         get = self.ids.get
         ids = list(map(get, words))
         new: list[str] = []
@@ -80,7 +109,13 @@ class Vocabulary:
                     self.size += 1
                     new.append(w)
                 ids[k] = t
-        return array("I", ids), starts, new, layouts
+        layouts = (packed(out_bounds), packed(out_n), packed(passages_flat), packed(n_passages))
+        return array("I", ids).tobytes(), packed(starts), new, layouts
+
+
+def no_articles() -> Articles:
+    """An empty batch of articles (to tokenize only extras)."""
+    return [], b"", b"", b"", b""
 
 
 class LocalTokenizer:
@@ -90,7 +125,7 @@ class LocalTokenizer:
         self._vocab = Vocabulary(junk_words)
         self._done: deque[Tokens] = deque()
 
-    def submit(self, articles: list[Article], extras: list[str]) -> None:
+    def submit(self, articles: Articles, extras: list[str]) -> None:
         self._done.append(self._vocab.tokenize(articles, extras))
 
     def result(self) -> Tokens:
@@ -143,14 +178,11 @@ class WorkerTokenizer:
             except OSError:
                 pass
 
-    def submit(self, articles: list[Article], extras: list[str]) -> None:
+    def submit(self, articles: Articles, extras: list[str]) -> None:
         self._outbox.put(marshal.dumps((articles, extras)))
 
     def result(self) -> Tokens:
-        raw, starts, new, layouts = _read_frame(self._proc.stdout)
-        ids = array("I")
-        ids.frombytes(raw)
-        return ids, starts, new, layouts
+        return _read_frame(self._proc.stdout)
 
     def close(self) -> None:
         """Stop the helper (once the batches sent are answered) and note its peak memory."""
@@ -221,8 +253,7 @@ def serve(inp, out) -> None:
             use_abbreviations(abbrevs)
             vocab = Vocabulary(junk_words)
         else:
-            ids, starts, new, layouts = vocab.tokenize(*msg)
-            _write_frame(out, (ids.tobytes(), starts, new, layouts))
+            _write_frame(out, vocab.tokenize(*msg))
     _write_frame(out, _peak_mb())
 
 
