@@ -42,7 +42,7 @@ def _same_index(a: SearchIndex, b: SearchIndex) -> None:
     assert [_docs(p) for p in a.any_post] == [_docs(p) for p in b.any_post]
     assert [_docs(p) for p in a.about_post] == [_docs(p) for p in b.about_post]
     assert list(a.df) == list(b.df)
-    assert [getattr(o, "id", o) for o in a.doc_obj] == [getattr(o, "id", o) for o in b.doc_obj]
+    assert [a.doc_obj_of(d) for d in range(a.n_docs)] == [b.doc_obj_of(d) for d in range(b.n_docs)]
     for q in QUERIES:
         assert [(h.id, h.score) for h in a.search(q, 10)] == [(h.id, h.score) for h in b.search(q, 10)], q
 

@@ -37,7 +37,6 @@ from pktui.search.docs import (
     NO_DATE_LO,
     PASSAGE_KIND,
     UNIT_MAX,
-    Passage,
 )
 from pktui.search.malloc import release_free_memory
 from pktui.search.postings import Postings, bits_of_array
@@ -56,7 +55,7 @@ if TYPE_CHECKING:
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 _BATCH_CHARS = 1 << 16  # text tokenized in one call
 _AHEAD = 12  # batches handed to a helper tokenizer before the first is taken back
-_WINDOW = 1 << 15  # documents between two filings of postings
+_WINDOW = 1 << 14  # documents between two filings of postings
 _NAMES_AT_ONCE = 4096  # entity names tokenized in one call
 _TRIM_EVERY = 1  # filings between two returns of freed memory to the system
 WORKER_MIN_CHARS = 4_000_000  # a corpus this large is tokenized in a helper process
@@ -100,6 +99,7 @@ def build_into(
             finally:
                 tokenizer.close()
                 index.helper_peak_mb = tokenizer.peak_mb
+                index.peak_with_helper_mb = tokenizer.parent_peak_mb + tokenizer.peak_mb
     _Builder(index, LocalTokenizer(index.stopwords)).run(progress)
 
 
@@ -246,6 +246,7 @@ class _Builder:
                     release_free_memory()  # the window's temporary arrays: not to add up
         if progress is not None:
             progress(total, total)
+        self.tokenizer.close()  # all tokenized: its process need not outlive the last steps
         self._flush()
         release_free_memory()
         ix.n_docs = self.d
@@ -559,29 +560,31 @@ class _Builder:
             kind[pass_doc - d0] = self.kind_code[PASSAGE_KIND]
         unit = np.zeros(total, np.uint8)
         unit[fact_doc - d0] = b.unit_off
-        mention = np.full(total, -1, np.int32)
+        ref = np.full(total, -1, np.int32)
+        if len(pass_doc):
+            ref[pass_doc - d0] = np.arange(len(pass_doc)) + (len(ix.passage_spans) >> 1)
+            ix.passage_spans.frombytes(pp.astype(np.uint32).tobytes())
         ents = kb.entities
         arts = ix.articles
         for ei, g, d in zip(b.new_ents.tolist(), b.new_g.tolist(), ent_doc.tolist()):
             e = ents[ei]
-            mention[d - d0] = _best_mention(e, arts[b.groups[g]].id)
+            ref[d - d0] = _best_mention(e, arts[b.groups[g]].id)
             ix.entity_doc[e.id] = d
         ix.doc_kind.frombytes(kind.tobytes())
         ix.doc_lo.frombytes(lo.astype(np.int32).tobytes())
         ix.doc_hi.frombytes(hi.astype(np.int32).tobytes())
         ix.doc_unit.frombytes(unit.tobytes())
-        ix.doc_mention.frombytes(mention.tobytes())
+        ix.doc_ref.frombytes(ref.tobytes())
         ix.doc_art.frombytes(np.array(b.groups, np.int32)[doc_g].tobytes())
-        # their objects: per article its entities, facts, passages
+        # their objects: per article its entities, facts and passages (None: see doc_obj_of)
         ent_objs = list(map(ents.__getitem__, b.new_ents.tolist()))
-        pg_list = pg.tolist()
-        passages = list(map(Passage, [arts[b.groups[g]].id for g in pg_list], *pp.T.tolist()))
         doc_obj = ix.doc_obj
-        e_at, f_at, p_at = _offsets(n_ent).tolist(), _offsets(b.counts).tolist(), _offsets(n_pass).tolist()
-        for k in range(n_g):
+        e_at, f_at = _offsets(n_ent).tolist(), _offsets(b.counts).tolist()
+        for k, n in enumerate(n_pass.tolist()):
             doc_obj.extend(ent_objs[e_at[k] : e_at[k + 1]])
             doc_obj.extend(b.facts[f_at[k] : f_at[k + 1]])
-            doc_obj.extend(passages[p_at[k] : p_at[k + 1]])
+            if n:
+                doc_obj.extend(repeat(None, n))
         self.d += total
 
     def _kind_codes(self, b: _Batch, n_passages: np.ndarray) -> np.ndarray:
@@ -618,30 +621,8 @@ class _Builder:
                 mask = rank.bytes_where(units, lambda v, s=shift: v >= s)
                 if mask:
                     ix._spread_masks.append((shift, mask))
-        # each entity's documents: its own, the facts naming it, the passages mentioning it
-        pairs = np.concatenate(self.ent_pairs) if self.ent_pairs else np.zeros(0, np.int64)
-        self.ent_pairs = []
-        pairs.sort()
-        if len(pairs) > 1:
-            pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
-        ent = (pairs >> 32).astype(np.int32)
-        cuts = np.flatnonzero(np.concatenate(([True], ent[1:] != ent[:-1]))) if len(ent) else ent
-        ent_of = ent[cuts].tolist()
-        raw = memoryview(pairs.astype(np.uint32).view(np.uint8))  # the low 32 bits: documents
-        del ent, pairs
-        cuts = [*cuts.tolist(), len(raw) >> 2]
-        by_type: dict[str, list[array]] = {}
-        for ei, a, z in zip(ent_of, cuts, islice(cuts, 1, None)):
-            e = kb.entities[ei]
-            got = array("I")
-            got.frombytes(raw[a << 2 : z << 2])
-            ix.entity_docs[e.id] = got
-            by_type.setdefault(e.type, []).append(got)
-        # a type's documents: those of its entities
-        ix.type_bits = {
-            ty: bits_of_array(np.concatenate([np.frombuffer(a, np.uint32) for a in got]), self.d)
-            for ty, got in by_type.items()
-        }
+        self._entity_docs()
+        release_free_memory()  # the pairs sorted there
         words = self.words
         words[JUNK] = ""
         ix.words = words
@@ -663,6 +644,37 @@ class _Builder:
                         lst.append(dd)
         ix.sorted_keys = sorted(ix.name_keys)
         ix._entity_word_set = frozenset(words[t] for toks in self.ent_toks for t in toks)
+
+
+    def _entity_docs(self) -> None:
+        """Each entity's documents (its own, the facts naming it, the passages mentioning
+        it) and each type's (those of its entities), from the pairs noted while building."""
+        ix, kb = self.ix, self.kb
+        pairs = np.concatenate(self.ent_pairs) if self.ent_pairs else np.zeros(0, np.int64)
+        self.ent_pairs = []
+        pairs.sort()
+        if len(pairs) > 1:
+            pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+        ent = (pairs >> 32).astype(np.int32)
+        docs = pairs.astype(np.uint32)  # the low 32 bits
+        del pairs
+        types = sorted({e.type for e in kb.entities})
+        code = {ty: k for k, ty in enumerate(types)}
+        type_of = np.array([code[e.type] for e in kb.entities] or [0], np.int32)[ent]
+        for k, ty in enumerate(types):
+            mine = docs[type_of == k]
+            if len(mine):
+                ix.type_bits[ty] = bits_of_array(mine, self.d)
+        del type_of
+        cuts = np.flatnonzero(np.concatenate(([True], ent[1:] != ent[:-1]))) if len(ent) else ent
+        ent_of = ent[cuts].tolist()
+        del ent
+        raw = memoryview(docs.view(np.uint8))
+        cuts = [*cuts.tolist(), len(docs)]
+        for ei, a, z in zip(ent_of, cuts, islice(cuts, 1, None)):
+            got = array("I")
+            got.frombytes(raw[a << 2 : z << 2])
+            ix.entity_docs[kb.entities[ei].id] = got
 
 
 # ---------------------------------------------------------------------- array helpers

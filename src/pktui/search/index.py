@@ -154,12 +154,14 @@ class SearchIndex:
         self.any_post: list[array | int] = []
         self.about_post: list[array | int] = []
         self.df: array = array("I")
-        self.doc_obj: list[Fact | Entity] = []
+        self.doc_obj: list[Fact | Entity | None] = []  # None: a passage (see doc_obj_of)
         self.doc_kind = array("B")
         self.doc_art = array("i")
         self.doc_lo = array("i")
         self.doc_hi = array("i")
-        self.doc_mention = array("i")  # entity docs: index of the best mention
+        # entity docs: index of their best mention; passages: their number in passage_spans
+        self.doc_ref = array("i")
+        self.passage_spans = array("I")  # start, end of each passage (made when asked for)
         self.doc_unit = array("B")  # place of the doc in its unit (see _spread)
         self._spread_masks: list[tuple[int, int]] = []
         self.kind_names: list[str] = [ENTITY_KIND]
@@ -174,6 +176,7 @@ class SearchIndex:
         self.articles = list(kb.articles)
         self.n_docs = 0
         self.helper_peak_mb = 0.0  # peak memory of the build's helper process, if any
+        self.peak_with_helper_mb = 0.0  # at most, while it ran: its peak and this one's then
         self._lock = threading.RLock()
         self._bitcache: _LRU = _LRU(4096, 8 << 20)
         self._expcache: _LRU = _LRU(512, 16 << 20)
@@ -670,8 +673,17 @@ class SearchIndex:
                     docs.update(keys[k])
         return rank.bits_of(docs) if docs else 0
 
-    def _doc_texts(self, d: int) -> list[str]:
+    def doc_obj_of(self, d: int) -> Fact | Entity | Passage:
+        """The fact, entity or passage of document ``d``."""
         o = self.doc_obj[d]
+        if o is None:  # passages are many and small: kept as two numbers each
+            k = self.doc_ref[d] << 1
+            spans = self.passage_spans
+            return Passage(self.articles[self.doc_art[d]].id, spans[k], spans[k + 1])
+        return o
+
+    def _doc_texts(self, d: int) -> list[str]:
+        o = self.doc_obj_of(d)
         if isinstance(o, Entity):
             return [o.name, *o.aliases]
         if isinstance(o, Passage):
@@ -696,9 +708,9 @@ class SearchIndex:
     # ------------------------------------------------------------------ hits
     def _passage(self, d: int) -> tuple[str, int, int, int, int]:
         """(article id, start, end, passage start, passage end) of a document."""
-        o = self.doc_obj[d]
+        o = self.doc_obj_of(d)
         if isinstance(o, Entity):
-            mi = self.doc_mention[d]
+            mi = self.doc_ref[d]
             m = o.mentions[mi]
             a = self.kb.article(m.article)
             text = a.text if a is not None else ""
@@ -729,7 +741,7 @@ class SearchIndex:
         return _sentence_around(text, hit.start, hit.end)
 
     def _hit(self, d: int, score: int, marker: _Marker) -> Hit:
-        o = self.doc_obj[d]
+        o = self.doc_obj_of(d)
         art, start, end, ps, pe = self._passage(d)
         matches = self._matches(art, ps, pe, start, end, marker)
         if isinstance(o, Entity):
@@ -782,7 +794,7 @@ class SearchIndex:
             a = self.kb.article(art)
             if a is None:
                 return None
-            if len(self._spancache) > 2048:
+            if len(self._spancache) > 512:
                 self._spancache.clear()
             got = self._spancache[key] = (a.text, span_tokens(a.text[lo:hi], lo))
         return got
@@ -798,6 +810,8 @@ class SearchIndex:
                     ws = frozenset(index_tokens(nm)) - self.stopwords
                     if ws:
                         w.append(ws)
+            if len(self._entwords) > 4096:
+                self._entwords.clear()
             self._entwords[entity_id] = w
         return w
 

@@ -146,7 +146,9 @@ class WorkerTokenizer:
     fast, and unlike ``pickle`` it does not leave a UTF-8 copy cached in every non-ASCII
     text it sends (that would hold a second copy of the corpus). If the helper cannot start or
     dies, :meth:`result` raises ``OSError``/``EOFError`` and the builder starts again
-    in-process. :attr:`peak_mb` is the helper's peak memory, known once closed.
+    in-process. Once closed, :attr:`peak_mb` is the helper's peak memory and
+    :attr:`parent_peak_mb` this process's peak until then: the two may have coincided,
+    later peaks of this process did not.
     """
 
     def __init__(self, junk_words) -> None:
@@ -162,6 +164,8 @@ class WorkerTokenizer:
         self._writer = threading.Thread(target=self._write, name="tokenizer-feed", daemon=True)
         self._writer.start()
         self.peak_mb = 0.0
+        self.parent_peak_mb = 0.0
+        self._closed = False
         self._outbox.put(marshal.dumps((sorted(junk_words), sorted(abbreviations()))))
 
     def _write(self) -> None:
@@ -186,6 +190,9 @@ class WorkerTokenizer:
 
     def close(self) -> None:
         """Stop the helper (once the batches sent are answered) and note its peak memory."""
+        if self._closed:
+            return
+        self._closed = True
         self._outbox.put(None)
         try:
             while True:  # unread answers, then the helper's peak memory
@@ -203,6 +210,7 @@ class WorkerTokenizer:
         if self._proc.stdout is not None:
             self._proc.stdout.close()
         self._writer.join(timeout=5)
+        self.parent_peak_mb = _peak_mb()
 
 
 def _widen(*pipes) -> None:
