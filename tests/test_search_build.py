@@ -86,11 +86,11 @@ def test_no_helper_process_at_all_builds_here(kb, local, monkeypatch):
 
 
 # ---------------------------------------------------------------------- postings
-def _file(pairs: list[tuple[int, int]], n_docs: int, n_tokens: int, rng: random.Random) -> list:
+def _file(pairs: list[tuple[int, int]], n_docs: int, n_tokens: int, rng: random.Random, expect: int = 0) -> list:
     """File ``pairs`` (sorted by document) through Postings in windows of random sizes."""
     import numpy as np
 
-    p = Postings()
+    p = Postings(expect)
     end = 0
     i = 0
     while end < n_docs:
@@ -107,7 +107,9 @@ def _file(pairs: list[tuple[int, int]], n_docs: int, n_tokens: int, rng: random.
     return p.finish(n_docs)
 
 
-def test_postings_filed_by_window_equal_a_naive_filing():
+@pytest.mark.parametrize("expect", [0, 40_000, 80_000, 10**7])
+def test_postings_filed_by_window_equal_a_naive_filing(expect):
+    """Whatever number of documents is expected (which decides when a token gets a bitset)."""
     rng = random.Random(5)
     n_docs, n_tokens = 6000, 40
     pairs = []
@@ -123,7 +125,7 @@ def test_postings_filed_by_window_equal_a_naive_filing():
             pairs.append((t, d))
             if rng.random() < 0.1:
                 pairs.append((t, d))  # a word twice in one span
-    posts = _file(pairs, n_docs, n_tokens, rng)
+    posts = _file(pairs, n_docs, n_tokens, rng, expect)
     naive: list[set[int]] = [set() for _ in range(n_tokens)]
     for t, d in pairs:
         naive[t].add(d)

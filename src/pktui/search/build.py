@@ -2,18 +2,21 @@
 
 What is built is described in :mod:`pktui.search.index`; this module is how, fast:
 
-* **Articles in batches.** Each article is cut at every bound of its fact sentences,
-  facts and factless sentences (passages); the pieces of a batch of articles, the facts'
-  summaries and the field values not seen before are tokenized in one call
-  (:mod:`pktui.search.tokenizer`), so the tokens of any span are one slice of one array.
-  On a large corpus the tokenizing runs in a helper process a few batches ahead.
+* **Articles in batches, facts by columns.** The facts of a batch of articles are read
+  once into numpy arrays (offsets, sentences, fields) and put in document order there:
+  no Python loop runs per fact. Each article is cut at every bound of its facts and
+  their sentences; the tokenizer (:mod:`pktui.search.tokenizer`) finds the factless
+  sentences (passages) and tokenizes the pieces of the whole batch, the facts' summaries
+  and the field values not seen before in one call, so the tokens of any span are one
+  slice of one array. On a large corpus it runs in a helper process a few batches ahead.
 * **Units.** The facts of one sentence get consecutive numbers, a *unit*; the sentence's
   words and the names of the entities it mentions ("anywhere" postings) are posted once,
   at the unit's first document, and the searcher copies them over the unit
   (``SearchIndex._spread``). Each fact posts its own words and fields ("about").
-* **Spans, not words.** Per document the builder notes only token *ranges* (and the ids
-  of its fields); numpy turns the ranges of a batch into (token, document) pairs, drops
-  stopwords (token :data:`JUNK`), and :class:`~pktui.search.postings.Postings` files
+* **Spans and sources, not words.** A document is given token *ranges* of the batch, and
+  *sources* (a field value, an entity's names: tokenized once, see :class:`_Sources`);
+  numpy expands both into (token, document) pairs (:func:`_expand`), stopwords
+  (token :data:`JUNK`) left out, and :class:`~pktui.search.postings.Postings` files
   them a window of documents at a time.
 """
 

@@ -4,8 +4,8 @@ The builder hands over (token, document) pairs as numpy arrays; every so often
 (:meth:`Postings.flush`) the pairs of the window of documents since the last flush are
 filed at array speed:
 
-* **Frequent tokens** (seen in at least 1/128 of the documents so far; once frequent,
-  always) get a bitset: the window's bits are set in a boolean matrix (one row per
+* **Frequent tokens** (seen in at least 1/128 of the documents expected in all, or filed
+  so far; once frequent, always) get a bitset: the window's bits are set in a boolean matrix (one row per
   frequent token), packed eight to a byte and appended to the token's ``bytearray``.
   No sorting, and no per-pair Python work.
 * **The other tokens** keep a sorted ``array('I')`` of documents: the window's pairs are
