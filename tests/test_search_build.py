@@ -154,3 +154,18 @@ def test_bits_and_arrays_convert_both_ways():
     assert bits == sum(1 << d for d in docs)
     assert array_of_bits(bits) == docs
     assert list(array_of_bits(0)) == []
+
+
+def test_facts_whose_article_is_missing_are_indexed_last(kb):
+    """A fact that names no article of the corpus (a stale cache, say) is still found."""
+    from pktui.knowledge.base import KnowledgeBase
+
+    gone = kb.articles[0]
+    partial = KnowledgeBase(kb.articles[1:], kb.entities, kb.facts)
+    ix = _build(partial, helper=False)
+    orphans = {f.id for f in kb.facts_in(gone.id)}
+    assert orphans
+    tail = [ix.doc_obj_of(d) for d in range(ix.n_docs - len(orphans), ix.n_docs)]
+    assert {getattr(o, "id", None) for o in tail} == orphans
+    f = kb.facts_in(gone.id)[0]
+    assert f.id in {h.id for h in ix.search(f.text, 50)}

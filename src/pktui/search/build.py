@@ -215,8 +215,8 @@ class _Builder:
         self._entity_tokens()
         art_ids = {a.id for a in arts}
         groups: list[tuple[int, list[Fact]]] = [(ai, kb.facts_in(arts[ai].id)) for ai in order]
-        orphans = [f for f in kb.facts if f.article not in art_ids]  # they go last
-        if orphans:
+        if sum(len(facts) for _, facts in groups) < len(kb.facts):
+            orphans = [f for f in kb.facts if f.article not in art_ids]  # they go last
             groups.append((-1, orphans))
 
         total = len(groups)
@@ -428,17 +428,11 @@ class _Builder:
         """The batch's entity mentions (sorted positions, entity), the entities each fact
         names, and the entities first mentioned here (articles go newest first)."""
         arts, kb, get = self.ix.articles, self.kb, self.ent_index.get
-        starts: list[int] = []
-        ents: list[int] = []
-        gs: list[int] = []
-        for k, ai in enumerate(b.groups):
-            if ai >= 0 and (ms := kb.mentions_in(arts[ai].id)):
-                starts.extend(map(_mention_start, ms))
-                ents.extend(map(get, map(_mention_entity, ms), repeat(-1)))
-                gs.extend(repeat(k, len(ms)))
-        m_g = np.array(gs, np.int64)
-        key = _keys(m_g, np.array(starts, np.int64))
-        m_ent = np.array(ents, np.int64)
+        per_article = [kb.mentions_in(arts[ai].id) if ai >= 0 else () for ai in b.groups]
+        ms = list(chain.from_iterable(per_article))
+        m_g = np.repeat(np.arange(len(per_article)), list(map(len, per_article)))
+        key = _keys(m_g, np.fromiter(map(_mention_start, ms), np.int64, len(ms)))
+        m_ent = np.fromiter(map(get, map(_mention_entity, ms), repeat(-1)), np.int64, len(ms))
         if len(key) > 1 and (key[1:] < key[:-1]).any():
             o = np.argsort(key, kind="stable")
             key, m_ent, m_g = key[o], m_ent[o], m_g[o]
