@@ -60,7 +60,6 @@ _BATCH_CHARS = 1 << 16  # text tokenized in one call
 _AHEAD = 12  # batches handed to a helper tokenizer before the first is taken back
 _WINDOW = 1 << 14  # documents between two filings of postings
 _NAMES_AT_ONCE = 4096  # entity names tokenized in one call
-_TRIM_EVERY = 1  # filings between two returns of freed memory to the system
 WORKER_MIN_CHARS = 4_000_000  # a corpus this large is tokenized in a helper process
 
 _kind = attrgetter("kind")
@@ -190,7 +189,8 @@ class _Builder:
         # Fields are sources (see _Sources): each distinct value is tokenized once, and a
         # fact gets its tokens by number. Entity i is source 1 + i; types follow.
         self.src = _Sources()
-        self.type_src: dict[str, int] = {}
+        self.type_src: dict[str, int] = {}  # entity type -> source
+        self.ent_type = np.zeros(0, np.int64)  # entity -> its type's source
         self.value_src: dict[tuple, int] = {}  # (kind, value) -> source
         self.str_src: dict = {None: 0, "": 0}  # unit or detail -> source
         self.date_src: dict = {None: 0, "": 0}  # a quantity's date -> source
@@ -213,16 +213,16 @@ class _Builder:
         order = sorted(range(len(arts)), key=lambda i: (pub[i] == 0, -pub[i], arts[i].id))
         self.pub = pub
         self._entity_tokens()
-        art_ids = {a.id for a in arts}
         groups: list[tuple[int, list[Fact]]] = [(ai, kb.facts_in(arts[ai].id)) for ai in order]
         if sum(len(facts) for _, facts in groups) < len(kb.facts):
+            art_ids = {a.id for a in arts}
             orphans = [f for f in kb.facts if f.article not in art_ids]  # they go last
             groups.append((-1, orphans))
 
         total = len(groups)
         waiting: deque[_Batch] = deque()
         next_flush = _WINDOW
-        done = reported = flushes = 0
+        done = reported = 0
         i = 0
         while i < total or waiting:
             if i < total:
@@ -244,9 +244,7 @@ class _Builder:
             if self.d >= next_flush:
                 next_flush = self.d + _WINDOW
                 self._flush()
-                flushes += 1
-                if flushes % _TRIM_EVERY == 0:
-                    release_free_memory()  # the window's temporary arrays: not to add up
+                release_free_memory()  # the window's temporary arrays: not to add up
         if progress is not None:
             progress(total, total)
         self.tokenizer.close()  # all tokenized: its process need not outlive the last steps
@@ -295,6 +293,7 @@ class _Builder:
         for k, ty in enumerate(types):
             self.type_src[ty] = sid = src.new()
             src.set_tokens(sid, _distinct(ids[starts[k] : starts[k + 1]]))
+        self.ent_type = np.array([self.type_src[e.type] for e in ents], np.int64)
 
     # ------------------------------------------------------------------ a batch
     def _prepare(self, groups: list[tuple[int, list[Fact]]]) -> _Batch:
@@ -317,15 +316,11 @@ class _Builder:
         # first fact), shortest first; the facts of a sentence are cut in units
         idx = np.arange(n)
         by_sent = np.lexsort((idx, s1, s0, g))
-        first = np.ones(n, np.bool_)
-        if n > 1:
-            gs, a, z = g[by_sent], s0[by_sent], s1[by_sent]
-            first[1:] = (gs[1:] != gs[:-1]) | (a[1:] != a[:-1]) | (z[1:] != z[:-1])
+        first = _run_starts(g[by_sent], s0[by_sent], s1[by_sent])
         sent_first = np.empty(n, np.int64)  # each fact: the first fact of its sentence
         sent_first[by_sent] = by_sent[first][np.cumsum(first) - 1]
         order = np.lexsort((idx, end - start, sent_first))
-        run = np.ones(n, np.bool_)
-        run[1:] = sent_first[order][1:] != sent_first[order][:-1]
+        run = _run_starts(sent_first[order])
         b.unit_off = (idx - np.maximum.accumulate(np.where(run, idx, 0))) % UNIT_MAX
         b.counts = np.array(counts, np.int64)
         b.fact_g = fg = g[order]
@@ -371,58 +366,46 @@ class _Builder:
         the sources new in this batch with the text to tokenize for each, by text."""
         new: list[tuple[int, str]] = []
         src = self.src
+
+        def value_source(key: tuple) -> int:
+            kind, v = key
+            v = v.value if v.__class__ is _ValueKey else v
+            if v is None:
+                return 0
+            if v.__class__ is not str:
+                sid, text = src.new(), " ".join(_value_words(v))
+            elif kind in ("date", "event"):
+                sid, text = src.new(_date_span(v)), " ".join(_date_words(v))
+            else:
+                sid, text = src.new(), v
+            new.append((sid, text))
+            return sid
+
+        def string_source(s) -> int:
+            if not s:
+                return 0
+            sid = src.new()
+            new.append((sid, s))
+            return sid
+
+        def date_source(s) -> int:
+            if not s:
+                return 0
+            sid = src.new(_date_span(s))
+            new.append((sid, " ".join(_date_words(s))))
+            return sid
+
         kinds, values = b.kinds, list(map(_value, facts))
-        table = self.value_src
         try:
-            sids = list(map(table.get, zip(kinds, values)))
-            keys = None
+            b.value = _sources(self.value_src, list(zip(kinds, values)), value_source)
         except TypeError:  # an unhashable value: keyed by the object itself
             keys = [(k, _key_of(v)) for k, v in zip(kinds, values)]
-            sids = list(map(table.get, keys))
-        if None in sids:
-            for i in compress(range(len(sids)), map(is_, sids, repeat(None))):
-                key = keys[i] if keys else (kinds[i], values[i])
-                sid = table.get(key)
-                if sid is None:
-                    v = values[i]
-                    if v is None:
-                        sid = 0
-                    elif v.__class__ is not str:
-                        sid = src.new()
-                        new.append((sid, " ".join(_value_words(v))))
-                    elif kinds[i] in ("date", "event"):
-                        sid = src.new(_date_span(v))
-                        new.append((sid, " ".join(_date_words(v))))
-                    else:
-                        sid = src.new()
-                        new.append((sid, v))
-                    table[key] = sid
-                sids[i] = sid
-        b.value = np.array(sids, np.int64)
-        b.unit = self._string_sources(list(map(_unit, facts)), self.str_src, new, None)
-        b.detail = self._string_sources(list(map(_detail, facts)), self.str_src, new, None)
-        b.date = self._string_sources(list(map(_date, facts)), self.date_src, new, _date_span)
+            b.value = _sources(self.value_src, keys, value_source)
+        b.unit = _sources(self.str_src, list(map(_unit, facts)), string_source)
+        b.detail = _sources(self.str_src, list(map(_detail, facts)), string_source)
+        b.date = _sources(self.date_src, list(map(_date, facts)), date_source)
         new.sort(key=_text_of)  # ids in the same order on every run
         return new
-
-    def _string_sources(self, strings: list, table: dict, new: list, days) -> np.ndarray:
-        sids = list(map(table.get, strings))
-        if None in sids:
-            for i in compress(range(len(sids)), map(is_, sids, repeat(None))):
-                s = strings[i]
-                sid = table.get(s)
-                if sid is None:
-                    if not s:
-                        sid = 0
-                    elif days is None:
-                        sid = self.src.new()
-                        new.append((sid, s))
-                    else:
-                        sid = self.src.new(days(s))
-                        new.append((sid, " ".join(_date_words(s))))
-                    table[s] = sid
-                sids[i] = sid
-        return np.array(sids, np.int64)
 
     def _mentions(self, b: _Batch) -> None:
         """The batch's entity mentions (sorted positions, entity), the entities each fact
@@ -477,10 +460,11 @@ class _Builder:
         n_found = np.frombuffer(n_found, np.int64)
         pg = np.repeat(np.arange(n_g), n_found)
         pp = np.frombuffer(pass_pos, np.int64).reshape(-1, 2)
-        p_lo, p_hi = tok(_keys(pg, pp[:, 0])), tok(_keys(pg, pp[:, 1]))
+        p_k0, p_k1 = _keys(pg, pp[:, 0]), _keys(pg, pp[:, 1])
+        p_lo, p_hi = tok(p_k0), tok(p_k1)
         words_before = np.concatenate(([0], np.cumsum(ids_np != JUNK)))
         keep = words_before[p_hi] > words_before[p_lo]
-        pg, pp, p_lo, p_hi = pg[keep], pp[keep], p_lo[keep], p_hi[keep]
+        pg, pp, p_k0, p_k1, p_lo, p_hi = pg[keep], pp[keep], p_k0[keep], p_k1[keep], p_lo[keep], p_hi[keep]
 
         # document numbers: per article its new entities, its facts, its passages
         n_ent = np.bincount(b.new_g, minlength=n_g)
@@ -509,15 +493,14 @@ class _Builder:
         quantity = codes == self.kind_code.get("quantity", -1)
         detail = np.where(quantity, b.detail, 0)
         ent_src = 1 + b.new_ents
-        types = np.array([self.type_src[kb.entities[ei].type] for ei in b.new_ents.tolist()], np.int64)
         unit_ents = self._mentioned(b, b.k_s0[units], b.k_s1[units], u_doc)
-        pass_ents = self._mentioned(b, _keys(pg, pp[:, 0]), _keys(pg, pp[:, 1]), pass_doc)
+        pass_ents = self._mentioned(b, p_k0, p_k1, pass_doc)
         fe_doc = fact_doc[b.fe_pos]
         s_toks = np.frombuffer(src.toks, np.uint32)
         for sids, docs, sink in (
             (ent_src, ent_doc, about_parts),
             (ent_src, ent_doc, any_parts),
-            (types, ent_doc, any_parts),
+            (self.ent_type[b.new_ents], ent_doc, any_parts),
             (b.value, fact_doc, about_parts),
             (b.unit, fact_doc, about_parts),
             (detail, fact_doc, about_parts),
@@ -647,23 +630,18 @@ class _Builder:
         """Each entity's documents (its own, the facts naming it, the passages mentioning
         it) and each type's (those of its entities), from the pairs noted while building."""
         ix, kb = self.ix, self.kb
-        pairs = np.concatenate(self.ent_pairs) if self.ent_pairs else np.zeros(0, np.int64)
+        pairs = _distinct_sorted(np.concatenate(self.ent_pairs) if self.ent_pairs else np.zeros(0, np.int64))
         self.ent_pairs = []
-        pairs.sort()
-        if len(pairs) > 1:
-            pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
         ent = (pairs >> 32).astype(np.int32)
         docs = pairs.astype(np.uint32)  # the low 32 bits
         del pairs
-        types = sorted({e.type for e in kb.entities})
-        code = {ty: k for k, ty in enumerate(types)}
-        type_of = np.array([code[e.type] for e in kb.entities] or [0], np.int32)[ent]
-        for k, ty in enumerate(types):
-            mine = docs[type_of == k]
+        type_of = self.ent_type[ent]
+        for ty, sid in self.type_src.items():
+            mine = docs[type_of == sid]
             if len(mine):
                 ix.type_bits[ty] = bits_of_array(mine, self.d)
         del type_of
-        cuts = np.flatnonzero(np.concatenate(([True], ent[1:] != ent[:-1]))) if len(ent) else ent
+        cuts = np.flatnonzero(_run_starts(ent))
         ent_of = ent[cuts].tolist()
         del ent
         raw = memoryview(docs.view(np.uint8))
@@ -687,11 +665,19 @@ def _keys(g: np.ndarray, pos: np.ndarray) -> np.ndarray:
 
 
 def _distinct_sorted(a: np.ndarray) -> np.ndarray:
-    """``np.unique(a)``, by sorting: numpy 2's hashing ``unique`` is ten times slower here."""
-    a = np.sort(a)
-    if len(a) > 1:
-        a = a[np.concatenate(([True], a[1:] != a[:-1]))]
-    return a
+    """``np.unique(a)``, by sorting ``a`` in place (numpy 2's hashing ``unique`` is ten
+    times slower here, and a sorted copy would double the memory of the largest)."""
+    a.sort()
+    return a[_run_starts(a)]
+
+
+def _run_starts(*columns: np.ndarray) -> np.ndarray:
+    """Where a run of equal rows starts in sorted ``columns`` (True for the first row)."""
+    n = len(columns[0])
+    out = np.ones(n, np.bool_)
+    if n > 1:
+        out[1:] = np.logical_or.reduce([c[1:] != c[:-1] for c in columns])
+    return out
 
 
 def _offsets(counts: np.ndarray) -> np.ndarray:
@@ -712,6 +698,18 @@ def _expand(ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, docs: np.ndarray, s
     d = np.repeat(docs.astype(np.uint32), lens)
     keep = t != skip
     return t[keep], d[keep]
+
+
+def _sources(table: dict, keys: list, make: Callable[[object], int]) -> np.ndarray:
+    """The source of each key: from ``table``, else made (once per key) and noted there."""
+    sids = list(map(table.get, keys))
+    if None in sids:
+        for i in compress(range(len(sids)), map(is_, sids, repeat(None))):
+            sid = table.get(keys[i])
+            if sid is None:
+                sid = table[keys[i]] = make(keys[i])
+            sids[i] = sid
+    return np.array(sids, np.int64)
 
 
 def _pairs(ents: np.ndarray, docs: np.ndarray) -> np.ndarray:

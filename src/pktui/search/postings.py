@@ -152,7 +152,7 @@ class Postings:
             if bits.bit_count() >= dense:
                 posts[t] = bits
             else:
-                posts[t] = _array_of_bytes(np.frombuffer(ba, np.uint8))
+                posts[t] = array_of_bytes(np.frombuffer(ba, np.uint8))
             del ba
         for t, p in enumerate(posts):
             if p.__class__ is array and len(p) >= dense:
@@ -167,12 +167,7 @@ def bits_of_array(docs: array, n_docs: int) -> int:
     return int.from_bytes(np.packbits(m, bitorder="little").tobytes(), "little")
 
 
-def array_of_bits(bits: int) -> array:
-    """The sorted ``array('I')`` of the documents in a bitset."""
-    return _array_of_bytes(np.frombuffer(bits.to_bytes((bits.bit_length() + 7) >> 3, "little"), np.uint8))
-
-
-def _array_of_bytes(raw: np.ndarray) -> array:
+def array_of_bytes(raw: np.ndarray) -> array:
     """The documents of a little-endian bitset's bytes (only the non-zero bytes unpacked)."""
     at = np.flatnonzero(raw)
     bits = np.unpackbits(raw[at, None], axis=1, bitorder="little").view(np.bool_)

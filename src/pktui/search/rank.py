@@ -22,11 +22,13 @@ _consume = deque(maxlen=0).extend
 _BINARY = bytes.maketrans(b"\x00\x01", b"01")
 
 
-def _bits_of_many(docs, top: int) -> int:
-    """``bits_of`` for long postings: one flag byte per document set at C speed, then the
-    flags are read as one binary number."""
+def _bits_of_many(postings: list, top: int) -> int:
+    """The bitset of long postings (documents up to ``top``): one flag byte per document
+    set at C speed, then the flags are read as one binary number."""
     flags = bytearray(top + 1)
-    _consume(map(flags.__setitem__, docs, repeat(1)))
+    setitem = flags.__setitem__
+    for docs in postings:
+        _consume(map(setitem, docs, repeat(1)))
     return _gather(flags)
 
 
@@ -51,11 +53,7 @@ def union_of(postings: list) -> int:
     if not arrays:
         return out
     if total > 35_000:
-        flags = bytearray(top + 1)
-        setitem = flags.__setitem__
-        for a in arrays:
-            _consume(map(setitem, a, repeat(1)))
-        return out | _gather(flags)
+        return out | _bits_of_many(arrays, top)
     ba = bytearray((top >> 3) + 1)
     for a in arrays:
         for d in a:
@@ -76,7 +74,7 @@ def bits_of(docs: Iterable[int]) -> int:
         return 0
     top = max(docs)
     if len(docs) > 80_000:
-        return _bits_of_many(docs, top)
+        return _bits_of_many([docs], top)
     ba = bytearray((top >> 3) + 1)
     for d in docs:
         ba[d >> 3] |= 1 << (d & 7)
