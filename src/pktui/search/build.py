@@ -397,13 +397,13 @@ class _Builder:
 
         kinds, values = b.kinds, list(map(_value, facts))
         try:
-            b.value = _sources(self.value_src, list(zip(kinds, values)), value_source)
+            b.value = _sources(self.value_src, zip(kinds, values), lambda i: (kinds[i], values[i]), value_source)
         except TypeError:  # an unhashable value: keyed by the object itself
             keys = [(k, _key_of(v)) for k, v in zip(kinds, values)]
-            b.value = _sources(self.value_src, keys, value_source)
-        b.unit = _sources(self.str_src, list(map(_unit, facts)), string_source)
-        b.detail = _sources(self.str_src, list(map(_detail, facts)), string_source)
-        b.date = _sources(self.date_src, list(map(_date, facts)), date_source)
+            b.value = _sources(self.value_src, keys, keys.__getitem__, value_source)
+        b.unit = _string_sources(list(map(_unit, facts)), self.str_src, string_source)
+        b.detail = _string_sources(list(map(_detail, facts)), self.str_src, string_source)
+        b.date = _string_sources(list(map(_date, facts)), self.date_src, date_source)
         new.sort(key=_text_of)  # ids in the same order on every run
         return new
 
@@ -700,16 +700,22 @@ def _expand(ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, docs: np.ndarray, s
     return t[keep], d[keep]
 
 
-def _sources(table: dict, keys: list, make: Callable[[object], int]) -> np.ndarray:
-    """The source of each key: from ``table``, else made (once per key) and noted there."""
+def _sources(table: dict, keys, key_at: Callable[[int], object], make: Callable[[object], int]) -> np.ndarray:
+    """The source of each of ``keys`` (``key_at(i)`` is the i-th): from ``table``, else
+    made (once per key) and noted there."""
     sids = list(map(table.get, keys))
     if None in sids:
         for i in compress(range(len(sids)), map(is_, sids, repeat(None))):
-            sid = table.get(keys[i])
+            key = key_at(i)
+            sid = table.get(key)
             if sid is None:
-                sid = table[keys[i]] = make(keys[i])
+                sid = table[key] = make(key)
             sids[i] = sid
     return np.array(sids, np.int64)
+
+
+def _string_sources(strings: list, table: dict, make: Callable[[object], int]) -> np.ndarray:
+    return _sources(table, strings, strings.__getitem__, make)
 
 
 def _pairs(ents: np.ndarray, docs: np.ndarray) -> np.ndarray:
