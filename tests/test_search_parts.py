@@ -6,7 +6,7 @@ import random
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pktui.search import parse_query, rank
@@ -37,8 +37,24 @@ def test_fast_fold_is_fold_for_every_latin_character():
     assert not bad
 
 
+def test_every_character_that_folds_to_a_capital_sigma_is_folded_in_context():
+    import sys
+    import unicodedata
+
+    from pktui.search.tokens import _CONTEXT_CASED
+
+    sigmas = {
+        chr(cp)
+        for cp in range(sys.maxunicode + 1)
+        if not 0xD800 <= cp <= 0xDFFF and "\u03a3" in unicodedata.normalize("NFKD", chr(cp))
+    }
+    assert sigmas == set(_CONTEXT_CASED)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40))
+@example("\U0001d7a2\x80")  # a mathematical capital sigma: lowercased by its context
+@example("x\u03f9 \U0001d6ba")
 def test_words_equal_fold_split(text):
     assert words(text) == fold(text).split()
 

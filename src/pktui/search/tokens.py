@@ -37,8 +37,13 @@ _NOT_WORD_RE = re.compile(r"[\W_]+")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _RUN_JOINERS = re.compile("[\u2019\u2018\u2010\u2011]")
 _run_cache: dict[str, str] = {}
-# lower() depends on the letters around a capital sigma: fold those texts whole
-_CONTEXT_CASED = "\u03a3"
+# lower() depends on the letters around a capital sigma, and folding turns these into
+# one (Σ, Ϲ and the mathematical capital sigmas): fold the texts that hold one whole
+_CONTEXT_CASED = ("\u03a3", "\u03f9", "\U0001d6ba", "\U0001d6f4", "\U0001d72e", "\U0001d768", "\U0001d7a2")
+
+
+def _context_cased(text: str) -> bool:
+    return any(c in text for c in _CONTEXT_CASED)
 
 
 def fold_text(text: str) -> str:
@@ -80,7 +85,7 @@ def _fold_piece(piece: str) -> str:
 
 def words(text: str) -> list[str]:
     """``fold(text).split()``, fast."""
-    if _CONTEXT_CASED in text:
+    if _context_cased(text):
         return fold(text).split()
     return _split_words(fold_text(text))
 
@@ -209,7 +214,7 @@ def _index_tokens_whole(text: str) -> list[str]:
 
 def index_tokens(text: str) -> list[str]:
     """Folded words and joined compounds of ``text`` (may repeat)."""
-    if _CONTEXT_CASED in text:
+    if _context_cased(text):
         return _index_tokens_whole(text)
     f = fold_text(text)
     toks = _split_words(f)
@@ -281,7 +286,7 @@ def piece_tokens(texts: list[str]) -> tuple[list[str], list[int]]:
     if not texts:
         return [], [0]
     f = _SEP.join([t.lower() if t.isascii() else fold_text(t) for t in texts]) + _SEP
-    if not f.isascii() and any(_CONTEXT_CASED in t for t in texts):
+    if not f.isascii() and any(map(_context_cased, texts)):
         return _piece_tokens_each(texts)
     hy, dg = _has_joins(f)
     if hy or dg:
