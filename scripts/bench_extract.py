@@ -51,8 +51,10 @@ def main() -> None:
         t = time.perf_counter()
         kb = load_knowledge([big])
         warm = time.perf_counter() - t
-        print(f"{args.reopen} articles: first open {cold:.1f} s (extraction), reopen from cache {warm:.2f} s "
-              f"({len(kb.facts)} facts, {len(kb.entities)} entities)")
+        print(
+            f"{args.reopen} articles: first open {cold:.1f} s (extraction), reopen from cache {warm:.2f} s "
+            f"({len(kb.facts)} facts, {len(kb.entities)} entities)"
+        )
 
 
 if __name__ == "__main__":

@@ -72,8 +72,13 @@ def main(argv: list[str] | None = None) -> int:
         for q in keystrokes:
             with open(lines_path, "rb") as stdin:
                 t0 = time.perf_counter()
-                subprocess.run([args.fzf, "--filter", q], stdin=stdin, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, check=False)
+                subprocess.run(
+                    [args.fzf, "--filter", q],
+                    stdin=stdin,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    check=False,
+                )
                 fzf_ms.append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
             index.search(q, limit=50)

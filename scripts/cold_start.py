@@ -12,6 +12,7 @@ Prints the median over several runs, then the figures as JSON with ``--json``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import json
 import os
@@ -75,10 +76,8 @@ def one_run(argv: list[str], cols: int, rows: int, timeout: float = 20.0) -> tup
             time.sleep(0.2)
         except OSError:
             pass
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
         os.waitpid(pid, 0)
         os.close(fd)
     if first is None:

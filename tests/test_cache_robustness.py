@@ -22,7 +22,9 @@ N_ARTICLES = 40
 
 def run(*args: str, cache: Path, timeout: int = 300) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_COLOR": "1", "XDG_CACHE_HOME": str(cache)}
-    return subprocess.run([sys.executable, "-m", "pktui", *args], capture_output=True, text=True, env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "pktui", *args], check=False, capture_output=True, text=True, env=env, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +174,9 @@ def test_two_index_runs_at_once_both_succeed_and_agree(articles, tmp_path):
     cache = tmp_path / "cache"
     env = {**os.environ, "NO_COLOR": "1", "XDG_CACHE_HOME": str(cache)}
     cmd = [sys.executable, "-m", "pktui", "index", "-j", "1", str(articles)]
-    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    procs = [
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)
+    ]
     outs = [p.communicate(timeout=300) for p in procs]
     for p, (_out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
@@ -193,7 +197,9 @@ def test_a_cache_folder_that_cannot_be_made_means_no_cache(articles, expected, t
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker / "cache"))
     kb = load_knowledge([articles])
     lines = [p.line() for p in kb.problems]
-    assert lines == [f"warning: cache: cannot create cache folder {blocker}/cache/pktui: Not a directory; running without a cache"]
+    assert lines == [
+        f"warning: cache: cannot create cache folder {blocker}/cache/pktui: Not a directory; running without a cache"
+    ]
     assert export_document(kb) == expected
     # and the CLI: a warning line, exit 0, the same document
     r = run("export", "--format", "json", str(articles), cache=blocker / "cache")

@@ -17,7 +17,13 @@ from tests.conftest import write_article
 def pktui(*args: str, cwd: Path | None = None, env_extra: dict | None = None, timeout: int = 120):
     env = {**os.environ, "NO_COLOR": "1", **(env_extra or {})}
     return subprocess.run(
-        [sys.executable, "-m", "pktui", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout
+        [sys.executable, "-m", "pktui", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
     )
 
 
@@ -58,7 +64,16 @@ def test_export_json_from_any_folder_uses_the_bundled_corpus(tmp_path):
     for f in doc["facts"]:
         assert texts[f["article"]][f["start"] : f["end"]] == f["text"]
         if f["kind"] == "quantity":
-            assert f["qualifier"] in ("exact", "more_than", "over", "nearly", "about", "at_least", "up_to", "approximately")
+            assert f["qualifier"] in (
+                "exact",
+                "more_than",
+                "over",
+                "nearly",
+                "about",
+                "at_least",
+                "up_to",
+                "approximately",
+            )
     assert any(t["date"] == "2018-09" for t in doc["timeline"])
     ids = [f["id"] for f in doc["facts"]]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)

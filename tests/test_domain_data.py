@@ -317,7 +317,11 @@ def test_unisfa_and_unmiss_names() -> None:
     assert set(unisfa["host"]) == {"Sudan", "South Sudan"}
     assert unisfa["location"] == "Abyei" and unisfa["status"] == "current"
     unmiss = _surface_forms("missions.yaml", by["UNMISS"])
-    for form in ("United Nations Mission in South Sudan", "UN Mission in South Sudan", "UN Mission in the Republic of South Sudan"):
+    for form in (
+        "United Nations Mission in South Sudan",
+        "UN Mission in South Sudan",
+        "UN Mission in the Republic of South Sudan",
+    ):
         assert form in unmiss
     assert (
         "United Nations Organization Stabilization Mission in the Democratic Republic of the Congo"

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import CHIEN_2025, LACROIX_2022
 from pktui.text import fold
+from tests.conftest import CHIEN_2025, LACROIX_2022
 
 
 def facts(kb, article, kind):
@@ -33,7 +33,7 @@ def test_every_span_is_exact(sample_kb):
         text = sample_kb.article(f.article).text
         assert text[f.start : f.end] == f.text, f
         s, e = f.sentence
-        assert s <= f.start and f.end <= e or f.kind == "event"
+        assert (s <= f.start and f.end <= e) or f.kind == "event"
     for ent in sample_kb.entities:
         for m in ent.mentions:
             assert sample_kb.article(m.article).text[m.start : m.end] == m.text
@@ -46,12 +46,19 @@ EXPECTED_ENTITIES = {
         ("person", "Jean-Pierre Lacroix", ["Jean-Pierre Lacroix", "Lacroix"]),
         ("person", "Hoàng Kim Phụng", ["Hoàng Kim Phụng", "Phụng"]),
         ("organization", "United Nations", ["UN"]),
-        ("organization", "Việt Nam Department of Peacekeeping Operations", ["Việt Nam Department of Peacekeeping Operations", "VDPO"]),
+        (
+            "organization",
+            "Việt Nam Department of Peacekeeping Operations",
+            ["Việt Nam Department of Peacekeeping Operations", "VDPO"],
+        ),
         ("organization", "Ministry of National Defence", ["Ministry of Defence"]),
         ("organization", "Vietnam People's Army", ["Việt Nam People's Army", "VPA"]),
         ("mission", "UNISFA", ["UN Interim Security Force for Abyei", "UNISFA"]),
-        ("event", "International Conference on Women with the UN Peacekeeping Operations",
-         ["International Conference on Women with the UN Peacekeeping Operations"]),
+        (
+            "event",
+            "International Conference on Women with the UN Peacekeeping Operations",
+            ["International Conference on Women with the UN Peacekeeping Operations"],
+        ),
         ("event", "Seoul UN Peacekeeping Ministerial Meeting", ["Seoul UN Peacekeeping Ministerial Meeting"]),
         ("programme", "Women, Peace and Security", ["WPS"]),
         ("unit", "Level-2 Field Hospital", ["Level-2 Field Hospitals"]),
@@ -96,7 +103,14 @@ def test_entities_of_each_article(sample_kb, article):
 def test_no_entity_outside_what_a_reader_lists(sample_kb):
     """Demonyms, titles and vague words are not entities."""
     names = {fold(e.name) for e in sample_kb.entities} | {fold(a) for e in sample_kb.entities for a in e.aliases}
-    for not_entity in ("Vietnamese", "Under-Secretary-General", "Deputy Minister", "UN peacekeeping", "Meeting", "Director"):
+    for not_entity in (
+        "Vietnamese",
+        "Under-Secretary-General",
+        "Deputy Minister",
+        "UN peacekeeping",
+        "Meeting",
+        "Director",
+    ):
         assert fold(not_entity) not in names
 
 

@@ -27,7 +27,10 @@ def test_how_vietnam_contribution_grew(sample_kb):
         ("2022-11-27", 512, "exact", False),
         ("2025-06-14", 1100, "nearly", False),
     ]
-    assert series(sample_kb, vn, "hospital")[0] == [("2022-11-27", 4, "exact", False), ("2025-06-14", 6, "exact", False)]
+    assert series(sample_kb, vn, "hospital")[0] == [
+        ("2022-11-27", 4, "exact", False),
+        ("2025-06-14", 6, "exact", False),
+    ]
     assert series(sample_kb, vn, "unit")[0] == [("2022-11-27", 1, "exact", True), ("2025-06-14", 3, "exact", False)]
     share, s = series(sample_kb, vn, "women share")
     assert share == [("2022-11-27", 13.7, "more_than", True), ("2025-06-14", 16, "over", False)]
@@ -41,7 +44,7 @@ def test_every_point_cites_its_passage(sample_kb):
             assert fact is not None and fact.kind in ("quantity", "ordinal")
             article = sample_kb.article(fact.article)
             assert article.text[fact.start : fact.end] == fact.text
-    share, s = series(sample_kb, "country/viet-nam", "women share")
+    _share, s = series(sample_kb, "country/viet-nam", "women share")
     derived = s.points[0]
     texts = [sample_kb.fact(f).text for f in derived.sources]
     assert texts == ["more than 70 are women", "512 Vietnamese officers and soldiers"]

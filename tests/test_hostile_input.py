@@ -33,7 +33,7 @@ SGR_RE = re.compile(r"\x1b\[[0-9;]*m")  # the CLI's own colours and bold: allowe
 def run(*args: str, env_extra: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_COLOR": "1", **(env_extra or {})}
     return subprocess.run(
-        [sys.executable, "-m", "pktui", *args], capture_output=True, text=True, env=env, timeout=timeout,
+        [sys.executable, "-m", "pktui", *args], check=False, capture_output=True, text=True, env=env, timeout=timeout,
         errors="backslashreplace",
     )  # fmt: skip
 
@@ -43,9 +43,12 @@ def run_on_tty(*args: str, timeout: float = 120) -> tuple[int, str, str]:
     master, slave = os.openpty()
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     env.update(TERM="xterm-256color", COLUMNS="120", LINES="40")
-    with open(os.devnull, "rb") as devnull, subprocess.Popen(
-        [sys.executable, "-m", "pktui", *args], stdin=devnull, stdout=slave, stderr=subprocess.PIPE, env=env
-    ) as proc:
+    with (
+        open(os.devnull, "rb") as devnull,
+        subprocess.Popen(
+            [sys.executable, "-m", "pktui", *args], stdin=devnull, stdout=slave, stderr=subprocess.PIPE, env=env
+        ) as proc,
+    ):
         os.close(slave)
         chunks: list[bytes] = []
         deadline = time.monotonic() + timeout
@@ -92,11 +95,19 @@ def _check_offsets(doc_articles: dict[str, str], entities, facts) -> int:
     n = 0
     for e in entities:
         for m in e["mentions"] if isinstance(e, dict) else e.mentions:
-            art, s, end, txt = (m["article"], m["start"], m["end"], m["text"]) if isinstance(m, dict) else (m.article, m.start, m.end, m.text)
+            art, s, end, txt = (
+                (m["article"], m["start"], m["end"], m["text"])
+                if isinstance(m, dict)
+                else (m.article, m.start, m.end, m.text)
+            )
             assert 0 <= s <= end <= len(doc_articles[art]) and doc_articles[art][s:end] == txt
             n += 1
     for f in facts:
-        art, s, end, txt = (f["article"], f["start"], f["end"], f["text"]) if isinstance(f, dict) else (f.article, f.start, f.end, f.text)
+        art, s, end, txt = (
+            (f["article"], f["start"], f["end"], f["text"])
+            if isinstance(f, dict)
+            else (f.article, f.start, f.end, f.text)
+        )
         assert 0 <= s <= end <= len(doc_articles[art]) and doc_articles[art][s:end] == txt
         n += 1
     return n
@@ -120,7 +131,10 @@ def test_every_bad_file_is_one_problem_and_every_good_one_loads(corpus):
             assert path.replace("\udce9", "\ufffd") in loaded, case
         elif case.outcome == "warning":
             assert path in loaded, case
-            assert len(problems) == 1 and not problems[0].skipped and case.reason in problems[0].reason, (case, problems)
+            assert len(problems) == 1 and not problems[0].skipped and case.reason in problems[0].reason, (
+                case,
+                problems,
+            )
         else:
             assert path not in loaded, case
             assert len(problems) == 1 and problems[0].skipped and case.reason in problems[0].reason, (case, problems)
@@ -161,7 +175,9 @@ def test_an_unreadable_file_is_named_and_the_rest_loads(tmp_path, monkeypatch):
     assert [p.line() for p in kb.problems] == [f"skipped: {locked}: permission denied"]
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="running as root: chmod 000 does not stop root reading")
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="running as root: chmod 000 does not stop root reading"
+)
 def test_an_unreadable_file_by_permissions(tmp_path):
     write_article(tmp_path, "good.txt", "Việt Nam sent 63 personnel to South Sudan.")
     locked = write_article(tmp_path, "locked.txt", "Nobody may read this.")
@@ -309,7 +325,7 @@ def test_a_run_of_abbreviations_splits_in_linear_time():
         "text = ('Gen. Lt. Col. ' * 30000)\n"
         "assert sentence_spans(text)\n"
     )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    r = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
 
 
@@ -331,7 +347,10 @@ def test_a_50mb_article_is_refused_quickly(tmp_path):
 @pytest.mark.parametrize(
     "content,where",
     [
-        ("countries:\n  - name: Freedonia\n    aliases: [Fredonia, Freedon\n  - name: Sylvania\n", ":4: malformed YAML"),
+        (
+            "countries:\n  - name: Freedonia\n    aliases: [Fredonia, Freedon\n  - name: Sylvania\n",
+            ":4: malformed YAML",
+        ),
         ("countries:\n  - name: Freedonia\n\taliases: [x]\n", ":3: malformed YAML"),
         ("x: !!python/object/apply:os.system ['echo PWNED']\n", ":1: malformed YAML"),
         ("countries: [1, 2]\n", ": entry 1 of 'countries' has no name"),

@@ -136,8 +136,17 @@ def test_the_hostile_characters_are_all_unsafe():
 # --- the reader -------------------------------------------------------------------------
 
 _prefixes = st.sampled_from(
-    [b"", b"date 2022-11-27 ", b"  date 2022-13-45 ", b"date 2022-1x-01 ", b"\xef\xbb\xbfdate 2024-02-29 ",
-     codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"\r\n\r\n", b"date "]  # fmt: skip
+    [
+        b"",
+        b"date 2022-11-27 ",
+        b"  date 2022-13-45 ",
+        b"date 2022-1x-01 ",
+        b"\xef\xbb\xbfdate 2024-02-29 ",
+        codecs.BOM_UTF16_LE,
+        codecs.BOM_UTF16_BE,
+        b"\r\n\r\n",
+        b"date ",
+    ]
 )
 _bodies = st.one_of(
     st.binary(max_size=400),
@@ -196,9 +205,40 @@ queries = st.one_of(
     st.text(max_size=40),
     st.lists(
         st.one_of(
-            st.sampled_from(["kind:", "type:", "entity:", "after:", "before:", "in:", '"', "-", " ", ",", ":",
-                             "2022", "2022-13", "9999-99-99", "0000", "quokkaville", "viet", "nam", "unmiss",
-                             "\x1b[2J", "\u202e", "\x00", "[bold]", "*", "(", ")", "\\", "%", "é", "đ"]),  # fmt: skip
+            st.sampled_from(
+                [
+                    "kind:",
+                    "type:",
+                    "entity:",
+                    "after:",
+                    "before:",
+                    "in:",
+                    '"',
+                    "-",
+                    " ",
+                    ",",
+                    ":",
+                    "2022",
+                    "2022-13",
+                    "9999-99-99",
+                    "0000",
+                    "quokkaville",
+                    "viet",
+                    "nam",
+                    "unmiss",
+                    "\x1b[2J",
+                    "\u202e",
+                    "\x00",
+                    "[bold]",
+                    "*",
+                    "(",
+                    ")",
+                    "\\",
+                    "%",
+                    "é",
+                    "đ",
+                ]
+            ),
             st.text(max_size=5),
         ),
         max_size=12,

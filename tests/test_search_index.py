@@ -56,30 +56,80 @@ def build_small_kb():
     b.entity("person/amina-rahman", "Amina Rahman", "person")
     b.entity("person/otieno", "Otieno", "person")
     # A1
-    b.fact(A1, "role", "Commander of the Rwanda Peacekeeping Training Centre",
-           value="Commander of the Rwanda Peacekeeping Training Centre", entities=["person/dang-van-toan"])
+    b.fact(
+        A1,
+        "role",
+        "Commander of the Rwanda Peacekeeping Training Centre",
+        value="Commander of the Rwanda Peacekeeping Training Centre",
+        entities=["person/dang-van-toan"],
+    )
     b.fact(A1, "date", "on Friday", value="2024-03-01", precision="day")
-    b.fact(A1, "event", "on Friday received a delegation from the UN Interim Security Force for Abyei",
-           value="2024-03-01", precision="day", summary="Đặng Văn Toàn received a UNISFA delegation",
-           entities=["person/dang-van-toan", "mission/unisfa"])
-    b.fact(A1, "quantity", "more than 1,250 officers and soldiers", value=1250, qualifier="more_than",
-           unit="personnel", entities=["country/rwanda", "mission/unisfa"])
+    b.fact(
+        A1,
+        "event",
+        "on Friday received a delegation from the UN Interim Security Force for Abyei",
+        value="2024-03-01",
+        precision="day",
+        summary="Đặng Văn Toàn received a UNISFA delegation",
+        entities=["person/dang-van-toan", "mission/unisfa"],
+    )
+    b.fact(
+        A1,
+        "quantity",
+        "more than 1,250 officers and soldiers",
+        value=1250,
+        qualifier="more_than",
+        unit="personnel",
+        entities=["country/rwanda", "mission/unisfa"],
+    )
     b.fact(A1, "date", "since 2019", value="2019", precision="year", detail="since")
     b.fact(A1, "date", "in June 2024", value="2024-06", precision="month")
     # A2
     b.fact(A2, "date", "in May 2021", value="2021-05", precision="month")
-    b.fact(A2, "event", "Bangladesh sent its sixth Level-2 Field Hospital to South Sudan", value="2021-05",
-           precision="month", summary="Bangladesh sent a Level-2 Field Hospital to South Sudan",
-           entities=["country/bangladesh", "unit/level-2-field-hospital", "location/south-sudan"])
-    b.fact(A2, "quantity", "64 medical staff", value=64, qualifier="exact", unit="personnel",
-           entities=["country/bangladesh"])
-    b.fact(A2, "role", "Director of the Armed Forces Division", value="Director of the Armed Forces Division",
-           entities=["person/amina-rahman"])
-    b.fact(A2, "quantity", "nearly 3,000 patients", value=3000, qualifier="nearly", unit="patients",
-           entities=["unit/level-2-field-hospital"])
+    b.fact(
+        A2,
+        "event",
+        "Bangladesh sent its sixth Level-2 Field Hospital to South Sudan",
+        value="2021-05",
+        precision="month",
+        summary="Bangladesh sent a Level-2 Field Hospital to South Sudan",
+        entities=["country/bangladesh", "unit/level-2-field-hospital", "location/south-sudan"],
+    )
+    b.fact(
+        A2,
+        "quantity",
+        "64 medical staff",
+        value=64,
+        qualifier="exact",
+        unit="personnel",
+        entities=["country/bangladesh"],
+    )
+    b.fact(
+        A2,
+        "role",
+        "Director of the Armed Forces Division",
+        value="Director of the Armed Forces Division",
+        entities=["person/amina-rahman"],
+    )
+    b.fact(
+        A2,
+        "quantity",
+        "nearly 3,000 patients",
+        value=3000,
+        qualifier="nearly",
+        unit="patients",
+        entities=["unit/level-2-field-hospital"],
+    )
     # A3
-    b.fact(A3, "quantity", "120 Kenyan engineers", value=120, qualifier="exact", unit="personnel",
-           entities=["mission/unmiss"])
+    b.fact(
+        A3,
+        "quantity",
+        "120 Kenyan engineers",
+        value=120,
+        qualifier="exact",
+        unit="personnel",
+        entities=["mission/unmiss"],
+    )
     return b.build()
 
 
@@ -236,8 +286,9 @@ def _tiny(texts):
 
 
 def test_exact_beats_prefix_beats_typo():
-    b = _tiny([("2020-01-01", "The patrol left."), ("2021-01-01", "The patrols left."),
-               ("2022-01-01", "The petrol left.")])
+    b = _tiny(
+        [("2020-01-01", "The patrol left."), ("2021-01-01", "The patrols left."), ("2022-01-01", "The petrol left.")]
+    )
     idx = SearchIndex.build(b.build())
     hits = top(idx, "patrol ", 3)  # complete word: exact first, though older
     texts = [passage_text(b.build(), idx, h) for h in hits]
@@ -273,8 +324,13 @@ def test_entity_itself_first_when_query_is_its_name(kb, index):
 
 
 def test_ties_newest_first():
-    b = _tiny([("2019-01-01", "Engineers arrived."), ("2023-01-01", "Engineers arrived."),
-               ("2021-01-01", "Engineers arrived.")])
+    b = _tiny(
+        [
+            ("2019-01-01", "Engineers arrived."),
+            ("2023-01-01", "Engineers arrived."),
+            ("2021-01-01", "Engineers arrived."),
+        ]
+    )
     idx = SearchIndex.build(b.build())
     hits = top(idx, "engineers arrived", 3)
     assert [h.article for h in hits] == ["a1", "a2", "a0"]
@@ -301,8 +357,11 @@ def test_type_filter(kb, index):
             assert kb.entity(h.id).type == "person"
         elif h.kind == "fact":
             assert any(kb.entity(e).type == "person" for e in kb.fact(h.id).entities)
-    assert {h.id for h in hits if h.kind == "entity"} == {"person/dang-van-toan", "person/amina-rahman",
-                                                          "person/otieno"}
+    assert {h.id for h in hits if h.kind == "entity"} == {
+        "person/dang-van-toan",
+        "person/amina-rahman",
+        "person/otieno",
+    }
 
 
 def test_entity_filter_fuzzy_and_by_alias(kb, index):
@@ -387,9 +446,34 @@ def test_search_never_raises(index, text):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(['kind:', 'type:', 'entity:', 'after:', 'in:', 'before:', '"', '-', ' ', 'é',
-                                 'unisfa', '2020', '2020-13', 'đ', ':', '\x1b', '[bold]', 'level-2', '1,250']),
-                max_size=8))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "kind:",
+                "type:",
+                "entity:",
+                "after:",
+                "in:",
+                "before:",
+                '"',
+                "-",
+                " ",
+                "é",
+                "unisfa",
+                "2020",
+                "2020-13",
+                "đ",
+                ":",
+                "\x1b",
+                "[bold]",
+                "level-2",
+                "1,250",
+            ]
+        ),
+        max_size=8,
+    )
+)
 def test_search_never_raises_on_query_syntax(index, parts):
     q = "".join(parts)
     assert isinstance(index._search(parse_query(q), 10), list)
@@ -468,4 +552,6 @@ def test_a_fact_about_a_word_beats_its_neighbour_in_the_same_sentence():
     assert index.search("trucks", limit=1)[0].label.startswith("quantity: 40 trucks")
     assert index.search("soldiers", limit=1)[0].label.startswith("quantity: 850 soldiers")
     assert {h.label.split(" =")[0] for h in index.search("wau", limit=5) if h.kind == "fact"} == {
-        "quantity: 850 soldiers", "quantity: 40 trucks"}
+        "quantity: 850 soldiers",
+        "quantity: 40 trucks",
+    }

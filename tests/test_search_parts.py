@@ -132,8 +132,10 @@ def test_parse_words_and_prefix():
 
 
 def test_parse_filters_phrases_excludes():
-    q = parse_query('type:Person kind:quantity,date entity:"UN Interim" after:2020 before:2023-06 in:2025-06-14 '
-                    '"field hospital" -vietnamese unisfa')
+    q = parse_query(
+        'type:Person kind:quantity,date entity:"UN Interim" after:2020 before:2023-06 in:2025-06-14 '
+        '"field hospital" -vietnamese unisfa'
+    )
     assert q.types == ["person"]
     assert q.kinds == ["quantity", "date"]
     assert q.entities == ["un interim"]
@@ -177,8 +179,11 @@ def test_bits_roundtrip():
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.integers(0, 7), min_size=1, max_size=60), st.lists(st.integers(0, 3), min_size=1, max_size=60),
-       st.integers(1, 20))
+@given(
+    st.lists(st.integers(0, 7), min_size=1, max_size=60),
+    st.lists(st.integers(0, 3), min_size=1, max_size=60),
+    st.integers(1, 20),
+)
 def test_bit_sliced_sum_and_top_k(a_vals, b_vals, k):
     n = min(len(a_vals), len(b_vals))
     a_vals, b_vals = a_vals[:n], b_vals[:n]

@@ -46,7 +46,9 @@ def _satisfies(kb, index, hit, expect: dict) -> bool:
         return False
     if "value" in expect and (fact is None or fact.value != expect["value"]):
         return False
-    if "value_startswith" in expect and (fact is None or not str(fact.value).startswith(str(expect["value_startswith"]))):
+    if "value_startswith" in expect and (
+        fact is None or not str(fact.value).startswith(str(expect["value_startswith"]))
+    ):
         return False
     if "entities_include" in expect and (fact is None or expect["entities_include"] not in fact.entities):
         return False

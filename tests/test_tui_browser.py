@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import date
 from pathlib import Path
 
 import pytest
 from rich.console import Console
-from tests.test_tui_support import A, B, FakeIndex, demo_app, demo_kb, ready, settle
 
 from pktui.knowledge.base import KnowledgeBase
 from pktui.model import Article, LoadProblem
@@ -18,6 +18,7 @@ from pktui.tui.screens.figures import FiguresScreen
 from pktui.tui.screens.help import HelpScreen
 from pktui.tui.widgets.lists import NavList
 from pktui.tui.widgets.source import SourceView
+from tests.test_tui_support import A, B, FakeIndex, demo_app, demo_kb, ready, settle
 
 WIDE = (128, 36)
 NARROW = (80, 24)
@@ -66,7 +67,7 @@ async def test_articles_newest_first_and_newest_open():
         assert source(app).article.id == B
         lines = source(app).lines()
         assert lines[0].startswith("Sen. Lieu. Gen.") and "" in lines
-        assert all(a or b for a, b in zip(lines, lines[1:]))  # blank runs show as one line
+        assert all(a or b for a, b in itertools.pairwise(lines))  # blank runs show as one line
         assert app.focused.id == "articles"
         await pilot.press("j", "enter")
         assert source(app).article.id == A
@@ -153,8 +154,18 @@ async def test_timeline_in_order_with_precision_and_publication_dates():
         await pilot.press("3")
         rows = texts(app, "timeline")
         dates = [r.split(" ", 1)[0] for r in rows]
-        assert dates == ["2014", "2014-06", "2018-09", "2021", "2021–2023", "2022", "2022-11-26", "2022-11-27",
-                         "2025-06-13", "2025-06-14"]
+        assert dates == [
+            "2014",
+            "2014-06",
+            "2018-09",
+            "2021",
+            "2021–2023",
+            "2022",
+            "2022-11-26",
+            "2022-11-27",
+            "2025-06-13",
+            "2025-06-14",
+        ]
         assert "published" in rows[7]
         await move_to(pilot, "timeline", "2018-09")
         await pilot.press("enter")
@@ -332,8 +343,13 @@ async def test_narrow_shows_one_pane_at_a_time_and_tab_cycles():
         for _ in range(5):
             pane = app.browser.pane
             seen.append(pane)
-            widget = {"articles": "articles", "entities": "entities", "timeline": "timeline",
-                      "source": "source", "facts": "facts"}[pane]
+            widget = {
+                "articles": "articles",
+                "entities": "entities",
+                "timeline": "timeline",
+                "source": "source",
+                "facts": "facts",
+            }[pane]
             assert shown(app, widget)
             others = {"lists", "reader", "side"} - {{"source": "reader", "facts": "side"}.get(pane, "lists")}
             assert not any(shown(app, o) for o in others)
@@ -381,7 +397,15 @@ async def test_help_lists_keys_and_syntax_and_closes():
         console = Console(width=100, record=True)
         console.print(app.screen.help_text())
         out = console.export_text()
-        for words in ("type:person", "after:2020", '"field hospital"', "next_mark", "back", "copy_citation", "config.yaml"):
+        for words in (
+            "type:person",
+            "after:2020",
+            '"field hospital"',
+            "next_mark",
+            "back",
+            "copy_citation",
+            "config.yaml",
+        ):
             assert words in out
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
@@ -531,10 +555,12 @@ async def test_highlight_visible_without_colour(monkeypatch, size):
         assert app.no_color
         await pilot.press("j", "enter", "right_square_bracket")
         src = source(app)
-        start, end = src.highlight
+        start, _end = src.highlight
         line = src.line_of(start)
         strip = src.render_line(line - src.scroll_offset.y)
-        styles = [seg.style for seg in strip if seg.text.strip() and seg.text in "Jean-Pierre Lacroix on Saturday visited"]
+        styles = [
+            seg.style for seg in strip if seg.text.strip() and seg.text in "Jean-Pierre Lacroix on Saturday visited"
+        ]
         assert styles and all(s.reverse and s.bold for s in styles)
 
 

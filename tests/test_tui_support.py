@@ -37,51 +37,174 @@ def _sentence(article: Article, start: int) -> tuple[int, int]:
 
 ENTITIES = [
     # id, name, type, [(article, quote, nth), ...], aliases
-    ("person/jean-pierre-lacroix", "Jean-Pierre Lacroix", "person",
-     [(A, "Jean-Pierre Lacroix", 0), (A, "Lacroix", 1), (A, "Lacroix", 2), (B, "Jean-Pierre Lacroix", 0), (B, "Lacroix", 1)], ["Lacroix"]),
-    ("person/hoang-kim-phung", "Hoàng Kim Phụng", "person", [(A, "Hoàng Kim Phụng", 0), (A, "Phụng", 1), (A, "Phụng", 2)], ["Phụng"]),
-    ("person/hoang-xuan-chien", "Hoang Xuan Chien", "person", [(B, "Hoang Xuan Chien", 0), (B, "Hoang Xuan Chien", 1)], ["Chien"]),
-    ("country/viet-nam", "Việt Nam", "country", [(A, "Việt Nam", 0), (A, "Việt Nam", 2), (A, "Việt Nam", 3), (B, "Vietnam", 0)], ["Vietnam"]),
+    (
+        "person/jean-pierre-lacroix",
+        "Jean-Pierre Lacroix",
+        "person",
+        [
+            (A, "Jean-Pierre Lacroix", 0),
+            (A, "Lacroix", 1),
+            (A, "Lacroix", 2),
+            (B, "Jean-Pierre Lacroix", 0),
+            (B, "Lacroix", 1),
+        ],
+        ["Lacroix"],
+    ),
+    (
+        "person/hoang-kim-phung",
+        "Hoàng Kim Phụng",
+        "person",
+        [(A, "Hoàng Kim Phụng", 0), (A, "Phụng", 1), (A, "Phụng", 2)],
+        ["Phụng"],
+    ),
+    (
+        "person/hoang-xuan-chien",
+        "Hoang Xuan Chien",
+        "person",
+        [(B, "Hoang Xuan Chien", 0), (B, "Hoang Xuan Chien", 1)],
+        ["Chien"],
+    ),
+    (
+        "country/viet-nam",
+        "Việt Nam",
+        "country",
+        [(A, "Việt Nam", 0), (A, "Việt Nam", 2), (A, "Việt Nam", 3), (B, "Vietnam", 0)],
+        ["Vietnam"],
+    ),
     ("location/south-sudan", "South Sudan", "location", [(A, "South Sudan", 0), (A, "South Sudan", 1)], []),
-    ("mission/unisfa", "UNISFA", "mission", [(A, "UN Interim Security Force for Abyei", 0), (A, "UNISFA", 0)], ["UN Interim Security Force for Abyei"]),
-    ("organization/vdpo", "Việt Nam Department of Peacekeeping Operations", "organization",
-     [(A, "Việt Nam Department of Peacekeeping Operations", 0), (A, "VDPO", 0)], ["VDPO"]),
-    ("event/seoul-un-peacekeeping-ministerial-meeting", "Seoul UN Peacekeeping Ministerial Meeting", "event",
-     [(A, "Seoul UN Peacekeeping Ministerial Meeting", 0)], []),
+    (
+        "mission/unisfa",
+        "UNISFA",
+        "mission",
+        [(A, "UN Interim Security Force for Abyei", 0), (A, "UNISFA", 0)],
+        ["UN Interim Security Force for Abyei"],
+    ),
+    (
+        "organization/vdpo",
+        "Việt Nam Department of Peacekeeping Operations",
+        "organization",
+        [(A, "Việt Nam Department of Peacekeeping Operations", 0), (A, "VDPO", 0)],
+        ["VDPO"],
+    ),
+    (
+        "event/seoul-un-peacekeeping-ministerial-meeting",
+        "Seoul UN Peacekeeping Ministerial Meeting",
+        "event",
+        [(A, "Seoul UN Peacekeeping Ministerial Meeting", 0)],
+        [],
+    ),
     ("programme/a4p", "Action for Peacekeeping", "programme", [(B, "Action for Peacekeeping", 0)], ["A4P"]),
 ]
 
 FACTS = [
     # id, kind, article, quote, nth, extra
-    ("f-visit", "event", A, "Jean-Pierre Lacroix on Saturday visited", 0,
-     dict(value="2022-11-26", precision="day", summary="Lacroix visits the VDPO",
-          entities=["person/jean-pierre-lacroix", "organization/vdpo"])),
+    (
+        "f-visit",
+        "event",
+        A,
+        "Jean-Pierre Lacroix on Saturday visited",
+        0,
+        dict(
+            value="2022-11-26",
+            precision="day",
+            summary="Lacroix visits the VDPO",
+            entities=["person/jean-pierre-lacroix", "organization/vdpo"],
+        ),
+    ),
     ("f-saturday", "date", A, "on Saturday", 0, dict(value="2022-11-26", precision="day")),
-    ("f-role-phung", "role", A, "Director of the department Maj. Gen. Hoàng Kim Phụng", 0,
-     dict(value="Director of the department", entities=["person/hoang-kim-phung"])),
+    (
+        "f-role-phung",
+        "role",
+        A,
+        "Director of the department Maj. Gen. Hoàng Kim Phụng",
+        0,
+        dict(value="Director of the department", entities=["person/hoang-kim-phung"]),
+    ),
     ("f-2014", "date", A, "in 2014", 0, dict(value="2014", precision="year", entities=["country/viet-nam"])),
-    ("f-500", "quantity", A, "more than 500 officers and soldiers", 0,
-     dict(value=500, qualifier="more_than", unit="personnel", detail="officers and soldiers", entities=["country/viet-nam"])),
-    ("f-2018-09", "date", A, "in September 2018", 0,
-     dict(value="2018-09", precision="month", entities=["country/viet-nam", "location/south-sudan"])),
-    ("f-four", "quantity", A, "four hospitals", 0, dict(value=4, qualifier="exact", unit="hospitals", entities=["location/south-sudan"])),
+    (
+        "f-500",
+        "quantity",
+        A,
+        "more than 500 officers and soldiers",
+        0,
+        dict(
+            value=500,
+            qualifier="more_than",
+            unit="personnel",
+            detail="officers and soldiers",
+            entities=["country/viet-nam"],
+        ),
+    ),
+    (
+        "f-2018-09",
+        "date",
+        A,
+        "in September 2018",
+        0,
+        dict(value="2018-09", precision="month", entities=["country/viet-nam", "location/south-sudan"]),
+    ),
+    (
+        "f-four",
+        "quantity",
+        A,
+        "four hospitals",
+        0,
+        dict(value=4, qualifier="exact", unit="hospitals", entities=["location/south-sudan"]),
+    ),
     ("f-252", "quantity", A, "252 medical staff", 0, dict(value=252, qualifier="exact", unit="medical staff")),
     ("f-2022", "date", A, "In 2022", 0, dict(value="2022", precision="year", entities=["mission/unisfa"])),
-    ("f-184", "quantity", A, "184 officers and soldiers", 0,
-     dict(value=184, qualifier="exact", unit="personnel", entities=["mission/unisfa"])),
+    (
+        "f-184",
+        "quantity",
+        A,
+        "184 officers and soldiers",
+        0,
+        dict(value=184, qualifier="exact", unit="personnel", entities=["mission/unisfa"]),
+    ),
     ("f-30pc", "quantity", A, "more than 30 per cent", 0, dict(value=30, qualifier="more_than", unit="percent")),
-    ("f-512", "quantity", A, "512 Vietnamese officers and soldiers", 0,
-     dict(value=512, qualifier="exact", unit="personnel", entities=["country/viet-nam"])),
+    (
+        "f-512",
+        "quantity",
+        A,
+        "512 Vietnamese officers and soldiers",
+        0,
+        dict(value=512, qualifier="exact", unit="personnel", entities=["country/viet-nam"]),
+    ),
     ("f-70", "quantity", A, "more than 70 are women", 0, dict(value=70, qualifier="more_than", unit="women")),
-    ("f-last-year", "date", A, "last year", 0,
-     dict(value="2021", precision="year", entities=["event/seoul-un-peacekeeping-ministerial-meeting"])),
-    ("f-june13", "date", B, "on June 13", 0, dict(value="2025-06-13", precision="day", entities=["person/hoang-xuan-chien"])),
-    ("f-role-chien", "role", B, "Deputy Minister of National Defence", 0,
-     dict(value="Deputy Minister of National Defence", entities=["person/hoang-xuan-chien"])),
+    (
+        "f-last-year",
+        "date",
+        A,
+        "last year",
+        0,
+        dict(value="2021", precision="year", entities=["event/seoul-un-peacekeeping-ministerial-meeting"]),
+    ),
+    (
+        "f-june13",
+        "date",
+        B,
+        "on June 13",
+        0,
+        dict(value="2025-06-13", precision="day", entities=["person/hoang-xuan-chien"]),
+    ),
+    (
+        "f-role-chien",
+        "role",
+        B,
+        "Deputy Minister of National Defence",
+        0,
+        dict(value="Deputy Minister of National Defence", entities=["person/hoang-xuan-chien"]),
+    ),
     ("f-2021-2023", "date", B, "2021–2023", 0, dict(value="2021/2023", precision="range", entities=["programme/a4p"])),
     ("f-june2014", "date", B, "Since June 2014", 0, dict(value="2014-06", precision="month", detail="since")),
-    ("f-1100", "quantity", B, "nearly 1,100 personnel", 0,
-     dict(value=1100, qualifier="nearly", unit="personnel", date="2025-06", entities=["country/viet-nam"])),
+    (
+        "f-1100",
+        "quantity",
+        B,
+        "nearly 1,100 personnel",
+        0,
+        dict(value=1100, qualifier="nearly", unit="personnel", date="2025-06", entities=["country/viet-nam"]),
+    ),
 ]
 
 TIMELINE = [
@@ -190,7 +313,9 @@ class FakeIndex:
                 matches.append((i, i + len(t)))
             else:
                 inside = sum(f.start <= s < f.end for s, _ in matches)
-                hits.append(FakeHit("fact", f.id, len(tokens) + inside, f.article, f.start, f.end, sorted(matches), f.text))
+                hits.append(
+                    FakeHit("fact", f.id, len(tokens) + inside, f.article, f.start, f.end, sorted(matches), f.text)
+                )
         for e in self.kb.entities:
             name = fold_keep(e.name)
             if all(t in name for t in tokens) and e.mentions:

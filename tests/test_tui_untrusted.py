@@ -52,7 +52,13 @@ async def test_markup_and_escapes_render_literally(tmp_path):
         await pilot.press("j", "enter")  # the hostile article is the older one
         src = app.browser.query_one("#source")
         shown = "\n".join(src.lines())
-        for literal in ("[bold red]Red alert[/]", "[link=file:///etc/passwd]", "[@click=app.quit]", "$variable", "[b]paragraph[/b]"):
+        for literal in (
+            "[bold red]Red alert[/]",
+            "[link=file:///etc/passwd]",
+            "[@click=app.quit]",
+            "$variable",
+            "[b]paragraph[/b]",
+        ):
             assert literal in shown
         assert "\x1b" not in shown and "␛[2J" in shown and "␛]52;c;SGVsbG8=␇" in shown
         assert "\u202e" not in shown and "\u200b" not in shown

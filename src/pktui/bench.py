@@ -148,9 +148,15 @@ def run_bench(
         ("latency p50", f"{report['p50_ms']:.2f} ms"),
         ("latency p95", f"{report['p95_ms']:.2f} ms"),
         ("latency max", f"{report['max_ms']:.2f} ms"),
-        ("peak memory", f"{report['peak_rss_mb']:.0f} MB"
-         + (f" (with the index build's tokenizer process, {index.helper_peak_mb:.0f} MB, while it ran)"
-            if report["peak_rss_mb"] == round(build_peak_mb, 1) else "")),
+        (
+            "peak memory",
+            f"{report['peak_rss_mb']:.0f} MB"
+            + (
+                f" (with the index build's tokenizer process, {index.helper_peak_mb:.0f} MB, while it ran)"
+                if report["peak_rss_mb"] == round(build_peak_mb, 1)
+                else ""
+            ),
+        ),
     ]
     width = max(len(k) for k, _ in rows)
     for k, v in rows:

@@ -55,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_index = sub.add_parser("index", help="extract every article into the cache, with progress")
     _add_paths(p_index)
-    p_index.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (all cores)")
+    p_index.add_argument(
+        "-j", "--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (all cores)"
+    )
     p_index.add_argument("--no-cache", action="store_true", help="re-extract every article")
 
     p_fig = sub.add_parser("figures", help="print how each reported number changed, as a table")
@@ -69,7 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_bench.add_argument("--json", action="store_true", help="print one JSON object")
     p_bench.add_argument("--synthetic", type=_positive_int, metavar="N", help="generate and load N synthetic articles")
     p_bench.add_argument(
-        "--synthetic-facts", type=_positive_int, metavar="N", help="benchmark the index on N synthetic facts (no extraction)"
+        "--synthetic-facts",
+        type=_positive_int,
+        metavar="N",
+        help="benchmark the index on N synthetic facts (no extraction)",
     )
     return parser
 
@@ -133,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"pktui: error: {exc}", file=sys.stderr)
         return 2
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: one clear line, exit 1
+    except Exception as exc:
         from pktui.text import one_line
 
         print(f"pktui: error: {one_line(str(exc)) or type(exc).__name__}", file=sys.stderr)

@@ -53,13 +53,22 @@ def export_document(kb: KnowledgeBase) -> dict[str, Any]:
                 "type": e.type,
                 "aliases": list(e.aliases),
                 **({"attributes": dict(e.attributes)} if e.attributes else {}),
-                "mentions": [{"article": m.article, "start": m.start, "end": m.end, "text": m.text} for m in e.mentions],
+                "mentions": [
+                    {"article": m.article, "start": m.start, "end": m.end, "text": m.text} for m in e.mentions
+                ],
             }
             for e in kb.entities
         ],
         "facts": [fact_dict(f) for f in kb.facts],
         "timeline": [
-            {"date": t.date, "precision": t.precision, "fact": t.fact, "summary": t.summary, "entities": list(t.entities), "article": t.article}
+            {
+                "date": t.date,
+                "precision": t.precision,
+                "fact": t.fact,
+                "summary": t.summary,
+                "entities": list(t.entities),
+                "article": t.article,
+            }
             for t in kb.timeline
         ],
         "series": [
@@ -68,8 +77,15 @@ def export_document(kb: KnowledgeBase) -> dict[str, Any]:
                 "measure": s.measure,
                 "unit": s.unit,
                 "points": [
-                    {"date": p.date, "value": p.value, "qualifier": p.qualifier, "fact": p.fact, "derived": p.derived,
-                     **({"sources": list(p.sources)} if p.sources else {}), **({"conflict": True} if p.conflict else {})}  # fmt: skip
+                    {
+                        "date": p.date,
+                        "value": p.value,
+                        "qualifier": p.qualifier,
+                        "fact": p.fact,
+                        "derived": p.derived,
+                        **({"sources": list(p.sources)} if p.sources else {}),
+                        **({"conflict": True} if p.conflict else {}),
+                    }
                     for p in s.points
                 ],
             }

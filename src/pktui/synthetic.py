@@ -113,22 +113,128 @@ EVENTS = [
     ("Regional Peacekeeping Training Forum", []),
 ]
 FIRST = [
-    "Jean-Pierre", "Hoàng Kim", "Nguyễn Văn", "Trần Thị", "Lê Minh", "Phạm Đức", "Đỗ Quang",
-    "Amina", "Kwame", "Fatou", "Ibrahim", "Chidi", "Aisha", "Tariq", "Priya", "Rahul",
-    "Sofia", "Mateo", "Lucía", "Joaquín", "Ingrid", "Mikael", "Aino", "Siobhan", "Ciarán",
-    "Min-jun", "Ji-woo", "Haruto", "Yui", "Somchai", "Nurul", "Agus", "Dewi", "Bilal",
-    "Olusegun", "Thandiwe", "Baraka", "Zanele", "Oğuz", "Zeynep", "Łukasz", "Agnieszka",
+    "Jean-Pierre",
+    "Hoàng Kim",
+    "Nguyễn Văn",
+    "Trần Thị",
+    "Lê Minh",
+    "Phạm Đức",
+    "Đỗ Quang",
+    "Amina",
+    "Kwame",
+    "Fatou",
+    "Ibrahim",
+    "Chidi",
+    "Aisha",
+    "Tariq",
+    "Priya",
+    "Rahul",
+    "Sofia",
+    "Mateo",
+    "Lucía",
+    "Joaquín",
+    "Ingrid",
+    "Mikael",
+    "Aino",
+    "Siobhan",
+    "Ciarán",
+    "Min-jun",
+    "Ji-woo",
+    "Haruto",
+    "Yui",
+    "Somchai",
+    "Nurul",
+    "Agus",
+    "Dewi",
+    "Bilal",
+    "Olusegun",
+    "Thandiwe",
+    "Baraka",
+    "Zanele",
+    "Oğuz",
+    "Zeynep",
+    "Łukasz",
+    "Agnieszka",
 ]
 SURNAMES = [
-    "Lacroix", "Phụng", "Hùng", "Dũng", "Mensah", "Diallo", "Okafor", "Haddad", "Rahman",
-    "Sharma", "Fernández", "García", "Silva", "Lindqvist", "Virtanen", "O'Brien", "Kim",
-    "Park", "Tanaka", "Suzuki", "Chaiyaporn", "Santoso", "Wijaya", "Yilmaz", "Kowalski",
-    "Mwangi", "Banda", "Phiri", "Nkosi", "Khan", "Tshering", "Dorji", "Bekov",
+    "Lacroix",
+    "Phụng",
+    "Hùng",
+    "Dũng",
+    "Mensah",
+    "Diallo",
+    "Okafor",
+    "Haddad",
+    "Rahman",
+    "Sharma",
+    "Fernández",
+    "García",
+    "Silva",
+    "Lindqvist",
+    "Virtanen",
+    "O'Brien",
+    "Kim",
+    "Park",
+    "Tanaka",
+    "Suzuki",
+    "Chaiyaporn",
+    "Santoso",
+    "Wijaya",
+    "Yilmaz",
+    "Kowalski",
+    "Mwangi",
+    "Banda",
+    "Phiri",
+    "Nkosi",
+    "Khan",
+    "Tshering",
+    "Dorji",
+    "Bekov",
 ]
-SYLLABLES = (
-    "ba ko ri ta na ma lo vi se du ga he ya zu ne po ra ki mo sa te lu fa di wo che sha "
-    "tho ngu pha bi ro ka mi de su ja le to ve ni ho"
-).split()
+SYLLABLES = [
+    "ba",
+    "ko",
+    "ri",
+    "ta",
+    "na",
+    "ma",
+    "lo",
+    "vi",
+    "se",
+    "du",
+    "ga",
+    "he",
+    "ya",
+    "zu",
+    "ne",
+    "po",
+    "ra",
+    "ki",
+    "mo",
+    "sa",
+    "te",
+    "lu",
+    "fa",
+    "di",
+    "wo",
+    "che",
+    "sha",
+    "tho",
+    "ngu",
+    "pha",
+    "bi",
+    "ro",
+    "ka",
+    "mi",
+    "de",
+    "su",
+    "ja",
+    "le",
+    "to",
+    "ve",
+    "ni",
+    "ho",
+]
 RANKS = ["Maj. Gen.", "Lt. Gen.", "Sen. Lt. Gen.", "Brig. Gen.", "Col.", "Lt. Col.", "Major", "Capt."]
 TITLES = [
     "Director of the {org}",
@@ -140,16 +246,59 @@ TITLES = [
     "Military Adviser for Peacekeeping Operations",
     "Special Representative of the Secretary-General for {place}",
 ]
-VERBS = [("visited", "visit"), ("inspected", "inspect"), ("received", "receive"),
-         ("welcomed", "welcome"), ("hosted", "host"), ("met", "meet")]
-PERSONNEL = ["officers and soldiers", "personnel", "peacekeepers", "military observers",
-             "staff officers", "medical staff", "engineers", "police officers"]
-ITEMS = ["patrols", "kilometres of road", "patients", "wells", "classrooms",
-         "explosive devices", "bridges", "water points", "training courses"]
-QUALS = [("more than", "more_than"), ("over", "over"), ("nearly", "nearly"), ("about", "about"),
-         ("at least", "at_least"), ("up to", "up_to"), ("approximately", "approximately"), ("", "exact")]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+VERBS = [
+    ("visited", "visit"),
+    ("inspected", "inspect"),
+    ("received", "receive"),
+    ("welcomed", "welcome"),
+    ("hosted", "host"),
+    ("met", "meet"),
+]
+PERSONNEL = [
+    "officers and soldiers",
+    "personnel",
+    "peacekeepers",
+    "military observers",
+    "staff officers",
+    "medical staff",
+    "engineers",
+    "police officers",
+]
+ITEMS = [
+    "patrols",
+    "kilometres of road",
+    "patients",
+    "wells",
+    "classrooms",
+    "explosive devices",
+    "bridges",
+    "water points",
+    "training courses",
+]
+QUALS = [
+    ("more than", "more_than"),
+    ("over", "over"),
+    ("nearly", "nearly"),
+    ("about", "about"),
+    ("at least", "at_least"),
+    ("up to", "up_to"),
+    ("approximately", "approximately"),
+    ("", "exact"),
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"]
 FILLER_BRITISH = [
@@ -211,9 +360,7 @@ class KBBuilder:
     def article(self, aid: str, published: str | None, text: str, title: str | None = None) -> str:
         pub = date.fromisoformat(published) if published else None
         first = text.split("\n", 1)[0]
-        self.articles.append(
-            Article(aid, f"{aid}.txt", text, pub, title or first[:80], _paragraphs(text))
-        )
+        self.articles.append(Article(aid, f"{aid}.txt", text, pub, title or first[:80], _paragraphs(text)))
         return aid
 
     def _text(self, aid: str) -> str:
@@ -222,8 +369,7 @@ class KBBuilder:
                 return a.text
         raise KeyError(aid)
 
-    def entity(self, eid: str, name: str, etype: str, aliases: list[str] | tuple = (),
-               mentions: bool = True) -> Entity:
+    def entity(self, eid: str, name: str, etype: str, aliases: list[str] | tuple = (), mentions: bool = True) -> Entity:
         e = Entity(eid, name, etype, list(aliases))
         self.entities[eid] = e
         if mentions:
@@ -268,7 +414,7 @@ class _Ent:
 class _Doc:
     """One article being written: text pieces with offsets, mentions and facts."""
 
-    __slots__ = ("parts", "pos", "mentions", "facts", "sent_start", "pending")
+    __slots__ = ("facts", "mentions", "parts", "pending", "pos", "sent_start")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -333,7 +479,9 @@ class _World:
             plain = c.aliases[0] if c.aliases and name.startswith("Vi") else name
             acr = "".join(w[0] for w in plain.split() if w[0].isupper()) + "DPO"
             self.orgs.append(self._e("organization", f"{plain} Department of Peacekeeping Operations", [acr]))
-        self.ministries = [self._e("organization", f"Ministry of National Defence of {c.name}", []) for c in self.countries]
+        self.ministries = [
+            self._e("organization", f"Ministry of National Defence of {c.name}", []) for c in self.countries
+        ]
         generated = _name_pool(rng, max(60, n_articles // 3 + 40))
         surnames = SURNAMES + generated[: len(generated) // 2]
         places = generated[len(generated) // 2 :]
@@ -388,8 +536,15 @@ def _article(rng: random.Random, world: _World, pub: date, british: bool) -> _Do
     doc.fact("date", d0, doc.pos, value=when.isoformat(), precision="day")
     doc.w(f" {verb} the ")
     doc.ent(org)
-    doc.fact("event", e0, doc.pos, value=when.isoformat(), precision="day",
-             summary=f"{visitor.name} {verb} the {org.name}", entities=[visitor.id, org.id])
+    doc.fact(
+        "event",
+        e0,
+        doc.pos,
+        value=when.isoformat(),
+        precision="day",
+        summary=f"{visitor.name} {verb} the {org.name}",
+        entities=[visitor.id, org.id],
+    )
     doc.w(" in ")
     doc.ent(country)
     doc.w(" as part of a working trip to the region.")
@@ -406,8 +561,7 @@ def _article(rng: random.Random, world: _World, pub: date, british: bool) -> _Do
     doc.w(" has sent ")
     numtxt = f"{n:,}"
     q0 = doc.w(f"{qual} {numtxt}".strip() + " " + (noun := rng.choice(PERSONNEL)))
-    doc.fact("quantity", q0, doc.pos, value=n, qualifier=qcode, unit="personnel", detail=noun,
-             entities=[country.id])
+    doc.fact("quantity", q0, doc.pos, value=n, qualifier=qcode, unit="personnel", detail=noun, entities=[country.id])
     doc.w(" to UN peacekeeping missions ")
     s0 = doc.w(f"since {year0}")
     doc.fact("date", s0, doc.pos, value=str(year0), precision="year", detail="since")
@@ -422,15 +576,20 @@ def _article(rng: random.Random, world: _World, pub: date, british: bool) -> _Do
     doc.w(", ")
     c0 = doc.ent(country)
     doc.w(f" deployed its {rng.choice(ORDINALS)} ")
-    doc.ent(unit, unit.name if unit.name[0].isupper() else unit.name)
-    doc.fact("event", c0, doc.pos, value=f"{dy}-{dm + 1:02d}", precision="month",
-             summary=f"{country.name} deployed {unit.name} to {mission.name}",
-             entities=[country.id, unit.id, mission.id])
+    doc.ent(unit, unit.name)
+    doc.fact(
+        "event",
+        c0,
+        doc.pos,
+        value=f"{dy}-{dm + 1:02d}",
+        precision="month",
+        summary=f"{country.name} deployed {unit.name} to {mission.name}",
+        entities=[country.id, unit.id, mission.id],
+    )
     doc.w(" comprising ")
     m = rng.randrange(30, 900)
     p0 = doc.w(f"{m} personnel")
-    doc.fact("quantity", p0, doc.pos, value=m, qualifier="exact", unit="personnel",
-             entities=[unit.id, country.id])
+    doc.fact("quantity", p0, doc.pos, value=m, qualifier="exact", unit="personnel", entities=[unit.id, country.id])
     doc.w(" to the ")
     full = mission.aliases[0]
     doc.ent(mission, full)
@@ -446,16 +605,16 @@ def _article(rng: random.Random, world: _World, pub: date, british: bool) -> _Do
     doc.ent(commander)
     doc.w(", ")
     r0 = doc.w(f"Force Commander of {mission.name}")
-    doc.fact("role", r0, doc.pos, value=f"Force Commander of {mission.name}",
-             entities=[commander.id, mission.id])
+    doc.fact("role", r0, doc.pos, value=f"Force Commander of {mission.name}", entities=[commander.id, mission.id])
     doc.w(", said the ")
     doc.ent(unit, unit.name)
     k = rng.randrange(5, 2500)
     item = rng.choice(ITEMS)
     doc.w(" had completed ")
     k0 = doc.w(f"{k:,} {item}")
-    doc.fact("quantity", k0, doc.pos, value=k, qualifier="exact", unit=item.split()[-1], detail=item,
-             entities=[unit.id])
+    doc.fact(
+        "quantity", k0, doc.pos, value=k, qualifier="exact", unit=item.split()[-1], detail=item, entities=[unit.id]
+    )
     doc.w(" in ")
     loc = world.mission_place[mission.id]
     doc.ent(loc)
@@ -466,8 +625,7 @@ def _article(rng: random.Random, world: _World, pub: date, british: bool) -> _Do
     pct = rng.randrange(5, 40)
     qual, qcode = rng.choice(QUALS[:5])
     w0 = doc.w(f"{qual.capitalize()} {pct} per cent")
-    doc.fact("quantity", w0, doc.pos, value=pct, qualifier=qcode, unit="percent",
-             entities=[country.id])
+    doc.fact("quantity", w0, doc.pos, value=pct, qualifier=qcode, unit="percent", entities=[country.id])
     doc.w(" of the deployed personnel are women, ")
     doc.ent(host, host.aliases[0] if host.aliases else host.name)
     doc.w(" noted.")
@@ -484,8 +642,7 @@ def _article(rng: random.Random, world: _World, pub: date, british: bool) -> _Do
     doc.w(" stands at ")
     mm = rng.randrange(50, 1500)
     u0 = doc.w(f"{mm} million US dollars")
-    doc.fact("quantity", u0, doc.pos, value=mm * 1_000_000, qualifier="exact", unit="USD",
-             entities=[mission.id])
+    doc.fact("quantity", u0, doc.pos, value=mm * 1_000_000, qualifier="exact", unit="USD", entities=[mission.id])
     doc.w(".")
     doc.end_sentence()
 
@@ -565,7 +722,7 @@ def synthetic_kb(n_facts: int, seed: int = 7) -> KnowledgeBase:
     mentions: dict[str, list[Mention]] = {}
     world = None
     fid = 0
-    for i, pub, doc, world in _articles(n_articles, seed):
+    for i, pub, doc, world in _articles(n_articles, seed):  # noqa: B007 - the last world is used below
         text = doc.text
         aid = intern(_article_id(i, pub, doc))
         title = text[: text.find(" - ")] if " - " in text[:80] else text[:60]
@@ -589,11 +746,22 @@ def synthetic_kb(n_facts: int, seed: int = 7) -> KnowledgeBase:
             span = text[s:e]
             ents = tuple(info.get("entities", ()))
             facts.append(
-                Fact(f"f-{fid:07d}", kind, aid, num(s, s), num(e, e), one(span, span), sent,
-                     value=value, qualifier=info.get("qualifier"), unit=info.get("unit"),
-                     precision=info.get("precision"),
-                     entities=ent_lists.get(ents) or ent_lists.setdefault(ents, list(ents)),
-                     summary=summary, detail=info.get("detail"))
+                Fact(
+                    f"f-{fid:07d}",
+                    kind,
+                    aid,
+                    num(s, s),
+                    num(e, e),
+                    one(span, span),
+                    sent,
+                    value=value,
+                    qualifier=info.get("qualifier"),
+                    unit=info.get("unit"),
+                    precision=info.get("precision"),
+                    entities=ent_lists.get(ents) or ent_lists.setdefault(ents, list(ents)),
+                    summary=summary,
+                    detail=info.get("detail"),
+                )
             )
     del same, one
     entities = []

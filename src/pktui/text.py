@@ -58,7 +58,7 @@ def _whole_char_table() -> dict[int, str]:
     """Characters folded one by one: ``_EXTRA_FOLDS`` plus those whose compatibility form
     mixes letters and signs (``¼`` -> ``1⁄4``, ``Ŀ`` -> ``L·``), which fold to a space as a
     whole, exactly as :func:`fold_char` treats them."""
-    table = {cp: v for cp, v in _EXTRA_FOLDS.items()}
+    table = dict(_EXTRA_FOLDS.items())
     for cp in range(0xA0, 0x2500):
         f = fold_char(chr(cp))
         if len(f) > 1 and not f.isalnum() and any(c.isalnum() for c in f):
@@ -112,18 +112,18 @@ _C0_PICTURES = {i: chr(0x2400 + i) for i in range(0x20) if i not in (0x09, 0x0A)
 _C0_PICTURES[0x7F] = "\u2421"  # DEL
 _INVISIBLE_FORMAT = {
     # bidi embeddings, overrides and isolates
-    **{cp: "\u29e9" for cp in (0x202A, 0x202B, 0x202C, 0x202D, 0x202E)},
-    **{cp: "\u29e9" for cp in (0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F, 0x061C)},
+    **dict.fromkeys((8234, 8235, 8236, 8237, 8238), "⧩"),
+    **dict.fromkeys((8294, 8295, 8296, 8297, 8206, 8207, 1564), "⧩"),
     # zero-width characters and other invisibles
-    **{cp: "\u2423" for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x180E)},
+    **dict.fromkeys((8203, 8204, 8205, 8288, 65279, 173, 6158), "␣"),
     # invisible operators, interlinear annotation marks and tag characters (which can hide
     # a whole line of ASCII text)
-    **{cp: "\u2423" for cp in (*range(0x2061, 0x2065), *range(0xFFF9, 0xFFFC), *range(0xE0000, 0xE0080))},
+    **dict.fromkeys((*range(8289, 8293), *range(65529, 65532), *range(917504, 917632)), "␣"),
     # line and paragraph separators that terminals treat inconsistently
     0x2028: "\u21b5",
     0x2029: "\u21b5",
 }
-_DISPLAY_TABLE = {**_C0_PICTURES, **{cp: "\ufffd" for cp in range(0x80, 0xA0)}, **_INVISIBLE_FORMAT}
+_DISPLAY_TABLE = {**_C0_PICTURES, **dict.fromkeys(range(128, 160), "�"), **_INVISIBLE_FORMAT}
 _UNSAFE_RE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064"
     "\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"

@@ -105,8 +105,32 @@ def _split_paragraph(text: str, ps: int, pe: int) -> list[tuple[int, int]]:
 
 
 _ALWAYS_STARTERS = frozenset(
-    "The He She It They We I This That These Those There His Her Its Their Our In On At "
-    "But And However Meanwhile".split()
+    [
+        "The",
+        "He",
+        "She",
+        "It",
+        "They",
+        "We",
+        "I",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "His",
+        "Her",
+        "Its",
+        "Their",
+        "Our",
+        "In",
+        "On",
+        "At",
+        "But",
+        "And",
+        "However",
+        "Meanwhile",
+    ]
 )
 
 

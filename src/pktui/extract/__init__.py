@@ -159,7 +159,11 @@ def _extract(article: Article, lead: bool = True) -> ArticleExtraction:
         subject = subject or last_subject.get(sent) or main_country
         if subject is not None:
             last_subject[sent] = subject
-        others = [m.key for m in ent.mentions if sent[0] <= m.start < sent[1] and m.type in ("mission", "location", "country") and m.start > q.end]
+        others = [
+            m.key
+            for m in ent.mentions
+            if sent[0] <= m.start < sent[1] and m.type in ("mission", "location", "country") and m.start > q.end
+        ]
         keys = list(dict.fromkeys(([subject.key] if subject else []) + others))
         date = _date_for(text, dates, sent, q.start)
         add(kind="quantity", start=q.start, end=q.end, sentence=sent, value=q.value, qualifier=q.qualifier,
@@ -205,7 +209,26 @@ def _sentence_start_tokens(tokens, sentences, body_start: int) -> set[int]:
     return starts
 
 
-_PREPOSITIONS = frozenset("to in at from for with of on by into under among across toward towards via".split())
+_PREPOSITIONS = frozenset(
+    [
+        "to",
+        "in",
+        "at",
+        "from",
+        "for",
+        "with",
+        "of",
+        "on",
+        "by",
+        "into",
+        "under",
+        "among",
+        "across",
+        "toward",
+        "towards",
+        "via",
+    ]
+)
 
 
 def _subject(text: str, mentions: list[Found], sent: tuple[int, int], pos: int) -> Found | None:
@@ -230,7 +253,7 @@ def _after_preposition(text: str, start: int) -> bool:
 
 
 def _demonym_subject(counted: str | None, mentions: list[Found]) -> Found | None:
-    """"512 Vietnamese officers": the country of the demonym, if the article names it."""
+    """ "512 Vietnamese officers": the country of the demonym, if the article names it."""
     if not counted:
         return None
     from pktui.text import fold

@@ -30,7 +30,10 @@ _NUM_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }  # fmt: skip
-_PAST_BEFORE_RE = re.compile(r"\b(?:\w+ed|said|told|met|left|went|came|saw|made|gave|took|held|began|sent|set off|set out|flew|spoke|wrote|won|led|got)\s+(?:\w+\s+){0,2}$", re.I)
+_PAST_BEFORE_RE = re.compile(
+    r"\b(?:\w+ed|said|told|met|left|went|came|saw|made|gave|took|held|began|sent|set off|set out|flew|spoke|wrote|won|led|got)\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
 _FUTURE_RE = re.compile(
     r"\b(?:will|shall|is to|are to|is due|are due|scheduled|expected|plans? to|planned|set to|upcoming|going to|next)\b",
     re.I,
@@ -69,18 +72,30 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ),
         ("mdy", rf"{_PREPS}(?:(?P<the>the)\s+)?(?:{wd},?\s+)?{month}\s+{day}(?:,?\s+{year})?{nb}"),
         ("dmy", rf"{_PREPS}(?:{wd},?\s+)?(?:the\s+)?{day}\s+(?:of\s+)?{month}(?:,?\s+{year})?{nb}"),
-        ("my", rf"{_PREPS}(?:(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of)[\s-]+)?{month}\.?,?\s+{year}{nb}"),
+        (
+            "my",
+            rf"{_PREPS}(?:(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of)[\s-]+)?{month}\.?,?\s+{year}{nb}",
+        ),
         ("m_rel", rf"{_PREPS}{month}\s+(?P<rel>last|this|next)\s+year\b"),
         ("rel_m", rf"(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+{month2}\b"),
-        ("ago", r"(?P<n>[Aa]|[Aa]n|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|\d{1,2})\s+(?P<unit>years?|months?|weeks?|days?)\s+ago\b"),
+        (
+            "ago",
+            r"(?P<n>[Aa]|[Aa]n|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|\d{1,2})\s+(?P<unit>years?|months?|weeks?|days?)\s+ago\b",
+        ),
         (
             "rel",
             r"(?P<mod>(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|[Tt]he end of|[Ee]nd of|[Tt]he beginning of)[\s-]+)?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious|[Cc]oming)\s+(?P<unit>year|month|week)\b",
         ),
         ("yearend", r"(?:[Aa]t\s+)?(?:the\s+)?(?P<w>[Yy]ear[- ]end|end of the year|[Yy]ear's end)\b"),
         ("day_rel", r"(?P<w>[Yy]esterday|[Tt]oday|[Tt]omorrow|[Tt]onight)\b"),
-        ("weekday", rf"(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+|{_PREPS}(?:(?:[Ee]arly|[Ll]ate)\s+on\s+)?)?{wd}(?!,?\s+(?:\d|the\s+\d)|\s*,?\s*(?:{_alt(list(dom.months))}))\b"),
-        ("part_year", rf"{_PREPS}(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of|the first half of|the second half of)[\s-]+{year}{nb}"),
+        (
+            "weekday",
+            rf"(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+|{_PREPS}(?:(?:[Ee]arly|[Ll]ate)\s+on\s+)?)?{wd}(?!,?\s+(?:\d|the\s+\d)|\s*,?\s*(?:{_alt(list(dom.months))}))\b",
+        ),
+        (
+            "part_year",
+            rf"{_PREPS}(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of|the first half of|the second half of)[\s-]+{year}{nb}",
+        ),
         ("decade", r"(?:[Tt]he\s+)?(?P<dec>1[89]\d0|20\d0)s\b"),
         ("month", rf"{_PREPS}{month}(?!\s*\d)\b"),
         ("year", rf"{_PREPS}(?<![\d,.$/-]){year}(?![\d%]|[.,]\d|\s*(?:per\s*cent|percent))"),
@@ -139,7 +154,9 @@ def _prep_detail(m: re.Match[str]) -> str | None:
     if not prep:
         return None
     p = prep.lower()
-    return p if p in ("since", "until", "till", "by", "from", "before", "after", "through", "as of", "starting") else None
+    return (
+        p if p in ("since", "until", "till", "by", "from", "before", "after", "through", "as of", "starting") else None
+    )
 
 
 def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
@@ -251,9 +268,13 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         return DateMention(s, e, f"{dec}/{dec + 9}", "range")
     if name == "month":
         month_word = g["month"]
-        if month_word.lower().rstrip(".") in ("may", "march", "mar", "jan", "jun", "jul", "aug", "oct", "nov", "dec", "sep", "sept", "feb", "apr") and not g.get("prep"):
-            if not (text[s - 1 : s] == "(" and text[e : e + 1] == ")"):
-                return None
+        if (
+            month_word.lower().rstrip(".")
+            in ("may", "march", "mar", "jan", "jun", "jul", "aug", "oct", "nov", "dec", "sep", "sept", "feb", "apr")
+            and not g.get("prep")
+            and not (text[s - 1 : s] == "(" and text[e : e + 1] == ")")
+        ):
+            return None
         month = _month_num(month_word, dom)
         tense = _tense(text, s, sentences)
         y = _nearest_year(published, month)
@@ -265,7 +286,9 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
     if name == "year":
         y = int(g["year"])
         after = text[e : e + 40]
-        if re.match(r"\s*(?:[a-z]+\s+){0,2}(?:troops|personnel|officers|soldiers|people|members|staff|peacekeepers)\b", after):
+        if re.match(
+            r"\s*(?:[a-z]+\s+){0,2}(?:troops|personnel|officers|soldiers|people|members|staff|peacekeepers)\b", after
+        ):
             return None  # "2000 troops" is a count
         before = text[max(0, s - 12) : s]
         if re.search(r"(?:No\.|Resolution|resolution|number|Level|Article|\$|USD|VND)\s*$", before):
@@ -275,7 +298,7 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
 
 
 def _tense(text: str, pos: int, sentences: list[tuple[int, int]]) -> str | None:
-    """"past", "future" or None for the clause before ``pos``."""
+    """ "past", "future" or None for the clause before ``pos``."""
     sent = _sentence_of(pos, sentences)
     start = max(sent[0], text.rfind(",", sent[0], pos) + 1, text.rfind(";", sent[0], pos) + 1)
     before = text[start:pos]

@@ -9,6 +9,7 @@ shortened names are linked to the full entity.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -332,7 +333,13 @@ def _collect(art: _Article, i: int, gaz_at: dict[int, GazMatch]) -> tuple[list[i
             if k in gaz_at and seq[0] in gaz_at and gaz_at[seq[0]].last == seq[-1]:
                 break  # two known names joined by a connector stay two names
             calendar = k < n and fold(toks[k].text) in lex.calendar
-            if k < n and not art.taken[k] and not calendar and (k in gaz_at or _is_namey(toks[k])) and k not in art.sentence_starts:
+            if (
+                k < n
+                and not art.taken[k]
+                and not calendar
+                and (k in gaz_at or _is_namey(toks[k]))
+                and k not in art.sentence_starts
+            ):
                 seq.extend(range(j, k))
                 j = k
                 continue
@@ -374,7 +381,7 @@ def _type_sequence(art: _Article, seq: list[int], gaz_at: dict[int, GazMatch]) -
     parts: list[list[int]] = []
     cur: list[int] = []
     for k in seq:
-        if toks[k].is_word and toks[k].text in lex.connectors or toks[k].text == "&":
+        if (toks[k].is_word and toks[k].text in lex.connectors) or toks[k].text == "&":
             if cur:
                 parts.append(cur)
             cur = []
@@ -442,7 +449,7 @@ def _type_unknown(art: _Article, part: list[int]) -> None:
         return
     if any(k in lex.not_names for k in keys):
         return
-    etype, head_idx = _head_type(art, part)
+    etype, _head_idx = _head_type(art, part)
     if etype is not None and len(part) >= 2:
         art.add(Found(toks[first].start, _end(toks[last]), etype, _name_text(art, part)), first, last)
         return
@@ -493,7 +500,7 @@ def _trim(art: _Article, seq: list[int], gaz_at: dict[int, GazMatch]) -> list[in
         break
     while seq:
         k = seq[-1]
-        if toks[k].is_word and toks[k].text in lex.connectors or toks[k].text == "&":
+        if (toks[k].is_word and toks[k].text in lex.connectors) or toks[k].text == "&":
             seq.pop()
             continue
         break
@@ -508,7 +515,7 @@ def _head_type(art: _Article, seq: list[int]) -> tuple[str | None, int | None]:
     key = fold(toks[last].bare)
     if key in lex.heads:
         return lex.heads[key], last
-    for a, b in zip(seq, seq[1:]):
+    for a, b in itertools.pairwise(seq):
         ka = fold(toks[a].text)
         if ka in lex.heads and toks[b].is_word and toks[b].text in lex.connectors:
             return lex.heads[ka], a
@@ -571,9 +578,9 @@ def _looks_like_person(art: _Article, part: list[int], ranked: bool) -> bool:
         return True  # "Under-Secretary-General for Peace Operations Jean-Pierre Lacroix"
     if prev is not None and fold(prev.text) in lex.person_before and len(words) <= 3:
         return True
-    if nxt is not None and nxt.text in lex.person_after and len(words) <= 3 and part[0] not in art.sentence_starts:
-        return True
-    return False
+    return bool(
+        nxt is not None and nxt.text in lex.person_after and len(words) <= 3 and part[0] not in art.sentence_starts
+    )
 
 
 def _add_person(art: _Article, part: list[int], rank: tuple[int, str] | None) -> None:
@@ -685,20 +692,20 @@ def _spell(letters: list[str], words: list[str]) -> bool:
     for take in range(1, min(len(w), 3) + 1):
         if letters[:take] == list(w[:take]) and _spell(letters[take:], words[1:]):
             return True
-    if w in _SMALL_WORDS and _spell(letters, words[1:]):
-        return True
-    return False
+    return bool(w in _SMALL_WORDS and _spell(letters, words[1:]))
 
 
 _DIGIT_WORDS = {"4": ("for", "four"), "2": ("to", "two"), "3": ("three",)}
-_SMALL_WORDS = frozenset("of for and the in on to de du des la le with a an".split())
+_SMALL_WORDS = frozenset(
+    ["of", "for", "and", "the", "in", "on", "to", "de", "du", "des", "la", "le", "with", "a", "an"]
+)
 
 
 # -- designations: "Tactical Intelligence Unit (TIU) III", "sister unit IV" -----------------
 
 
 def _designations(art: _Article) -> None:
-    """"Engineering Unit Rotation 2", "Level-2 Field Hospital No. 6", "Ghanaian Battalion 96".
+    """ "Engineering Unit Rotation 2", "Level-2 Field Hospital No. 6", "Ghanaian Battalion 96".
 
     Each mention takes the designation written after it: one article may name several
     rotations of one unit. An acronym defined for the unit ("(TIU)") follows its mention.
@@ -715,7 +722,9 @@ def _designations(art: _Article) -> None:
             j += 3
         if j >= len(toks) or art.taken[j]:
             continue
-        numbered = toks[j].is_number and toks[j].text.isdigit() and toks[j].start == toks[j - 1].end + 1 and f.gaz is None
+        numbered = (
+            toks[j].is_number and toks[j].text.isdigit() and toks[j].start == toks[j - 1].end + 1 and f.gaz is None
+        )
         if not (_ROMAN_RE.match(toks[j].text) or toks[j].text in ("Rotation", "No") or numbered):
             continue
         end_tok = j
@@ -745,7 +754,7 @@ def _designations(art: _Article) -> None:
 
 
 def _sister_units(art: _Article, base: str, first: Found) -> None:
-    """"unit IV" after "Tactical Intelligence Unit III" is "Tactical Intelligence Unit IV"."""
+    """ "unit IV" after "Tactical Intelligence Unit III" is "Tactical Intelligence Unit IV"."""
     toks = art.tokens
     head = base.split()[-1].lower()
     for k in range(len(toks) - 1):
@@ -795,7 +804,11 @@ def _short_references(art: _Article) -> None:
         name = _name_text(art, part)
         other = names_by_fold.get(fold(name))
         if other is not None:
-            art.add(Found(toks[part[0]].start, _end(toks[part[-1]]), other.type, other.name, key=other.key), part[0], part[-1])
+            art.add(
+                Found(toks[part[0]].start, _end(toks[part[-1]]), other.type, other.name, key=other.key),
+                part[0],
+                part[-1],
+            )
     # a shorter name that ends a longer one of the same kind: "Department of Peacekeeping
     # Operations" after "Viet Nam Department of Peacekeeping Operations"
     longer = [f for f in art.found if f.type in ("organization", "mission", "unit", "programme", "event")]
@@ -832,7 +845,7 @@ def _type_single(art: _Article, i: int) -> None:
 
 
 def _the_references(art: _Article) -> None:
-    """"the department" refers to the last department named before it."""
+    """ "the department" refers to the last department named before it."""
     toks = art.tokens
     lex = art.lex
     for i in range(len(toks) - 1):
@@ -841,11 +854,20 @@ def _the_references(art: _Article) -> None:
         head = toks[i + 1]
         if not head.is_word or head.text != head.text.lower() or head.text not in lex.heads:
             continue
-        if i + 2 < len(toks) and toks[i + 2].is_word and toks[i + 2].text[0].islower() and toks[i + 2].text not in lex.connectors:
+        if (
+            i + 2 < len(toks)
+            and toks[i + 2].is_word
+            and toks[i + 2].text[0].islower()
+            and toks[i + 2].text not in lex.connectors
+        ):
             continue  # "the department store"
         target = None
         for f in art.found:
-            if f.start < head.start and f.type in ("organization", "mission", "unit") and head.text in fold(f.name).split():
+            if (
+                f.start < head.start
+                and f.type in ("organization", "mission", "unit")
+                and head.text in fold(f.name).split()
+            ):
                 target = f
         if target is not None:
             art.add(Found(head.start, head.end, target.type, target.name, key=target.key), i + 1, i + 1)

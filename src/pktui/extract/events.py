@@ -49,7 +49,9 @@ def _words(s: str) -> int:
     return len(re.findall(r"\w+", s))
 
 
-def find_events(text: str, sentences: list[tuple[int, int]], dates: list[DateMention], body_start: int) -> list[EventMention]:
+def find_events(
+    text: str, sentences: list[tuple[int, int]], dates: list[DateMention], body_start: int
+) -> list[EventMention]:
     out = []
     for d in dates:
         if d.end <= body_start:

@@ -164,10 +164,21 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
     currency = _currency_before(tokens, i)
     if tok.is_number and _is_designation(text, tokens, i, sentence_starts):
         return None
-    if currency is None and i > 0 and tokens[i - 1].text in ("-", "–", "/", "#", "№") and tokens[i - 1].start == (tokens[i - 2].end if i > 1 else -1):
+    if (
+        currency is None
+        and i > 0
+        and tokens[i - 1].text in ("-", "–", "/", "#", "№")
+        and tokens[i - 1].start == (tokens[i - 2].end if i > 1 else -1)
+    ):
         return None  # "C-17", "COVID-19"
     nxt = tokens[last + 1] if last + 1 < len(tokens) else None
-    if nxt is not None and nxt.text in (":", ".") and last + 2 < len(tokens) and tokens[last + 2].is_number and tokens[last + 2].start == nxt.end:
+    if (
+        nxt is not None
+        and nxt.text in (":", ".")
+        and last + 2 < len(tokens)
+        and tokens[last + 2].is_number
+        and tokens[last + 2].start == nxt.end
+    ):
         return None  # times and versions: 10:30
     if nxt is not None and nxt.text.lower() in ("st", "nd", "rd", "th"):
         return None
@@ -178,7 +189,9 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
     if qstart is not None:
         start = tokens[qstart].start
     if currency is not None:
-        return QuantityMention(start, tokens[last].end, _num(value), qualifier, "money", text[tokens[currency].start : tokens[last].end]), last + 1
+        return QuantityMention(
+            start, tokens[last].end, _num(value), qualifier, "money", text[tokens[currency].start : tokens[last].end]
+        ), last + 1
     if tok.text.lower() in ("one",) and nxt is not None and nxt.text.lower() in ("of", "another", "or"):
         # "one of the highest" is not a count ("19 of them" is, below)
         return None
@@ -230,7 +243,7 @@ def _looks_like_year(value: float) -> bool:
 
 
 def _is_designation(text, tokens, i, sentence_starts) -> bool:
-    """"Rotation 6", "Resolution 2719", "Hospital 175": a capitalised word right before."""
+    """ "Rotation 6", "Resolution 2719", "Hospital 175": a capitalised word right before."""
     if i == 0:
         return False
     prev = tokens[i - 1]
@@ -261,7 +274,7 @@ def _phrase_at(tokens, j, phrases) -> int | None:
     return None
 
 
-_SKIPPABLE_BEFORE_UNIT = frozenset("are were more new additional other such extra further".split())
+_SKIPPABLE_BEFORE_UNIT = frozenset(["are", "were", "more", "new", "additional", "other", "such", "extra", "further"])
 
 
 def _counted_after(text, tokens, j, nums: _Numbers, blocked_at):
@@ -289,7 +302,20 @@ def _counted_after(text, tokens, j, nums: _Numbers, blocked_at):
                 if k > j:
                     counted = text[tokens[j].start : tokens[last].end]
                 return measure, counted, tokens[last].end, last
-        if tok.is_word and tok.text.lower() in ("of", "and", "to", "in", "for", "at", "on", "by", "from", "with", "than", "as"):
+        if tok.is_word and tok.text.lower() in (
+            "of",
+            "and",
+            "to",
+            "in",
+            "for",
+            "at",
+            "on",
+            "by",
+            "from",
+            "with",
+            "than",
+            "as",
+        ):
             break
         if tok.is_number:
             break
@@ -319,7 +345,9 @@ def _duration_adjective(tokens, i, nums: _Numbers):
             value = float(tok.text.replace(",", ""))
             q, qs = _qualifier_before(tokens, i, nums)
             start = tokens[qs].start if qs is not None else tok.start
-            return QuantityMention(start, tokens[i + 2].end, _num(value), q, m.group(1).lower(), tokens[i + 2].text), i + 3
+            return QuantityMention(
+                start, tokens[i + 2].end, _num(value), q, m.group(1).lower(), tokens[i + 2].text
+            ), i + 3
         return None
     if not tok.is_word:
         return None
@@ -348,7 +376,7 @@ ORDINAL_MEASURES = ("unit", "hospital")
 
 
 def find_ordinals(text: str, tokens: list[Token], blocked: list[tuple[int, int]]) -> list[QuantityMention]:
-    """"its first engineering unit", "the third rotation": the count a rank in a series implies.
+    """ "its first engineering unit", "the third rotation": the count a rank in a series implies.
 
     Kept apart from quantities (kind ``ordinal``): the article does not state a count, but
     the Figures view may derive one from it.
@@ -361,7 +389,9 @@ def find_ordinals(text: str, tokens: list[Token], blocked: list[tuple[int, int]]
         value = ordinal_values.get(tok.text.lower())
         if value is None or blocked_at[i] or i == 0:
             continue
-        if tokens[i - 1].text.lower() not in ("its", "their", "the", "his", "her", "our") and not tokens[i - 1].text.endswith(("’s", "'s")):
+        if tokens[i - 1].text.lower() not in ("its", "their", "the", "his", "her", "our") and not tokens[
+            i - 1
+        ].text.endswith(("’s", "'s")):
             continue
         unit, counted, end, last = _counted_after(text, tokens, i + 1, nums, blocked_at)
         if unit in ORDINAL_MEASURES and last is not None and last - i <= 3:

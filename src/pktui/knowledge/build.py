@@ -124,7 +124,8 @@ def _facts_and_timeline(order, extractions, resolve):
             g.entities = list(dict.fromkeys(resolve.get(k, k) for k in g.entities))
             facts.append(g)
             if g.kind == "event" and isinstance(g.value, str):
-                timeline.append(TimelineEntry(g.value, g.precision or "day", g.id, g.summary or g.text, g.entities, a.id))
+                timeline.append(
+                    TimelineEntry(g.value, g.precision or "day", g.id, g.summary or g.text, g.entities, a.id)
+                )
     timeline.sort(key=lambda t: (t.sort_key, _PRECISION_ORDER.get(t.precision, 0), t.article, t.fact))
     return facts, timeline
-

@@ -8,6 +8,7 @@ cache folder that cannot be written means "no cache", with a warning, never a cr
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -117,10 +118,8 @@ class ExtractionCache:
                 chunk = keys[i : i + 500]
                 q = f"SELECT key, data FROM extraction WHERE key IN ({','.join('?' * len(chunk))})"
                 for key, data in self.conn.execute(q, chunk):
-                    try:
+                    with contextlib.suppress(ValueError, KeyError, TypeError):  # an unreadable row is extracted again
                         out[key] = decode_extraction(data)
-                    except (ValueError, KeyError, TypeError):
-                        pass  # an unreadable row is extracted again
         except sqlite3.DatabaseError as exc:
             self.warnings.append(f"cache read failed ({exc}); extracting again")
             return {}
@@ -135,17 +134,13 @@ class ExtractionCache:
             self.conn.executemany("INSERT OR REPLACE INTO extraction (key, article, data) VALUES (?, ?, ?)", rows)
             self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
-            try:
+            with contextlib.suppress(sqlite3.DatabaseError):
                 self.conn.execute("ROLLBACK")
-            except sqlite3.DatabaseError:
-                pass
             self.warnings.append(f"cache write failed ({exc}); results not cached")
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(sqlite3.DatabaseError):
             self.conn.close()
-        except sqlite3.DatabaseError:
-            pass
 
 
 # -- serialisation ------------------------------------------------------------------------
@@ -158,8 +153,21 @@ def encode_extraction(ex: ArticleExtraction) -> bytes:
         "e": [[e.key, e.name, e.type, e.aliases, e.attributes, e.gazetteer] for e in ex.entities],
         "m": [[m.start, m.end, m.entity] for m in ex.mentions],
         "f": [
-            [f.id, f.kind, f.start, f.end, list(f.sentence), f.value, f.qualifier, f.unit, f.precision,
-             f.entities, f.summary, f.detail, f.date]  # fmt: skip
+            [
+                f.id,
+                f.kind,
+                f.start,
+                f.end,
+                list(f.sentence),
+                f.value,
+                f.qualifier,
+                f.unit,
+                f.precision,
+                f.entities,
+                f.summary,
+                f.detail,
+                f.date,
+            ]
             for f in ex.facts
         ],
         "x": [list(s) for s in ex.sentences],
@@ -175,8 +183,23 @@ def decode_extraction(data: bytes) -> ArticleExtraction:
     entities = [LocalEntity(k, n, t, list(al), dict(at), bool(g)) for k, n, t, al, at, g in doc["e"]]
     mentions = [Mention(aid, s, e, "", key) for s, e, key in doc["m"]]
     facts = [
-        Fact(id=i, kind=k, article=aid, start=s, end=e, text="", sentence=tuple(sent), value=v, qualifier=q,
-             unit=u, precision=p, entities=list(ents), summary=sm, detail=d, date=dt)  # fmt: skip
+        Fact(
+            id=i,
+            kind=k,
+            article=aid,
+            start=s,
+            end=e,
+            text="",
+            sentence=tuple(sent),
+            value=v,
+            qualifier=q,
+            unit=u,
+            precision=p,
+            entities=list(ents),
+            summary=sm,
+            detail=d,
+            date=dt,
+        )
         for i, k, s, e, sent, v, q, u, p, ents, sm, d, dt in doc["f"]
     ]
     return ArticleExtraction(aid, entities, mentions, facts, [tuple(x) for x in doc["x"]])

@@ -133,8 +133,10 @@ def _point_date(f: Fact, art: Article) -> str | None:
 
 
 def _women_share(women: Fact, same_sentence: list[Fact], date: str) -> SeriesPoint | None:
-    """"Among 512 officers ..., more than 70 are women" -> more than 13.7 % women."""
-    totals = [q for q in same_sentence if q.unit == "personnel" and q.id != women.id and q.value and q.value > women.value]
+    """ "Among 512 officers ..., more than 70 are women" -> more than 13.7 % women."""
+    totals = [
+        q for q in same_sentence if q.unit == "personnel" and q.id != women.id and q.value and q.value > women.value
+    ]
     if not totals:
         return None
     total = totals[0]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import gc
 import os
-from contextlib import contextmanager
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 from pktui.corpus import read_corpus
 from pktui.extract import ArticleExtraction, extract_article, extractor_version
@@ -54,7 +54,7 @@ def _gc_paused():
 def _extract_safely(article: Article) -> tuple[str, ArticleExtraction | None, str | None]:
     try:
         return article.id, extract_article(article), None
-    except Exception as exc:  # noqa: BLE001 - one bad article must not lose the others
+    except Exception as exc:
         return article.id, None, f"extraction failed: {type(exc).__name__}: {one_line(str(exc))[:200]}"
 
 
@@ -107,10 +107,14 @@ def extract_corpus(
     if len(todo) >= PARALLEL_MIN and n_workers > 1:
         try:
             with ProcessPoolExecutor(max_workers=n_workers) as pool:
-                for aid, ex, err in pool.map(_extract_safely, todo, chunksize=max(1, min(64, len(todo) // (n_workers * 8)))):
+                for aid, ex, err in pool.map(
+                    _extract_safely, todo, chunksize=max(1, min(64, len(todo) // (n_workers * 8)))
+                ):
                     collect(aid, ex, err)
         except (OSError, RuntimeError) as exc:  # no processes here: do it in this one
-            problems.append(LoadProblem("extraction", f"parallel extraction unavailable ({exc}); used one core", skipped=False))
+            problems.append(
+                LoadProblem("extraction", f"parallel extraction unavailable ({exc}); used one core", skipped=False)
+            )
             for a in todo:
                 if a.id not in results:
                     collect(*_extract_safely(a))

@@ -55,7 +55,20 @@ from pktui.search.tokens import SEP_WORD, index_tokens, joined
 if TYPE_CHECKING:
     from pktui.search.index import SearchIndex
 
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _BATCH_CHARS = 1 << 16  # text tokenized in one call
 _AHEAD = 12  # batches handed to a helper tokenizer before the first is taken back
 _WINDOW = 1 << 14  # documents between two filings of postings
@@ -625,7 +638,6 @@ class _Builder:
         ix.sorted_keys = sorted(ix.name_keys)
         ix._entity_word_set = frozenset(words[t] for toks in self.ent_toks for t in toks)
 
-
     def _entity_docs(self) -> None:
         """Each entity's documents (its own, the facts naming it, the passages mentioning
         it) and each type's (those of its entities), from the pairs noted while building."""
@@ -687,7 +699,9 @@ def _offsets(counts: np.ndarray) -> np.ndarray:
     return out
 
 
-def _expand(ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, docs: np.ndarray, skip=JUNK) -> tuple[np.ndarray, np.ndarray]:
+def _expand(
+    ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, docs: np.ndarray, skip=JUNK
+) -> tuple[np.ndarray, np.ndarray]:
     """(id, document) pairs: the ids ``ids[lo[i]:hi[i]]`` for document ``docs[i]``,
     ``skip`` (stopwords) left out."""
     lens = np.maximum(hi - lo, 0)
@@ -723,7 +737,9 @@ def _pairs(ents: np.ndarray, docs: np.ndarray) -> np.ndarray:
     return (ents.astype(np.int64) << 32) | docs.astype(np.int64)
 
 
-def _sentences(facts: list[Fact], start: np.ndarray, end: np.ndarray, n_text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _sentences(
+    facts: list[Fact], start: np.ndarray, end: np.ndarray, n_text: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Each fact's sentence (first and last offset); the fact's own span where its
     sentence is missing or does not hold it."""
     sents = list(map(_sentence, facts))
@@ -832,8 +848,3 @@ def _value_words(value: object) -> list[str]:
         v = int(value)
         return [str(v)] + (index_tokens(f"{v:,}") if abs(v) >= 1000 else [])
     return index_tokens(str(value))
-
-
-
-
-

@@ -58,9 +58,7 @@ def _passage_text(text: str, a: int, b: int) -> str:
     return safe_display(text[a:b]).replace("\n", " ").replace("\r", " ")
 
 
-def run_search(
-    kb: KnowledgeBase, query: str, limit: int, as_json: bool, out: TextIO = sys.stdout
-) -> int:
+def run_search(kb: KnowledgeBase, query: str, limit: int, as_json: bool, out: TextIO = sys.stdout) -> int:
     index = SearchIndex.build(kb)
     hits = index.search(query, limit=limit)
     if as_json:

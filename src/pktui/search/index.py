@@ -109,8 +109,22 @@ def _nbytes(value) -> int:
     if value.__class__ is int:
         return value.bit_length() >> 3
     if isinstance(value, _Expansion):
-        return sum(b.bit_length() for b in (value.e_any, value.e_about, value.p_any, value.p_about,
-                                            value.f_any, value.f_about, value.g_any, value.g_about)) >> 3
+        return (
+            sum(
+                b.bit_length()
+                for b in (
+                    value.e_any,
+                    value.e_about,
+                    value.p_any,
+                    value.p_about,
+                    value.f_any,
+                    value.f_about,
+                    value.g_any,
+                    value.g_about,
+                )
+            )
+            >> 3
+        )
     return 64
 
 
@@ -212,9 +226,7 @@ class SearchIndex:
     # ------------------------------------------------------------------ stats
     @property
     def n_facts(self) -> int:
-        return self.n_docs - sum(
-            self.kind_bits.get(k, 0).bit_count() for k in (ENTITY_KIND, PASSAGE_KIND)
-        )
+        return self.n_docs - sum(self.kind_bits.get(k, 0).bit_count() for k in (ENTITY_KIND, PASSAGE_KIND))
 
     # ------------------------------------------------------------------ bitsets of tokens
     def _raw_bits(self, tid: int, about: bool) -> int:
@@ -250,7 +262,7 @@ class SearchIndex:
         return self._spread(rank.union_of([self.any_post[t] for t in tids])) | about_bits
 
     def _spread(self, x: int) -> int:
-        """"Anywhere" bits of whole units from those of their first documents.
+        """ "Anywhere" bits of whole units from those of their first documents.
 
         The facts of one sentence are consecutive documents, a *unit*; the sentence's
         words are posted for the unit's first document only (that halves the postings and
@@ -553,7 +565,7 @@ class SearchIndex:
         try:
             with self._lock:
                 return self._search(parse_query(query), limit)
-        except Exception:  # noqa: BLE001 - a search box must not crash the app
+        except Exception:
             return []
 
     def _search(self, q: Query, limit: int) -> list[Hit]:
@@ -821,7 +833,7 @@ class SearchIndex:
         try:
             with self._lock:
                 return self._suggest(parse_query(query))
-        except Exception:  # noqa: BLE001
+        except Exception:
             return None
 
     def _suggest(self, q: Query) -> str | None:
@@ -859,7 +871,7 @@ class SearchIndex:
 class _Marker:
     """What to mark in the passages of one query's hits."""
 
-    __slots__ = ("marks", "_entity_words", "named", "entity_words")
+    __slots__ = ("_entity_words", "entity_words", "marks", "named")
 
     def __init__(
         self,
@@ -943,4 +955,3 @@ def _fact_label(f: Fact, kb: KnowledgeBase) -> str:
         when = f" ({f.value})" if f.value else ""
         return f"event: {f.summary or text}{when}"
     return f"{f.kind}: {text}"
-

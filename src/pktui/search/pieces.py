@@ -49,7 +49,7 @@ def abbreviations() -> frozenset[str]:
             from pktui.domain import load_domain
 
             _abbrev = frozenset(str(a).lower().rstrip(".") for a in load_domain().abbreviations)
-        except Exception:  # noqa: BLE001 - without the domain data, split at every period
+        except Exception:
             _abbrev = frozenset()
     return _abbrev
 

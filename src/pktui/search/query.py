@@ -31,7 +31,7 @@ from pktui.search.tokens import words
 FILTER_KEYS = ("type", "kind", "entity", "after", "before", "in")
 MAX_TERMS = 12
 
-_QUOTES = "\"\u201c\u201d\u201e\u00ab\u00bb"
+_QUOTES = '"\u201c\u201d\u201e\u00ab\u00bb'
 _POSSESSIVE = re.compile(r"['\u2019]s(?![^\W_])", re.IGNORECASE)
 _KEY = re.compile(r"([A-Za-z]+):(.*)\Z", re.DOTALL)
 _DATE = re.compile(r"\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\s*\Z")
@@ -70,8 +70,14 @@ class Query:
     @property
     def has_filters(self) -> bool:
         return bool(
-            self.kinds or self.types or self.entities or self.after or self.before
-            or self.within or self.phrases or self.excludes
+            self.kinds
+            or self.types
+            or self.entities
+            or self.after
+            or self.before
+            or self.within
+            or self.phrases
+            or self.excludes
         )
 
     @property
@@ -174,13 +180,7 @@ def parse_query(raw: str) -> Query:
             q.parts.append(("word", w))
         if ws:
             last_plain = idx
-    if (
-        last_plain is not None
-        and last_plain == len(pieces) - 1
-        and q.terms
-        and raw
-        and not raw[-1].isspace()
-    ):
+    if last_plain is not None and last_plain == len(pieces) - 1 and q.terms and raw and not raw[-1].isspace():
         q.terms[-1].prefix = True
     if len(q.terms) > MAX_TERMS:
         q.problems.append(f"only the first {MAX_TERMS} words are used")

@@ -24,9 +24,7 @@ class Spellings:
             for f in forms:
                 self.words.setdefault(f, set()).update(g for g in forms if g != f)
                 if " " not in f:
-                    self.words.setdefault(f + "s", set()).update(
-                        g + "s" for g in forms if g != f and " " not in g
-                    )
+                    self.words.setdefault(f + "s", set()).update(g + "s" for g in forms if g != f and " " not in g)
         self.suffixes: list[tuple[str, str]] = []
         for pair in data.get("suffixes") or ():
             a, b = ("".join(words(str(x))) for x in pair[:2])

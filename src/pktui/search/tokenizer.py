@@ -9,6 +9,7 @@ their id in it, so the builder knows every id's word.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import queue
@@ -157,7 +158,10 @@ class WorkerTokenizer:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "pktui.search.tokenizer"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
         )
         _widen(self._proc.stdin, self._proc.stdout)
         self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
@@ -177,10 +181,8 @@ class WorkerTokenizer:
         except OSError:  # the helper is gone: result() will say so
             pass
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 pipe.close()
-            except OSError:
-                pass
 
     def submit(self, articles: Articles, extras: list[str]) -> None:
         self._outbox.put(marshal.dumps((articles, extras)))

@@ -29,9 +29,7 @@ JOINERS = "-\u2010\u2011'\u2019"
 
 _WORD = r"[^\W_]+"
 _WORD_RE = re.compile(_WORD)
-_COMPOUND_RE = re.compile(
-    r"[^\W_]+(?:(?:[\-\u2010\u2011'\u2019]|(?<=\d)[.,](?=\d))[^\W_]+)+"
-)
+_COMPOUND_RE = re.compile(r"[^\W_]+(?:(?:[\-\u2010\u2011'\u2019]|(?<=\d)[.,](?=\d))[^\W_]+)+")
 _NOT_WORD_RE = re.compile(r"[\W_]+")
 
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")

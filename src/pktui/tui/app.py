@@ -17,9 +17,9 @@ from textual.app import App
 from textual.message import Message
 
 from pktui.text import one_line
+from pktui.tui.commands import PktuiCommands
 from pktui.tui.config import Config, load_config
 from pktui.tui.keymap import BY_ID, bindings
-from pktui.tui.commands import PktuiCommands
 from pktui.tui.screens.browser import BrowserScreen
 from pktui.tui.widgets.bars import SearchInput
 
@@ -119,7 +119,7 @@ class PktuiApp(App[int]):
     def _load(self) -> None:
         try:
             kb = self.loader(self.paths, progress=self._progress, use_cache=self.use_cache)
-        except Exception as exc:  # noqa: BLE001 - shown on screen, the app stays usable
+        except Exception as exc:
             self.call_from_thread(self._load_failed, f"{type(exc).__name__}: {exc}")
             return
         self.call_from_thread(self._kb_ready, kb)
@@ -128,7 +128,7 @@ class PktuiApp(App[int]):
             index = self.index_builder(kb)
         except ImportError as exc:
             error = f"the search engine is not installed ({exc})"
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
         self.call_from_thread(self._index_ready, index, error)
 
@@ -154,7 +154,13 @@ class PktuiApp(App[int]):
             lines = [one_line(p.line()) for p in skipped[:3]]
             if len(skipped) > 3:
                 lines.append(f"… and {len(skipped) - 3} more (listed under the articles)")
-            self.notify("\n".join(lines), title=f"{len(skipped)} file(s) not loaded", severity="warning", markup=False, timeout=10)
+            self.notify(
+                "\n".join(lines),
+                title=f"{len(skipped)} file(s) not loaded",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
 
     def _index_ready(self, index: Any, error: str | None) -> None:
         self.index, self.index_error = index, error
@@ -169,9 +175,8 @@ class PktuiApp(App[int]):
         return self.browser
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "search" and isinstance(self.focused, SearchInput):
-            return False  # "/" is typed into the query
-        return True
+        # "/" in the search box is typed into the query
+        return not (action == "search" and isinstance(self.focused, SearchInput))
 
     def action_search(self) -> None:
         self._to_browser().open_search()

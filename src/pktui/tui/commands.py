@@ -47,7 +47,11 @@ class PktuiCommands(Provider):
             ("Search facts and entities", app.action_search, "/ — fuzzy search with filters"),  # type: ignore[attr-defined]
             ("Figures: reported numbers over time", app.action_figures, "f"),  # type: ignore[attr-defined]
             ("Help: every key and the search syntax", app.action_help, "?"),  # type: ignore[attr-defined]
-            ("Copy citation of the highlighted passage", on_browser(browser.action_copy_citation), "y — quote, title, date"),
+            (
+                "Copy citation of the highlighted passage",
+                on_browser(browser.action_copy_citation),
+                "y — quote, title, date",
+            ),
             ("Back", on_browser(browser.action_back), "backspace / alt+left"),
             ("Forward", on_browser(browser.action_forward), "alt+right"),
             ("Clear the timeline's entity filter", on_browser(browser.action_clear_filter), "x"),
@@ -57,13 +61,23 @@ class PktuiCommands(Provider):
             return items
         for a in kb.articles_newest_first():
             date = a.published_iso or fmt.UNKNOWN_DATE
-            items.append((f"Open article: {date} {fmt.clip(a.title, 70)}", on_browser(browser.open_article, a.id), fmt.clip(a.path, 80)))
+            items.append(
+                (
+                    f"Open article: {date} {fmt.clip(a.title, 70)}",
+                    on_browser(browser.open_article, a.id),
+                    fmt.clip(a.path, 80),
+                )
+            )
         for e in kb.entities:
             kind = fmt.TYPE_NAMES.get(e.type, e.type)
             help_text = f"{len(e.mentions)} mentions — shows its facts and filters the timeline"
-            items.append((f"Go to entity: {fmt.clip(e.name, 60)} ({kind})", on_browser(browser.select_entity, e.id), help_text))
+            items.append(
+                (f"Go to entity: {fmt.clip(e.name, 60)} ({kind})", on_browser(browser.select_entity, e.id), help_text)
+            )
         for prompt, item in browser.timeline_rows(None):
-            items.append((f"Jump to date: {fmt.clip(prompt.plain, 80)}", on_browser(browser.jump_to, item), "opens the passage"))
+            items.append(
+                (f"Jump to date: {fmt.clip(prompt.plain, 80)}", on_browser(browser.jump_to, item), "opens the passage")
+            )
         for s in kb.series:
             subject = fmt.series_subject(s, browser._entity_name)
             items.append((f"Figures about {subject}", partial(app.show_figures, s.subject), fmt.clip(s.measure, 60)))  # type: ignore[attr-defined]

@@ -145,7 +145,7 @@ class Hanging(Visual):
     drawn: a list of a hundred thousand rows is filled at once, but few are ever seen.
     """
 
-    __slots__ = ("_make", "_parts", "_content", "width")
+    __slots__ = ("_content", "_make", "_parts", "width")
 
     def __init__(self, tag: Text, body: Text, width: int) -> None:
         self._parts: tuple[Text, Text] | None = (tag, body)
@@ -220,7 +220,7 @@ class Hanging(Visual):
 class Later(Visual):
     """A list row whose ``Text`` is made when it is first measured or drawn."""
 
-    __slots__ = ("_make", "_text", "_content")
+    __slots__ = ("_content", "_make", "_text")
 
     def __init__(self, make: Callable[[], Text]) -> None:
         self._make: Callable[[], Text] | None = make
@@ -276,7 +276,9 @@ def fact_prompt(fact: Fact, entity_name=None, *, article: Article | None = None,
 
 
 def article_caption(article: Article, limit: int = 80) -> Text:
-    return Text.assemble((f"{article.published_iso or UNKNOWN_DATE} ", "dim"), (clip(article.title, limit), "dim italic"))
+    return Text.assemble(
+        (f"{article.published_iso or UNKNOWN_DATE} ", "dim"), (clip(article.title, limit), "dim italic")
+    )
 
 
 def article_prompt(article: Article) -> Text:

@@ -56,7 +56,15 @@ PANE_GROUP = {
     "facts": "side",
     "entity": "side",
 }
-PANE_KEYS = {"articles": "1", "entities": "2", "timeline": "3", "results": "/", "source": "4", "facts": "5", "entity": "6"}
+PANE_KEYS = {
+    "articles": "1",
+    "entities": "2",
+    "timeline": "3",
+    "results": "/",
+    "source": "4",
+    "facts": "5",
+    "entity": "6",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,9 +350,7 @@ class BrowserScreen(Screen):
             group.sort(key=lambda e: (-len(e.mentions), e.name.casefold()))
             rows.append((fmt.group_heading(etype, len(group)), None))
             rows += [(fmt.entity_prompt(e), e) for e in group]
-        self.query_one("#entities", NavList).fill(
-            rows, empty="No entities were extracted from these articles."
-        )
+        self.query_one("#entities", NavList).fill(rows, empty="No entities were extracted from these articles.")
         self.query_one("#entities-pane").border_title = f"Entities · {len(kb.entities)}"
 
     def timeline_rows(self, entity_id: str | None) -> list[Row]:
@@ -418,7 +424,9 @@ class BrowserScreen(Screen):
             rows += [(fmt.fact_prompt(f, self._entity_name, article=kb.article(f.article), quote=50), f) for f in roles]
         rows.append((Text(f"Facts · {len(others)}", "bold underline"), None))
         if others:
-            rows += [(fmt.fact_prompt(f, self._entity_name, article=kb.article(f.article), quote=50), f) for f in others]
+            rows += [
+                (fmt.fact_prompt(f, self._entity_name, article=kb.article(f.article), quote=50), f) for f in others
+            ]
         else:
             rows.append((Text("no facts about this entity", "italic dim"), None))
         n_timeline = len(kb.timeline_for(entity.id))
@@ -762,7 +770,9 @@ class BrowserScreen(Screen):
     def action_copy_citation(self) -> None:
         text = self.citation()
         if text is None:
-            self.app.notify("Nothing highlighted to cite: open a fact, a timeline entry or a result first.", markup=False)
+            self.app.notify(
+                "Nothing highlighted to cite: open a fact, a timeline entry or a result first.", markup=False
+            )
             return
         self.app.copy_to_clipboard(text)
         self.app.notify(f"Copied: {fmt.clip(text, 160)}", title="Citation", markup=False)
@@ -836,7 +846,7 @@ class BrowserScreen(Screen):
             hits = list(index.search(query, limit=50))
             suggestion = None if hits or worker.is_cancelled else index.suggest(query)
             error = None
-        except Exception as exc:  # noqa: BLE001 - a bad query or an engine bug: say so, keep going
+        except Exception as exc:
             hits, suggestion, error = [], None, f"{type(exc).__name__}: {exc}"
         if not worker.is_cancelled:
             self.app.call_from_thread(self.show_results, query, hits, suggestion, error)
@@ -859,7 +869,9 @@ class BrowserScreen(Screen):
                 message.append(" Did you mean ")
                 message.append(f"“{one_line(suggestion)}”", "bold")
                 message.append("?")
-                rows.append((Text.assemble("▸ search for ", (one_line(suggestion), "bold")), Command("suggest", suggestion)))
+                rows.append(
+                    (Text.assemble("▸ search for ", (one_line(suggestion), "bold")), Command("suggest", suggestion))
+                )
             status.update(message)
             results.fill(rows, empty=message)
             return

@@ -80,7 +80,9 @@ class HelpScreen(ModalScreen[None]):
         config = Text()
         config.append("Config", "bold underline")
         config.append(f"\n{config_path()}   (theme: also --theme NAME)\n")
-        config.append('theme: nord\nkeys:                 # id -> keys, comma separated\n  search: "ctrl+f,slash"\n  back: "backspace,b"')
+        config.append(
+            'theme: nord\nkeys:                 # id -> keys, comma separated\n  search: "ctrl+f,slash"\n  back: "backspace,b"'
+        )
         parts.append(config)
         return Group(*parts)
 

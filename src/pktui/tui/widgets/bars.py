@@ -87,4 +87,6 @@ class SearchInput(Input):
 class SearchBar(Horizontal):
     def compose(self):
         yield Label("/", id="search-prompt")
-        yield SearchInput(placeholder="search facts and entities — e.g. lacrox visit, type:person, after:2020", id="search-input")
+        yield SearchInput(
+            placeholder="search facts and entities — e.g. lacrox visit, type:person, after:2020", id="search-input"
+        )

@@ -33,7 +33,9 @@ class NavList(OptionList):
             message = Text(empty, "italic") if isinstance(empty, str) else empty
             rows = [(message, None)]
         self._payloads = [payload for _, payload in rows]
-        self.set_options(Option(prompt, id=str(i), disabled=payload is None) for i, (prompt, payload) in enumerate(rows))
+        self.set_options(
+            Option(prompt, id=str(i), disabled=payload is None) for i, (prompt, payload) in enumerate(rows)
+        )
         if old is not None and old < len(rows) and rows[old][1] is not None:
             self.highlighted = old
         else:

@@ -11,6 +11,7 @@ Attributes down: the screen calls :meth:`show`; :attr:`highlight` tells what is 
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
@@ -149,7 +150,7 @@ class SourceView(ScrollView, can_focus=True):
                     lines.append((pos, pos))
             else:
                 bounds = [0, *divide_line(para, width, fold=True), len(para)]
-                lines.extend((pos + a, pos + b) for a, b in zip(bounds, bounds[1:]) if b > a)
+                lines.extend((pos + a, pos + b) for a, b in itertools.pairwise(bounds) if b > a)
             pos += len(para) + 1
         self._lines = lines
         self._starts = [s for s, _ in lines]
