@@ -47,6 +47,10 @@ class Article:
     published: date | None
     title: str
     paragraphs: tuple[tuple[int, int], ...] = ()
+    #: where it came from, when the input says: the page or item's URL, the outlet, the byline
+    url: str | None = None
+    source: str | None = None
+    author: str | None = None
 
     @property
     def published_iso(self) -> str | None:
@@ -79,6 +83,8 @@ class Mention:
     end: int
     text: str
     entity: str = ""
+    #: the rule, list or cue that found it ("gazetteer: missions", "rank before name")
+    why: str | None = None
 
 
 @dataclass(slots=True)
@@ -127,6 +133,8 @@ class Fact:
     detail: str | None = None
     # quantity: the date the figure refers to, when the sentence gives one
     date: str | None = None
+    #: the rule, list or cue that produced it ("number + counted noun", "weekday, past tense")
+    why: str | None = None
 
 
 @dataclass(slots=True)
