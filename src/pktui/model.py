@@ -85,6 +85,8 @@ class Mention:
     entity: str = ""
     #: the rule, list or cue that found it ("gazetteer: missions", "rank before name")
     why: str | None = None
+    #: numbers of the ledger entries that made or changed this mention (corrections)
+    corrected: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)
@@ -97,6 +99,8 @@ class Entity:
     aliases: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     attributes: dict[str, str] = field(default_factory=dict)
+    #: numbers of the ledger entries that changed this entity (corrections)
+    corrected: tuple[int, ...] = ()
 
     @property
     def articles(self) -> list[str]:
@@ -135,6 +139,8 @@ class Fact:
     date: str | None = None
     #: the rule, list or cue that produced it ("number + counted noun", "weekday, past tense")
     why: str | None = None
+    #: numbers of the ledger entries that changed this fact (corrections)
+    corrected: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)
