@@ -8,7 +8,7 @@ from typing import Any
 
 from pktui import __version__
 from pktui.knowledge.base import KnowledgeBase
-from pktui.model import Fact
+from pktui.model import Fact, Mention
 
 
 def fact_dict(f: Fact) -> dict[str, Any]:
@@ -36,6 +36,15 @@ def fact_dict(f: Fact) -> dict[str, Any]:
         d["summary"] = f.summary
     d["entities"] = list(f.entities)
     d["sentence"] = list(f.sentence)
+    if f.corrected:
+        d["corrected"] = list(f.corrected)
+    return d
+
+
+def mention_dict(m: Mention) -> dict[str, Any]:
+    d: dict[str, Any] = {"article": m.article, "start": m.start, "end": m.end, "text": m.text}
+    if m.corrected:
+        d["corrected"] = list(m.corrected)
     return d
 
 
@@ -53,9 +62,8 @@ def export_document(kb: KnowledgeBase) -> dict[str, Any]:
                 "type": e.type,
                 "aliases": list(e.aliases),
                 **({"attributes": dict(e.attributes)} if e.attributes else {}),
-                "mentions": [
-                    {"article": m.article, "start": m.start, "end": m.end, "text": m.text} for m in e.mentions
-                ],
+                "mentions": [mention_dict(m) for m in e.mentions],
+                **({"corrected": list(e.corrected)} if e.corrected else {}),
             }
             for e in kb.entities
         ],

@@ -127,5 +127,10 @@ def _facts_and_timeline(order, extractions, resolve):
                 timeline.append(
                     TimelineEntry(g.value, g.precision or "day", g.id, g.summary or g.text, g.entities, a.id)
                 )
+    return facts, sort_timeline(timeline)
+
+
+def sort_timeline(timeline: list[TimelineEntry]) -> list[TimelineEntry]:
+    """In date order; at one date, a year before its months and days."""
     timeline.sort(key=lambda t: (t.sort_key, _PRECISION_ORDER.get(t.precision, 0), t.article, t.fact))
-    return facts, timeline
+    return timeline

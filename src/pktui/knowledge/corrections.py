@@ -1,0 +1,389 @@
+"""Corrections: the ledger's entries applied to a knowledge base, after extraction and the cache.
+
+Every load applies the active entries (those no ``undo`` took back) in order. An entry whose
+target is gone (the article changed, the entity was merged away) is *stale*: reported, never
+dropped silently and never applied to something else. Every item an entry changed records the
+entry's number in ``corrected``, so the export and the browser can say so.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pktui.knowledge.base import KnowledgeBase
+from pktui.knowledge.build import sort_timeline
+from pktui.knowledge.figures import build_series
+from pktui.knowledge.ledger import Entry, is_date_value, mention_ref
+from pktui.model import Entity, Fact, LoadProblem, Mention
+from pktui.text import fold, fold_keep, slug
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What applying a ledger did: the entries applied and the stale ones with the reason."""
+
+    applied: list[int] = field(default_factory=list)
+    stale: list[tuple[Entry, str]] = field(default_factory=list)
+
+    def problems(self, ledger_path: str) -> list[LoadProblem]:
+        return [
+            LoadProblem(ledger_path, f"correction {e.n} ({e.describe()}) is stale: {why}", skipped=False)
+            for e, why in self.stale
+        ]
+
+
+def active_entries(entries: Sequence[Entry]) -> list[Entry]:
+    """The entries in effect, oldest first: every one that no active ``undo`` took back.
+
+    Walking newest to oldest settles each entry before the earlier ones it may undo, so an
+    undo of an undo brings the first entry back."""
+    undone: set[int] = set()
+    active: list[Entry] = []
+    for entry in reversed(entries):
+        if entry.n in undone:
+            continue
+        if entry.op == "undo":
+            undone.add(entry.targets["entry"])
+        else:
+            active.append(entry)
+    active.reverse()
+    return active
+
+
+def apply_ledger(kb: KnowledgeBase, entries: Sequence[Entry]) -> Outcome:
+    """Apply the active entries of a ledger to ``kb`` in place."""
+    outcome = Outcome()
+    known = {e.n for e in entries}
+    for entry in entries:
+        if entry.op == "undo" and (entry.targets["entry"] not in known or entry.targets["entry"] >= entry.n):
+            outcome.stale.append((entry, f"there is no earlier entry {entry.targets['entry']}"))
+    active = active_entries(entries)
+    if not active:
+        return outcome
+    corrector = _Corrector(kb)
+    for entry in active:
+        reason = corrector.apply(entry)
+        if reason is None:
+            outcome.applied.append(entry.n)
+        else:
+            outcome.stale.append((entry, reason))
+    corrector.finish()
+    return outcome
+
+
+def _mark(item: Entity | Fact | Mention, n: int) -> None:
+    if n not in item.corrected:
+        item.corrected = (*item.corrected, n)
+
+
+class _Corrector:
+    """Applies entries one at a time, keeping its own lookups current between them."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.entities: dict[str, Entity] = {e.id: e for e in kb.entities}
+        self.facts: dict[str, Fact] = {f.id: f for f in kb.facts}
+        self.about: dict[str, set[str]] = defaultdict(set)  # entity id -> fact ids
+        for f in kb.facts:
+            for eid in f.entities:
+                self.about[eid].add(f.id)
+        self.rejected: set[str] = set()
+        self.changed_series = False
+
+    def apply(self, entry: Entry) -> str | None:
+        """Apply one entry; the reason it is stale, or None."""
+        return getattr(self, f"_{entry.op}")(entry, entry.targets)
+
+    # -- entities -------------------------------------------------------------------------------
+
+    def _entity(self, eid: str) -> Entity | None:
+        return self.entities.get(eid)
+
+    def _merge(self, entry: Entry, t: dict) -> str | None:
+        src, dst = self._entity(t["entity"]), self._entity(t["into"])
+        if src is None or dst is None:
+            return f"no entity {t['entity'] if src is None else t['into']}"
+        for m in src.mentions:
+            m.entity = dst.id
+            _mark(m, entry.n)
+        dst.mentions.extend(src.mentions)
+        dst.mentions.sort(key=lambda m: (m.article, m.start))
+        _add_aliases(dst, [src.name, *src.aliases])
+        for k, v in src.attributes.items():
+            dst.attributes.setdefault(k, v)
+        _mark(dst, entry.n)
+        self._replace_in_facts(src.id, dst.id, self.about.pop(src.id, set()), entry.n)
+        del self.entities[src.id]
+        return None
+
+    def _replace_in_facts(self, old: str, new: str, fact_ids: set[str], n: int) -> None:
+        for fid in fact_ids:
+            f = self.facts.get(fid)
+            if f is None:
+                continue
+            f.entities = list(dict.fromkeys(new if e == old else e for e in f.entities))
+            _mark(f, n)
+            self.about[new].add(fid)
+        self.changed_series = True
+
+    def _split(self, entry: Entry, t: dict) -> str | None:
+        ent = self._entity(t["entity"])
+        if ent is None:
+            return f"no entity {t['entity']}"
+        key = fold(t["alias"])
+        moved = [m for m in ent.mentions if fold(m.text) == key]
+        if not moved:
+            return f"{ent.id} has no mention written {t['alias']!r}"
+        new_type = t.get("type") or ent.type
+        new_name = " ".join((t.get("name") or t["alias"]).split())
+        new_id = f"{new_type}/{slug(new_name)}"
+        if new_id == ent.id:
+            new_id = f"{new_id}-{entry.n}"
+        target = self.entities.get(new_id)
+        if target is None:
+            target = self.entities[new_id] = Entity(new_id, new_name, new_type)
+        _mark(target, entry.n)
+        _mark(ent, entry.n)
+        ent.mentions = [m for m in ent.mentions if fold(m.text) != key]
+        ent.aliases = [a for a in ent.aliases if fold(a) != key]
+        for m in moved:
+            m.entity = target.id
+            _mark(m, entry.n)
+        target.mentions.extend(moved)
+        target.mentions.sort(key=lambda m: (m.article, m.start))
+        _add_aliases(target, [m.text for m in moved])
+        self._split_facts(ent, target, moved, entry.n)
+        if not ent.mentions:
+            self._replace_in_facts(ent.id, target.id, self.about.pop(ent.id, set()), entry.n)
+            del self.entities[ent.id]
+        return None
+
+    def _split_facts(self, ent: Entity, target: Entity, moved: list[Mention], n: int) -> None:
+        """A fact about the entity goes with the split-off name when its sentence names the
+        entity only by that name."""
+        moved_at: dict[str, list[int]] = defaultdict(list)
+        kept_at: dict[str, list[int]] = defaultdict(list)
+        for m in moved:
+            moved_at[m.article].append(m.start)
+        for m in ent.mentions:
+            kept_at[m.article].append(m.start)
+        for starts in (*moved_at.values(), *kept_at.values()):
+            starts.sort()
+        for fid in list(self.about.get(ent.id, ())):
+            f = self.facts.get(fid)
+            if f is None or f.article not in moved_at:
+                continue
+            lo, hi = f.sentence
+            if _any_within(moved_at[f.article], lo, hi) and not _any_within(kept_at.get(f.article, []), lo, hi):
+                f.entities = list(dict.fromkeys(target.id if e == ent.id else e for e in f.entities))
+                _mark(f, n)
+                self.about[ent.id].discard(fid)
+                self.about[target.id].add(fid)
+                self.changed_series = True
+
+    def _rename(self, entry: Entry, t: dict) -> str | None:
+        ent = self._entity(t["entity"])
+        if ent is None:
+            return f"no entity {t['entity']}"
+        name = " ".join(t["name"].split())
+        old = ent.name
+        ent.name = name
+        ent.aliases = [a for a in ent.aliases if fold(a) != fold(name)]
+        _add_aliases(ent, [old])
+        _mark(ent, entry.n)
+        return None
+
+    def _retype(self, entry: Entry, t: dict) -> str | None:
+        ent = self._entity(t["entity"])
+        if ent is None:
+            return f"no entity {t['entity']}"
+        ent.type = t["type"]
+        _mark(ent, entry.n)
+        self.changed_series = True
+        return None
+
+    def _alias(self, entry: Entry, t: dict) -> str | None:
+        """NAME is another name of the entity: its occurrences in every article become mentions
+        (an occurrence already a mention of the same span moves over; one inside or across a
+        longer name is left alone)."""
+        ent = self._entity(t["entity"])
+        if ent is None:
+            return f"no entity {t['entity']}"
+        pattern = _name_pattern(t["name"])
+        if pattern is None:
+            return f"{t['name']!r} has no letters or digits to find"
+        _add_aliases(ent, [t["name"]])
+        _mark(ent, entry.n)
+        spans = self._mention_spans()
+        key = fold(t["name"])
+        for article in self.kb.articles:
+            if key not in fold(article.text):
+                continue
+            for match in pattern.finditer(fold_keep(article.text)):
+                self._claim(ent, article.id, match.start(), match.end(), spans, entry.n)
+        ent.mentions.sort(key=lambda m: (m.article, m.start))
+        return None
+
+    def _mention_spans(self) -> dict[str, list[tuple[int, int, Mention]]]:
+        spans: dict[str, list[tuple[int, int, Mention]]] = defaultdict(list)
+        for e in self.entities.values():
+            for m in e.mentions:
+                spans[m.article].append((m.start, m.end, m))
+        for rows in spans.values():
+            rows.sort(key=lambda r: (r[0], r[1]))
+        return spans
+
+    def _claim(self, ent: Entity, article_id: str, s: int, e: int, spans: dict, n: int) -> None:
+        rows = spans[article_id]
+        for start, end, m in rows:
+            if start >= e:
+                break
+            if end <= s:
+                continue
+            if (start, end) == (s, e) and m.entity != ent.id:
+                owner = self.entities.get(m.entity)
+                if owner is not None:
+                    owner.mentions.remove(m)
+                m.entity = ent.id
+                _mark(m, n)
+                ent.mentions.append(m)
+            return  # the same span, or overlapping another name: never two mentions at once
+        text = self.kb.article(article_id).text  # type: ignore[union-attr]
+        m = Mention(article_id, s, e, text[s:e], ent.id, f"alias added by correction {n}", (n,))
+        ent.mentions.append(m)
+        bisect.insort(rows, (s, e, m), key=lambda r: (r[0], r[1]))
+
+    # -- facts and mentions ---------------------------------------------------------------------
+
+    def _reject(self, entry: Entry, t: dict) -> str | None:
+        ref = mention_ref(t["target"])
+        if ref is None:
+            fact = self.facts.pop(t["target"], None)
+            if fact is None:
+                return f"no fact {t['target']}"
+            self.rejected.add(fact.id)
+            for eid in fact.entities:
+                self.about[eid].discard(fact.id)
+            self.changed_series = True
+            return None
+        article, start, end = ref
+        for ent in self.entities.values():
+            for m in ent.mentions:
+                if m.article == article and m.start == start and m.end == end:
+                    ent.mentions.remove(m)
+                    _mark(ent, entry.n)
+                    if not ent.mentions:
+                        self._drop_entity(ent, entry.n)
+                    return None
+        return f"no mention at {t['target']}"
+
+    def _drop_entity(self, ent: Entity, n: int) -> None:
+        for fid in self.about.pop(ent.id, set()):
+            f = self.facts.get(fid)
+            if f is not None:
+                f.entities = [e for e in f.entities if e != ent.id]
+                _mark(f, n)
+        del self.entities[ent.id]
+        self.changed_series = True
+
+    def _set(self, entry: Entry, t: dict) -> str | None:
+        fact = self.facts.get(t["fact"])
+        if fact is None:
+            return f"no fact {t['fact']}"
+        problem = _check_fact_fields(fact, t["fields"])
+        if problem:
+            return problem
+        for key, value in t["fields"].items():
+            if key == "value" and fact.kind in ("date", "event"):
+                fact.value = value
+                fact.precision = _precision(value)
+            elif key == "value" and fact.kind in ("quantity", "ordinal"):
+                fact.value = _number(value)
+            elif key == "value":
+                fact.value = str(value)
+            else:
+                setattr(fact, key, value)
+        _mark(fact, entry.n)
+        self.changed_series = True
+        return None
+
+    # -- the end --------------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        kb = self.kb
+        kb.entities = sorted(self.entities.values(), key=lambda e: (e.type, fold(e.name)))
+        kb.facts = [f for f in kb.facts if f.id not in self.rejected]
+        timeline = []
+        for t in kb.timeline:
+            f = self.facts.get(t.fact)
+            if f is None:
+                continue
+            if f.corrected:
+                t.entities = list(f.entities)
+                if f.kind == "event" and isinstance(f.value, str):
+                    t.date, t.precision = f.value, f.precision or t.precision
+            timeline.append(t)
+        kb.timeline = sort_timeline(timeline)
+        if self.changed_series:
+            kb.series = build_series(kb.articles, kb.entities, kb.facts)
+        kb.reindex()
+
+
+def _add_aliases(ent: Entity, names: list[str]) -> None:
+    have = {fold(ent.name), *(fold(a) for a in ent.aliases)}
+    for name in names:
+        name = " ".join(name.split())
+        if name and fold(name) not in have:
+            have.add(fold(name))
+            ent.aliases.append(name)
+
+
+def _any_within(sorted_starts: list[int], lo: int, hi: int) -> bool:
+    i = bisect.bisect_left(sorted_starts, lo)
+    return i < len(sorted_starts) and sorted_starts[i] < hi
+
+
+def _name_pattern(name: str) -> re.Pattern[str] | None:
+    """A name's words, folded, as whole words with any punctuation or space between them,
+    matched against :func:`fold_keep` text (same length as the article, so offsets hold)."""
+    words = fold(name).split()
+    if not words:
+        return None
+    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(re.escape(w) for w in words) + r"(?![^\W_])")
+
+
+def _check_fact_fields(fact: Fact, fields: dict) -> str | None:
+    for key, value in fields.items():
+        if fact.kind in ("date", "event"):
+            if key != "value":
+                return f"a {fact.kind} fact has only a value to set, not {key!r}"
+            if not (isinstance(value, str) and is_date_value(value)):
+                return f"a date is YYYY, YYYY-MM, YYYY-MM-DD or START/END, not {value!r}"
+        elif fact.kind in ("quantity", "ordinal"):
+            if key == "value" and _number(value) is None:
+                return f"a quantity's value is a number, not {value!r}"
+        elif key != "value":
+            return f"a {fact.kind} fact has only a value to set, not {key!r}"
+    return None
+
+
+def _number(value: object) -> int | float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return value
+    try:
+        number = float(str(value).replace(",", "").strip())
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def _precision(value: str) -> str:
+    if "/" in value:
+        return "range"
+    return {4: "year", 7: "month"}.get(len(value), "day")
