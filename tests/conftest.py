@@ -15,9 +15,10 @@ CHIEN_2025 = "2025-06-14-deputy-defence-minister-receives-lacroix"
 def _isolated_dirs(tmp_path_factory):
     """Never touch the user's cache or config."""
     base = tmp_path_factory.mktemp("xdg")
-    old = {k: os.environ.get(k) for k in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME")}
+    old = {k: os.environ.get(k) for k in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME")}
     os.environ["XDG_CACHE_HOME"] = str(base / "cache")
     os.environ["XDG_CONFIG_HOME"] = str(base / "config")
+    os.environ["XDG_DATA_HOME"] = str(base / "data")
     yield
     for k, v in old.items():
         if v is None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from pktui import __version__
 
-SUBCOMMANDS = ("search", "export", "index", "figures", "bench", "open")
+SUBCOMMANDS = ("search", "export", "index", "figures", "bench", "correct", "open")
 
 
 class UsageError(Exception):
@@ -76,11 +76,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="benchmark the index on N synthetic facts (no extraction)",
     )
+    from pktui.corrections_cli import add_correct_parser
+
+    add_correct_parser(sub, _add_paths)
     return parser
 
 
 def _add_paths(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders (default: bundled sample)")
+    p.add_argument(
+        "--corrections",
+        metavar="FILE",
+        help="the corrections ledger (default: pktui-corrections.yaml in the first corpus folder)",
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -108,10 +116,23 @@ def report_problems(kb) -> None:
         print(f"pktui: {problem.line()}", file=sys.stderr)
 
 
-def _load(paths: list[str], no_cache: bool, progress: bool = False):
+def _ledger_path(args: argparse.Namespace):
+    from pathlib import Path
+
+    from pktui.knowledge.ledger import default_ledger_path
+
+    return Path(args.corrections) if getattr(args, "corrections", None) else default_ledger_path(args.paths)
+
+
+def _load(paths: list[str], no_cache: bool, progress: bool = False, corrections=None):
     from pktui.knowledge.loader import load_knowledge
 
-    kb = load_knowledge(paths or None, use_cache=not no_cache, progress=_stderr_progress() if progress else None)
+    kb = load_knowledge(
+        paths or None,
+        use_cache=not no_cache,
+        progress=_stderr_progress() if progress else None,
+        corrections=corrections,
+    )
     report_problems(kb)
     if not kb.articles:
         raise RuntimeError("no articles could be read" + (f" from {' '.join(paths)}" if paths else ""))
@@ -180,12 +201,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     if cmd == "search":
         from pktui.search.cli import run_search
 
-        kb = _load(args.paths, args.no_cache)
+        kb = _load(args.paths, args.no_cache, corrections=_ledger_path(args))
         return run_search(kb, args.query, args.limit, args.json, out=sys.stdout)
     if cmd == "export":
         from pktui.export import write_export
 
-        kb = _load(args.paths, args.no_cache)
+        kb = _load(args.paths, args.no_cache, corrections=_ledger_path(args))
         write_export(kb, args.format, args.output)
         return 0
     if cmd == "index":
@@ -193,7 +214,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if cmd == "figures":
         from pktui.knowledge.figures_cli import run_figures
 
-        kb = _load(args.paths, args.no_cache)
+        kb = _load(args.paths, args.no_cache, corrections=_ledger_path(args))
         return run_figures(kb, as_json=args.json, out=sys.stdout)
     if cmd == "bench":
         from pktui.bench import run_bench
@@ -208,4 +229,24 @@ def _dispatch(args: argparse.Namespace) -> int:
             out=sys.stdout,
             synthetic_facts=args.synthetic_facts,
         )
+    if cmd == "correct":
+        return _correct(args)
     raise UsageError(f"unknown command {cmd!r}")  # pragma: no cover
+
+
+def _correct(args: argparse.Namespace) -> int:
+    from pktui.corrections_cli import CorrectionRefused, run_correct, split_positionals
+
+    try:
+        split_positionals(args)
+    except CorrectionRefused as exc:
+        raise UsageError(str(exc)) from None
+    ledger = _ledger_path(args)
+
+    def load(with_corrections: bool):
+        return _load(args.paths, False, corrections=ledger if with_corrections else None)
+
+    try:
+        return run_correct(args, ledger, load, sys.stdout)
+    except CorrectionRefused as exc:
+        raise UsageError(str(exc)) from None

@@ -36,22 +36,25 @@ class Outcome:
         ]
 
 
-def active_entries(entries: Sequence[Entry]) -> list[Entry]:
-    """The entries in effect, oldest first: every one that no active ``undo`` took back.
-
-    Walking newest to oldest settles each entry before the earlier ones it may undo, so an
-    undo of an undo brings the first entry back."""
+def in_effect(entries: Sequence[Entry]) -> set[int]:
+    """Numbers of the entries in effect (undo entries included): every one that no entry in
+    effect undid. Walking newest to oldest settles each entry before the earlier ones it may
+    undo, so an undo of an undo brings the first entry back."""
     undone: set[int] = set()
-    active: list[Entry] = []
+    effective: set[int] = set()
     for entry in reversed(entries):
         if entry.n in undone:
             continue
+        effective.add(entry.n)
         if entry.op == "undo":
             undone.add(entry.targets["entry"])
-        else:
-            active.append(entry)
-    active.reverse()
-    return active
+    return effective
+
+
+def active_entries(entries: Sequence[Entry]) -> list[Entry]:
+    """The corrections in effect, oldest first (undo entries left out: their work is done)."""
+    effective = in_effect(entries)
+    return [e for e in entries if e.n in effective and e.op != "undo"]
 
 
 def apply_ledger(kb: KnowledgeBase, entries: Sequence[Entry]) -> Outcome:
@@ -294,7 +297,7 @@ class _Corrector:
         fact = self.facts.get(t["fact"])
         if fact is None:
             return f"no fact {t['fact']}"
-        problem = _check_fact_fields(fact, t["fields"])
+        problem = check_fact_fields(fact, t["fields"])
         if problem:
             return problem
         for key, value in t["fields"].items():
@@ -356,7 +359,7 @@ def _name_pattern(name: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(re.escape(w) for w in words) + r"(?![^\W_])")
 
 
-def _check_fact_fields(fact: Fact, fields: dict) -> str | None:
+def check_fact_fields(fact: Fact, fields: dict) -> str | None:
     for key, value in fields.items():
         if fact.kind in ("date", "event"):
             if key != "value":

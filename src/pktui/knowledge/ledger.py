@@ -24,7 +24,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,6 +62,11 @@ except AttributeError:  # pragma: no cover - PyYAML without libyaml
 
 class LedgerError(ValueError):
     """The ledger cannot be read or an entry is malformed; the message names the file and line."""
+
+    def __init__(self, where: str, detail: str = "") -> None:
+        super().__init__(f"{where}: {detail}" if detail else where)
+        self.where = where if detail else ""  # file[:line]
+        self.detail = detail or where
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +122,19 @@ class Ledger:
         return next((e for e in self.entries if e.n == n), None)
 
 
+def default_ledger_path(paths: Sequence[str | os.PathLike[str]] | None) -> Path:
+    """``pktui-corrections.yaml`` in the first corpus folder named (a file's own folder), or
+    under ``$XDG_DATA_HOME/pktui/`` for the bundled sample."""
+    for raw in paths or ():
+        path = Path(raw)
+        if path.is_dir():
+            return path / LEDGER_NAME
+        if path.exists():
+            return path.parent / LEDGER_NAME
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "pktui" / LEDGER_NAME
+
+
 def mention_ref(ref: str) -> tuple[str, int, int] | None:
     """``ARTICLE:START-END`` -> (article, start, end); None for anything else (a fact id)."""
     m = _MENTION_REF.match(ref)
@@ -140,19 +158,19 @@ def read_ledger(path: Path) -> Ledger:
     """The ledger at ``path``; an absent file is an empty ledger. Raises :class:`LedgerError`."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or a device would block or never end
-            raise LedgerError(f"{path}: not a regular file")
+            raise LedgerError(str(path), "not a regular file")
         with open(path, "rb") as fh:
             data = fh.read(MAX_LEDGER_BYTES + 1)
     except FileNotFoundError:
         return Ledger(path)
     except OSError as exc:
-        raise LedgerError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise LedgerError(str(path), f"cannot read: {exc.strerror or exc}") from None
     if len(data) > MAX_LEDGER_BYTES:
-        raise LedgerError(f"{path}: larger than {MAX_LEDGER_BYTES // (1024 * 1024)} MB")
+        raise LedgerError(str(path), f"larger than {MAX_LEDGER_BYTES // (1024 * 1024)} MB")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise LedgerError(f"{path}: not UTF-8 (invalid byte at offset {exc.start})") from None
+        raise LedgerError(str(path), f"not UTF-8 (invalid byte at offset {exc.start})") from None
     return Ledger(path, parse_entries(text, str(path)))
 
 
@@ -164,17 +182,17 @@ def parse_entries(text: str, where: str) -> list[Entry]:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise LedgerError(f"{where}{line}: malformed YAML: {problem}") from None
+        raise LedgerError(f"{where}{line}", f"malformed YAML: {problem}") from None
     if root is None:
         return []
     if not isinstance(root, yaml.SequenceNode):
-        raise LedgerError(f"{where}:{root.start_mark.line + 1}: a ledger is a list of entries")
+        raise LedgerError(f"{where}:{root.start_mark.line + 1}", "a ledger is a list of entries")
     entries: list[Entry] = []
     seen: set[int] = set()
     for node in root.value:
         entry = _entry(node, where)
         if entry.n in seen:
-            raise LedgerError(f"{where}:{entry.line}: entry number {entry.n} is used twice")
+            raise LedgerError(f"{where}:{entry.line}", f"entry number {entry.n} is used twice")
         seen.add(entry.n)
         entries.append(entry)
     return entries
@@ -194,7 +212,7 @@ def _entry(node: yaml.Node, where: str) -> Entry:
     line = node.start_mark.line + 1
 
     def bad(message: str) -> LedgerError:
-        return LedgerError(f"{where}:{line}: {message}")
+        return LedgerError(f"{where}:{line}", message)
 
     if not isinstance(node, yaml.MappingNode):
         raise bad("an entry is a mapping (n, op, targets, at, note)")

@@ -7,12 +7,15 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 
 from pktui.corpus import read_corpus
 from pktui.extract import ArticleExtraction, extract_article, extractor_version
 from pktui.knowledge.base import KnowledgeBase
 from pktui.knowledge.build import build_knowledge
 from pktui.knowledge.cache import CacheUnavailable, ExtractionCache, article_key, fill_texts
+from pktui.knowledge.corrections import apply_ledger
+from pktui.knowledge.ledger import LedgerError, read_ledger
 from pktui.model import Article, LoadProblem
 from pktui.text import one_line
 
@@ -28,14 +31,29 @@ def load_knowledge(
     progress: Progress | None = None,
     use_cache: bool = True,
     workers: int | None = None,
+    corrections: Path | None = None,
 ) -> KnowledgeBase:
-    """Read the corpus under ``paths`` (bundled sample when empty) into a knowledge base."""
+    """Read the corpus under ``paths`` (bundled sample when empty) into a knowledge base, with
+    the corrections ledger at ``corrections`` (when given) applied on top."""
     with _gc_paused():
         corpus = read_corpus(paths)
         extractions, problems, _stats = extract_corpus(
             corpus.articles, progress=progress, use_cache=use_cache, workers=workers
         )
-        return build_knowledge(corpus.articles, extractions, corpus.problems + problems)
+        kb = build_knowledge(corpus.articles, extractions, corpus.problems + problems)
+        if corrections is not None:
+            kb.problems.extend(apply_corrections(kb, corrections))
+        return kb
+
+
+def apply_corrections(kb: KnowledgeBase, ledger_path: Path) -> list[LoadProblem]:
+    """Apply the ledger at ``ledger_path`` to ``kb``; the problems: a malformed ledger (the
+    corpus loads without it) or stale entries."""
+    try:
+        ledger = read_ledger(ledger_path)
+    except LedgerError as exc:
+        return [LoadProblem(exc.where or str(ledger_path), f"corrections not applied: {exc.detail}", skipped=False)]
+    return apply_ledger(kb, ledger.entries).problems(str(ledger_path))
 
 
 @contextmanager
