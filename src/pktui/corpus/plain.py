@@ -1,173 +1,39 @@
-"""Read article files into :class:`~pktui.model.Article` objects.
+"""Plain articles (``date YYYY-MM-DD`` then the body) and Markdown / text with front matter.
 
-The format (see the project contract): optional white space, ``date YYYY-MM-DD``, the body
-on the same line, paragraphs separated by blank lines. A file that cannot be an article
-(binary, not UTF-8, empty, too large) is reported as a :class:`LoadProblem` with a one-line
-reason; every other file still loads.
+The plain format (see the project contract): optional white space, ``date YYYY-MM-DD``, the
+body on the same line, paragraphs separated by blank lines. Front matter is YAML between
+``---`` lines at the top; its keys (``date``, ``title``, ``url``, ``source``, ``author``, or
+any name the user maps) give the metadata, and the rest is the body. A Markdown body is read
+as text: markup gone, each block a paragraph.
 """
 
 from __future__ import annotations
 
-import codecs
-import hashlib
-import os
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
-from pathlib import Path
+from functools import lru_cache
+from typing import Any
 
-from pktui.model import Article, LoadProblem
+from pktui.corpus.base import Draft, clean_body, clean_field
+from pktui.corpus.dates import parse_published
+from pktui.corpus.fields import FieldMap, as_text
 from pktui.text import one_line
-
-#: Articles larger than this are refused (documented in the README).
-MAX_ARTICLE_BYTES = 8 * 1024 * 1024
 
 _HEADER_RE = re.compile(r"\A\s*date[ \t]+(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])[ \t]*")
 _BAD_HEADER_RE = re.compile(r"\A\s*date[ \t]+(\S+)[ \t]*")
-_PARA_SPLIT_RE = re.compile(r"\n[ \t]*\n\s*")
+_FRONT_OPEN_RE = re.compile(r"\A---[ \t]*\n")
+_FRONT_CLOSE_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+#: front matter longer than this is not front matter (a rule line opening a long text)
+MAX_FRONT_MATTER = 256 * 1024
 
 
-@dataclass
-class Corpus:
-    articles: list[Article] = field(default_factory=list)
-    problems: list[LoadProblem] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class SourceFile:
-    path: Path
-    shown: str  # the path as reported to the user and in the export
-
-
-def bundled_corpus_dir() -> Path:
-    """The sample corpus shipped inside the package (``data/articles``)."""
-    return Path(str(resources.files("pktui") / "data" / "articles"))
-
-
-def iter_source_files(paths: Iterable[str | os.PathLike[str]] | None) -> Iterator[SourceFile | LoadProblem]:
-    """Expand command-line paths into article files, recursively, without symlink loops."""
-    if not paths:
-        root = bundled_corpus_dir()
-        for p in sorted(root.glob("*.txt")):
-            yield SourceFile(p, f"data/articles/{p.name}")
-        return
-    seen: set[tuple[int, int]] = set()
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            kind = "broken symlink" if path.is_symlink() else "no such file or folder"
-            yield LoadProblem(str(raw), kind)
-        elif path.is_dir():
-            found = False
-            for item in _walk(path, seen):
-                if isinstance(item, SourceFile):
-                    found = True
-                yield item
-            if not found:
-                yield LoadProblem(str(raw), "folder holds no article files (*.txt)")
-        else:
-            key = _file_key(path)
-            if key is None or key not in seen:
-                if key is not None:
-                    seen.add(key)
-                yield SourceFile(path, str(raw))
-
-
-def _file_key(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
-
-
-def _walk(root: Path, seen: set[tuple[int, int]]) -> Iterator[SourceFile | LoadProblem]:
-    """Depth-first, sorted, following symlinks but never entering a folder twice."""
-    visited_dirs: set[tuple[int, int]] = set()
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        key = _file_key(folder)
-        if key is None or key in visited_dirs:
-            continue
-        visited_dirs.add(key)
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as exc:
-            yield LoadProblem(str(folder), f"cannot read folder: {exc.strerror or exc}")
-            continue
-        subdirs = []
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            path = Path(entry.path)
-            try:
-                is_dir = entry.is_dir()  # follows symlinks
-                is_file = entry.is_file()
-            except OSError:
-                is_dir = is_file = False
-            if is_dir:
-                subdirs.append(path)
-            elif is_file and entry.name.lower().endswith(".txt"):
-                fkey = _file_key(path)
-                if fkey is not None and fkey in seen:
-                    continue
-                if fkey is not None:
-                    seen.add(fkey)
-                yield SourceFile(path, str(path))
-            elif not is_file and not is_dir and entry.name.lower().endswith(".txt"):
-                # a FIFO or device would block or never end: named, never opened
-                yield LoadProblem(str(path), "broken symlink" if entry.is_symlink() else "not a regular file")
-        stack.extend(reversed(subdirs))
-
-
-def read_corpus(paths: Iterable[str | os.PathLike[str]] | None = None) -> Corpus:
-    """Read every article under ``paths`` (the bundled sample when empty)."""
-    corpus = Corpus()
-    ids: set[str] = set()
-    for item in iter_source_files(paths):
-        if isinstance(item, LoadProblem):
-            corpus.problems.append(item)
-            continue
-        article, problems = read_article(item, taken_ids=ids)
-        corpus.problems.extend(problems)
-        if article is not None:
-            ids.add(article.id)
-            corpus.articles.append(article)
-    return corpus
-
-
-def read_bytes(path: Path) -> bytes:
-    with open(path, "rb") as fh:
-        data = fh.read(MAX_ARTICLE_BYTES + 1)
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise ValueError(f"larger than the {MAX_ARTICLE_BYTES // (1024 * 1024)} MB article limit")
-    return data
-
-
-def decode(data: bytes) -> tuple[str, str | None]:
-    """Bytes -> text and an optional warning; raises ValueError with a one-line reason."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "decoded as UTF-16 (byte-order mark)"
-        except UnicodeDecodeError as exc:
-            raise ValueError(f"broken UTF-16 at byte {exc.start}") from None
-    if b"\x00" in data:
-        raise ValueError("binary file (contains NUL bytes)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(
-            f"not UTF-8 (invalid byte 0x{data[exc.start]:02x} at offset {exc.start}); convert it with iconv"
-        ) from None
-    return text, None
+def normalise_newlines(raw: str) -> str:
+    return raw.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_article_text(raw: str) -> tuple[date | None, str, str | None]:
     """Split the raw file text into (published date, body, warning)."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = normalise_newlines(raw)
     warning = None
     published = None
     m = _HEADER_RE.match(text)
@@ -189,80 +55,178 @@ def parse_article_text(raw: str) -> tuple[date | None, str, str | None]:
     return published, body.strip(), warning
 
 
-def paragraph_spans(body: str) -> tuple[tuple[int, int], ...]:
-    spans = []
-    pos = 0
-    for m in _PARA_SPLIT_RE.finditer(body):
-        if m.start() > pos:
-            spans.append((pos, m.start()))
-        pos = m.end()
-    if pos < len(body):
-        spans.append((pos, len(body)))
-    return tuple(spans)
+def has_front_matter(text: str) -> bool:
+    text = text.lstrip("\ufeff")
+    if not _FRONT_OPEN_RE.match(normalise_newlines(text[:8])):
+        return False
+    head = normalise_newlines(text[: MAX_FRONT_MATTER + 8])
+    return _FRONT_CLOSE_RE.search(head, 4) is not None
 
 
-def read_article(source: SourceFile, taken_ids: set[str] | None = None) -> tuple[Article | None, list[LoadProblem]]:
-    """Read one file; returns the article (or None) and the problems found."""
-    shown = source.shown
-    try:
-        data = read_bytes(source.path)
-        raw, warning = decode(data)
-    except PermissionError:
-        return None, [LoadProblem(shown, "permission denied")]
-    except IsADirectoryError:
-        return None, [LoadProblem(shown, "is a folder")]
-    except OSError as exc:
-        return None, [LoadProblem(shown, f"cannot read: {exc.strerror or exc}")]
-    except ValueError as exc:
-        return None, [LoadProblem(shown, str(exc))]
-    problems = []
-    if warning:
-        problems.append(LoadProblem(shown, warning, skipped=False))
-    if not raw.strip():
-        return None, [LoadProblem(shown, "empty file")]
-    published, body, header_warning = parse_article_text(raw)
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """(front matter YAML or None, body, line number where the body starts)."""
+    text = normalise_newlines(text)
+    m = _FRONT_OPEN_RE.match(text)
+    if m is None:
+        return None, text, 1
+    close = _FRONT_CLOSE_RE.search(text, m.end(), m.end() + MAX_FRONT_MATTER)
+    if close is None:
+        return None, text, 1
+    front = text[m.end() : close.start()]
+    rest_line = text.count("\n", 0, close.end()) + 2
+    return front, text[close.end() :], rest_line
+
+
+def read_plain(raw: str, shown: str, base_id: str) -> tuple[Draft | None, list[str], str | None]:
+    """A ``date YYYY-MM-DD`` article -> (draft, warnings, reason it was refused)."""
+    published, body, warning = parse_article_text(raw)
+    body = clean_body(body)
     if not body:
-        return None, [*problems, LoadProblem(shown, "no text after the date header")]
-    if header_warning:
-        problems.append(LoadProblem(shown, header_warning, skipped=False))
-    article = make_article(source.path, shown, body, published, taken_ids)
-    return article, problems
+        return None, [], "no text after the date header"
+    return Draft(shown, body, published, base_id=base_id, identity=shown), [warning] if warning else [], None
 
 
-def make_article(
-    path: Path | str,
-    shown: str,
-    body: str,
-    published: date | None,
-    taken_ids: set[str] | None = None,
-) -> Article:
-    from pktui.textsplit import title_of  # local: keeps corpus import light
-
-    article_id = article_id_for(Path(path), shown, taken_ids or set())
-    paras = paragraph_spans(body)
-    return Article(
-        id=article_id,
-        path=_valid_unicode(shown),
-        text=body,
+def read_front_matter(
+    raw: str, shown: str, base_id: str, fields: FieldMap, markdown: bool
+) -> tuple[Draft | None, list[str], str | None]:
+    """A file opening with front matter (or a Markdown note) -> (draft, warnings, refusal)."""
+    front, body, _body_line = split_front_matter(raw)
+    warnings: list[str] = []
+    meta: dict[str, Any] = {}
+    if front is not None:
+        meta, problem = _front_matter_values(front, shown)
+        if problem:
+            warnings.append(problem)
+    header_date = None
+    if _HEADER_RE.match(body) or (front is None and _BAD_HEADER_RE.match(body)):
+        header_date, body, header_warning = parse_article_text(body)
+    else:
+        header_warning = None
+    text = markdown_to_text(body) if markdown else clean_body(body)
+    title = clean_field(as_text(fields.pick(meta, "title")[0]))
+    if markdown and title is None:
+        title, text = _leading_heading(body, text)
+    if not text:
+        return None, warnings, "no text after the front matter" if front is not None else "empty file"
+    raw_date, _name = fields.pick(meta, "date")
+    published, date_problem = parse_published(raw_date)
+    if published is None:
+        published = header_date
+        if date_problem:
+            warnings.append(f"{date_problem} in the front matter; date unknown")
+        elif header_date is None:
+            warnings.append(
+                header_warning or "no date (front matter 'date:' or a 'date YYYY-MM-DD' line); date unknown"
+            )
+    draft = Draft(
+        path=shown,
+        text=text,
         published=published,
-        title=title_of(body),
-        paragraphs=paras,
+        title=title,
+        url=clean_field(as_text(fields.pick(meta, "url")[0])),
+        source=clean_field(as_text(fields.pick(meta, "source")[0])),
+        author=clean_field(as_text(fields.pick(meta, "author")[0])),
+        base_id=base_id,
+        identity=shown,
     )
+    return draft, warnings, None
 
 
-def article_id_for(path: Path, shown: str, taken: set[str]) -> str:
-    """Stable id from the file name; a clash gets a short hash of the path."""
-    stem = _valid_unicode(path.stem) or "article"
-    if stem not in taken:
-        return stem
-    digest = hashlib.sha1(shown.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return f"{stem}-{digest}"
+def _front_matter_values(front: str, shown: str) -> tuple[dict[str, Any], str | None]:
+    import yaml
+
+    from pktui.fileio import UserFileError, load_user_yaml
+
+    try:
+        data = load_user_yaml(front, shown)
+    except UserFileError as exc:
+        return {}, f"front matter ignored: {exc}"
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "malformed YAML"
+        return {}, f"front matter ignored: {problem}{where}"
+    except RecursionError:
+        return {}, "front matter ignored: nested too deeply"
+    if data is None:
+        return {}, None
+    if not isinstance(data, dict):
+        return {}, "front matter ignored: not a mapping of keys"
+    return {str(k): v for k, v in data.items()}, None
 
 
-def _valid_unicode(name: str) -> str:
-    """A file name as text that can be written anywhere: bytes that are not UTF-8 (which the
-    OS hands over as lone surrogates) become U+FFFD, else one such name fails the export,
-    the cache and the search of the whole corpus."""
-    if not any("\ud800" <= c <= "\udfff" for c in name):
-        return name
-    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in name)
+# -- Markdown -----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _markdown_parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
+
+
+_BLOCK_OPEN = {"paragraph_open", "heading_open", "tr_open", "blockquote_open"}
+
+
+def markdown_to_text(source: str) -> str:
+    """Markdown as plain text: each block one paragraph; links, images (their alt text),
+    emphasis and code marks gone; a table row's cells joined by " | "."""
+    from pktui.corpus.html import html_to_text
+
+    try:
+        tokens = _markdown_parser().parse(source)
+    except RecursionError:  # pathological nesting: the text as written
+        return clean_body(source)
+    paragraphs: list[str] = []
+    row: list[str] | None = None
+    for tok in tokens:
+        if tok.type == "tr_open":
+            row = []
+        elif tok.type == "tr_close":
+            if row:
+                paragraphs.append(" | ".join(c for c in row if c))
+            row = None
+        elif tok.type == "inline":
+            text = _inline_text(tok.children or [])
+            if row is not None:
+                row.append(text)
+            elif text.strip():
+                paragraphs.append(text.strip())
+        elif tok.type in ("fence", "code_block"):
+            if tok.content.strip():
+                paragraphs.append(tok.content.strip("\n"))
+        elif tok.type == "html_block":
+            reduced = html_to_text(tok.content)
+            if reduced:
+                paragraphs.append(reduced)
+    return clean_body("\n\n".join(paragraphs))
+
+
+def _inline_text(children: list[Any]) -> str:
+    out = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append("\n")
+        elif child.type == "image":
+            out.append(_inline_text(child.children or []) or child.content)
+    return "".join(out)
+
+
+def _leading_heading(source: str, text: str) -> tuple[str | None, str]:
+    """A Markdown note without a title in its front matter: its first ``#`` heading is the
+    title (and leaves the body)."""
+    try:
+        tokens = _markdown_parser().parse(source)
+    except RecursionError:
+        return None, text
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.tag == "h1":
+            heading = clean_field(_inline_text(tokens[i + 1].children or []))
+            if heading and text.startswith(heading):
+                return heading, text[len(heading) :].strip()
+            return heading, text
+        if tok.type in ("paragraph_open", "fence", "code_block", "html_block", "table_open"):
+            return None, text
+    return None, text
