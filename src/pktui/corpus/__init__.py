@@ -135,6 +135,7 @@ def iter_drafts(
         if isinstance(item, LoadProblem):
             yield item
             continue
+        undated: list[str] = []
         for got in read_source(item, options.fields):
             if isinstance(got, Draft):
                 earlier = seen.first_copy(got)
@@ -142,7 +143,15 @@ def iter_drafts(
                     summary.duplicates += 1
                     summary.duplicate_paths.append((got.path, earlier))
                     continue
+                if got.date_missing:
+                    undated.append(got.path)
             yield got
+        if undated:
+            yield LoadProblem(
+                item.shown,
+                f"{len(undated)} article(s) in it without a date (first: {undated[0]}); dates unknown",
+                skipped=False,
+            )
 
 
 def read_corpus(paths: Iterable[str | os.PathLike[str]] | None = None, options: ReadOptions | None = None) -> Corpus:

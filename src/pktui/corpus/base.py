@@ -61,6 +61,8 @@ class Draft:
     author: str | None = None
     base_id: str = "article"
     identity: str = ""
+    #: a record or feed item that gives no date at all (said once for its whole file)
+    date_missing: bool = False
 
     def article(self, article_id: str) -> Article:
         from pktui.textsplit import title_of  # local: keeps corpus import light

@@ -55,7 +55,6 @@ def read_feed(data: bytes, shown: str, stem: str) -> Iterator[Draft | tuple[str,
     if doc.get("bozo") and _is_xml_error(doc.get("bozo_exception")):
         yield ("", f"feed is not well-formed ({_error_text(doc.bozo_exception)}); its items read leniently", False)
     channel = clean_field(doc.feed.get("title")) if doc.get("feed") else None
-    undated: list[int] = []
     for number, entry in enumerate(entries, 1):
         place = f"#{number}"
         text = _entry_text(entry)
@@ -65,8 +64,6 @@ def read_feed(data: bytes, shown: str, stem: str) -> Iterator[Draft | tuple[str,
         published, problem = _entry_date(entry)
         if problem:
             yield (place, f"{problem}; date unknown", False)
-        elif published is None:
-            undated.append(number)
         title = _entry_title(entry)
         url = clean_field(entry.get("link"))
         yield Draft(
@@ -79,10 +76,8 @@ def read_feed(data: bytes, shown: str, stem: str) -> Iterator[Draft | tuple[str,
             author=_entry_author(entry),
             base_id=record_base_id(title, published, url, stem, text),
             identity=url or text,
+            date_missing=published is None and problem is None,
         )
-    if undated:
-        first = undated[0]
-        yield ("", f"{len(undated)} item(s) without a date (first: #{first}); dates unknown", False)
 
 
 def _has_anything(entry: Any) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 from pktui.corpus.base import Draft, clean_body, clean_field
 from pktui.corpus.dates import parse_published
 from pktui.corpus.fields import FieldMap, as_text
-from pktui.text import one_line
+from pktui.text import fold, one_line
 
 _HEADER_RE = re.compile(r"\A\s*date[ \t]+(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])[ \t]*")
 _BAD_HEADER_RE = re.compile(r"\A\s*date[ \t]+(\S+)[ \t]*")
@@ -104,8 +104,8 @@ def read_front_matter(
         header_warning = None
     text = markdown_to_text(body) if markdown else clean_body(body)
     title = clean_field(as_text(fields.pick(meta, "title")[0]))
-    if markdown and title is None:
-        title, text = _leading_heading(body, text)
+    if markdown:
+        title, text = _leading_heading(body, text, title)
     if not text:
         return None, warnings, "no text after the front matter" if front is not None else "empty file"
     raw_date, _name = fields.pick(meta, "date")
@@ -214,19 +214,22 @@ def _inline_text(children: list[Any]) -> str:
     return "".join(out)
 
 
-def _leading_heading(source: str, text: str) -> tuple[str | None, str]:
-    """A Markdown note without a title in its front matter: its first ``#`` heading is the
-    title (and leaves the body)."""
+def _leading_heading(source: str, text: str, title: str | None) -> tuple[str | None, str]:
+    """A Markdown note's first ``#`` heading: the title when the front matter gives none;
+    it leaves the body when it is the title."""
     try:
         tokens = _markdown_parser().parse(source)
     except RecursionError:
-        return None, text
+        return title, text
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open" and tok.tag == "h1":
             heading = clean_field(_inline_text(tokens[i + 1].children or []))
-            if heading and text.startswith(heading):
-                return heading, text[len(heading) :].strip()
-            return heading, text
+            if heading is None:
+                return title, text
+            if title is None or fold(title) == fold(heading):
+                rest = text[len(heading) :].strip() if text.startswith(heading) else text
+                return title or heading, rest
+            return title, text
         if tok.type in ("paragraph_open", "fence", "code_block", "html_block", "table_open"):
-            return None, text
-    return None, text
+            break
+    return title, text

@@ -202,7 +202,6 @@ def _read_records(
     stem = os.path.splitext(os.path.basename(shown))[0]
     count = _ProblemCount(shown)
     records = 0
-    undated: list[str] = []
     for place, record in items:
         yield from _flush(issues, count)
         records += 1
@@ -210,15 +209,9 @@ def _read_records(
         for reason, skipped in notes:
             yield from count.add(place, reason, skipped)
         if draft is not None:
-            if draft.published is None and not notes:
-                undated.append(place)
             yield draft
     yield from _flush(issues, count)
     yield from count.finish()
-    if undated:
-        yield LoadProblem(
-            shown, f"{len(undated)} record(s) without a date (first: {shown}{undated[0]}); dates unknown", skipped=False
-        )
     if limited.cut:
         yield LoadProblem(
             shown, f"larger than the {mb(MAX_RECORDS_BYTES)} limit for a records file: only its start was read"

@@ -25,7 +25,7 @@ from pktui.corpus.ids import record_base_id
 
 #: a record's line may hold escapes and fields beside its text: bounded above the article limit
 MAX_LINE_CHARS = 2 * MAX_ARTICLE_BYTES
-_READ_CHUNK = 1024 * 1024
+_READ_CHUNK = 256 * 1024
 _SURROGATE_RE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
 
 #: (place, reason, skipped): a problem inside the file; place "" is the file as a whole
@@ -103,7 +103,7 @@ def iter_json_lines(stream: IO[str], issues: list[Issue]) -> Iterator[tuple[str,
         try:
             yield place, json.loads(line)
         except json.JSONDecodeError as exc:
-            issues.append((place, f"broken JSON: {exc.msg} (column {exc.colno})", True))
+            issues.append((place, f"broken JSON: {exc.msg.removesuffix(' at')} (column {exc.colno})", True))
         except RecursionError:
             issues.append((place, "broken JSON: nested too deeply", True))
 
@@ -313,5 +313,6 @@ def record_draft(
         author=clean_field(as_text(fields.pick(record, "author")[0])),
         base_id=record_base_id(title, published, url, stem, text),
         identity=url or text,
+        date_missing=raw_date is None,
     )
     return draft, notes
