@@ -265,3 +265,18 @@ def test_a_large_records_file_is_streamed_record_by_record(tmp_path, form):
         tracemalloc.stop()
     assert count == n
     assert peak < 2_500_000, f"peak {peak / 1e6:.1f} MB while streaming a {path.stat().st_size / 1e6:.0f} MB file"
+
+
+def test_a_page_keeps_wrapped_paragraphs_whole_and_never_guesses_a_date(tmp_path):
+    lines = "\n".join(["Engineers repaired 17 bridges", "along the supply route", "before the rains came."] * 3)
+    (tmp_path / "undated.html").write_text(
+        f"<html><head><title>Bridges</title></head><body><article><h1>Bridges</h1><p>{lines}</p>"
+        "<p>Second<br>paragraph with a break.</p></article>"
+        "<footer><p>Copyright © 2019 Example Outlet</p></footer></body></html>",
+        encoding="utf-8",
+    )
+    c = read_corpus([tmp_path])
+    (a,) = c.articles
+    assert a.text.split("\n\n") == [" ".join(lines.split()), "Second\nparagraph with a break."]
+    assert a.published is None  # the copyright year is not a publication date
+    assert [p.reason for p in c.problems] == ["no date in the page's metadata; date unknown"]

@@ -21,6 +21,7 @@ EXTENSION_FORMS = {
     ".xml": "feed",
     ".rss": "feed",
     ".atom": "feed",
+    ".rdf": "feed",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".json": "json",

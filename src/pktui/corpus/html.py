@@ -49,14 +49,59 @@ def looks_like_html(text: str) -> bool:
     return _TAG_RE.search(text, 0, 100_000) is not None or _ENTITY_RE.search(text, 0, 100_000) is not None
 
 
-def _paragraphs(text: str, drop_first: str | None = None) -> str:
-    """trafilatura's text (one block a line) as paragraphs separated by blank lines, without
-    a first line that only repeats the title."""
-    lines = [ln.strip() for ln in text.replace("\r", "\n").split("\n")]
-    lines = [ln for ln in lines if ln]
-    if drop_first and lines and fold(lines[0]) == fold(drop_first):
-        lines = lines[1:]
-    return clean_body("\n\n".join(lines))
+def _paragraphs(blocks: list[str], drop_first: str | None = None) -> str:
+    """Blocks of text as paragraphs separated by blank lines, without a first block that
+    only repeats the title."""
+    blocks = [b for b in blocks if b.strip()]
+    if drop_first and blocks and fold(blocks[0]) == fold(drop_first):
+        blocks = blocks[1:]
+    return clean_body("\n\n".join(blocks))
+
+
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _inline(el: Any) -> str:
+    """The text of an element as one line: source white space (line wraps of the HTML)
+    folded to single spaces; only a line break of the page (``<br>``: ``lb``) kept."""
+    parts = [_SPACE_RE.sub(" ", el.text or "")]
+    for child in el:
+        if child.tag == "lb":
+            parts.append("\n")
+        elif child.tag not in ("list", "table"):  # nested blocks are read on their own
+            parts.append(_inline(child))
+        parts.append(_SPACE_RE.sub(" ", child.tail or ""))
+    return "".join(parts)
+
+
+def _line_block(el: Any) -> str:
+    return "\n".join(line.strip() for line in _inline(el).split("\n") if line.strip())
+
+
+def body_blocks(body: Any) -> list[str]:
+    """The blocks of trafilatura's result tree (``p``, ``head``, ``quote``, list items,
+    table rows, code) as texts, in order."""
+    blocks: list[str] = []
+    if body is None:
+        return blocks
+    if (body.text or "").strip():
+        blocks.append(" ".join(body.text.split()))
+    for child in body:
+        tag = child.tag
+        if tag == "list":
+            blocks.extend(_line_block(item) for item in child.iter("item"))
+        elif tag == "table":
+            for row in child.iter("row"):
+                cells = [_line_block(c) for c in row.iter("cell")]
+                blocks.append(" | ".join(c for c in cells if c))
+        elif tag in ("code", "pre"):
+            code = "".join(child.itertext())
+            blocks.append("\n".join(ln.rstrip() for ln in code.strip("\n").split("\n")))
+        elif tag != "graphic":
+            blocks.append(_line_block(child))
+        if (child.tail or "").strip():
+            blocks.append(" ".join(child.tail.split()))
+    return blocks
 
 
 def html_to_text(markup: str) -> str:
@@ -69,10 +114,8 @@ def html_to_text(markup: str) -> str:
         doc = traf.bare_extraction(markup, fast=True, include_comments=False, include_tables=True)
     except Exception:  # a fragment lxml cannot parse: fall back to its text below
         doc = None
-    text = getattr(doc, "text", None) if doc is not None else None
-    if text and text.strip():
-        return _paragraphs(text)
-    return _plain_text_of(markup)
+    text = _paragraphs(body_blocks(getattr(doc, "body", None))) if doc is not None else ""
+    return text or _plain_text_of(markup)
 
 
 def _plain_text_of(markup: str) -> str:
@@ -90,7 +133,8 @@ def _plain_text_of(markup: str) -> str:
         block.tail = "\n\n" + (block.tail or "")
     for br in root.xpath(".//br"):
         br.tail = "\n" + (br.tail or "")
-    return _paragraphs(root.text_content())
+    text = root.text_content()
+    return clean_body("\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()))
 
 
 def read_page(data: bytes, shown: str) -> tuple[Draft, list[str]]:
@@ -102,6 +146,8 @@ def read_page(data: bytes, shown: str) -> tuple[Draft, list[str]]:
             with_metadata=True,
             include_comments=False,
             include_tables=True,
+            # metadata, JSON-LD, <time>, the URL: not a guess from any year in the text
+            # (a copyright line would date the page 1 January of that year)
             date_extraction_params={"original_date": True, "extensive_search": False},
         )
     except Exception as exc:  # trafilatura or lxml refusing the markup
@@ -109,7 +155,7 @@ def read_page(data: bytes, shown: str) -> tuple[Draft, list[str]]:
     if doc is None or not (doc.text or "").strip():
         raise NoMainText("no main text found in the page")
     title = clean_field(doc.title)
-    text = _paragraphs(doc.text, drop_first=title)
+    text = _paragraphs(body_blocks(doc.body), drop_first=title)
     if len(text.split()) < MIN_PAGE_WORDS:
         raise NoMainText(f"no main text found in the page (only {len(text.split())} words outside menus)")
     warnings = []
