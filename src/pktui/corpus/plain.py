@@ -102,10 +102,13 @@ def read_front_matter(
         header_date, body, header_warning = parse_article_text(body)
     else:
         header_warning = None
-    text = markdown_to_text(body) if markdown else clean_body(body)
     title = clean_field(as_text(fields.pick(meta, "title")[0]))
     if markdown:
-        title, text = _leading_heading(body, text, title)
+        tokens = _markdown_tokens(body)
+        text = markdown_to_text(body, tokens)
+        title, text = _leading_heading(tokens, text, title)
+    else:
+        text = clean_body(body)
     if not text:
         return None, warnings, "no text after the front matter" if front is not None else "empty file"
     raw_date, _name = fields.pick(meta, "date")
@@ -168,14 +171,20 @@ def _markdown_parser() -> Any:
 _BLOCK_OPEN = {"paragraph_open", "heading_open", "tr_open", "blockquote_open"}
 
 
-def markdown_to_text(source: str) -> str:
+def _markdown_tokens(source: str) -> list[Any] | None:
+    try:
+        return _markdown_parser().parse(source)
+    except RecursionError:  # pathological nesting: read as written
+        return None
+
+
+def markdown_to_text(source: str, tokens: list[Any] | None = None) -> str:
     """Markdown as plain text: each block one paragraph; links, images (their alt text),
     emphasis and code marks gone; a table row's cells joined by " | "."""
     from pktui.corpus.html import html_to_text
 
-    try:
-        tokens = _markdown_parser().parse(source)
-    except RecursionError:  # pathological nesting: the text as written
+    tokens = tokens if tokens is not None else _markdown_tokens(source)
+    if tokens is None:
         return clean_body(source)
     paragraphs: list[str] = []
     row: list[str] | None = None
@@ -214,14 +223,10 @@ def _inline_text(children: list[Any]) -> str:
     return "".join(out)
 
 
-def _leading_heading(source: str, text: str, title: str | None) -> tuple[str | None, str]:
+def _leading_heading(tokens: list[Any] | None, text: str, title: str | None) -> tuple[str | None, str]:
     """A Markdown note's first ``#`` heading: the title when the front matter gives none;
     it leaves the body when it is the title."""
-    try:
-        tokens = _markdown_parser().parse(source)
-    except RecursionError:
-        return title, text
-    for i, tok in enumerate(tokens):
+    for i, tok in enumerate(tokens or []):
         if tok.type == "heading_open" and tok.tag == "h1":
             heading = clean_field(_inline_text(tokens[i + 1].children or []))
             if heading is None:
