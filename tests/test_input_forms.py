@@ -280,3 +280,37 @@ def test_a_page_keeps_wrapped_paragraphs_whole_and_never_guesses_a_date(tmp_path
     assert a.text.split("\n\n") == [" ".join(lines.split()), "Second\nparagraph with a break."]
     assert a.published is None  # the copyright year is not a publication date
     assert [p.reason for p in c.problems] == ["no date in the page's metadata; date unknown"]
+
+
+def test_a_page_without_main_text_and_feeds_that_do_not_parse_are_named(tmp_path):
+    (tmp_path / "menu.html").write_text(
+        "<html><body><nav><a href='/'>Home</a> <a href='/w'>World</a></nav><footer>Contact</footer></body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "cut.xml").write_text(
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>T</title>\n<item><title>A', encoding="utf-8"
+    )
+    (tmp_path / "sitemap.xml").write_text(
+        '<?xml version="1.0"?><urlset><url><loc>https://example.org/</loc></url></urlset>', encoding="utf-8"
+    )
+    (tmp_path / "table.tsv").write_text(
+        "headline\tbody\tdate\nTabs work\tA platoon of 30 soldiers arrived.\t2024-02-01\n", encoding="utf-8"
+    )
+    c = read_corpus([tmp_path])
+    reasons = {Path(p.path).name: p.reason for p in c.problems}
+    assert reasons["menu.html"].startswith("no main text found in the page")
+    assert reasons["cut.xml"].startswith("feed does not parse:") and "(line 3)" in reasons["cut.xml"]
+    assert reasons["sitemap.xml"] == "not a feed (RSS or Atom)"
+    assert all(p.skipped for p in c.problems) and len(c.problems) == 3
+    assert [(a.title, a.published_iso, a.path) for a in c.articles] == [
+        ("Tabs work", "2024-02-01", f"{tmp_path}/table.tsv:2")
+    ]
+
+
+def test_a_record_over_the_article_limit_is_named_and_the_next_one_loads(tmp_path):
+    big = "x" * (8 * 1024 * 1024 + 10)
+    lines = [json.dumps({"text": big}), json.dumps({"title": "Small", "text": "Four observers left."})]
+    (tmp_path / "dump.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    c = read_corpus([tmp_path])
+    assert [a.title for a in c.articles] == ["Small"]
+    assert [(Path(p.path).name, p.skipped) for p in c.problems if "limit" in p.reason] == [("dump.jsonl:1", True)]
