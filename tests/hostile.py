@@ -146,7 +146,7 @@ def build_hostile_corpus(root: Path, *, huge: bool = True) -> list[Case]:
         cases.append(Case("fifo.txt", "skipped", "not a regular file"))
     if os.name == "posix":
         add(b"caf\xe9-latin1-name.txt", _article("A good article whose file name is not UTF-8."), "article")
-    (root / "notes.md").write_text("not an article: ignored", encoding="utf-8")
+    (root / "notes.pdf").write_text("not an article form: ignored", encoding="utf-8")
     (root / "empty-folder").mkdir()
     return cases
 

@@ -99,8 +99,15 @@ def test_bad_files_are_named_on_stderr_and_the_rest_succeeds(tmp_path):
 
 
 def test_nothing_readable_is_an_error(tmp_path):
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x00binary")
+    r = pktui("export", "--format", "json", str(tmp_path))
+    assert r.returncode == 1 and "bad.txt" in r.stderr and "no articles" in r.stderr
+
+
+def test_a_missing_path_is_bad_usage_naming_it(tmp_path):
     r = pktui("export", "--format", "json", str(tmp_path / "missing"))
-    assert r.returncode == 1 and "missing" in r.stderr and "no articles" in r.stderr
+    assert r.returncode == 2 and f"{tmp_path / 'missing'}: no such file or folder" in r.stderr
+    assert r.stdout == ""
 
 
 def test_index_fills_the_cache_and_reopening_extracts_nothing(tmp_path):

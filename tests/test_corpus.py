@@ -44,7 +44,7 @@ def test_bad_files_are_named_and_the_rest_loads(tmp_path):
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00")
     (tmp_path / "latin1.txt").write_bytes("date 2022-01-01 caf\xe9".encode("latin-1"))
     (tmp_path / "utf16.txt").write_bytes("date 2022-01-02 Hello from UTF-16.".encode("utf-16"))
-    (tmp_path / "notes.md").write_text("not an article", encoding="utf-8")
+    (tmp_path / "notes.pdf").write_text("not an article form", encoding="utf-8")
     c = read_corpus([tmp_path])
     ids = {a.id for a in c.articles}
     assert ids == {"good", "nodate", "baddate", "utf16"}

@@ -6,7 +6,6 @@ The corpus is generated at test time by :mod:`tests.hostile`.
 
 from __future__ import annotations
 
-import builtins
 import errno
 import json
 import os
@@ -158,18 +157,18 @@ def test_a_folder_loop_is_read_once(corpus):
 
 
 def test_an_unreadable_file_is_named_and_the_rest_loads(tmp_path, monkeypatch):
-    import pktui.corpus as corpus_mod
+    import pktui.corpus.reader as reader_mod
 
     write_article(tmp_path, "good.txt", "Việt Nam sent 63 personnel to South Sudan.")
     locked = write_article(tmp_path, "locked.txt", "Nobody may read this.")
-    real_open = builtins.open
+    real_open = reader_mod.open_regular
 
     def guarded_open(file, *args, **kwargs):
         if os.fspath(file) == str(locked):
             raise PermissionError(errno.EACCES, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(corpus_mod, "open", guarded_open, raising=False)
+    monkeypatch.setattr(reader_mod, "open_regular", guarded_open)
     kb = load_knowledge([tmp_path], use_cache=False)
     assert [a.id for a in kb.articles] == ["good"]
     assert [p.line() for p in kb.problems] == [f"skipped: {locked}: permission denied"]
@@ -353,8 +352,8 @@ def test_a_50mb_article_is_refused_quickly(tmp_path):
         ),
         ("countries:\n  - name: Freedonia\n\taliases: [x]\n", ":3: malformed YAML"),
         ("x: !!python/object/apply:os.system ['echo PWNED']\n", ":1: malformed YAML"),
-        ("countries: [1, 2]\n", ": entry 1 of 'countries' has no name"),
-        ("- just\n- a list\n", ": expected a mapping"),
+        ("countries: [1, 2]\n", ":1: entry 1 of 'countries' has no name"),
+        ("- just\n- a list\n", ":1: expected a mapping"),
     ],
 )
 def test_a_malformed_user_gazetteer_is_one_line_naming_file_and_line(tmp_path, content, where):

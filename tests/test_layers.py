@@ -10,7 +10,16 @@ import pytest
 
 @pytest.mark.parametrize(
     "module",
-    ["pktui.corpus", "pktui.extract", "pktui.knowledge.loader", "pktui.export", "pktui.search", "pktui.domain"],
+    [
+        "pktui.corpus",
+        "pktui.extract",
+        "pktui.knowledge.loader",
+        "pktui.export",
+        "pktui.search",
+        "pktui.domain",
+        "pktui.fileio",
+        "pktui.userconfig",
+    ],
 )
 def test_lower_layers_do_not_import_textual(module):
     code = f"import sys, {module}; bad = [m for m in sys.modules if m.split('.')[0] == 'textual' or m.startswith(('pktui.tui', 'pktui.cli'))]; print(bad); assert not bad"

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 from importlib import resources
-from typing import TextIO
+from typing import Any, TextIO
 
 from pktui.text import one_line
 
@@ -28,8 +28,10 @@ def default_queries() -> list[str]:
 
 
 def read_queries(path: str) -> list[str]:
-    with open(path, encoding="utf-8-sig") as fh:
-        return [line.rstrip("\r\n") for line in fh if line.strip()]
+    """One query a line; a regular file only, size-bounded (a FIFO or /dev/zero never hangs)."""
+    from pktui.fileio import read_user_text
+
+    return [line.rstrip("\r") for line in read_user_text(path).split("\n") if line.strip()]
 
 
 def peak_rss_mb() -> float:
@@ -66,13 +68,14 @@ def run_bench(
     as_json: bool,
     out: TextIO = sys.stdout,
     synthetic_facts: int | None = None,
+    options: Any = None,
 ) -> int:
     from pktui.search import SearchIndex
 
     try:
         queries = read_queries(queries_file) if queries_file else default_queries()
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"pktui: error: cannot read queries {one_line(str(queries_file))}: {one_line(str(exc))}", file=sys.stderr)
+    except ValueError as exc:  # UserFileError: one line naming the file
+        print(f"pktui: error: queries: {one_line(str(exc))}", file=sys.stderr)
         return 1
     if not queries:
         print("pktui: error: no queries to replay", file=sys.stderr)
@@ -96,7 +99,7 @@ def run_bench(
             kb = load_knowledge([tmp.name], use_cache=False)
             source = f"{synthetic} synthetic articles"
         else:
-            kb = load_knowledge(paths or None)
+            kb = load_knowledge(paths or None, options=options)
             source = " ".join(paths) if paths else "bundled sample corpus"
         for p in kb.problems:
             print(f"pktui: {p.line()}", file=sys.stderr)

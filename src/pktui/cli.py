@@ -7,10 +7,12 @@ stderr. Files that could not be read are named one per line on stderr; the rest 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from pktui import __version__
+from pktui.text import json_terminal_safe, one_line
 
 SUBCOMMANDS = ("search", "export", "index", "figures", "bench", "correct", "open")
 
@@ -89,6 +91,17 @@ def _add_paths(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="the corrections ledger (default: pktui-corrections.yaml in the first corpus folder)",
     )
+    p.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="NAME=FIELD",
+        help="read an article's NAME (text, title, date, url, source, author) from the records' FIELD "
+        "(e.g. text=body_html; several: date=pub,released; nested: source=site.name)",
+    )
+    p.add_argument(
+        "--follow-links", action="store_true", help="follow symbolic links that lead out of the corpus folders"
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -102,18 +115,64 @@ def _positive_int(text: str) -> int:
 
 
 def _normalise_argv(argv: list[str]) -> list[str]:
-    """``pktui PATH ...`` means ``pktui open PATH ...``."""
+    """``pktui PATH ...`` means ``pktui open PATH ...``; a first word that is neither a
+    command nor an existing path is a mistake (``pktui serach x``), not a folder to open."""
     if not argv:
         return ["open"]
     first = argv[0]
     if first in SUBCOMMANDS or first in ("-h", "--help", "--version"):
         return argv
+    if first and not first.startswith("-") and not os.path.lexists(first):
+        raise UsageError(_unknown_word(first))
     return ["open", *argv]
+
+
+def _unknown_word(word: str) -> str:
+    from difflib import get_close_matches
+
+    shown = one_line(word)
+    close = get_close_matches(word.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else " (commands: " + ", ".join(SUBCOMMANDS) + ")"
+    return f"unknown command or path {shown!r}{hint}"
 
 
 def report_problems(kb) -> None:
     for problem in kb.problems:
         print(f"pktui: {problem.line()}", file=sys.stderr)
+    report_summary(getattr(kb, "summary", None))
+
+
+def report_summary(summary) -> None:
+    """Duplicates loaded once, hidden files skipped: one note line when there are any."""
+    for note in summary.notes() if summary is not None else []:
+        print(f"pktui: note: {note}", file=sys.stderr)
+
+
+def _read_options(args: argparse.Namespace):
+    """Record field names (config ``fields:``, then ``--field``) and ``--follow-links``."""
+    from pktui.corpus import FieldSpecError
+    from pktui.userconfig import read_options
+
+    try:
+        options, errors = read_options(args.field, args.follow_links)
+    except FieldSpecError as exc:
+        raise UsageError(f"--field: {exc}") from None
+    for error in errors:
+        print(f"pktui: {one_line(error)}", file=sys.stderr)
+    return options
+
+
+def _check_paths(paths: list[str]) -> None:
+    """Paths that cannot be read at all (empty, missing, a FIFO, a device) are named; when
+    none is left, that is bad usage (exit 2), before anything is loaded."""
+    if not paths:
+        return
+    from pktui.corpus import check_named_path
+
+    problems = [p for p in (check_named_path(raw) for raw in paths) if p is not None]
+    if len(problems) == len(paths):
+        lines = [f"{p.path}: {p.reason}" for p in problems]
+        raise UsageError(one_line("; ".join(lines)) + ": nothing to read")
 
 
 def _ledger_path(args: argparse.Namespace):
@@ -124,14 +183,16 @@ def _ledger_path(args: argparse.Namespace):
     return Path(args.corrections) if getattr(args, "corrections", None) else default_ledger_path(args.paths)
 
 
-def _load(paths: list[str], no_cache: bool, progress: bool = False, corrections=None):
+def _load(paths: list[str], no_cache: bool, progress: bool = False, corrections=None, options=None):
     from pktui.knowledge.loader import load_knowledge
 
+    _check_paths(paths)
     kb = load_knowledge(
         paths or None,
         use_cache=not no_cache,
         progress=_stderr_progress() if progress else None,
         corrections=corrections,
+        options=options,
     )
     report_problems(kb)
     if not kb.articles:
@@ -146,7 +207,11 @@ def _stderr_progress():
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = _normalise_argv(list(sys.argv[1:] if argv is None else argv))
+    try:
+        args_list = _normalise_argv(list(sys.argv[1:] if argv is None else argv))
+    except UsageError as exc:
+        print(f"pktui: error: {exc}", file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(args_list)
     try:
@@ -160,23 +225,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"pktui: error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
-        from pktui.text import one_line
-
         print(f"pktui: error: {one_line(str(exc)) or type(exc).__name__}", file=sys.stderr)
         return 1
 
 
-def _index(paths: list[str] | None, *, jobs: int | None, rebuild: bool) -> int:
+def _index(paths: list[str] | None, *, jobs: int | None, rebuild: bool, options=None) -> int:
     """``pktui index``: fill the cache, with a progress bar on a terminal."""
     import time
 
     from pktui.corpus import read_corpus
     from pktui.knowledge.loader import extract_corpus
 
+    _check_paths(paths or [])
     t0 = time.perf_counter()
-    corpus = read_corpus(paths)
+    corpus = read_corpus(paths, options)
     for p in corpus.problems:
         print(f"pktui: {p.line()}", file=sys.stderr)
+    report_summary(corpus.summary)
     if not corpus.articles:
         raise RuntimeError("no articles could be read")
     _results, problems, stats = extract_corpus(
@@ -192,35 +257,51 @@ def _index(paths: list[str] | None, *, jobs: int | None, rebuild: bool) -> int:
     return 0
 
 
+def _open_browser(args: argparse.Namespace, options) -> int:
+    """The browser opens only on a corpus with something to read in it (and only on a
+    terminal: :func:`pktui.tui.run` refuses otherwise)."""
+    _check_paths(args.paths)
+    if args.paths:
+        from pktui.corpus import SourceFile, iter_source_files
+
+        found = iter_source_files(args.paths, follow_links=args.follow_links)
+        if not any(isinstance(item, SourceFile) for item in found):
+            raise UsageError(f"no article files in {one_line(' '.join(args.paths))}: nothing to open")
+    from pktui.tui import run
+
+    return run(args.paths or None, theme=args.theme, use_cache=not args.no_cache, options=options)
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     cmd = args.command
+    options = _read_options(args) if hasattr(args, "field") else None
     if cmd == "open":
-        from pktui.tui import run
-
-        return run(args.paths or None, theme=args.theme, use_cache=not args.no_cache)
+        return _open_browser(args, options)
     if cmd == "search":
         from pktui.search.cli import run_search
 
-        kb = _load(args.paths, args.no_cache, corrections=_ledger_path(args))
-        return run_search(kb, args.query, args.limit, args.json, out=sys.stdout)
+        kb = _load(args.paths, args.no_cache, corrections=_ledger_path(args), options=options)
+        out = _TerminalSafeJson(sys.stdout) if args.json and sys.stdout.isatty() else sys.stdout
+        return run_search(kb, args.query, args.limit, args.json, out=out)
     if cmd == "export":
         from pktui.export import write_export
 
-        kb = _load(args.paths, args.no_cache, corrections=_ledger_path(args))
+        kb = _load(args.paths, args.no_cache, corrections=_ledger_path(args), options=options)
         write_export(kb, args.format, args.output)
         return 0
     if cmd == "index":
-        return _index(args.paths or None, jobs=args.jobs, rebuild=args.no_cache)
+        return _index(args.paths or None, jobs=args.jobs, rebuild=args.no_cache, options=options)
     if cmd == "figures":
         from pktui.knowledge.figures_cli import run_figures
 
-        kb = _load(args.paths, args.no_cache, corrections=_ledger_path(args))
+        kb = _load(args.paths, args.no_cache, corrections=_ledger_path(args), options=options)
         return run_figures(kb, as_json=args.json, out=sys.stdout)
     if cmd == "bench":
         from pktui.bench import run_bench
 
         if args.synthetic and args.paths:
             raise UsageError("--synthetic generates its own corpus: give no PATH")
+        _check_paths(args.paths)
         return run_bench(
             args.paths or None,
             args.queries,
@@ -228,13 +309,14 @@ def _dispatch(args: argparse.Namespace) -> int:
             args.json,
             out=sys.stdout,
             synthetic_facts=args.synthetic_facts,
+            options=options,
         )
     if cmd == "correct":
-        return _correct(args)
+        return _correct(args, options)
     raise UsageError(f"unknown command {cmd!r}")  # pragma: no cover
 
 
-def _correct(args: argparse.Namespace) -> int:
+def _correct(args: argparse.Namespace, options=None) -> int:
     from pktui.corrections_cli import CorrectionRefused, run_correct, split_positionals
 
     try:
@@ -244,9 +326,27 @@ def _correct(args: argparse.Namespace) -> int:
     ledger = _ledger_path(args)
 
     def load(with_corrections: bool):
-        return _load(args.paths, False, corrections=ledger if with_corrections else None)
+        return _load(args.paths, False, corrections=ledger if with_corrections else None, options=options)
 
     try:
         return run_correct(args, ledger, load, sys.stdout)
     except CorrectionRefused as exc:
         raise UsageError(str(exc)) from None
+
+
+class _TerminalSafeJson:
+    """Standard output for JSON on a terminal: C1 controls, bidi and zero-width characters
+    written as JSON escapes (``\\u202e``), so the document stays the same and nothing
+    reaches the terminal raw. Files and pipes get the original."""
+
+    def __init__(self, out) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        return self.out.write(json_terminal_safe(text))
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def isatty(self) -> bool:
+        return True

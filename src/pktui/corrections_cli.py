@@ -237,7 +237,5 @@ def _list(ledger: Ledger, load: Callable[[bool], KnowledgeBase], out: TextIO, *,
             else ""
         )
         note = f"  — {one_line(e.note)}" if e.note else ""
-        out.write(
-            f"{e.n:>4}  {one_line(e.at[:16].replace('T', ' '))}  {one_line(e.describe())}{note}{extra}\n"
-        )
+        out.write(f"{e.n:>4}  {one_line(e.at[:16].replace('T', ' '))}  {one_line(e.describe())}{note}{extra}\n")
     return 0

@@ -52,7 +52,16 @@ def export_document(kb: KnowledgeBase) -> dict[str, Any]:
     return {
         "pktui_version": __version__,
         "articles": [
-            {"id": a.id, "path": a.path, "published": a.published_iso, "title": a.title, "text": a.text}
+            {
+                "id": a.id,
+                "path": a.path,
+                "published": a.published_iso,
+                "title": a.title,
+                "url": a.url,
+                "source": a.source,
+                "author": a.author,
+                "text": a.text,
+            }
             for a in kb.articles
         ],
         "entities": [
@@ -111,7 +120,9 @@ def write_export(kb: KnowledgeBase, fmt: str, output: str | None) -> None:
 
         text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
     if output and output != "-":
-        with open(output, "w", encoding="utf-8") as fh:
+        from pktui.fileio import atomic_output
+
+        with atomic_output(output) as fh:  # a failed write leaves the old file whole
             fh.write(text)
     else:
         if sys.stdout.isatty():

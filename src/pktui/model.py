@@ -75,6 +75,33 @@ class LoadProblem:
 
 
 @dataclass(slots=True)
+class LoadSummary:
+    """What reading the corpus left out on purpose, beside the problems: counts for the
+    command line's note and the browser's load summary."""
+
+    #: articles that arrived twice (same canonical URL, or same text after folding white
+    #: space) and were loaded once
+    duplicates: int = 0
+    #: hidden files and folders (names starting with ".") inside the corpus folders, not read
+    hidden: int = 0
+    #: files inside the corpus folders in no article form (images, PDFs, ...), not read
+    other_files: int = 0
+    #: symbolic links leading out of the corpus folders, not followed (each is also a problem)
+    outside_links: int = 0
+    #: (duplicate's path, path of the copy that was kept), in reading order
+    duplicate_paths: list[tuple[str, str]] = field(default_factory=list)
+
+    def notes(self) -> list[str]:
+        """One line for the command line, or none when there is nothing to say."""
+        parts = []
+        if self.duplicates:
+            parts.append(f"{self.duplicates} duplicate article(s) loaded once (same URL or same text)")
+        if self.hidden:
+            parts.append(f"{self.hidden} hidden file(s) or folder(s) skipped")
+        return ["; ".join(parts)] if parts else []
+
+
+@dataclass(slots=True)
 class Mention:
     """Where an entity is named in an article."""
 

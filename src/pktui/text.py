@@ -151,3 +151,19 @@ def safe_display(text: str, *, tabs: bool = True) -> str:
 def one_line(text: str) -> str:
     """Safe, single-line form of untrusted text (for lists, status lines, stderr)."""
     return " ".join(safe_display(text).split())
+
+
+def _json_escape(m: re.Match[str]) -> str:
+    cp = ord(m.group(0))
+    if cp > 0xFFFF:  # a tag character: its UTF-16 pair, as JSON writes it
+        cp -= 0x10000
+        return f"\\u{0xD800 + (cp >> 10):04x}\\u{0xDC00 + (cp & 0x3FF):04x}"
+    return f"\\u{cp:04x}"
+
+
+def json_terminal_safe(text: str) -> str:
+    """JSON text for a terminal: every character :func:`safe_display` would replace (C1
+    controls, bidi and zero-width controls, line separators) written as a JSON escape
+    instead, so the document means the same and nothing reaches the terminal raw. Only
+    valid on JSON, where such characters can only stand inside strings."""
+    return _UNSAFE_RE.sub(_json_escape, text)

@@ -79,40 +79,79 @@ def domain_dir() -> Path:
 
 
 def read_yaml(path: Path) -> Any:
-    """Safe-load one YAML file; errors name the file and line."""
+    """Safe-load one bundled YAML file (trusted); errors name the file and line."""
+    from pktui.fileio import UserFileError, read_user_text
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DomainError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise DomainError(f"{path}: cannot read: not UTF-8 (invalid byte at offset {exc.start})") from None
+        text = read_user_text(path)
+    except UserFileError as exc:
+        raise DomainError(str(exc)) from None
     try:
         return yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise DomainError(f"{path}{where}: malformed YAML: {problem}") from None
+        from pktui.fileio import yaml_error_line
+
+        raise DomainError(yaml_error_line(exc, str(path))) from None
+
+
+@dataclass
+class UserYaml:
+    """A user's YAML file: its values, its bytes (for the fingerprint) and, for error
+    lines, its node tree."""
+
+    data: Any
+    raw: bytes
+    root: Any
+
+    def line(self, *keys: str | int) -> str:
+        from pktui.fileio import node_line
+
+        n = node_line(self.root, *keys)
+        return f":{n}" if n else ""
+
+
+def read_user_yaml(path: Path) -> UserYaml:
+    """A user's gazetteer: a regular file only, size-bounded, YAML with alias expansion
+    bounded (a "billion laughs" file is refused); errors name the file and line."""
+    from pktui.fileio import UserFileError, compose_user_yaml, construct_yaml, read_regular, yaml_error_line
+
+    try:
+        raw = read_regular(path)
+        text = raw.decode("utf-8-sig")
+    except UserFileError as exc:
+        raise DomainError(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise DomainError(f"{path}: cannot read: not UTF-8 (invalid byte at offset {exc.start})") from None
+    try:
+        root = compose_user_yaml(text, str(path))
+        return UserYaml(construct_yaml(root), raw, root)
+    except UserFileError as exc:
+        raise DomainError(str(exc)) from None
+    except yaml.YAMLError as exc:
+        raise DomainError(yaml_error_line(exc, str(path))) from None
+    except RecursionError:
+        raise DomainError(f"{path}: malformed YAML: nested too deeply") from None
 
 
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
-    if isinstance(value, str):
-        return [value]
+    if isinstance(value, str) or not isinstance(value, list | tuple | set | dict):
+        return [str(value)]
     return [str(v) for v in value if v is not None]
 
 
-def _gazetteer_entries(data: Any, key: str, etype: str, source: Path) -> list[GazEntry]:
+def _gazetteer_entries(data: Any, key: str, etype: str, source: Path, doc: UserYaml | None = None) -> list[GazEntry]:
     if data is None:
         return []
     items = data.get(key, []) if isinstance(data, dict) else data
+    line = doc.line if doc is not None else (lambda *keys: "")
     if not isinstance(items, list):
-        raise DomainError(f"{source}: expected a list under '{key}'")
+        raise DomainError(f"{source}{line(key)}: expected a list under '{key}'")
     out = []
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not (item.get("name") or item.get("acronym")):
-            raise DomainError(f"{source}: entry {i + 1} of '{key}' has no name")
+            raise DomainError(f"{source}{line(key, i)}: entry {i + 1} of '{key}' has no name")
         name = str(item.get("name") or item.get("acronym"))
         acronyms = _as_list(item.get("acronyms")) + _as_list(item.get("acronym"))
         forms = [name, *_as_list(item.get("aliases"))]
@@ -159,13 +198,14 @@ def _load_files(directory: Path, extra: list[Path]) -> Domain:
                 for d in _as_list(item.get("demonyms")):
                     dom.demonyms[fold(d)] = str(item["name"])
     for path in extra:
-        data = read_yaml(path)  # first: a missing or unreadable file is a DomainError naming it
-        digest.update(path.read_bytes())
+        doc = read_user_yaml(path)  # a missing, unreadable or hostile file is a DomainError naming it
+        digest.update(doc.raw)
+        data = doc.data
         if not isinstance(data, dict):
-            raise DomainError(f"{path}: expected a mapping of gazetteer lists")
+            raise DomainError(f"{path}{doc.line()}: expected a mapping of gazetteer lists")
         for key, (_fname, etype) in ((v[0], (k, v[1])) for k, v in GAZETTEER_FILES.items()):
             if key in data:
-                dom.entries.extend(_gazetteer_entries(data, key, etype, path))
+                dom.entries.extend(_gazetteer_entries(data, key, etype, path, doc))
 
     ranks = load("ranks.yaml") or {}
     for item in ranks.get("ranks", []) or []:
@@ -208,7 +248,7 @@ def user_gazetteers() -> list[Path]:
     """Extra gazetteer files: ``$PKTUI_GAZETTEER`` (os.pathsep-separated) and the XDG config."""
     paths = [Path(p) for p in os.environ.get(USER_GAZETTEER_ENV, "").split(os.pathsep) if p]
     config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "pktui" / "gazetteer.yaml"
-    if config.is_file():
+    if os.path.lexists(config):  # a FIFO or device there is named, not skipped or waited on
         paths.append(config)
     return paths
 

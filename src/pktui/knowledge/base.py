@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from pktui.model import Article, Entity, Fact, LoadProblem, Mention, Series, TimelineEntry
+from pktui.model import Article, Entity, Fact, LoadProblem, LoadSummary, Mention, Series, TimelineEntry
 
 
 @dataclass
@@ -16,6 +16,8 @@ class KnowledgeBase:
     timeline: list[TimelineEntry] = field(default_factory=list)
     series: list[Series] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
+    #: what reading left out on purpose: duplicates, hidden files (see LoadSummary)
+    summary: LoadSummary = field(default_factory=LoadSummary)
 
     def __post_init__(self) -> None:
         self.reindex()

@@ -1,6 +1,6 @@
 """Per-article extraction cache in an embedded SQLite database.
 
-Keyed by a hash of the article (id, date, text) and the extractor version, so reopening an
+Keyed by a hash of the article (id, date, title, text) and the extractor version, so reopening an
 unchanged corpus extracts nothing and a changed article is always extracted again. WAL and
 transactions keep two writers consistent; a damaged database is set aside and rebuilt; a
 cache folder that cannot be written means "no cache", with a warning, never a crash.
@@ -29,8 +29,10 @@ def cache_dir() -> Path:
 
 
 def article_key(article: Article, version: str) -> str:
+    """What extraction reads of an article: its id, date, title ("Published: ..." events)
+    and text, with the extractor's version."""
     h = hashlib.sha256()
-    for part in (version, article.id, article.published_iso or "", article.text):
+    for part in (version, article.id, article.published_iso or "", article.title, article.text):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()

@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from pktui.corpus import read_corpus
+from pktui.corpus import ReadOptions, read_corpus
 from pktui.extract import ArticleExtraction, extract_article, extractor_version
 from pktui.knowledge.base import KnowledgeBase
 from pktui.knowledge.build import build_knowledge
@@ -32,15 +32,18 @@ def load_knowledge(
     use_cache: bool = True,
     workers: int | None = None,
     corrections: Path | None = None,
+    options: ReadOptions | None = None,
 ) -> KnowledgeBase:
     """Read the corpus under ``paths`` (bundled sample when empty) into a knowledge base, with
-    the corrections ledger at ``corrections`` (when given) applied on top."""
+    the corrections ledger at ``corrections`` (when given) applied on top; ``options``: record
+    field names, following links (see :class:`pktui.corpus.ReadOptions`)."""
     with _gc_paused():
-        corpus = read_corpus(paths)
+        corpus = read_corpus(paths, options)
         extractions, problems, _stats = extract_corpus(
             corpus.articles, progress=progress, use_cache=use_cache, workers=workers
         )
         kb = build_knowledge(corpus.articles, extractions, corpus.problems + problems)
+        kb.summary = corpus.summary
         if corrections is not None:
             kb.problems.extend(apply_corrections(kb, corrections))
         return kb

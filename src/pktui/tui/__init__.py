@@ -7,10 +7,25 @@ the app are imported only here, when the browser is opened.
 from __future__ import annotations
 
 
-def run(paths: list[str] | None = None, theme: str | None = None, use_cache: bool = True) -> int:
-    """Open the browser on ``paths`` (the bundled sample when none); return the exit status."""
+def run(paths: list[str] | None = None, theme: str | None = None, use_cache: bool = True, options=None) -> int:
+    """Open the browser on ``paths`` (the bundled sample when none); return the exit status.
+    ``options``: how to read the corpus (:class:`pktui.corpus.ReadOptions`; default: the
+    config's ``fields:``)."""
+    import sys
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(
+            "pktui: error: the browser needs a terminal (standard input and output); "
+            "from a script or a pipe use 'pktui search', 'pktui export' or 'pktui figures'",
+            file=sys.stderr,
+        )
+        return 2
+    if options is None:
+        from pktui.userconfig import read_options
+
+        options, _errors = read_options()  # the browser shows the config's errors itself
     from pktui.tui.app import PktuiApp
 
-    app = PktuiApp(paths, theme=theme, use_cache=use_cache)
+    app = PktuiApp(paths, theme=theme, use_cache=use_cache, options=options)
     app.run()
     return app.return_code or 0

@@ -30,10 +30,10 @@ Loader = Callable[..., "KnowledgeBase"]
 IndexBuilder = Callable[["KnowledgeBase"], Any]
 
 
-def default_loader(paths: list[str] | None, *, progress=None, use_cache: bool = True) -> KnowledgeBase:
+def default_loader(paths: list[str] | None, *, progress=None, use_cache: bool = True, options=None) -> KnowledgeBase:
     from pktui.knowledge.loader import load_knowledge
 
-    kb = load_knowledge(paths or None, progress=progress, use_cache=use_cache)
+    kb = load_knowledge(paths or None, progress=progress, use_cache=use_cache, options=options)
     gc.freeze()  # see _out_of_collectors_way; a full collection here would hold the UI 0.3 s per 100k facts
     return kb
 
@@ -75,10 +75,12 @@ class PktuiApp(App[int]):
         config_path: Path | None = None,
         loader: Loader | None = None,
         index_builder: IndexBuilder | None = None,
+        options: Any = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths) if paths else None
         self.use_cache = use_cache
+        self.read_options = options  # record field names, --follow-links (pktui.corpus.ReadOptions)
         self.loader = loader or default_loader
         self.index_builder = index_builder or default_index
         self.config = config if config is not None else load_config(config_path, known_ids=set(BY_ID))
@@ -118,7 +120,8 @@ class PktuiApp(App[int]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         try:
-            kb = self.loader(self.paths, progress=self._progress, use_cache=self.use_cache)
+            extra = {"options": self.read_options} if self.read_options is not None else {}
+            kb = self.loader(self.paths, progress=self._progress, use_cache=self.use_cache, **extra)
         except Exception as exc:
             self.call_from_thread(self._load_failed, f"{type(exc).__name__}: {exc}")
             return

@@ -8,14 +8,18 @@ keys:
 ```
 
 A config that cannot be read gives one error line naming the file and the line; the app
-then starts with its defaults (or with the parts of the file that were fine).
+then starts with its defaults (or with the parts of the file that were fine). ``fields:``
+(record field names) belongs to the corpus reader: see :mod:`pktui.userconfig`.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pktui.userconfig import SECTIONS, config_fields, config_path, read_config
+
+__all__ = ["Config", "config_path", "load_config"]
 
 
 @dataclass
@@ -26,61 +30,22 @@ class Config:
     errors: list[str] = field(default_factory=list)
 
 
-def config_path(environ: os._Environ[str] | dict[str, str] | None = None) -> Path:
-    env = os.environ if environ is None else environ
-    base = env.get("XDG_CONFIG_HOME") or ""
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".config"
-    return root / "pktui" / "config.yaml"
-
-
 def load_config(path: Path | None = None, known_ids: set[str] | None = None) -> Config:
-    """Read the config file; every problem becomes one line in ``Config.errors``."""
-    path = config_path() if path is None else path
-    cfg = Config(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return cfg
-    except (OSError, UnicodeDecodeError) as exc:
-        cfg.errors.append(f"config error: {path}: cannot read: {getattr(exc, 'strerror', None) or exc}")
-        return cfg
+    """Read the config file; every problem becomes one line in ``Config.errors``.
 
-    import yaml  # only when there is a config file
-
-    try:
-        root = yaml.compose(raw, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        cfg.errors.append(f"config error: {where}: {problem} (using defaults)")
+    Read through :mod:`pktui.userconfig` (a regular file only, size- and alias-bounded);
+    ``fields:`` is the corpus reader's section: checked here so that its errors show too.
+    """
+    file = read_config(path)
+    cfg = Config(file.path, errors=list(file.errors))
+    data = file.data
+    if not data:
         return cfg
-    if data is None:
-        return cfg
-
-    def line_of(*keys: str) -> int:
-        node = root
-        for key in keys:
-            if not isinstance(node, yaml.MappingNode):
-                break
-            for k, v in node.value:
-                if k.value == key:
-                    node = k if key == keys[-1] else v
-                    break
-            else:
-                break
-        return (node.start_mark.line + 1) if node is not None else 1
-
-    def error(message: str, *keys: str) -> None:
-        cfg.errors.append(f"config error: {path}:{line_of(*keys)}: {message}")
-
-    if not isinstance(data, dict):
-        error("expected a mapping with 'theme:' and 'keys:'")
-        return cfg
+    error = lambda message, *keys: cfg.errors.append(file.error(message, *keys))
     for key in data:
-        if key not in ("theme", "keys"):
-            error(f"unknown setting {str(key)!r} (known: theme, keys)", str(key))
+        if key not in SECTIONS:
+            error(f"unknown setting {key!r} (known: {', '.join(SECTIONS)})", key)
+    cfg.errors.extend(config_fields(file)[1])
     theme = data.get("theme")
     if theme is not None:
         if isinstance(theme, str) and theme.strip():
