@@ -22,8 +22,6 @@ import contextlib
 import fcntl
 import os
 import re
-import stat
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from pktui.fileio import UserFileError, atomic_output, compose_user_yaml, construct_yaml, read_user_text
 from pktui.model import ENTITY_TYPES, QUALIFIERS
 
 LEDGER_NAME = "pktui-corrections.yaml"
@@ -53,11 +52,7 @@ SETTABLE_FIELDS = ("value", "qualifier", "unit", "date")
 _MENTION_REF = re.compile(r"\A(?P<article>.+):(?P<start>\d+)-(?P<end>\d+)\Z")
 _DATE_VALUE = re.compile(r"\A\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?\Z")
 
-try:
-    _Loader: Any = yaml.CSafeLoader
-    _Dumper: Any = yaml.CSafeDumper
-except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _Loader, _Dumper = yaml.SafeLoader, yaml.SafeDumper
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class LedgerError(ValueError):
@@ -156,28 +151,19 @@ def now_iso() -> str:
 
 def read_ledger(path: Path) -> Ledger:
     """The ledger at ``path``; an absent file is an empty ledger. Raises :class:`LedgerError`."""
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or a device would block or never end
-            raise LedgerError(str(path), "not a regular file")
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_LEDGER_BYTES + 1)
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return Ledger(path)
-    except OSError as exc:
-        raise LedgerError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    if len(data) > MAX_LEDGER_BYTES:
-        raise LedgerError(str(path), f"larger than {MAX_LEDGER_BYTES // (1024 * 1024)} MB")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LedgerError(str(path), f"not UTF-8 (invalid byte at offset {exc.start})") from None
+        text = read_user_text(path, MAX_LEDGER_BYTES)
+    except UserFileError as exc:
+        raise LedgerError(str(path), str(exc).removeprefix(f"{path}: ")) from None
     return Ledger(path, parse_entries(text, str(path)))
 
 
 def parse_entries(text: str, where: str) -> list[Entry]:
     """The entries of a ledger's text; errors name ``where`` and the line."""
     try:
-        root = _compose(text)
+        root = _compose(text, where)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -198,14 +184,13 @@ def parse_entries(text: str, where: str) -> list[Entry]:
     return entries
 
 
-def _compose(text: str) -> yaml.Node | None:
-    """The YAML node tree, refusing aliases: a ledger never needs them, and a few lines of
-    nested aliases can expand to gigabytes."""
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
-            mark = event.start_mark
-            raise yaml.MarkedYAMLError(problem="aliases are not allowed in a ledger", problem_mark=mark)
-    return yaml.compose(text, Loader=_Loader)
+def _compose(text: str, where: str) -> yaml.Node | None:
+    """The YAML node tree, with alias expansion bounded (a few lines of nested aliases can
+    expand to gigabytes)."""
+    try:
+        return compose_user_yaml(text, where)
+    except UserFileError as exc:
+        raise LedgerError(where, str(exc).removeprefix(f"{where}: ")) from None
 
 
 def _entry(node: yaml.Node, where: str) -> Entry:
@@ -216,9 +201,7 @@ def _entry(node: yaml.Node, where: str) -> Entry:
 
     if not isinstance(node, yaml.MappingNode):
         raise bad("an entry is a mapping (n, op, targets, at, note)")
-    data = yaml.load(yaml.serialize(node), Loader=_Loader)
-    if not isinstance(data, dict):  # pragma: no cover - a mapping node loads as a dict
-        raise bad("an entry is a mapping")
+    data = construct_yaml(node)
     n, op = data.get("n"), data.get("op")
     if not isinstance(n, int) or isinstance(n, bool) or n < 1:
         raise bad("entry without a positive number 'n'")
@@ -312,22 +295,6 @@ def append_entry(path: Path, op: str, targets: dict[str, Any], note: str | None 
             old = _HEADER
         if old and not old.endswith("\n"):
             old += "\n"
-        write_atomically(path, old + format_entry(entry))
+        with atomic_output(path) as fh:
+            fh.write(old + format_entry(entry))
     return entry
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never a part."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
