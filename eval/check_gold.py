@@ -78,9 +78,10 @@ def check_entities(gold: dict, body: str, err) -> None:
             if key in owner and owner[key] != e["name"]:
                 err(f"mention {m!r} belongs to both {owner[key]!r} and {e['name']!r}")
             owner[key] = e["name"]
+        owner.setdefault(fold(str(e.get("name"))), e["name"])
     for x in (gold.get("ignore") or {}).get("entities") or []:
         if fold(x) in owner:
-            err(f"ignored entity string {x!r} is a gold mention of {owner[fold(x)]!r}")
+            err(f"ignored entity string {x!r} is a gold name or mention of {owner[fold(x)]!r}")
 
 
 def check_quantities(gold: dict, body: str, err) -> None:
