@@ -16,8 +16,8 @@ from pktui.tui.config import Config, load_config
 from pktui.tui.keymap import BY_ID
 from pktui.tui.screens.figures import FiguresScreen
 from pktui.tui.screens.help import HelpScreen
-from pktui.tui.widgets.lists import NavList
 from pktui.tui.widgets.source import SourceView
+from pktui.tui.widgets.vlist import VirtualList
 from tests.test_tui_support import A, B, FakeIndex, demo_app, demo_kb, ready, settle
 
 WIDE = (128, 36)
@@ -87,7 +87,7 @@ async def test_unknown_date_is_said():
         assert rows[-1].startswith("date unknown")
         await pilot.press("G", "enter")
         assert source(app).article.id == "undated"
-        assert "date unknown" in str(app.browser.query_one("#reader").border_subtitle)
+        assert "date unknown" in str(app.browser.query_one("#source-meta").render())
 
 
 # -- entities ----------------------------------------------------------------------------
@@ -274,10 +274,10 @@ async def test_a_slow_search_never_blocks_keys_and_stale_results_are_dropped():
         assert app.focused.value == "lacroix"
         await app.workers.wait_for_complete([w for w in app.browser.workers if w is not None][-1:])
         await pilot.pause(0.1)
-        assert app.browser._results_query == "lacroix" and texts(app, "results")
+        assert app.browser.results.shown_query == "lacroix" and texts(app, "results")
         release.set()  # the stale "l" search ends now: its results must not replace these
         await pilot.pause(0.2)
-        assert app.browser._results_query == "lacroix"
+        assert app.browser.results.shown_query == "lacroix"
 
 
 async def test_search_unavailable_is_explained():
@@ -292,7 +292,7 @@ async def test_search_unavailable_is_explained():
         await settle(pilot)
         assert "Search unavailable" in str(app.browser.query_one("#results-status").render())
         assert "search unavailable" in str(app.browser.query_one("#panebar").render())
-        assert app.browser.query_one("#results", NavList).texts() == [
+        assert app.browser.query_one("#results", VirtualList).texts() == [
             "The articles, entities and timeline panes still work (1, 2, 3)."
         ]
 
@@ -416,14 +416,14 @@ async def test_command_palette_goes_to_entity_and_jumps_to_date():
     async with app.run_test(size=WIDE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+p")
-        await pilot.press(*"entity unisfa")
+        await pilot.press(*"unisfa")  # the search index answers in the palette
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
         assert app.browser.entity_id == "mission/unisfa"
         assert app.browser.timeline_filter == "mission/unisfa"
         await pilot.press("ctrl+p")
-        await pilot.press(*"date 2018-09")
+        await pilot.press(*"september 2018")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
@@ -584,7 +584,7 @@ async def test_typing_while_the_index_is_built_then_results_arrive():
         await pilot.press("slash", *"lacroix")
         await pilot.pause(0.1)
         assert "Building the search index" in str(app.browser.query_one("#results-status").render())
-        assert app.browser.query_one("#results", NavList).texts() == [
+        assert app.browser.query_one("#results", VirtualList).texts() == [
             "Results appear here as soon as it is ready; keep typing."
         ]
         release.set()

@@ -326,6 +326,10 @@ class FakeIndex:
         hits.sort(key=lambda h: -h.score)
         return hits[:limit]
 
+    def search_counted(self, query: str, limit: int = 50) -> tuple[list[FakeHit], int]:
+        hits = self.search(query, limit=1 << 30)
+        return hits[:limit], len(hits)
+
     def suggest(self, query: str) -> str | None:
         out = []
         for t in self._tokens(query):

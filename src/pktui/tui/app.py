@@ -152,14 +152,14 @@ class PktuiApp(App[int]):
     def _kb_ready(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.browser.set_kb(kb, self.paths)
-        skipped = kb.problems
+        skipped = [p for p in kb.problems if p.skipped]
         if skipped:
             lines = [one_line(p.line()) for p in skipped[:3]]
             if len(skipped) > 3:
-                lines.append(f"… and {len(skipped) - 3} more (listed under the articles)")
+                lines.append(f"… and {len(skipped) - 3:,} more (listed under the articles)")
             self.notify(
                 "\n".join(lines),
-                title=f"{len(skipped)} file(s) not loaded",
+                title=f"{len(skipped):,} file(s) not loaded",
                 severity="warning",
                 markup=False,
                 timeout=10,
@@ -168,7 +168,7 @@ class PktuiApp(App[int]):
     def _index_ready(self, index: Any, error: str | None) -> None:
         self.index, self.index_error = index, error
         self.ready = True
-        self.browser.index_changed()
+        self.browser.index_changed(index, error)
 
     # -- app-wide actions --------------------------------------------------------------
 
@@ -178,8 +178,8 @@ class PktuiApp(App[int]):
         return self.browser
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # "/" in the search box is typed into the query
-        return not (action == "search" and isinstance(self.focused, SearchInput))
+        # in the search box "/" is typed into the query and ctrl+p moves through the results
+        return not (action in ("search", "command_palette") and isinstance(self.focused, SearchInput))
 
     def action_search(self) -> None:
         self._to_browser().open_search()
