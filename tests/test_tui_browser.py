@@ -281,7 +281,7 @@ async def test_a_slow_search_never_blocks_keys_and_stale_results_are_dropped():
 
 
 async def test_search_unavailable_is_explained():
-    def broken(kb):
+    def broken(kb, progress=None):
         raise ImportError("No module named 'pktui.search'")
 
     app = demo_app(index_builder=broken)
@@ -573,7 +573,7 @@ def test_demo_articles_are_the_bundled_ones():
 async def test_typing_while_the_index_is_built_then_results_arrive():
     release = threading.Event()
 
-    def slow_build(kb):
+    def slow_build(kb, progress=None):
         release.wait(10)
         return FakeIndex.build(kb)
 

@@ -61,3 +61,17 @@ def test_help(snap_compare, monkeypatch):
 
 def test_figures(snap_compare):
     assert snap_compare(demo_app(), terminal_size=WIDE, run_before=run_before("f"))
+
+
+def test_hundred_thousand_articles_scrolled_narrow(snap_compare):
+    from tests.test_tui_scale import big_kb, no_index
+
+    app = demo_app(big_kb(), index_builder=no_index)
+    assert snap_compare(app, terminal_size=NARROW, run_before=run_before("G", "k", "k"))
+
+
+def test_hundred_thousand_timeline_scrolled_wide(snap_compare):
+    from tests.test_tui_scale import big_kb, no_index
+
+    app = demo_app(big_kb(), index_builder=no_index)
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before("3", "G", "k"))

@@ -290,7 +290,7 @@ class FakeIndex:
         self._words = sorted({w for a in kb.articles for w in fold(a.text).split()})
 
     @classmethod
-    def build(cls, kb: KnowledgeBase) -> FakeIndex:
+    def build(cls, kb: KnowledgeBase, progress=None) -> FakeIndex:
         return cls(kb)
 
     def _tokens(self, query: str) -> list[str]:

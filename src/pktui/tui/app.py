@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from pktui.knowledge.base import KnowledgeBase
 
 Loader = Callable[..., "KnowledgeBase"]
-IndexBuilder = Callable[["KnowledgeBase"], Any]
+#: builder(kb, progress=callback(done, total)) -> a search index
+IndexBuilder = Callable[..., Any]
 
 
 def default_loader(paths: list[str] | None, *, progress=None, use_cache: bool = True, options=None) -> KnowledgeBase:
@@ -38,10 +39,10 @@ def default_loader(paths: list[str] | None, *, progress=None, use_cache: bool = 
     return kb
 
 
-def default_index(kb: KnowledgeBase) -> Any:
+def default_index(kb: KnowledgeBase, progress=None) -> Any:
     from pktui.search import SearchIndex  # ImportError: the app says "search unavailable"
 
-    index = SearchIndex.build(kb)
+    index = SearchIndex.build(kb, progress=progress)
     _out_of_collectors_way()
     return index
 
@@ -61,9 +62,11 @@ class PktuiApp(App[int]):
     COMMANDS = App.COMMANDS | {PktuiCommands}
 
     class Loaded(Message):
-        def __init__(self, done: int, total: int) -> None:
+        """Progress: ``done`` of ``total`` articles read (or indexed, when ``what`` says so)."""
+
+        def __init__(self, done: int, total: int, what: str = "reading") -> None:
             super().__init__()
-            self.done, self.total = done, total
+            self.done, self.total, self.what = done, total, what
 
     def __init__(
         self,
@@ -128,7 +131,7 @@ class PktuiApp(App[int]):
         self.call_from_thread(self._kb_ready, kb)
         index, error = None, None
         try:
-            index = self.index_builder(kb)
+            index = self.index_builder(kb, progress=self._index_progress)
         except ImportError as exc:
             error = f"the search engine is not installed ({exc})"
         except Exception as exc:
@@ -141,8 +144,14 @@ class PktuiApp(App[int]):
             self._last_progress = now
             self.post_message(self.Loaded(done, total))
 
+    def _index_progress(self, done: int, total: int) -> None:
+        now = monotonic()
+        if done >= total or now - self._last_progress > 0.1:
+            self._last_progress = now
+            self.post_message(self.Loaded(done, total, "indexing"))
+
     def on_pktui_app_loaded(self, message: Loaded) -> None:
-        self.browser.load_progress(message.done, message.total)
+        self.browser.load_progress(message.done, message.total, message.what)
 
     def _load_failed(self, message: str) -> None:
         self.ready = True

@@ -132,10 +132,9 @@ class TimelinePane(Pane):
         event.stop()
         self.post_message(self.open_message(event.payload, preview=False))
 
-    @staticmethod
-    def open_message(item: Any, *, preview: bool):
+    def open_message(self, item: Any, *, preview: bool):
         if isinstance(item, Published):
             return OpenLocation(Location(item.article.id), preview=preview)
-        if item.fact:
+        if item.fact and self.kb is not None and self.kb.fact(item.fact) is not None:
             return FactSelected(item.fact, preview=preview, by_entity=True)
         return OpenLocation(Location(item.article), preview=preview)

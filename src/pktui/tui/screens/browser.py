@@ -137,9 +137,8 @@ class BrowserScreen(Screen):
         self._set_display("#facts-pane", not narrow or self.pane != "entity")
         self._set_display("#entity-pane", bool(self.entity_id) and (not narrow or self.pane != "facts"))
         # results read one line a hit: give them room beside the source view, which previews
-        results_shown = self.searching and not narrow
         lists = self.query_one("#lists")
-        width, max_width = ("45%", 90) if results_shown else ("28%", 52)
+        width, max_width = ("1fr", None) if narrow else ("45%", 90) if self.searching else ("28%", 52)
         if str(lists.styles.width) != width:
             lists.styles.width = width
             lists.styles.max_width = max_width
@@ -207,6 +206,11 @@ class BrowserScreen(Screen):
     # -- loading -----------------------------------------------------------------------
 
     def load_progress(self, done: int, total: int, what: str = "reading") -> None:
+        if what == "indexing":  # the panes are filled: say how far the search index is
+            status = self.kb_status()
+            status.append(f" · indexing for search {100 * done // max(total, 1)}%", "dim italic")
+            self.set_status(status)
+            return
         self.reader.progress(done, total)
         self.set_status(Text(f"{what} {done:,}/{total:,} articles…", "dim"))
 
@@ -243,8 +247,6 @@ class BrowserScreen(Screen):
         if getattr(self.app, "index_error", None):
             text.append(" ")
             text.append("· search unavailable", "bold")
-        elif getattr(self.app, "index", None) is None and getattr(self.app, "ready", True) is False:
-            text.append(" · indexing for search…", "dim italic")
         return text
 
     def index_changed(self, index: object, error: str | None) -> None:

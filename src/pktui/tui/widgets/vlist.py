@@ -306,8 +306,7 @@ class VirtualList(ScrollView, can_focus=True):
         if index is None:
             return
         self._cache.pop(index, None)
-        y = index * self.row_height - int(self.scroll_offset.y)
-        self.refresh_lines(y, self.row_height)
+        self.refresh_lines(index * self.row_height, self.row_height)  # virtual lines: it subtracts the scroll
 
     def on_resize(self) -> None:
         self._cache.clear()
