@@ -591,3 +591,50 @@ async def test_typing_while_the_index_is_built_then_results_arrive():
         await ready(pilot)
         await settle(pilot)
         assert app.focused.value == "lacroix" and texts(app, "results")
+
+
+# -- results: one line a hit, a preview, honest counts ----------------------------------
+
+
+async def test_results_one_line_a_hit_with_preview_and_true_counts():
+    app = demo_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"the")
+        await settle(pilot)
+        pane = app.browser.query_one("#results-pane")
+        lst = app.browser.query_one("#results")
+        hits, total = app.index.search_counted("the", 50)
+        assert total >= 10 and lst.row_count == len(hits)
+        assert str(pane.border_title) == f"Results · {len(hits)} of {total}"
+        assert lst.row_height == 1 and lst.size.height >= 10  # at least ten hits on screen at 80x24
+        rows = texts(app, "results")
+        assert all("\n" not in r for r in rows)
+        assert rows[0].split()[0] in ("QTY", "DATE", "ROLE", "EVT", "TEXT", "PER", "ORG", "MISN", "CTRY", "LOC")
+        assert rows[0].rstrip().endswith(app.kb.article(hits[0].article).published_iso)
+        preview = app.browser.query_one("#results-preview")
+        assert preview.display and preview.region.y >= lst.region.bottom  # below the list
+        await pilot.press("down")
+        article = app.kb.article(hits[1].article)
+        assert article.published_iso in str(preview.render())
+        # the header follows every keystroke
+        await pilot.press(*" hospitals")
+        await settle(pilot)
+        hits, total = app.index.search_counted("the hospitals", 50)
+        assert str(pane.border_title) == f"Results · {len(hits)} of {total}"
+        await pilot.press(*"xyzzy")
+        await settle(pilot)
+        assert str(pane.border_title) == "Results · 0"
+
+
+async def test_results_preview_is_the_source_view_when_wide():
+    app = demo_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"hospitals")
+        await settle(pilot)
+        assert not shown(app, "results-preview") and shown(app, "source")
+        hit = app.index.search("hospitals")[0]
+        assert source(app).highlight == (hit.start, hit.end)  # the selected hit, previewed beside
+        lists, reader = app.browser.query_one("#lists").region, app.browser.query_one("#reader").region
+        assert lists.width >= 60 and reader.width >= 40

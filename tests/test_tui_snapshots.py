@@ -35,6 +35,11 @@ def test_search_with_highlighted_passage(snap_compare):
     assert snap_compare(demo_app(), terminal_size=WIDE, run_before=run_before(*keys, search=True))
 
 
+def test_results_dense_narrow(snap_compare):
+    keys = ["slash", *"the", "down"]
+    assert snap_compare(demo_app(), terminal_size=NARROW, run_before=run_before(*keys, search=True))
+
+
 def test_entity_selected(snap_compare):
     keys = ["2", *"j" * 4, "enter"]  # from Jean-Pierre Lacroix, headings skipped: UNISFA
     assert snap_compare(demo_app(), terminal_size=WIDE, run_before=run_before(*keys))

@@ -273,13 +273,11 @@ class ResultsPane(Pane):
         if article is None:
             return None
         start, end = self.passage_of(hit)
-        text = fmt.snippet(article.text, start, end, hit.matches, width=400)
+        text = self.where(article)  # where it comes from first (one line): the passage may be cut
+        text.append(" · ", "dim")
+        text.append(fmt.clip(article.title, 60), "dim italic")
         text.append("\n")
-        caption = fmt.article_meta(article)
-        caption.append(" · ", "dim")
-        caption.append(fmt.clip(article.title, 200), "italic")
-        caption.stylize("dim")
-        text.append_text(caption)
+        text.append_text(fmt.snippet(article.text, start, end, hit.matches, width=400))
         return text
 
     def location(self, hit: Any) -> Location | None:
