@@ -638,3 +638,57 @@ async def test_results_preview_is_the_source_view_when_wide():
         assert source(app).highlight == (hit.start, hit.end)  # the selected hit, previewed beside
         lists, reader = app.browser.query_one("#lists").region, app.browser.query_one("#reader").region
         assert lists.width >= 60 and reader.width >= 40
+
+
+# -- figures: filter, sort, chart ---------------------------------------------------------
+
+
+def many_series_kb():
+    from pktui.model import Series, SeriesPoint
+
+    kb = demo_kb()
+    for i in range(300):  # hundreds of series, the last ones with many points
+        points = [
+            SeriesPoint(f"{2000 + k}", 100 * i + k, "about" if k % 3 else "exact", "f-184") for k in range(i % 40)
+        ]
+        if points:
+            points[-1].conflict = True
+        kb.series.append(Series(f"country/c{i:03d}", f"troops of contingent {i:03d}", "personnel", points))
+    return kb
+
+
+async def test_figures_filter_sort_and_chart():
+    from pktui.tui.panes.figures import SeriesTable
+
+    app = demo_app(many_series_kb())
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        table = app.screen.query_one(SeriesTable)
+        assert table.row_count == 302
+        assert len(table.current.series.points) == 39  # sorted by size first
+        await pilot.press(*"viet")  # typing on the table filters (folded: Việt Nam)
+        await settle(pilot)
+        assert table.row_count == 1 and table.current.subject == "Việt Nam"
+        assert "1 of 302 series" in str(app.screen.query_one("#figures-note").render())
+        await pilot.press("escape", "escape")  # back to the table, then the filter cleared
+        await settle(pilot)
+        assert table.row_count == 302 and isinstance(app.screen, FiguresScreen)
+        await pilot.press("ctrl+s")  # by recency
+        await settle(pilot)
+        assert table.current.last_date == max(r.last_date for r in table.rows)
+        # the chart draws the selected series; the values are never cut at 80x24
+        await pilot.press(*"contingent 039")
+        await settle(pilot)
+        await pilot.press("down")
+        assert table.current.measure.startswith("troops of contingent 039")
+        chart = app.screen.query_one("#figures-chart")
+        assert chart.region.height >= 8
+        drawn = "".join(s.text for y in range(1, table.size.height) for s in table.render_line(y))
+        assert "≈3,901" in drawn and "2001" in drawn
+        for _ in range(38):
+            await pilot.press("right")
+        assert table.point == 38
+        drawn = "".join(s.text for s in table.render_line(1))
+        assert "3,938!" in drawn  # the last point: scrolled into view whole, conflict marked

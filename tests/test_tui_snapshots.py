@@ -65,7 +65,14 @@ def test_help(snap_compare, monkeypatch):
 
 
 def test_figures(snap_compare):
-    assert snap_compare(demo_app(), terminal_size=WIDE, run_before=run_before("f"))
+    assert snap_compare(demo_app(), terminal_size=WIDE, run_before=run_before("f", "right"))
+
+
+def test_figures_filtered_narrow(snap_compare):
+    from tests.test_tui_browser import many_series_kb
+
+    keys = ["f", *"contingent 03", "down", "right", "right"]
+    assert snap_compare(demo_app(many_series_kb()), terminal_size=NARROW, run_before=run_before(*keys, search=True))
 
 
 def test_hundred_thousand_articles_scrolled_narrow(snap_compare):

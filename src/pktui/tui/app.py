@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App
 from textual.message import Message
+from textual.widgets import Input
 
 from pktui.text import one_line
 from pktui.tui.commands import PktuiCommands
@@ -187,8 +188,12 @@ class PktuiApp(App[int]):
         return self.browser
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # in the search box "/" is typed into the query and ctrl+p moves through the results
-        return not (action in ("search", "command_palette") and isinstance(self.focused, SearchInput))
+        # in a text box "/" is typed; in the search box ctrl+p moves through the results
+        if action == "search" and isinstance(self.focused, Input):
+            return False
+        if action in ("search", "quit", "figures") and self.screen.id == "figures":
+            return False  # letters typed there filter the series (ctrl+q still quits)
+        return not (action == "command_palette" and isinstance(self.focused, SearchInput))
 
     def action_search(self) -> None:
         self._to_browser().open_search()
