@@ -94,3 +94,14 @@ async def test_why_key_explains_the_fact_or_mention():
         await pilot.press("4", "w")
         assert "gazetteer: people" in last_note(app).message
         assert any(b.binding.id == "why" for b in app.screen.active_bindings.values())
+
+
+async def test_fact_bar_key_hints_are_never_cut():
+    app = demo_app(meta_kb())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("j", "enter", "right_square_bracket", "n")
+        keys = app.browser.query_one("#factbar-keys")
+        text = str(keys.render())
+        assert text == "[ ] facts · y cite · w why"
+        assert keys.region.width >= len(text) and keys.region.right <= app.browser.query_one("#reader").region.right

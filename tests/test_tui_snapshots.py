@@ -87,3 +87,17 @@ def test_hundred_thousand_timeline_scrolled_wide(snap_compare):
 
     app = demo_app(big_kb(), index_builder=no_index)
     assert snap_compare(app, terminal_size=WIDE, run_before=run_before("3", "G", "k"))
+
+
+def test_metadata_and_why_narrow(snap_compare):
+    from tests.test_tui_metadata import meta_kb
+
+    keys = ["j", "enter", "right_square_bracket", "w"]
+    assert snap_compare(demo_app(meta_kb()), terminal_size=NARROW, run_before=run_before(*keys))
+
+
+def test_metadata_citation_wide(snap_compare):
+    from tests.test_tui_metadata import meta_kb
+
+    keys = ["5", "enter", "y"]
+    assert snap_compare(demo_app(meta_kb()), terminal_size=WIDE, run_before=run_before(*keys))
