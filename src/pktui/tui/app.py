@@ -6,13 +6,15 @@ built) in a thread worker that reports progress, while keys keep working.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import inspect
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.app import App
 from textual.message import Message
 from textual.widgets import Input
@@ -32,10 +34,17 @@ Loader = Callable[..., "KnowledgeBase"]
 IndexBuilder = Callable[..., Any]
 
 
-def default_loader(paths: list[str] | None, *, progress=None, use_cache: bool = True, options=None) -> KnowledgeBase:
+def default_loader(
+    paths: list[str] | None,
+    *,
+    progress=None,
+    use_cache: bool = True,
+    options=None,
+    cancel: threading.Event | None = None,
+) -> KnowledgeBase:
     from pktui.knowledge.loader import load_knowledge
 
-    kb = load_knowledge(paths or None, progress=progress, use_cache=use_cache, options=options)
+    kb = load_knowledge(paths or None, progress=progress, use_cache=use_cache, options=options, cancel=cancel)
     gc.freeze()  # see _out_of_collectors_way; a full collection here would hold the UI 0.3 s per 100k facts
     return kb
 
@@ -94,6 +103,8 @@ class PktuiApp(App[int]):
         self.index_error: str | None = None
         self.ready = False  # knowledge base loaded and index attempted
         self._last_progress = 0.0
+        self.cancel = threading.Event()  # set on quit: loading stops
+        self.loader_thread: threading.Thread | None = None
 
     @property
     def browser(self) -> BrowserScreen:
@@ -117,19 +128,42 @@ class PktuiApp(App[int]):
                 )
         for error in self.config.errors:
             self.notify(one_line(error), severity="error", markup=False, timeout=15)
-        self.call_after_refresh(self._load)
+        self.call_after_refresh(self._start_loading)
+
+    def _start_loading(self) -> None:
+        """Load in a daemon thread of our own, not a worker: quitting never waits for it (a
+        worker's thread is joined at exit, and one long article can take a minute)."""
+        self.loader_thread = threading.Thread(target=self._load, name="pktui-load", daemon=True)
+        self.loader_thread.start()
+
+    def _from_thread(self, callback: Callable[..., object], *args: object) -> None:
+        if self.cancel.is_set() or not self.is_running:
+            return  # quitting: nothing more to show
+        with contextlib.suppress(RuntimeError):  # the app stopped meanwhile
+            self.call_from_thread(callback, *args)
+
+    def _call_loader(self) -> KnowledgeBase:
+        kwargs: dict[str, Any] = {"progress": self._progress, "use_cache": self.use_cache}
+        if self.read_options is not None:
+            kwargs["options"] = self.read_options
+        if "cancel" in inspect.signature(self.loader).parameters:
+            kwargs["cancel"] = self.cancel
+        return self.loader(self.paths, **kwargs)
+
+    def on_unmount(self) -> None:
+        self.cancel.set()  # the loader stops between articles; nobody waits for it
 
     # -- loading -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         try:
-            extra = {"options": self.read_options} if self.read_options is not None else {}
-            kb = self.loader(self.paths, progress=self._progress, use_cache=self.use_cache, **extra)
+            kb = self._call_loader()
         except Exception as exc:
-            self.call_from_thread(self._load_failed, f"{type(exc).__name__}: {exc}")
+            self._from_thread(self._load_failed, f"{type(exc).__name__}: {exc}")
             return
-        self.call_from_thread(self._kb_ready, kb)
+        if self.cancel.is_set():
+            return
+        self._from_thread(self._kb_ready, kb)
         index, error = None, None
         try:
             index = self.index_builder(kb, progress=self._index_progress)
@@ -137,7 +171,7 @@ class PktuiApp(App[int]):
             error = f"the search engine is not installed ({exc})"
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
-        self.call_from_thread(self._index_ready, index, error)
+        self._from_thread(self._index_ready, index, error)
 
     def _progress(self, done: int, total: int) -> None:
         now = monotonic()
