@@ -119,7 +119,8 @@ def fact_value(fact: Fact, entity_name=None) -> str:
     """The fact's value in words, one line."""
     if fact.kind == "quantity":
         text = quantity_words(fact)
-        if fact.detail and fold(fact.detail).rstrip("s") != fold(fact.unit or "").rstrip("s"):
+        counted = fold(fact.detail or "").rstrip("s")
+        if counted and counted not in (fold(fact.unit or "").rstrip("s"), fold(fmt_unit(fact.unit)).rstrip("s")):
             text += f" ({one_line(fact.detail)})"  # what was counted, when it says more than the unit
         return text
     if fact.kind == "date":

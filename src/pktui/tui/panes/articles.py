@@ -53,7 +53,7 @@ class ArticlesPane(Pane):
         self.border_title = f"Articles · {len(kb.articles):,}"
         self._order(kb)
 
-    @work(thread=True, exclusive=True, group="articles-order")
+    @work(thread=True, exclusive=True, group="articles-order", description="articles-order")
     def _order(self, kb: KnowledgeBase) -> None:
         articles = kb.articles_newest_first()  # a sort: off the UI thread
         self.app.call_from_thread(self._fill, kb, articles)

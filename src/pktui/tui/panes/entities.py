@@ -88,7 +88,7 @@ class EntitiesPane(Pane):
         self.vlist.fill(ListRows(()), empty="Grouping the entities…")
         self._group(kb)
 
-    @work(thread=True, exclusive=True, group="entities-group")
+    @work(thread=True, exclusive=True, group="entities-group", description="entities-group")
     def _group(self, kb: KnowledgeBase) -> None:
         rows = group_entities(kb)
         self.app.call_from_thread(self._fill, kb, rows)

@@ -143,7 +143,7 @@ class SeriesTable(ScrollView, can_focus=True):
 
     def _visible_points(self, width: int) -> int:
         subject, measure = self._frozen(width)
-        return max(1, (width - subject - measure - 4) // self.cell)
+        return max(1, (width - subject - measure - 6) // self.cell)  # margins, ‹ and ›
 
     # -- cursor ------------------------------------------------------------------------
 

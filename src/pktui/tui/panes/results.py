@@ -154,7 +154,7 @@ class ResultsPane(Pane):
             return
         self._search(self.index, query)
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="search", description="search", exit_on_error=False)
     def _search(self, index: Any, query: str) -> None:
         worker = get_current_worker()
         total: int | None = None

@@ -109,7 +109,7 @@ class TimelinePane(Pane):
         if self.kb is not None:
             self._rows(self.kb, entity_id, name)
 
-    @work(thread=True, exclusive=True, group="timeline-rows")
+    @work(thread=True, exclusive=True, group="timeline-rows", description="timeline-rows")
     def _rows(self, kb: KnowledgeBase, entity_id: str | None, name: str | None) -> None:
         items: Sequence[Any] = kb.timeline_for(entity_id) if entity_id else merge_published(kb)
         self.app.call_from_thread(self._fill, kb, entity_id, name, items)

@@ -70,7 +70,7 @@ class FiguresScreen(Screen[str | None]):
 
     # -- the series: made, filtered and sorted in a worker -------------------------------
 
-    @work(thread=True, exclusive=True, group="figures")
+    @work(thread=True, exclusive=True, group="figures", description="figures")
     def _load(self) -> None:
         series = [s for s in self.kb.series if self._about(s)]
         rows = make_rows(series, self._entity_name)
@@ -96,7 +96,7 @@ class FiguresScreen(Screen[str | None]):
         if self.all_rows is not None:
             self._selected(self.all_rows, self.query_one("#figures-filter", Input).value, self.sort)
 
-    @work(thread=True, exclusive=True, group="figures-select")
+    @work(thread=True, exclusive=True, group="figures-select", description="figures-select")
     def _selected(self, rows: list[Row], query: str, sort: str) -> None:
         chosen = select_rows(rows, query, sort)
         self.app.call_from_thread(self._show, query, sort, chosen)
