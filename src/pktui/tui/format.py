@@ -287,6 +287,17 @@ def load_summary(kb) -> list[str]:
     return parts
 
 
+def kb_status(kb, index_error: str | None = None) -> Text:
+    """The status line: what was loaded, what was left out, whether search works."""
+    if kb is None:
+        return Text("loading…", "dim")
+    parts = [f"{len(kb.articles):,} articles", f"{len(kb.entities):,} entities", f"{len(kb.facts):,} facts"]
+    text = Text(" · ".join(parts + load_summary(kb)), "dim")
+    if index_error:
+        text.append(" · search unavailable", "bold")
+    return text
+
+
 def citation(article: Article, start: int, end: int) -> str:
     """A plain-text citation: quote — source, title (whole), date, URL (the file when there is none)."""
     quote = one_line(article.text[start:end])

@@ -64,7 +64,7 @@ KEYS: tuple[Key, ...] = (
         "Palette",
         "app",
         False,
-        "command palette: open article, go to entity, jump to date, ...",
+        "command palette: search the corpus (entities, facts, passages), run a command",
         None,
         True,
     ),

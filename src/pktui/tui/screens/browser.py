@@ -55,6 +55,7 @@ class BrowserScreen(Screen):
         self.entity_id: str | None = None  # the entity in the detail pane
         self._status = Text("loading…", "dim")
         self._bindings_state: tuple[bool | None, ...] = ()
+        self._steps: tuple[str | None, Steps | None] | None = None
 
     # -- layout ------------------------------------------------------------------------
 
@@ -223,7 +224,7 @@ class BrowserScreen(Screen):
 
     def set_kb(self, kb: KnowledgeBase, paths: list[str] | None) -> None:
         """The knowledge base is loaded: every pane fills itself (the big ones in workers)."""
-        self.kb, self.paths = kb, paths
+        self.kb, self.paths, self._steps = kb, paths, None
         for pane in (ArticlesPane, EntitiesPane, TimelinePane, ResultsPane, ReaderPane):
             self.query_one(pane).set_kb(kb)
         self.set_status(self.kb_status())
@@ -238,16 +239,7 @@ class BrowserScreen(Screen):
             self.open(Location(event.articles[0].id), push=True)
 
     def kb_status(self) -> Text:
-        kb = self.kb
-        if kb is None:
-            return Text("loading…", "dim")
-        parts = [f"{len(kb.articles):,} articles", f"{len(kb.entities):,} entities", f"{len(kb.facts):,} facts"]
-        parts += fmt.load_summary(kb)
-        text = Text(" · ".join(parts), "dim")
-        if getattr(self.app, "index_error", None):
-            text.append(" ")
-            text.append("· search unavailable", "bold")
-        return text
+        return fmt.kb_status(self.kb, getattr(self.app, "index_error", None))
 
     def index_changed(self, index: object, error: str | None) -> None:
         self.set_status(self.kb_status())
@@ -324,8 +316,14 @@ class BrowserScreen(Screen):
             self.set_pane("query")
 
     def _entity_steps(self) -> Steps | None:
+        """The selected entity's mentions to step through (worked out once per entity: a
+        country may have a hundred thousand)."""
+        if self._steps is not None and self._steps[0] == self.entity_id:
+            return self._steps[1]
         entity = self.kb.entity(self.entity_id) if (self.kb and self.entity_id) else None
-        return mention_steps(self.kb, entity) if self.kb and entity and entity.mentions else None
+        steps = mention_steps(self.kb, entity) if self.kb and entity and entity.mentions else None
+        self._steps = (self.entity_id, steps)
+        return steps
 
     def select_entity(self, entity_id: str, *, open_first: bool = True, focus: bool = True) -> None:
         """Show the entity's detail, filter the timeline to it, and open its first mention."""
@@ -340,7 +338,7 @@ class BrowserScreen(Screen):
         self.timeline.show(entity.id, one_line(entity.name))
         self.query_one(EntitiesPane).select(entity.id)
         if open_first and entity.mentions:
-            steps = mention_steps(kb, entity)
+            steps = self._entity_steps()
             a, s, e = steps.spans[0]
             self.open(Location(a, (s, e), None, steps))
         if focus:
