@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from pktui.model import LoadProblem
+from pktui.model import LoadProblem, LoadSummary
 from tests.test_tui_support import A, B, demo_app, demo_kb, ready, settle
 
 LONG_TITLE = "Deputy defence minister receives the UN Under-Secretary-General " + "and a very long tail " * 8
@@ -65,7 +65,7 @@ async def test_load_summary_counts_the_same_everywhere():
         LoadProblem("x/c.txt", "no date", skipped=False),
     ]
     kb = meta_kb(problems=problems)
-    kb.summary = {"duplicates": 3, "hidden": 2}
+    kb.summary = LoadSummary(duplicates=3, hidden=2)
     app = demo_app(kb)
     async with app.run_test(size=(160, 45)) as pilot:
         await ready(pilot)

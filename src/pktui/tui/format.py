@@ -278,7 +278,8 @@ def load_summary(kb) -> list[str]:
     if warnings:
         parts.append(f"{warnings:,} warning{'s' if warnings > 1 else ''}")
     summary = getattr(kb, "summary", None)
-    for key, label in (("duplicates", "duplicates skipped"), ("hidden", "hidden files skipped")):
+    labels = (("duplicates", "duplicates skipped"), ("hidden", "hidden files skipped"), ("other_files", "other files"))
+    for key, label in labels:
         n = summary.get(key) if isinstance(summary, dict) else getattr(summary, key, None)
         if n is None:
             n = getattr(kb, key, None)
