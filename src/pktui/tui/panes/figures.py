@@ -280,6 +280,8 @@ def draw_chart(plot: PlotextPlot, row: Row | None, selected: int) -> None:
     if 0 <= selected < len(points):
         plt.scatter([xs[selected]], [ys[selected]], marker="◆", color="orange", label="◆ selected")
     ticks = sorted(set(xs))
+    if len(ticks) > 5:  # a few dates, chosen here (plotext would thin them by itself, not always alike)
+        ticks = [ticks[round(i * (len(ticks) - 1) / 4)] for i in range(5)]
     plt.xticks(ticks, [_tick(points, t, xs) for t in ticks])
     plt.title(f"{row.subject} · {row.measure}")
     plot.refresh()
