@@ -22,8 +22,9 @@ VIEWS = [
     ("entity", (160, 45), ["2", ("find", "entities", "UNISFA"), "enter"], "UNISFA: detail, filtered timeline"),
     ("timeline", (160, 45), ["3", ("find", "timeline", "2018-09"), "enter", "3"], "the timeline, 2018-09 open"),
     ("narrow", (80, 24), [], "80×24: one pane at a time"),
+    ("narrow-results", (80, 24), ["slash", *"viet nam personnel", "down"], "80×24: results and a preview"),
     ("narrow-source", (80, 24), ["slash", *"hoang kim phung", "enter"], "80×24: a search result's passage"),
-    ("figures", (160, 45), ["f"], "the figures view"),
+    ("figures", (160, 45), ["f", "right"], "the figures view, a series charted"),
     ("help", (100, 34), ["question_mark"], "the help screen"),
 ]
 

@@ -16,8 +16,8 @@ from pktui.tui.config import Config, load_config
 from pktui.tui.keymap import BY_ID
 from pktui.tui.screens.figures import FiguresScreen
 from pktui.tui.screens.help import HelpScreen
-from pktui.tui.widgets.lists import NavList
 from pktui.tui.widgets.source import SourceView
+from pktui.tui.widgets.vlist import VirtualList
 from tests.test_tui_support import A, B, FakeIndex, demo_app, demo_kb, ready, settle
 
 WIDE = (128, 36)
@@ -87,7 +87,7 @@ async def test_unknown_date_is_said():
         assert rows[-1].startswith("date unknown")
         await pilot.press("G", "enter")
         assert source(app).article.id == "undated"
-        assert "date unknown" in str(app.browser.query_one("#reader").border_subtitle)
+        assert "date unknown" in str(app.browser.query_one("#source-meta").render())
 
 
 # -- entities ----------------------------------------------------------------------------
@@ -274,14 +274,14 @@ async def test_a_slow_search_never_blocks_keys_and_stale_results_are_dropped():
         assert app.focused.value == "lacroix"
         await app.workers.wait_for_complete([w for w in app.browser.workers if w is not None][-1:])
         await pilot.pause(0.1)
-        assert app.browser._results_query == "lacroix" and texts(app, "results")
+        assert app.browser.results.shown_query == "lacroix" and texts(app, "results")
         release.set()  # the stale "l" search ends now: its results must not replace these
         await pilot.pause(0.2)
-        assert app.browser._results_query == "lacroix"
+        assert app.browser.results.shown_query == "lacroix"
 
 
 async def test_search_unavailable_is_explained():
-    def broken(kb):
+    def broken(kb, progress=None):
         raise ImportError("No module named 'pktui.search'")
 
     app = demo_app(index_builder=broken)
@@ -292,7 +292,7 @@ async def test_search_unavailable_is_explained():
         await settle(pilot)
         assert "Search unavailable" in str(app.browser.query_one("#results-status").render())
         assert "search unavailable" in str(app.browser.query_one("#panebar").render())
-        assert app.browser.query_one("#results", NavList).texts() == [
+        assert app.browser.query_one("#results", VirtualList).texts() == [
             "The articles, entities and timeline panes still work (1, 2, 3)."
         ]
 
@@ -416,14 +416,14 @@ async def test_command_palette_goes_to_entity_and_jumps_to_date():
     async with app.run_test(size=WIDE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+p")
-        await pilot.press(*"entity unisfa")
+        await pilot.press(*"unisfa")  # the search index answers in the palette
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
         assert app.browser.entity_id == "mission/unisfa"
         assert app.browser.timeline_filter == "mission/unisfa"
         await pilot.press("ctrl+p")
-        await pilot.press(*"date 2018-09")
+        await pilot.press(*"september 2018")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
@@ -573,7 +573,7 @@ def test_demo_articles_are_the_bundled_ones():
 async def test_typing_while_the_index_is_built_then_results_arrive():
     release = threading.Event()
 
-    def slow_build(kb):
+    def slow_build(kb, progress=None):
         release.wait(10)
         return FakeIndex.build(kb)
 
@@ -584,10 +584,111 @@ async def test_typing_while_the_index_is_built_then_results_arrive():
         await pilot.press("slash", *"lacroix")
         await pilot.pause(0.1)
         assert "Building the search index" in str(app.browser.query_one("#results-status").render())
-        assert app.browser.query_one("#results", NavList).texts() == [
+        assert app.browser.query_one("#results", VirtualList).texts() == [
             "Results appear here as soon as it is ready; keep typing."
         ]
         release.set()
         await ready(pilot)
         await settle(pilot)
         assert app.focused.value == "lacroix" and texts(app, "results")
+
+
+# -- results: one line a hit, a preview, honest counts ----------------------------------
+
+
+async def test_results_one_line_a_hit_with_preview_and_true_counts():
+    app = demo_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"the")
+        await settle(pilot)
+        pane = app.browser.query_one("#results-pane")
+        lst = app.browser.query_one("#results")
+        hits, total = app.index.search_counted("the", 50)
+        assert total >= 10 and lst.row_count == len(hits)
+        assert str(pane.border_title) == f"Results · {len(hits)} of {total}"
+        assert lst.row_height == 1 and lst.size.height >= 10  # at least ten hits on screen at 80x24
+        rows = texts(app, "results")
+        assert all("\n" not in r for r in rows)
+        assert rows[0].split()[0] in ("QTY", "DATE", "ROLE", "EVT", "TEXT", "PER", "ORG", "MISN", "CTRY", "LOC")
+        assert rows[0].rstrip().endswith(app.kb.article(hits[0].article).published_iso)
+        preview = app.browser.query_one("#results-preview")
+        assert preview.display and preview.region.y >= lst.region.bottom  # below the list
+        await pilot.press("down")
+        article = app.kb.article(hits[1].article)
+        assert article.published_iso in str(preview.render())
+        # the header follows every keystroke
+        await pilot.press(*" hospitals")
+        await settle(pilot)
+        hits, total = app.index.search_counted("the hospitals", 50)
+        assert str(pane.border_title) == f"Results · {len(hits)} of {total}"
+        await pilot.press(*"xyzzy")
+        await settle(pilot)
+        assert str(pane.border_title) == "Results · 0"
+
+
+async def test_results_preview_is_the_source_view_when_wide():
+    app = demo_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"hospitals")
+        await settle(pilot)
+        assert not shown(app, "results-preview") and shown(app, "source")
+        hit = app.index.search("hospitals")[0]
+        assert source(app).highlight == (hit.start, hit.end)  # the selected hit, previewed beside
+        lists, reader = app.browser.query_one("#lists").region, app.browser.query_one("#reader").region
+        assert lists.width >= 60 and reader.width >= 40
+
+
+# -- figures: filter, sort, chart ---------------------------------------------------------
+
+
+def many_series_kb():
+    from pktui.model import Series, SeriesPoint
+
+    kb = demo_kb()
+    for i in range(300):  # hundreds of series, the last ones with many points
+        points = [
+            SeriesPoint(f"{2000 + k}", 100 * i + k, "about" if k % 3 else "exact", "f-184") for k in range(i % 40)
+        ]
+        if points:
+            points[-1].conflict = True
+        kb.series.append(Series(f"country/c{i:03d}", f"troops of contingent {i:03d}", "personnel", points))
+    return kb
+
+
+async def test_figures_filter_sort_and_chart():
+    from pktui.tui.panes.figures import SeriesTable
+
+    app = demo_app(many_series_kb())
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        table = app.screen.query_one(SeriesTable)
+        assert table.row_count == 302
+        assert len(table.current.series.points) == 39  # sorted by size first
+        await pilot.press(*"viet")  # typing on the table filters (folded: Việt Nam)
+        await settle(pilot)
+        assert table.row_count == 1 and table.current.subject == "Việt Nam"
+        assert "1 of 302 series" in str(app.screen.query_one("#figures-note").render())
+        await pilot.press("escape", "escape")  # back to the table, then the filter cleared
+        await settle(pilot)
+        assert table.row_count == 302 and isinstance(app.screen, FiguresScreen)
+        await pilot.press("ctrl+s")  # by recency
+        await settle(pilot)
+        assert table.current.last_date == max(r.last_date for r in table.rows)
+        # the chart draws the selected series; the values are never cut at 80x24
+        await pilot.press(*"contingent 039")
+        await settle(pilot)
+        await pilot.press("down")
+        assert table.current.measure.startswith("troops of contingent 039")
+        chart = app.screen.query_one("#figures-chart")
+        assert chart.region.height >= 8
+        drawn = "".join(s.text for y in range(1, table.size.height) for s in table.render_line(y))
+        assert "≈3,901" in drawn and "2001" in drawn
+        for _ in range(38):
+            await pilot.press("right")
+        assert table.point == 38
+        drawn = "".join(s.text for s in table.render_line(1))
+        assert "3,938!" in drawn  # the last point: scrolled into view whole, conflict marked

@@ -35,6 +35,11 @@ def test_search_with_highlighted_passage(snap_compare):
     assert snap_compare(demo_app(), terminal_size=WIDE, run_before=run_before(*keys, search=True))
 
 
+def test_results_dense_narrow(snap_compare):
+    keys = ["slash", *"the", "down"]
+    assert snap_compare(demo_app(), terminal_size=NARROW, run_before=run_before(*keys, search=True))
+
+
 def test_entity_selected(snap_compare):
     keys = ["2", *"j" * 4, "enter"]  # from Jean-Pierre Lacroix, headings skipped: UNISFA
     assert snap_compare(demo_app(), terminal_size=WIDE, run_before=run_before(*keys))
@@ -60,4 +65,39 @@ def test_help(snap_compare, monkeypatch):
 
 
 def test_figures(snap_compare):
-    assert snap_compare(demo_app(), terminal_size=WIDE, run_before=run_before("f"))
+    assert snap_compare(demo_app(), terminal_size=WIDE, run_before=run_before("f", "right"))
+
+
+def test_figures_filtered_narrow(snap_compare):
+    from tests.test_tui_browser import many_series_kb
+
+    keys = ["f", *"contingent 03", "down", "right", "right"]
+    assert snap_compare(demo_app(many_series_kb()), terminal_size=NARROW, run_before=run_before(*keys, search=True))
+
+
+def test_hundred_thousand_articles_scrolled_narrow(snap_compare):
+    from tests.test_tui_scale import big_kb, no_index
+
+    app = demo_app(big_kb(), index_builder=no_index)
+    assert snap_compare(app, terminal_size=NARROW, run_before=run_before("G", "k", "k"))
+
+
+def test_hundred_thousand_timeline_scrolled_wide(snap_compare):
+    from tests.test_tui_scale import big_kb, no_index
+
+    app = demo_app(big_kb(), index_builder=no_index)
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before("3", "G", "k"))
+
+
+def test_metadata_and_why_narrow(snap_compare):
+    from tests.test_tui_metadata import meta_kb
+
+    keys = ["j", "enter", "right_square_bracket", "w"]
+    assert snap_compare(demo_app(meta_kb()), terminal_size=NARROW, run_before=run_before(*keys))
+
+
+def test_metadata_citation_wide(snap_compare):
+    from tests.test_tui_metadata import meta_kb
+
+    keys = ["5", "enter", "y"]
+    assert snap_compare(demo_app(meta_kb()), terminal_size=WIDE, run_before=run_before(*keys))

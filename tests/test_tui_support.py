@@ -290,7 +290,7 @@ class FakeIndex:
         self._words = sorted({w for a in kb.articles for w in fold(a.text).split()})
 
     @classmethod
-    def build(cls, kb: KnowledgeBase) -> FakeIndex:
+    def build(cls, kb: KnowledgeBase, progress=None) -> FakeIndex:
         return cls(kb)
 
     def _tokens(self, query: str) -> list[str]:
@@ -325,6 +325,10 @@ class FakeIndex:
                 hits.append(FakeHit("entity", e.id, len(tokens) + 2, m.article, m.start, m.end, matches, e.name))
         hits.sort(key=lambda h: -h.score)
         return hits[:limit]
+
+    def search_counted(self, query: str, limit: int = 50) -> tuple[list[FakeHit], int]:
+        hits = self.search(query, limit=1 << 30)
+        return hits[:limit], len(hits)
 
     def suggest(self, query: str) -> str | None:
         out = []

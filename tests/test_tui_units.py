@@ -77,17 +77,12 @@ def test_sparkline_and_points():
     assert "2022-11" in label and ">500" in label
 
 
-def test_hanging_row_wraps_its_body_under_itself():
-    from textual.style import Style
-    from textual.visual import RenderOptions
-
-    row = fmt.Hanging(fmt.fact_tag("quantity"), fmt.Text("more than 500 personnel and a long tail of words"), 5)
-    options = RenderOptions(get_style=lambda style: Style(), rules={})
-    lines = ["".join(seg.text for seg in strip) for strip in row.render_strips(30, None, Style(), options)]
-    assert lines[0].startswith("qty   more than")
-    assert lines[1].startswith("      ") and lines[1].strip()  # the body wraps under itself
-    assert row.get_height({}, 30) == len(lines)
-    assert row.plain.startswith("qty more than")
+def test_right_aligned_keeps_the_right_part_whole():
+    left = fmt.Text("more than 500 personnel and a long tail of words")
+    line = fmt.right_aligned(left, fmt.Text("2022-11-27 · VNA"), 40)
+    assert line.plain.endswith(" 2022-11-27 · VNA") and len(line.plain) == 40
+    assert "…" in line.plain  # the left part is cut, visibly
+    assert fmt.right_aligned(fmt.Text("short"), fmt.Text("2022"), 20).plain == "short          " + " 2022"
 
 
 def test_history_back_and_forward_like_a_browser():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -33,15 +34,19 @@ def load_knowledge(
     workers: int | None = None,
     corrections: Path | None = None,
     options: ReadOptions | None = None,
+    cancel: threading.Event | None = None,
 ) -> KnowledgeBase:
     """Read the corpus under ``paths`` (bundled sample when empty) into a knowledge base, with
     the corrections ledger at ``corrections`` (when given) applied on top; ``options``: record
-    field names, following links (see :class:`pktui.corpus.ReadOptions`)."""
+    field names, following links (see :class:`pktui.corpus.ReadOptions`); ``cancel``, once set,
+    stops extraction between articles (InterruptedError is raised)."""
     with _gc_paused():
         corpus = read_corpus(paths, options)
         extractions, problems, _stats = extract_corpus(
-            corpus.articles, progress=progress, use_cache=use_cache, workers=workers
+            corpus.articles, progress=progress, use_cache=use_cache, workers=workers, cancel=cancel
         )
+        if cancel is not None and cancel.is_set():
+            raise InterruptedError("loading cancelled")
         kb = build_knowledge(corpus.articles, extractions, corpus.problems + problems)
         kb.summary = corpus.summary
         if corrections is not None:
@@ -86,8 +91,13 @@ def extract_corpus(
     use_cache: bool = True,
     rebuild: bool = False,
     workers: int | None = None,
+    cancel: threading.Event | None = None,
 ) -> tuple[dict[str, ArticleExtraction], list[LoadProblem], dict[str, int]]:
-    """Extraction of every article, from the cache where it holds an unchanged one."""
+    """Extraction of every article, from the cache where it holds an unchanged one.
+
+    ``cancel``, once set, stops extracting between articles: what was extracted is kept (and
+    cached), the rest is left out, queued work in worker processes is dropped."""
+    stop = cancel.is_set if cancel is not None else (lambda: False)
     problems: list[LoadProblem] = []
     cache = None
     if use_cache:
@@ -132,15 +142,22 @@ def extract_corpus(
                     _extract_safely, todo, chunksize=max(1, min(64, len(todo) // (n_workers * 8)))
                 ):
                     collect(aid, ex, err)
+                    if stop():
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        break
         except (OSError, RuntimeError) as exc:  # no processes here: do it in this one
             problems.append(
                 LoadProblem("extraction", f"parallel extraction unavailable ({exc}); used one core", skipped=False)
             )
             for a in todo:
+                if stop():
+                    break
                 if a.id not in results:
                     collect(*_extract_safely(a))
     else:
         for a in todo:
+            if stop():
+                break
             collect(*_extract_safely(a))
     if cache is not None:
         cache.put_many(fresh)

@@ -203,6 +203,7 @@ class SearchIndex:
         self._key_buckets: dict[tuple[str, int], list[str]] | None = None
         self._date_index: tuple | None = None
         self._all = 0
+        self._matched = 0  # documents the last query matched, for search_counted
         self._entwords: dict[str, list[frozenset[str]]] = {}
 
     # ------------------------------------------------------------------ building
@@ -568,7 +569,18 @@ class SearchIndex:
         except Exception:
             return []
 
+    def search_counted(self, query: str, limit: int = 50) -> tuple[list[Hit], int]:
+        """The best ``limit`` hits and how many documents matched in all (with a quoted phrase:
+        how many hold its words, an upper bound). Never raises."""
+        try:
+            with self._lock:
+                hits = self._search(parse_query(query), limit)
+                return hits, max(len(hits), self._matched)
+        except Exception:
+            return [], 0
+
     def _search(self, q: Query, limit: int) -> list[Hit]:
+        self._matched = 0
         limit = int(limit)
         if limit <= 0 or q.is_empty or not self.n_docs:
             return []
@@ -641,6 +653,7 @@ class SearchIndex:
                 universe &= ex.e_any | ex.p_any
         if not universe:
             return [], {}, exps + join_exps
+        self._matched = universe.bit_count()
         width = (9 * len(terms) + _ENTITY_BONUS).bit_length()
         slices = (total + [0] * width)[:width] + count
         docs = rank.top_k(slices, universe, limit)

@@ -28,4 +28,17 @@ def run(paths: list[str] | None = None, theme: str | None = None, use_cache: boo
 
     app = PktuiApp(paths, theme=theme, use_cache=use_cache, options=options)
     app.run()
-    return app.return_code or 0
+    code = app.return_code or 0
+    thread = app.loader_thread
+    if thread is not None and thread.is_alive():
+        # still extracting (a huge article, thousands of new ones): quit now, do not wait for it
+        # (the cancel flag stops it between articles, but one article can take a minute)
+        thread.join(0.2)
+        if thread.is_alive():
+            import os
+            import sys
+
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    return code

@@ -6,15 +6,18 @@ built) in a thread worker that reports progress, while keys keep working.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import inspect
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.app import App
 from textual.message import Message
+from textual.widgets import Input
 
 from pktui.text import one_line
 from pktui.tui.commands import PktuiCommands
@@ -27,21 +30,29 @@ if TYPE_CHECKING:
     from pktui.knowledge.base import KnowledgeBase
 
 Loader = Callable[..., "KnowledgeBase"]
-IndexBuilder = Callable[["KnowledgeBase"], Any]
+#: builder(kb, progress=callback(done, total)) -> a search index
+IndexBuilder = Callable[..., Any]
 
 
-def default_loader(paths: list[str] | None, *, progress=None, use_cache: bool = True, options=None) -> KnowledgeBase:
+def default_loader(
+    paths: list[str] | None,
+    *,
+    progress=None,
+    use_cache: bool = True,
+    options=None,
+    cancel: threading.Event | None = None,
+) -> KnowledgeBase:
     from pktui.knowledge.loader import load_knowledge
 
-    kb = load_knowledge(paths or None, progress=progress, use_cache=use_cache, options=options)
+    kb = load_knowledge(paths or None, progress=progress, use_cache=use_cache, options=options, cancel=cancel)
     gc.freeze()  # see _out_of_collectors_way; a full collection here would hold the UI 0.3 s per 100k facts
     return kb
 
 
-def default_index(kb: KnowledgeBase) -> Any:
+def default_index(kb: KnowledgeBase, progress=None) -> Any:
     from pktui.search import SearchIndex  # ImportError: the app says "search unavailable"
 
-    index = SearchIndex.build(kb)
+    index = SearchIndex.build(kb, progress=progress)
     _out_of_collectors_way()
     return index
 
@@ -61,9 +72,11 @@ class PktuiApp(App[int]):
     COMMANDS = App.COMMANDS | {PktuiCommands}
 
     class Loaded(Message):
-        def __init__(self, done: int, total: int) -> None:
+        """Progress: ``done`` of ``total`` articles read (or indexed, when ``what`` says so)."""
+
+        def __init__(self, done: int, total: int, what: str = "reading") -> None:
             super().__init__()
-            self.done, self.total = done, total
+            self.done, self.total, self.what = done, total, what
 
     def __init__(
         self,
@@ -90,6 +103,8 @@ class PktuiApp(App[int]):
         self.index_error: str | None = None
         self.ready = False  # knowledge base loaded and index attempted
         self._last_progress = 0.0
+        self.cancel = threading.Event()  # set on quit: loading stops
+        self.loader_thread: threading.Thread | None = None
 
     @property
     def browser(self) -> BrowserScreen:
@@ -113,27 +128,50 @@ class PktuiApp(App[int]):
                 )
         for error in self.config.errors:
             self.notify(one_line(error), severity="error", markup=False, timeout=15)
-        self.call_after_refresh(self._load)
+        self.call_after_refresh(self._start_loading)
+
+    def _start_loading(self) -> None:
+        """Load in a daemon thread of our own, not a worker: quitting never waits for it (a
+        worker's thread is joined at exit, and one long article can take a minute)."""
+        self.loader_thread = threading.Thread(target=self._load, name="pktui-load", daemon=True)
+        self.loader_thread.start()
+
+    def _from_thread(self, callback: Callable[..., object], *args: object) -> None:
+        if self.cancel.is_set() or not self.is_running:
+            return  # quitting: nothing more to show
+        with contextlib.suppress(RuntimeError):  # the app stopped meanwhile
+            self.call_from_thread(callback, *args)
+
+    def _call_loader(self) -> KnowledgeBase:
+        kwargs: dict[str, Any] = {"progress": self._progress, "use_cache": self.use_cache}
+        if self.read_options is not None:
+            kwargs["options"] = self.read_options
+        if "cancel" in inspect.signature(self.loader).parameters:
+            kwargs["cancel"] = self.cancel
+        return self.loader(self.paths, **kwargs)
+
+    def on_unmount(self) -> None:
+        self.cancel.set()  # the loader stops between articles; nobody waits for it
 
     # -- loading -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         try:
-            extra = {"options": self.read_options} if self.read_options is not None else {}
-            kb = self.loader(self.paths, progress=self._progress, use_cache=self.use_cache, **extra)
+            kb = self._call_loader()
         except Exception as exc:
-            self.call_from_thread(self._load_failed, f"{type(exc).__name__}: {exc}")
+            self._from_thread(self._load_failed, f"{type(exc).__name__}: {exc}")
             return
-        self.call_from_thread(self._kb_ready, kb)
+        if self.cancel.is_set():
+            return
+        self._from_thread(self._kb_ready, kb)
         index, error = None, None
         try:
-            index = self.index_builder(kb)
+            index = self.index_builder(kb, progress=self._index_progress)
         except ImportError as exc:
             error = f"the search engine is not installed ({exc})"
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
-        self.call_from_thread(self._index_ready, index, error)
+        self._from_thread(self._index_ready, index, error)
 
     def _progress(self, done: int, total: int) -> None:
         now = monotonic()
@@ -141,8 +179,14 @@ class PktuiApp(App[int]):
             self._last_progress = now
             self.post_message(self.Loaded(done, total))
 
+    def _index_progress(self, done: int, total: int) -> None:
+        now = monotonic()
+        if done >= total or now - self._last_progress > 0.1:
+            self._last_progress = now
+            self.post_message(self.Loaded(done, total, "indexing"))
+
     def on_pktui_app_loaded(self, message: Loaded) -> None:
-        self.browser.load_progress(message.done, message.total)
+        self.browser.load_progress(message.done, message.total, message.what)
 
     def _load_failed(self, message: str) -> None:
         self.ready = True
@@ -152,14 +196,14 @@ class PktuiApp(App[int]):
     def _kb_ready(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.browser.set_kb(kb, self.paths)
-        skipped = kb.problems
+        skipped = [p for p in kb.problems if p.skipped]
         if skipped:
             lines = [one_line(p.line()) for p in skipped[:3]]
             if len(skipped) > 3:
-                lines.append(f"… and {len(skipped) - 3} more (listed under the articles)")
+                lines.append(f"… and {len(skipped) - 3:,} more (listed under the articles)")
             self.notify(
                 "\n".join(lines),
-                title=f"{len(skipped)} file(s) not loaded",
+                title=f"{len(skipped):,} file(s) not loaded",
                 severity="warning",
                 markup=False,
                 timeout=10,
@@ -168,7 +212,7 @@ class PktuiApp(App[int]):
     def _index_ready(self, index: Any, error: str | None) -> None:
         self.index, self.index_error = index, error
         self.ready = True
-        self.browser.index_changed()
+        self.browser.index_changed(index, error)
 
     # -- app-wide actions --------------------------------------------------------------
 
@@ -178,8 +222,12 @@ class PktuiApp(App[int]):
         return self.browser
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # "/" in the search box is typed into the query
-        return not (action == "search" and isinstance(self.focused, SearchInput))
+        # in a text box "/" is typed; in the search box ctrl+p moves through the results
+        if action == "search" and isinstance(self.focused, Input):
+            return False
+        if action in ("search", "quit", "figures") and self.screen.id == "figures":
+            return False  # letters typed there filter the series (ctrl+q still quits)
+        return not (action == "command_palette" and isinstance(self.focused, SearchInput))
 
     def action_search(self) -> None:
         self._to_browser().open_search()

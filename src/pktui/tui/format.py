@@ -8,16 +8,11 @@ literally and escape sequences are shown as visible stand-ins.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from rich.text import Text
-from textual.content import Content
-from textual.css.styles import RulesMap
-from textual.strip import Strip
-from textual.style import Style
-from textual.visual import RenderOptions, Visual
 
-from pktui.model import Article, Entity, Fact, Series, SeriesPoint, TimelineEntry
+from pktui.model import Article, Entity, Fact, Series, SeriesPoint
 from pktui.text import fold, one_line, safe_display
 
 #: Group headings of the entities pane, in display order.
@@ -63,6 +58,11 @@ QUALIFIER_SIGNS = {
     "approximately": "≈",
 }
 UNKNOWN_DATE = "date unknown"
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 article``, ``2,345 articles``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def clip(text: str, limit: int) -> str:
@@ -119,7 +119,8 @@ def fact_value(fact: Fact, entity_name=None) -> str:
     """The fact's value in words, one line."""
     if fact.kind == "quantity":
         text = quantity_words(fact)
-        if fact.detail and fold(fact.detail).rstrip("s") != fold(fact.unit or "").rstrip("s"):
+        counted = fold(fact.detail or "").rstrip("s")
+        if counted and counted not in (fold(fact.unit or "").rstrip("s"), fold(fmt_unit(fact.unit)).rstrip("s")):
             text += f" ({one_line(fact.detail)})"  # what was counted, when it says more than the unit
         return text
     if fact.kind == "date":
@@ -136,143 +137,56 @@ def fact_value(fact: Fact, entity_name=None) -> str:
     return one_line(str(fact.value if fact.value is not None else fact.text))
 
 
-class Hanging(Visual):
-    """A list row: a fixed-width tag column and a body that wraps under itself (hanging indent).
-
-    A Textual ``Visual`` built on ``Content`` (cheap to measure and render, which matters
-    for result lists redrawn on every keystroke); ``plain`` is its text, for tests and tools.
-    :meth:`later` makes a row whose texts are made only when it is first measured or
-    drawn: a list of a hundred thousand rows is filled at once, but few are ever seen.
-    """
-
-    __slots__ = ("_content", "_make", "_parts", "width")
-
-    def __init__(self, tag: Text, body: Text, width: int) -> None:
-        self._parts: tuple[Text, Text] | None = (tag, body)
-        self._make: Callable[[], tuple[Text, Text]] | None = None
-        self._content: tuple[Content, Content] | None = None
-        self.width = width
-
-    @classmethod
-    def later(cls, make: Callable[[], tuple[Text, Text]], width: int) -> Hanging:
-        row = cls.__new__(cls)
-        row._parts, row._make, row._content, row.width = None, make, None, width
-        return row
-
-    def _texts(self) -> tuple[Text, Text]:
-        if self._parts is None:
-            assert self._make is not None
-            self._parts, self._make = self._make(), None
-        return self._parts
-
-    @property
-    def tag(self) -> Text:
-        return self._texts()[0]
-
-    @property
-    def body(self) -> Text:
-        return self._texts()[1]
-
-    @property
-    def _tag(self) -> Content:
-        return self._contents()[0]
-
-    @property
-    def _body(self) -> Content:
-        return self._contents()[1]
-
-    def _contents(self) -> tuple[Content, Content]:
-        if self._content is None:
-            tag, body = self._texts()
-            self._content = (Content.from_rich_text(tag), Content.from_rich_text(body))
-        return self._content
-
-    @property
-    def plain(self) -> str:
-        return f"{self.tag.plain} {self.body.plain}"
-
-    def _body_width(self, width: int) -> int:
-        return max(1, width - self.width - 1)
-
-    def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
-        body_width = self._body_width(width)
-        base = style.rich_style
-        body = self._body.render_strips(body_width, None, style, options)
-        tag = self._tag.render_strips(self.width, 1, style, options)
-        gap = Strip.blank(1, base)
-        lines = []
-        for i, strip in enumerate(body):
-            left = tag[0] if i == 0 and tag else Strip.blank(self.width, base)
-            lines.append(
-                Strip.join([left.crop_extend(0, self.width, base), gap, strip.crop_extend(0, body_width, base)])
-            )
-        if height is not None:
-            lines = lines[:height] + [Strip.blank(width, base)] * max(0, height - len(lines))
-        return lines
-
-    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return self.width + 1 + self._body.get_optimal_width(rules, container_width)
-
-    def get_height(self, rules: RulesMap, width: int) -> int:
-        return self._body.get_height(rules, self._body_width(width))
+def entity_name(kb, entity_id: str | None) -> str | None:
+    """An entity's name, one safe line (its id when the knowledge base lacks it)."""
+    if not entity_id or kb is None:
+        return None
+    e = kb.entity(entity_id)
+    return one_line(e.name) if e else one_line(entity_id)
 
 
-class Later(Visual):
-    """A list row whose ``Text`` is made when it is first measured or drawn."""
-
-    __slots__ = ("_content", "_make", "_text")
-
-    def __init__(self, make: Callable[[], Text]) -> None:
-        self._make: Callable[[], Text] | None = make
-        self._text: Text | None = None
-        self._content: Content | None = None
-
-    @property
-    def text(self) -> Text:
-        if self._text is None:
-            assert self._make is not None
-            self._text, self._make = self._make(), None
-        return self._text
-
-    @property
-    def plain(self) -> str:
-        return self.text.plain
-
-    def _c(self) -> Content:
-        if self._content is None:
-            self._content = Content.from_rich_text(self.text)
-        return self._content
-
-    def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
-        return self._c().render_strips(width, height, style, options)
-
-    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return self._c().get_optimal_width(rules, container_width)
-
-    def get_height(self, rules: RulesMap, width: int) -> int:
-        return self._c().get_height(rules, width)
-
-
-def fact_tag(kind: str) -> Text:
-    return Text(KIND_TAGS.get(kind, kind[:5]).strip(), "dim")
-
-
-def fact_prompt(fact: Fact, entity_name=None, *, article: Article | None = None, quote: int = 70) -> Hanging:
-    """A list row: kind, then the value, the quote (and the article) under one another."""
-    body = Text()
-    body.append(clip(fact_value(fact, entity_name), 80), "bold")
+def _fact_when(fact: Fact) -> str | None:
     when = fact.date if fact.kind == "quantity" else (fact.value if fact.kind == "event" else None)
-    if isinstance(when, str) and when:
-        body.append(" ")
-        body.append(f"· {fmt_date(when)}", "dim")
-    body.append("\n")
-    body.append("“", "dim")
-    body.append(clip(fact.text, quote), "italic")
-    body.append("”", "dim")
-    if article is not None:
-        body.append("\n")
-        body.append_text(article_caption(article, 32))
-    return Hanging(fact_tag(fact.kind), body, 5)
+    return when if isinstance(when, str) and when else None
+
+
+def fact_prompt(fact: Fact, entity_name=None) -> Text:
+    """Two lines: kind and value (and its date), then the quote."""
+    text = Text()
+    text.append(KIND_TAGS.get(fact.kind, fact.kind[:5]), "dim")
+    text.append(" ")
+    text.append(one_line(fact_value(fact, entity_name)), "bold")
+    when = _fact_when(fact)
+    if when:
+        text.append(f" · {fmt_date(when)}", "dim")
+    text.append("\n      ")
+    text.append("“", "dim")
+    text.append(clip(fact.text, 200), "italic")
+    text.append("”", "dim")
+    return text
+
+
+def fact_line(fact: Fact, entity_name=None, article: Article | None = None, width: int = 80) -> Text:
+    """One line: kind, value, the quote, and the article's date right-aligned."""
+    text = Text()
+    text.append(KIND_TAGS.get(fact.kind, fact.kind[:5]), "dim")
+    text.append(" ")
+    text.append(one_line(fact_value(fact, entity_name)), "bold")
+    text.append("  “", "dim")
+    text.append(one_line(fact.text), "italic")
+    text.append("”", "dim")
+    right = Text(article.published_iso or UNKNOWN_DATE, "dim") if article else Text()
+    return right_aligned(text, right, width)
+
+
+def right_aligned(left: Text, right: Text, width: int) -> Text:
+    """``left`` cut to leave room for ``right`` at the end of a line ``width`` cells wide."""
+    room = width - right.cell_len - 1
+    if room < 8 or not right:
+        return left
+    left = left.copy()
+    left.truncate(room, overflow="ellipsis", pad=True)
+    return Text.assemble(left, " ", right)
 
 
 def article_caption(article: Article, limit: int = 80) -> Text:
@@ -282,19 +196,18 @@ def article_caption(article: Article, limit: int = 80) -> Text:
 
 
 def article_prompt(article: Article) -> Text:
+    """Two lines: the date and the source, then the title."""
     text = Text()
     if article.published:
         text.append(article.published.isoformat(), "bold")
     else:
         text.append(UNKNOWN_DATE, "bold italic")
+    if article.source:
+        text.append(" · ", "dim")
+        text.append(one_line(article.source), "dim")
     text.append("\n")
-    text.append(clip(article.title, 160))
+    text.append(clip(article.title, 300))
     return text
-
-
-def article_row(article: Article) -> Later:
-    """:func:`article_prompt`, made when the row is first shown."""
-    return Later(lambda: article_prompt(article))
 
 
 def entity_prompt(entity: Entity) -> Text:
@@ -307,25 +220,16 @@ def group_heading(etype: str, count: int) -> Text:
     return Text.assemble((TYPE_GROUPS.get(etype, one_line(etype).title()), "bold underline"), "  ", (str(count), "dim"))
 
 
-def timeline_prompt(date: str, precision: str, summary: str, *, published: bool = False) -> Hanging:
-    """A timeline row (its texts are made when it is first shown)."""
-
-    def make() -> tuple[Text, Text]:
-        body = Text()
-        if published:
-            body.append("published", "dim italic")
-            body.append(" ")
-        body.append(clip(summary, 200))
-        if precision == "range" and "/" not in date:
-            body.append(" ")
-            body.append("(range)", "dim")
-        return Text(fmt_date(date), "bold"), body
-
-    return Hanging.later(make, 10)
-
-
-def timeline_entry_prompt(entry: TimelineEntry) -> Hanging:
-    return timeline_prompt(entry.date, entry.precision, entry.summary)
+def timeline_line(date: str, precision: str, summary: str, *, published: bool = False) -> Text:
+    """One timeline row: the date in a column, then what happened."""
+    text = Text(f"{fmt_date(date):<10}", "bold")
+    text.append(" ")
+    if published:
+        text.append("published ", "dim italic")
+    text.append(clip(summary, 300))
+    if precision == "range" and "/" not in date:
+        text.append(" (range)", "dim")
+    return text
 
 
 def marked(text: str, spans: Iterable[tuple[int, int]], style: str = "bold underline") -> Text:
@@ -365,11 +269,57 @@ def snippet(article_text: str, start: int, end: int, matches: Sequence[tuple[int
     return text
 
 
+def load_summary(kb) -> list[str]:
+    """What the load left out, counted the same way everywhere: skipped files, warnings, and the
+    duplicates and hidden files the knowledge base reports (when it does)."""
+    skipped = sum(1 for p in kb.problems if p.skipped)
+    warnings = len(kb.problems) - skipped
+    parts = [f"{skipped:,} skipped"] if skipped else []
+    if warnings:
+        parts.append(f"{warnings:,} warning{'s' if warnings > 1 else ''}")
+    summary = getattr(kb, "summary", None)
+    labels = (("duplicates", "duplicates skipped"), ("hidden", "hidden files skipped"), ("other_files", "other files"))
+    for key, label in labels:
+        n = summary.get(key) if isinstance(summary, dict) else getattr(summary, key, None)
+        if n is None:
+            n = getattr(kb, key, None)
+        if isinstance(n, int) and not isinstance(n, bool) and n > 0:
+            parts.append(f"{n:,} {label}")
+    return parts
+
+
+def kb_status(kb, index_error: str | None = None) -> Text:
+    """The status line: what was loaded, what was left out, whether search works."""
+    if kb is None:
+        return Text("loading…", "dim")
+    parts = [f"{len(kb.articles):,} articles", f"{len(kb.entities):,} entities", f"{len(kb.facts):,} facts"]
+    text = Text(" · ".join(parts + load_summary(kb)), "dim")
+    if index_error:
+        text.append(" · search unavailable", "bold")
+    return text
+
+
 def citation(article: Article, start: int, end: int) -> str:
-    """A plain-text citation: quote, article title, date, file and character span."""
+    """A plain-text citation: quote — source, title (whole), date, URL (the file when there is none)."""
     quote = one_line(article.text[start:end])
-    date = article.published_iso or UNKNOWN_DATE
-    return f"“{quote}” — {one_line(article.title)}, {date} ({one_line(article.path)}, characters {start}–{end})"
+    parts = [one_line(article.source)] if article.source else []
+    parts += [one_line(article.title), article.published_iso or UNKNOWN_DATE]
+    parts.append(one_line(article.url) if article.url else one_line(article.path))
+    return f"“{quote}” — {', '.join(p for p in parts if p)}"
+
+
+def article_meta(article: Article) -> Text:
+    """Date, source, author and URL of an article, as far as they are known."""
+    text = Text()
+    text.append(article.published_iso or UNKNOWN_DATE, "bold")
+    for value, style in ((article.source, "bold"), (article.author, ""), (article.url, "underline")):
+        if value:
+            text.append(" · ", "dim")
+            text.append(one_line(value), style)
+    if not article.url:
+        text.append(" · ", "dim")
+        text.append(one_line(article.path), "dim")
+    return text
 
 
 _BARS = "▁▂▃▄▅▆▇█"

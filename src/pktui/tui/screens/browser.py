@@ -1,85 +1,41 @@
 """The browser: lists (articles, entities, timeline, search results) | source | facts and entity.
 
-Wide terminals show three columns; narrow ones (80×24) show one pane at a time, switched
-with Tab / Shift+Tab or the number keys, as the pane bar at the top shows. Everything the
-source view shows is a :class:`~pktui.tui.history.Location`; opening one pushes it on the
-back/forward history, previews (moving through a list) do not.
+The screen composes the panes (:mod:`pktui.tui.panes`) and routes their messages; it owns the
+layout, what the source view shows and the back/forward history. Wide terminals show three
+columns; narrow ones (80×24) one pane at a time, switched with Tab / Shift+Tab or the number
+keys, as the pane bar at the top shows. Everything the source view shows is a
+:class:`~pktui.tui.history.Location`; opening one pushes it on the history, previews do not.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Input, OptionList, ProgressBar, Static
-from textual.worker import get_current_worker
+from textual.widgets import ContentSwitcher, Footer, Input
 
-from pktui.model import Article, Entity, Fact, TimelineEntry
 from pktui.text import one_line
 from pktui.tui import format as fmt
 from pktui.tui.history import History, Location, Steps
-from pktui.tui.keymap import SEARCH_SYNTAX, bindings
+from pktui.tui.keymap import bindings
+from pktui.tui.locations import citation, fact_location, mention_steps, next_fact, next_mark, why
+from pktui.tui.messages import EntitySelected, FactSelected, OpenLocation, RunCommand
+from pktui.tui.panes.articles import ArticlesPane
+from pktui.tui.panes.entities import EntitiesPane
+from pktui.tui.panes.entity import EntityPane
+from pktui.tui.panes.facts import FactsPane
+from pktui.tui.panes.reader import ReaderPane
+from pktui.tui.panes.results import ResultsPane
+from pktui.tui.panes.timeline import TimelinePane
+from pktui.tui.screens.layout import LIST_PANES, PANE_GROUP, PANE_KEYS, PANE_WIDGET, WIDE, WIDGET_PANE
 from pktui.tui.widgets.bars import PaneBar, SearchBar, SearchInput
-from pktui.tui.widgets.lists import FactList, NavList, Row
-from pktui.tui.widgets.source import SourceView
 
 if TYPE_CHECKING:
     from pktui.knowledge.base import KnowledgeBase
-
-WIDE = 120  # columns from which the three columns are shown side by side
-SEARCH_DEBOUNCE = 0.04  # seconds of quiet typing before a search starts
-
-LIST_PANES = ("articles", "entities", "timeline", "results")
-PANE_WIDGET = {
-    "articles": "articles",
-    "entities": "entities",
-    "timeline": "timeline",
-    "results": "results",
-    "query": "search-input",
-    "source": "source",
-    "facts": "facts",
-    "entity": "entity",
-}
-WIDGET_PANE = {v: k for k, v in PANE_WIDGET.items()}
-PANE_GROUP = {
-    "articles": "lists",
-    "entities": "lists",
-    "timeline": "lists",
-    "results": "lists",
-    "query": "lists",
-    "source": "reader",
-    "facts": "side",
-    "entity": "side",
-}
-PANE_KEYS = {
-    "articles": "1",
-    "entities": "2",
-    "timeline": "3",
-    "results": "/",
-    "source": "4",
-    "facts": "5",
-    "entity": "6",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Published:
-    """A timeline row for an article's publication date."""
-
-    article: Article
-
-
-@dataclass(frozen=True, slots=True)
-class Command:
-    """A selectable action row (in the entity detail or the results)."""
-
-    name: str
-    arg: str = ""
 
 
 class BrowserScreen(Screen):
@@ -90,21 +46,16 @@ class BrowserScreen(Screen):
     def __init__(self) -> None:
         super().__init__(id="browser")
         self.kb: KnowledgeBase | None = None
+        self.paths: list[str] | None = None
         self.history = History()
         self.shown: Location | None = None
         self.pane = "articles"
         self.list_pane = "articles"
         self.searching = False
         self.entity_id: str | None = None  # the entity in the detail pane
-        self.timeline_filter: str | None = None
-        self.search_query = ""
-        self._results_query: str | None = None
-        self._search_timer = None
-        self._sentences: dict[str, list[tuple[int, int]]] = {}
-        self._mention_types: dict[str, list[tuple[int, int, str]]] = {}
-        self._article_order: dict[str, int] = {}
         self._status = Text("loading…", "dim")
         self._bindings_state: tuple[bool | None, ...] = ()
+        self._steps: tuple[str | None, Steps | None] | None = None
 
     # -- layout ------------------------------------------------------------------------
 
@@ -113,47 +64,38 @@ class BrowserScreen(Screen):
         yield SearchBar(id="searchbar")
         with Horizontal(id="body"):
             with ContentSwitcher(id="lists", initial="articles-pane"):
-                with Vertical(id="articles-pane", classes="pane"):
-                    yield NavList(id="articles")
-                with Vertical(id="entities-pane", classes="pane"):
-                    yield NavList(id="entities")
-                with Vertical(id="timeline-pane", classes="pane"):
-                    yield Static(id="timeline-filter", markup=False)
-                    yield NavList(id="timeline")
-                with Vertical(id="results-pane", classes="pane"):
-                    yield Static(id="results-status", markup=False)
-                    yield NavList(id="results")
-            with Vertical(id="reader", classes="pane"):
-                yield ProgressBar(id="loading", show_eta=False)
-                yield SourceView(id="source")
-                yield Static(id="factbar", markup=False)
+                yield ArticlesPane(id="articles-pane")
+                yield EntitiesPane(id="entities-pane")
+                yield TimelinePane(id="timeline-pane")
+                yield ResultsPane(id="results-pane")
+            yield ReaderPane(id="reader")
             with Vertical(id="side"):
-                with Vertical(id="facts-pane", classes="pane"):
-                    yield FactList(id="facts")
-                with Vertical(id="entity-pane", classes="pane"):
-                    yield FactList(id="entity")
+                yield FactsPane(id="facts-pane")
+                yield EntityPane(id="entity-pane")
         yield Footer(id="footer")
 
     def on_mount(self) -> None:
-        self.query_one("#articles-pane").border_title = "Articles"
-        self.query_one("#entities-pane").border_title = "Entities"
-        self.query_one("#timeline-pane").border_title = "Timeline"
-        self.query_one("#results-pane").border_title = "Results"
-        self.query_one("#reader").border_title = "Source"
-        self.query_one("#facts-pane").border_title = "Facts"
-        self.query_one("#entity-pane").border_title = "Entity"
-        self.query_one("#timeline-filter").display = False
-        self.query_one(SourceView).show_message(Text("Reading the corpus…", "italic"))
-        for list_id, message in (
-            ("articles", "Reading the corpus…"),
-            ("entities", "Reading the corpus…"),
-            ("timeline", "Reading the corpus…"),
-            ("facts", "No article open yet."),
-        ):
-            self.query_one(f"#{list_id}", NavList).fill([], empty=message)
         self.set_pane("articles", focus=False)  # AUTO_FOCUS focuses it once the screen is active
 
-    # -- panes -------------------------------------------------------------------------
+    @property
+    def reader(self) -> ReaderPane:
+        return self.query_one(ReaderPane)
+
+    @property
+    def results(self) -> ResultsPane:
+        return self.query_one(ResultsPane)
+
+    @property
+    def timeline(self) -> TimelinePane:
+        return self.query_one(TimelinePane)
+
+    @property
+    def timeline_filter(self) -> str | None:
+        return self.timeline.entity_id
+
+    @property
+    def search_query(self) -> str:
+        return self.results.query
 
     @property
     def narrow(self) -> bool:
@@ -195,6 +137,13 @@ class BrowserScreen(Screen):
             self._set_display(f"#{name}", not narrow or group == name)
         self._set_display("#facts-pane", not narrow or self.pane != "entity")
         self._set_display("#entity-pane", bool(self.entity_id) and (not narrow or self.pane != "facts"))
+        # results read one line a hit: give them room beside the source view, which previews
+        lists = self.query_one("#lists")
+        width, max_width = ("1fr", None) if narrow else ("45%", 90) if self.searching else ("28%", 52)
+        if str(lists.styles.width) != width:
+            lists.styles.width = width
+            lists.styles.max_width = max_width
+        self.results.set_class(not narrow, "-beside")
 
     def _set_display(self, selector: str, show: bool) -> None:
         widget = self.query_one(selector)
@@ -257,217 +206,44 @@ class BrowserScreen(Screen):
 
     # -- loading -----------------------------------------------------------------------
 
-    def _loaded(self) -> None:
-        self.query_one("#loading").display = False
-
-    def load_progress(self, done: int, total: int) -> None:
-        bar = self.query_one("#loading", ProgressBar)
-        bar.update(total=max(total, 1), progress=done)
-        self.set_status(Text(f"reading {done}/{total} articles…", "dim"))
+    def load_progress(self, done: int, total: int, what: str = "reading") -> None:
+        if what == "indexing":  # the panes are filled: say how far the search index is
+            status = self.kb_status()
+            status.append(f" · indexing for search {100 * done // max(total, 1)}%", "dim italic")
+            self.set_status(status)
+            return
+        self.reader.progress(done, total)
+        self.set_status(Text(f"{what} {done:,}/{total:,} articles…", "dim"))
 
     def load_failed(self, message: str) -> None:
-        self._loaded()
         text = Text("Could not read the corpus.\n\n", "bold")
         text.append(one_line(message))
-        self.query_one(SourceView).show_message(text)
-        self.query_one("#articles", NavList).fill([], empty="No articles: the corpus could not be read.")
+        self.reader.message(text)
+        self.query_one(ArticlesPane).failed()
         self.set_status(Text("load failed", "bold"))
 
     def set_kb(self, kb: KnowledgeBase, paths: list[str] | None) -> None:
-        """The knowledge base is loaded: fill every pane and open the newest article."""
-        self.kb = kb
-        self._loaded()
-        articles = kb.articles_newest_first()
-        self._article_order = {a.id: i for i, a in enumerate(articles)}
-        self._sentences.clear()
-        self._mention_types.clear()
-        self._fill_articles(articles)
-        self._fill_entities()
-        self._fill_timeline()
-        self.set_status(self._kb_status())
-        articles_pane = self.query_one("#articles-pane")
-        articles_pane.border_title = f"Articles · {len(articles)}"
-        if articles:
-            self.open(Location(articles[0].id), push=True)
-        else:
-            self.query_one(SourceView).show_message(self._no_articles_message(paths))
-            self.query_one("#facts", NavList).fill([], empty="No articles, so no facts.")
+        """The knowledge base is loaded: every pane fills itself (the big ones in workers)."""
+        self.kb, self.paths, self._steps = kb, paths, None
+        for pane in (ArticlesPane, EntitiesPane, TimelinePane, ResultsPane, ReaderPane):
+            self.query_one(pane).set_kb(kb)
+        self.set_status(self.kb_status())
+        if not len(kb.articles):
+            self.reader.no_articles(paths)
+            self.query_one(FactsPane).no_articles()
 
-    def _kb_status(self) -> Text:
-        kb = self.kb
-        if kb is None:
-            return Text("loading…", "dim")
-        parts = [f"{len(kb.articles)} articles", f"{len(kb.entities)} entities", f"{len(kb.facts)} facts"]
-        if kb.problems:
-            parts.append(f"{sum(p.skipped for p in kb.problems)} skipped")
-        text = Text(" · ".join(parts), "dim")
-        error = getattr(self.app, "index_error", None)
-        if error:
-            text.append(" ")
-            text.append("· search unavailable", "bold")
-        return text
+    @on(ArticlesPane.Filled)
+    def _articles_listed(self, event: ArticlesPane.Filled) -> None:
+        """Open the newest article once the list is there (unless the user opened something)."""
+        if self.shown is None and len(event.articles):
+            self.open(Location(event.articles[0].id), push=True)
 
-    def index_changed(self) -> None:
-        self.set_status(self._kb_status())
-        if self.searching and self.search_query:
-            self._start_search()
+    def kb_status(self) -> Text:
+        return fmt.kb_status(self.kb, getattr(self.app, "index_error", None))
 
-    def _no_articles_message(self, paths: list[str] | None) -> Text:
-        text = Text("No articles to show.\n\n", "bold")
-        where = ", ".join(one_line(p) for p in paths) if paths else "the bundled sample corpus"
-        text.append(f"pktui found no readable article in {where}.\n\n")
-        text.append(
-            "An article is a UTF-8 .txt file, one article per file, that opens with "
-            "'date YYYY-MM-DD' followed by the text; folders are read recursively.\n"
-        )
-        if self.kb and self.kb.problems:
-            text.append("\nFiles that could not be read:\n", "bold")
-            for p in self.kb.problems:
-                text.append(f"  {one_line(p.line())}\n")
-        return text
-
-    # -- filling the lists -------------------------------------------------------------
-
-    def _fill_articles(self, articles: list[Article]) -> None:
-        rows: list[Row] = [(fmt.article_row(a), a) for a in articles]
-        kb = self.kb
-        if kb and kb.problems:
-            rows.append((Text(f"Skipped files · {len(kb.problems)}", "bold underline"), None))
-            rows += [(Text(one_line(p.line()), "dim"), None) for p in kb.problems]
-        self.query_one("#articles", NavList).fill(rows, empty="No articles.")
-
-    def _fill_entities(self) -> None:
-        kb = self.kb
-        assert kb is not None
-        by_type: dict[str, list[Entity]] = {}
-        for e in kb.entities:
-            by_type.setdefault(e.type, []).append(e)
-        rows: list[Row] = []
-        for etype in [*fmt.TYPE_GROUPS, *sorted(set(by_type) - set(fmt.TYPE_GROUPS))]:
-            group = by_type.get(etype)
-            if not group:
-                continue
-            group.sort(key=lambda e: (-len(e.mentions), e.name.casefold()))
-            rows.append((fmt.group_heading(etype, len(group)), None))
-            rows += [(fmt.entity_prompt(e), e) for e in group]
-        self.query_one("#entities", NavList).fill(rows, empty="No entities were extracted from these articles.")
-        self.query_one("#entities-pane").border_title = f"Entities · {len(kb.entities)}"
-
-    def timeline_rows(self, entity_id: str | None) -> list[Row]:
-        kb = self.kb
-        assert kb is not None
-        items: list[tuple[str, int, Any]] = [(e.sort_key, 1, e) for e in kb.timeline_for(entity_id)]
-        if entity_id is None:  # publication dates, unless the knowledge base has them already
-            dated = {(e.article, e.date) for e in kb.timeline}
-            items += [
-                (a.published_iso, 0, Published(a))
-                for a in kb.articles
-                if a.published and (a.id, a.published_iso) not in dated
-            ]
-        items.sort(key=lambda t: (t[0], t[1]))
-        rows = []
-        for _, _, item in items:
-            if isinstance(item, Published):
-                a = item.article
-                rows.append((fmt.timeline_prompt(a.published_iso or "", "day", a.title, published=True), item))
-            else:
-                rows.append((fmt.timeline_entry_prompt(item), item))
-        return rows
-
-    def _fill_timeline(self) -> None:
-        rows = self.timeline_rows(self.timeline_filter)
-        name = self._entity_name(self.timeline_filter) if self.timeline_filter else None
-        empty = f"No dated facts about {name}." if name else "No dated facts in these articles."
-        timeline = self.query_one("#timeline", NavList)
-        with self.prevent(OptionList.OptionHighlighted):
-            timeline.fill(rows, empty=empty)
-        pane = self.query_one("#timeline-pane")
-        label = self.query_one("#timeline-filter", Static)
-        if name:
-            pane.border_title = Text(f"Timeline · {name} · {len(rows)}")
-            label.update(Text.assemble("only ", (name, "bold"), "  ·  x: show all", style="italic"))
-            label.display = True
-        else:
-            pane.border_title = f"Timeline · {len(rows)}"
-            label.display = False
-        self._refresh_bindings()
-
-    def _fill_facts(self, article: Article) -> None:
-        kb = self.kb
-        assert kb is not None
-        facts = kb.facts_in(article.id)
-        rows = [(fmt.fact_prompt(f, self._entity_name), f) for f in facts]
-        with self.prevent(OptionList.OptionHighlighted):
-            self.query_one("#facts", NavList).fill(rows, empty="No facts were extracted from this article.")
-        self.query_one("#facts-pane").border_title = f"Facts · {len(facts)}"
-
-    def _fill_entity(self, entity: Entity) -> None:
-        kb = self.kb
-        assert kb is not None
-        name = one_line(entity.name)
-        head = Text(name, "bold")
-        head.append("  ")
-        head.append(fmt.TYPE_NAMES.get(entity.type, one_line(entity.type)), "italic")
-        head.append("\n")
-        head.append(f"{len(entity.mentions)} mentions in {len(entity.articles)} articles", "dim")
-        rows: list[Row] = [(head, None)]
-        aliases = [one_line(a) for a in entity.aliases if a != entity.name]
-        if aliases:
-            rows.append((Text("also: " + ", ".join(aliases), "dim"), None))
-        for key, value in entity.attributes.items():
-            rows.append((Text(f"{one_line(key)}: {one_line(value)}", "dim"), None))
-        facts = kb.facts_about(entity.id)
-        roles = [f for f in facts if f.kind == "role"]
-        others = [f for f in facts if f.kind != "role"]
-        if roles:
-            rows.append((Text(f"Roles · {len(roles)}", "bold underline"), None))
-            rows += [(fmt.fact_prompt(f, self._entity_name, article=kb.article(f.article), quote=50), f) for f in roles]
-        rows.append((Text(f"Facts · {len(others)}", "bold underline"), None))
-        if others:
-            rows += [
-                (fmt.fact_prompt(f, self._entity_name, article=kb.article(f.article), quote=50), f) for f in others
-            ]
-        else:
-            rows.append((Text("no facts about this entity", "italic dim"), None))
-        n_timeline = len(kb.timeline_for(entity.id))
-        rows.append((Text("Go to", "bold underline"), None))
-        rows.append((Text(f"▸ timeline of {name} · {n_timeline} entries"), Command("timeline")))
-        rows.append((Text(f"▸ figures about {name}"), Command("figures", entity.id)))
-        rows.append((Text("▸ clear the timeline filter (x)"), Command("clear_filter")))
-        with self.prevent(OptionList.OptionHighlighted):
-            self.query_one("#entity", NavList).fill(rows)
-        self.query_one("#entity-pane").border_title = Text(f"{name} · {fmt.TYPE_NAMES.get(entity.type, '')}")
-
-    # -- names and sentences -----------------------------------------------------------
-
-    def _entity_name(self, entity_id: str | None) -> str | None:
-        if not entity_id or self.kb is None:
-            return None
-        e = self.kb.entity(entity_id)
-        return one_line(e.name) if e else one_line(entity_id)
-
-    def _sentence_at(self, article: Article, offset: int) -> tuple[int, int] | None:
-        spans = self._sentences.get(article.id)
-        if spans is None:
-            from pktui.textsplit import sentence_spans
-
-            spans = self._sentences[article.id] = sentence_spans(article.text)
-        for s, e in spans:
-            if s <= offset < e:
-                return (s, e)
-        return None
-
-    def _mentions(self, article: Article) -> list[tuple[int, int, str]]:
-        cached = self._mention_types.get(article.id)
-        if cached is None:
-            kb = self.kb
-            assert kb is not None
-            cached = []
-            for m in kb.mentions_in(article.id):
-                e = kb.entity(m.entity)
-                cached.append((m.start, m.end, e.type if e else "person"))
-            self._mention_types[article.id] = cached
-        return cached
+    def index_changed(self, index: object, error: str | None) -> None:
+        self.set_status(self.kb_status())
+        self.results.set_index(index, error)
 
     # -- opening things ----------------------------------------------------------------
 
@@ -487,199 +263,102 @@ class BrowserScreen(Screen):
         previous = self.shown
         self.shown = loc
         fact = kb.fact(loc.fact) if loc.fact else None
-        passage = None
-        if fact is not None:
-            passage = tuple(fact.sentence) if fact.sentence else None
-        elif loc.highlight:
-            passage = self._sentence_at(article, loc.highlight[0])
-        marks = loc.steps.in_article(article.id) if loc.steps else ()
-        self.query_one(SourceView).show(
-            article, highlight=loc.highlight, passage=passage, marks=marks, mentions=self._mentions(article)
-        )
-        reader = self.query_one("#reader")
-        reader.border_title = Text(fmt.clip(article.title, 200))
-        reader.border_subtitle = Text(f"{article.published_iso or fmt.UNKNOWN_DATE} · {one_line(article.path)}")
+        self.reader.show(article, loc, fact)
+        facts = self.query_one(FactsPane)
         if previous is None or previous.article != article.id:
-            self._fill_facts(article)
+            facts.show_article(kb, article)
         if fact is not None:
-            facts = self.query_one("#facts", NavList)
-            with self.prevent(OptionList.OptionHighlighted):
-                facts.select_payload(lambda f: f.id == fact.id)
-        self._update_factbar(article, loc, fact)
+            facts.select_fact(fact.id)
         self._refresh_bindings()
-
-    def _update_factbar(self, article: Article, loc: Location, fact: Fact | None) -> None:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        if fact is not None:
-            text.append(fmt.KIND_TAGS.get(fact.kind, fact.kind).strip(), "dim")
-            text.append(" ")
-            text.append(fmt.fact_value(fact, self._entity_name), "bold")
-            text.append("  ")
-            text.append(f"·  {fmt.clip(fact.id, 30)}", "dim")
-        elif loc.highlight:
-            s, e = loc.highlight
-            text.append("“", "dim")
-            text.append(fmt.clip(article.text[s:e], 60), "bold")
-            text.append("”", "dim")
-        else:
-            kb = self.kb
-            n_facts = len(kb.facts_in(article.id)) if kb else 0
-            text.append(f"{article.published_iso or fmt.UNKNOWN_DATE}", "bold")
-            text.append("  ")
-            text.append(f"·  {n_facts} facts  ·  {len(self._mentions(article))} mentions", "dim")
-        if loc.steps:
-            i = loc.steps.index_of(loc.article, loc.highlight)
-            where = f"{i + 1}/{len(loc.steps.spans)}" if i >= 0 else f"{len(loc.steps.spans)}"
-            text.append("  ")
-            text.append(f"·  n/N {where} {loc.steps.label}", "dim")
-        self.query_one("#factbar", Static).update(text)
 
     def open_article(self, article_id: str) -> None:
         self.open(Location(article_id))
         self.set_pane("source")
 
-    def fact_location(self, fact: Fact, steps: Steps | None = None) -> Location:
-        return Location(fact.article, (fact.start, fact.end), fact.id, steps)
-
-    def open_fact(self, fact_id: str) -> None:
+    def open_fact(self, fact_id: str, *, preview: bool = False, by_entity: bool = True) -> None:
         fact = self.kb.fact(fact_id) if self.kb else None
         if fact is None:
             self.app.notify(f"No fact {one_line(fact_id)!r}.", severity="warning", markup=False)
             return
-        self.open(self.fact_location(fact, self._entity_steps()))
-        self.set_pane("source")
+        steps = self._entity_steps() if by_entity else (self.shown.steps if self.shown else None)
+        self.open(fact_location(fact, steps), push=not preview)
+        if not preview:
+            self.set_pane("source")
 
-    def open_timeline(self, item: Any, *, push: bool = True) -> None:
-        kb = self.kb
-        assert kb is not None
-        if isinstance(item, Published):
-            self.open(Location(item.article.id), push=push)
-            return
-        entry: TimelineEntry = item
-        fact = kb.fact(entry.fact)
-        if fact is not None:
-            self.open(self.fact_location(fact, self._entity_steps()), push=push)
-        else:
-            self.open(Location(entry.article), push=push)
+    @on(OpenLocation)
+    def _open_location(self, event: OpenLocation) -> None:
+        event.stop()
+        self.open(event.location, push=not event.preview)
+        if not event.preview:
+            self.set_pane("source")
 
-    def jump_to(self, item: Any) -> None:
-        """Open a timeline row (an entry or a publication date) and show the source."""
-        self.open_timeline(item)
-        self.set_pane("source")
+    @on(FactSelected)
+    def _fact_selected(self, event: FactSelected) -> None:
+        event.stop()
+        self.open_fact(event.fact_id, preview=event.preview, by_entity=event.by_entity)
 
-    def _mention_steps(self, entity: Entity) -> Steps:
-        order = self._article_order
-        spans = sorted(
-            ((m.article, m.start, m.end) for m in entity.mentions),
-            key=lambda t: (order.get(t[0], len(order)), t[1], t[2]),
-        )
-        return Steps(f"mentions of {one_line(entity.name)}", tuple(spans))
+    @on(EntitySelected)
+    def _entity_selected(self, event: EntitySelected) -> None:
+        event.stop()
+        self.select_entity(event.entity_id, open_first=event.open_first, focus=event.focus)
+
+    @on(RunCommand)
+    def run_command(self, event: RunCommand) -> None:
+        event.stop()
+        if event.name == "timeline":
+            self.set_pane("timeline")
+        elif event.name == "figures":
+            self.app.show_figures(event.arg or None)
+        elif event.name == "clear_filter":
+            self.action_clear_filter()
+        elif event.name == "suggest":
+            self.query_one(SearchInput).value = str(event.arg)
+            self.set_pane("query")
 
     def _entity_steps(self) -> Steps | None:
+        """The selected entity's mentions to step through (worked out once per entity: a
+        country may have a hundred thousand)."""
+        if self._steps is not None and self._steps[0] == self.entity_id:
+            return self._steps[1]
         entity = self.kb.entity(self.entity_id) if (self.kb and self.entity_id) else None
-        return self._mention_steps(entity) if entity and entity.mentions else None
+        steps = mention_steps(self.kb, entity) if self.kb and entity and entity.mentions else None
+        self._steps = (self.entity_id, steps)
+        return steps
 
     def select_entity(self, entity_id: str, *, open_first: bool = True, focus: bool = True) -> None:
         """Show the entity's detail, filter the timeline to it, and open its first mention."""
         kb = self.kb
         entity = kb.entity(entity_id) if kb else None
-        if entity is None:
+        if kb is None or entity is None:
             self.app.notify(f"No entity {one_line(entity_id)!r}.", severity="warning", markup=False)
             return
         self.entity_id = entity.id
-        self.timeline_filter = entity.id
         self._layout()
-        self._fill_entity(entity)
-        self._fill_timeline()
-        entities = self.query_one("#entities", NavList)
-        if entities.current is not entity:
-            with self.prevent(OptionList.OptionHighlighted):
-                entities.select_payload(lambda e: e.id == entity.id)
+        self.query_one(EntityPane).show_entity(kb, entity)
+        self.timeline.show(entity.id, one_line(entity.name))
+        self.query_one(EntitiesPane).select(entity.id)
         if open_first and entity.mentions:
-            steps = self._mention_steps(entity)
+            steps = self._entity_steps()
             a, s, e = steps.spans[0]
             self.open(Location(a, (s, e), None, steps))
         if focus:
             self.set_pane("entity")
         else:
             self._update_panebar()
+        self._refresh_bindings()
 
     def action_clear_filter(self) -> None:
         if not self.timeline_filter:
             return
-        self.timeline_filter = None
-        self._fill_timeline()
+        self.timeline.show(None)
+        self._refresh_bindings()
         self.app.notify("Timeline: all entries again.", markup=False, timeout=2)
 
-    # -- list messages (up from the lists) ---------------------------------------------
-
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        source = event.option_list
-        if not isinstance(source, NavList):
-            return
-        item = source.payload(event.option_index)
-        if item is None:
-            return
-        list_id = source.id
-        if list_id == "articles":
-            self.open_article(item.id)
-        elif list_id == "entities":
-            self.select_entity(item.id)
-        elif list_id == "timeline":
-            self.jump_to(item)
-        elif list_id in ("facts", "entity") and isinstance(item, Fact):
-            self.open(self.fact_location(item, self._entity_steps() if list_id == "entity" else self._steps_here()))
-            self.set_pane("source")
-        elif isinstance(item, Command):
-            self.run_command(item)
-        elif list_id == "results":
-            self.open_result(item)
-
-    @on(OptionList.OptionHighlighted)
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        """Moving through a list previews the item in the source view (no history)."""
-        event.stop()
-        source = event.option_list
-        if not isinstance(source, NavList) or self.kb is None:
-            return
-        if source.id != "results" and not source.has_focus:
-            return
-        item = source.payload(event.option_index)
-        if item is None:
-            return
-        if source.id == "articles":
-            if self.shown is None or self.shown.article != item.id:
-                self.open(Location(item.id), push=False)
-        elif source.id == "timeline":
-            self.open_timeline(item, push=False)
-        elif source.id in ("facts", "entity") and isinstance(item, Fact):
-            self.open(self.fact_location(item, self.shown.steps if self.shown else None), push=False)
-        elif source.id == "results" and self.searching:
-            loc = self.hit_location(item)
-            if loc is not None:
-                self.open(loc, push=False)
-
-    def _steps_here(self) -> Steps | None:
-        return self.shown.steps if self.shown else None
-
-    def run_command(self, cmd: Command) -> None:
-        if cmd.name == "timeline":
-            self.set_pane("timeline")
-        elif cmd.name == "figures":
-            self.app.show_figures(cmd.arg or None)
-        elif cmd.name == "clear_filter":
-            self.action_clear_filter()
-        elif cmd.name == "suggest":
-            self.query_one(SearchInput).value = cmd.arg
-            self.set_pane("query")
-
-    # -- stepping, history, citation ---------------------------------------------------
+    # -- stepping, history, citation, why ----------------------------------------------
 
     def _refresh_bindings(self) -> None:
         """Refresh the footer only when what ``check_action`` answers changed (it recomposes)."""
-        actions = ("step", "fact_step", "copy_citation", "clear_filter", "back", "forward")
+        actions = ("step", "fact_step", "copy_citation", "clear_filter", "back", "forward", "why")
         state = tuple(self.check_action(a, ()) for a in actions)
         if state != self._bindings_state:
             self._bindings_state = state
@@ -690,7 +369,7 @@ class BrowserScreen(Screen):
             return self.shown is not None and bool(self.shown.steps or self.entity_id)
         if action == "fact_step":
             return self.shown is not None and self.kb is not None and bool(self.kb.facts_in(self.shown.article))
-        if action == "copy_citation":
+        if action in ("copy_citation", "why"):
             return self.shown is not None and self.shown.highlight is not None
         if action == "clear_filter":
             return self.timeline_filter is not None
@@ -710,13 +389,7 @@ class BrowserScreen(Screen):
                 "Nothing to step through: select an entity or open a search result first.", markup=False, timeout=3
             )
             return
-        i = steps.index_of(loc.article, loc.highlight)
-        if i < 0:
-            here = [k for k, (a, _, _) in enumerate(steps.spans) if a == loc.article]
-            i = (here[0] - 1 if delta > 0 else here[0]) if here else -1
-        j = (i + delta) % len(steps.spans) if i >= 0 or delta < 0 else 0
-        a, s, e = steps.spans[j]
-        self.open(Location(a, (s, e), None, steps), push=False)
+        self.open(next_mark(steps, loc, delta), push=False)
 
     def action_fact_step(self, delta: int) -> None:
         loc = self.shown
@@ -726,14 +399,7 @@ class BrowserScreen(Screen):
         if not facts:
             self.app.notify("This article has no facts to step through.", markup=False, timeout=3)
             return
-        ids = [f.id for f in facts]
-        if loc.fact in ids:
-            j = (ids.index(loc.fact) + delta) % len(facts)
-        else:
-            at = loc.highlight[0] if loc.highlight else (-1 if delta > 0 else 1 << 60)
-            after = [k for k, f in enumerate(facts) if (f.start > at if delta > 0 else f.start < at)]
-            j = (after[0] if delta > 0 else after[-1]) if after else (0 if delta > 0 else len(facts) - 1)
-        self.open(self.fact_location(facts[j], loc.steps), push=False)
+        self.open(fact_location(next_fact(facts, loc, delta), loc.steps), push=False)
 
     def action_back(self) -> None:
         loc = self.history.back(self.shown)
@@ -756,16 +422,9 @@ class BrowserScreen(Screen):
             self.set_pane("source")
 
     def citation(self) -> str | None:
-        loc, kb = self.shown, self.kb
-        if loc is None or kb is None or loc.highlight is None:
+        if self.shown is None or self.kb is None:
             return None
-        article = kb.article(loc.article)
-        if article is None:
-            return None
-        fact = kb.fact(loc.fact) if loc.fact else None
-        span = tuple(fact.sentence) if fact and fact.sentence else self._sentence_at(article, loc.highlight[0])
-        start, end = span or loc.highlight
-        return fmt.citation(article, start, end)
+        return citation(self.kb, self.shown, self.reader.sentence_at)
 
     def action_copy_citation(self) -> None:
         text = self.citation()
@@ -775,7 +434,25 @@ class BrowserScreen(Screen):
             )
             return
         self.app.copy_to_clipboard(text)
-        self.app.notify(f"Copied: {fmt.clip(text, 160)}", title="Citation", markup=False)
+        self.app.notify(f"Copied: {fmt.clip(text, 300)}", title="Citation", markup=False)
+
+    def why(self) -> tuple[str, str] | None:
+        return why(self.kb, self.shown) if self.kb is not None and self.shown is not None else None
+
+    def action_why(self) -> None:
+        answer = self.why()
+        if answer is None:
+            self.app.notify(
+                "Nothing highlighted to explain: open a fact or step to a mention (n) first.", markup=False, timeout=4
+            )
+            return
+        what, why = answer
+        self.app.notify(
+            f"{fmt.clip(what, 120)}\n{one_line(why) if why else 'no reason recorded'}",
+            title="Why it was extracted",
+            markup=False,
+            timeout=8,
+        )
 
     # -- search ------------------------------------------------------------------------
 
@@ -783,11 +460,8 @@ class BrowserScreen(Screen):
         if not self.searching:
             self.searching = True
             self.query_one("#searchbar").display = True
-            results = self.query_one("#results", NavList)
-            if not self.search_query:
-                self._search_help()
-            elif results.option_count == 0:
-                self._start_search()
+            if self.search_query.strip() and self.results.shown_query != self.search_query:
+                self.results.search_now()
         self.set_pane("query")
 
     def close_search(self, *, restore: bool = True) -> None:
@@ -795,146 +469,21 @@ class BrowserScreen(Screen):
             return
         self.searching = False
         self.query_one("#searchbar").display = False
-        if self._search_timer is not None:
-            self._search_timer.stop()
-            self._search_timer = None
+        self.results.stop()
         if restore:
             self.set_pane(self.list_pane)
         else:
+            self._layout()
             self._update_panebar()
-
-    def _search_help(self) -> None:
-        rows = [(Text("Type to search facts and entities. Filters:", "italic"), None)]
-        for example, meaning in SEARCH_SYNTAX:
-            rows.append((Text.assemble((f"{example:<24}", "bold"), (meaning, "dim")), None))
-        self.query_one("#results", NavList).fill(rows)
-        self.query_one("#results-status", Static).update(Text("↑↓ move · Enter open · Esc return", "dim"))
 
     @on(Input.Changed, "#search-input")
     def _query_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.search_query = event.value
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._start_search)
-
-    def _start_search(self) -> None:
-        self._search_timer = None
-        query = self.search_query
-        if not query.strip():
-            self._search_help()
-            return
-        index = getattr(self.app, "index", None)
-        status = self.query_one("#results-status", Static)
-        if index is None:
-            error = getattr(self.app, "index_error", None)
-            if error:
-                message = f"Search unavailable: {one_line(error)}"
-                hint = "The articles, entities and timeline panes still work (1, 2, 3)."
-            else:
-                message = "Building the search index…"
-                hint = "Results appear here as soon as it is ready; keep typing."
-            status.update(Text(message, "italic"))
-            self.query_one("#results", NavList).fill([], empty=hint)
-            return
-        self._search_worker(index, query)
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search_worker(self, index: Any, query: str) -> None:
-        worker = get_current_worker()
-        try:
-            hits = list(index.search(query, limit=50))
-            suggestion = None if hits or worker.is_cancelled else index.suggest(query)
-            error = None
-        except Exception as exc:
-            hits, suggestion, error = [], None, f"{type(exc).__name__}: {exc}"
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self.show_results, query, hits, suggestion, error)
-
-    def show_results(self, query: str, hits: list[Any], suggestion: str | None, error: str | None = None) -> None:
-        if query != self.search_query or not self.searching:
-            return  # a newer query is on its way, or search was closed
-        kb = self.kb
-        self._results_query = query
-        status = self.query_one("#results-status", Static)
-        results = self.query_one("#results", NavList)
-        if error:
-            status.update(Text(f"Search failed: {one_line(error)}", "bold"))
-            results.fill([], empty="The search engine could not run this query.")
-            return
-        if not hits:
-            message = Text.assemble("No results for ", (f"“{one_line(query)}”", "bold"), ".")
-            rows: list[Row] = []
-            if suggestion and suggestion.strip() != query.strip():
-                message.append(" Did you mean ")
-                message.append(f"“{one_line(suggestion)}”", "bold")
-                message.append("?")
-                rows.append(
-                    (Text.assemble("▸ search for ", (one_line(suggestion), "bold")), Command("suggest", suggestion))
-                )
-            status.update(message)
-            results.fill(rows, empty=message)
-            return
-        status.update(Text(f"{len(hits)} results · Enter opens · Esc returns", "dim"))
-        results.fill([(self._hit_prompt(h), h) for h in hits])
-        if kb is not None:
-            self.query_one("#results-pane").border_title = f"Results · {len(hits)}"
-
-    def _hit_prompt(self, hit: Any) -> fmt.Hanging:
-        kb = self.kb
-        assert kb is not None
-        article = kb.article(hit.article)
-        body = Text()
-        if hit.kind == "entity":
-            entity = kb.entity(hit.id)
-            etype = entity.type if entity else "entity"
-            tag = Text(fmt.TYPE_NAMES.get(etype, one_line(etype))[:5], "dim")
-            body.append(one_line(entity.name if entity else hit.label), "bold")
-            if entity:
-                body.append("  ")
-                body.append(f"{len(entity.mentions)} mentions", "dim")
-        else:
-            fact = kb.fact(hit.id)
-            tag = fmt.fact_tag(fact.kind if fact else "fact")
-            body.append(fmt.clip(fmt.fact_value(fact, self._entity_name) if fact else hit.label, 70), "bold")
-        if article is not None:
-            body.append("\n")
-            body.append_text(fmt.snippet(article.text, hit.start, hit.end, hit.matches, width=80))
-            body.append("\n")
-            body.append_text(fmt.article_caption(article, 36))
-        return fmt.Hanging(tag, body, 5)
-
-    def hit_location(self, hit: Any) -> Location | None:
-        if isinstance(hit, Command):
-            return None
-        kb = self.kb
-        if kb is None or kb.article(hit.article) is None:
-            return None
-        if hit.kind == "entity":
-            entity = kb.entity(hit.id)
-            steps = self._mention_steps(entity) if entity and entity.mentions else None
-            return Location(hit.article, (hit.start, hit.end), None, steps)
-        steps = None
-        if hit.matches:
-            label = f"matches of “{fmt.clip(self.search_query, 30)}”"
-            steps = Steps(label, tuple((hit.article, s, e) for s, e in hit.matches))
-        return Location(hit.article, (hit.start, hit.end), hit.id if kb.fact(hit.id) else None, steps)
-
-    def open_result(self, hit: Any) -> None:
-        if isinstance(hit, Command):
-            self.run_command(hit)
-            return
-        loc = self.hit_location(hit)
-        if loc is None:
-            return
-        if hit.kind == "entity":
-            self.select_entity(hit.id, open_first=False, focus=False)
-        self.open(loc)
-        self.set_pane("source")
+        self.results.set_query(event.value)
 
     @on(SearchInput.Move)
     def _results_move(self, event: SearchInput.Move) -> None:
-        results = self.query_one("#results", NavList)
+        results = self.results.vlist
         if event.delta > 0:
             results.action_cursor_down()
         else:
@@ -942,19 +491,7 @@ class BrowserScreen(Screen):
 
     @on(SearchInput.Open)
     def _results_open(self, event: SearchInput.Open) -> None:
-        if self._search_timer is not None:  # Enter before the debounce fired: search now
-            self._search_timer.stop()
-            self._start_search()
-        self._open_when_ready(100)
-
-    def _open_when_ready(self, tries: int) -> None:
-        """Open the highlighted result once the results are those of the query typed."""
-        if self._results_query != self.search_query and tries > 0 and self.search_query.strip():
-            self.set_timer(0.02, lambda: self._open_when_ready(tries - 1))
-            return
-        item = self.query_one("#results", NavList).current
-        if item is not None:
-            self.open_result(item)
+        self.results.open_when_ready()
 
     @on(SearchInput.Close)
     def _search_close(self, event: SearchInput.Close) -> None:

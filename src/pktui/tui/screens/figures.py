@@ -1,24 +1,29 @@
-"""``f``: the figures view — each series of a reported number, one row, its points in order.
+"""``f``: the figures view — every series of a reported number, filtered as you type, sorted,
+its points across (subject and measure frozen), the selected series drawn as a chart.
 
-Enter on a point opens the passage of the fact it came from. ``kb.series`` comes from the
-knowledge layer; when there is none the view says why.
+Enter on a point opens the passage of the fact it came from. Filtering and sorting run in a
+worker (there can be thousands of series); ``kb.series`` comes from the knowledge layer, and
+when there is none the view says why.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events, on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Input, Static
+from textual_plotext import PlotextPlot
 
 from pktui.knowledge.base import KnowledgeBase
 from pktui.model import Series
 from pktui.text import one_line
 from pktui.tui import format as fmt
 from pktui.tui.keymap import bindings
+from pktui.tui.panes.figures import SORTS, Row, SeriesTable, draw_chart, make_rows, select_rows
 
-FIXED_COLUMNS = 3  # subject, measure, trend
+WIDE = 120
 
 
 class FiguresScreen(Screen[str | None]):
@@ -30,7 +35,46 @@ class FiguresScreen(Screen[str | None]):
         super().__init__(id="figures")
         self.kb = kb
         self.entity_id = entity_id
-        self.series = [s for s in kb.series if self._about(s)]
+        self.sort = SORTS[0]
+        self.all_rows: list[Row] | None = None
+
+    def _entity_name(self, entity_id: str | None) -> str | None:
+        return fmt.entity_name(self.kb, entity_id)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="figures-body", classes="pane"):
+            yield Static(id="figures-note", markup=False)
+            yield Input(
+                placeholder="type to filter: words of a subject or measure", id="figures-filter", select_on_focus=False
+            )
+            with Horizontal(id="figures-main"):
+                yield SeriesTable(id="figures-table")
+                yield PlotextPlot(id="figures-chart")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        body = self.query_one("#figures-body")
+        about = self._entity_name(self.entity_id)
+        body.border_title = Text(f"Figures about {about}" if about else "Figures")
+        body.border_subtitle = "type to filter · ←→ points · Enter opens the passage · ctrl+s sorts · Esc returns"
+        self.query_one("#figures-note", Static).update(Text("Reading the series…", "dim italic"))
+        self._layout(self.app.size.width)
+        self.query_one(SeriesTable).focus()
+        self._load()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout(event.size.width)
+
+    def _layout(self, width: int) -> None:
+        self.query_one("#figures-main").set_class(width >= WIDE, "-wide")
+
+    # -- the series: made, filtered and sorted in a worker -------------------------------
+
+    @work(thread=True, exclusive=True, group="figures", description="figures")
+    def _load(self) -> None:
+        series = [s for s in self.kb.series if self._about(s)]
+        rows = make_rows(series, self._entity_name)
+        self.app.call_from_thread(self._loaded, rows)
 
     def _about(self, series: Series) -> bool:
         if self.entity_id is None:
@@ -39,59 +83,93 @@ class FiguresScreen(Screen[str | None]):
         names = {self.entity_id, *(entity.aliases if entity else ()), *((entity.name,) if entity else ())}
         return series.subject in names
 
-    def _entity_name(self, entity_id: str | None) -> str | None:
-        if not entity_id:
-            return None
-        e = self.kb.entity(entity_id)
-        return one_line(e.name) if e else one_line(entity_id)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="figures-body", classes="pane"):
-            yield Static(id="figures-note", markup=False)
-            yield DataTable(id="figures-table", cursor_type="cell", zebra_stripes=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        body = self.query_one("#figures-body")
-        about = self._entity_name(self.entity_id)
-        body.border_title = Text(f"Figures about {about}" if about else "Figures")
-        body.border_subtitle = "Enter opens the passage · Esc returns"
-        note = self.query_one("#figures-note", Static)
-        table = self.query_one(DataTable)
-        if not self.series:
-            table.display = False
-            note.update(self._empty_text(about))
+    def _loaded(self, rows: list[Row]) -> None:
+        self.all_rows = rows
+        if not rows:
+            self.query_one("#figures-filter").display = False
+            self.query_one("#figures-main").display = False
+            self.query_one("#figures-note", Static).update(self._empty_text(self._entity_name(self.entity_id)))
             return
-        note.update(
-            Text(
-                f"{len(self.series)} series · one row each: subject, measure, trend, then every reported value in "
-                "date order (> more than, ≈ about, ≥ at least, ≤ up to, < nearly).",
-                "dim",
-            )
-        )
-        width = max(len(s.points) for s in self.series)
-        table.add_column("Subject", key="subject")
-        table.add_column("Measure", key="measure")
-        table.add_column("Trend", key="trend")
-        for i in range(width):
-            table.add_column(f"#{i + 1}", key=f"p{i}")
-        for row, series in enumerate(self.series):
-            values = [p.value for p in series.points]
-            cells: list[Text] = [
-                Text(fmt.series_subject(series, self._entity_name), "bold"),
-                Text(self._measure(series)),
-                Text(fmt.sparkline(values)),
-            ]
-            cells += [fmt.point_label(p) for p in series.points]
-            cells += [Text("")] * (width - len(series.points))
-            table.add_row(*cells, height=2, key=str(row))
-        table.move_cursor(row=0, column=FIXED_COLUMNS)
-        table.focus()
+        self._select()
 
-    @staticmethod
-    def _measure(series: Series) -> str:
-        measure, unit = one_line(series.measure), fmt.fmt_unit(series.unit)
-        return measure if not unit or unit == measure else f"{measure}\n{unit}"
+    def _select(self) -> None:
+        if self.all_rows is not None:
+            self._selected(self.all_rows, self.query_one("#figures-filter", Input).value, self.sort)
+
+    @work(thread=True, exclusive=True, group="figures-select", description="figures-select")
+    def _selected(self, rows: list[Row], query: str, sort: str) -> None:
+        chosen = select_rows(rows, query, sort)
+        self.app.call_from_thread(self._show, query, sort, chosen)
+
+    def _show(self, query: str, sort: str, rows: list[Row]) -> None:
+        if query != self.query_one("#figures-filter", Input).value or sort != self.sort:
+            return  # typed over: a newer selection is on its way
+        total = len(self.all_rows or ())
+        shown = f"{len(rows):,} of {total:,} series" if query.strip() else f"{total:,} series"
+        note = Text(f"{shown} · sorted by {sort} · ", "dim")
+        note.append("> more than, ≈ about, ≥ at least, ≤ up to, < nearly, ! conflict, * derived", "dim")
+        if query.strip() and not rows:
+            note = Text.assemble(("No series match ", "bold"), (f"“{one_line(query)}”", "bold"), " · Esc clears")
+        self.query_one("#figures-note", Static).update(note)
+        self.query_one(SeriesTable).fill(rows)
+
+    @on(Input.Changed, "#figures-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._select()
+
+    @on(SeriesTable.Moved)
+    def _moved(self, event: SeriesTable.Moved) -> None:
+        table = self.query_one(SeriesTable)
+        draw_chart(self.query_one(PlotextPlot), table.current, table.point)
+
+    @on(SeriesTable.Chosen)
+    def _chosen(self, event: SeriesTable.Chosen) -> None:
+        point = event.point
+        fact_id = point.fact or next(iter(point.sources), None)
+        if fact_id is None or self.kb.fact(fact_id) is None:
+            self.notify("This value is derived from other figures; it has no passage of its own.", markup=False)
+            return
+        self.dismiss(fact_id)
+
+    # -- keys ----------------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing on the table filters: the key goes to the filter box (fzf-like)."""
+        box = self.query_one("#figures-filter", Input)
+        if self.focused is self.query_one(SeriesTable) and event.is_printable and event.character:
+            box.focus()
+            box.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
+        elif self.focused is box and event.key in ("down", "up", "pagedown", "pageup"):
+            table = self.query_one(SeriesTable)
+            table.focus()
+            moves = {"down": table.action_down, "up": table.action_up}
+            moves.get(event.key, lambda: table.action_page(1 if event.key == "pagedown" else -1))()
+            event.stop()
+            event.prevent_default()
+
+    def action_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self._select()
+
+    def action_open_point(self) -> None:
+        self.query_one(SeriesTable).action_open_point()
+
+    def action_close(self) -> None:
+        """Esc: from the filter back to the table, then clear the filter, then close."""
+        box = self.query_one("#figures-filter", Input)
+        if self.focused is box:
+            self.query_one(SeriesTable).focus()
+        elif box.value:
+            box.value = ""
+        else:
+            self.dismiss(None)
+
+    @on(Input.Submitted, "#figures-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.query_one(SeriesTable).focus()
 
     def _empty_text(self, about: str | None) -> Text:
         text = Text()
@@ -111,28 +189,3 @@ class FiguresScreen(Screen[str | None]):
             text.append("this corpus (or this version of the extractor) gives none yet.")
         text.append("\n\nEsc returns to the browser.", "dim")
         return text
-
-    def action_open_point(self) -> None:
-        table = self.query_one(DataTable)
-        if not self.series or not table.display:
-            return
-        row, col = table.cursor_coordinate
-        point_index = col - FIXED_COLUMNS
-        series = self.series[row]
-        if point_index < 0:
-            point_index = 0
-        if point_index >= len(series.points):
-            return
-        point = series.points[point_index]
-        fact_id = point.fact or next(iter(point.sources), None)
-        if fact_id is None or self.kb.fact(fact_id) is None:
-            self.notify("This value is derived from other figures; it has no passage of its own.", markup=False)
-            return
-        self.dismiss(fact_id)
-
-    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
-        event.stop()
-        self.action_open_point()
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -75,7 +75,10 @@ class HelpScreen(ModalScreen[None]):
         legend.append("underlined", "underline")
         legend.append(": the mentions or matches n/N step through. Mentions are tinted by type (")
         legend.append(", ".join(TYPE_NAMES[t] for t in ENTITY_TYPES))
-        legend.append("). y copies the highlighted sentence as a citation: quote, article title, date, file.\n")
+        legend.append(
+            "). y copies the highlighted sentence as a citation: quote — source, title, date, URL (the file when "
+            "there is no URL). w says why the highlighted fact or mention was extracted.\n"
+        )
         parts.append(legend)
         config = Text()
         config.append("Config", "bold underline")

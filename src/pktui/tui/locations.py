@@ -1,0 +1,90 @@
+"""Where things are: the :class:`Location` of a fact, an entity's mentions in reading order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from pktui.model import Entity, Fact
+from pktui.text import one_line
+from pktui.tui import format as fmt
+from pktui.tui.history import Location, Steps
+
+if TYPE_CHECKING:
+    from pktui.knowledge.base import KnowledgeBase
+
+
+def fact_location(fact: Fact, steps: Steps | None = None) -> Location:
+    return Location(fact.article, (fact.start, fact.end), fact.id, steps)
+
+
+def mention_steps(kb: KnowledgeBase, entity: Entity) -> Steps:
+    """The entity's mentions, newest article first (as the articles pane lists them), in text order."""
+
+    def key(m) -> tuple:
+        article = kb.article(m.article)
+        published = article.published if article else None
+        return (published is not None, published.toordinal() if published else 0, m.article)
+
+    by_article: dict[str, list] = {}
+    for m in entity.mentions:
+        by_article.setdefault(m.article, []).append(m)
+    spans: list[tuple[str, int, int]] = []
+    for aid in sorted(by_article, key=lambda a: key(by_article[a][0]), reverse=True):
+        spans += sorted((aid, m.start, m.end) for m in by_article[aid])
+    return Steps(f"mentions of {one_line(entity.name)}", tuple(spans))
+
+
+def next_mark(steps: Steps, loc: Location, delta: int) -> Location:
+    """The mention or match ``delta`` steps from what ``loc`` highlights (from its article when
+    the highlight is none of them), wrapping around."""
+    i = steps.index_of(loc.article, loc.highlight)
+    if i < 0:
+        here = [k for k, (a, _, _) in enumerate(steps.spans) if a == loc.article]
+        i = (here[0] - 1 if delta > 0 else here[0]) if here else -1
+    j = (i + delta) % len(steps.spans) if i >= 0 or delta < 0 else 0
+    a, s, e = steps.spans[j]
+    return Location(a, (s, e), None, steps)
+
+
+def next_fact(facts: Sequence[Fact], loc: Location, delta: int) -> Fact:
+    """The fact of the article ``delta`` steps from the one shown, or the next one after (or
+    before) the highlight, wrapping around. ``facts`` are in text order and not empty."""
+    for k, f in enumerate(facts):
+        if f.id == loc.fact:
+            return facts[(k + delta) % len(facts)]
+    at = loc.highlight[0] if loc.highlight else (-1 if delta > 0 else 1 << 60)
+    after = [k for k, f in enumerate(facts) if (f.start > at if delta > 0 else f.start < at)]
+    j = (after[0] if delta > 0 else after[-1]) if after else (0 if delta > 0 else len(facts) - 1)
+    return facts[j]
+
+
+def citation(kb: KnowledgeBase, loc: Location, sentence_at: Callable) -> str | None:
+    """The citation of what ``loc`` highlights: its whole sentence, with the article's metadata."""
+    if loc.highlight is None:
+        return None
+    article = kb.article(loc.article)
+    if article is None:
+        return None
+    fact = kb.fact(loc.fact) if loc.fact else None
+    span = tuple(fact.sentence) if fact and fact.sentence else sentence_at(article, loc.highlight[0])
+    start, end = span or loc.highlight
+    return fmt.citation(article, start, end)
+
+
+def why(kb: KnowledgeBase, loc: Location) -> tuple[str, str] | None:
+    """What ``loc`` highlights (a fact, or the mention it falls in) and why it was extracted
+    (``""`` when no reason was recorded)."""
+    if loc.highlight is None:
+        return None
+    fact = kb.fact(loc.fact) if loc.fact else None
+    if fact is not None:
+        name = lambda e: fmt.entity_name(kb, e)
+        return f"{fmt.KIND_TAGS.get(fact.kind, fact.kind).strip()} {fmt.fact_value(fact, name)}", fact.why or ""
+    start, end = loc.highlight
+    for m in kb.mentions_in(loc.article):
+        if m.start <= start and end <= m.end:
+            entity = kb.entity(m.entity)
+            kind = fmt.TYPE_NAMES.get(entity.type, entity.type) if entity else "mention"
+            return f"{kind} “{one_line(m.text)}”", m.why or ""
+    return None

@@ -1,0 +1,119 @@
+"""Entities grouped by type (people first), most mentioned first, with counts.
+
+The grouping and sorting run in a worker: at archive size there are hundreds of thousands of
+entities, and the list draws only the rows on screen.
+"""
+
+from __future__ import annotations
+
+from array import array
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+
+from pktui.text import fold
+from pktui.tui import format as fmt
+from pktui.tui.messages import EntitySelected
+from pktui.tui.panes.base import Pane
+from pktui.tui.widgets.vlist import ListRows, VirtualList
+
+if TYPE_CHECKING:
+    from pktui.knowledge.base import KnowledgeBase
+
+
+class GroupedEntities:
+    """Rows: a heading per type, then its entities (``order`` holds entity indexes, and
+    ``-1 - g`` for the heading of group ``g``)."""
+
+    def __init__(self, kb: KnowledgeBase, order: array, groups: list[tuple[str, int]]) -> None:
+        self.kb, self.order, self.groups = kb, order, groups
+        self.row_of: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def payload(self, index: int):
+        v = self.order[index]
+        return self.kb.entities[v] if v >= 0 else None
+
+    def text(self, index: int, width: int) -> Text:
+        v = self.order[index]
+        if v < 0:
+            etype, count = self.groups[-1 - v]
+            return fmt.group_heading(etype, count)
+        return fmt.entity_prompt(self.kb.entities[v])
+
+
+def group_entities(kb: KnowledgeBase) -> GroupedEntities:
+    """Group and sort every entity (one pass, in a worker)."""
+    by_type: dict[str, list[tuple[int, str, int]]] = {}
+    for i, e in enumerate(kb.entities):
+        by_type.setdefault(e.type, []).append((-len(e.mentions), fold(e.name), i))
+    order = array("q")
+    groups: list[tuple[str, int]] = []
+    for etype in [*fmt.TYPE_GROUPS, *sorted(set(by_type) - set(fmt.TYPE_GROUPS))]:
+        members = by_type.get(etype)
+        if not members:
+            continue
+        members.sort()
+        order.append(-1 - len(groups))
+        groups.append((etype, len(members)))
+        order.extend(i for _, _, i in members)
+    rows = GroupedEntities(kb, order, groups)
+    rows.row_of = {kb.entities[v].id: r for r, v in enumerate(order) if v >= 0}
+    return rows
+
+
+class EntitiesPane(Pane):
+    TITLE = "Entities"
+    _rows: GroupedEntities | None = None
+
+    def compose(self) -> ComposeResult:
+        yield VirtualList(id="entities")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.vlist.fill(ListRows(()), empty="Reading the corpus…")
+
+    @property
+    def vlist(self) -> VirtualList:
+        return self.query_one("#entities", VirtualList)
+
+    def set_kb(self, kb: KnowledgeBase) -> None:
+        super().set_kb(kb)
+        self._rows = None
+        self.border_title = f"Entities · {len(kb.entities):,}"
+        self.vlist.fill(ListRows(()), empty="Grouping the entities…")
+        self._group(kb)
+
+    @work(thread=True, exclusive=True, group="entities-group", description="entities-group")
+    def _group(self, kb: KnowledgeBase) -> None:
+        rows = group_entities(kb)
+        self.app.call_from_thread(self._fill, kb, rows)
+
+    def _fill(self, kb: KnowledgeBase, rows: GroupedEntities) -> None:
+        if kb is not self.kb:
+            return
+        self._rows = rows
+        current = self.vlist.current
+        self.vlist.fill(rows, empty="No entities were extracted from these articles.")
+        if current is not None:
+            self.select(current.id)
+
+    def select(self, entity_id: str) -> None:
+        """Put the cursor on ``entity_id`` (no message: the screen asked)."""
+        row = self._rows.row_of.get(entity_id) if self._rows else None
+        if row is not None:
+            self.vlist.move_to(row)
+
+    @on(VirtualList.Highlighted, "#entities")
+    def _moved(self, event: VirtualList.Highlighted) -> None:
+        event.stop()
+
+    @on(VirtualList.Selected, "#entities")
+    def _chosen(self, event: VirtualList.Selected) -> None:
+        event.stop()
+        if event.payload is not None:
+            self.post_message(EntitySelected(event.payload.id))

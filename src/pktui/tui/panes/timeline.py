@@ -1,0 +1,140 @@
+"""The timeline: dated facts in date order, with the articles' publication dates among them,
+or only those about one entity (``x`` shows all again).
+
+Merging the publication dates in and filtering by entity run in a worker; the list draws only
+the rows on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from pktui.model import Article, TimelineEntry
+from pktui.tui import format as fmt
+from pktui.tui.history import Location
+from pktui.tui.messages import FactSelected, OpenLocation
+from pktui.tui.panes.base import Pane
+from pktui.tui.widgets.vlist import ListRows, MappedRows, VirtualList
+
+if TYPE_CHECKING:
+    from pktui.knowledge.base import KnowledgeBase
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """A timeline row for an article's publication date."""
+
+    article: Article
+
+
+class MergedTimeline(Sequence):
+    """The timeline with publication dates merged in: ``order[i] >= 0`` is a timeline entry,
+    ``-1 - j`` the ``j``-th of ``published`` (articles oldest first)."""
+
+    def __init__(self, timeline: Sequence[TimelineEntry], published: list[Article], order: list[int]) -> None:
+        self.timeline, self.published, self.order = timeline, published, order
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        v = self.order[index]
+        return self.timeline[v] if v >= 0 else Published(self.published[-1 - v])
+
+
+def merge_published(kb: KnowledgeBase) -> MergedTimeline:
+    """Publication dates of the articles whose date the timeline does not hold yet, merged in
+    (a publication row before the entries of its day). One pass: run it in a worker."""
+    timeline = kb.timeline
+    keys = [e.sort_key for e in timeline]
+    dated = {(e.article, e.date) for e in timeline}
+    published = sorted(
+        (a for a in kb.articles if a.published and (a.id, a.published_iso) not in dated),
+        key=lambda a: a.published_iso or "",
+    )
+    order: list[int] = []
+    i = j = 0
+    while i < len(keys) or j < len(published):
+        if j < len(published) and (i >= len(keys) or (published[j].published_iso or "") <= keys[i]):
+            order.append(-1 - j)
+            j += 1
+        else:
+            order.append(i)
+            i += 1
+    return MergedTimeline(timeline, published, order)
+
+
+def timeline_text(item: Any, width: int) -> Text:
+    if isinstance(item, Published):
+        a = item.article
+        return fmt.timeline_line(a.published_iso or "", "day", a.title, published=True)
+    return fmt.timeline_line(item.date, item.precision, item.summary)
+
+
+class TimelinePane(Pane):
+    TITLE = "Timeline"
+    entity_id: str | None = None  # the filter
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="timeline-filter", markup=False)
+        yield VirtualList(id="timeline")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#timeline-filter").display = False
+        self.vlist.fill(ListRows(()), empty="Reading the corpus…")
+
+    @property
+    def vlist(self) -> VirtualList:
+        return self.query_one("#timeline", VirtualList)
+
+    def set_kb(self, kb: KnowledgeBase) -> None:
+        super().set_kb(kb)
+        self.show(None)
+
+    def show(self, entity_id: str | None, name: str | None = None) -> None:
+        """All entries (``None``), or only those about ``entity_id`` (called ``name``)."""
+        self.entity_id = entity_id
+        label = self.query_one("#timeline-filter", Static)
+        if name:
+            label.update(Text.assemble("only ", (name, "bold"), "  ·  x: show all", style="italic"))
+        label.display = bool(name)
+        if self.kb is not None:
+            self._rows(self.kb, entity_id, name)
+
+    @work(thread=True, exclusive=True, group="timeline-rows", description="timeline-rows")
+    def _rows(self, kb: KnowledgeBase, entity_id: str | None, name: str | None) -> None:
+        items: Sequence[Any] = kb.timeline_for(entity_id) if entity_id else merge_published(kb)
+        self.app.call_from_thread(self._fill, kb, entity_id, name, items)
+
+    def _fill(self, kb: KnowledgeBase, entity_id: str | None, name: str | None, items: Sequence[Any]) -> None:
+        if kb is not self.kb or entity_id != self.entity_id:
+            return
+        empty = f"No dated facts about {name}." if name else "No dated facts in these articles."
+        self.vlist.fill(MappedRows(items, timeline_text), empty=empty)
+        self.border_title = Text(f"Timeline · {name} · {len(items):,}" if name else f"Timeline · {len(items):,}")
+
+    @on(VirtualList.Highlighted, "#timeline")
+    def _preview(self, event: VirtualList.Highlighted) -> None:
+        event.stop()
+        if event.vlist.has_focus:
+            self.post_message(self.open_message(event.payload, preview=True))
+
+    @on(VirtualList.Selected, "#timeline")
+    def _open(self, event: VirtualList.Selected) -> None:
+        event.stop()
+        self.post_message(self.open_message(event.payload, preview=False))
+
+    def open_message(self, item: Any, *, preview: bool):
+        if isinstance(item, Published):
+            return OpenLocation(Location(item.article.id), preview=preview)
+        if item.fact and self.kb is not None and self.kb.fact(item.fact) is not None:
+            return FactSelected(item.fact, preview=preview, by_entity=True)
+        return OpenLocation(Location(item.article), preview=preview)
