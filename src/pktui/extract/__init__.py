@@ -55,7 +55,7 @@ def extractor_version() -> str:
     """Version of the extractor, of its code and of the domain data it read (the cache key):
     any change to one of them means cached extractions are redone."""
     code = hashlib.sha1()
-    for path in sorted(Path(__file__).parent.glob("*.py")) + [Path(textsplit_file)]:
+    for path in sorted(Path(__file__).parent.rglob("*.py")) + [Path(textsplit_file)]:
         code.update(path.read_bytes())
     return f"{EXTRACTOR_VERSION}:{code.hexdigest()[:10]}:{load_domain().fingerprint[:12]}"
 

@@ -1,0 +1,232 @@
+"""Stage 2, typing: what each candidate run names.
+
+A run that is one known name takes the gazetteer's type; otherwise the head word types it
+("... Battalion" a unit), then name lists, a rank or title before it, or context ("based in X"
+is a place, "Photo by X" a credit). One-word unknowns wait for resolution (they may be a short
+reference to a name found later in the article).
+"""
+
+from __future__ import annotations
+
+from pktui.extract.entities.candidates import trim
+from pktui.extract.entities.state import (
+    ROMAN_RE,
+    ArticleState,
+    Found,
+    add_gaz,
+    all_demonym,
+    end_of,
+    head_type,
+    name_text,
+    rank_before,
+)
+from pktui.extract.gazetteer import GazMatch
+from pktui.text import fold
+
+
+def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> None:
+    toks = art.tokens
+    lex = art.lex
+    seq = trim(art, seq, gaz_at)
+    if not seq:
+        return
+    first, last = seq[0], seq[-1]
+    # the whole run is one known name
+    if first in gaz_at and gaz_at[first].last == last:
+        m = gaz_at[first]
+        add_gaz(art, m)
+        return
+    etype, head_idx = head_type(art, seq)
+    head_in_gaz = head_idx is not None and any(
+        g.first <= head_idx <= g.last for g in gaz_at.values() if first <= g.first and g.last <= last
+    )
+    if head_in_gaz and _place_then_named(art, seq, gaz_at, etype):
+        head_in_gaz = False  # "Seoul" + "UN Peacekeeping Ministerial Meeting" is one meeting
+    if etype is not None and not head_in_gaz and len(seq) >= 2 and not all_demonym(art, seq[:-1]):
+        name = name_text(art, seq)
+        if fold(name) in lex.not_names or fold(toks[head_idx].text) in lex.not_names:
+            return
+        f = Found(toks[first].start, end_of(toks[last]), etype, name)
+        art.add(f, first, last)
+        return
+    # split at connectors and type the parts
+    parts: list[list[int]] = []
+    cur: list[int] = []
+    for k in seq:
+        if (toks[k].is_word and toks[k].text in lex.connectors) or toks[k].text == "&":
+            if cur:
+                parts.append(cur)
+            cur = []
+        else:
+            cur.append(k)
+    if cur:
+        parts.append(cur)
+    if len(parts) > 1:
+        for p in parts:
+            _type_part(art, p, gaz_at)
+        return
+    _type_part(art, seq, gaz_at)
+
+
+def _place_then_named(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch], etype: str | None) -> bool:
+    """A run made of place names followed by one known name of the head's type."""
+    k = 0
+    while k < len(seq) and seq[k] in gaz_at and gaz_at[seq[k]].entry.type in ("location", "country"):
+        k = seq.index(gaz_at[seq[k]].last) + 1
+    if k == 0 or k >= len(seq) or seq[k] not in gaz_at:
+        return False
+    m = gaz_at[seq[k]]
+    return m.last == seq[-1] and m.entry.type == etype
+
+
+def _type_part(art: ArticleState, part: list[int], gaz_at: dict[int, GazMatch]) -> None:
+    part = trim(art, part, gaz_at)
+    if not part:
+        return
+    first, last = part[0], part[-1]
+    # gazetteer pieces inside: keep them, type the rest
+    inner = [gaz_at[k] for k in part if k in gaz_at and gaz_at[k].last <= last]
+    if inner:
+        if len(inner) == 1 and inner[0].first == first and inner[0].last == last:
+            add_gaz(art, inner[0])
+            return
+        rest: list[int] = []
+        covered = set()
+        for m in inner:
+            add_gaz(art, m)
+            covered.update(range(m.first, m.last + 1))
+        for k in part:
+            if k in covered:
+                if rest:
+                    _type_unknown(art, rest)
+                rest = []
+            else:
+                rest.append(k)
+        if rest:
+            _type_unknown(art, rest)
+        return
+    _type_unknown(art, part)
+
+
+def _type_unknown(art: ArticleState, part: list[int]) -> None:
+    toks = art.tokens
+    lex = art.lex
+    part = trim(art, part, {})
+    if not part:
+        return
+    first, last = part[0], part[-1]
+    words = [toks[k] for k in part]
+    keys = [fold(t.bare) for t in words]
+    if all(k in lex.demonyms for k in keys) or " ".join(keys) in lex.demonyms:
+        return
+    if any(k in lex.not_names for k in keys):
+        return
+    etype, _head_idx = head_type(art, part)
+    if etype is not None and len(part) >= 2:
+        art.add(Found(toks[first].start, end_of(toks[last]), etype, name_text(art, part)), first, last)
+        return
+    rank = rank_before(art, first)
+    if looks_like_person(art, part, rank is not None):
+        add_person(art, part, rank)
+        return
+    if len(part) == 1:
+        tok = words[0]
+        if tok.text[0].islower():  # camel-case brand: defenceWeb
+            art.add(Found(tok.start, end_of(tok), "organization", tok.bare), first, last)
+            return
+        art.unknown_singles.append(first)  # typed once every full name is known
+        return
+    if location_context(art, first, last):
+        art.add(Found(toks[first].start, end_of(toks[last]), "location", name_text(art, part)), first, last)
+        return
+    if credit_context(art, first) and len(part) <= 3:
+        etype = "person" if len(part) >= 2 else "organization"
+        art.add(Found(toks[first].start, end_of(toks[last]), etype, name_text(art, part)), first, last)
+        return
+    art.unknown_multi.append(part)
+
+
+def looks_like_person(art: ArticleState, part: list[int], ranked: bool) -> bool:
+    toks = art.tokens
+    lex = art.lex
+    words = [toks[k] for k in part]
+    if any(not t.is_word for t in words):
+        return False
+    keys = [fold(t.bare) for t in words]
+    if any(k in lex.heads for k in keys[-1:]):
+        return False
+    if any(t.is_allcaps and len(t.bare) > 1 for t in words) and len(words) > 1:
+        return False
+    if ranked and 1 <= len(words) <= 5:
+        return True
+    if not 2 <= len(words) <= 5:
+        return False
+    if keys[0] in lex.surnames and all(len(k) <= 7 and "-" not in t.text for k, t in zip(keys, words)):
+        return True
+    if keys[0] in lex.given or keys[0].split(" ")[0] in lex.given:
+        return True
+    if keys[0] in lex.honorifics:
+        return True
+    prev = art.prev_word(part[0])
+    nxt = art.next_tok(part[-1])
+    if prev is not None and any(te == prev.end for _ts, te in art.title_spans) and len(words) <= 4:
+        return True  # "Under-Secretary-General for Peace Operations Jean-Pierre Lacroix"
+    if prev is not None and fold(prev.text) in lex.person_before and len(words) <= 3:
+        return True
+    return bool(
+        nxt is not None and nxt.text in lex.person_after and len(words) <= 3 and part[0] not in art.sentence_starts
+    )
+
+
+def add_person(art: ArticleState, part: list[int], rank: tuple[int, str] | None) -> None:
+    toks = art.tokens
+    first, last = part[0], part[-1]
+    name = name_text(art, part)
+    f = Found(toks[first].start, end_of(toks[last]), "person", name)
+    if rank is not None and rank[1] not in art.lex.civil_ranks:
+        f.attrs["rank"] = rank[1]
+    art.add(f, first, last)
+
+
+def location_context(art: ArticleState, first: int, last: int) -> bool:
+    lex = art.lex
+    prev = art.prev_word(first)
+    nxt = art.next_tok(last)
+    if nxt is not None and nxt.text in lex.location_suffixes:
+        return True
+    if prev is None or last - first > 2:
+        return False
+    if prev.text in lex.location_before:
+        return True
+    if prev.text in ("and", "or"):
+        # coordinated with a place: "at Phalaborwa and Entabeni"
+        for f in reversed(art.found):
+            if f.end <= prev.start:
+                gap = art.text[f.end : prev.start].strip()
+                return gap == "" and f.type in ("location", "country")
+    return False
+
+
+def credit_context(art: ArticleState, first: int) -> bool:
+    """After "Photo:", "Photo by", "Source:" (and "Photo: VNA/" before a photographer)."""
+    toks = art.tokens
+    j = first - 1
+    if j >= 1 and toks[j].text == "/" and toks[j - 1].is_word:
+        j -= 2  # "VNA/Trọng Đức": look before the agency
+    while j >= 0 and toks[j].text in ":/":
+        j -= 1
+    if j < 0:
+        return False
+    before = fold(art.text[max(0, toks[j].start - 20) : toks[j].end])
+    return before.endswith(("photo by", "photo", "photos", "source", "credit", "image", "courtesy of", "by"))
+
+
+def type_single(art: ArticleState, i: int) -> None:
+    """An unknown one-word name: an acronym, a place by context, or nothing."""
+    tok = art.tokens[i]
+    if tok.is_allcaps and len(tok.bare) <= 8 and not ROMAN_RE.match(tok.bare):
+        art.add(Found(tok.start, end_of(tok), "organization", tok.bare), i, i)
+    elif i not in art.sentence_starts and location_context(art, i, i):
+        art.add(Found(tok.start, end_of(tok), "location", tok.bare), i, i)
+    elif credit_context(art, i):
+        art.add(Found(tok.start, end_of(tok), "organization", tok.bare), i, i)
