@@ -49,6 +49,8 @@ class GazEntry:
     forms: list[str]  # surface forms matched case-insensitively (folded)
     acronyms: list[str]  # matched case-sensitively (all-caps forms like "CAR")
     meta: dict[str, Any] = field(default_factory=dict)
+    #: the list it comes from ("missions", or "gazetteer.yaml: missions" for a user's file)
+    source: str = ""
 
 
 @dataclass
@@ -141,7 +143,11 @@ def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value if v is not None]
 
 
-def _gazetteer_entries(data: Any, key: str, etype: str, source: Path, doc: UserYaml | None = None) -> list[GazEntry]:
+def _gazetteer_entries(
+    data: Any, key: str, etype: str, source: Path, doc: UserYaml | None = None, origin: str = ""
+) -> list[GazEntry]:
+    """The entries of one list; ``origin`` names the list in each entry's ``source``."""
+    origin = origin or key
     if data is None:
         return []
     items = data.get(key, []) if isinstance(data, dict) else data
@@ -164,7 +170,7 @@ def _gazetteer_entries(data: Any, key: str, etype: str, source: Path, doc: UserY
             # missions are known by their acronym first
             meta["full_name"] = name
             name = str(item["acronym"])
-        out.append(GazEntry(name=name, type=etype, forms=_dedupe(forms), acronyms=_dedupe(acronyms), meta=meta))
+        out.append(GazEntry(name, etype, _dedupe(forms), _dedupe(acronyms), meta, origin))
     return out
 
 
@@ -205,7 +211,7 @@ def _load_files(directory: Path, extra: list[Path]) -> Domain:
             raise DomainError(f"{path}{doc.line()}: expected a mapping of gazetteer lists")
         for key, (_fname, etype) in ((v[0], (k, v[1])) for k, v in GAZETTEER_FILES.items()):
             if key in data:
-                dom.entries.extend(_gazetteer_entries(data, key, etype, path, doc))
+                dom.entries.extend(_gazetteer_entries(data, key, etype, path, doc, f"{path.name}: {key}"))
 
     ranks = load("ranks.yaml") or {}
     for item in ranks.get("ranks", []) or []:

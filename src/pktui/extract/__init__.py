@@ -108,7 +108,7 @@ def _extract_in_pieces(article: Article) -> ArticleExtraction:
                 for k, v in e.attributes.items():
                     have.attributes.setdefault(k, v)
         for m in ex.mentions:
-            mentions.append(Mention(article.id, m.start + start, m.end + start, m.text, m.entity))
+            mentions.append(Mention(article.id, m.start + start, m.end + start, m.text, m.entity, m.why))
         for f in ex.facts:
             f.start += start
             f.end += start
@@ -137,7 +137,7 @@ def _extract(article: Article, lead: bool = True) -> ArticleExtraction:
     events = find_events(text, sentences, dates, body_start)
 
     entities = _local_entities(ent.mentions, roles)
-    mentions = [Mention(article.id, m.start, m.end, text[m.start : m.end], m.key) for m in ent.mentions]
+    mentions = [Mention(article.id, m.start, m.end, text[m.start : m.end], m.key, m.why) for m in ent.mentions]
     facts: list[Fact] = []
 
     def sentence_of(pos: int) -> tuple[int, int]:
@@ -167,30 +167,33 @@ def _extract(article: Article, lead: bool = True) -> ArticleExtraction:
         keys = list(dict.fromkeys(([subject.key] if subject else []) + others))
         date = _date_for(text, dates, sent, q.start)
         add(kind="quantity", start=q.start, end=q.end, sentence=sent, value=q.value, qualifier=q.qualifier,
-            unit=q.unit, entities=keys, detail=q.counted, date=date)  # fmt: skip
+            unit=q.unit, entities=keys, detail=q.counted, date=date, why=q.why)  # fmt: skip
     for o in ordinals:
         sent = sentence_of(o.start)
         subject = _subject(text, ent.mentions, sent, o.start) or last_subject.get(sent) or main_country
         add(kind="ordinal", start=o.start, end=o.end, sentence=sent, value=o.value, qualifier="exact",
-            unit=o.unit, entities=[subject.key] if subject else [], detail=o.counted)  # fmt: skip
+            unit=o.unit, entities=[subject.key] if subject else [], detail=o.counted, why=o.why)  # fmt: skip
     for d in dates:
         sent = sentence_of(d.start)
-        add(kind="date", start=d.start, end=d.end, sentence=sent, value=d.value, precision=d.precision, detail=d.detail)
+        add(kind="date", start=d.start, end=d.end, sentence=sent, value=d.value, precision=d.precision,
+            detail=d.detail, why=d.why)  # fmt: skip
     for r in roles:
         sent = sentence_of(r.start)
         keys = [r.person] + ([r.org] if r.org else [])
-        add(kind="role", start=r.start, end=r.end, sentence=sent, value=r.title, entities=keys)
+        add(kind="role", start=r.start, end=r.end, sentence=sent, value=r.title, entities=keys, why=r.why)
     for ev in events:
         sent = sentence_of(ev.start)
         keys = list(dict.fromkeys(m.key for m in ent.mentions if ev.start <= m.start < ev.end))
         add(kind="event", start=ev.start, end=ev.end, sentence=sent, value=ev.date.value,
-            precision=ev.date.precision, entities=keys, summary=ev.summary, detail=ev.date.detail)  # fmt: skip
+            precision=ev.date.precision, entities=keys, summary=ev.summary, detail=ev.date.detail,
+            why=f"clause dated by “{text[ev.date.start : ev.date.end]}” ({ev.date.value})")  # fmt: skip
     if lead and article.published is not None and sentences:
         s, e = sentences[0]
         lead_start = body_start if body_start < e else s
         keys = list(dict.fromkeys(m.key for m in ent.mentions if lead_start <= m.start < e))
         add(kind="event", start=lead_start, end=e, sentence=(s, e), value=article.published.isoformat(),
-            precision="day", entities=keys, summary=f"Published: {article.title}", detail="published")  # fmt: skip
+            precision="day", entities=keys, summary=f"Published: {article.title}", detail="published",
+            why="the article's publication date")  # fmt: skip
     return ArticleExtraction(article.id, entities, mentions, facts, sentences)
 
 

@@ -23,6 +23,7 @@ class DateMention:
     value: str
     precision: str  # year | month | day | range
     detail: str | None = None  # since | until | by | from | before | after
+    why: str = ""  # the pattern and how it was resolved ("weekday, past tense → 2022-11-26")
 
 
 _PREPS = r"(?:(?P<prep>[Ii]n|[Oo]n|[Ss]ince|[Bb]y|[Ff]rom|[Uu]ntil|[Tt]ill|[Dd]uring|[Bb]efore|[Aa]fter|[Tt]hrough|[Aa]s of|[Ss]tarting|[Ee]arly on|[Ll]ate on|[Ee]arly|[Ll]ate)\s+)?"
@@ -113,6 +114,7 @@ def find_dates(text: str, published: date | None, sentences: list[tuple[int, int
             except (ValueError, OverflowError):
                 dm = None
             if dm is not None:
+                dm.why = f"{dm.why or _WHY[name]} → {dm.value}"
                 cands.append((dm.start, dm.end, dm))
     # longest first, no overlaps
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
@@ -125,6 +127,27 @@ def find_dates(text: str, published: date | None, sentences: list[tuple[int, int
         out.append(dm)
     out.sort(key=lambda d: d.start)
     return out
+
+
+_WHY = {
+    "range": "year range",
+    "drange": "range of days",
+    "mrange": "range of months",
+    "mdy": "month + day + year",
+    "dmy": "day + month + year",
+    "my": "month + year",
+    "m_rel": "month + “last/this/next year”, from the publication date",
+    "rel_m": "“last/this/next” + month, from the publication date",
+    "ago": "“… ago”, from the publication date",
+    "rel": "“last/this/next” + year/month/week, from the publication date",
+    "yearend": "year end of the publication year",
+    "day_rel": "today/yesterday/tomorrow, from the publication date",
+    "weekday": "weekday",
+    "part_year": "part of a year",
+    "decade": "decade",
+    "month": "month name",
+    "year": "year",
+}
 
 
 def _month_num(name: str, dom) -> int:
@@ -195,13 +218,15 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
     if name in ("mdy", "dmy"):
         month = _month_num(g["month"], dom)
         day = int(g["day"])
+        why = ""
         if g.get("year"):
             y = int(g["year"])
         elif published is not None:
             y = _nearest_year(published, month, day)
+            why = "month + day, in the year nearest the publication date"
         else:
             return None
-        return DateMention(s, e, date(y, month, day).isoformat(), "day", detail)
+        return DateMention(s, e, date(y, month, day).isoformat(), "day", detail, why)
     if name == "my":
         month = _month_num(g["month"], dom)
         return DateMention(s, e, f"{int(g['year']):04d}-{month:02d}", "month", detail)
@@ -251,7 +276,12 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
     if name == "weekday":
         wd = dom.weekdays[g["wd"].lower()]
         rel = (g.get("rel") or "").lower()
-        future = rel == "next" or (rel != "last" and _tense(text, s, sentences) == "future")
+        tense = _tense(text, s, sentences)
+        future = rel == "next" or (rel != "last" and tense == "future")
+        if rel:
+            why = f"weekday after “{rel}”"
+        else:
+            why = f"weekday, {tense} tense" if tense else "weekday, no tense: the last one up to the publication date"
         if future:
             delta = (wd - published.weekday()) % 7 or (0 if rel == "this" else 7)
             d = published + timedelta(days=delta)
@@ -260,7 +290,7 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
             if rel == "last" and delta == 0:
                 delta = 7
             d = published - timedelta(days=delta)
-        return DateMention(s, e, d.isoformat(), "day", detail)
+        return DateMention(s, e, d.isoformat(), "day", detail, why)
     if name == "part_year":
         return DateMention(s, e, g["year"], "year", detail)
     if name == "decade":
@@ -282,7 +312,8 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
             y += 1
         elif tense == "past" and (y, month) > (published.year, published.month):
             y -= 1
-        return DateMention(s, e, f"{y:04d}-{month:02d}", "month", detail)
+        why = f"month name, {tense} tense" if tense else "month name, nearest the publication date"
+        return DateMention(s, e, f"{y:04d}-{month:02d}", "month", detail, why)
     if name == "year":
         y = int(g["year"])
         after = text[e : e + 40]

@@ -26,6 +26,7 @@ class QuantityMention:
     qualifier: str
     unit: str | None  # the measure ("personnel"), or the counted word when no measure knows it
     counted: str | None  # what is counted, as written ("officers and soldiers")
+    why: str = ""  # the rule that found it ("number + counted noun: officers → personnel")
 
 
 class _Numbers:
@@ -92,6 +93,8 @@ def find_quantities(
             i += 1
             continue
         q, next_i = found
+        if q.qualifier != "exact":
+            q.why += f"; qualifier: {q.qualifier.replace('_', ' ')}"
         out.append(q)
         i = max(next_i, i + 1)
     return out
@@ -189,8 +192,9 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
     if qstart is not None:
         start = tokens[qstart].start
     if currency is not None:
+        counted = text[tokens[currency].start : tokens[last].end]
         return QuantityMention(
-            start, tokens[last].end, _num(value), qualifier, "money", text[tokens[currency].start : tokens[last].end]
+            start, tokens[last].end, _num(value), qualifier, "money", counted, "currency sign + number"
         ), last + 1
     if tok.text.lower() in ("one",) and nxt is not None and nxt.text.lower() in ("of", "another", "or"):
         # "one of the highest" is not a count ("19 of them" is, below)
@@ -199,15 +203,17 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
     j = last + 1
     # percent
     if j < len(tokens) and tokens[j].text == "%":
-        return QuantityMention(start, tokens[j].end, _num(value), qualifier, "percent", "%"), j + 1
+        return QuantityMention(start, tokens[j].end, _num(value), qualifier, "percent", "%", "number + %"), j + 1
     pw = _phrase_at(tokens, j, _PERCENT_WORDS)
     if pw is not None:
-        return QuantityMention(start, tokens[pw].end, _num(value), qualifier, "percent", "percent"), pw + 1
+        why = f"number + {text[tokens[j].start : tokens[pw].end]}"
+        return QuantityMention(start, tokens[pw].end, _num(value), qualifier, "percent", "percent", why), pw + 1
     # "19 of them": the unit of the count before it
     if j + 1 < len(tokens) and tokens[j].text == "of" and tokens[j + 1].text in ("them", "whom", "these", "those"):
         unit = previous[-1].unit if previous else None
         counted = previous[-1].counted if previous else None
-        return QuantityMention(start, tokens[j + 1].end, _num(value), qualifier, unit, counted), j + 2
+        why = f"number + “of {tokens[j + 1].text}”: counts what the count before it counts"
+        return QuantityMention(start, tokens[j + 1].end, _num(value), qualifier, unit, counted, why), j + 2
     unit, counted, uend, ulast = _counted_after(text, tokens, j, nums, blocked_at)
     if unit is None:
         if not tok.is_number:
@@ -216,8 +222,10 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
             return None
         if qualifier == "exact" and not (j < len(tokens) and tokens[j].text.lower() in ("are", "were", "of")):
             return None
-        return QuantityMention(start, end, _num(value), qualifier, None, None), last + 1
-    return QuantityMention(start, uend, _num(value), qualifier, unit, counted), ulast + 1
+        why = f"number before “{tokens[j].text}”" if j < len(tokens) and qualifier == "exact" else "qualified number"
+        return QuantityMention(start, end, _num(value), qualifier, None, None, why), last + 1
+    why = f"number + counted noun: {counted} → {unit}" if counted != unit else f"number + plural noun: {counted}"
+    return QuantityMention(start, uend, _num(value), qualifier, unit, counted, why), ulast + 1
 
 
 def _currency_before(tokens, i) -> int | None:
@@ -345,8 +353,9 @@ def _duration_adjective(tokens, i, nums: _Numbers):
             value = float(tok.text.replace(",", ""))
             q, qs = _qualifier_before(tokens, i, nums)
             start = tokens[qs].start if qs is not None else tok.start
+            why = "duration adjective: number + " + tokens[i + 2].text
             return QuantityMention(
-                start, tokens[i + 2].end, _num(value), q, m.group(1).lower(), tokens[i + 2].text
+                start, tokens[i + 2].end, _num(value), q, m.group(1).lower(), tokens[i + 2].text, why
             ), i + 3
         return None
     if not tok.is_word:
@@ -354,7 +363,7 @@ def _duration_adjective(tokens, i, nums: _Numbers):
     low = tok.text.lower()
     if low in ("year-long", "month-long", "week-long", "day-long", "yearlong"):
         unit = low.split("-")[0].replace("yearlong", "year")
-        return QuantityMention(tok.start, tok.end, 1, "exact", unit, tok.text), i + 1
+        return QuantityMention(tok.start, tok.end, 1, "exact", unit, tok.text, "duration adjective: one " + unit), i + 1
     m = _DURATION_ADJ_RE.match(tok.text)
     if m:
         n = m.group("n")
@@ -363,12 +372,14 @@ def _duration_adjective(tokens, i, nums: _Numbers):
             return None
         q, qs = _qualifier_before(tokens, i, nums)
         start = tokens[qs].start if qs is not None else tok.start
-        return QuantityMention(start, tok.end, v, q, m.group("unit").lower(), tok.text), i + 1
+        why = "duration adjective: " + tok.text
+        return QuantityMention(start, tok.end, v, q, m.group("unit").lower(), tok.text, why), i + 1
     # "for a year", "for a month": one unit of time
     if low in ("a", "an") and i > 0 and tokens[i - 1].text.lower() in ("for", "over", "within") and i + 1 < len(tokens):
         unit = tokens[i + 1].text.lower()
         if unit in nums.durations and not (i + 2 < len(tokens) and tokens[i + 2].text.lower() == "ago"):
-            return QuantityMention(tokens[i - 1].start, tokens[i + 1].end, 1, "exact", unit, unit), i + 2
+            why = f"“{tokens[i - 1].text} {tok.text}” + time unit"
+            return QuantityMention(tokens[i - 1].start, tokens[i + 1].end, 1, "exact", unit, unit, why), i + 2
     return None
 
 
@@ -395,5 +406,6 @@ def find_ordinals(text: str, tokens: list[Token], blocked: list[tuple[int, int]]
             continue
         unit, counted, end, last = _counted_after(text, tokens, i + 1, nums, blocked_at)
         if unit in ORDINAL_MEASURES and last is not None and last - i <= 3:
-            out.append(QuantityMention(tok.start, end, value, "exact", unit, counted))
+            why = f"ordinal after “{tokens[i - 1].text}” + counted noun: {counted} → {unit}"
+            out.append(QuantityMention(tok.start, end, value, "exact", unit, counted, why))
     return out

@@ -26,6 +26,7 @@ class RoleMention:
     title: str
     person: str  # entity key
     org: str | None
+    why: str = ""
 
 
 def find_roles(text: str, titles: list[tuple[int, int]], mentions: list[Found], ranks) -> list[RoleMention]:
@@ -53,12 +54,15 @@ def find_roles(text: str, titles: list[tuple[int, int]], mentions: list[Found], 
             gap = text[o.end : ts]
             if o.end <= ts and len(gap) <= 2 and gap.strip() in ("", "’s", "'s"):
                 start = o.start
-        person = _person_after(text, end, persons, rank_spans) or _person_before(text, start, persons)
+        person = _person_after(text, end, persons, rank_spans)
+        why = "title before the name"
+        if person is None:
+            person, why = _person_before(text, start, persons), "title in apposition after the name"
         if person is None:
             continue
         org = next((o.key for o in orgs if start <= o.start and o.end <= end), None)
         title = " ".join(text[start:end].split())
-        out.append(RoleMention(start, end, title, person.key, org))
+        out.append(RoleMention(start, end, title, person.key, org, f"{why}: {person.name}"))
     return out
 
 

@@ -38,7 +38,7 @@ def build_knowledge(
             le = local.get(m.entity)
             if ent is None:
                 ent = entities[gid] = Entity(id=gid, name=le.name if le else m.text, type=gid.split("/", 1)[0])
-            ent.mentions.append(Mention(m.article, m.start, m.end, m.text, gid))
+            ent.mentions.append(Mention(m.article, m.start, m.end, m.text, gid, m.why))
             if le is not None:
                 _merge_local(ent, le)
     for ent in entities.values():

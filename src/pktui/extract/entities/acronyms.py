@@ -33,8 +33,10 @@ def acronym_definitions(art: ArticleState) -> None:
             for g in art.found:
                 if g.start == acr_tok.start:
                     g.key, g.type, g.name, g.gaz = f.key, f.type, f.name, f.gaz
+                    g.why = f"acronym defined in brackets for {f.name}"
             continue
-        art.add(Found(acr_tok.start, acr_tok.end, f.type, f.name, key=f.key), i + 1, i + 1)
+        why = f"acronym defined in brackets for {f.name}"
+        art.add(Found(acr_tok.start, acr_tok.end, f.type, f.name, key=f.key, why=why), i + 1, i + 1)
     # later uses of a defined acronym
     if not art.acronyms:
         return
@@ -43,7 +45,8 @@ def acronym_definitions(art: ArticleState) -> None:
             continue
         f = art.acronyms.get(tok.bare)
         if f is not None:
-            art.add(Found(tok.start, end_of(tok), f.type, f.name, key=f.key), i, i)
+            why = f"acronym defined in brackets for {f.name}"
+            art.add(Found(tok.start, end_of(tok), f.type, f.name, key=f.key, why=why), i, i)
 
 
 def _forms_of(f: Found, art: ArticleState) -> list[str]:

@@ -39,7 +39,7 @@ def numbered_units(art: ArticleState) -> None:
         if j < n and toks[j].is_word and fold(toks[j].text) in lex.unit_heads and toks[j].is_cap:
             head = toks[j].text
             name = f"{tok.text} {' '.join(w.text for w in words)} {head}"
-            f = Found(tok.start, toks[j].end, "unit", name)
+            f = Found(tok.start, toks[j].end, "unit", name, why=f"number + name + head word: {head}")
             if acr:
                 f.aliases.add(f"{tok.text} {acr}")
                 defined[acr] = (" ".join(w.text for w in words), head)
@@ -52,7 +52,8 @@ def numbered_units(art: ArticleState) -> None:
         nxt = toks[i + 1]
         if nxt.bare in defined and not art.taken[i + 1]:
             expansion, head = defined[nxt.bare]
-            f = Found(tok.start, nxt.start + len(nxt.bare), "unit", f"{tok.text} {expansion} {head}")
+            why = f"number + acronym defined for {expansion} {head}"
+            f = Found(tok.start, nxt.start + len(nxt.bare), "unit", f"{tok.text} {expansion} {head}", why=why)
             f.aliases.add(f"{tok.text} {nxt.bare}")
             art.add(f, i, i + 1)
 

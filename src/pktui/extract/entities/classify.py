@@ -46,7 +46,7 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
         name = name_text(art, seq)
         if fold(name) in lex.not_names or fold(toks[head_idx].text) in lex.not_names:
             return
-        f = Found(toks[first].start, end_of(toks[last]), etype, name)
+        f = Found(toks[first].start, end_of(toks[last]), etype, name, why=f"head word: {toks[head_idx].bare}")
         art.add(f, first, last)
         return
     # split at connectors and type the parts
@@ -121,90 +121,103 @@ def _type_unknown(art: ArticleState, part: list[int]) -> None:
         return
     if any(k in lex.not_names for k in keys):
         return
-    etype, _head_idx = head_type(art, part)
-    if etype is not None and len(part) >= 2:
-        art.add(Found(toks[first].start, end_of(toks[last]), etype, name_text(art, part)), first, last)
+    etype, head_idx = head_type(art, part)
+    if etype is not None and head_idx is not None and len(part) >= 2:
+        why = f"head word: {toks[head_idx].bare}"
+        art.add(Found(toks[first].start, end_of(toks[last]), etype, name_text(art, part), why=why), first, last)
         return
     rank = rank_before(art, first)
-    if looks_like_person(art, part, rank is not None):
-        add_person(art, part, rank)
+    person_why = looks_like_person(art, part, rank is not None)
+    if person_why:
+        add_person(art, part, rank, person_why)
         return
     if len(part) == 1:
         tok = words[0]
-        if tok.text[0].islower():  # camel-case brand: defenceWeb
-            art.add(Found(tok.start, end_of(tok), "organization", tok.bare), first, last)
+        if tok.text[0].islower():
+            art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="camel-case brand"), first, last)
             return
         art.unknown_singles.append(first)  # typed once every full name is known
         return
-    if location_context(art, first, last):
-        art.add(Found(toks[first].start, end_of(toks[last]), "location", name_text(art, part)), first, last)
+    place_why = location_context(art, first, last)
+    if place_why:
+        art.add(
+            Found(toks[first].start, end_of(toks[last]), "location", name_text(art, part), why=place_why), first, last
+        )
         return
     if credit_context(art, first) and len(part) <= 3:
         etype = "person" if len(part) >= 2 else "organization"
-        art.add(Found(toks[first].start, end_of(toks[last]), etype, name_text(art, part)), first, last)
+        art.add(
+            Found(toks[first].start, end_of(toks[last]), etype, name_text(art, part), why="photo or source credit"),
+            first,
+            last,
+        )
         return
     art.unknown_multi.append(part)
 
 
-def looks_like_person(art: ArticleState, part: list[int], ranked: bool) -> bool:
+def looks_like_person(art: ArticleState, part: list[int], ranked: bool) -> str | None:
+    """Why the run is a person's name, or None."""
     toks = art.tokens
     lex = art.lex
     words = [toks[k] for k in part]
     if any(not t.is_word for t in words):
-        return False
+        return None
     keys = [fold(t.bare) for t in words]
     if any(k in lex.heads for k in keys[-1:]):
-        return False
+        return None
     if any(t.is_allcaps and len(t.bare) > 1 for t in words) and len(words) > 1:
-        return False
+        return None
     if ranked and 1 <= len(words) <= 5:
-        return True
+        return "rank before name"
     if not 2 <= len(words) <= 5:
-        return False
+        return None
     if keys[0] in lex.surnames and all(len(k) <= 7 and "-" not in t.text for k, t in zip(keys, words)):
-        return True
+        return f"name list: surname {words[0].text}"
     if keys[0] in lex.given or keys[0].split(" ")[0] in lex.given:
-        return True
+        return f"name list: given name {words[0].text}"
     if keys[0] in lex.honorifics:
-        return True
+        return f"honorific: {words[0].text}"
     prev = art.prev_word(part[0])
     nxt = art.next_tok(part[-1])
     if prev is not None and any(te == prev.end for _ts, te in art.title_spans) and len(words) <= 4:
-        return True  # "Under-Secretary-General for Peace Operations Jean-Pierre Lacroix"
+        return "title before name"  # "Under-Secretary-General for Peace Operations Jean-Pierre Lacroix"
     if prev is not None and fold(prev.text) in lex.person_before and len(words) <= 3:
-        return True
-    return bool(
-        nxt is not None and nxt.text in lex.person_after and len(words) <= 3 and part[0] not in art.sentence_starts
-    )
+        return f"person cue before: {prev.text}"
+    if nxt is not None and nxt.text in lex.person_after and len(words) <= 3 and part[0] not in art.sentence_starts:
+        return f"person cue after: {nxt.text}"
+    return None
 
 
-def add_person(art: ArticleState, part: list[int], rank: tuple[int, str] | None) -> None:
+def add_person(art: ArticleState, part: list[int], rank: tuple[int, str] | None, why: str) -> None:
     toks = art.tokens
     first, last = part[0], part[-1]
     name = name_text(art, part)
-    f = Found(toks[first].start, end_of(toks[last]), "person", name)
+    f = Found(toks[first].start, end_of(toks[last]), "person", name, why=why)
     if rank is not None and rank[1] not in art.lex.civil_ranks:
         f.attrs["rank"] = rank[1]
     art.add(f, first, last)
 
 
-def location_context(art: ArticleState, first: int, last: int) -> bool:
+def location_context(art: ArticleState, first: int, last: int) -> str | None:
+    """Why the run is a place by its context, or None."""
     lex = art.lex
     prev = art.prev_word(first)
     nxt = art.next_tok(last)
     if nxt is not None and nxt.text in lex.location_suffixes:
-        return True
+        return f"place word after: {nxt.text}"
     if prev is None or last - first > 2:
-        return False
+        return None
     if prev.text in lex.location_before:
-        return True
+        return f"place cue before: {prev.text}"
     if prev.text in ("and", "or"):
         # coordinated with a place: "at Phalaborwa and Entabeni"
         for f in reversed(art.found):
             if f.end <= prev.start:
                 gap = art.text[f.end : prev.start].strip()
-                return gap == "" and f.type in ("location", "country")
-    return False
+                return (
+                    f"coordinated with the place {f.name}" if gap == "" and f.type in ("location", "country") else None
+                )
+    return None
 
 
 def credit_context(art: ArticleState, first: int) -> bool:
@@ -225,8 +238,8 @@ def type_single(art: ArticleState, i: int) -> None:
     """An unknown one-word name: an acronym, a place by context, or nothing."""
     tok = art.tokens[i]
     if tok.is_allcaps and len(tok.bare) <= 8 and not ROMAN_RE.match(tok.bare):
-        art.add(Found(tok.start, end_of(tok), "organization", tok.bare), i, i)
-    elif i not in art.sentence_starts and location_context(art, i, i):
-        art.add(Found(tok.start, end_of(tok), "location", tok.bare), i, i)
+        art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="all-capitals acronym"), i, i)
+    elif i not in art.sentence_starts and (place_why := location_context(art, i, i)):
+        art.add(Found(tok.start, end_of(tok), "location", tok.bare, why=place_why), i, i)
     elif credit_context(art, i):
-        art.add(Found(tok.start, end_of(tok), "organization", tok.bare), i, i)
+        art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="photo or source credit"), i, i)

@@ -46,6 +46,7 @@ def designations(art: ArticleState) -> None:
             end_tok = k
             designation = f"No. {toks[k].text}"
         old_key, base = f.key, f.name
+        f.why = f"{f.why}; designation after it: {designation}"
         f.name = f"{base} {designation}"
         f.end = toks[end_tok].end
         f.key = f"unit/{slug(f.name)}"
@@ -67,7 +68,8 @@ def _sister_units(art: ArticleState, base: str, first: Found) -> None:
             continue
         if toks[k].text.lower() == head and ROMAN_RE.match(toks[k + 1].text):
             name = f"{base} {toks[k + 1].text}"
-            art.add(Found(toks[k].start, toks[k + 1].end, "unit", name), k, k + 1)
+            why = f"sister unit of {first.name}"
+            art.add(Found(toks[k].start, toks[k + 1].end, "unit", name, why=why), k, k + 1)
 
 
 def short_references(art: ArticleState) -> None:
@@ -86,16 +88,19 @@ def short_references(art: ArticleState) -> None:
         key = fold(tok.bare)
         target = _nearest_before(short.get(key), tok.start)
         if target is not None:
-            f = Found(tok.start, end_of(tok), "person", target.name, key=target.key)
+            f = Found(
+                tok.start, end_of(tok), "person", target.name, key=target.key, why=f"short reference to {target.name}"
+            )
             art.add(f, i, i)
             continue
         rank = rank_before(art, i)
         if rank is not None and key not in lex.common:
-            add_person(art, [i], rank)
+            add_person(art, [i], rank, "rank before name")
             continue
         other = names_by_fold.get(key)
         if other is not None:
-            art.add(Found(tok.start, end_of(tok), other.type, other.name, key=other.key), i, i)
+            why = f"same name as {other.name}"
+            art.add(Found(tok.start, end_of(tok), other.type, other.name, key=other.key, why=why), i, i)
             continue
         if i in singles:
             type_single(art, i)
@@ -107,7 +112,14 @@ def short_references(art: ArticleState) -> None:
         other = names_by_fold.get(fold(name))
         if other is not None:
             art.add(
-                Found(toks[part[0]].start, end_of(toks[part[-1]]), other.type, other.name, key=other.key),
+                Found(
+                    toks[part[0]].start,
+                    end_of(toks[part[-1]]),
+                    other.type,
+                    other.name,
+                    key=other.key,
+                    why=f"same name as {other.name}",
+                ),
                 part[0],
                 part[-1],
             )
@@ -123,6 +135,7 @@ def short_references(art: ArticleState) -> None:
                 continue
             fg = fold(g.name)
             if len(fg) > len(ff) + 3 and fg.endswith(" " + ff) and g.type == f.type:
+                f.why = f"shortened name of {g.name}"
                 f.key, f.name, f.gaz = g.key, g.name, g.gaz
                 break
 
@@ -161,7 +174,8 @@ def the_references(art: ArticleState) -> None:
             ):
                 target = f
         if target is not None:
-            art.add(Found(head.start, head.end, target.type, target.name, key=target.key), i + 1, i + 1)
+            why = f"the {head.text}: refers to {target.name}"
+            art.add(Found(head.start, head.end, target.type, target.name, key=target.key, why=why), i + 1, i + 1)
 
 
 def finalise(art: ArticleState) -> list[Found]:

@@ -29,6 +29,8 @@ class Found:
     aliases: set[str] = field(default_factory=set)
     gaz: GazEntry | None = None
     key: str = ""
+    #: the rule, list or cue that found it ("gazetteer: missions", "head word: Battalion")
+    why: str = ""
 
     def __post_init__(self) -> None:
         if not self.key:
@@ -114,7 +116,7 @@ def all_demonym(art: ArticleState, seq: list[int]) -> bool:
 def add_gaz(art: ArticleState, m: GazMatch) -> Found:
     entry = m.entry
     name = entry.name
-    f = Found(m.start, m.end, entry.type, name, gaz=entry)
+    f = Found(m.start, m.end, entry.type, name, gaz=entry, why=f"gazetteer: {entry.source}")
     return art.add(f, m.first, m.last)
 
 
