@@ -14,7 +14,7 @@ from pktui.domain import Domain, GazEntry, load_domain
 from pktui.extract.tokens import Token
 from pktui.text import fold
 
-_SKIPPABLE = frozenset("-–—'’.")
+_SKIPPABLE = frozenset("-–—'’.&")  # folded away in listed forms ("Trinidad & Tobago")
 
 
 @dataclass(slots=True)
@@ -130,28 +130,38 @@ class Gazetteer:
                 j += 1
                 continue
             cap = tok.text[0].isupper() or tok.text[0].isdigit()
-            nxt = _walk(node, tok.key.split())
-            final = False
-            if nxt is None and tok.bare != tok.text:  # "Vietnam’s": match "Vietnam", then stop
-                nxt = _walk(node, fold(tok.bare).split())
-                final = True
+            if tok.bare != tok.text:
+                # a possessive ("Vietnam’s") may end a name here, whatever longer forms go on
+                # through the full word ("Vietnam's Ministry of National Defence")
+                bare_words = fold(tok.bare).split()
+                bare_node = _walk(node, bare_words)
+                if bare_node is not None:
+                    entry = _accepted(bare_node, caps + [cap] + [True] * (len(bare_words) - 1), has_comma)
+                    end = tok.start + len(tok.bare)
+                    if entry is not None and (best is None or end > best.end):
+                        best = GazMatch(i, j, first.start, end, entry)
+            words = tok.key.split()
+            nxt = _walk(node, words)
             if nxt is None:
                 break
             node = nxt
-            caps.extend([cap] + [True] * (len(tok.key.split()) - 1))
-            end = tok.start + len(tok.bare) if final else tok.end
-            for entry, any_case, comma_ok, form_caps in node.entries:
-                if has_comma and not comma_ok:
-                    continue
-                if not any_case and not all(c or not fc for c, fc in zip(caps, form_caps)):
-                    continue
-                if best is None or end > best.end:
-                    best = GazMatch(i, j, first.start, end, entry)
-                break
-            if final:
-                break
+            caps.extend([cap] + [True] * (len(words) - 1))
+            entry = _accepted(node, caps, has_comma)
+            if entry is not None and (best is None or tok.end > best.end):
+                best = GazMatch(i, j, first.start, tok.end, entry)
             j += 1
         return best
+
+
+def _accepted(node: _Node, caps: list[bool], has_comma: bool) -> GazEntry | None:
+    """The first entry ending at ``node`` whose form allows the text's case and commas."""
+    for entry, any_case, comma_ok, form_caps in node.entries:
+        if has_comma and not comma_ok:
+            continue
+        if not any_case and not all(c or not fc for c, fc in zip(caps, form_caps)):
+            continue
+        return entry
+    return None
 
 
 def _walk(node: _Node, words: list[str]) -> _Node | None:
