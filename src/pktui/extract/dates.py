@@ -7,6 +7,7 @@ Absolute ("2014", "September 2018", "June 13", "20 December"), relative ("on Sat
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from pktui.domain import load_domain
+from pktui.model import MAX_YEAR, MIN_YEAR
 
 
 @dataclass(slots=True)
@@ -35,6 +37,16 @@ _PAST_BEFORE_RE = re.compile(
     r"\b(?:\w+ed|said|told|met|left|went|came|saw|made|gave|took|held|began|sent|set off|set out|flew|spoke|wrote|won|led|got)\s+(?:\w+\s+){0,2}$",
     re.I,
 )
+_CLOCK_PREP = r"(?:(?:[Aa]t|[Aa]round|[Aa]bout|[Bb]y|[Bb]efore|[Aa]fter|[Uu]ntil|[Ff]rom|[Ss]hortly (?:after|before)|[Jj]ust (?:after|before))\s+)"
+#: a clock time: "9am", "11:20 pm", "10.30 a.m.", "14:30 hrs", "at 10:00", "at noon"
+_CLOCK = (
+    rf"(?:{_CLOCK_PREP}(?:(?:about|around|approximately|roughly)\s+)?)?"
+    r"(?<![\w.:,])(?:\d{1,2}(?:[:.]\d{2})?\s?(?:[ap]\.m\.|[ap]m\b|[AP]M\b)"
+    r"|\d{1,2}[:.h]\d{2}\s?(?:hrs\b|hours\b|h\b|GMT\b|UTC\b)"
+    r"|(?<=[Aa]t )(?:about |around )?\d{1,2}:\d{2}(?![\d:])"
+    r"|(?<=[Aa]t )(?:noon|midday|midnight)\b)"
+    r"(?:\s+(?:local time|GMT|UTC)\b)?"
+)
 _FUTURE_RE = re.compile(
     r"\b(?:will|shall|is to|are to|is due|are due|scheduled|expected|plans? to|planned|set to|upcoming|going to|next)\b",
     re.I,
@@ -55,6 +67,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     month = rf"(?P<month>{_alt(list(dom.months))})\.?"
     month2 = month.replace("?P<month>", "?P<month2>")
     wd = rf"(?P<wd>{_alt(list(dom.weekdays))})"
+    parts = "|".join(str(p) for p in dom.lexicon.get("parts_of_day") or []) or "(?!)"
+    part = rf"(?:\s+(?P<dpart>{parts}))?"
+    now = "|".join(rf"{w[:1].upper()}{w[1:]}|{w}" for w in (dom.lexicon.get("present_time") or [])) or "(?!)"
     year = r"(?P<year>1[89]\d\d|20\d\d)"
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
     nb = r"(?![\w%])"
@@ -88,11 +103,20 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             r"(?P<mod>(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|[Tt]he end of|[Ee]nd of|[Tt]he beginning of)[\s-]+)?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious|[Cc]oming)\s+(?P<unit>year|month|week)\b",
         ),
         ("yearend", r"(?:[Aa]t\s+)?(?:the\s+)?(?P<w>[Yy]ear[- ]end|end of the year|[Yy]ear's end)\b"),
-        ("day_rel", r"(?P<w>[Yy]esterday|[Tt]oday|[Tt]omorrow|[Tt]onight)\b"),
+        (
+            "day_rel",
+            rf"(?:(?:[Ee]arly|[Ll]ate|[Ee]arlier|[Ll]ater)\s+)?(?P<w>[Yy]esterday|[Tt]oday|[Tt]omorrow|[Tt]onight)\b{part}",
+        ),
+        (
+            "part_day",
+            rf"(?:(?:[Ee]arly|[Ll]ate|[Ee]arlier|[Ll]ater)\s+)?(?P<w>[Tt]his|[Ll]ast)\s+(?P<dpart>{parts})\b",
+        ),
         (
             "weekday",
-            rf"(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+|{_PREPS}(?:(?:[Ee]arly|[Ll]ate)\s+on\s+)?)?{wd}(?!,?\s+(?:\d|the\s+\d)|\s*,?\s*(?:{_alt(list(dom.months))}))\b",
+            rf"(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+|{_PREPS}(?:(?:[Ee]arly|[Ll]ate)\s+on\s+)?)?{wd}(?!,?\s+(?:\d|the\s+\d)|\s*,?\s*(?:{_alt(list(dom.months))}))\b{part}",
         ),
+        ("clock", _CLOCK),
+        ("now", rf"(?<!\w)(?:{now})\b"),
         (
             "part_year",
             rf"{_PREPS}(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of|the first half of|the second half of)[\s-]+{year}{nb}",
@@ -106,27 +130,72 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 def find_dates(text: str, published: date | None, sentences: list[tuple[int, int]]) -> list[DateMention]:
     dom = load_domain()
-    cands: list[tuple[int, int, DateMention]] = []
+    cands: list[tuple[int, int, str, DateMention]] = []
     for name, pat in _patterns():
         for m in pat.finditer(text):
             try:
                 dm = _resolve(name, m, text, published, dom, sentences)
             except (ValueError, OverflowError):
                 dm = None
-            if dm is not None:
+            if dm is not None and in_calendar(dm.value):
                 dm.why = f"{dm.why or _WHY[name]} → {dm.value}"
-                cands.append((dm.start, dm.end, dm))
+                cands.append((dm.start, dm.end, name, dm))
     # longest first, no overlaps
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-    taken: list[tuple[int, int]] = []
-    out = []
-    for s, e, dm in cands:
-        if any(s < te and ts < e for ts, te in taken):
+    starts: list[int] = []  # of the chosen spans, sorted; they never overlap
+    ends: list[int] = []
+    chosen: list[tuple[str, DateMention]] = []
+    for s, e, name, dm in cands:
+        k = bisect.bisect_left(starts, e)  # chosen spans starting before this one ends
+        if k and ends[k - 1] > s:
             continue
-        taken.append((s, e))
+        starts.insert(k, s)
+        ends.insert(k, e)
+        chosen.append((name, dm))
+    chosen.sort(key=lambda c: c[1].start)
+    return _join_clock_times(text, chosen)
+
+
+_DAY_GAP_RE = re.compile(r"[ \t]*,?[ \t]*(?:on[ \t]+)?")
+
+
+def _join_clock_times(text: str, chosen: list[tuple[str, DateMention]]) -> list[DateMention]:
+    """ "at 9am on Tuesday", "Monday at 11:20 pm": a clock time joins the day next to it and
+    takes its date; alone, it keeps the publication date."""
+    out: list[DateMention] = []
+    k = 0
+    while k < len(chosen):
+        name, dm = chosen[k]
+        nxt = chosen[k + 1] if k + 1 < len(chosen) else None
+        prev = out[-1] if out else None
+        if name == "clock" and nxt is not None and _day_next_to(text, dm.end, nxt[1]):
+            day = nxt[1]
+            out.append(DateMention(dm.start, day.end, day.value, day.precision, day.detail, f"clock time + {day.why}"))
+            k += 2
+            continue
+        if name == "clock" and prev is not None and _day_next_to(text, prev.end, dm):
+            prev.end = dm.end
+            prev.why = f"{prev.why.partition(' → ')[0]} + clock time → {prev.value}"
+            k += 1
+            continue
         out.append(dm)
-    out.sort(key=lambda d: d.start)
+        k += 1
     return out
+
+
+def _day_next_to(text: str, end: int, day: DateMention) -> bool:
+    gap = _DAY_GAP_RE.match(text, end, day.start)
+    return day.precision == "day" and gap is not None and gap.end() == day.start
+
+
+_VALUE_RE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def in_calendar(value: str) -> bool:
+    """``value`` is ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or a range of them, with years in
+    the calendar the contract allows (0001-9999): a relative date that would leave it is
+    left unresolved, never written ``10000`` or ``-002``."""
+    return all(_VALUE_RE.fullmatch(p) and MIN_YEAR <= int(p[:4]) <= MAX_YEAR for p in value.split("/"))
 
 
 _WHY = {
@@ -142,6 +211,9 @@ _WHY = {
     "rel": "“last/this/next” + year/month/week, from the publication date",
     "yearend": "year end of the publication year",
     "day_rel": "today/yesterday/tomorrow, from the publication date",
+    "part_day": "part of the day, from the publication date",
+    "clock": "clock time, no day given: the publication date",
+    "now": "the present: the publication date",
     "weekday": "weekday",
     "part_year": "part of a year",
     "decade": "decade",
@@ -158,6 +230,8 @@ def _nearest_year(published: date, month: int, day: int | None = None) -> int:
     """The year that puts month/day closest to the publication date."""
     best = None
     for y in (published.year - 1, published.year, published.year + 1):
+        if not MIN_YEAR <= y <= MAX_YEAR:
+            continue
         d = date(y, month, min(day or 15, calendar.monthrange(y, month)[1]))
         dist = abs((d - published).days)
         if best is None or dist < best[0]:
@@ -273,6 +347,13 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         w = g["w"].lower()
         d = published + timedelta(days={"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[w])
         return DateMention(s, e, d.isoformat(), "day")
+    if name == "part_day":
+        back = g["w"].lower() == "last"
+        if back and g["dpart"] != "night":
+            return None  # "last morning" is no date
+        return DateMention(s, e, (published - timedelta(days=1 if back else 0)).isoformat(), "day")
+    if name in ("clock", "now"):
+        return DateMention(s, e, published.isoformat(), "day")
     if name == "weekday":
         wd = dom.weekdays[g["wd"].lower()]
         rel = (g.get("rel") or "").lower()

@@ -48,6 +48,7 @@ class _Numbers:
         self.max_measure_words = max((len(k) for k in self.measures), default=1)
         self.durations = set(dom.durations)
         self.not_counts = {str(w) for w in dom.measures_doc.get("not_counts") or []}
+        self.clock_words = {fold(str(w)) for w in dom.measures_doc.get("clock_words") or []}
 
     def word_value(self, word: str) -> int | None:
         """``four`` -> 4, ``twenty-five`` -> 25."""
@@ -185,6 +186,8 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
         return None  # times and versions: 10:30
     if nxt is not None and nxt.text.lower() in ("st", "nd", "rd", "th"):
         return None
+    if nxt is not None and fold(nxt.text) in nums.clock_words and nxt.start - tokens[last].end <= 1:
+        return None  # a clock time is never a count: "around 2pm", "10.30 a.m.", "14:30 hrs"
     start = tok.start
     if currency is not None:
         start = tokens[currency].start

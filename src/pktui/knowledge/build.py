@@ -132,5 +132,5 @@ def _facts_and_timeline(order, extractions, resolve):
 
 def sort_timeline(timeline: list[TimelineEntry]) -> list[TimelineEntry]:
     """In date order; at one date, a year before its months and days."""
-    timeline.sort(key=lambda t: (t.sort_key, _PRECISION_ORDER.get(t.precision, 0), t.article, t.fact))
+    timeline.sort(key=lambda t: (t.date_key, _PRECISION_ORDER.get(t.precision, 0), t.article, t.fact))
     return timeline
