@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from pktui.domain import load_domain
 from pktui.model import MAX_YEAR, MIN_YEAR
+from pktui.textsplit import sentence_at
 
 
 @dataclass(slots=True)
@@ -240,10 +241,7 @@ def _nearest_year(published: date, month: int, day: int | None = None) -> int:
 
 
 def _sentence_of(pos: int, sentences: list[tuple[int, int]]) -> tuple[int, int]:
-    for s, e in sentences:
-        if s <= pos < e:
-            return s, e
-    return pos, pos
+    return sentence_at(sentences, pos)
 
 
 def _prep_detail(m: re.Match[str]) -> str | None:
@@ -409,10 +407,14 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
     return None
 
 
+_TENSE_WINDOW = 160  # characters of the clause before a date that say its tense
+
+
 def _tense(text: str, pos: int, sentences: list[tuple[int, int]]) -> str | None:
-    """ "past", "future" or None for the clause before ``pos``."""
+    """ "past", "future" or None for the clause before ``pos`` (its last characters only)."""
     sent = _sentence_of(pos, sentences)
-    start = max(sent[0], text.rfind(",", sent[0], pos) + 1, text.rfind(";", sent[0], pos) + 1)
+    lo = max(sent[0], pos - _TENSE_WINDOW)
+    start = max(lo, text.rfind(",", lo, pos) + 1, text.rfind(";", lo, pos) + 1)
     before = text[start:pos]
     if _FUTURE_RE.search(before):
         return "future"

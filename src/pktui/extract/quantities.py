@@ -70,6 +70,7 @@ def _numbers() -> _Numbers:
 
 
 _PERCENT_WORDS = ("percent", "per cent", "pct", "percentage points")
+MAX_NUMBER_WORDS = 8
 _DURATION_ADJ_RE = re.compile(r"^(?P<n>[a-z]+|\d+)-(?P<unit>year|month|week|day|hour)(?:s)?(?:-(?:old|long))?$", re.I)
 
 
@@ -141,8 +142,9 @@ def _parse_number(tokens: list[Token], i: int, nums: _Numbers) -> tuple[float, i
     value = float(v)
     last = i
     j = i + 1
-    # "two hundred", "one thousand five hundred"
-    while j < len(tokens) and tokens[j].text.lower() in nums.scales:
+    # "two hundred", "one thousand five hundred" (a number is a few words: a run of
+    # "twenty-five hundred twenty-five hundred ..." is cut, or each start re-reads it all)
+    while j < len(tokens) and j - i < MAX_NUMBER_WORDS and tokens[j].text.lower() in nums.scales:
         value *= nums.scales[tokens[j].text.lower()]
         last = j
         j += 1

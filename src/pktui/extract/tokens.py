@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from pktui.text import fold
 
 _TOKEN_RE = re.compile(
-    r"(?:[A-Za-z]\.){2,}(?![A-Za-z])"  # dotted acronyms: U.N., U.S.
-    r"|[A-Za-z0-9-]+(?:\.(?:com|org|net|vn|int|gov|edu|info|io|co|uk|za|fr))+\b"  # domains: qdnd.vn
+    # each alternative over a run starts only at the run's first character ((?<!...)): tried
+    # from every character of a long run of hyphens or initials, the backtracking was quadratic
+    r"(?<![A-Za-z.])(?:[A-Za-z]\.){2,}(?![A-Za-z])"  # dotted acronyms: U.N., U.S.
+    r"|(?<![A-Za-z0-9-])[A-Za-z0-9][A-Za-z0-9-]*(?:\.(?:com|org|net|vn|int|gov|edu|info|io|co|uk|za|fr))+\b"  # qdnd.vn
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)"  # 1,100
     r"|\d+(?:\.\d+)?"  # 252, 3.5
     r"|[^\W\d_](?:[\w]|[-'’](?=\w))*\+?"  # words, with inner hyphens/apostrophes: Jean-Pierre, A4P+
@@ -57,12 +59,17 @@ class Token:
         return t
 
 
+#: no word, number or name part is longer: a longer run of letters is no token (bounded
+#: tokens keep every later step's work per token bounded)
+MAX_TOKEN = 64
+
+
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
     out = []
     for m in _TOKEN_RE.finditer(text, start, end):
         s = m.group(0)
-        if s.isspace():
+        if s.isspace() or len(s) > MAX_TOKEN:
             continue
         out.append(Token(m.start(), m.end(), s, fold(s)))
     return out

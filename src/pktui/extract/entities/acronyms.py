@@ -4,6 +4,7 @@ later uses: the acronym is linked to the name when its capitals spell the name's
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pktui.extract.entities.state import ACRONYM_RE, ArticleState, Found, end_of
 from pktui.text import fold
@@ -12,6 +13,7 @@ from pktui.text import fold
 def acronym_definitions(art: ArticleState) -> None:
     toks = art.tokens
     by_end = {f.end: f for f in art.found}
+    by_start = {f.start: f for f in art.found}
     for i in range(1, len(toks) - 2):
         if toks[i].text != "(" or toks[i + 2].text != ")":
             continue
@@ -30,10 +32,10 @@ def acronym_definitions(art: ArticleState) -> None:
         art.acronyms[acr] = f
         if art.taken[i + 1]:
             # the bracket already holds a mention (e.g. a gazetteer acronym): relink it
-            for g in art.found:
-                if g.start == acr_tok.start:
-                    g.key, g.type, g.name, g.gaz = f.key, f.type, f.name, f.gaz
-                    g.why = f"acronym defined in brackets for {f.name}"
+            g = by_start.get(acr_tok.start)
+            if g is not None:
+                g.key, g.type, g.name, g.gaz = f.key, f.type, f.name, f.gaz
+                g.why = f"acronym defined in brackets for {f.name}"
             continue
         why = f"acronym defined in brackets for {f.name}"
         art.add(Found(acr_tok.start, acr_tok.end, f.type, f.name, key=f.key, why=why), i + 1, i + 1)
@@ -58,9 +60,11 @@ def _forms_of(f: Found, art: ArticleState) -> list[str]:
 
 def initials_match(acr: str, name: str) -> bool:
     """Do the capitals of ``acr`` spell the words of ``name`` (small words optional)?"""
-    letters = [c.lower() for c in acr if c.isalnum()]
+    letters = "".join(c.lower() for c in acr if c.isalnum())
     words = [w for w in re.split(r"[\s\-/]+", fold(name)) if w]
-    return _spell(letters, words)
+    if len(words) > 2 * len(letters) + 8:
+        return False  # no acronym skips that many words
+    return _spell(letters, tuple(words))
 
 
 _DIGIT_WORDS = {"4": ("for", "four"), "2": ("to", "two"), "3": ("three",)}
@@ -69,7 +73,8 @@ _SMALL_WORDS = frozenset(
 )
 
 
-def _spell(letters: list[str], words: list[str]) -> bool:
+@lru_cache(maxsize=4096)
+def _spell(letters: str, words: tuple[str, ...]) -> bool:
     if not letters:
         return all(w in _SMALL_WORDS for w in words)
     if not words:
@@ -79,12 +84,6 @@ def _spell(letters: list[str], words: list[str]) -> bool:
         return True  # A4P: Action for Peacekeeping
     # the word gives 1..3 letters from its start, or is a small word that may be skipped
     for take in range(1, min(len(w), 3) + 1):
-        if letters[:take] == list(w[:take]) and _spell(letters[take:], words[1:]):
+        if letters[:take] == w[:take] and _spell(letters[take:], words[1:]):
             return True
     return bool(w in _SMALL_WORDS and _spell(letters, words[1:]))
-
-
-_DIGIT_WORDS = {"4": ("for", "four"), "2": ("to", "two"), "3": ("three",)}
-_SMALL_WORDS = frozenset(
-    ["of", "for", "and", "the", "in", "on", "to", "de", "du", "des", "la", "le", "with", "a", "an"]
-)

@@ -11,6 +11,10 @@ from pktui.extract.entities.state import ACRONYM_RE, ArticleState, Found, head_t
 from pktui.extract.gazetteer import GazMatch
 from pktui.text import fold
 
+#: no name is longer than this many tokens: a longer capitalised run is cut (and every later
+#: stage works on runs of bounded length)
+MAX_RUN = 24
+
 
 def numbered_units(art: ArticleState) -> None:
     toks = art.tokens
@@ -75,7 +79,7 @@ def mark_ranks_and_titles(art: ArticleState, gaz_matches: list[GazMatch]) -> Non
             last, name = rank
             nxt = toks[last + 1] if last + 1 < len(toks) else None
             if nxt is not None and nxt.is_word and nxt.is_cap:
-                art.rank_at[i] = (last, name)
+                art.rank_before[last + 1] = (i, name)
                 art.ranks.append((tok.start, toks[last].end, name))
                 for k in range(i, last + 1):
                     art.taken[k] = True
@@ -120,7 +124,7 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
     lex = art.lex
     seq: list[int] = []
     j = i
-    while j < n and not art.taken[j]:
+    while j < n and not art.taken[j] and len(seq) < MAX_RUN:
         tok = toks[j]
         if j in gaz_at:
             m = gaz_at[j]

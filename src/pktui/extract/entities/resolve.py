@@ -4,6 +4,8 @@ before, shortened names, then one mention per span."""
 
 from __future__ import annotations
 
+import bisect
+
 from pktui.extract.entities.classify import add_person, type_single
 from pktui.extract.entities.state import ROMAN_RE, ArticleState, Found, end_of, is_namey, name_text, rank_before
 from pktui.text import fold, has_diacritics, slug
@@ -16,12 +18,14 @@ def designations(art: ArticleState) -> None:
     rotations of one unit. An acronym defined for the unit ("(TIU)") follows its mention.
     """
     toks = art.tokens
+    token_starts = [t.start for t in toks]
+    designated: dict[str, list[tuple[int, str]]] = {}  # head word -> (end, base name), by end
     for f in list(art.found):
         if f.type != "unit":
             continue
         # the token after the mention, skipping a bracketed acronym
-        j = next((k for k, t in enumerate(toks) if t.start >= f.end), None)
-        if j is None:
+        j = bisect.bisect_left(token_starts, f.end)
+        if j >= len(toks):
             continue
         if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
             j += 3
@@ -56,20 +60,27 @@ def designations(art: ArticleState) -> None:
                 g.key, g.name = f.key, f.name
         for k in range(j, end_tok + 1):
             art.taken[k] = True
-        _sister_units(art, base, f)
+        designated.setdefault(base.split()[-1].lower(), []).append((f.end, base, f.name))
+    if designated:
+        _sister_units(art, designated)
 
 
-def _sister_units(art: ArticleState, base: str, first: Found) -> None:
-    """ "unit IV" after "Tactical Intelligence Unit III" is "Tactical Intelligence Unit IV"."""
+def _sister_units(art: ArticleState, designated: dict[str, list[tuple[int, str, str]]]) -> None:
+    """ "unit IV" after "Tactical Intelligence Unit III" is "Tactical Intelligence Unit IV":
+    a head word and a Roman number name a sister of the nearest designated unit before."""
     toks = art.tokens
-    head = base.split()[-1].lower()
+    for bases in designated.values():
+        bases.sort()
     for k in range(len(toks) - 1):
-        if art.taken[k] or art.taken[k + 1] or toks[k].start < first.end:
+        bases = designated.get(toks[k].text.lower())
+        if not bases or art.taken[k] or art.taken[k + 1] or not ROMAN_RE.match(toks[k + 1].text):
             continue
-        if toks[k].text.lower() == head and ROMAN_RE.match(toks[k + 1].text):
-            name = f"{base} {toks[k + 1].text}"
-            why = f"sister unit of {first.name}"
-            art.add(Found(toks[k].start, toks[k + 1].end, "unit", name, why=why), k, k + 1)
+        n = bisect.bisect_right(bases, (toks[k].start, "\uffff"))
+        if n == 0:
+            continue
+        _end, base, sister = bases[n - 1]
+        why = f"sister unit of {sister}"
+        art.add(Found(toks[k].start, toks[k + 1].end, "unit", f"{base} {toks[k + 1].text}", why=why), k, k + 1)
 
 
 def short_references(art: ArticleState) -> None:
@@ -152,6 +163,14 @@ def the_references(art: ArticleState) -> None:
     """ "the department" refers to the last department named before it."""
     toks = art.tokens
     lex = art.lex
+    named: dict[str, list[tuple[int, int, Found]]] = {}  # word of a name -> (start, order, mention)
+    for n, f in enumerate(art.found):
+        if f.type in ("organization", "mission", "unit"):
+            for word in set(fold(f.name).split()):
+                if word in lex.heads:
+                    named.setdefault(word, []).append((f.start, n, f))
+    for mentions in named.values():
+        mentions.sort(key=lambda m: (m[0], m[1]))
     for i in range(len(toks) - 1):
         if toks[i].text.lower() != "the" or art.taken[i + 1]:
             continue
@@ -165,14 +184,7 @@ def the_references(art: ArticleState) -> None:
             and toks[i + 2].text not in lex.connectors
         ):
             continue  # "the department store"
-        target = None
-        for f in art.found:
-            if (
-                f.start < head.start
-                and f.type in ("organization", "mission", "unit")
-                and head.text in fold(f.name).split()
-            ):
-                target = f
+        target = _last_named_before(named, head.text, head.start)
         if target is not None:
             why = f"the {head.text}: refers to {target.name}"
             art.add(Found(head.start, head.end, target.type, target.name, key=target.key, why=why), i + 1, i + 1)
@@ -196,3 +208,13 @@ def finalise(art: ArticleState) -> list[Found]:
     for f in out:
         f.name = best_name.get(f.key, f.name)
     return out
+
+
+def _last_named_before(named: dict[str, list[tuple[int, int, Found]]], word: str, pos: int) -> Found | None:
+    """The mention named with ``word`` that starts last before ``pos`` (the last listed of
+    those starting at one place)."""
+    mentions = named.get(word)
+    if not mentions:
+        return None
+    k = bisect.bisect_left(mentions, pos, key=lambda m: m[0])
+    return mentions[k - 1][2] if k else None

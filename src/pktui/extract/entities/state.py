@@ -55,7 +55,7 @@ class ArticleState:
         self.sentence_starts = sentence_starts  # token indices that open a sentence
         self.found: list[Found] = []
         self.taken = [False] * len(tokens)  # token already part of a mention or rank/title
-        self.rank_at: dict[int, tuple[int, str]] = {}
+        self.rank_before: dict[int, tuple[int, str]] = {}  # token after a rank -> (rank's first token, rank)
         self.title_spans: list[tuple[int, int]] = []
         self.ranks: list[tuple[int, int, str]] = []
         self.acronyms: dict[str, Found] = {}  # defined in this article
@@ -121,7 +121,4 @@ def add_gaz(art: ArticleState, m: GazMatch) -> Found:
 
 
 def rank_before(art: ArticleState, first: int) -> tuple[int, str] | None:
-    for start, (last, name) in art.rank_at.items():
-        if last + 1 == first:
-            return start, name
-    return None
+    return art.rank_before.get(first)
