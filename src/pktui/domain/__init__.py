@@ -70,6 +70,7 @@ class Domain:
     measures_doc: dict[str, Any] = field(default_factory=dict)  # the whole measures.yaml
     durations: list[str] = field(default_factory=list)
     lexicon: dict[str, Any] = field(default_factory=dict)
+    units_doc: dict[str, Any] = field(default_factory=dict)  # units.yaml beyond its list
     abbreviations: set[str] = field(default_factory=set)
     months: dict[str, int] = field(default_factory=dict)
     weekdays: dict[str, int] = field(default_factory=dict)
@@ -198,6 +199,8 @@ def _load_files(directory: Path, extra: list[Path]) -> Domain:
 
     for fname, (key, etype) in GAZETTEER_FILES.items():
         data = load(fname)
+        if fname == "units.yaml" and isinstance(data, dict):
+            dom.units_doc = data
         dom.entries.extend(_gazetteer_entries(data, key, etype, directory / fname))
         if etype == "country" and isinstance(data, dict):
             for item in data.get(key, []) or []:

@@ -9,7 +9,7 @@ brackets, shortened names). Every mention says which rule or list found it (``Fo
 from __future__ import annotations
 
 from pktui.extract.entities.acronyms import acronym_definitions
-from pktui.extract.entities.candidates import find_runs, mark_ranks_and_titles, numbered_units
+from pktui.extract.entities.candidates import contingent_names, find_runs, mark_ranks_and_titles, numbered_units
 from pktui.extract.entities.classify import type_run
 from pktui.extract.entities.resolve import designations, finalise, short_references, the_references
 from pktui.extract.entities.state import ArticleState, EntityResult, Found
@@ -22,6 +22,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     art = ArticleState(text, tokens, sentence_starts)
     gaz_matches = art.gaz.find(text, tokens)
     numbered_units(art)
+    contingent_names(art)
     mark_ranks_and_titles(art, gaz_matches)
     gaz_at = {m.first: m for m in gaz_matches if not any(art.taken[m.first : m.last + 1])}
     for run in find_runs(art, gaz_at):

@@ -7,10 +7,11 @@ names from the gazetteer kept whole, trimmed of sentence starters and function w
 
 from __future__ import annotations
 
-from pktui.extract.entities.state import ACRONYM_RE, ArticleState, Found, head_type, is_namey
+from pktui.extract.entities.state import ACRONYM_RE, ROMAN_RE, ArticleState, Found, end_of, head_type, is_namey
 from pktui.extract.gazetteer import GazMatch
 from pktui.text import fold
 
+ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 #: no name is longer than this many tokens: a longer capitalised run is cut (and every later
 #: stage works on runs of bounded length)
 MAX_RUN = 24
@@ -24,27 +25,29 @@ def numbered_units(art: ArticleState) -> None:
     for i, tok in enumerate(toks):
         if not (tok.is_number and tok.text.isdigit() and len(tok.text) <= 3) or art.taken[i]:
             continue
+        ordinal = i + 1 < n and toks[i + 1].start == tok.end and toks[i + 1].text.lower() in ORDINAL_SUFFIXES
         prev = art.prev_word(i)
-        if prev is not None and prev.is_word and prev.is_cap and i - 1 not in art.sentence_starts:
+        if not ordinal and prev is not None and prev.is_word and prev.is_cap and i - 1 not in art.sentence_starts:
             continue  # "Rotation 6", handled as a designation
-        j = i + 1
+        j = i + 2 if ordinal else i + 1
         words = []
         while j < n and toks[j].is_word and toks[j].is_cap and len(words) < 4:
             if fold(toks[j].text) in lex.unit_heads:
                 break
             words.append(toks[j])
             j += 1
-        if not words:
-            continue
         acr = None
         if j + 2 < n and toks[j].text == "(" and ACRONYM_RE.match(toks[j + 1].text) and toks[j + 2].text == ")":
             acr = toks[j + 1].text
             j += 3
-        if j < n and toks[j].is_word and fold(toks[j].text) in lex.unit_heads and toks[j].is_cap:
-            head = toks[j].text
-            name = f"{tok.text} {' '.join(w.text for w in words)} {head}"
-            f = Found(tok.start, toks[j].end, "unit", name, why=f"number + name + head word: {head}")
-            if acr:
+        plural_alone = not words and toks[j].text.endswith("s") if j < n else False  # "3 Battalions" is a count
+        if j < n and toks[j].is_word and fold(toks[j].bare) in lex.unit_heads and toks[j].is_cap and not plural_alone:
+            head = toks[j].bare
+            number = art.text[tok.start : toks[i + 1].end] if ordinal else tok.text
+            name = " ".join([number, *(w.text for w in words), head])
+            why = f"{'ordinal' if ordinal else 'number'} + {'name + ' if words else ''}head word: {head}"
+            f = Found(tok.start, end_of(toks[j]), "unit", name, why=why)
+            if acr and words:
                 f.aliases.add(f"{tok.text} {acr}")
                 defined[acr] = (" ".join(w.text for w in words), head)
             art.add(f, i, j)
@@ -60,6 +63,33 @@ def numbered_units(art: ArticleState) -> None:
             f = Found(tok.start, nxt.start + len(nxt.bare), "unit", f"{tok.text} {expansion} {head}", why=why)
             f.aliases.add(f"{tok.text} {nxt.bare}")
             art.add(f, i, i + 1)
+
+
+def contingent_names(art: ArticleState) -> None:
+    """ "GHANBATT 91", "INDBATT-2", "BANFPU-3", "Nepbatt", "IndBatt": a contingent's short name
+    (a country's letters and a unit ending, from the domain data) with its designation."""
+    toks = art.tokens
+    lex = art.lex
+    for i, tok in enumerate(toks):
+        if art.taken[i] or not tok.is_word or not tok.is_cap:
+            continue
+        m = lex.contingent_re.match(tok.bare)
+        if m is None or fold(m.group("base")) in lex.not_contingents or fold(tok.bare) in lex.heads:
+            continue
+        base = m.group("base")
+        if not (base.isupper() or base[1:].lower().endswith("batt") or "Batt" in base[1:]):
+            continue  # mixed case only for "...batt": "Nepbatt", "IndBatt"
+        last = i
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if m.group("number") is None and nxt is not None and nxt.is_number and nxt.start == tok.end + 1:
+            last = i + 1  # "GHANBATT 91", "MALBATT 850-12"
+            dash, tail = (toks[i + 2], toks[i + 3]) if i + 3 < len(toks) else (None, None)
+            if dash and tail and dash.text == "-" and tail.is_number and dash.start == nxt.end == tail.start - 1:
+                last = i + 3
+        elif nxt is not None and is_namey(nxt) and fold(nxt.bare) in lex.heads:
+            continue  # "MALBATT Village": a name of its own, typed by its head word
+        name = art.text[tok.start : end_of(toks[last])]
+        art.add(Found(tok.start, end_of(toks[last]), "unit", name, why="contingent short name"), i, last)
 
 
 def mark_ranks_and_titles(art: ArticleState, gaz_matches: list[GazMatch]) -> None:
@@ -111,10 +141,52 @@ def find_runs(art: ArticleState, gaz_at: dict[int, GazMatch]) -> list[list[int]]
         if not (starts_gaz or is_namey(tok)):
             i += 1
             continue
+        if fold(tok.text) in art.lex.calendar and not starts_gaz:
+            i += 1  # "Saturday at the Royal Thai Armed Forces Headquarters": no name opens with a day
+            continue
         seq, i = _collect(art, i, gaz_at)
         if seq:
-            runs.append(seq)
+            runs.extend(split_run(art, seq, gaz_at))
     return runs
+
+
+def split_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> list[list[int]]:
+    """Cut a run holding two names at the connector between them: "Sarsfield Barracks in
+    Limerick", "the Naval Service and the Air Corps" (the kinds of cut are domain data)."""
+    toks = art.tokens
+    inside_gaz = {k for m in gaz_at.values() if m.first in seq for k in range(m.first + 1, m.last + 1)}
+    for pos in range(1, len(seq) - 1):
+        k = seq[pos]
+        kind = art.lex.split_connectors.get(toks[k].text)
+        if kind is None or k in inside_gaz or toks[seq[pos - 1]].text in art.lex.connectors:
+            continue
+        end = pos
+        while end < len(seq) and toks[seq[end]].is_word and toks[seq[end]].text in art.lex.connectors:
+            end += 1
+        left, right = seq[:pos], seq[end:]
+        if right and _cut_here(art, left, right, kind, gaz_at):
+            return [left, *split_run(art, right, gaz_at)]
+    return [seq]
+
+
+def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, gaz_at: dict[int, GazMatch]) -> bool:
+    left_known = _one_known_name(left, gaz_at)
+    if not (left_known or (len(left) >= 2 and head_type(art, left)[0] is not None)):
+        return False
+    if kind == "any":
+        return True
+    right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
+    if kind == "place":
+        last = fold(art.tokens[right[-1]].bare)
+        return right_type == "location" or last in art.lex.location_suffixes
+    # "body": "Maritime Task Force of the United Nations Interim Force in Lebanon"
+    return len(left) >= 2 and not left_known and right_type in ("organization", "mission", "unit")
+
+
+def _one_known_name(part: list[int], gaz_at: dict[int, GazMatch]) -> str | None:
+    """The type of the gazetteer name that ``part`` is, whole."""
+    m = gaz_at.get(part[0])
+    return m.entry.type if m is not None and m.last == part[-1] else None
 
 
 def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[list[int], int]:
@@ -138,10 +210,12 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
         if is_namey(tok):
             if seq and j in art.sentence_starts:
                 break
+            if seq and ROMAN_RE.match(tok.text) and fold(toks[seq[-1]].bare) in lex.unit_heads:
+                break  # "Garuda Contingent XXXIX-A": the designation is added later
             seq.append(j)
             j += 1
-            if tok.bare != tok.text:  # possessive ends a name
-                break
+            if tok.bare != tok.text and fold(tok.bare) not in lex.possessives_in_names:
+                break  # a possessive ends a name ("Ghana's army"), not "Sudan People's Liberation Movement"
             continue
         if tok.is_word and tok.text in lex.connectors and seq:
             # take connectors only when a name word follows ("Ministry of National Defence")
@@ -188,6 +262,9 @@ def trim(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> list
             if toks[k].text == "The" and k not in art.sentence_starts and len(seq) > 1 and is_namey(toks[seq[1]]):
                 break  # "told The New Times": a capital The inside a sentence belongs to the name
             seq.pop(0)
+            continue
+        if k in art.sentence_starts and len(seq) > 2 and toks[seq[1]].text == "of" and key not in lex.heads:
+            seq.pop(0)  # "Veterans of the Second Gulf War": a sentence's first word, no head word
             continue
         if k in art.sentence_starts and key in lex.common:
             # "International Conference on ..." keeps its adjective; "Members of X" is no name

@@ -36,6 +36,10 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
         m = gaz_at[first]
         add_gaz(art, m)
         return
+    if len(seq) >= 2 and fold(toks[first].bare) in lex.event_openers and first not in gaz_at:
+        why = f"named event: {toks[first].bare} + name"
+        art.add(Found(toks[first].start, end_of(toks[last]), "event", name_text(art, seq), why=why), first, last)
+        return
     etype, head_idx = head_type(art, seq)
     head_in_gaz = head_idx is not None and any(
         g.first <= head_idx <= g.last for g in gaz_at.values() if first <= g.first and g.last <= last

@@ -5,6 +5,7 @@ Built once from the domain data; ranks and titles are phrase tries matched on fo
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pktui.domain import Domain, load_domain
@@ -39,6 +40,20 @@ class Lexicon:
         self.unit_heads = {w for w, t in self.heads.items() if t == "unit"}
         # month and weekday names never continue a name ("The New Times on Monday")
         self.calendar = {m for m in dom.months if len(m) > 3} | set(dom.weekdays)
+        self.event_openers = {fold(str(w)) for w in lex.get("event_openers", [])}
+        units = dom.units_doc
+        endings = sorted((str(e).lower() for e in units.get("contingent_endings") or []), key=len, reverse=True)
+        self.contingent_re = (
+            re.compile(
+                rf"^(?P<base>[A-Za-z]{{2,10}}?(?:{'|'.join(map(re.escape, endings))}))(?P<number>-[0-9]{{1,4}}|-[IVX]{{1,5}})?$",
+                re.I,
+            )
+            if endings
+            else re.compile("(?!)")
+        )
+        self.not_contingents = {fold(str(w)) for w in units.get("not_contingents") or []}
+        self.split_connectors = {str(k): str(v) for k, v in (lex.get("split_connectors") or {}).items()}
+        self.possessives_in_names = {fold(str(w)) for w in lex.get("possessives_in_names", [])}
         self.ranks = PhraseTrie()
         for name, forms in dom.ranks:
             for form in forms:

@@ -13,7 +13,8 @@ from pktui.extract.gazetteer import GazMatch, gazetteer
 from pktui.extract.tokens import Token
 from pktui.text import fold, slug
 
-ROMAN_RE = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})$")
+#: a Roman number as a designation ("III", "XXXIX-A", "XXVIII-K")
+ROMAN_RE = re.compile(r"^(?=[IVXL])L?X{0,3}(?:IX|IV|VI{0,3}|I{1,3})?(?:-[A-Z]{1,2})?$")
 ACRONYM_RE = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Z][A-Za-z0-9&+-]{1,9}$")
 
 
