@@ -129,3 +129,53 @@ def test_words_that_only_end_like_a_contingent_are_not_units():
 def test_a_roman_designation_stays_with_its_unit():
     got = names("The Garuda Contingent XXXIX-A arrived, relieving Garuda Contingent XXXVIII-B.")
     assert {("Garuda Contingent XXXIX-A", "unit"), ("Garuda Contingent XXXVIII-B", "unit")} <= got
+
+
+# -- quantities ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "value"),
+    [
+        ("The company (58 male and 12 female) flew out.", "58 male", 58),
+        ("The company (58 male and 12 female) flew out.", "12 female", 12),
+        ("They brought 28 humanitarian staff to the camp.", "28 humanitarian staff", 28),
+        ("Engineers opened 15 new patrol routes.", "15 new patrol routes", 15),
+        ("The convoy carried 37 Tuareg civilians north.", "37 Tuareg civilians", 37),
+        ("Of the 300 troops, 140 in Gao were relieved first.", "140", 140),
+        ("The remaining 200 stay until June.", "200", 200),
+        ("Another 35 arrive next week.", "35", 35),
+        ("It deployed an advance party of 215 in May.", "215", 215),
+        ("Kumasi (64), Tamale (50) and Ho (12) sent soldiers.", "64", 64),
+        ("Women deployed: 18\n\nMen deployed: 400", "18", 18),
+        ("A 4,000-strong force crossed the river.", "4,000-strong force", 4000),
+        ("The 180-member unit left.", "180-member unit", 180),
+        ("A three-member team inspected it.", "three-member", 3),
+        ("The battalion, 120 strong, marched in.", "120 strong", 120),
+        ("The mission had a troop strength of 18 586 in May.", "18 586", 18586),
+        ("They served for almost a decade in the south.", "almost a decade", 1),
+        ("The deployment lasted more than a year.", "more than a year", 1),
+        ("After about a week the road reopened.", "about a week", 1),
+        ("They spent a full year in the desert.", "a full year", 1),
+        ("They counted three hundred and forty-one (341) soldiers.", "three hundred and forty-one (341)", 341),
+    ],
+)
+def test_counts_of_every_shape(text, quote, value):
+    got = quantities(text)
+    assert any(quote in t and v == value for t, v in got), got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The force was set up by Security Council resolution 186 of 1964.",
+        "Convoys use route 4 to reach the camp.",
+        "The clinic treats 30 patients a day, twice a year.",
+        "A year ago the camp was empty.",
+        "Troops move from one mission to another.",
+        "The mission was renewed in 2014 and in 2019.",
+    ],
+)
+def test_numbers_that_are_not_counts(text):
+    got = quantities(text)
+    assert not any(v in (186, 4, 1, 2014, 2019) for _t, v in got), got

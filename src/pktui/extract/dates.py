@@ -93,7 +93,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             "my",
             rf"{_PREPS}(?:(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of)[\s-]+)?{month}\.?,?\s+{year}{nb}",
         ),
-        ("m_rel", rf"{_PREPS}{month}\s+(?P<rel>last|this|next)\s+year\b"),
+        ("m_rel", rf"{_PREPS}(?:(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?)?{month}\s+(?P<rel>last|this|next)\s+year\b"),
         ("rel_m", rf"(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+{month2}\b"),
         (
             "ago",
@@ -307,6 +307,8 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
     if name == "m_rel":
         month = _month_num(g["month"], dom)
         y = published.year + {"last": -1, "this": 0, "next": 1}[g["rel"].lower()]
+        if g.get("day"):
+            return DateMention(s, e, date(y, month, int(g["day"])).isoformat(), "day", detail)
         return DateMention(s, e, f"{y:04d}-{month:02d}", "month", detail)
     if name == "rel_m":
         month = _month_num(g["month2"], dom)

@@ -47,8 +47,16 @@ class _Numbers:
                 self.measures.setdefault(tuple(fold(str(w)).split()), measure)
         self.max_measure_words = max((len(k) for k in self.measures), default=1)
         self.durations = set(dom.durations)
+        self.measures_by_word = {k[0]: v for k, v in self.measures.items() if len(k) == 1}
         self.not_counts = {str(w) for w in dom.measures_doc.get("not_counts") or []}
         self.clock_words = {fold(str(w)) for w in dom.measures_doc.get("clock_words") or []}
+        doc = dom.measures_doc
+        self.designation_words = {fold(str(w)) for w in doc.get("designation_words") or []}
+        self.count_followers = {fold(str(w)) for w in doc.get("count_followers") or []}
+        self.count_preceders = {tuple(fold(str(w)).split()) for w in doc.get("count_preceders") or []}
+        self.headcount_words = {fold(str(w)) for w in doc.get("headcount_words") or []}
+        self.duration_adjectives = {fold(str(w)) for w in doc.get("duration_adjectives") or []}
+        self.rate_words = {fold(str(w)) for w in doc.get("rate_words") or []}
 
     def word_value(self, word: str) -> int | None:
         """``four`` -> 4, ``twenty-five`` -> 25."""
@@ -125,7 +133,7 @@ def _parse_number(tokens: list[Token], i: int, nums: _Numbers) -> tuple[float, i
     tok = tokens[i]
     if tok.is_number:
         try:
-            value = float(tok.text.replace(",", ""))
+            value = float("".join(c for c in tok.text if c not in ", \u00a0\u202f"))
         except ValueError:
             return None
         last = i
@@ -170,6 +178,8 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
     currency = _currency_before(tokens, i)
     if tok.is_number and _is_designation(text, tokens, i, sentence_starts):
         return None
+    if i > 0 and fold(tokens[i - 1].text) in nums.designation_words:
+        return None  # "resolution 186", "route 4"
     if (
         currency is None
         and i > 0
@@ -206,6 +216,13 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
         return None
     end = tokens[last].end
     j = last + 1
+    head = _headcount(text, tokens, i, last, nums, start, qualifier)
+    if head is not None:
+        return head
+    restated = _restated_in_brackets(tokens, i, last, value)
+    if restated is not None:  # "three hundred and forty-one (341)"
+        return QuantityMention(start, tokens[restated].end, _num(value), qualifier, None, None,
+                               "number in words, restated in digits"), restated + 1  # fmt: skip
     # percent
     if j < len(tokens) and tokens[j].text == "%":
         return QuantityMention(start, tokens[j].end, _num(value), qualifier, "percent", "%", "number + %"), j + 1
@@ -214,23 +231,108 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
         why = f"number + {text[tokens[j].start : tokens[pw].end]}"
         return QuantityMention(start, tokens[pw].end, _num(value), qualifier, "percent", "percent", why), pw + 1
     # "19 of them": the unit of the count before it
-    if j + 1 < len(tokens) and tokens[j].text == "of" and tokens[j + 1].text in ("them", "whom", "these", "those"):
+    if (
+        j + 1 < len(tokens)
+        and tokens[j].text == "of"
+        and tokens[j + 1].text in ("them", "whom", "these", "those", "their", "its", "our")
+    ):
         unit = previous[-1].unit if previous else None
         counted = previous[-1].counted if previous else None
         why = f"number + “of {tokens[j + 1].text}”: counts what the count before it counts"
         return QuantityMention(start, tokens[j + 1].end, _num(value), qualifier, unit, counted, why), j + 2
     unit, counted, uend, ulast = _counted_after(text, tokens, j, nums, blocked_at)
+    if unit is not None and _to_another(tokens, ulast):
+        return None  # "from one mission to another"
     if unit is None:
-        if not tok.is_number:
-            return None  # "one on November 21": a number word needs a noun
-        if qualifier == "exact" and _looks_like_year(value):
+        why = _bare_count(text, tokens, i, last, nums, qualifier, value)
+        if why is None:
             return None
-        if qualifier == "exact" and not (j < len(tokens) and tokens[j].text.lower() in ("are", "were", "of")):
-            return None
-        why = f"number before “{tokens[j].text}”" if j < len(tokens) and qualifier == "exact" else "qualified number"
         return QuantityMention(start, end, _num(value), qualifier, None, None, why), last + 1
     why = f"number + counted noun: {counted} → {unit}" if counted != unit else f"number + plural noun: {counted}"
     return QuantityMention(start, uend, _num(value), qualifier, unit, counted, why), ulast + 1
+
+
+def _bare_count(text, tokens, i, last, nums: _Numbers, qualifier: str, value: float) -> str | None:
+    """Why a number with no counted noun after it is still a count, or None: its noun is left
+    out ("140 in Bor", "the remaining 200", "Counties represented: 28", "Cork (64)")."""
+    tok = tokens[i]
+    nxt = tokens[last + 1] if last + 1 < len(tokens) else None
+    follower = nxt is not None and nxt.is_word and fold(nxt.text) in nums.count_followers
+    if not tok.is_number:  # a number word needs a noun, or a follower: "nine from Malta"
+        return f"number before “{nxt.text}”" if follower and nxt.text in ("from", "of", "who", "were") else None
+    if qualifier != "exact":
+        return "qualified number"
+    if _looks_like_year(value):
+        return None
+    if follower:
+        return f"number before “{nxt.text}”"
+    preceder = _preceder(tokens, i, nums)
+    if preceder:
+        return f"number after “{preceder}”"
+    prev = tokens[i - 1] if i > 0 else None
+    if prev is not None and prev.text == "(" and nxt is not None and nxt.text == ")" and i >= 2:
+        before = tokens[i - 2]
+        if before.is_word and before.is_cap:
+            return "number in brackets after a name"  # "Cork (64), Kilkenny (50)"
+    if (
+        prev is not None
+        and prev.text == ":"
+        and (nxt is None or nxt.text in (".", ";", ",") or "\n" in text[tok.end : nxt.start])
+    ):
+        return "number after a label"  # "Counties represented: 28"
+    return None
+
+
+def _preceder(tokens, i, nums: _Numbers) -> str | None:
+    for width in (2, 1):
+        if i - width < 0:
+            continue
+        words = tuple(fold(t.text) for t in tokens[i - width : i])
+        if words in nums.count_preceders:
+            return " ".join(t.text for t in tokens[i - width : i])
+    return None
+
+
+def _headcount(text, tokens, i, last, nums: _Numbers, start: int, qualifier: str):
+    """ "a 4,000-strong force", "a 180-member unit", "171 strong": a headcount."""
+    n = len(tokens)
+    k = last + 1
+    if k + 1 < n and tokens[k].text == "-" and tokens[k].start == tokens[last].end == tokens[k + 1].start - 1:
+        word = tokens[k + 1]
+    elif k < n and fold(tokens[k].text) == "strong" and tokens[i].is_number:
+        word = tokens[k]
+    else:
+        return None
+    if fold(word.text) not in nums.headcount_words:
+        return None
+    value = _parse_number(tokens, i, nums)
+    if value is None:
+        return None
+    end, counted = word.end, word.text
+    noun = tokens[k + 2] if k + 2 < n and word is tokens[k + 1] else None
+    if noun is not None and noun.is_word and noun.text.islower():
+        end, counted = noun.end, noun.text  # the unit is the force: "4,000-strong force"
+    why = f"headcount: number + “{word.text}”"
+    return QuantityMention(start, end, _num(value[0]), qualifier, "personnel", counted, why), (k + 2)
+
+
+def _restated_in_brackets(tokens, i, last, value: float) -> int | None:
+    """Index of ")" when number words are followed by the same number in digits: "(341)"."""
+    if tokens[i].is_number or last + 3 >= len(tokens):
+        return None
+    a, b, c = tokens[last + 1 : last + 4]
+    if a.text == "(" and c.text == ")" and b.is_number:
+        try:
+            if float(b.text.replace(",", "")) == value:
+                return last + 3
+        except ValueError:
+            return None
+    return None
+
+
+def _to_another(tokens, last: int) -> bool:
+    after = [t.text.lower() for t in tokens[last + 1 : last + 3]]
+    return after in (["to", "another"], ["or", "another"])
 
 
 def _currency_before(tokens, i) -> int | None:
@@ -261,7 +363,9 @@ def _is_designation(text, tokens, i, sentence_starts) -> bool:
         return False
     prev = tokens[i - 1]
     if prev.is_word and prev.text[0].isupper() and (i - 1) not in sentence_starts and prev.end == tokens[i].start - 1:
-        return prev.text.lower() not in ("over", "nearly", "about", "around", "some", "approximately", "almost", "than")
+        nums = _numbers()
+        word = fold(prev.text)
+        return word not in nums.qualifiers and (word,) not in nums.count_preceders and word != "than"
     return False
 
 
@@ -287,6 +391,7 @@ def _phrase_at(tokens, j, phrases) -> int | None:
     return None
 
 
+_STOP_BEFORE_UNIT = frozenset(["of", "and", "to", "in", "for", "at", "on", "by", "from", "with", "than", "as", "or"])
 _SKIPPABLE_BEFORE_UNIT = frozenset(["are", "were", "more", "new", "additional", "other", "such", "extra", "further"])
 
 
@@ -334,18 +439,17 @@ def _counted_after(text, tokens, j, nums: _Numbers, blocked_at):
             break
         seen += 1
         k += 1
-    # no known measure: the next plain noun counts ("14 bases" when bases were unknown)
-    if j < len(tokens):
-        tok = tokens[j]
-        if (
-            tok.is_word
-            and tok.text.islower()
-            and len(tok.text) > 2
-            and tok.text.endswith("s")
-            and tok.text not in _SKIPPABLE_BEFORE_UNIT
-            and tok.text not in nums.not_counts
-        ):
-            return tok.text, tok.text, tok.end, j
+    # no known measure: the first plural noun within a few words counts ("14 bases", "six other
+    # conflict zones", "37 Muslim civilians", "18 IPOs")
+    for k in range(j, min(j + 4, len(tokens))):
+        tok = tokens[k]
+        if not tok.is_word or (tok.text.islower() and tok.text in _STOP_BEFORE_UNIT):
+            break
+        plural = len(tok.text) > 2 and tok.text.endswith("s") and tok.text not in _SKIPPABLE_BEFORE_UNIT
+        if plural and (tok.text.islower() or tok.text[:-1].isupper()) and tok.text not in nums.not_counts:
+            return tok.text, text[tokens[j].start : tok.end], tok.end, k
+        if tok.text.isupper() and len(tok.text) > 1:
+            break  # an acronym, no plural: "12 UN"
     return None, None, None, None
 
 
@@ -379,13 +483,59 @@ def _duration_adjective(tokens, i, nums: _Numbers):
         start = tokens[qs].start if qs is not None else tok.start
         why = "duration adjective: " + tok.text
         return QuantityMention(start, tok.end, v, q, m.group("unit").lower(), tok.text, why), i + 1
-    # "for a year", "for a month": one unit of time
-    if low in ("a", "an") and i > 0 and tokens[i - 1].text.lower() in ("for", "over", "within") and i + 1 < len(tokens):
-        unit = tokens[i + 1].text.lower()
-        if unit in nums.durations and not (i + 2 < len(tokens) and tokens[i + 2].text.lower() == "ago"):
-            why = f"“{tokens[i - 1].text} {tok.text}” + time unit"
-            return QuantityMention(tokens[i - 1].start, tokens[i + 1].end, 1, "exact", unit, unit, why), i + 2
+    # "for a year", "about a year", "a full year", "almost a decade": one unit of time
+    if low in ("a", "an") and i + 1 < len(tokens):
+        return _one_unit_of_time(tokens, i, nums)
+    # "the past decade": a decade
+    if low in ("past", "last", "previous") and i + 1 < len(tokens) and tokens[i + 1].text.lower() == "decade":
+        why = f"“{tok.text} decade”: one decade"
+        return QuantityMention(tok.start, tokens[i + 1].end, 1, "exact", "decade", "decade", why), i + 2
+    # "three-member team", "five-plus years"
+    m = _WORD_HEADCOUNT_RE.match(tok.text)
+    if m and (v := nums.word_value(m.group("n"))) is not None:
+        what = m.group("w").lower()
+        if what == "plus":
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if nxt is None or fold(nxt.text) not in nums.measures_by_word:
+                return None
+            unit = nums.measures_by_word[fold(nxt.text)]
+            return QuantityMention(tok.start, nxt.end, v, "more_than", unit, nxt.text, "number + “plus”"), i + 2
+        if fold(what) in nums.headcount_words:
+            return QuantityMention(
+                tok.start, tok.end, v, "exact", "personnel", tok.text, f"headcount: number + “{what}”"
+            ), i + 1
     return None
+
+
+_WORD_HEADCOUNT_RE = re.compile(r"^(?P<n>[a-z]+)-(?P<w>member|strong|man|plus)$", re.I)
+_DATE_AFTER = ("ago", "later", "earlier", "before", "since", "from")
+
+
+def _one_unit_of_time(tokens, i, nums: _Numbers):
+    """ "(for) a year", "about a week", "a full year", "more than a decade": a duration of one unit,
+    unless it is a date ("a year ago") or a rate ("twice a year", "30 patients a day")."""
+    k = i + 1
+    if fold(tokens[k].text) in nums.duration_adjectives and k + 1 < len(tokens):
+        k += 1
+    unit = tokens[k].text.lower()
+    if unit not in nums.durations:
+        return None
+    if k + 1 < len(tokens) and tokens[k + 1].text.lower() in _DATE_AFTER:
+        return None
+    prev = tokens[i - 1] if i > 0 else None
+    if prev is not None and (
+        prev.is_number
+        or fold(prev.text) in nums.rate_words
+        or (fold(prev.text),) in nums.measures
+        or nums.word_value(prev.text) is not None
+    ):
+        return None
+    q, qs = _qualifier_before(tokens, i, nums)
+    start = tokens[qs].start if qs is not None else tokens[i].start
+    if qs is None and prev is not None and prev.text.lower() in ("for", "over", "within"):
+        start = prev.start
+    why = f"“{tokens[i].text}” + time unit: one {unit}"
+    return QuantityMention(start, tokens[k].end, 1, q, unit, tokens[k].text, why), k + 1
 
 
 ORDINAL_MEASURES = ("unit", "hospital")

@@ -13,6 +13,7 @@ _TOKEN_RE = re.compile(
     r"(?<![A-Za-z.])(?:[A-Za-z]\.){2,}(?![A-Za-z])"  # dotted acronyms: U.N., U.S.
     r"|(?<![A-Za-z0-9-])[A-Za-z0-9][A-Za-z0-9-]*(?:\.(?:com|org|net|vn|int|gov|edu|info|io|co|uk|za|fr))+\b"  # qdnd.vn
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)"  # 1,100
+    r"|(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.]?\d)"  # 18 586, 100 000 (thousands by spaces)
     r"|\d+(?:\.\d+)?"  # 252, 3.5
     r"|[^\W\d_](?:[\w]|[-'’](?=\w))*\+?"  # words, with inner hyphens/apostrophes: Jean-Pierre, A4P+
     r"|[^\w\s]",  # one punctuation character
