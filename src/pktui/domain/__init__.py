@@ -51,6 +51,8 @@ class GazEntry:
     meta: dict[str, Any] = field(default_factory=dict)
     #: the list it comes from ("missions", or "gazetteer.yaml: missions" for a user's file)
     source: str = ""
+    #: from a big library list (towns, subdivisions): a mention only where the text supports it
+    weak: bool = False
 
 
 @dataclass
@@ -75,6 +77,8 @@ class Domain:
     months: dict[str, int] = field(default_factory=dict)
     weekdays: dict[str, int] = field(default_factory=dict)
     fingerprint: str = ""
+    #: towns, cities, subdivisions, former countries from libraries, by folded name (weak entries)
+    weak_places: dict[str, GazEntry] = field(default_factory=dict)
 
 
 def domain_dir() -> Path:
@@ -249,8 +253,36 @@ def _load_files(directory: Path, extra: list[Path]) -> Domain:
     dom.abbreviations = abbrevs
     for d in _as_list(dom.lexicon.get("extra_demonyms")):
         dom.demonyms.setdefault(fold(d), "")
+    _add_library_places(dom, digest)
     dom.fingerprint = digest.hexdigest()
     return dom
+
+
+def _add_library_places(dom: Domain, digest: Any) -> None:
+    """Towns, cities, subdivisions and former countries from libraries, as weak entries; a name
+    the bundled lists already know, or that is also a word the lexicon knows ("Union",
+    "Mission", "Of"), is left out."""
+    from pktui.domain.libraries import library_places, library_versions
+    from pktui.text import fold
+
+    digest.update(library_versions().encode())
+    known = {fold(form) for e in dom.entries for form in e.forms}
+    lex = dom.lexicon
+    words = set()
+    for key in ("common_capitalised", "function_words", "connectors", "not_names", "person_cues_before",
+                "person_cues_after", "location_cues_before", "location_suffixes", "extra_demonyms",
+                "not_places"):  # fmt: skip
+        words.update(fold(str(w)) for w in lex.get(key) or [])
+    for heads in (lex.get("heads") or {}).values():
+        words.update(fold(str(w)).rstrip("-") for w in heads or [])
+    for spec in dom.measures.values():
+        words.update(fold(str(w)) for w in spec.get("words") or [])
+    words |= dom.given_names | set(dom.demonyms) | set(dom.months) | set(dom.weekdays)
+    words |= {fold(t) for t in dom.titles} | {fold(f) for _n, forms in dom.ranks for f in forms}
+    for name, etype, source, key in library_places():
+        if key in known or key in words or key in dom.weak_places or len(key) <= 3:
+            continue
+        dom.weak_places[key] = GazEntry(name, etype, [name], [], {}, source, weak=True)
 
 
 def user_gazetteers() -> list[Path]:

@@ -93,7 +93,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             "my",
             rf"{_PREPS}(?:(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of)[\s-]+)?{month}\.?,?\s+{year}{nb}",
         ),
-        ("m_rel", rf"{_PREPS}(?:(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?)?{month}\s+(?P<rel>last|this|next)\s+year\b"),
+        (
+            "m_rel",
+            rf"{_PREPS}(?:(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?)?{month}\s+(?P<rel>last|this|next)\s+year\b",
+        ),
         ("rel_m", rf"(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+{month2}\b"),
         (
             "ago",

@@ -69,6 +69,9 @@ class Gazetteer:
                     if entry.type == "unit" and not variant.endswith("s"):
                         self._add(variant + "s", entry)
 
+        self.weak = domain.weak_places
+        self.weak_words = max((len(k.split()) for k in self.weak), default=0)
+
     def _add(self, form: str, entry: GazEntry) -> None:
         words = fold(form).split()
         if not words:
@@ -94,7 +97,10 @@ class Gazetteer:
     def find(self, text: str, tokens: list[Token]) -> list[GazMatch]:
         """Known names, longest first, not overlapping, in text order."""
         candidates = [m for i in range(len(tokens)) if (m := self._longest_at(text, tokens, i)) is not None]
-        candidates.sort(key=lambda m: (-(m.last - m.first), -(m.end - m.start), m.first))
+        if self.weak:
+            candidates += [m for i in range(len(tokens)) if (m := self._weak_at(tokens, i)) is not None]
+        # longest first; a listed name before a library place of the same length
+        candidates.sort(key=lambda m: (-(m.last - m.first), -(m.end - m.start), m.entry.weak, m.first))
         used = [False] * len(tokens)
         chosen = []
         for m in candidates:
@@ -105,6 +111,22 @@ class Gazetteer:
             chosen.append(m)
         chosen.sort(key=lambda m: m.first)
         return chosen
+
+    def _weak_at(self, tokens: list[Token], i: int) -> GazMatch | None:
+        """The longest library place name starting at token i, written with capitals."""
+        words: list[str] = []
+        best = None
+        for j in range(i, min(i + self.weak_words, len(tokens))):
+            tok = tokens[j]
+            if not tok.is_word or not tok.text[0].isupper():
+                break
+            words.append(fold(tok.bare))
+            entry = self.weak.get(" ".join(words))
+            if entry is not None:
+                best = GazMatch(i, j, tokens[i].start, tok.start + len(tok.bare), entry)
+            if tok.bare != tok.text:
+                break
+        return best
 
     def _longest_at(self, text: str, tokens: list[Token], i: int) -> GazMatch | None:
         first = tokens[i]

@@ -25,6 +25,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     contingent_names(art)
     mark_ranks_and_titles(art, gaz_matches)
     gaz_at = {m.first: m for m in gaz_matches if not any(art.taken[m.first : m.last + 1])}
+    art.gaz_at = gaz_at
     for run in find_runs(art, gaz_at):
         type_run(art, run, gaz_at)
     acronym_definitions(art)

@@ -8,6 +8,8 @@ reference to a name found later in the article).
 
 from __future__ import annotations
 
+import re
+
 from pktui.extract.entities.candidates import trim
 from pktui.extract.entities.state import (
     ROMAN_RE,
@@ -34,7 +36,8 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
     # the whole run is one known name
     if first in gaz_at and gaz_at[first].last == last:
         m = gaz_at[first]
-        add_gaz(art, m)
+        if _add_known(art, m) is None:
+            _type_unknown(art, seq)
         return
     if len(seq) >= 2 and fold(toks[first].bare) in lex.event_openers and first not in gaz_at:
         why = f"named event: {toks[first].bare} + name"
@@ -92,13 +95,14 @@ def _type_part(art: ArticleState, part: list[int], gaz_at: dict[int, GazMatch]) 
     inner = [gaz_at[k] for k in part if k in gaz_at and gaz_at[k].last <= last]
     if inner:
         if len(inner) == 1 and inner[0].first == first and inner[0].last == last:
-            add_gaz(art, inner[0])
+            if _add_known(art, inner[0]) is None:
+                _type_unknown(art, part)
             return
         rest: list[int] = []
         covered = set()
         for m in inner:
-            add_gaz(art, m)
-            covered.update(range(m.first, m.last + 1))
+            if _add_known(art, m) is not None:
+                covered.update(range(m.first, m.last + 1))
         for k in part:
             if k in covered:
                 if rest:
@@ -247,3 +251,44 @@ def type_single(art: ArticleState, i: int) -> None:
         art.add(Found(tok.start, end_of(tok), "location", tok.bare, why=place_why), i, i)
     elif credit_context(art, i):
         art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="photo or source credit"), i, i)
+
+
+def _add_known(art: ArticleState, m: GazMatch) -> Found | None:
+    """A gazetteer name as a mention; a library place only where the text supports it."""
+    if not m.entry.weak:
+        return add_gaz(art, m)
+    why = place_supported(art, m.first, m.last)
+    if why is None:
+        return None
+    f = add_gaz(art, m)
+    f.why = f"{f.why}, {why}"
+    return f
+
+
+_LIST_GAP_RE = re.compile(r"^(?:\s*\(\s*\d[\d,.]*\s*\))?\s*(?:,|;|,?\s*and|,?\s*or)\s*$")
+
+
+def place_supported(art: ArticleState, first: int, last: int) -> str | None:
+    """Why the text supports a place name from a big list, or None: a place cue before it ("in
+    Athlone", "County Clare"), a place word after it, a known place after a comma ("Kilmore, Co
+    Wexford"), or a list it continues ("Cork (64), Kilkenny (50) and Clare")."""
+    lex = art.lex
+    toks = art.tokens
+    why = location_context(art, first, last)
+    if why and first not in art.sentence_starts:
+        return why
+    prev = art.prev_word(first)
+    if prev is not None and fold(prev.bare) in lex.place_prefixes:
+        return f"place word before: {prev.bare}"
+    if last + 2 < len(toks) and toks[last + 1].text == "," and (last + 2) in art.gaz_at:
+        after = art.gaz_at[last + 2]
+        if after.entry.type in ("country", "location"):
+            return f"place before {after.entry.name}"
+        if fold(toks[last + 2].bare) in lex.place_prefixes:
+            return "place before a county or province"
+    before = [f for f in art.found[-3:] if f.end <= toks[first].start]
+    if before and before[-1].type in ("location", "country"):
+        gap = art.text[before[-1].end : toks[first].start]
+        if len(gap) <= 16 and _LIST_GAP_RE.match(gap):
+            return f"in a list after the place {before[-1].name}"
+    return None

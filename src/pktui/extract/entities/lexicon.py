@@ -30,6 +30,7 @@ class Lexicon:
         self.person_after = {str(w) for w in lex.get("person_cues_after", [])}
         self.location_before = {str(w) for w in lex.get("location_cues_before", [])}
         self.location_suffixes = {str(w) for w in lex.get("location_suffixes", [])}
+        self.place_prefixes = {fold(str(w)) for w in lex.get("place_prefixes", [])}
         self.demonyms = set(dom.demonyms)
         self.surnames = dom.surnames_vi
         self.middle = dom.middle_vi

@@ -62,6 +62,7 @@ class ArticleState:
         self.acronyms: dict[str, Found] = {}  # defined in this article
         self.unknown_singles: list[int] = []  # token indices of unknown one-word names
         self.unknown_multi: list[list[int]] = []
+        self.gaz_at: dict[int, GazMatch] = {}  # known names not taken by ranks or titles, by first token
 
     # -- helpers ---------------------------------------------------------------------
     def add(self, f: Found, first: int, last: int) -> Found:
