@@ -179,3 +179,35 @@ def test_counts_of_every_shape(text, quote, value):
 def test_numbers_that_are_not_counts(text):
     got = quantities(text)
     assert not any(v in (186, 4, 1, 2014, 2019) for _t, v in got), got
+
+
+# -- 4. people named with no rank and no speech verb --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Ravi Menon, the ambassador to Juba, opened the clinic.", "Ravi Menon"),
+        ("Tomas Lindqvist, who leads the team, spoke first.", "Tomas Lindqvist"),
+        ("The welcome came from the mission's deputy head, Aiko Tanabe, at the gate.", "Aiko Tanabe"),
+        ("The medals were pinned by the Force Commander, Kwesi Ofori.", "Kwesi Ofori"),
+        ("Brigadier General Victor H. Simatupang inspected the troops.", "Victor H. Simatupang"),
+        ("The outgoing commander, Lt Col FK Agyemang, handed over.", "FK Agyemang"),
+        ("Lt Col E.W. Darko led the parade.", "E.W. Darko"),
+    ],
+)
+def test_people_named_by_apposition_or_with_initials(text, person):
+    assert (person, "person") in names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Camp Alpha, the largest base, was shelled.",
+        "Rwandan Battalion troops, the first to arrive, set up camp.",
+        "The Rwandan Battalion in Bangui waited.",
+    ],
+)
+def test_places_and_descriptions_are_not_people(text):
+    assert not any(t == "person" for _n, t in names(text))
+    assert not any(n == "Rwandan Battalion" for n, _t in names(text))

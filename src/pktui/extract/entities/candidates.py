@@ -200,7 +200,7 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
         tok = toks[j]
         if j in gaz_at:
             m = gaz_at[j]
-            if any(art.taken[m.first : m.last + 1]):
+            if any(art.taken[m.first : m.last + 1]) or (seq and j in art.sentence_starts):
                 break
             seq.extend(range(m.first, m.last + 1))
             j = m.last + 1
@@ -238,6 +238,18 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
                 j = k
                 continue
             break
+        if (
+            tok.text == "."
+            and seq
+            and len(toks[seq[-1]].text) == 1
+            and toks[seq[-1]].text.isupper()
+            and j + 1 < n
+            and is_namey(toks[j + 1])
+            and toks[j + 1].start == tok.end + 1
+        ):
+            seq.append(j)  # an initial inside a name: "Victor H. Simatupang"
+            j += 1
+            continue
         if tok.text == "&" and seq and j + 1 < n and is_namey(toks[j + 1]):
             seq.append(j)
             j += 1

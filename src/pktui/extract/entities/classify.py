@@ -130,6 +130,8 @@ def _type_unknown(art: ArticleState, part: list[int]) -> None:
     if any(k in lex.not_names for k in keys):
         return
     etype, head_idx = head_type(art, part)
+    if etype == "unit" and head_idx == part[-1] and all_demonym(art, part[:-1]) and not _designated(art, part[-1]):
+        return  # "the Rwandan Battalion": a description, not a name (a designation would make it one)
     if etype is not None and head_idx is not None and len(part) >= 2:
         why = f"head word: {toks[head_idx].bare}"
         art.add(Found(toks[first].start, end_of(toks[last]), etype, name_text(art, part), why=why), first, last)
@@ -168,13 +170,16 @@ def looks_like_person(art: ArticleState, part: list[int], ranked: bool) -> str |
     toks = art.tokens
     lex = art.lex
     words = [toks[k] for k in part]
+    words = [t for t in words if t.text != "."]  # "Victor H. Simatupang"
     if any(not t.is_word for t in words):
         return None
     keys = [fold(t.bare) for t in words]
     if any(k in lex.heads for k in keys[-1:]):
         return None
-    if any(t.is_allcaps and len(t.bare) > 1 for t in words) and len(words) > 1:
+    if any(t.is_allcaps and len(t.bare) > 1 and not _initials(t) for t in words) and len(words) > 1:
         return None
+    if _initials(words[-1]):
+        return None  # a name ends with a name, not an initial
     if ranked and 1 <= len(words) <= 5:
         return "rank before name"
     if not 2 <= len(words) <= 5:
@@ -193,6 +198,43 @@ def looks_like_person(art: ArticleState, part: list[int], ranked: bool) -> str |
         return f"person cue before: {prev.text}"
     if nxt is not None and nxt.text in lex.person_after and len(words) <= 3 and part[0] not in art.sentence_starts:
         return f"person cue after: {nxt.text}"
+    if len(words) <= 4 and all(_name_word(t) and fold(t.bare) not in lex.heads for t in words):
+        return _appositive(art, part)
+    return None
+
+
+def _initials(tok) -> bool:
+    """ "H", "FK", "E.W.", "L.P.": initials in a person's name."""
+    letters = tok.text.replace(".", "")
+    return tok.text[:1].isupper() and len(letters) <= 3 and letters.isalpha() and letters.isupper()
+
+
+def _name_word(tok) -> bool:
+    """A word as names are written: "Cullity", "Liying", "H", "E.W." (not "UNIFIL", "de")."""
+    t = tok.bare
+    return _initials(tok) or tok.text == "." or (t[:1].isupper() and t[1:].islower() and t.isalpha())
+
+
+_APPOSITION_AFTER_RE = re.compile(r",\s+(?:the|a|an|who|whose|[a-z]+(?:\s+[a-z]+)?\s+(?:of|to|for|at|in|with)\b)")
+
+
+def _appositive(art: ArticleState, part: list[int]) -> str | None:
+    """A name set off by commas with a description: "Ravi Menon, the ambassador to Juba, ..."
+    or "... the UN coordinator in Cambodia, Jo Scheuer." (a title word before the comma)."""
+    toks = art.tokens
+    lex = art.lex
+    start, end = toks[part[0]].start, end_of(toks[part[-1]])
+    if _APPOSITION_AFTER_RE.match(art.text, end, end + 40):
+        return "name before an appositive"
+    before = art.text[max(0, start - 80) : start].rstrip()
+    if not before.endswith(","):
+        return None
+    after = art.text[end : end + 2]
+    if not after[:1] or after[:1] not in ",.;":
+        return None
+    words = [fold(w) for w in before[:-1].split()[-6:]]
+    if any(w in lex.person_title_words for w in words):
+        return "name after a title and a comma"
     return None
 
 
@@ -245,6 +287,8 @@ def credit_context(art: ArticleState, first: int) -> bool:
 def type_single(art: ArticleState, i: int) -> None:
     """An unknown one-word name: an acronym, a place by context, or nothing."""
     tok = art.tokens[i]
+    if fold(tok.bare) in art.lex.place_prefixes:
+        return  # "Co" in "Co Wexford", "County" alone
     if tok.is_allcaps and len(tok.bare) <= 8 and not ROMAN_RE.match(tok.bare):
         art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="all-capitals acronym"), i, i)
     elif i not in art.sentence_starts and (place_why := location_context(art, i, i)):
@@ -292,3 +336,12 @@ def place_supported(art: ArticleState, first: int, last: int) -> str | None:
         if len(gap) <= 16 and _LIST_GAP_RE.match(gap):
             return f"in a list after the place {before[-1].name}"
     return None
+
+
+def _designated(art: ArticleState, last: int) -> bool:
+    """A designation follows: "Ghanaian Battalion 96", "... Battalion III", "... Rotation 2"."""
+    nxt = art.next_tok(last)
+    if nxt is None:
+        return False
+    adjacent = nxt.start == art.tokens[last].end + 1
+    return adjacent and (nxt.is_number or bool(ROMAN_RE.match(nxt.text)) or nxt.text in ("Rotation", "No"))
