@@ -140,3 +140,29 @@ def test_the_timeline_is_sorted_by_date():
     assert len(keys) >= 6
     assert keys == sorted(keys)
     assert (kb.timeline[0].date, kb.timeline[-1].date) == ("1999", "9999")
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("The base will close by the end of this year.", SUNDAY, [("by the end of this year", "2022-12")]),
+        ("Troops arrived at the end of last year.", WEDNESDAY, [("at the end of last year", "2018-12")]),
+        ("Rations last until the end of the month.", SUNDAY, [("until the end of the month", "2022-11")]),
+        ("The unit has served since the end of May.", SUNDAY, [("since the end of May", "2022-05")]),
+        ("They stay until May, officials said.", SUNDAY, [("until May", "2023-05")]),
+        ("The convoy left on Wednesday last week.", SUNDAY, [("on Wednesday last week", "2022-11-16")]),
+        ("They will be home for Christmas.", SUNDAY, [("Christmas", "2022-12-25")]),
+        ("The flag was lowered on 22/07/2017 at the base.", SUNDAY, [("22/07/2017", "2017-07-22")]),
+        ("The force was set up by resolution 1990 on June 27, 2011.", SUNDAY, [("on June 27, 2011", "2011-06-27")]),
+    ],
+)  # fmt: skip
+def test_periods_holidays_and_numeric_dates(text, published, expected):
+    assert dates(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["In 2017 the unit grew; that August it moved.", "The mission began in 2015, and in June of that year it grew."],
+)
+def test_a_month_of_a_year_named_elsewhere_is_left_unresolved(text):
+    assert all(len(v) == 4 for _t, v in dates(text, SUNDAY))

@@ -29,7 +29,7 @@ class DateMention:
     why: str = ""  # the pattern and how it was resolved ("weekday, past tense → 2022-11-26")
 
 
-_PREPS = r"(?:(?P<prep>[Ii]n|[Oo]n|[Ss]ince|[Bb]y|[Ff]rom|[Uu]ntil|[Tt]ill|[Dd]uring|[Bb]efore|[Aa]fter|[Tt]hrough|[Aa]s of|[Ss]tarting|[Ee]arly on|[Ll]ate on|[Ee]arly|[Ll]ate)\s+)?"
+_PREPS = r"(?:\b(?P<prep>[Ii]n|[Oo]n|[Ss]ince|[Bb]y|[Ff]rom|[Uu]ntil|[Tt]ill|[Dd]uring|[Bb]efore|[Aa]fter|[Tt]hrough|[Aa]s of|[Ss]tarting|[Ee]arly on|[Ll]ate on|[Ee]arly|[Ll]ate)\s+)?"
 _NUM_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -70,6 +70,12 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     wd = rf"(?P<wd>{_alt(list(dom.weekdays))})"
     parts = "|".join(str(p) for p in dom.lexicon.get("parts_of_day") or []) or "(?!)"
     part = rf"(?:\s+(?P<dpart>{parts}))?"
+    holidays = (
+        "|".join(
+            re.escape(h).replace("'", "['’]") for h in sorted(dom.lexicon.get("holidays") or {}, key=len, reverse=True)
+        )
+        or "(?!)"
+    )
     now = "|".join(rf"{w[:1].upper()}{w[1:]}|{w}" for w in (dom.lexicon.get("present_time") or [])) or "(?!)"
     year = r"(?P<year>1[89]\d\d|20\d\d)"
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -104,7 +110,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ),
         (
             "rel",
-            r"(?P<mod>(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|[Tt]he end of|[Ee]nd of|[Tt]he beginning of)[\s-]+)?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious|[Cc]oming)\s+(?P<unit>year|month|week)\b",
+            r"(?:(?P<prep>[Bb]y|[Uu]ntil|[Tt]ill|[Bb]efore|[Ss]ince)\s+)?(?P<mod>(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|(?:[Aa]t\s+)?[Tt]he end of|[Ee]nd of|[Tt]he beginning of)[\s-]+)?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious|[Cc]oming|the)\s+(?P<unit>year|month|week)\b(?!'s)",
         ),
         ("yearend", r"(?:[Aa]t\s+)?(?:the\s+)?(?P<w>[Yy]ear[- ]end|end of the year|[Yy]ear's end)\b"),
         (
@@ -117,7 +123,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ),
         (
             "weekday",
-            rf"(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+|{_PREPS}(?:(?:[Ee]arly|[Ll]ate)\s+on\s+)?)?{wd}(?!,?\s+(?:\d|the\s+\d)|\s*,?\s*(?:{_alt(list(dom.months))}))\b{part}",
+            rf"(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+|{_PREPS}(?:(?:[Ee]arly|[Ll]ate)\s+on\s+)?)?{wd}(?!,?\s+(?:\d|the\s+\d)|\s*,?\s*(?:{_alt(list(dom.months))}))\b{part}(?:\s+(?P<wk>last|next|this)\s+week\b)?",
         ),
         ("clock", _CLOCK),
         ("now", rf"(?<!\w)(?:{now})\b"),
@@ -126,7 +132,12 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             rf"{_PREPS}(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of|the first half of|the second half of)[\s-]+{year}{nb}",
         ),
         ("decade", r"(?:[Tt]he\s+)?(?P<dec>1[89]\d0|20\d0)s\b"),
-        ("month", rf"{_PREPS}{month}(?!\s*\d)\b"),
+        (
+            "month",
+            rf"{_PREPS}(?:(?P<part>(?:the\s+)?(?:end|beginning|middle|start)\s+of|early|mid|late)[\s-]+)?{month}(?!\s*\d)\b",
+        ),
+        ("holiday", rf"{_PREPS}(?P<hol>{holidays})\b"),
+        ("numeric", r"(?<![\d/.])(?P<a>[0-3]?\d)/(?P<b>[01]?\d)/(?P<year>(?:19|20)\d\d)(?![\d/])"),
         ("year", rf"{_PREPS}(?<![\d,.$/-]){year}(?![\d%]|[.,]\d|\s*(?:per\s*cent|percent))"),
     ]
     return [(name, re.compile(p)) for name, p in pats]
@@ -222,6 +233,8 @@ _WHY = {
     "part_year": "part of a year",
     "decade": "decade",
     "month": "month name",
+    "holiday": "holiday",
+    "numeric": "day/month/year",
     "year": "year",
 }
 
@@ -290,6 +303,10 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         if not start < end or (end - start).days > 370:
             return None
         return DateMention(s, e, f"{start.isoformat()}/{end.isoformat()}", "range")
+    if name == "numeric":
+        a, b = int(g["a"]), int(g["b"])
+        day, month = (b, a) if b > 12 >= a else (a, b)  # day first unless only the other order is a date
+        return DateMention(s, e, date(int(g["year"]), month, day).isoformat(), "day", None, "day/month/year")
     if name in ("mdy", "dmy"):
         month = _month_num(g["month"], dom)
         day = int(g["day"])
@@ -335,8 +352,15 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         return DateMention(s, e, d.isoformat(), "day")
     if name == "rel":
         rel = g["rel"].lower()
-        step = {"last": -1, "previous": -1, "this": 0, "next": 1, "coming": 1}[rel]
+        mod = (g.get("mod") or "").lower()
+        if rel == "the" and "end" not in mod and "beginning" not in mod:
+            return None  # "the year" alone is no date; "the end of the month" is
+        step = {"last": -1, "previous": -1, "this": 0, "the": 0, "next": 1, "coming": 1}[rel]
         unit = g["unit"]
+        if unit == "year" and ("end" in mod or "beginning" in mod):
+            month = 12 if "end" in mod else 1  # "by the end of this year" is its December
+            return DateMention(s, e, f"{published.year + step:04d}-{month:02d}", "month", detail,
+                               f"{'end' if month == 12 else 'beginning'} of a year, from the publication date")  # fmt: skip
         if unit == "year":
             return DateMention(s, e, f"{published.year + step:04d}", "year")
         if unit == "month":
@@ -360,6 +384,11 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
     if name == "weekday":
         wd = dom.weekdays[g["wd"].lower()]
         rel = (g.get("rel") or "").lower()
+        if g.get("wk"):  # "on Wednesday last week"
+            step = {"last": -1, "this": 0, "next": 1}[g["wk"]]
+            monday = published - timedelta(days=published.weekday()) + timedelta(weeks=step)
+            d = monday + timedelta(days=wd)
+            return DateMention(s, e, d.isoformat(), "day", detail, f"weekday of “{g['wk']} week”")
         tense = _tense(text, s, sentences)
         future = rel == "next" or (rel != "last" and tense == "future")
         if rel:
@@ -375,6 +404,17 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
                 delta = 7
             d = published - timedelta(days=delta)
         return DateMention(s, e, d.isoformat(), "day", detail, why)
+    if name == "holiday":
+        month, day = (int(p) for p in str(dom.lexicon["holidays"][g["hol"].replace("’", "'")]).split("-"))
+        tense = _tense(text, s, sentences)
+        y = _nearest_year(published, month, day)
+        if tense == "future" and date(y, month, day) < published:
+            y += 1
+        elif tense == "past" and date(y, month, day) > published:
+            y -= 1
+        return DateMention(
+            s, e, date(y, month, day).isoformat(), "day", detail, "holiday, nearest the publication date"
+        )
     if name == "part_year":
         return DateMention(s, e, g["year"], "year", detail)
     if name == "decade":
@@ -389,14 +429,20 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
             and not (text[s - 1 : s] == "(" and text[e : e + 1] == ")")
         ):
             return None
+        if _ANAPHORIC_BEFORE_RE.search(text, max(0, s - 6), s) or _ANAPHORIC_AFTER_RE.match(text, e):
+            return None  # "that August", "in June of that year": a year named elsewhere, not resolved
         month = _month_num(month_word, dom)
         tense = _tense(text, s, sentences)
+        if detail in ("until", "till", "by") and tense is None:
+            tense = "future"  # "until May" in a report looks ahead
         y = _nearest_year(published, month)
         if tense == "future" and (y, month) < (published.year, published.month):
             y += 1
         elif tense == "past" and (y, month) > (published.year, published.month):
             y -= 1
         why = f"month name, {tense} tense" if tense else "month name, nearest the publication date"
+        if g.get("part"):
+            why = f"part of a month ({g['part']}), " + why.removeprefix("month name, ")
         return DateMention(s, e, f"{y:04d}-{month:02d}", "month", detail, why)
     if name == "year":
         y = int(g["year"])
@@ -412,6 +458,8 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
     return None
 
 
+_ANAPHORIC_BEFORE_RE = re.compile(r"\b[Tt]hat\s+$")
+_ANAPHORIC_AFTER_RE = re.compile(r"\s+(?:of\s+)?(?:that|the same|the following|the previous)\s+year\b")
 _TENSE_WINDOW = 160  # characters of the clause before a date that say its tense
 
 
