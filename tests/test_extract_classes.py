@@ -211,3 +211,27 @@ def test_people_named_by_apposition_or_with_initials(text, person):
 def test_places_and_descriptions_are_not_people(text):
     assert not any(t == "person" for _n, t in names(text))
     assert not any(n == "Rwandan Battalion" for n, _t in names(text))
+
+
+# -- 5. spelled-out names with British or American spellings --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("The United Nations Organisation Stabilization Mission in the Democratic Republic of the Congo left.",
+         "mission/monusco"),
+        ("The UN Organization Stabilisation Mission in the Democratic Republic of the Congo left.", "mission/monusco"),
+        ("Troops of the AU Transition Mission in Somalia moved.", "mission/atmis"),
+    ],
+)  # fmt: skip
+def test_spelling_variants_name_the_known_entity(text, key):
+    assert key in {m.entity for m in extract(text).mentions}
+
+
+def test_a_programme_in_lower_case_is_a_mention_only_when_named_with_its_acronym():
+    assert not any(
+        m.entity.startswith("programme/") for m in extract("They train in protection of civilians.").mentions
+    )
+    got = extract("They back the women, peace and security (WPS) agenda.").mentions
+    assert any(m.entity.startswith("programme/") for m in got)

@@ -33,9 +33,26 @@ class GazMatch:
     entry: GazEntry
 
 
+_SPELLINGS = (("isation", "ization"), ("isations", "izations"), ("ised", "ized"), ("ising", "izing"))
+_WORD_SPELLINGS = {"centre": "center", "centres": "centers", "defence": "defense", "programme": "program",
+                   "programmes": "programs", "labour": "labor", "organisation": "organization"}  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def spelling(word: str) -> str:
+    """British and American spellings as one key: "stabilisation" and "stabilization",
+    "motorised" and "motorized", "defence" and "defense" match the same listed name."""
+    if word in _WORD_SPELLINGS:
+        return _WORD_SPELLINGS[word]
+    for british, american in _SPELLINGS:
+        if word.endswith(british) and len(word) > len(british) + 2:
+            return word[: -len(british)] + american
+    return word
+
+
 def _un_variants(form: str) -> list[str]:
     out = [form]
-    for long, short in (("United Nations ", "UN "), ("United Nations ", "U.N. ")):
+    for long, short in (("United Nations ", "UN "), ("United Nations ", "U.N. "), ("African Union ", "AU ")):
         if form.startswith(long):
             out.append(short + form[len(long) :])
         elif form.startswith(short):
@@ -73,7 +90,7 @@ class Gazetteer:
         self.weak_words = max((len(k.split()) for k in self.weak), default=0)
 
     def _add(self, form: str, entry: GazEntry) -> None:
-        words = fold(form).split()
+        words = [spelling(w) for w in fold(form).split()]
         if not words:
             return
         node = self.root
@@ -188,7 +205,7 @@ def _accepted(node: _Node, caps: list[bool], has_comma: bool) -> GazEntry | None
 
 def _walk(node: _Node, words: list[str]) -> _Node | None:
     for w in words:
-        node = node.children.get(w)
+        node = node.children.get(spelling(w))
         if node is None:
             return None
     return node if words else None

@@ -298,7 +298,11 @@ def type_single(art: ArticleState, i: int) -> None:
 
 
 def _add_known(art: ArticleState, m: GazMatch) -> Found | None:
-    """A gazetteer name as a mention; a library place only where the text supports it."""
+    """A gazetteer name as a mention; a library place only where the text supports it; a
+    programme written in lower case ("protection of civilians") only when it is named, i.e.
+    given its acronym in brackets ("women, peace and security (WPS)")."""
+    if m.entry.type == "programme" and art.text[m.start].islower() and not _acronym_follows(art, m):
+        return None
     if not m.entry.weak:
         return add_gaz(art, m)
     why = place_supported(art, m.first, m.last)
@@ -345,3 +349,9 @@ def _designated(art: ArticleState, last: int) -> bool:
         return False
     adjacent = nxt.start == art.tokens[last].end + 1
     return adjacent and (nxt.is_number or bool(ROMAN_RE.match(nxt.text)) or nxt.text in ("Rotation", "No"))
+
+
+def _acronym_follows(art: ArticleState, m: GazMatch) -> bool:
+    toks = art.tokens
+    k = m.last + 1
+    return k + 2 < len(toks) and toks[k].text == "(" and toks[k + 2].text == ")" and toks[k + 1].text.isupper()
