@@ -140,7 +140,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("numeric", r"(?<![\d/.])(?P<a>[0-3]?\d)/(?P<b>[01]?\d)/(?P<year>(?:19|20)\d\d)(?![\d/])"),
         ("year", rf"{_PREPS}(?<![\d,.$/-]){year}(?![\d%]|[.,]\d|\s*(?:per\s*cent|percent))"),
     ]
-    return [(name, re.compile(p)) for name, p in pats]
+    # every date starts at a word's start: (?<!\w) fails at once inside words, where most
+    # positions of a text are, before any alternative is tried
+    return [(name, re.compile(rf"(?<!\w)(?:{p})")) for name, p in pats]
 
 
 def find_dates(text: str, published: date | None, sentences: list[tuple[int, int]]) -> list[DateMention]:

@@ -137,7 +137,7 @@ class Gazetteer:
             tok = tokens[j]
             if not tok.is_word or not tok.text[0].isupper():
                 break
-            words.append(fold(tok.bare))
+            words.append(tok.key if tok.bare == tok.text else fold(tok.bare))
             entry = self.weak.get(" ".join(words))
             if entry is not None:
                 best = GazMatch(i, j, tokens[i].start, tok.start + len(tok.bare), entry)

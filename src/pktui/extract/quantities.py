@@ -9,77 +9,13 @@ counts.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from functools import lru_cache
-
 from pktui.domain import load_domain
+from pktui.extract.durations import duration_adjective
+from pktui.extract.numbers import Numbers, QuantityMention, num, numbers, parse_number, qualifier_before
 from pktui.extract.tokens import Token
 from pktui.text import fold
 
-
-@dataclass(slots=True)
-class QuantityMention:
-    start: int
-    end: int
-    value: int | float
-    qualifier: str
-    unit: str | None  # the measure ("personnel"), or the counted word when no measure knows it
-    counted: str | None  # what is counted, as written ("officers and soldiers")
-    why: str = ""  # the rule that found it ("number + counted noun: officers → personnel")
-
-
-class _Numbers:
-    def __init__(self) -> None:
-        dom = load_domain()
-        nums = dom.numbers
-        self.units = {k: int(v) for k, v in (nums.get("units") or {}).items()}
-        self.tens = {k: int(v) for k, v in (nums.get("tens") or {}).items()}
-        self.scales = {k: int(v) for k, v in (nums.get("scales") or {}).items()}
-        self.collectives = {k: int(v) for k, v in (nums.get("collectives") or {}).items()}
-        self.ordinals = set((nums.get("ordinals") or {}).keys())
-        self.qualifiers = {fold(k): v for k, v in (nums.get("qualifiers") or {}).items()}
-        self.max_qual_words = max((len(k.split()) for k in self.qualifiers), default=1)
-        # measure phrases, longest first: folded words -> measure
-        self.measures: dict[tuple[str, ...], str] = {}
-        for measure, spec in dom.measures.items():
-            for w in spec.get("words", []) or []:
-                self.measures.setdefault(tuple(fold(str(w)).split()), measure)
-        self.max_measure_words = max((len(k) for k in self.measures), default=1)
-        self.durations = set(dom.durations)
-        self.measures_by_word = {k[0]: v for k, v in self.measures.items() if len(k) == 1}
-        self.not_counts = {str(w) for w in dom.measures_doc.get("not_counts") or []}
-        self.clock_words = {fold(str(w)) for w in dom.measures_doc.get("clock_words") or []}
-        doc = dom.measures_doc
-        self.designation_words = {fold(str(w)) for w in doc.get("designation_words") or []}
-        self.count_followers = {fold(str(w)) for w in doc.get("count_followers") or []}
-        self.count_preceders = {tuple(fold(str(w)).split()) for w in doc.get("count_preceders") or []}
-        self.headcount_words = {fold(str(w)) for w in doc.get("headcount_words") or []}
-        self.duration_adjectives = {fold(str(w)) for w in doc.get("duration_adjectives") or []}
-        self.rate_words = {fold(str(w)) for w in doc.get("rate_words") or []}
-
-    def word_value(self, word: str) -> int | None:
-        """``four`` -> 4, ``twenty-five`` -> 25."""
-        w = word.lower()
-        if w in self.units:
-            return self.units[w]
-        if w in self.tens:
-            return self.tens[w]
-        if "-" in w:
-            a, _, b = w.partition("-")
-            if a in self.tens and b in self.units and self.units[b] < 10:
-                return self.tens[a] + self.units[b]
-        return None
-
-
-@lru_cache(maxsize=1)
-def _numbers() -> _Numbers:
-    return _Numbers()
-
-
 _PERCENT_WORDS = ("percent", "per cent", "pct", "percentage points")
-MAX_NUMBER_WORDS = 8
-_DURATION_ADJ_RE = re.compile(r"^(?P<n>[a-z]+|\d+)-(?P<unit>year|month|week|day|hour)(?:s)?(?:-(?:old|long))?$", re.I)
 
 
 def find_quantities(
@@ -89,7 +25,7 @@ def find_quantities(
     sentence_starts: set[int],
 ) -> list[QuantityMention]:
     """Quantities in ``text``; numbers inside ``blocked`` spans (dates, names) are skipped."""
-    nums = _numbers()
+    nums = numbers()
     blocked_at = _blocked_mask(tokens, blocked)
     out: list[QuantityMention] = []
     i = 0
@@ -128,50 +64,13 @@ def _blocked_mask(tokens: list[Token], blocked: list[tuple[int, int]]) -> list[b
     return mask
 
 
-def _parse_number(tokens: list[Token], i: int, nums: _Numbers) -> tuple[float, int] | None:
-    """Value and last token index of a number starting at token i."""
-    tok = tokens[i]
-    if tok.is_number:
-        try:
-            value = float("".join(c for c in tok.text if c not in ", \u00a0\u202f"))
-        except ValueError:
-            return None
-        last = i
-        if i + 1 < len(tokens) and tokens[i + 1].text.lower() in nums.scales:
-            value *= nums.scales[tokens[i + 1].text.lower()]
-            last = i + 1
-        return value, last
-    v = nums.word_value(tok.text)
-    if v is None:
-        low = tok.text.lower()
-        if low in nums.collectives and i > 0 and tokens[i - 1].text.lower() in ("a", "one"):
-            return float(nums.collectives[low]), i
-        return None
-    value = float(v)
-    last = i
-    j = i + 1
-    # "two hundred", "one thousand five hundred" (a number is a few words: a run of
-    # "twenty-five hundred twenty-five hundred ..." is cut, or each start re-reads it all)
-    while j < len(tokens) and j - i < MAX_NUMBER_WORDS and tokens[j].text.lower() in nums.scales:
-        value *= nums.scales[tokens[j].text.lower()]
-        last = j
-        j += 1
-        if j < len(tokens) and tokens[j].text.lower() == "and":
-            j += 1
-        if j < len(tokens) and (w := nums.word_value(tokens[j].text)) is not None:
-            value += w
-            last = j
-            j += 1
-    return value, last
-
-
-def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, previous):
+def _quantity_at(text, tokens, i, nums: Numbers, blocked_at, sentence_starts, previous):
     tok = tokens[i]
     # duration adjectives: "two-year", "13-year-old", "five-year", "year-long"
-    dur = _duration_adjective(tokens, i, nums)
+    dur = duration_adjective(tokens, i, nums)
     if dur is not None:
         return dur
-    parsed = _parse_number(tokens, i, nums)
+    parsed = parse_number(tokens, i, nums)
     if parsed is None:
         return None
     value, last = parsed
@@ -203,13 +102,13 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
     start = tok.start
     if currency is not None:
         start = tokens[currency].start
-    qualifier, qstart = _qualifier_before(tokens, currency if currency is not None else i, nums)
+    qualifier, qstart = qualifier_before(tokens, currency if currency is not None else i, nums)
     if qstart is not None:
         start = tokens[qstart].start
     if currency is not None:
         counted = text[tokens[currency].start : tokens[last].end]
         return QuantityMention(
-            start, tokens[last].end, _num(value), qualifier, "money", counted, "currency sign + number"
+            start, tokens[last].end, num(value), qualifier, "money", counted, "currency sign + number"
         ), last + 1
     if tok.text.lower() in ("one",) and nxt is not None and nxt.text.lower() in ("of", "another", "or"):
         # "one of the highest" is not a count ("19 of them" is, below)
@@ -221,15 +120,15 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
         return head
     restated = _restated_in_brackets(tokens, i, last, value)
     if restated is not None:  # "three hundred and forty-one (341)"
-        return QuantityMention(start, tokens[restated].end, _num(value), qualifier, None, None,
+        return QuantityMention(start, tokens[restated].end, num(value), qualifier, None, None,
                                "number in words, restated in digits"), restated + 1  # fmt: skip
     # percent
     if j < len(tokens) and tokens[j].text == "%":
-        return QuantityMention(start, tokens[j].end, _num(value), qualifier, "percent", "%", "number + %"), j + 1
+        return QuantityMention(start, tokens[j].end, num(value), qualifier, "percent", "%", "number + %"), j + 1
     pw = _phrase_at(tokens, j, _PERCENT_WORDS)
     if pw is not None:
         why = f"number + {text[tokens[j].start : tokens[pw].end]}"
-        return QuantityMention(start, tokens[pw].end, _num(value), qualifier, "percent", "percent", why), pw + 1
+        return QuantityMention(start, tokens[pw].end, num(value), qualifier, "percent", "percent", why), pw + 1
     # "19 of them": the unit of the count before it
     if (
         j + 1 < len(tokens)
@@ -239,7 +138,7 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
         unit = previous[-1].unit if previous else None
         counted = previous[-1].counted if previous else None
         why = f"number + “of {tokens[j + 1].text}”: counts what the count before it counts"
-        return QuantityMention(start, tokens[j + 1].end, _num(value), qualifier, unit, counted, why), j + 2
+        return QuantityMention(start, tokens[j + 1].end, num(value), qualifier, unit, counted, why), j + 2
     unit, counted, uend, ulast = _counted_after(text, tokens, j, nums, blocked_at)
     if unit is not None and _to_another(tokens, ulast):
         return None  # "from one mission to another"
@@ -247,12 +146,12 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
         why = _bare_count(text, tokens, i, last, nums, qualifier, value)
         if why is None:
             return None
-        return QuantityMention(start, end, _num(value), qualifier, None, None, why), last + 1
+        return QuantityMention(start, end, num(value), qualifier, None, None, why), last + 1
     why = f"number + counted noun: {counted} → {unit}" if counted != unit else f"number + plural noun: {counted}"
-    return QuantityMention(start, uend, _num(value), qualifier, unit, counted, why), ulast + 1
+    return QuantityMention(start, uend, num(value), qualifier, unit, counted, why), ulast + 1
 
 
-def _bare_count(text, tokens, i, last, nums: _Numbers, qualifier: str, value: float) -> str | None:
+def _bare_count(text, tokens, i, last, nums: Numbers, qualifier: str, value: float) -> str | None:
     """Why a number with no counted noun after it is still a count, or None: its noun is left
     out ("140 in Bor", "the remaining 200", "Counties represented: 28", "Cork (64)")."""
     tok = tokens[i]
@@ -283,7 +182,7 @@ def _bare_count(text, tokens, i, last, nums: _Numbers, qualifier: str, value: fl
     return None
 
 
-def _preceder(tokens, i, nums: _Numbers) -> str | None:
+def _preceder(tokens, i, nums: Numbers) -> str | None:
     for width in (2, 1):
         if i - width < 0:
             continue
@@ -293,7 +192,7 @@ def _preceder(tokens, i, nums: _Numbers) -> str | None:
     return None
 
 
-def _headcount(text, tokens, i, last, nums: _Numbers, start: int, qualifier: str):
+def _headcount(text, tokens, i, last, nums: Numbers, start: int, qualifier: str):
     """ "a 4,000-strong force", "a 180-member unit", "171 strong": a headcount."""
     n = len(tokens)
     k = last + 1
@@ -305,7 +204,7 @@ def _headcount(text, tokens, i, last, nums: _Numbers, start: int, qualifier: str
         return None
     if fold(word.text) not in nums.headcount_words:
         return None
-    value = _parse_number(tokens, i, nums)
+    value = parse_number(tokens, i, nums)
     if value is None:
         return None
     end, counted = word.end, word.text
@@ -313,7 +212,7 @@ def _headcount(text, tokens, i, last, nums: _Numbers, start: int, qualifier: str
     if noun is not None and noun.is_word and noun.text.islower():
         end, counted = noun.end, noun.text  # the unit is the force: "4,000-strong force"
     why = f"headcount: number + “{word.text}”"
-    return QuantityMention(start, end, _num(value[0]), qualifier, "personnel", counted, why), (k + 2)
+    return QuantityMention(start, end, num(value[0]), qualifier, "personnel", counted, why), (k + 2)
 
 
 def _restated_in_brackets(tokens, i, last, value: float) -> int | None:
@@ -349,10 +248,6 @@ def _currency_before(tokens, i) -> int | None:
     return None
 
 
-def _num(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
 def _looks_like_year(value: float) -> bool:
     return float(value).is_integer() and 1900 <= value <= 2100
 
@@ -363,24 +258,10 @@ def _is_designation(text, tokens, i, sentence_starts) -> bool:
         return False
     prev = tokens[i - 1]
     if prev.is_word and prev.text[0].isupper() and (i - 1) not in sentence_starts and prev.end == tokens[i].start - 1:
-        nums = _numbers()
+        nums = numbers()
         word = fold(prev.text)
         return word not in nums.qualifiers and (word,) not in nums.count_preceders and word != "than"
     return False
-
-
-def _qualifier_before(tokens, i, nums: _Numbers) -> tuple[str, int | None]:
-    best = ("exact", None)
-    for width in range(nums.max_qual_words, 0, -1):
-        s = i - width
-        if s < 0:
-            continue
-        if tokens[s].is_punct or any(t.is_punct and t.text != "." for t in tokens[s:i]):
-            continue
-        phrase = fold(" ".join(t.text for t in tokens[s:i]))
-        if phrase in nums.qualifiers:
-            return nums.qualifiers[phrase], s
-    return best
 
 
 def _phrase_at(tokens, j, phrases) -> int | None:
@@ -395,7 +276,7 @@ _STOP_BEFORE_UNIT = frozenset(["of", "and", "to", "in", "for", "at", "on", "by",
 _SKIPPABLE_BEFORE_UNIT = frozenset(["are", "were", "more", "new", "additional", "other", "such", "extra", "further"])
 
 
-def _counted_after(text, tokens, j, nums: _Numbers, blocked_at):
+def _counted_after(text, tokens, j, nums: Numbers, blocked_at):
     """The measure of the noun phrase after the number: (unit, counted text, end offset, last token)."""
     window = 4
     k = j
@@ -453,91 +334,6 @@ def _counted_after(text, tokens, j, nums: _Numbers, blocked_at):
     return None, None, None, None
 
 
-def _duration_adjective(tokens, i, nums: _Numbers):
-    tok = tokens[i]
-    # "13-year-old": number, "-", "year-old"
-    if tok.is_number and i + 2 < len(tokens) and tokens[i + 1].text == "-" and tokens[i + 1].start == tok.end:
-        m = re.match(r"^(year|month|week|day|hour)s?(?:-(?:old|long))?$", tokens[i + 2].text, re.I)
-        if m:
-            value = float(tok.text.replace(",", ""))
-            q, qs = _qualifier_before(tokens, i, nums)
-            start = tokens[qs].start if qs is not None else tok.start
-            why = "duration adjective: number + " + tokens[i + 2].text
-            return QuantityMention(
-                start, tokens[i + 2].end, _num(value), q, m.group(1).lower(), tokens[i + 2].text, why
-            ), i + 3
-        return None
-    if not tok.is_word:
-        return None
-    low = tok.text.lower()
-    if low in ("year-long", "month-long", "week-long", "day-long", "yearlong"):
-        unit = low.split("-")[0].replace("yearlong", "year")
-        return QuantityMention(tok.start, tok.end, 1, "exact", unit, tok.text, "duration adjective: one " + unit), i + 1
-    m = _DURATION_ADJ_RE.match(tok.text)
-    if m:
-        n = m.group("n")
-        v = int(n) if n.isdigit() else nums.word_value(n)
-        if v is None:
-            return None
-        q, qs = _qualifier_before(tokens, i, nums)
-        start = tokens[qs].start if qs is not None else tok.start
-        why = "duration adjective: " + tok.text
-        return QuantityMention(start, tok.end, v, q, m.group("unit").lower(), tok.text, why), i + 1
-    # "for a year", "about a year", "a full year", "almost a decade": one unit of time
-    if low in ("a", "an") and i + 1 < len(tokens):
-        return _one_unit_of_time(tokens, i, nums)
-    # "the past decade": a decade
-    if low in ("past", "last", "previous") and i + 1 < len(tokens) and tokens[i + 1].text.lower() == "decade":
-        why = f"“{tok.text} decade”: one decade"
-        return QuantityMention(tok.start, tokens[i + 1].end, 1, "exact", "decade", "decade", why), i + 2
-    # "three-member team", "five-plus years"
-    m = _WORD_HEADCOUNT_RE.match(tok.text)
-    if m and (v := nums.word_value(m.group("n"))) is not None:
-        what = m.group("w").lower()
-        if what == "plus":
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            if nxt is None or fold(nxt.text) not in nums.measures_by_word:
-                return None
-            unit = nums.measures_by_word[fold(nxt.text)]
-            return QuantityMention(tok.start, nxt.end, v, "more_than", unit, nxt.text, "number + “plus”"), i + 2
-        if fold(what) in nums.headcount_words:
-            return QuantityMention(
-                tok.start, tok.end, v, "exact", "personnel", tok.text, f"headcount: number + “{what}”"
-            ), i + 1
-    return None
-
-
-_WORD_HEADCOUNT_RE = re.compile(r"^(?P<n>[a-z]+)-(?P<w>member|strong|man|plus)$", re.I)
-_DATE_AFTER = ("ago", "later", "earlier", "before", "since", "from")
-
-
-def _one_unit_of_time(tokens, i, nums: _Numbers):
-    """ "(for) a year", "about a week", "a full year", "more than a decade": a duration of one unit,
-    unless it is a date ("a year ago") or a rate ("twice a year", "30 patients a day")."""
-    k = i + 1
-    if fold(tokens[k].text) in nums.duration_adjectives and k + 1 < len(tokens):
-        k += 1
-    unit = tokens[k].text.lower()
-    if unit not in nums.durations:
-        return None
-    if k + 1 < len(tokens) and tokens[k + 1].text.lower() in _DATE_AFTER:
-        return None
-    prev = tokens[i - 1] if i > 0 else None
-    if prev is not None and (
-        prev.is_number
-        or fold(prev.text) in nums.rate_words
-        or (fold(prev.text),) in nums.measures
-        or nums.word_value(prev.text) is not None
-    ):
-        return None
-    q, qs = _qualifier_before(tokens, i, nums)
-    start = tokens[qs].start if qs is not None else tokens[i].start
-    if qs is None and prev is not None and prev.text.lower() in ("for", "over", "within"):
-        start = prev.start
-    why = f"“{tokens[i].text}” + time unit: one {unit}"
-    return QuantityMention(start, tokens[k].end, 1, q, unit, tokens[k].text, why), k + 1
-
-
 ORDINAL_MEASURES = ("unit", "hospital")
 
 
@@ -547,7 +343,7 @@ def find_ordinals(text: str, tokens: list[Token], blocked: list[tuple[int, int]]
     Kept apart from quantities (kind ``ordinal``): the article does not state a count, but
     the Figures view may derive one from it.
     """
-    nums = _numbers()
+    nums = numbers()
     ordinal_values = {k: int(v) for k, v in (load_domain().numbers.get("ordinals") or {}).items()}
     blocked_at = _blocked_mask(tokens, blocked)
     out = []
