@@ -104,12 +104,8 @@ class Gazetteer:
         """The entry whose form is exactly ``name`` (folded), if any."""
         if name in self.acronyms:
             return self.acronyms[name]
-        node = self.root
-        for w in fold(name).split():
-            node = node.children.get(w)
-            if node is None:
-                return None
-        return node.entries[0][0] if node.entries else None
+        node = _walk(self.root, fold(name).split())
+        return node.entries[0][0] if node is not None and node.entries else None
 
     def find(self, text: str, tokens: list[Token]) -> list[GazMatch]:
         """Known names, longest first, not overlapping, in text order."""

@@ -147,7 +147,8 @@ def _quantity_at(text, tokens, i, nums: Numbers, blocked_at, sentence_starts, pr
         if why is None:
             return None
         return QuantityMention(start, end, num(value), qualifier, None, None, why), last + 1
-    why = f"number + counted noun: {counted} → {unit}" if counted != unit else f"number + plural noun: {counted}"
+    known = unit in numbers().measures.values()
+    why = f"number + counted noun: {counted} → {unit}" if known else f"number + plural noun: {counted}"
     return QuantityMention(start, uend, num(value), qualifier, unit, counted, why), ulast + 1
 
 
