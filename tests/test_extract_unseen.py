@@ -90,7 +90,7 @@ def test_dates_resolved_by_tense(kb):
     d = dates(kb, BANGLADESH)
     assert d["next month"] == "2023-09"
     assert d["on Sunday"] == "2023-08-20"  # "said on Sunday": the day before a Monday article
-    assert d["early September"] == "2023-09"
+    assert d["in early September"] == "2023-09"
     assert d["Since 2014"] == "2014"
 
 

@@ -36,13 +36,14 @@ def fact_dict(f: Fact) -> dict[str, Any]:
         d["summary"] = f.summary
     d["entities"] = list(f.entities)
     d["sentence"] = list(f.sentence)
+    d["why"] = f.why
     if f.corrected:
         d["corrected"] = list(f.corrected)
     return d
 
 
 def mention_dict(m: Mention) -> dict[str, Any]:
-    d: dict[str, Any] = {"article": m.article, "start": m.start, "end": m.end, "text": m.text}
+    d: dict[str, Any] = {"article": m.article, "start": m.start, "end": m.end, "text": m.text, "why": m.why}
     if m.corrected:
         d["corrected"] = list(m.corrected)
     return d

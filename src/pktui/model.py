@@ -35,6 +35,18 @@ QUALIFIERS = (
     "approximately",
 )
 PRECISIONS = ("year", "month", "day", "range")
+#: the calendar the contract allows for date values: years 0001 to 9999
+MIN_YEAR, MAX_YEAR = 1, 9999
+
+
+def date_key(value: str) -> tuple[int, int, int]:
+    """``"2018-09"`` -> ``(2018, 9, 0)``; a range sorts by its start; a value that is not a
+    date sorts after every date."""
+    parts = value.split("/", 1)[0].split("-")
+    if not 1 <= len(parts) <= 3 or not all(p.isascii() and p.isdigit() for p in parts):
+        return (MAX_YEAR + 1, 0, 0)
+    numbers = [int(p) for p in parts] + [0] * (3 - len(parts))
+    return (numbers[0], numbers[1], numbers[2])
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +194,11 @@ class TimelineEntry:
     @property
     def sort_key(self) -> str:
         return self.date.split("/")[0]
+
+    @property
+    def date_key(self) -> tuple[int, int, int]:
+        """The start of the date as numbers, for sorting: see :func:`date_key`."""
+        return date_key(self.date)
 
 
 @dataclass(slots=True)

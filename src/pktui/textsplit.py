@@ -7,12 +7,14 @@ the domain data so that a new rank never splits a sentence.
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
 from pktui.domain import load_domain
 
-_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
+# (?<!...) starts a match only at the first mark of a run: "....." (x 10,000) was quadratic
+_END_RE = re.compile(r"(?<![.!?])[.!?]+[\"'”’)\]]*(?=\s)")
 _NEXT_RE = re.compile(r"\s+([\"'“‘(\[]?)(\S)")
 _WORD_BEFORE_RE = re.compile(r"([\w.’'-]+)$")
 _WORD_WINDOW = 64  # no abbreviation is longer
@@ -54,6 +56,14 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     for ps, pe in _paragraphs(text, start, end):
         spans.extend(_split_paragraph(text, ps, pe))
     return spans
+
+
+def sentence_at(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    """The sentence of ``sentences`` (sorted, not overlapping) holding ``pos``, else ``(pos, pos)``."""
+    k = bisect.bisect_right(sentences, (pos, float("inf"))) - 1
+    if k >= 0 and sentences[k][0] <= pos < sentences[k][1]:
+        return sentences[k]
+    return (pos, pos)
 
 
 def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:

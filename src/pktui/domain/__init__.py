@@ -49,6 +49,10 @@ class GazEntry:
     forms: list[str]  # surface forms matched case-insensitively (folded)
     acronyms: list[str]  # matched case-sensitively (all-caps forms like "CAR")
     meta: dict[str, Any] = field(default_factory=dict)
+    #: the list it comes from ("missions", or "gazetteer.yaml: missions" for a user's file)
+    source: str = ""
+    #: from a big library list (towns, subdivisions): a mention only where the text supports it
+    weak: bool = False
 
 
 @dataclass
@@ -68,10 +72,13 @@ class Domain:
     measures_doc: dict[str, Any] = field(default_factory=dict)  # the whole measures.yaml
     durations: list[str] = field(default_factory=list)
     lexicon: dict[str, Any] = field(default_factory=dict)
+    units_doc: dict[str, Any] = field(default_factory=dict)  # units.yaml beyond its list
     abbreviations: set[str] = field(default_factory=set)
     months: dict[str, int] = field(default_factory=dict)
     weekdays: dict[str, int] = field(default_factory=dict)
     fingerprint: str = ""
+    #: towns, cities, subdivisions, former countries from libraries, by folded name (weak entries)
+    weak_places: dict[str, GazEntry] = field(default_factory=dict)
 
 
 def domain_dir() -> Path:
@@ -141,7 +148,11 @@ def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value if v is not None]
 
 
-def _gazetteer_entries(data: Any, key: str, etype: str, source: Path, doc: UserYaml | None = None) -> list[GazEntry]:
+def _gazetteer_entries(
+    data: Any, key: str, etype: str, source: Path, doc: UserYaml | None = None, origin: str = ""
+) -> list[GazEntry]:
+    """The entries of one list; ``origin`` names the list in each entry's ``source``."""
+    origin = origin or key
     if data is None:
         return []
     items = data.get(key, []) if isinstance(data, dict) else data
@@ -164,7 +175,7 @@ def _gazetteer_entries(data: Any, key: str, etype: str, source: Path, doc: UserY
             # missions are known by their acronym first
             meta["full_name"] = name
             name = str(item["acronym"])
-        out.append(GazEntry(name=name, type=etype, forms=_dedupe(forms), acronyms=_dedupe(acronyms), meta=meta))
+        out.append(GazEntry(name, etype, _dedupe(forms), _dedupe(acronyms), meta, origin))
     return out
 
 
@@ -192,6 +203,8 @@ def _load_files(directory: Path, extra: list[Path]) -> Domain:
 
     for fname, (key, etype) in GAZETTEER_FILES.items():
         data = load(fname)
+        if fname == "units.yaml" and isinstance(data, dict):
+            dom.units_doc = data
         dom.entries.extend(_gazetteer_entries(data, key, etype, directory / fname))
         if etype == "country" and isinstance(data, dict):
             for item in data.get(key, []) or []:
@@ -205,7 +218,7 @@ def _load_files(directory: Path, extra: list[Path]) -> Domain:
             raise DomainError(f"{path}{doc.line()}: expected a mapping of gazetteer lists")
         for key, (_fname, etype) in ((v[0], (k, v[1])) for k, v in GAZETTEER_FILES.items()):
             if key in data:
-                dom.entries.extend(_gazetteer_entries(data, key, etype, path, doc))
+                dom.entries.extend(_gazetteer_entries(data, key, etype, path, doc, f"{path.name}: {key}"))
 
     ranks = load("ranks.yaml") or {}
     for item in ranks.get("ranks", []) or []:
@@ -240,8 +253,36 @@ def _load_files(directory: Path, extra: list[Path]) -> Domain:
     dom.abbreviations = abbrevs
     for d in _as_list(dom.lexicon.get("extra_demonyms")):
         dom.demonyms.setdefault(fold(d), "")
+    _add_library_places(dom, digest)
     dom.fingerprint = digest.hexdigest()
     return dom
+
+
+def _add_library_places(dom: Domain, digest: Any) -> None:
+    """Towns, cities, subdivisions and former countries from libraries, as weak entries; a name
+    the bundled lists already know, or that is also a word the lexicon knows ("Union",
+    "Mission", "Of"), is left out."""
+    from pktui.domain.libraries import library_places, library_versions
+    from pktui.text import fold
+
+    digest.update(library_versions().encode())
+    known = {fold(form) for e in dom.entries for form in e.forms}
+    lex = dom.lexicon
+    words = set()
+    for key in ("common_capitalised", "function_words", "connectors", "not_names", "person_cues_before",
+                "person_cues_after", "location_cues_before", "location_suffixes", "extra_demonyms",
+                "not_places"):  # fmt: skip
+        words.update(fold(str(w)) for w in lex.get(key) or [])
+    for heads in (lex.get("heads") or {}).values():
+        words.update(fold(str(w)).rstrip("-") for w in heads or [])
+    for spec in dom.measures.values():
+        words.update(fold(str(w)) for w in spec.get("words") or [])
+    words |= dom.given_names | set(dom.demonyms) | set(dom.months) | set(dom.weekdays)
+    words |= {fold(t) for t in dom.titles} | {fold(f) for _n, forms in dom.ranks for f in forms}
+    for name, etype, source, key in library_places():
+        if key in known or key in words or key in dom.weak_places or len(key) <= 3:
+            continue
+        dom.weak_places[key] = GazEntry(name, etype, [name], [], {}, source, weak=True)
 
 
 def user_gazetteers() -> list[Path]:

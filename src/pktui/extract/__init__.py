@@ -13,11 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from pktui.domain import load_domain
-from pktui.extract.dates import DateMention, find_dates
+from pktui.extract.dates import find_dates
 from pktui.extract.entities import Found, find_entities
 from pktui.extract.events import find_events
 from pktui.extract.quantities import find_ordinals, find_quantities
 from pktui.extract.roles import find_roles
+from pktui.extract.subjects import ArticleIndex, main_country
 from pktui.extract.tokens import tokenize
 from pktui.model import Article, Fact, Mention
 from pktui.textsplit import __file__ as textsplit_file
@@ -25,8 +26,6 @@ from pktui.textsplit import dateline_end, sentence_spans
 
 #: Bump when extraction changes what it produces: cached results of older versions are redone.
 EXTRACTOR_VERSION = "1"
-
-_SUBJECT_TYPES = ("country", "organization", "mission", "unit")
 
 
 @dataclass(slots=True)
@@ -55,7 +54,7 @@ def extractor_version() -> str:
     """Version of the extractor, of its code and of the domain data it read (the cache key):
     any change to one of them means cached extractions are redone."""
     code = hashlib.sha1()
-    for path in sorted(Path(__file__).parent.glob("*.py")) + [Path(textsplit_file)]:
+    for path in sorted(Path(__file__).parent.rglob("*.py")) + [Path(textsplit_file)]:
         code.update(path.read_bytes())
     return f"{EXTRACTOR_VERSION}:{code.hexdigest()[:10]}:{load_domain().fingerprint[:12]}"
 
@@ -108,7 +107,7 @@ def _extract_in_pieces(article: Article) -> ArticleExtraction:
                 for k, v in e.attributes.items():
                     have.attributes.setdefault(k, v)
         for m in ex.mentions:
-            mentions.append(Mention(article.id, m.start + start, m.end + start, m.text, m.entity))
+            mentions.append(Mention(article.id, m.start + start, m.end + start, m.text, m.entity, m.why))
         for f in ex.facts:
             f.start += start
             f.end += start
@@ -129,7 +128,9 @@ def _extract(article: Article, lead: bool = True) -> ArticleExtraction:
 
     ent = find_entities(text, tokens, starts)
     dates = find_dates(text, article.published, sentences)
-    dates = [d for d in dates if not any(f.start <= d.start and d.end <= f.end for f in ent.mentions)]
+    index = ArticleIndex(text, sentences, ent.mentions)
+    dates = [d for d in dates if not index.inside_a_mention(d.start, d.end)]
+    index.add_dates(dates)
     blocked = [(d.start, d.end) for d in dates] + [(m.start, m.end) for m in ent.mentions if m.type != "country"]
     quantities = find_quantities(text, tokens, blocked, starts)
     ordinals = find_ordinals(text, tokens, blocked)
@@ -137,60 +138,47 @@ def _extract(article: Article, lead: bool = True) -> ArticleExtraction:
     events = find_events(text, sentences, dates, body_start)
 
     entities = _local_entities(ent.mentions, roles)
-    mentions = [Mention(article.id, m.start, m.end, text[m.start : m.end], m.key) for m in ent.mentions]
+    mentions = [Mention(article.id, m.start, m.end, text[m.start : m.end], m.key, m.why) for m in ent.mentions]
     facts: list[Fact] = []
-
-    def sentence_of(pos: int) -> tuple[int, int]:
-        for s, e in sentences:
-            if s <= pos < e:
-                return (s, e)
-        return (pos, pos)
 
     def add(**kw) -> Fact:
         f = Fact(id=str(len(facts) + 1), article=article.id, text=text[kw["start"] : kw["end"]], **kw)
         facts.append(f)
         return f
 
-    main_country = _main_country(ent.mentions)
+    country = main_country(ent.mentions)
     last_subject: dict[tuple[int, int], Found] = {}
     for q in quantities:
-        sent = sentence_of(q.start)
-        subject = _demonym_subject(q.counted, ent.mentions) or _subject(text, ent.mentions, sent, q.start)
-        subject = subject or last_subject.get(sent) or main_country
+        sent = index.sentence(q.start)
+        subject = index.demonym_subject(q.counted) or index.subject(sent, q.start)
+        subject = subject or last_subject.get(sent) or country
         if subject is not None:
             last_subject[sent] = subject
-        others = [
-            m.key
-            for m in ent.mentions
-            if sent[0] <= m.start < sent[1] and m.type in ("mission", "location", "country") and m.start > q.end
-        ]
-        keys = list(dict.fromkeys(([subject.key] if subject else []) + others))
-        date = _date_for(text, dates, sent, q.start)
+        keys = list(dict.fromkeys(([subject.key] if subject else []) + index.places_after(sent, q.end)))
         add(kind="quantity", start=q.start, end=q.end, sentence=sent, value=q.value, qualifier=q.qualifier,
-            unit=q.unit, entities=keys, detail=q.counted, date=date)  # fmt: skip
+            unit=q.unit, entities=keys, detail=q.counted, date=index.date_for(sent), why=q.why)  # fmt: skip
     for o in ordinals:
-        sent = sentence_of(o.start)
-        subject = _subject(text, ent.mentions, sent, o.start) or last_subject.get(sent) or main_country
+        sent = index.sentence(o.start)
+        subject = index.subject(sent, o.start) or last_subject.get(sent) or country
         add(kind="ordinal", start=o.start, end=o.end, sentence=sent, value=o.value, qualifier="exact",
-            unit=o.unit, entities=[subject.key] if subject else [], detail=o.counted)  # fmt: skip
+            unit=o.unit, entities=[subject.key] if subject else [], detail=o.counted, why=o.why)  # fmt: skip
     for d in dates:
-        sent = sentence_of(d.start)
-        add(kind="date", start=d.start, end=d.end, sentence=sent, value=d.value, precision=d.precision, detail=d.detail)
+        add(kind="date", start=d.start, end=d.end, sentence=index.sentence(d.start), value=d.value,
+            precision=d.precision, detail=d.detail, why=d.why)  # fmt: skip
     for r in roles:
-        sent = sentence_of(r.start)
         keys = [r.person] + ([r.org] if r.org else [])
-        add(kind="role", start=r.start, end=r.end, sentence=sent, value=r.title, entities=keys)
+        add(kind="role", start=r.start, end=r.end, sentence=index.sentence(r.start), value=r.title, entities=keys,
+            why=r.why)  # fmt: skip
     for ev in events:
-        sent = sentence_of(ev.start)
-        keys = list(dict.fromkeys(m.key for m in ent.mentions if ev.start <= m.start < ev.end))
-        add(kind="event", start=ev.start, end=ev.end, sentence=sent, value=ev.date.value,
-            precision=ev.date.precision, entities=keys, summary=ev.summary, detail=ev.date.detail)  # fmt: skip
+        add(kind="event", start=ev.start, end=ev.end, sentence=index.sentence(ev.start), value=ev.date.value,
+            precision=ev.date.precision, entities=index.keys_in(ev.start, ev.end), summary=ev.summary,
+            detail=ev.date.detail, why=f"clause dated by “{text[ev.date.start : ev.date.end]}” ({ev.date.value})")  # fmt: skip
     if lead and article.published is not None and sentences:
         s, e = sentences[0]
         lead_start = body_start if body_start < e else s
-        keys = list(dict.fromkeys(m.key for m in ent.mentions if lead_start <= m.start < e))
         add(kind="event", start=lead_start, end=e, sentence=(s, e), value=article.published.isoformat(),
-            precision="day", entities=keys, summary=f"Published: {article.title}", detail="published")  # fmt: skip
+            precision="day", entities=index.keys_in(lead_start, e), summary=f"Published: {article.title}",
+            detail="published", why="the article's publication date")  # fmt: skip
     return ArticleExtraction(article.id, entities, mentions, facts, sentences)
 
 
@@ -207,93 +195,6 @@ def _sentence_start_tokens(tokens, sentences, body_start: int) -> set[int]:
         if j < len(tokens):
             starts.add(j)
     return starts
-
-
-_PREPOSITIONS = frozenset(
-    [
-        "to",
-        "in",
-        "at",
-        "from",
-        "for",
-        "with",
-        "of",
-        "on",
-        "by",
-        "into",
-        "under",
-        "among",
-        "across",
-        "toward",
-        "towards",
-        "via",
-    ]
-)
-
-
-def _subject(text: str, mentions: list[Found], sent: tuple[int, int], pos: int) -> Found | None:
-    """The entity the count is about: the nearest name before it that is not after a
-    preposition ("Việt Nam has sent ...", not "... to South Sudan")."""
-    before = [
-        m
-        for m in mentions
-        if sent[0] <= m.start and m.end <= pos and m.type in _SUBJECT_TYPES and not _after_preposition(text, m.start)
-    ]
-    countries = [m for m in before if m.type == "country"]
-    if countries:
-        return countries[-1]
-    return before[-1] if before else None
-
-
-def _after_preposition(text: str, start: int) -> bool:
-    words = text[max(0, start - 20) : start].split()
-    while words and words[-1].lower() in ("the", "a", "an"):
-        words.pop()
-    return bool(words) and words[-1].lower().strip(",") in _PREPOSITIONS
-
-
-def _demonym_subject(counted: str | None, mentions: list[Found]) -> Found | None:
-    """ "512 Vietnamese officers": the country of the demonym, if the article names it."""
-    if not counted:
-        return None
-    from pktui.text import fold
-
-    dom = load_domain()
-    for word in counted.split():
-        country = dom.demonyms.get(fold(word))
-        if country:
-            for m in mentions:
-                if m.type == "country" and fold(m.name) == fold(country):
-                    return m
-    return None
-
-
-def _main_country(mentions: list[Found]) -> Found | None:
-    """The country the article is mostly about: the one named most often."""
-    counts: dict[str, int] = {}
-    first: dict[str, Found] = {}
-    for m in mentions:
-        if m.type == "country":
-            counts[m.key] = counts.get(m.key, 0) + 1
-            first.setdefault(m.key, m)
-    if not counts:
-        return None
-    return first[max(counts, key=lambda k: counts[k])]
-
-
-def _date_for(text: str, dates: list[DateMention], sent: tuple[int, int], pos: int) -> str | None:
-    """The date a figure refers to, when its sentence gives one ("By August 2021, ... 245").
-
-    A date that only starts a period ("since 2014", "since ... in September 2018") does not
-    date the figure: such counts hold at publication.
-    """
-    for d in dates:
-        if not (sent[0] <= d.start < sent[1]) or d.detail in ("since", "from", "starting"):
-            continue
-        if "since" in text[sent[0] : d.start].lower().split():
-            continue
-        return d.value
-    return None
 
 
 def _local_entities(mentions: list[Found], roles) -> list[LocalEntity]:

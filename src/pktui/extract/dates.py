@@ -7,6 +7,7 @@ Absolute ("2014", "September 2018", "June 13", "20 December"), relative ("on Sat
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from pktui.domain import load_domain
+from pktui.model import MAX_YEAR, MIN_YEAR
+from pktui.textsplit import sentence_at
 
 
 @dataclass(slots=True)
@@ -23,9 +26,10 @@ class DateMention:
     value: str
     precision: str  # year | month | day | range
     detail: str | None = None  # since | until | by | from | before | after
+    why: str = ""  # the pattern and how it was resolved ("weekday, past tense → 2022-11-26")
 
 
-_PREPS = r"(?:(?P<prep>[Ii]n|[Oo]n|[Ss]ince|[Bb]y|[Ff]rom|[Uu]ntil|[Tt]ill|[Dd]uring|[Bb]efore|[Aa]fter|[Tt]hrough|[Aa]s of|[Ss]tarting|[Ee]arly on|[Ll]ate on|[Ee]arly|[Ll]ate)\s+)?"
+_PREPS = r"(?:\b(?P<prep>[Ii]n|[Oo]n|[Ss]ince|[Bb]y|[Ff]rom|[Uu]ntil|[Tt]ill|[Dd]uring|[Bb]efore|[Aa]fter|[Tt]hrough|[Aa]s of|[Ss]tarting|[Ee]arly on|[Ll]ate on|[Ee]arly|[Ll]ate)\s+)?"
 _NUM_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -33,6 +37,16 @@ _NUM_WORDS = {
 _PAST_BEFORE_RE = re.compile(
     r"\b(?:\w+ed|said|told|met|left|went|came|saw|made|gave|took|held|began|sent|set off|set out|flew|spoke|wrote|won|led|got)\s+(?:\w+\s+){0,2}$",
     re.I,
+)
+_CLOCK_PREP = r"(?:(?:[Aa]t|[Aa]round|[Aa]bout|[Bb]y|[Bb]efore|[Aa]fter|[Uu]ntil|[Ff]rom|[Ss]hortly (?:after|before)|[Jj]ust (?:after|before))\s+)"
+#: a clock time: "9am", "11:20 pm", "10.30 a.m.", "14:30 hrs", "at 10:00", "at noon"
+_CLOCK = (
+    rf"(?:{_CLOCK_PREP}(?:(?:about|around|approximately|roughly)\s+)?)?"
+    r"(?<![\w.:,])(?:\d{1,2}(?:[:.]\d{2})?\s?(?:[ap]\.m\.|[ap]m\b|[AP]M\b)"
+    r"|\d{1,2}[:.h]\d{2}\s?(?:hrs\b|hours\b|h\b|GMT\b|UTC\b)"
+    r"|(?<=[Aa]t )(?:about |around )?\d{1,2}:\d{2}(?![\d:])"
+    r"|(?<=[Aa]t )(?:noon|midday|midnight)\b)"
+    r"(?:\s+(?:local time|GMT|UTC)\b)?"
 )
 _FUTURE_RE = re.compile(
     r"\b(?:will|shall|is to|are to|is due|are due|scheduled|expected|plans? to|planned|set to|upcoming|going to|next)\b",
@@ -54,6 +68,15 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     month = rf"(?P<month>{_alt(list(dom.months))})\.?"
     month2 = month.replace("?P<month>", "?P<month2>")
     wd = rf"(?P<wd>{_alt(list(dom.weekdays))})"
+    parts = "|".join(str(p) for p in dom.lexicon.get("parts_of_day") or []) or "(?!)"
+    part = rf"(?:\s+(?P<dpart>{parts}))?"
+    holidays = (
+        "|".join(
+            re.escape(h).replace("'", "['’]") for h in sorted(dom.lexicon.get("holidays") or {}, key=len, reverse=True)
+        )
+        or "(?!)"
+    )
+    now = "|".join(rf"{w[:1].upper()}{w[1:]}|{w}" for w in (dom.lexicon.get("present_time") or [])) or "(?!)"
     year = r"(?P<year>1[89]\d\d|20\d\d)"
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
     nb = r"(?![\w%])"
@@ -76,7 +99,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             "my",
             rf"{_PREPS}(?:(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of)[\s-]+)?{month}\.?,?\s+{year}{nb}",
         ),
-        ("m_rel", rf"{_PREPS}{month}\s+(?P<rel>last|this|next)\s+year\b"),
+        (
+            "m_rel",
+            rf"{_PREPS}(?:(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?)?{month}\s+(?P<rel>last|this|next)\s+year\b",
+        ),
         ("rel_m", rf"(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+{month2}\b"),
         (
             "ago",
@@ -84,47 +110,135 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ),
         (
             "rel",
-            r"(?P<mod>(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|[Tt]he end of|[Ee]nd of|[Tt]he beginning of)[\s-]+)?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious|[Cc]oming)\s+(?P<unit>year|month|week)\b",
+            r"(?:(?P<prep>[Bb]y|[Uu]ntil|[Tt]ill|[Bb]efore|[Ss]ince)\s+)?(?P<mod>(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|(?:[Aa]t\s+)?[Tt]he end of|[Ee]nd of|[Tt]he beginning of)[\s-]+)?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious|[Cc]oming|the)\s+(?P<unit>year|month|week)\b(?!'s)",
         ),
         ("yearend", r"(?:[Aa]t\s+)?(?:the\s+)?(?P<w>[Yy]ear[- ]end|end of the year|[Yy]ear's end)\b"),
-        ("day_rel", r"(?P<w>[Yy]esterday|[Tt]oday|[Tt]omorrow|[Tt]onight)\b"),
+        (
+            "day_rel",
+            rf"(?:(?:[Ee]arly|[Ll]ate|[Ee]arlier|[Ll]ater)\s+)?(?P<w>[Yy]esterday|[Tt]oday|[Tt]omorrow|[Tt]onight)\b{part}",
+        ),
+        (
+            "part_day",
+            rf"(?:(?:[Ee]arly|[Ll]ate|[Ee]arlier|[Ll]ater)\s+)?(?P<w>[Tt]his|[Ll]ast)\s+(?P<dpart>{parts})\b",
+        ),
         (
             "weekday",
-            rf"(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+|{_PREPS}(?:(?:[Ee]arly|[Ll]ate)\s+on\s+)?)?{wd}(?!,?\s+(?:\d|the\s+\d)|\s*,?\s*(?:{_alt(list(dom.months))}))\b",
+            rf"(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+|{_PREPS}(?:(?:[Ee]arly|[Ll]ate)\s+on\s+)?)?{wd}(?!,?\s+(?:\d|the\s+\d)|\s*,?\s*(?:{_alt(list(dom.months))}))\b{part}(?:\s+(?P<wk>last|next|this)\s+week\b)?",
         ),
+        ("clock", _CLOCK),
+        ("now", rf"(?<!\w)(?:{now})\b"),
         (
             "part_year",
             rf"{_PREPS}(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of|the first half of|the second half of)[\s-]+{year}{nb}",
         ),
         ("decade", r"(?:[Tt]he\s+)?(?P<dec>1[89]\d0|20\d0)s\b"),
-        ("month", rf"{_PREPS}{month}(?!\s*\d)\b"),
+        (
+            "month",
+            rf"{_PREPS}(?:(?P<part>(?:the\s+)?(?:end|beginning|middle|start)\s+of|early|mid|late)[\s-]+)?{month}(?!\s*\d)\b",
+        ),
+        ("holiday", rf"{_PREPS}(?P<hol>{holidays})\b"),
+        ("numeric", r"(?<![\d/.])(?P<a>[0-3]?\d)/(?P<b>[01]?\d)/(?P<year>(?:19|20)\d\d)(?![\d/])"),
         ("year", rf"{_PREPS}(?<![\d,.$/-]){year}(?![\d%]|[.,]\d|\s*(?:per\s*cent|percent))"),
     ]
-    return [(name, re.compile(p)) for name, p in pats]
+    # every date starts at a word's start: (?<!\w) fails at once inside words, where most
+    # positions of a text are, before any alternative is tried
+    return [(name, re.compile(rf"(?<!\w)(?:{p})")) for name, p in pats]
 
 
 def find_dates(text: str, published: date | None, sentences: list[tuple[int, int]]) -> list[DateMention]:
     dom = load_domain()
-    cands: list[tuple[int, int, DateMention]] = []
+    cands: list[tuple[int, int, str, DateMention]] = []
     for name, pat in _patterns():
         for m in pat.finditer(text):
             try:
                 dm = _resolve(name, m, text, published, dom, sentences)
             except (ValueError, OverflowError):
                 dm = None
-            if dm is not None:
-                cands.append((dm.start, dm.end, dm))
+            if dm is not None and in_calendar(dm.value):
+                dm.why = f"{dm.why or _WHY[name]} → {dm.value}"
+                cands.append((dm.start, dm.end, name, dm))
     # longest first, no overlaps
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-    taken: list[tuple[int, int]] = []
-    out = []
-    for s, e, dm in cands:
-        if any(s < te and ts < e for ts, te in taken):
+    starts: list[int] = []  # of the chosen spans, sorted; they never overlap
+    ends: list[int] = []
+    chosen: list[tuple[str, DateMention]] = []
+    for s, e, name, dm in cands:
+        k = bisect.bisect_left(starts, e)  # chosen spans starting before this one ends
+        if k and ends[k - 1] > s:
             continue
-        taken.append((s, e))
+        starts.insert(k, s)
+        ends.insert(k, e)
+        chosen.append((name, dm))
+    chosen.sort(key=lambda c: c[1].start)
+    return _join_clock_times(text, chosen)
+
+
+_DAY_GAP_RE = re.compile(r"[ \t]*,?[ \t]*(?:on[ \t]+)?")
+
+
+def _join_clock_times(text: str, chosen: list[tuple[str, DateMention]]) -> list[DateMention]:
+    """ "at 9am on Tuesday", "Monday at 11:20 pm": a clock time joins the day next to it and
+    takes its date; alone, it keeps the publication date."""
+    out: list[DateMention] = []
+    k = 0
+    while k < len(chosen):
+        name, dm = chosen[k]
+        nxt = chosen[k + 1] if k + 1 < len(chosen) else None
+        prev = out[-1] if out else None
+        if name == "clock" and nxt is not None and _day_next_to(text, dm.end, nxt[1]):
+            day = nxt[1]
+            out.append(DateMention(dm.start, day.end, day.value, day.precision, day.detail, f"clock time + {day.why}"))
+            k += 2
+            continue
+        if name == "clock" and prev is not None and _day_next_to(text, prev.end, dm):
+            prev.end = dm.end
+            prev.why = f"{prev.why.partition(' → ')[0]} + clock time → {prev.value}"
+            k += 1
+            continue
         out.append(dm)
-    out.sort(key=lambda d: d.start)
+        k += 1
     return out
+
+
+def _day_next_to(text: str, end: int, day: DateMention) -> bool:
+    gap = _DAY_GAP_RE.match(text, end, day.start)
+    return day.precision == "day" and gap is not None and gap.end() == day.start
+
+
+_VALUE_RE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def in_calendar(value: str) -> bool:
+    """``value`` is ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or a range of them, with years in
+    the calendar the contract allows (0001-9999): a relative date that would leave it is
+    left unresolved, never written ``10000`` or ``-002``."""
+    return all(_VALUE_RE.fullmatch(p) and MIN_YEAR <= int(p[:4]) <= MAX_YEAR for p in value.split("/"))
+
+
+_WHY = {
+    "range": "year range",
+    "drange": "range of days",
+    "mrange": "range of months",
+    "mdy": "month + day + year",
+    "dmy": "day + month + year",
+    "my": "month + year",
+    "m_rel": "month + “last/this/next year”, from the publication date",
+    "rel_m": "“last/this/next” + month, from the publication date",
+    "ago": "“… ago”, from the publication date",
+    "rel": "“last/this/next” + year/month/week, from the publication date",
+    "yearend": "year end of the publication year",
+    "day_rel": "today/yesterday/tomorrow, from the publication date",
+    "part_day": "part of the day, from the publication date",
+    "clock": "clock time, no day given: the publication date",
+    "now": "the present: the publication date",
+    "weekday": "weekday",
+    "part_year": "part of a year",
+    "decade": "decade",
+    "month": "month name",
+    "holiday": "holiday",
+    "numeric": "day/month/year",
+    "year": "year",
+}
 
 
 def _month_num(name: str, dom) -> int:
@@ -135,6 +249,8 @@ def _nearest_year(published: date, month: int, day: int | None = None) -> int:
     """The year that puts month/day closest to the publication date."""
     best = None
     for y in (published.year - 1, published.year, published.year + 1):
+        if not MIN_YEAR <= y <= MAX_YEAR:
+            continue
         d = date(y, month, min(day or 15, calendar.monthrange(y, month)[1]))
         dist = abs((d - published).days)
         if best is None or dist < best[0]:
@@ -143,10 +259,7 @@ def _nearest_year(published: date, month: int, day: int | None = None) -> int:
 
 
 def _sentence_of(pos: int, sentences: list[tuple[int, int]]) -> tuple[int, int]:
-    for s, e in sentences:
-        if s <= pos < e:
-            return s, e
-    return pos, pos
+    return sentence_at(sentences, pos)
 
 
 def _prep_detail(m: re.Match[str]) -> str | None:
@@ -192,16 +305,22 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         if not start < end or (end - start).days > 370:
             return None
         return DateMention(s, e, f"{start.isoformat()}/{end.isoformat()}", "range")
+    if name == "numeric":
+        a, b = int(g["a"]), int(g["b"])
+        day, month = (b, a) if b > 12 >= a else (a, b)  # day first unless only the other order is a date
+        return DateMention(s, e, date(int(g["year"]), month, day).isoformat(), "day", None, "day/month/year")
     if name in ("mdy", "dmy"):
         month = _month_num(g["month"], dom)
         day = int(g["day"])
+        why = ""
         if g.get("year"):
             y = int(g["year"])
         elif published is not None:
             y = _nearest_year(published, month, day)
+            why = "month + day, in the year nearest the publication date"
         else:
             return None
-        return DateMention(s, e, date(y, month, day).isoformat(), "day", detail)
+        return DateMention(s, e, date(y, month, day).isoformat(), "day", detail, why)
     if name == "my":
         month = _month_num(g["month"], dom)
         return DateMention(s, e, f"{int(g['year']):04d}-{month:02d}", "month", detail)
@@ -210,6 +329,8 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
     if name == "m_rel":
         month = _month_num(g["month"], dom)
         y = published.year + {"last": -1, "this": 0, "next": 1}[g["rel"].lower()]
+        if g.get("day"):
+            return DateMention(s, e, date(y, month, int(g["day"])).isoformat(), "day", detail)
         return DateMention(s, e, f"{y:04d}-{month:02d}", "month", detail)
     if name == "rel_m":
         month = _month_num(g["month2"], dom)
@@ -233,8 +354,15 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         return DateMention(s, e, d.isoformat(), "day")
     if name == "rel":
         rel = g["rel"].lower()
-        step = {"last": -1, "previous": -1, "this": 0, "next": 1, "coming": 1}[rel]
+        mod = (g.get("mod") or "").lower()
+        if rel == "the" and "end" not in mod and "beginning" not in mod:
+            return None  # "the year" alone is no date; "the end of the month" is
+        step = {"last": -1, "previous": -1, "this": 0, "the": 0, "next": 1, "coming": 1}[rel]
         unit = g["unit"]
+        if unit == "year" and ("end" in mod or "beginning" in mod):
+            month = 12 if "end" in mod else 1  # "by the end of this year" is its December
+            return DateMention(s, e, f"{published.year + step:04d}-{month:02d}", "month", detail,
+                               f"{'end' if month == 12 else 'beginning'} of a year, from the publication date")  # fmt: skip
         if unit == "year":
             return DateMention(s, e, f"{published.year + step:04d}", "year")
         if unit == "month":
@@ -248,10 +376,27 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         w = g["w"].lower()
         d = published + timedelta(days={"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[w])
         return DateMention(s, e, d.isoformat(), "day")
+    if name == "part_day":
+        back = g["w"].lower() == "last"
+        if back and g["dpart"] != "night":
+            return None  # "last morning" is no date
+        return DateMention(s, e, (published - timedelta(days=1 if back else 0)).isoformat(), "day")
+    if name in ("clock", "now"):
+        return DateMention(s, e, published.isoformat(), "day")
     if name == "weekday":
         wd = dom.weekdays[g["wd"].lower()]
         rel = (g.get("rel") or "").lower()
-        future = rel == "next" or (rel != "last" and _tense(text, s, sentences) == "future")
+        if g.get("wk"):  # "on Wednesday last week"
+            step = {"last": -1, "this": 0, "next": 1}[g["wk"]]
+            monday = published - timedelta(days=published.weekday()) + timedelta(weeks=step)
+            d = monday + timedelta(days=wd)
+            return DateMention(s, e, d.isoformat(), "day", detail, f"weekday of “{g['wk']} week”")
+        tense = _tense(text, s, sentences)
+        future = rel == "next" or (rel != "last" and tense == "future")
+        if rel:
+            why = f"weekday after “{rel}”"
+        else:
+            why = f"weekday, {tense} tense" if tense else "weekday, no tense: the last one up to the publication date"
         if future:
             delta = (wd - published.weekday()) % 7 or (0 if rel == "this" else 7)
             d = published + timedelta(days=delta)
@@ -260,7 +405,18 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
             if rel == "last" and delta == 0:
                 delta = 7
             d = published - timedelta(days=delta)
-        return DateMention(s, e, d.isoformat(), "day", detail)
+        return DateMention(s, e, d.isoformat(), "day", detail, why)
+    if name == "holiday":
+        month, day = (int(p) for p in str(dom.lexicon["holidays"][g["hol"].replace("’", "'")]).split("-"))
+        tense = _tense(text, s, sentences)
+        y = _nearest_year(published, month, day)
+        if tense == "future" and date(y, month, day) < published:
+            y += 1
+        elif tense == "past" and date(y, month, day) > published:
+            y -= 1
+        return DateMention(
+            s, e, date(y, month, day).isoformat(), "day", detail, "holiday, nearest the publication date"
+        )
     if name == "part_year":
         return DateMention(s, e, g["year"], "year", detail)
     if name == "decade":
@@ -275,14 +431,21 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
             and not (text[s - 1 : s] == "(" and text[e : e + 1] == ")")
         ):
             return None
+        if _ANAPHORIC_BEFORE_RE.search(text, max(0, s - 6), s) or _ANAPHORIC_AFTER_RE.match(text, e):
+            return None  # "that August", "in June of that year": a year named elsewhere, not resolved
         month = _month_num(month_word, dom)
         tense = _tense(text, s, sentences)
+        if detail in ("until", "till", "by") and tense is None:
+            tense = "future"  # "until May" in a report looks ahead
         y = _nearest_year(published, month)
         if tense == "future" and (y, month) < (published.year, published.month):
             y += 1
         elif tense == "past" and (y, month) > (published.year, published.month):
             y -= 1
-        return DateMention(s, e, f"{y:04d}-{month:02d}", "month", detail)
+        why = f"month name, {tense} tense" if tense else "month name, nearest the publication date"
+        if g.get("part"):
+            why = f"part of a month ({g['part']}), " + why.removeprefix("month name, ")
+        return DateMention(s, e, f"{y:04d}-{month:02d}", "month", detail, why)
     if name == "year":
         y = int(g["year"])
         after = text[e : e + 40]
@@ -297,10 +460,16 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
     return None
 
 
+_ANAPHORIC_BEFORE_RE = re.compile(r"\b[Tt]hat\s+$")
+_ANAPHORIC_AFTER_RE = re.compile(r"\s+(?:of\s+)?(?:that|the same|the following|the previous)\s+year\b")
+_TENSE_WINDOW = 160  # characters of the clause before a date that say its tense
+
+
 def _tense(text: str, pos: int, sentences: list[tuple[int, int]]) -> str | None:
-    """ "past", "future" or None for the clause before ``pos``."""
+    """ "past", "future" or None for the clause before ``pos`` (its last characters only)."""
     sent = _sentence_of(pos, sentences)
-    start = max(sent[0], text.rfind(",", sent[0], pos) + 1, text.rfind(";", sent[0], pos) + 1)
+    lo = max(sent[0], pos - _TENSE_WINDOW)
+    start = max(lo, text.rfind(",", lo, pos) + 1, text.rfind(";", lo, pos) + 1)
     before = text[start:pos]
     if _FUTURE_RE.search(before):
         return "future"

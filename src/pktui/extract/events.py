@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from pktui.extract.dates import DateMention
+from pktui.textsplit import sentence_at
 
 _CLAUSE_BREAK_RE = re.compile(r",\s+|;\s+|\s+[—–]\s+|:\s+")
 _LEADING_RE = re.compile(
@@ -19,6 +20,9 @@ _LEADING_RE = re.compile(
     re.I,
 )
 SUMMARY_LIMIT = 110
+#: characters either side of a date that its clause is looked for in: a summary is short, and
+#: a sentence of a megabyte with a date every few words must not be split once per date
+CLAUSE_WINDOW = 400
 
 
 @dataclass(slots=True)
@@ -56,11 +60,11 @@ def find_events(
     for d in dates:
         if d.end <= body_start:
             continue  # the dateline's own date is the publication
-        sent = next(((s, e) for s, e in sentences if s <= d.start < e), None)
-        if sent is None:
+        s, e = sentence_at(sentences, d.start)
+        if s == e:
             continue
-        s, e = sent
         s = max(s, body_start) if s < body_start <= d.start else s
+        s, e = max(s, d.start - CLAUSE_WINDOW), min(e, d.end + CLAUSE_WINDOW)
         clauses = _clauses(text, s, _trim_end(text, s, e))
         idx = next((k for k, (a, b) in enumerate(clauses) if a <= d.start < b), None)
         if idx is None:

@@ -14,7 +14,7 @@ from pktui.domain import Domain, GazEntry, load_domain
 from pktui.extract.tokens import Token
 from pktui.text import fold
 
-_SKIPPABLE = frozenset("-–—'’.")
+_SKIPPABLE = frozenset("-–—'’.&")  # folded away in listed forms ("Trinidad & Tobago")
 
 
 @dataclass(slots=True)
@@ -33,9 +33,26 @@ class GazMatch:
     entry: GazEntry
 
 
+_SPELLINGS = (("isation", "ization"), ("isations", "izations"), ("ised", "ized"), ("ising", "izing"))
+_WORD_SPELLINGS = {"centre": "center", "centres": "centers", "defence": "defense", "programme": "program",
+                   "programmes": "programs", "labour": "labor", "organisation": "organization"}  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def spelling(word: str) -> str:
+    """British and American spellings as one key: "stabilisation" and "stabilization",
+    "motorised" and "motorized", "defence" and "defense" match the same listed name."""
+    if word in _WORD_SPELLINGS:
+        return _WORD_SPELLINGS[word]
+    for british, american in _SPELLINGS:
+        if word.endswith(british) and len(word) > len(british) + 2:
+            return word[: -len(british)] + american
+    return word
+
+
 def _un_variants(form: str) -> list[str]:
     out = [form]
-    for long, short in (("United Nations ", "UN "), ("United Nations ", "U.N. ")):
+    for long, short in (("United Nations ", "UN "), ("United Nations ", "U.N. "), ("African Union ", "AU ")):
         if form.startswith(long):
             out.append(short + form[len(long) :])
         elif form.startswith(short):
@@ -69,8 +86,11 @@ class Gazetteer:
                     if entry.type == "unit" and not variant.endswith("s"):
                         self._add(variant + "s", entry)
 
+        self.weak = domain.weak_places
+        self.weak_words = max((len(k.split()) for k in self.weak), default=0)
+
     def _add(self, form: str, entry: GazEntry) -> None:
-        words = fold(form).split()
+        words = [spelling(w) for w in fold(form).split()]
         if not words:
             return
         node = self.root
@@ -84,17 +104,16 @@ class Gazetteer:
         """The entry whose form is exactly ``name`` (folded), if any."""
         if name in self.acronyms:
             return self.acronyms[name]
-        node = self.root
-        for w in fold(name).split():
-            node = node.children.get(w)
-            if node is None:
-                return None
-        return node.entries[0][0] if node.entries else None
+        node = _walk(self.root, fold(name).split())
+        return node.entries[0][0] if node is not None and node.entries else None
 
     def find(self, text: str, tokens: list[Token]) -> list[GazMatch]:
         """Known names, longest first, not overlapping, in text order."""
         candidates = [m for i in range(len(tokens)) if (m := self._longest_at(text, tokens, i)) is not None]
-        candidates.sort(key=lambda m: (-(m.last - m.first), -(m.end - m.start), m.first))
+        if self.weak:
+            candidates += [m for i in range(len(tokens)) if (m := self._weak_at(tokens, i)) is not None]
+        # longest first; a listed name before a library place of the same length
+        candidates.sort(key=lambda m: (-(m.last - m.first), -(m.end - m.start), m.entry.weak, m.first))
         used = [False] * len(tokens)
         chosen = []
         for m in candidates:
@@ -105,6 +124,22 @@ class Gazetteer:
             chosen.append(m)
         chosen.sort(key=lambda m: m.first)
         return chosen
+
+    def _weak_at(self, tokens: list[Token], i: int) -> GazMatch | None:
+        """The longest library place name starting at token i, written with capitals."""
+        words: list[str] = []
+        best = None
+        for j in range(i, min(i + self.weak_words, len(tokens))):
+            tok = tokens[j]
+            if not tok.is_word or not tok.text[0].isupper():
+                break
+            words.append(tok.key if tok.bare == tok.text else fold(tok.bare))
+            entry = self.weak.get(" ".join(words))
+            if entry is not None:
+                best = GazMatch(i, j, tokens[i].start, tok.start + len(tok.bare), entry)
+            if tok.bare != tok.text:
+                break
+        return best
 
     def _longest_at(self, text: str, tokens: list[Token], i: int) -> GazMatch | None:
         first = tokens[i]
@@ -130,33 +165,43 @@ class Gazetteer:
                 j += 1
                 continue
             cap = tok.text[0].isupper() or tok.text[0].isdigit()
-            nxt = _walk(node, tok.key.split())
-            final = False
-            if nxt is None and tok.bare != tok.text:  # "Vietnam’s": match "Vietnam", then stop
-                nxt = _walk(node, fold(tok.bare).split())
-                final = True
+            if tok.bare != tok.text:
+                # a possessive ("Vietnam’s") may end a name here, whatever longer forms go on
+                # through the full word ("Vietnam's Ministry of National Defence")
+                bare_words = fold(tok.bare).split()
+                bare_node = _walk(node, bare_words)
+                if bare_node is not None:
+                    entry = _accepted(bare_node, caps + [cap] + [True] * (len(bare_words) - 1), has_comma)
+                    end = tok.start + len(tok.bare)
+                    if entry is not None and (best is None or end > best.end):
+                        best = GazMatch(i, j, first.start, end, entry)
+            words = tok.key.split()
+            nxt = _walk(node, words)
             if nxt is None:
                 break
             node = nxt
-            caps.extend([cap] + [True] * (len(tok.key.split()) - 1))
-            end = tok.start + len(tok.bare) if final else tok.end
-            for entry, any_case, comma_ok, form_caps in node.entries:
-                if has_comma and not comma_ok:
-                    continue
-                if not any_case and not all(c or not fc for c, fc in zip(caps, form_caps)):
-                    continue
-                if best is None or end > best.end:
-                    best = GazMatch(i, j, first.start, end, entry)
-                break
-            if final:
-                break
+            caps.extend([cap] + [True] * (len(words) - 1))
+            entry = _accepted(node, caps, has_comma)
+            if entry is not None and (best is None or tok.end > best.end):
+                best = GazMatch(i, j, first.start, tok.end, entry)
             j += 1
         return best
 
 
+def _accepted(node: _Node, caps: list[bool], has_comma: bool) -> GazEntry | None:
+    """The first entry ending at ``node`` whose form allows the text's case and commas."""
+    for entry, any_case, comma_ok, form_caps in node.entries:
+        if has_comma and not comma_ok:
+            continue
+        if not any_case and not all(c or not fc for c, fc in zip(caps, form_caps)):
+            continue
+        return entry
+    return None
+
+
 def _walk(node: _Node, words: list[str]) -> _Node | None:
     for w in words:
-        node = node.children.get(w)
+        node = node.children.get(spelling(w))
         if node is None:
             return None
     return node if words else None

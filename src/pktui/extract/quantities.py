@@ -9,66 +9,13 @@ counts.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from functools import lru_cache
-
 from pktui.domain import load_domain
+from pktui.extract.durations import duration_adjective
+from pktui.extract.numbers import Numbers, QuantityMention, num, numbers, parse_number, qualifier_before
 from pktui.extract.tokens import Token
 from pktui.text import fold
 
-
-@dataclass(slots=True)
-class QuantityMention:
-    start: int
-    end: int
-    value: int | float
-    qualifier: str
-    unit: str | None  # the measure ("personnel"), or the counted word when no measure knows it
-    counted: str | None  # what is counted, as written ("officers and soldiers")
-
-
-class _Numbers:
-    def __init__(self) -> None:
-        dom = load_domain()
-        nums = dom.numbers
-        self.units = {k: int(v) for k, v in (nums.get("units") or {}).items()}
-        self.tens = {k: int(v) for k, v in (nums.get("tens") or {}).items()}
-        self.scales = {k: int(v) for k, v in (nums.get("scales") or {}).items()}
-        self.collectives = {k: int(v) for k, v in (nums.get("collectives") or {}).items()}
-        self.ordinals = set((nums.get("ordinals") or {}).keys())
-        self.qualifiers = {fold(k): v for k, v in (nums.get("qualifiers") or {}).items()}
-        self.max_qual_words = max((len(k.split()) for k in self.qualifiers), default=1)
-        # measure phrases, longest first: folded words -> measure
-        self.measures: dict[tuple[str, ...], str] = {}
-        for measure, spec in dom.measures.items():
-            for w in spec.get("words", []) or []:
-                self.measures.setdefault(tuple(fold(str(w)).split()), measure)
-        self.max_measure_words = max((len(k) for k in self.measures), default=1)
-        self.durations = set(dom.durations)
-        self.not_counts = {str(w) for w in dom.measures_doc.get("not_counts") or []}
-
-    def word_value(self, word: str) -> int | None:
-        """``four`` -> 4, ``twenty-five`` -> 25."""
-        w = word.lower()
-        if w in self.units:
-            return self.units[w]
-        if w in self.tens:
-            return self.tens[w]
-        if "-" in w:
-            a, _, b = w.partition("-")
-            if a in self.tens and b in self.units and self.units[b] < 10:
-                return self.tens[a] + self.units[b]
-        return None
-
-
-@lru_cache(maxsize=1)
-def _numbers() -> _Numbers:
-    return _Numbers()
-
-
 _PERCENT_WORDS = ("percent", "per cent", "pct", "percentage points")
-_DURATION_ADJ_RE = re.compile(r"^(?P<n>[a-z]+|\d+)-(?P<unit>year|month|week|day|hour)(?:s)?(?:-(?:old|long))?$", re.I)
 
 
 def find_quantities(
@@ -78,7 +25,7 @@ def find_quantities(
     sentence_starts: set[int],
 ) -> list[QuantityMention]:
     """Quantities in ``text``; numbers inside ``blocked`` spans (dates, names) are skipped."""
-    nums = _numbers()
+    nums = numbers()
     blocked_at = _blocked_mask(tokens, blocked)
     out: list[QuantityMention] = []
     i = 0
@@ -92,6 +39,8 @@ def find_quantities(
             i += 1
             continue
         q, next_i = found
+        if q.qualifier != "exact":
+            q.why += f"; qualifier: {q.qualifier.replace('_', ' ')}"
         out.append(q)
         i = max(next_i, i + 1)
     return out
@@ -115,55 +64,21 @@ def _blocked_mask(tokens: list[Token], blocked: list[tuple[int, int]]) -> list[b
     return mask
 
 
-def _parse_number(tokens: list[Token], i: int, nums: _Numbers) -> tuple[float, int] | None:
-    """Value and last token index of a number starting at token i."""
-    tok = tokens[i]
-    if tok.is_number:
-        try:
-            value = float(tok.text.replace(",", ""))
-        except ValueError:
-            return None
-        last = i
-        if i + 1 < len(tokens) and tokens[i + 1].text.lower() in nums.scales:
-            value *= nums.scales[tokens[i + 1].text.lower()]
-            last = i + 1
-        return value, last
-    v = nums.word_value(tok.text)
-    if v is None:
-        low = tok.text.lower()
-        if low in nums.collectives and i > 0 and tokens[i - 1].text.lower() in ("a", "one"):
-            return float(nums.collectives[low]), i
-        return None
-    value = float(v)
-    last = i
-    j = i + 1
-    # "two hundred", "one thousand five hundred"
-    while j < len(tokens) and tokens[j].text.lower() in nums.scales:
-        value *= nums.scales[tokens[j].text.lower()]
-        last = j
-        j += 1
-        if j < len(tokens) and tokens[j].text.lower() == "and":
-            j += 1
-        if j < len(tokens) and (w := nums.word_value(tokens[j].text)) is not None:
-            value += w
-            last = j
-            j += 1
-    return value, last
-
-
-def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, previous):
+def _quantity_at(text, tokens, i, nums: Numbers, blocked_at, sentence_starts, previous):
     tok = tokens[i]
     # duration adjectives: "two-year", "13-year-old", "five-year", "year-long"
-    dur = _duration_adjective(tokens, i, nums)
+    dur = duration_adjective(tokens, i, nums)
     if dur is not None:
         return dur
-    parsed = _parse_number(tokens, i, nums)
+    parsed = parse_number(tokens, i, nums)
     if parsed is None:
         return None
     value, last = parsed
     currency = _currency_before(tokens, i)
     if tok.is_number and _is_designation(text, tokens, i, sentence_starts):
         return None
+    if i > 0 and fold(tokens[i - 1].text) in nums.designation_words:
+        return None  # "resolution 186", "route 4"
     if (
         currency is None
         and i > 0
@@ -182,42 +97,142 @@ def _quantity_at(text, tokens, i, nums: _Numbers, blocked_at, sentence_starts, p
         return None  # times and versions: 10:30
     if nxt is not None and nxt.text.lower() in ("st", "nd", "rd", "th"):
         return None
+    if nxt is not None and fold(nxt.text) in nums.clock_words and nxt.start - tokens[last].end <= 1:
+        return None  # a clock time is never a count: "around 2pm", "10.30 a.m.", "14:30 hrs"
     start = tok.start
     if currency is not None:
         start = tokens[currency].start
-    qualifier, qstart = _qualifier_before(tokens, currency if currency is not None else i, nums)
+    qualifier, qstart = qualifier_before(tokens, currency if currency is not None else i, nums)
     if qstart is not None:
         start = tokens[qstart].start
     if currency is not None:
+        counted = text[tokens[currency].start : tokens[last].end]
         return QuantityMention(
-            start, tokens[last].end, _num(value), qualifier, "money", text[tokens[currency].start : tokens[last].end]
+            start, tokens[last].end, num(value), qualifier, "money", counted, "currency sign + number"
         ), last + 1
     if tok.text.lower() in ("one",) and nxt is not None and nxt.text.lower() in ("of", "another", "or"):
         # "one of the highest" is not a count ("19 of them" is, below)
         return None
     end = tokens[last].end
     j = last + 1
+    head = _headcount(text, tokens, i, last, nums, start, qualifier)
+    if head is not None:
+        return head
+    restated = _restated_in_brackets(tokens, i, last, value)
+    if restated is not None:  # "three hundred and forty-one (341)"
+        return QuantityMention(start, tokens[restated].end, num(value), qualifier, None, None,
+                               "number in words, restated in digits"), restated + 1  # fmt: skip
     # percent
     if j < len(tokens) and tokens[j].text == "%":
-        return QuantityMention(start, tokens[j].end, _num(value), qualifier, "percent", "%"), j + 1
+        return QuantityMention(start, tokens[j].end, num(value), qualifier, "percent", "%", "number + %"), j + 1
     pw = _phrase_at(tokens, j, _PERCENT_WORDS)
     if pw is not None:
-        return QuantityMention(start, tokens[pw].end, _num(value), qualifier, "percent", "percent"), pw + 1
+        why = f"number + {text[tokens[j].start : tokens[pw].end]}"
+        return QuantityMention(start, tokens[pw].end, num(value), qualifier, "percent", "percent", why), pw + 1
     # "19 of them": the unit of the count before it
-    if j + 1 < len(tokens) and tokens[j].text == "of" and tokens[j + 1].text in ("them", "whom", "these", "those"):
+    if (
+        j + 1 < len(tokens)
+        and tokens[j].text == "of"
+        and tokens[j + 1].text in ("them", "whom", "these", "those", "their", "its", "our")
+    ):
         unit = previous[-1].unit if previous else None
         counted = previous[-1].counted if previous else None
-        return QuantityMention(start, tokens[j + 1].end, _num(value), qualifier, unit, counted), j + 2
+        why = f"number + “of {tokens[j + 1].text}”: counts what the count before it counts"
+        return QuantityMention(start, tokens[j + 1].end, num(value), qualifier, unit, counted, why), j + 2
     unit, counted, uend, ulast = _counted_after(text, tokens, j, nums, blocked_at)
+    if unit is not None and _to_another(tokens, ulast):
+        return None  # "from one mission to another"
     if unit is None:
-        if not tok.is_number:
-            return None  # "one on November 21": a number word needs a noun
-        if qualifier == "exact" and _looks_like_year(value):
+        why = _bare_count(text, tokens, i, last, nums, qualifier, value)
+        if why is None:
             return None
-        if qualifier == "exact" and not (j < len(tokens) and tokens[j].text.lower() in ("are", "were", "of")):
+        return QuantityMention(start, end, num(value), qualifier, None, None, why), last + 1
+    known = unit in numbers().measures.values()
+    why = f"number + counted noun: {counted} → {unit}" if known else f"number + plural noun: {counted}"
+    return QuantityMention(start, uend, num(value), qualifier, unit, counted, why), ulast + 1
+
+
+def _bare_count(text, tokens, i, last, nums: Numbers, qualifier: str, value: float) -> str | None:
+    """Why a number with no counted noun after it is still a count, or None: its noun is left
+    out ("140 in Bor", "the remaining 200", "Counties represented: 28", "Cork (64)")."""
+    tok = tokens[i]
+    nxt = tokens[last + 1] if last + 1 < len(tokens) else None
+    follower = nxt is not None and nxt.is_word and fold(nxt.text) in nums.count_followers
+    if not tok.is_number:  # a number word needs a noun, or a follower: "nine from Malta"
+        return f"number before “{nxt.text}”" if follower and nxt.text in ("from", "of", "who", "were") else None
+    if qualifier != "exact":
+        return "qualified number"
+    if _looks_like_year(value):
+        return None
+    if follower:
+        return f"number before “{nxt.text}”"
+    preceder = _preceder(tokens, i, nums)
+    if preceder:
+        return f"number after “{preceder}”"
+    prev = tokens[i - 1] if i > 0 else None
+    if prev is not None and prev.text == "(" and nxt is not None and nxt.text == ")" and i >= 2:
+        before = tokens[i - 2]
+        if before.is_word and before.is_cap:
+            return "number in brackets after a name"  # "Cork (64), Kilkenny (50)"
+    if (
+        prev is not None
+        and prev.text == ":"
+        and (nxt is None or nxt.text in (".", ";", ",") or "\n" in text[tok.end : nxt.start])
+    ):
+        return "number after a label"  # "Counties represented: 28"
+    return None
+
+
+def _preceder(tokens, i, nums: Numbers) -> str | None:
+    for width in (2, 1):
+        if i - width < 0:
+            continue
+        words = tuple(fold(t.text) for t in tokens[i - width : i])
+        if words in nums.count_preceders:
+            return " ".join(t.text for t in tokens[i - width : i])
+    return None
+
+
+def _headcount(text, tokens, i, last, nums: Numbers, start: int, qualifier: str):
+    """ "a 4,000-strong force", "a 180-member unit", "171 strong": a headcount."""
+    n = len(tokens)
+    k = last + 1
+    if k + 1 < n and tokens[k].text == "-" and tokens[k].start == tokens[last].end == tokens[k + 1].start - 1:
+        word = tokens[k + 1]
+    elif k < n and fold(tokens[k].text) == "strong" and tokens[i].is_number:
+        word = tokens[k]
+    else:
+        return None
+    if fold(word.text) not in nums.headcount_words:
+        return None
+    value = parse_number(tokens, i, nums)
+    if value is None:
+        return None
+    end, counted = word.end, word.text
+    noun = tokens[k + 2] if k + 2 < n and word is tokens[k + 1] else None
+    if noun is not None and noun.is_word and noun.text.islower():
+        end, counted = noun.end, noun.text  # the unit is the force: "4,000-strong force"
+    why = f"headcount: number + “{word.text}”"
+    return QuantityMention(start, end, num(value[0]), qualifier, "personnel", counted, why), (k + 2)
+
+
+def _restated_in_brackets(tokens, i, last, value: float) -> int | None:
+    """Index of ")" when number words are followed by the same number in digits: "(341)"."""
+    if tokens[i].is_number or last + 3 >= len(tokens):
+        return None
+    a, b, c = tokens[last + 1 : last + 4]
+    if a.text == "(" and c.text == ")" and b.is_number:
+        try:
+            if float(b.text.replace(",", "")) == value:
+                return last + 3
+        except ValueError:
             return None
-        return QuantityMention(start, end, _num(value), qualifier, None, None), last + 1
-    return QuantityMention(start, uend, _num(value), qualifier, unit, counted), ulast + 1
+    return None
+
+
+def _to_another(tokens, last: int) -> bool:
+    after = [t.text.lower() for t in tokens[last + 1 : last + 3]]
+    return after in (["to", "another"], ["or", "another"])
 
 
 def _currency_before(tokens, i) -> int | None:
@@ -234,10 +249,6 @@ def _currency_before(tokens, i) -> int | None:
     return None
 
 
-def _num(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
 def _looks_like_year(value: float) -> bool:
     return float(value).is_integer() and 1900 <= value <= 2100
 
@@ -248,22 +259,10 @@ def _is_designation(text, tokens, i, sentence_starts) -> bool:
         return False
     prev = tokens[i - 1]
     if prev.is_word and prev.text[0].isupper() and (i - 1) not in sentence_starts and prev.end == tokens[i].start - 1:
-        return prev.text.lower() not in ("over", "nearly", "about", "around", "some", "approximately", "almost", "than")
+        nums = numbers()
+        word = fold(prev.text)
+        return word not in nums.qualifiers and (word,) not in nums.count_preceders and word != "than"
     return False
-
-
-def _qualifier_before(tokens, i, nums: _Numbers) -> tuple[str, int | None]:
-    best = ("exact", None)
-    for width in range(nums.max_qual_words, 0, -1):
-        s = i - width
-        if s < 0:
-            continue
-        if tokens[s].is_punct or any(t.is_punct and t.text != "." for t in tokens[s:i]):
-            continue
-        phrase = fold(" ".join(t.text for t in tokens[s:i]))
-        if phrase in nums.qualifiers:
-            return nums.qualifiers[phrase], s
-    return best
 
 
 def _phrase_at(tokens, j, phrases) -> int | None:
@@ -274,10 +273,11 @@ def _phrase_at(tokens, j, phrases) -> int | None:
     return None
 
 
+_STOP_BEFORE_UNIT = frozenset(["of", "and", "to", "in", "for", "at", "on", "by", "from", "with", "than", "as", "or"])
 _SKIPPABLE_BEFORE_UNIT = frozenset(["are", "were", "more", "new", "additional", "other", "such", "extra", "further"])
 
 
-def _counted_after(text, tokens, j, nums: _Numbers, blocked_at):
+def _counted_after(text, tokens, j, nums: Numbers, blocked_at):
     """The measure of the noun phrase after the number: (unit, counted text, end offset, last token)."""
     window = 4
     k = j
@@ -321,55 +321,18 @@ def _counted_after(text, tokens, j, nums: _Numbers, blocked_at):
             break
         seen += 1
         k += 1
-    # no known measure: the next plain noun counts ("14 bases" when bases were unknown)
-    if j < len(tokens):
-        tok = tokens[j]
-        if (
-            tok.is_word
-            and tok.text.islower()
-            and len(tok.text) > 2
-            and tok.text.endswith("s")
-            and tok.text not in _SKIPPABLE_BEFORE_UNIT
-            and tok.text not in nums.not_counts
-        ):
-            return tok.text, tok.text, tok.end, j
+    # no known measure: the first plural noun within a few words counts ("14 bases", "six other
+    # conflict zones", "37 Muslim civilians", "18 IPOs")
+    for k in range(j, min(j + 4, len(tokens))):
+        tok = tokens[k]
+        if not tok.is_word or (tok.text.islower() and tok.text in _STOP_BEFORE_UNIT):
+            break
+        plural = len(tok.text) > 2 and tok.text.endswith("s") and tok.text not in _SKIPPABLE_BEFORE_UNIT
+        if plural and (tok.text.islower() or tok.text[:-1].isupper()) and tok.text not in nums.not_counts:
+            return tok.text, text[tokens[j].start : tok.end], tok.end, k
+        if tok.text.isupper() and len(tok.text) > 1:
+            break  # an acronym, no plural: "12 UN"
     return None, None, None, None
-
-
-def _duration_adjective(tokens, i, nums: _Numbers):
-    tok = tokens[i]
-    # "13-year-old": number, "-", "year-old"
-    if tok.is_number and i + 2 < len(tokens) and tokens[i + 1].text == "-" and tokens[i + 1].start == tok.end:
-        m = re.match(r"^(year|month|week|day|hour)s?(?:-(?:old|long))?$", tokens[i + 2].text, re.I)
-        if m:
-            value = float(tok.text.replace(",", ""))
-            q, qs = _qualifier_before(tokens, i, nums)
-            start = tokens[qs].start if qs is not None else tok.start
-            return QuantityMention(
-                start, tokens[i + 2].end, _num(value), q, m.group(1).lower(), tokens[i + 2].text
-            ), i + 3
-        return None
-    if not tok.is_word:
-        return None
-    low = tok.text.lower()
-    if low in ("year-long", "month-long", "week-long", "day-long", "yearlong"):
-        unit = low.split("-")[0].replace("yearlong", "year")
-        return QuantityMention(tok.start, tok.end, 1, "exact", unit, tok.text), i + 1
-    m = _DURATION_ADJ_RE.match(tok.text)
-    if m:
-        n = m.group("n")
-        v = int(n) if n.isdigit() else nums.word_value(n)
-        if v is None:
-            return None
-        q, qs = _qualifier_before(tokens, i, nums)
-        start = tokens[qs].start if qs is not None else tok.start
-        return QuantityMention(start, tok.end, v, q, m.group("unit").lower(), tok.text), i + 1
-    # "for a year", "for a month": one unit of time
-    if low in ("a", "an") and i > 0 and tokens[i - 1].text.lower() in ("for", "over", "within") and i + 1 < len(tokens):
-        unit = tokens[i + 1].text.lower()
-        if unit in nums.durations and not (i + 2 < len(tokens) and tokens[i + 2].text.lower() == "ago"):
-            return QuantityMention(tokens[i - 1].start, tokens[i + 1].end, 1, "exact", unit, unit), i + 2
-    return None
 
 
 ORDINAL_MEASURES = ("unit", "hospital")
@@ -381,7 +344,7 @@ def find_ordinals(text: str, tokens: list[Token], blocked: list[tuple[int, int]]
     Kept apart from quantities (kind ``ordinal``): the article does not state a count, but
     the Figures view may derive one from it.
     """
-    nums = _numbers()
+    nums = numbers()
     ordinal_values = {k: int(v) for k, v in (load_domain().numbers.get("ordinals") or {}).items()}
     blocked_at = _blocked_mask(tokens, blocked)
     out = []
@@ -395,5 +358,6 @@ def find_ordinals(text: str, tokens: list[Token], blocked: list[tuple[int, int]]
             continue
         unit, counted, end, last = _counted_after(text, tokens, i + 1, nums, blocked_at)
         if unit in ORDINAL_MEASURES and last is not None and last - i <= 3:
-            out.append(QuantityMention(tok.start, end, value, "exact", unit, counted))
+            why = f"ordinal after “{tokens[i - 1].text}” + counted noun: {counted} → {unit}"
+            out.append(QuantityMention(tok.start, end, value, "exact", unit, counted, why))
     return out

@@ -38,7 +38,7 @@ def build_knowledge(
             le = local.get(m.entity)
             if ent is None:
                 ent = entities[gid] = Entity(id=gid, name=le.name if le else m.text, type=gid.split("/", 1)[0])
-            ent.mentions.append(Mention(m.article, m.start, m.end, m.text, gid))
+            ent.mentions.append(Mention(m.article, m.start, m.end, m.text, gid, m.why))
             if le is not None:
                 _merge_local(ent, le)
     for ent in entities.values():
@@ -132,5 +132,5 @@ def _facts_and_timeline(order, extractions, resolve):
 
 def sort_timeline(timeline: list[TimelineEntry]) -> list[TimelineEntry]:
     """In date order; at one date, a year before its months and days."""
-    timeline.sort(key=lambda t: (t.sort_key, _PRECISION_ORDER.get(t.precision, 0), t.article, t.fact))
+    timeline.sort(key=lambda t: (t.date_key, _PRECISION_ORDER.get(t.precision, 0), t.article, t.fact))
     return timeline

@@ -20,7 +20,7 @@ from pathlib import Path
 from pktui.extract import ArticleExtraction, LocalEntity
 from pktui.model import Article, Fact, Mention
 
-SCHEMA = 1
+SCHEMA = 2  # 2: mentions and facts carry why
 
 
 def cache_dir() -> Path:
@@ -153,7 +153,7 @@ def encode_extraction(ex: ArticleExtraction) -> bytes:
         "s": SCHEMA,
         "a": ex.article,
         "e": [[e.key, e.name, e.type, e.aliases, e.attributes, e.gazetteer] for e in ex.entities],
-        "m": [[m.start, m.end, m.entity] for m in ex.mentions],
+        "m": [[m.start, m.end, m.entity, m.why] for m in ex.mentions],
         "f": [
             [
                 f.id,
@@ -169,6 +169,7 @@ def encode_extraction(ex: ArticleExtraction) -> bytes:
                 f.summary,
                 f.detail,
                 f.date,
+                f.why,
             ]
             for f in ex.facts
         ],
@@ -183,7 +184,7 @@ def decode_extraction(data: bytes) -> ArticleExtraction:
         raise ValueError("old cache schema")
     aid = doc["a"]
     entities = [LocalEntity(k, n, t, list(al), dict(at), bool(g)) for k, n, t, al, at, g in doc["e"]]
-    mentions = [Mention(aid, s, e, "", key) for s, e, key in doc["m"]]
+    mentions = [Mention(aid, s, e, "", key, why) for s, e, key, why in doc["m"]]
     facts = [
         Fact(
             id=i,
@@ -201,8 +202,9 @@ def decode_extraction(data: bytes) -> ArticleExtraction:
             summary=sm,
             detail=d,
             date=dt,
+            why=why,
         )
-        for i, k, s, e, sent, v, q, u, p, ents, sm, d, dt in doc["f"]
+        for i, k, s, e, sent, v, q, u, p, ents, sm, d, dt, why in doc["f"]
     ]
     return ArticleExtraction(aid, entities, mentions, facts, [tuple(x) for x in doc["x"]])
 

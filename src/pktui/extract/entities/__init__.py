@@ -1,0 +1,36 @@
+"""Named entities of one article: find, type and resolve them within the article.
+
+Three stages, each a module: ``candidates`` (numbered units, ranks and titles, capitalised
+runs and known names), ``classify`` (the type of each run: gazetteer, head word, name lists,
+rank, context) and ``resolve`` (designations, short references, acronyms defined in
+brackets, shortened names). Every mention says which rule or list found it (``Found.why``).
+"""
+
+from __future__ import annotations
+
+from pktui.extract.entities.acronyms import acronym_definitions
+from pktui.extract.entities.candidates import contingent_names, find_runs, mark_ranks_and_titles, numbered_units
+from pktui.extract.entities.classify import type_run
+from pktui.extract.entities.resolve import designations, finalise, short_references, the_references
+from pktui.extract.entities.state import ArticleState, EntityResult, Found
+from pktui.extract.tokens import Token
+
+__all__ = ["EntityResult", "Found", "find_entities"]
+
+
+def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> EntityResult:
+    art = ArticleState(text, tokens, sentence_starts)
+    gaz_matches = art.gaz.find(text, tokens)
+    numbered_units(art)
+    contingent_names(art)
+    mark_ranks_and_titles(art, gaz_matches)
+    gaz_at = {m.first: m for m in gaz_matches if not any(art.taken[m.first : m.last + 1])}
+    art.gaz_at = gaz_at
+    for run in find_runs(art, gaz_at):
+        type_run(art, run, gaz_at)
+    acronym_definitions(art)
+    designations(art)
+    short_references(art)
+    the_references(art)
+    mentions = finalise(art)
+    return EntityResult(mentions, art.title_spans, art.ranks)

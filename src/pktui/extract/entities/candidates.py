@@ -1,0 +1,294 @@
+"""Stage 1, candidates: the token runs that may be names.
+
+Numbered units ("10 SA Infantry Battalion"), ranks and titles (kept apart: a rank is not part
+of a name), then capitalised runs with their connectors ("Ministry of National Defence"), known
+names from the gazetteer kept whole, trimmed of sentence starters and function words.
+"""
+
+from __future__ import annotations
+
+from pktui.extract.entities.state import ACRONYM_RE, ROMAN_RE, ArticleState, Found, end_of, head_type, is_namey
+from pktui.extract.gazetteer import GazMatch
+from pktui.text import fold
+
+ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
+#: no name is longer than this many tokens: a longer capitalised run is cut (and every later
+#: stage works on runs of bounded length)
+MAX_RUN = 24
+
+
+def numbered_units(art: ArticleState) -> None:
+    toks = art.tokens
+    lex = art.lex
+    n = len(toks)
+    defined: dict[str, tuple[str, str]] = {}  # acronym -> (expansion, head)
+    for i, tok in enumerate(toks):
+        if not (tok.is_number and tok.text.isdigit() and len(tok.text) <= 3) or art.taken[i]:
+            continue
+        ordinal = i + 1 < n and toks[i + 1].start == tok.end and toks[i + 1].text.lower() in ORDINAL_SUFFIXES
+        prev = art.prev_word(i)
+        if not ordinal and prev is not None and prev.is_word and prev.is_cap and i - 1 not in art.sentence_starts:
+            continue  # "Rotation 6", handled as a designation
+        j = i + 2 if ordinal else i + 1
+        words = []
+        while j < n and toks[j].is_word and toks[j].is_cap and len(words) < 4:
+            if fold(toks[j].text) in lex.unit_heads:
+                break
+            words.append(toks[j])
+            j += 1
+        acr = None
+        if j + 2 < n and toks[j].text == "(" and ACRONYM_RE.match(toks[j + 1].text) and toks[j + 2].text == ")":
+            acr = toks[j + 1].text
+            j += 3
+        plural_alone = not words and toks[j].text.endswith("s") if j < n else False  # "3 Battalions" is a count
+        if j < n and toks[j].is_word and fold(toks[j].bare) in lex.unit_heads and toks[j].is_cap and not plural_alone:
+            head = toks[j].bare
+            number = art.text[tok.start : toks[i + 1].end] if ordinal else tok.text
+            name = " ".join([number, *(w.text for w in words), head])
+            why = f"{'ordinal' if ordinal else 'number'} + {'name + ' if words else ''}head word: {head}"
+            f = Found(tok.start, end_of(toks[j]), "unit", name, why=why)
+            if acr and words:
+                f.aliases.add(f"{tok.text} {acr}")
+                defined[acr] = (" ".join(w.text for w in words), head)
+            art.add(f, i, j)
+    if not defined:
+        return
+    for i, tok in enumerate(toks):
+        if art.taken[i] or not (tok.is_number and tok.text.isdigit()) or i + 1 >= n:
+            continue
+        nxt = toks[i + 1]
+        if nxt.bare in defined and not art.taken[i + 1]:
+            expansion, head = defined[nxt.bare]
+            why = f"number + acronym defined for {expansion} {head}"
+            f = Found(tok.start, nxt.start + len(nxt.bare), "unit", f"{tok.text} {expansion} {head}", why=why)
+            f.aliases.add(f"{tok.text} {nxt.bare}")
+            art.add(f, i, i + 1)
+
+
+def contingent_names(art: ArticleState) -> None:
+    """ "GHANBATT 91", "INDBATT-2", "BANFPU-3", "Nepbatt", "IndBatt": a contingent's short name
+    (a country's letters and a unit ending, from the domain data) with its designation."""
+    toks = art.tokens
+    lex = art.lex
+    for i, tok in enumerate(toks):
+        if art.taken[i] or not tok.is_word or not tok.is_cap:
+            continue
+        m = lex.contingent_re.match(tok.bare)
+        if m is None or fold(m.group("base")) in lex.not_contingents or fold(tok.bare) in lex.heads:
+            continue
+        base = m.group("base")
+        if not (base.isupper() or base[1:].lower().endswith("batt") or "Batt" in base[1:]):
+            continue  # mixed case only for "...batt": "Nepbatt", "IndBatt"
+        last = i
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if m.group("number") is None and nxt is not None and nxt.is_number and nxt.start == tok.end + 1:
+            last = i + 1  # "GHANBATT 91", "MALBATT 850-12"
+            dash, tail = (toks[i + 2], toks[i + 3]) if i + 3 < len(toks) else (None, None)
+            if dash and tail and dash.text == "-" and tail.is_number and dash.start == nxt.end == tail.start - 1:
+                last = i + 3
+        elif nxt is not None and is_namey(nxt) and fold(nxt.bare) in lex.heads:
+            continue  # "MALBATT Village": a name of its own, typed by its head word
+        name = art.text[tok.start : end_of(toks[last])]
+        art.add(Found(tok.start, end_of(toks[last]), "unit", name, why="contingent short name"), i, last)
+
+
+def mark_ranks_and_titles(art: ArticleState, gaz_matches: list[GazMatch]) -> None:
+    toks = art.tokens
+    in_gaz = [False] * len(toks)
+    for m in gaz_matches:
+        for k in range(m.first, m.last + 1):
+            in_gaz[k] = True
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        if art.taken[i] or in_gaz[i] or not tok.is_word:
+            i += 1
+            continue
+        rank = art.lex.ranks.match(toks, i)
+        if rank is not None and tok.is_cap:
+            last, name = rank
+            nxt = toks[last + 1] if last + 1 < len(toks) else None
+            if nxt is not None and nxt.is_word and nxt.is_cap:
+                art.rank_before[last + 1] = (i, name)
+                art.ranks.append((tok.start, toks[last].end, name))
+                for k in range(i, last + 1):
+                    art.taken[k] = True
+                i = last + 1
+                continue
+        title = art.lex.titles.match(toks, i, skip_periods=False)
+        if title is not None:
+            last, _ = title
+            art.title_spans.append((tok.start, toks[last].end))
+            for k in range(i, last + 1):
+                art.taken[k] = True
+            i = last + 1
+            continue
+        i += 1
+
+
+def find_runs(art: ArticleState, gaz_at: dict[int, GazMatch]) -> list[list[int]]:
+    """Token indices of each capitalised run (or known name) not yet taken, in text order."""
+    runs: list[list[int]] = []
+    toks = art.tokens
+    n = len(toks)
+    i = 0
+    while i < n:
+        if art.taken[i]:
+            i += 1
+            continue
+        tok = toks[i]
+        starts_gaz = i in gaz_at
+        if not (starts_gaz or is_namey(tok)):
+            i += 1
+            continue
+        if fold(tok.text) in art.lex.calendar and not starts_gaz:
+            i += 1  # "Saturday at the Royal Thai Armed Forces Headquarters": no name opens with a day
+            continue
+        seq, i = _collect(art, i, gaz_at)
+        if seq:
+            runs.extend(split_run(art, seq, gaz_at))
+    return runs
+
+
+def split_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> list[list[int]]:
+    """Cut a run holding two names at the connector between them: "Sarsfield Barracks in
+    Limerick", "the Naval Service and the Air Corps" (the kinds of cut are domain data)."""
+    toks = art.tokens
+    inside_gaz = {k for m in gaz_at.values() if m.first in seq for k in range(m.first + 1, m.last + 1)}
+    for pos in range(1, len(seq) - 1):
+        k = seq[pos]
+        kind = art.lex.split_connectors.get(toks[k].text)
+        if kind is None or k in inside_gaz or toks[seq[pos - 1]].text in art.lex.connectors:
+            continue
+        end = pos
+        while end < len(seq) and toks[seq[end]].is_word and toks[seq[end]].text in art.lex.connectors:
+            end += 1
+        left, right = seq[:pos], seq[end:]
+        if right and _cut_here(art, left, right, kind, gaz_at):
+            return [left, *split_run(art, right, gaz_at)]
+    return [seq]
+
+
+def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, gaz_at: dict[int, GazMatch]) -> bool:
+    left_known = _one_known_name(left, gaz_at)
+    if not (left_known or (len(left) >= 2 and head_type(art, left)[0] is not None)):
+        return False
+    if kind == "any":
+        return True
+    right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
+    if kind == "place":
+        last = fold(art.tokens[right[-1]].bare)
+        return right_type == "location" or last in art.lex.location_suffixes
+    # "body": "Maritime Task Force of the United Nations Interim Force in Lebanon"
+    return len(left) >= 2 and not left_known and right_type in ("organization", "mission", "unit")
+
+
+def _one_known_name(part: list[int], gaz_at: dict[int, GazMatch]) -> str | None:
+    """The type of the gazetteer name that ``part`` is, whole."""
+    m = gaz_at.get(part[0])
+    return m.entry.type if m is not None and m.last == part[-1] else None
+
+
+def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[list[int], int]:
+    """Token indices of one capitalised run starting at i (connectors included)."""
+    toks = art.tokens
+    n = len(toks)
+    lex = art.lex
+    seq: list[int] = []
+    j = i
+    while j < n and not art.taken[j] and len(seq) < MAX_RUN:
+        tok = toks[j]
+        if j in gaz_at:
+            m = gaz_at[j]
+            if any(art.taken[m.first : m.last + 1]) or (seq and j in art.sentence_starts):
+                break
+            seq.extend(range(m.first, m.last + 1))
+            j = m.last + 1
+            if toks[m.last].bare != toks[m.last].text:
+                break
+            continue
+        if is_namey(tok):
+            if seq and j in art.sentence_starts:
+                break
+            if seq and ROMAN_RE.match(tok.text) and fold(toks[seq[-1]].bare) in lex.unit_heads:
+                break  # "Garuda Contingent XXXIX-A": the designation is added later
+            seq.append(j)
+            j += 1
+            if tok.bare != tok.text and fold(tok.bare) not in lex.possessives_in_names:
+                break  # a possessive ends a name ("Ghana's army"), not "Sudan People's Liberation Movement"
+            continue
+        if tok.is_word and tok.text in lex.connectors and seq:
+            # take connectors only when a name word follows ("Ministry of National Defence")
+            k = j
+            while k < n and toks[k].is_word and toks[k].text in lex.connectors and k - j < 2:
+                k += 1
+            if toks[j].text in ("in", "at") and k in gaz_at and gaz_at[k].entry.type in ("country", "location"):
+                break  # "... Meeting in the Republic of Korea": the place is not part of the name
+            if k in gaz_at and seq[0] in gaz_at and gaz_at[seq[0]].last == seq[-1]:
+                break  # two known names joined by a connector stay two names
+            calendar = k < n and fold(toks[k].text) in lex.calendar
+            if (
+                k < n
+                and not art.taken[k]
+                and not calendar
+                and (k in gaz_at or is_namey(toks[k]))
+                and k not in art.sentence_starts
+            ):
+                seq.extend(range(j, k))
+                j = k
+                continue
+            break
+        if (
+            tok.text == "."
+            and seq
+            and len(toks[seq[-1]].text) == 1
+            and toks[seq[-1]].text.isupper()
+            and j + 1 < n
+            and is_namey(toks[j + 1])
+            and toks[j + 1].start == tok.end + 1
+        ):
+            seq.append(j)  # an initial inside a name: "Victor H. Simatupang"
+            j += 1
+            continue
+        if tok.text == "&" and seq and j + 1 < n and is_namey(toks[j + 1]):
+            seq.append(j)
+            j += 1
+            continue
+        break
+    return seq, max(j, i + 1)
+
+
+def trim(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> list[int]:
+    toks = art.tokens
+    lex = art.lex
+    seq = list(seq)
+    while seq:
+        k = seq[0]
+        key = fold(toks[k].text)
+        if k in gaz_at:
+            break
+        if toks[k].is_word and toks[k].text in lex.connectors:
+            seq.pop(0)
+            continue
+        if key in lex.function_words:
+            if toks[k].text == "The" and k not in art.sentence_starts and len(seq) > 1 and is_namey(toks[seq[1]]):
+                break  # "told The New Times": a capital The inside a sentence belongs to the name
+            seq.pop(0)
+            continue
+        if k in art.sentence_starts and len(seq) > 2 and toks[seq[1]].text == "of" and key not in lex.heads:
+            seq.pop(0)  # "Veterans of the Second Gulf War": a sentence's first word, no head word
+            continue
+        if k in art.sentence_starts and key in lex.common:
+            # "International Conference on ..." keeps its adjective; "Members of X" is no name
+            nxt = toks[seq[1]] if len(seq) > 1 else None
+            if nxt is None or nxt.text in lex.connectors or head_type(art, seq[1:])[0] is None:
+                seq.pop(0)
+                continue
+        break
+    while seq:
+        k = seq[-1]
+        if (toks[k].is_word and toks[k].text in lex.connectors) or toks[k].text == "&":
+            seq.pop()
+            continue
+        break
+    return seq

@@ -1,0 +1,357 @@
+"""Stage 2, typing: what each candidate run names.
+
+A run that is one known name takes the gazetteer's type; otherwise the head word types it
+("... Battalion" a unit), then name lists, a rank or title before it, or context ("based in X"
+is a place, "Photo by X" a credit). One-word unknowns wait for resolution (they may be a short
+reference to a name found later in the article).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pktui.extract.entities.candidates import trim
+from pktui.extract.entities.state import (
+    ROMAN_RE,
+    ArticleState,
+    Found,
+    add_gaz,
+    all_demonym,
+    end_of,
+    head_type,
+    name_text,
+    rank_before,
+)
+from pktui.extract.gazetteer import GazMatch
+from pktui.text import fold
+
+
+def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> None:
+    toks = art.tokens
+    lex = art.lex
+    seq = trim(art, seq, gaz_at)
+    if not seq:
+        return
+    first, last = seq[0], seq[-1]
+    # the whole run is one known name
+    if first in gaz_at and gaz_at[first].last == last:
+        m = gaz_at[first]
+        if _add_known(art, m) is None:
+            _type_unknown(art, seq)
+        return
+    if len(seq) >= 2 and fold(toks[first].bare) in lex.event_openers and first not in gaz_at:
+        why = f"named event: {toks[first].bare} + name"
+        art.add(Found(toks[first].start, end_of(toks[last]), "event", name_text(art, seq), why=why), first, last)
+        return
+    etype, head_idx = head_type(art, seq)
+    head_in_gaz = head_idx is not None and any(
+        g.first <= head_idx <= g.last for g in gaz_at.values() if first <= g.first and g.last <= last
+    )
+    if head_in_gaz and _place_then_named(art, seq, gaz_at, etype):
+        head_in_gaz = False  # "Seoul" + "UN Peacekeeping Ministerial Meeting" is one meeting
+    if etype is not None and not head_in_gaz and len(seq) >= 2 and not all_demonym(art, seq[:-1]):
+        name = name_text(art, seq)
+        if fold(name) in lex.not_names or fold(toks[head_idx].text) in lex.not_names:
+            return
+        f = Found(toks[first].start, end_of(toks[last]), etype, name, why=f"head word: {toks[head_idx].bare}")
+        art.add(f, first, last)
+        return
+    # split at connectors and type the parts
+    parts: list[list[int]] = []
+    cur: list[int] = []
+    for k in seq:
+        if (toks[k].is_word and toks[k].text in lex.connectors) or toks[k].text == "&":
+            if cur:
+                parts.append(cur)
+            cur = []
+        else:
+            cur.append(k)
+    if cur:
+        parts.append(cur)
+    if len(parts) > 1:
+        for p in parts:
+            _type_part(art, p, gaz_at)
+        return
+    _type_part(art, seq, gaz_at)
+
+
+def _place_then_named(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch], etype: str | None) -> bool:
+    """A run made of place names followed by one known name of the head's type."""
+    k = 0
+    while k < len(seq) and seq[k] in gaz_at and gaz_at[seq[k]].entry.type in ("location", "country"):
+        k = seq.index(gaz_at[seq[k]].last) + 1
+    if k == 0 or k >= len(seq) or seq[k] not in gaz_at:
+        return False
+    m = gaz_at[seq[k]]
+    return m.last == seq[-1] and m.entry.type == etype
+
+
+def _type_part(art: ArticleState, part: list[int], gaz_at: dict[int, GazMatch]) -> None:
+    part = trim(art, part, gaz_at)
+    if not part:
+        return
+    first, last = part[0], part[-1]
+    # gazetteer pieces inside: keep them, type the rest
+    inner = [gaz_at[k] for k in part if k in gaz_at and gaz_at[k].last <= last]
+    if inner:
+        if len(inner) == 1 and inner[0].first == first and inner[0].last == last:
+            if _add_known(art, inner[0]) is None:
+                _type_unknown(art, part)
+            return
+        rest: list[int] = []
+        covered = set()
+        for m in inner:
+            if _add_known(art, m) is not None:
+                covered.update(range(m.first, m.last + 1))
+        for k in part:
+            if k in covered:
+                if rest:
+                    _type_unknown(art, rest)
+                rest = []
+            else:
+                rest.append(k)
+        if rest:
+            _type_unknown(art, rest)
+        return
+    _type_unknown(art, part)
+
+
+def _type_unknown(art: ArticleState, part: list[int]) -> None:
+    toks = art.tokens
+    lex = art.lex
+    part = trim(art, part, {})
+    if not part:
+        return
+    first, last = part[0], part[-1]
+    words = [toks[k] for k in part]
+    keys = [fold(t.bare) for t in words]
+    if all(k in lex.demonyms for k in keys) or " ".join(keys) in lex.demonyms:
+        return
+    if any(k in lex.not_names for k in keys):
+        return
+    etype, head_idx = head_type(art, part)
+    if etype == "unit" and head_idx == part[-1] and all_demonym(art, part[:-1]) and not _designated(art, part[-1]):
+        return  # "the Rwandan Battalion": a description, not a name (a designation would make it one)
+    if etype is not None and head_idx is not None and len(part) >= 2:
+        why = f"head word: {toks[head_idx].bare}"
+        art.add(Found(toks[first].start, end_of(toks[last]), etype, name_text(art, part), why=why), first, last)
+        return
+    rank = rank_before(art, first)
+    person_why = looks_like_person(art, part, rank is not None)
+    if person_why:
+        add_person(art, part, rank, person_why)
+        return
+    if len(part) == 1:
+        tok = words[0]
+        if tok.text[0].islower():
+            art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="camel-case brand"), first, last)
+            return
+        art.unknown_singles.append(first)  # typed once every full name is known
+        return
+    place_why = location_context(art, first, last)
+    if place_why:
+        art.add(
+            Found(toks[first].start, end_of(toks[last]), "location", name_text(art, part), why=place_why), first, last
+        )
+        return
+    if credit_context(art, first) and len(part) <= 3:
+        etype = "person" if len(part) >= 2 else "organization"
+        art.add(
+            Found(toks[first].start, end_of(toks[last]), etype, name_text(art, part), why="photo or source credit"),
+            first,
+            last,
+        )
+        return
+    art.unknown_multi.append(part)
+
+
+def looks_like_person(art: ArticleState, part: list[int], ranked: bool) -> str | None:
+    """Why the run is a person's name, or None."""
+    toks = art.tokens
+    lex = art.lex
+    words = [toks[k] for k in part]
+    words = [t for t in words if t.text != "."]  # "Victor H. Simatupang"
+    if any(not t.is_word for t in words):
+        return None
+    keys = [fold(t.bare) for t in words]
+    if any(k in lex.heads for k in keys[-1:]):
+        return None
+    if any(t.is_allcaps and len(t.bare) > 1 and not _initials(t) for t in words) and len(words) > 1:
+        return None
+    if _initials(words[-1]):
+        return None  # a name ends with a name, not an initial
+    if ranked and 1 <= len(words) <= 5:
+        return "rank before name"
+    if not 2 <= len(words) <= 5:
+        return None
+    if keys[0] in lex.surnames and all(len(k) <= 7 and "-" not in t.text for k, t in zip(keys, words)):
+        return f"name list: surname {words[0].text}"
+    if keys[0] in lex.given or keys[0].split(" ")[0] in lex.given:
+        return f"name list: given name {words[0].text}"
+    if keys[0] in lex.honorifics:
+        return f"honorific: {words[0].text}"
+    prev = art.prev_word(part[0])
+    nxt = art.next_tok(part[-1])
+    if prev is not None and any(te == prev.end for _ts, te in art.title_spans) and len(words) <= 4:
+        return "title before name"  # "Under-Secretary-General for Peace Operations Jean-Pierre Lacroix"
+    if prev is not None and fold(prev.text) in lex.person_before and len(words) <= 3:
+        return f"person cue before: {prev.text}"
+    if nxt is not None and nxt.text in lex.person_after and len(words) <= 3 and part[0] not in art.sentence_starts:
+        return f"person cue after: {nxt.text}"
+    if len(words) <= 4 and all(_name_word(t) and fold(t.bare) not in lex.heads for t in words):
+        return _appositive(art, part)
+    return None
+
+
+def _initials(tok) -> bool:
+    """ "H", "FK", "E.W.", "L.P.": initials in a person's name."""
+    letters = tok.text.replace(".", "")
+    return tok.text[:1].isupper() and len(letters) <= 3 and letters.isalpha() and letters.isupper()
+
+
+def _name_word(tok) -> bool:
+    """A word as names are written: "Cullity", "Liying", "H", "E.W." (not "UNIFIL", "de")."""
+    t = tok.bare
+    return _initials(tok) or tok.text == "." or (t[:1].isupper() and t[1:].islower() and t.isalpha())
+
+
+_APPOSITION_AFTER_RE = re.compile(r",\s+(?:the|a|an|who|whose|[a-z]+(?:\s+[a-z]+)?\s+(?:of|to|for|at|in|with)\b)")
+
+
+def _appositive(art: ArticleState, part: list[int]) -> str | None:
+    """A name set off by commas with a description: "Ravi Menon, the ambassador to Juba, ..."
+    or "... the UN coordinator in Cambodia, Jo Scheuer." (a title word before the comma)."""
+    toks = art.tokens
+    lex = art.lex
+    start, end = toks[part[0]].start, end_of(toks[part[-1]])
+    if _APPOSITION_AFTER_RE.match(art.text, end, end + 40):
+        return "name before an appositive"
+    before = art.text[max(0, start - 80) : start].rstrip()
+    if not before.endswith(","):
+        return None
+    after = art.text[end : end + 2]
+    if not after[:1] or after[:1] not in ",.;":
+        return None
+    words = [fold(w) for w in before[:-1].split()[-6:]]
+    if any(w in lex.person_title_words for w in words):
+        return "name after a title and a comma"
+    return None
+
+
+def add_person(art: ArticleState, part: list[int], rank: tuple[int, str] | None, why: str) -> None:
+    toks = art.tokens
+    first, last = part[0], part[-1]
+    name = name_text(art, part)
+    f = Found(toks[first].start, end_of(toks[last]), "person", name, why=why)
+    if rank is not None and rank[1] not in art.lex.civil_ranks:
+        f.attrs["rank"] = rank[1]
+    art.add(f, first, last)
+
+
+def location_context(art: ArticleState, first: int, last: int) -> str | None:
+    """Why the run is a place by its context, or None."""
+    lex = art.lex
+    prev = art.prev_word(first)
+    nxt = art.next_tok(last)
+    if nxt is not None and nxt.text in lex.location_suffixes:
+        return f"place word after: {nxt.text}"
+    if prev is None or last - first > 2:
+        return None
+    if prev.text in lex.location_before:
+        return f"place cue before: {prev.text}"
+    if prev.text in ("and", "or"):
+        # coordinated with a place: "at Phalaborwa and Entabeni"
+        for f in reversed(art.found):
+            if f.end <= prev.start:
+                gap = art.text[f.end : prev.start].strip()
+                return (
+                    f"coordinated with the place {f.name}" if gap == "" and f.type in ("location", "country") else None
+                )
+    return None
+
+
+def credit_context(art: ArticleState, first: int) -> bool:
+    """After "Photo:", "Photo by", "Source:" (and "Photo: VNA/" before a photographer)."""
+    toks = art.tokens
+    j = first - 1
+    if j >= 1 and toks[j].text == "/" and toks[j - 1].is_word:
+        j -= 2  # "VNA/Trọng Đức": look before the agency
+    while j >= 0 and toks[j].text in ":/":
+        j -= 1
+    if j < 0:
+        return False
+    before = fold(art.text[max(0, toks[j].start - 20) : toks[j].end])
+    return before.endswith(("photo by", "photo", "photos", "source", "credit", "image", "courtesy of", "by"))
+
+
+def type_single(art: ArticleState, i: int) -> None:
+    """An unknown one-word name: an acronym, a place by context, or nothing."""
+    tok = art.tokens[i]
+    if fold(tok.bare) in art.lex.place_prefixes:
+        return  # "Co" in "Co Wexford", "County" alone
+    if tok.is_allcaps and len(tok.bare) <= 8 and not ROMAN_RE.match(tok.bare):
+        art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="all-capitals acronym"), i, i)
+    elif i not in art.sentence_starts and (place_why := location_context(art, i, i)):
+        art.add(Found(tok.start, end_of(tok), "location", tok.bare, why=place_why), i, i)
+    elif credit_context(art, i):
+        art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="photo or source credit"), i, i)
+
+
+def _add_known(art: ArticleState, m: GazMatch) -> Found | None:
+    """A gazetteer name as a mention; a library place only where the text supports it; a
+    programme written in lower case ("protection of civilians") only when it is named, i.e.
+    given its acronym in brackets ("women, peace and security (WPS)")."""
+    if m.entry.type == "programme" and art.text[m.start].islower() and not _acronym_follows(art, m):
+        return None
+    if not m.entry.weak:
+        return add_gaz(art, m)
+    why = place_supported(art, m.first, m.last)
+    if why is None:
+        return None
+    f = add_gaz(art, m)
+    f.why = f"{f.why}, {why}"
+    return f
+
+
+_LIST_GAP_RE = re.compile(r"^(?:\s*\(\s*\d[\d,.]*\s*\))?\s*(?:,|;|,?\s*and|,?\s*or)\s*$")
+
+
+def place_supported(art: ArticleState, first: int, last: int) -> str | None:
+    """Why the text supports a place name from a big list, or None: a place cue before it ("in
+    Athlone", "County Clare"), a place word after it, a known place after a comma ("Kilmore, Co
+    Wexford"), or a list it continues ("Cork (64), Kilkenny (50) and Clare")."""
+    lex = art.lex
+    toks = art.tokens
+    why = location_context(art, first, last)
+    if why and first not in art.sentence_starts:
+        return why
+    prev = art.prev_word(first)
+    if prev is not None and fold(prev.bare) in lex.place_prefixes:
+        return f"place word before: {prev.bare}"
+    if last + 2 < len(toks) and toks[last + 1].text == "," and (last + 2) in art.gaz_at:
+        after = art.gaz_at[last + 2]
+        if after.entry.type in ("country", "location"):
+            return f"place before {after.entry.name}"
+        if fold(toks[last + 2].bare) in lex.place_prefixes:
+            return "place before a county or province"
+    before = [f for f in art.found[-3:] if f.end <= toks[first].start]
+    if before and before[-1].type in ("location", "country"):
+        gap = art.text[before[-1].end : toks[first].start]
+        if len(gap) <= 16 and _LIST_GAP_RE.match(gap):
+            return f"in a list after the place {before[-1].name}"
+    return None
+
+
+def _designated(art: ArticleState, last: int) -> bool:
+    """A designation follows: "Ghanaian Battalion 96", "... Battalion III", "... Rotation 2"."""
+    nxt = art.next_tok(last)
+    if nxt is None:
+        return False
+    adjacent = nxt.start == art.tokens[last].end + 1
+    return adjacent and (nxt.is_number or bool(ROMAN_RE.match(nxt.text)) or nxt.text in ("Rotation", "No"))
+
+
+def _acronym_follows(art: ArticleState, m: GazMatch) -> bool:
+    toks = art.tokens
+    k = m.last + 1
+    return k + 2 < len(toks) and toks[k].text == "(" and toks[k + 2].text == ")" and toks[k + 1].text.isupper()

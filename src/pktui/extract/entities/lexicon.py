@@ -1,0 +1,117 @@
+"""The word lists entity finding reads: head words, connectors, cues, ranks and titles.
+
+Built once from the domain data; ranks and titles are phrase tries matched on folded words.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pktui.domain import Domain, load_domain
+from pktui.extract.tokens import Token
+from pktui.text import fold
+
+
+class Lexicon:
+    def __init__(self, dom: Domain) -> None:
+        lex = dom.lexicon
+        self.heads: dict[str, str] = {}
+        # later types in this order win: unit heads beat organisation heads ("Formation")
+        for etype in ("organization", "programme", "location", "event", "mission", "unit"):
+            for w in lex.get("heads", {}).get(etype, []) or []:
+                w = str(w).rstrip("-")
+                self.heads[w] = etype
+        self.connectors = {str(w) for w in lex.get("connectors", [])}
+        self.function_words = {str(w) for w in lex.get("function_words", [])}
+        self.common = {str(w) for w in lex.get("common_capitalised", [])}
+        self.not_names = {fold(str(w)) for w in lex.get("not_names", [])}
+        self.person_before = {str(w) for w in lex.get("person_cues_before", [])}
+        self.person_after = {str(w) for w in lex.get("person_cues_after", [])}
+        self.location_before = {str(w) for w in lex.get("location_cues_before", [])}
+        self.location_suffixes = {str(w) for w in lex.get("location_suffixes", [])}
+        self.person_title_words = {fold(w) for t in dom.titles for w in str(t).split() if len(w) > 3} | {
+            fold(str(w)) for w in lex.get("person_title_words", [])
+        }
+        self.place_prefixes = {fold(str(w)) for w in lex.get("place_prefixes", [])}
+        self.demonyms = set(dom.demonyms)
+        self.surnames = dom.surnames_vi
+        self.middle = dom.middle_vi
+        self.given = dom.given_names
+        self.particles = dom.particles
+        self.honorifics = dom.honorifics
+        self.civil_ranks = dom.civil_ranks | {h.capitalize() for h in dom.honorifics}
+        self.unit_heads = {w for w, t in self.heads.items() if t == "unit"}
+        # month and weekday names never continue a name ("The New Times on Monday")
+        self.calendar = {m for m in dom.months if len(m) > 3} | set(dom.weekdays)
+        self.event_openers = {fold(str(w)) for w in lex.get("event_openers", [])}
+        units = dom.units_doc
+        endings = sorted((str(e).lower() for e in units.get("contingent_endings") or []), key=len, reverse=True)
+        self.contingent_re = (
+            re.compile(
+                rf"^(?P<base>[A-Za-z]{{2,10}}?(?:{'|'.join(map(re.escape, endings))}))(?P<number>-[0-9]{{1,4}}|-[IVX]{{1,5}})?$",
+                re.I,
+            )
+            if endings
+            else re.compile("(?!)")
+        )
+        self.not_contingents = {fold(str(w)) for w in units.get("not_contingents") or []}
+        self.split_connectors = {str(k): str(v) for k, v in (lex.get("split_connectors") or {}).items()}
+        self.possessives_in_names = {fold(str(w)) for w in lex.get("possessives_in_names", [])}
+        self.ranks = PhraseTrie()
+        for name, forms in dom.ranks:
+            for form in forms:
+                self.ranks.add(form, name)
+        for h in dom.honorifics:
+            self.ranks.add(h, h.capitalize())
+        self.titles = PhraseTrie()
+        for t in dom.titles:
+            self.titles.add(t, t)
+
+
+class PhraseTrie:
+    """Multi-word phrases matched on folded words, punctuation ignored ("Maj. Gen.")."""
+
+    def __init__(self) -> None:
+        self.root: dict = {}
+
+    def add(self, phrase: str, value: str) -> None:
+        node = self.root
+        for w in fold(phrase).split():
+            node = node.setdefault(w, {})
+        node.setdefault("$", value)
+
+    def match(self, tokens: list[Token], i: int, *, skip_periods: bool = True) -> tuple[int, str] | None:
+        """Longest phrase starting at token i: (last token index, value)."""
+        node = self.root
+        best = None
+        j = i
+        while j < len(tokens):
+            tok = tokens[j]
+            if tok.is_punct:
+                if skip_periods and tok.text == "." and j > i:
+                    if "$" in node:
+                        best = (j, node["$"])
+                    j += 1
+                    continue
+                break
+            words = fold(tok.bare).split()
+            ok = True
+            for w in words:
+                if w not in node:
+                    ok = False
+                    break
+                node = node[w]
+            if not ok:
+                break
+            if "$" in node:
+                best = (j, node["$"])
+            if tok.bare != tok.text:
+                break
+            j += 1
+        return best
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    return Lexicon(load_domain())

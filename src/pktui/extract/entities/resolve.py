@@ -1,0 +1,220 @@
+"""Stage 3, resolution within the article: designations ("... Rotation 2"), short
+references ("Lacroix" for Jean-Pierre Lacroix), "the department" for the department named
+before, shortened names, then one mention per span."""
+
+from __future__ import annotations
+
+import bisect
+
+from pktui.extract.entities.classify import add_person, type_single
+from pktui.extract.entities.state import ROMAN_RE, ArticleState, Found, end_of, is_namey, name_text, rank_before
+from pktui.text import fold, has_diacritics, slug
+
+
+def designations(art: ArticleState) -> None:
+    """ "Engineering Unit Rotation 2", "Level-2 Field Hospital No. 6", "Ghanaian Battalion 96".
+
+    Each mention takes the designation written after it: one article may name several
+    rotations of one unit. An acronym defined for the unit ("(TIU)") follows its mention.
+    """
+    toks = art.tokens
+    token_starts = [t.start for t in toks]
+    designated: dict[str, list[tuple[int, str]]] = {}  # head word -> (end, base name), by end
+    for f in list(art.found):
+        if f.type != "unit":
+            continue
+        # the token after the mention, skipping a bracketed acronym
+        j = bisect.bisect_left(token_starts, f.end)
+        if j >= len(toks):
+            continue
+        if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
+            j += 3
+        if j >= len(toks) or art.taken[j]:
+            continue
+        numbered = (
+            toks[j].is_number and toks[j].text.isdigit() and toks[j].start == toks[j - 1].end + 1 and f.gaz is None
+        )
+        if not (ROMAN_RE.match(toks[j].text) or toks[j].text in ("Rotation", "No") or numbered):
+            continue
+        end_tok = j
+        designation = toks[j].text
+        if toks[j].text == "Rotation":
+            if not (j + 1 < len(toks) and toks[j + 1].is_number):
+                continue
+            end_tok = j + 1
+            designation = f"Rotation {toks[j + 1].text}"
+        elif toks[j].text == "No":
+            k = j + 2 if j + 1 < len(toks) and toks[j + 1].text == "." else j + 1
+            if not (k < len(toks) and toks[k].is_number):
+                continue
+            end_tok = k
+            designation = f"No. {toks[k].text}"
+        old_key, base = f.key, f.name
+        f.why = f"{f.why}; designation after it: {designation}"
+        f.name = f"{base} {designation}"
+        f.end = toks[end_tok].end
+        f.key = f"unit/{slug(f.name)}"
+        f.gaz = None
+        for g in art.found:
+            if g is not f and g.key == old_key and art.text[g.start : g.end] in f.aliases:
+                g.key, g.name = f.key, f.name
+        for k in range(j, end_tok + 1):
+            art.taken[k] = True
+        designated.setdefault(base.split()[-1].lower(), []).append((f.end, base, f.name))
+    if designated:
+        _sister_units(art, designated)
+
+
+def _sister_units(art: ArticleState, designated: dict[str, list[tuple[int, str, str]]]) -> None:
+    """ "unit IV" after "Tactical Intelligence Unit III" is "Tactical Intelligence Unit IV":
+    a head word and a Roman number name a sister of the nearest designated unit before."""
+    toks = art.tokens
+    for bases in designated.values():
+        bases.sort()
+    for k in range(len(toks) - 1):
+        bases = designated.get(toks[k].text.lower())
+        if not bases or art.taken[k] or art.taken[k + 1] or not ROMAN_RE.match(toks[k + 1].text):
+            continue
+        n = bisect.bisect_right(bases, (toks[k].start, "\uffff"))
+        if n == 0:
+            continue
+        _end, base, sister = bases[n - 1]
+        why = f"sister unit of {sister}"
+        art.add(Found(toks[k].start, toks[k + 1].end, "unit", f"{base} {toks[k + 1].text}", why=why), k, k + 1)
+
+
+def short_references(art: ArticleState) -> None:
+    """Link "Lacroix", "Phụng", "Lieut. Colonel Phuong" to the person named in full."""
+    toks = art.tokens
+    lex = art.lex
+    short: dict[str, list[Found]] = {}
+    for f in art.found:
+        if f.type == "person" and " " in f.name:
+            short.setdefault(fold(f.name.split()[-1]), []).append(f)
+    names_by_fold = {fold(f.name): f for f in art.found}
+    singles = set(art.unknown_singles)
+    for i, tok in enumerate(toks):
+        if art.taken[i] or not is_namey(tok):
+            continue
+        key = fold(tok.bare)
+        target = _nearest_before(short.get(key), tok.start)
+        if target is not None:
+            f = Found(
+                tok.start, end_of(tok), "person", target.name, key=target.key, why=f"short reference to {target.name}"
+            )
+            art.add(f, i, i)
+            continue
+        rank = rank_before(art, i)
+        if rank is not None and key not in lex.common:
+            add_person(art, [i], rank, "rank before name")
+            continue
+        other = names_by_fold.get(key)
+        if other is not None:
+            why = f"same name as {other.name}"
+            art.add(Found(tok.start, end_of(tok), other.type, other.name, key=other.key, why=why), i, i)
+            continue
+        if i in singles:
+            type_single(art, i)
+    # multi-word unknowns equal to a known name: "The De Brug centre"
+    for part in art.unknown_multi:
+        if any(art.taken[k] for k in part):
+            continue
+        name = name_text(art, part)
+        other = names_by_fold.get(fold(name))
+        if other is not None:
+            art.add(
+                Found(
+                    toks[part[0]].start,
+                    end_of(toks[part[-1]]),
+                    other.type,
+                    other.name,
+                    key=other.key,
+                    why=f"same name as {other.name}",
+                ),
+                part[0],
+                part[-1],
+            )
+    # a shorter name that ends a longer one of the same kind: "Department of Peacekeeping
+    # Operations" after "Viet Nam Department of Peacekeeping Operations"
+    longer = [f for f in art.found if f.type in ("organization", "mission", "unit", "programme", "event")]
+    for f in art.found:
+        if f.gaz is not None:
+            continue  # a known name keeps its own identity ("UN" is not "Permanent Mission ... to the UN")
+        ff = fold(f.name)
+        for g in longer:
+            if g is f or g.key == f.key:
+                continue
+            fg = fold(g.name)
+            if len(fg) > len(ff) + 3 and fg.endswith(" " + ff) and g.type == f.type:
+                f.why = f"shortened name of {g.name}"
+                f.key, f.name, f.gaz = g.key, g.name, g.gaz
+                break
+
+
+def _nearest_before(people: list[Found] | None, pos: int) -> Found | None:
+    """Of the people a short name may mean, the one named last before it (else the first)."""
+    if not people:
+        return None
+    before = [p for p in people if p.start < pos]
+    return max(before, key=lambda p: p.start) if before else min(people, key=lambda p: p.start)
+
+
+def the_references(art: ArticleState) -> None:
+    """ "the department" refers to the last department named before it."""
+    toks = art.tokens
+    lex = art.lex
+    named: dict[str, list[tuple[int, int, Found]]] = {}  # word of a name -> (start, order, mention)
+    for n, f in enumerate(art.found):
+        if f.type in ("organization", "mission", "unit"):
+            for word in set(fold(f.name).split()):
+                if word in lex.heads:
+                    named.setdefault(word, []).append((f.start, n, f))
+    for mentions in named.values():
+        mentions.sort(key=lambda m: (m[0], m[1]))
+    for i in range(len(toks) - 1):
+        if toks[i].text.lower() != "the" or art.taken[i + 1]:
+            continue
+        head = toks[i + 1]
+        if not head.is_word or head.text != head.text.lower() or head.text not in lex.heads:
+            continue
+        if (
+            i + 2 < len(toks)
+            and toks[i + 2].is_word
+            and toks[i + 2].text[0].islower()
+            and toks[i + 2].text not in lex.connectors
+        ):
+            continue  # "the department store"
+        target = _last_named_before(named, head.text, head.start)
+        if target is not None:
+            why = f"the {head.text}: refers to {target.name}"
+            art.add(Found(head.start, head.end, target.type, target.name, key=target.key, why=why), i + 1, i + 1)
+
+
+def finalise(art: ArticleState) -> list[Found]:
+    found = sorted(art.found, key=lambda f: (f.start, -(f.end - f.start)))
+    out: list[Found] = []
+    last_end = -1
+    for f in found:
+        if f.start < last_end or f.end <= f.start:
+            continue
+        out.append(f)
+        last_end = f.end
+    # prefer the spelling with diacritics for a person's name
+    best_name: dict[str, str] = {}
+    for f in out:
+        cur = best_name.get(f.key)
+        if cur is None or (len(f.name) > len(cur)) or (has_diacritics(f.name) and not has_diacritics(cur)):
+            best_name[f.key] = f.name
+    for f in out:
+        f.name = best_name.get(f.key, f.name)
+    return out
+
+
+def _last_named_before(named: dict[str, list[tuple[int, int, Found]]], word: str, pos: int) -> Found | None:
+    """The mention named with ``word`` that starts last before ``pos`` (the last listed of
+    those starting at one place)."""
+    mentions = named.get(word)
+    if not mentions:
+        return None
+    k = bisect.bisect_left(mentions, pos, key=lambda m: m[0])
+    return mentions[k - 1][2] if k else None

@@ -1,0 +1,127 @@
+"""Reading numbers: digits, "1,100", "18 586", number words ("twenty-five", "two hundred"),
+the qualifier before them ("more than", "nearly"), from the domain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pktui.domain import load_domain
+from pktui.extract.tokens import Token
+from pktui.text import fold
+
+MAX_NUMBER_WORDS = 8
+
+
+@dataclass(slots=True)
+class QuantityMention:
+    start: int
+    end: int
+    value: int | float
+    qualifier: str
+    unit: str | None  # the measure ("personnel"), or the counted word when no measure knows it
+    counted: str | None  # what is counted, as written ("officers and soldiers")
+    why: str = ""  # the rule that found it ("number + counted noun: officers → personnel")
+
+
+class Numbers:
+    def __init__(self) -> None:
+        dom = load_domain()
+        nums = dom.numbers
+        self.units = {k: int(v) for k, v in (nums.get("units") or {}).items()}
+        self.tens = {k: int(v) for k, v in (nums.get("tens") or {}).items()}
+        self.scales = {k: int(v) for k, v in (nums.get("scales") or {}).items()}
+        self.collectives = {k: int(v) for k, v in (nums.get("collectives") or {}).items()}
+        self.ordinals = set((nums.get("ordinals") or {}).keys())
+        self.qualifiers = {fold(k): v for k, v in (nums.get("qualifiers") or {}).items()}
+        self.max_qual_words = max((len(k.split()) for k in self.qualifiers), default=1)
+        # measure phrases, longest first: folded words -> measure
+        self.measures: dict[tuple[str, ...], str] = {}
+        for measure, spec in dom.measures.items():
+            for w in spec.get("words", []) or []:
+                self.measures.setdefault(tuple(fold(str(w)).split()), measure)
+        self.max_measure_words = max((len(k) for k in self.measures), default=1)
+        self.durations = set(dom.durations)
+        self.measures_by_word = {k[0]: v for k, v in self.measures.items() if len(k) == 1}
+        self.not_counts = {str(w) for w in dom.measures_doc.get("not_counts") or []}
+        self.clock_words = {fold(str(w)) for w in dom.measures_doc.get("clock_words") or []}
+        doc = dom.measures_doc
+        self.designation_words = {fold(str(w)) for w in doc.get("designation_words") or []}
+        self.count_followers = {fold(str(w)) for w in doc.get("count_followers") or []}
+        self.count_preceders = {tuple(fold(str(w)).split()) for w in doc.get("count_preceders") or []}
+        self.headcount_words = {fold(str(w)) for w in doc.get("headcount_words") or []}
+        self.duration_adjectives = {fold(str(w)) for w in doc.get("duration_adjectives") or []}
+        self.rate_words = {fold(str(w)) for w in doc.get("rate_words") or []}
+
+    def word_value(self, word: str) -> int | None:
+        """``four`` -> 4, ``twenty-five`` -> 25."""
+        w = word.lower()
+        if w in self.units:
+            return self.units[w]
+        if w in self.tens:
+            return self.tens[w]
+        if "-" in w:
+            a, _, b = w.partition("-")
+            if a in self.tens and b in self.units and self.units[b] < 10:
+                return self.tens[a] + self.units[b]
+        return None
+
+
+@lru_cache(maxsize=1)
+def numbers() -> Numbers:
+    return Numbers()
+
+
+def parse_number(tokens: list[Token], i: int, nums: Numbers) -> tuple[float, int] | None:
+    """Value and last token index of a number starting at token i."""
+    tok = tokens[i]
+    if tok.is_number:
+        try:
+            value = float("".join(c for c in tok.text if c not in ", \u00a0\u202f"))
+        except ValueError:
+            return None
+        last = i
+        if i + 1 < len(tokens) and tokens[i + 1].text.lower() in nums.scales:
+            value *= nums.scales[tokens[i + 1].text.lower()]
+            last = i + 1
+        return value, last
+    v = nums.word_value(tok.text)
+    if v is None:
+        low = tok.text.lower()
+        if low in nums.collectives and i > 0 and tokens[i - 1].text.lower() in ("a", "one"):
+            return float(nums.collectives[low]), i
+        return None
+    value = float(v)
+    last = i
+    j = i + 1
+    # "two hundred", "one thousand five hundred" (a number is a few words: a run of
+    # "twenty-five hundred twenty-five hundred ..." is cut, or each start re-reads it all)
+    while j < len(tokens) and j - i < MAX_NUMBER_WORDS and tokens[j].text.lower() in nums.scales:
+        value *= nums.scales[tokens[j].text.lower()]
+        last = j
+        j += 1
+        if j < len(tokens) and tokens[j].text.lower() == "and":
+            j += 1
+        if j < len(tokens) and (w := nums.word_value(tokens[j].text)) is not None:
+            value += w
+            last = j
+            j += 1
+    return value, last
+
+
+def num(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def qualifier_before(tokens, i, nums: Numbers) -> tuple[str, int | None]:
+    best = ("exact", None)
+    for width in range(nums.max_qual_words, 0, -1):
+        s = i - width
+        if s < 0:
+            continue
+        if tokens[s].is_punct or any(t.is_punct and t.text != "." for t in tokens[s:i]):
+            continue
+        phrase = fold(" ".join(t.text for t in tokens[s:i]))
+        if phrase in nums.qualifiers:
+            return nums.qualifiers[phrase], s
+    return best
