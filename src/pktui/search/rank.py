@@ -174,10 +174,11 @@ def increment(counter: list[int], ones: int) -> list[int]:
     return out
 
 
-def top_k(slices: list[int], universe: int, k: int) -> list[int]:
+def top_k(slices: list[int], universe: int, k: int, newest=None) -> list[int]:
     """The ``k`` documents of ``universe`` with the highest bit-sliced score.
 
-    Ties go to the lowest document numbers (the newest). The result is not sorted.
+    Ties go to the lowest document numbers (the newest), or to those ``newest(tied, n)``
+    picks. The result is not sorted.
     """
     if k <= 0 or universe <= 0:
         return []
@@ -202,24 +203,41 @@ def top_k(slices: list[int], universe: int, k: int) -> list[int]:
                 break
     docs = iter_bits(selected) if selected else []
     if need and cand:
-        docs.extend(lowest_bits(cand, need))
+        docs.extend(lowest_bits(cand, need) if newest is None else newest(cand, need))
     return docs
 
 
 def values(slices: list[int], docs: list[int]) -> dict[int, int]:
-    """The score of each of a few ``docs``."""
+    """The score of each of a few ``docs``.
+
+    The docs are read in clusters of nearby numbers, each from a small window of every
+    slice (cut from the low end or the high end, whichever is shorter), so that documents
+    far apart (the newest facts, and entities numbered last) cost no full-width copy.
+    """
     if not docs:
         return {}
-    top = max(docs)
-    mask = (1 << (top + 1)) - 1
-    nbytes = (top >> 3) + 1
     out = dict.fromkeys(docs, 0)
+    ordered = sorted(set(docs))
+    clusters: list[list[int]] = [[ordered[0]]]
+    for d in ordered[1:]:
+        if d - clusters[-1][-1] > 1 << 16:
+            clusters.append([d])
+        else:
+            clusters[-1].append(d)
     for i, s in enumerate(slices):
         if not s:
             continue
-        bs = (s & mask).to_bytes(nbytes, "little")
         bit = 1 << i
-        for d in docs:
-            if bs[d >> 3] >> (d & 7) & 1:
-                out[d] |= bit
+        n = s.bit_length()
+        for group in clusters:
+            lo, hi = group[0] & ~7, group[-1]
+            if lo >= n:
+                continue
+            width = hi - lo + 1
+            window = (s & ((1 << (hi + 1)) - 1)) >> lo if hi < n - lo else (s >> lo) & ((1 << width) - 1)
+            bs = window.to_bytes((width + 7) >> 3, "little")
+            for d in group:
+                k = d - lo
+                if bs[k >> 3] >> (k & 7) & 1:
+                    out[d] |= bit
     return out
