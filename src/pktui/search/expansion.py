@@ -10,13 +10,13 @@ one typo, two typos, each anywhere and "about" the document.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rapidfuzz import process as rf_process
 from rapidfuzz.distance import OSA
 
+from pktui.search.cache import LRU
 from pktui.search.spelling import Spellings
 from pktui.search.tokens import MAX_TOKEN
 from pktui.search.vocabulary import Vocabulary
@@ -58,43 +58,6 @@ class Expansion:
     def nbytes(self) -> int:
         bits = (self.e_any, self.e_about, self.p_any, self.p_about, self.f_any, self.f_about, self.g_any, self.g_about)
         return sum(b.bit_length() for b in bits) >> 3
-
-
-class LRU(OrderedDict):
-    """Least recently used entries go first, past ``size`` entries or ``max_bytes``."""
-
-    def __init__(self, size: int, max_bytes: int = 1 << 62) -> None:
-        super().__init__()
-        self.size = size
-        self.max_bytes = max_bytes
-        self.nbytes = 0
-        self._sizes: dict = {}
-
-    def get_(self, key):
-        v = self.get(key)
-        if v is not None:
-            self.move_to_end(key)
-        return v
-
-    def put(self, key, value) -> None:
-        if key in self:
-            self.nbytes -= self._sizes.pop(key, 0)
-        n = _nbytes(value) + 64
-        self[key] = value
-        self._sizes[key] = n
-        self.nbytes += n
-        self.move_to_end(key)
-        while len(self) > 1 and (len(self) > self.size or self.nbytes > self.max_bytes):
-            k, _ = self.popitem(last=False)
-            self.nbytes -= self._sizes.pop(k, 0)
-
-
-def _nbytes(value) -> int:
-    if value.__class__ is int:
-        return value.bit_length() >> 3
-    if isinstance(value, Expansion):
-        return value.nbytes
-    return 64
 
 
 def fuzzy(
@@ -146,11 +109,11 @@ class Expander:
         self._pinned: dict[tuple, Expansion] = {}
         self._prefixes: LRU = LRU(2048)
 
-    def completions(self, prefix: str) -> list[str]:
+    def completions(self, prefix: str) -> tuple[str, ...]:
         """The vocabulary words starting with ``prefix`` (not equal), best first."""
         hit = self._prefixes.get_(prefix)
         if hit is None:
-            hit = self.vocab.completions(prefix, prefix_limit(len(prefix)))
+            hit = tuple(self.vocab.completions(prefix, prefix_limit(len(prefix))))
             self._prefixes.put(prefix, hit)
         return hit
 

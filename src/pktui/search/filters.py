@@ -19,8 +19,9 @@ from collections.abc import Callable
 import numpy as np
 
 from pktui.search import rank
+from pktui.search.cache import LRU, Fifo
 from pktui.search.docs import ENTITY_KIND, MAX_KEY, PASSAGE_KIND
-from pktui.search.expansion import LRU, Expander, Expansion, fuzzy, typo_budget
+from pktui.search.expansion import Expander, Expansion, fuzzy, typo_budget
 from pktui.search.query import Query, Term
 from pktui.search.reader import bits_of_docs, bits_of_mask
 from pktui.search.vocabulary import Vocabulary
@@ -41,7 +42,7 @@ class Filters:
     spellings: object
     stopwords: frozenset[str]
     _filtercache: LRU
-    _keycache: dict[str, list[int]]
+    _keycache: Fifo
     _all: int
     _spread: Callable[[int], int]  # the index's: "anywhere" bits over whole units
     expander: Expander
@@ -83,17 +84,23 @@ class Filters:
     # ------------------------------------------------------------------ kinds and types
     @property
     def kind_names(self) -> list[str]:
-        names = [ENTITY_KIND]
-        for seg in self.segments:
-            names.extend(k for k in seg.kind_names if k not in names)
+        names = self.__dict__.get("_kind_names")
+        if names is None:
+            names = [ENTITY_KIND]
+            for seg in self.segments:
+                names.extend(k for k in seg.kind_names if k not in names)
+            self.__dict__["_kind_names"] = names
         return names
 
     @property
     def type_names(self) -> list[str]:
-        names = set(self.ent.type_names)
-        for seg in self.segments:
-            names.update(seg.types)
-        return sorted(names)
+        names = self.__dict__.get("_type_names")
+        if names is None:
+            found = set(self.ent.type_names)
+            for seg in self.segments:
+                found.update(seg.types)
+            names = self.__dict__["_type_names"] = sorted(found)
+        return names
 
     def kind_bits(self, name: str) -> int:
         """The documents of a kind (``fact`` kinds, ``passage``, ``entity``)."""
@@ -146,8 +153,15 @@ class Filters:
 
     def keys_near(self, key: str) -> list[int]:
         """Entity documents of the names within a typo or two of ``key``."""
-        found = fuzzy(Vocabulary([self.ent.keys]), key[:MAX_KEY], typo_budget(len(key)), by_count=False)
+        found = fuzzy(self._key_vocab, key[:MAX_KEY], typo_budget(len(key)), by_count=False)
         return self._docs_of_keys([self.ent.keys.find(w) for w, _ in found])
+
+    @property
+    def _key_vocab(self) -> Vocabulary:
+        vocab = self.__dict__.get("_keys_vocab")
+        if vocab is None:
+            vocab = self.__dict__["_keys_vocab"] = Vocabulary([self.ent.keys])
+        return vocab
 
     def _docs_of_keys(self, tids) -> list[int]:
         rows = [self.ent.key_ents.row(t) for t in tids]
@@ -205,21 +219,28 @@ class Filters:
         docs: set[int] = set()
         credit: dict[int, int] = {}
         stop = self.stopwords
+        names = self._names
         for words in (terms, typed) if len(typed) > len(terms) else (terms,):
-            n = len(words)
+            texts = [t.text for t in words]
+            dropped = [t.text in stop and not t.prefix for t in words]
+            n = len(texts)
             for i in range(n):
-                for j in range(i + 1, n + 1):
-                    found = self._span_names(words, i, j)
+                key = ""
+                for j in range(i, n):
+                    key += texts[j]
+                    found = names(key)
+                    if not found and j == n - 1 and words[j].prefix and len(key) >= 3:
+                        found = self._names_starting(key)
                     if not found:
                         continue
                     docs.update(found)
-                    covered = sum(1 for t in words[i:j] if t.text in stop and not t.prefix)
+                    covered = sum(dropped[i : j + 1])
                     if covered:
                         for d in found:
                             credit[d] = max(credit.get(d, 0), covered)
         for ex in exps:
             for w in ex.exact_words:
-                docs.update(self._names(w))
+                docs.update(names(w))
         if len(typed) > 1:
             whole = "".join(t.text for t in typed)
             if not self._names(whole) and len(whole) >= 6:
@@ -260,22 +281,20 @@ class Filters:
         about |= 1 << own
         return self._spread(mentioned) | about, about
 
-    def _span_names(self, words: list[Term], i: int, j: int) -> list[int]:
-        key = "".join(t.text for t in words[i:j])
-        found = self._names(key)
-        if not found and j == len(words) and words[-1].prefix and len(key) >= 3:
-            ck = "\x00" + key
-            found = self._keycache.get(ck)
-            if found is None:
-                found = self._keycache[ck] = self.keys_starting(key, NAME_PREFIXES)
+    def _names_starting(self, key: str) -> list[int]:
+        """Entity docs with a name or alias that starts with ``key`` joined (cached)."""
+        ck = "\x00" + key
+        found = self._keycache.get(ck)
+        if found is None:
+            found = self._keycache[ck] = self.keys_starting(key, NAME_PREFIXES)
         return found
 
     def _names(self, key: str) -> list[int]:
         """Entity docs with a name or alias that is ``key`` joined (cached)."""
         found = self._keycache.get(key)
+        if found is not None:
+            return found
         if found is None:
-            if len(self._keycache) > 65536:
-                self._keycache.clear()
             found = self._keycache[key] = self.key_docs(key)
         return found
 

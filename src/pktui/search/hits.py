@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from pktui.model import Fact
+from pktui.search.cache import Fifo
 from pktui.search.docs import ENTITY_KIND, PASSAGE_KIND
 from pktui.search.expansion import Expansion
 from pktui.search.tokens import index_tokens, prefix_end, span_tokens
@@ -82,8 +83,8 @@ class HitMaker:
     def __init__(self, kb, stopwords: frozenset[str]) -> None:
         self.kb = kb
         self.stopwords = stopwords
-        self._spancache: dict[tuple[str, int, int], tuple] = {}
-        self._entwords: dict[str, list[frozenset[str]]] = {}
+        self._spancache: Fifo = Fifo(1024)  # (article, start, end) -> tokens of a passage
+        self._entwords: Fifo = Fifo(4096)
 
     def hit(self, ref: DocRef, score: int, marker: Marker) -> Hit | None:
         """The hit of a document, or None when the knowledge base no longer has it."""
@@ -176,13 +177,14 @@ class HitMaker:
         toks = self._passage_tokens(art, lo, hi)
         if toks is None:
             return []
-        text = toks[0]
+        text, where = toks
         spans: list[tuple[int, int]] = []
-        get = marks.get
-        for tok, s, e in toks[1]:
-            n = get(tok)
-            if n is not None:
-                spans.append((s, e) if n == 0 else (s, prefix_end(text, s, e, n)))
+        for tok in marks.keys() & where.keys():
+            n = marks[tok]
+            if n == 0:
+                spans.extend(where[tok])
+            else:
+                spans.extend((s, prefix_end(text, s, e, n)) for s, e in where[tok])
         # an entity found through another of its names (acronym, full name): mark its mention
         if marker.entity_words:
             named = marker.named
@@ -199,16 +201,17 @@ class HitMaker:
         return merge_spans(spans)
 
     def _passage_tokens(self, art: str, lo: int, hi: int):
-        """``(article text, [(token, start, end), ...])`` for a passage, cached."""
+        """``(article text, {token: [(start, end), ...]})`` for a passage, cached."""
         key = (art, lo, hi)
         got = self._spancache.get(key)
         if got is None:
             a = self.kb.article(art)
             if a is None:
                 return None
-            if len(self._spancache) > 512:
-                self._spancache.clear()
-            got = self._spancache[key] = (a.text, span_tokens(a.text[lo:hi], lo))
+            where: dict[str, tuple[tuple[int, int], ...]] = {}
+            for tok, s, e in span_tokens(a.text[lo:hi], lo):
+                where[tok] = (*where.get(tok, ()), (s, e))  # tuples: no work for the collector
+            got = self._spancache[key] = (a.text, where)
         return got
 
     def entity_words(self, entity_id: str) -> list[frozenset[str]]:
@@ -222,8 +225,6 @@ class HitMaker:
                     ws = frozenset(index_tokens(nm)) - self.stopwords
                     if ws:
                         w.append(ws)
-            if len(self._entwords) > 4096:
-                self._entwords.clear()
             self._entwords[entity_id] = w
         return w
 

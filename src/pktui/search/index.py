@@ -31,20 +31,21 @@ typed and orders typos, still counts deleted documents until the segments are me
 
 from __future__ import annotations
 
+import bisect
 import os
 import threading
+from array import array
 from collections.abc import Callable, Iterable
 
-import numpy as np
-
 from pktui.search import rank, segment
+from pktui.search.cache import LRU, Fifo
 from pktui.search.docs import ENTITY_KIND, PASSAGE_KIND, UNIT_MAX
-from pktui.search.expansion import LRU, Expander, Expansion
+from pktui.search.expansion import Expander, Expansion
 from pktui.search.filters import Filters
 from pktui.search.hits import DocRef, Hit, HitMaker, Marker
 from pktui.search.layout import Layout
 from pktui.search.query import Query, parse_query
-from pktui.search.reader import EntityPart, FactSegment, bits_of_mask
+from pktui.search.reader import EntityPart, FactSegment, bits_of_docs, bits_of_mask
 from pktui.search.segment import SegmentData, SegmentError
 from pktui.search.spelling import Spellings, default_spellings, default_stopwords
 from pktui.search.vocabulary import Vocabulary
@@ -63,7 +64,8 @@ class SearchIndex(Filters):
         self.kb = kb
         self.spellings: Spellings = default_spellings()
         self.stopwords: frozenset[str] = default_stopwords()
-        self.segments = [FactSegment(d) for d in data]
+        self._rows: LRU = LRU(1 << 16, 64 << 20)  # bitset rows of frequent tokens, as ints
+        self.segments = [FactSegment(d, self._rows) for d in data]
         self.ent = EntityPart(data[-1])
         self.layout = lay = Layout(self.segments, self.ent, frozenset(deleted_articles))
         self.bases, self.ent_base, self.n_docs = lay.bases, lay.ent_base, lay.n_docs
@@ -75,7 +77,9 @@ class SearchIndex(Filters):
         self._lock = threading.RLock()
         self._bitcache: LRU = LRU(4096, 8 << 20)
         self._filtercache: LRU = LRU(128, 24 << 20)
-        self._keycache: dict[str, list[int]] = {}
+        self._keycache: Fifo = Fifo(65536)  # name keys -> entity documents
+        self._name_words: Fifo = Fifo(65536)
+        self._refcache: Fifo = Fifo(65536)  # document -> DocRef
         self._spread_masks: list[tuple[int, int]] | None = None
         self.expander = Expander(self.vocab, self.spellings, self._or_bits, self._bits)
         self.hits = HitMaker(kb, self.stopwords)
@@ -123,25 +127,40 @@ class SearchIndex(Filters):
     def _union(self, words: list[str], about: bool) -> int:
         flavor = "about" if about else "any"
         where = [self.vocab.locate(w) for w in words]
+        # the first segment (at 0) and the entity documents (numbered as they are here)
+        # go into one union; a later segment's is shifted to its place
+        first: list = []
         out = 0
         for p, (seg, base) in enumerate(zip(self.segments, self.bases)):
-            raw, fixed = [], 0
+            raw = first if not base else []
+            fixed = 0
             for w, locs in zip(words, where):
                 tid = next((i for q, i in locs if q == p), -1)
                 if w in seg.fixes:
                     fixed |= seg.bits(tid, w, about)
                 elif tid >= 0:
                     raw.append(seg.postings[flavor].raw(tid))
-            got = rank.union_of(raw) | fixed if raw else fixed
-            if got:
-                out |= got << base
+            if base and (raw or fixed):
+                out |= (rank.union_of(raw) | fixed) << base
+            else:
+                out |= fixed
         p = len(self.segments)
-        table = self.ent.about if about else self.ent.any
-        rows = [table.row(i) for locs in where for q, i in locs if q == p]
-        rows = [r for r in rows if len(r)]
-        if rows:
-            out |= self._entity_docs(np.concatenate(rows) if len(rows) > 1 else rows[0])
-        return out
+        for locs in where:
+            first.extend(self._entity_row(i, about) for q, i in locs if q == p)
+        return out | rank.union_of(first)
+
+    def _entity_row(self, tid: int, about: bool) -> int | array:
+        """The entity documents of a token of the entity part: a long row as a bitset (kept
+        with the frequent tokens' rows), a short one as numbers."""
+        table = self.layout.ent_about if about else self.layout.ent_any
+        if table.off[tid + 1] - table.off[tid] < 64:
+            return table.raw(tid)
+        key = ("entities", tid, about)
+        got = self._rows.get_(key)
+        if got is None:
+            got = bits_of_docs(table.row(tid))
+            self._rows.put(key, got)
+        return got
 
     def _bits(self, word: str, about: bool) -> int:
         """The documents that hold ``word`` (``about`` them, or anywhere)."""
@@ -187,16 +206,33 @@ class SearchIndex(Filters):
         return x
 
     # ------------------------------------------------------------------ documents
-    # ------------------------------------------------------------------ documents
     def _ref(self, d: int) -> DocRef:
-        p, local = self.layout.where(d)
-        if p < 0:
-            return DocRef(ENTITY_KIND, self.ent.id(int(self.ent_at[local])), self.layout.home(local))
-        seg = self.segments[p]
-        kind = seg.kind_names[int(seg.kind[local])]
-        if kind == PASSAGE_KIND:
-            return DocRef(PASSAGE_KIND, "", *seg.passage(local))
-        return DocRef(kind, seg.fact_id(local))
+        return self._refs([d])[0]
+
+    def _refs(self, docs: list[int]) -> list[DocRef]:
+        """What each document is."""
+        lay, ent_base, bases = self.layout, self.ent_base, self.bases
+        cache = self._refcache
+        out = []
+        for d in docs:
+            ref = cache.get(d)
+            if ref is not None:
+                out.append(ref)
+                continue
+            if d >= ent_base:
+                pos = d - ent_base
+                ref = DocRef(ENTITY_KIND, self.ent.id(self.ent_at.item(pos)), lay.home(pos))
+            else:
+                p = 0 if len(bases) == 1 else bisect.bisect_right(bases, d) - 1
+                seg, local = self.segments[p], d - bases[p]
+                kind = seg.kind_names[seg.kind.item(local)]
+                if kind == PASSAGE_KIND:
+                    ref = DocRef(PASSAGE_KIND, "", *seg.passage(local))
+                else:
+                    ref = DocRef(kind, bytes(seg.fact_ids[seg.ref.item(local)]).decode("utf-8"))
+            out.append(ref)
+            cache[d] = ref
+        return out
 
     # ------------------------------------------------------------------ search
     def search(self, query: str, limit: int = 50) -> list[Hit]:
@@ -218,12 +254,16 @@ class SearchIndex(Filters):
             return [], 0
         docs, scores, exps, total = self._rank(q, limit)
         marker = Marker(exps, self.hits.entity_words, self._is_name_word)
-        hits = [self.hits.hit(self._ref(d), scores.get(d, 0), marker) for d in docs]
+        hits = [self.hits.hit(ref, scores.get(d, 0), marker) for d, ref in zip(docs, self._refs(docs))]
         return [h for h in hits if h is not None], total
 
     def _is_name_word(self, word: str) -> bool:
-        tid = self.ent.vocab.find(word)
-        return tid >= 0 and len(self.ent.about.row(tid)) > 0
+        """``word`` is a word of some entity's name (cached)."""
+        got = self._name_words.get(word)
+        if got is None:
+            tid = self.ent.vocab.find(word)
+            got = self._name_words[word] = tid >= 0 and len(self.ent.about.row(tid)) > 0
+        return got
 
     def _rank(self, q: Query, limit: int) -> tuple[list[int], dict[int, int], list[Expansion], int]:
         stop = self.stopwords

@@ -42,6 +42,8 @@ class Layout:
         sizes = [*zip(self.bases, (s.n_docs for s in segments)), (self.ent_base, ent.n)]
         self.ranges = [(base, size, (1 << size) - 1) for base, size in sizes if size]
         self._place_entities()
+        self.ent_about = self._numbered(ent.about)
+        self.ent_any = self._numbered(ent.any)
         live = 0
         for seg, base, dead in zip(segments, self.bases, self.dead_art):
             mask = bits_of_mask(~dead[np.asarray(seg.art)]) if dead.any() else (1 << seg.n_docs) - 1
@@ -97,6 +99,19 @@ class Layout:
             day[mine] = np.asarray(seg.art_day)[self.ent_home[mine, 1]]
         self.ent_lo = np.where(day > 0, day, NO_DATE_LO)
         self.ent_hi = np.where(day > 0, day, NO_DATE_HI)
+        # with one segment, an entity document goes just before the first document of its
+        # article: ties are then a matter of numbers (see key)
+        self.ent_before: list[int] | None = None
+        if len(self.segments) == 1:
+            first = np.searchsorted(np.asarray(self.segments[0].art), np.maximum(self.ent_home[:, 1], 0))
+            self.ent_before = np.where(self.ent_home[:, 0] >= 0, first, np.iinfo(np.int64).max).tolist()
+
+    def _numbered(self, table: Table) -> Table:
+        """An entity part table (rows of entities) as rows of entity documents, here."""
+        values = self.ent_pos[np.asarray(table.values, np.int64)] + self.ent_base
+        rows = np.repeat(np.arange(len(table)), np.diff(np.asarray(table.off)))
+        values = values[np.lexsort((values, rows))]
+        return Table(np.asarray(table.off), values.astype(np.uint32))
 
     # ------------------------------------------------------------------ documents
     def where(self, d: int) -> tuple[int, int]:
@@ -111,24 +126,77 @@ class Layout:
         p, art = self.ent_home[position].tolist()
         return self.segments[p].article_id(art) if p >= 0 else ""
 
-    def order_key(self, d: int) -> tuple[int, int, int]:
-        """Newest first across segments: the article's place among all, entities before
-        the facts of their article, then the document's place."""
-        p, local = self.where(d)
-        if p < 0:
-            return int(self.ent_rank[local]), 0, local
-        return int(self.art_rank[p][self.segments[p].art[local]]), 1, local
+    def by_range(self, docs: np.ndarray) -> list[tuple[int, np.ndarray]]:
+        """Where ``docs`` are, by segment (-1: entity documents): ``(segment, mask)``."""
+        out = []
+        ent = docs >= self.ent_base
+        if ent.any():
+            out.append((-1, ent))
+        if len(self.bases) == 1:
+            if not ent.all():
+                out.append((0, ~ent))
+            return out
+        seg = np.where(ent, -1, np.searchsorted(self.bases, docs, "right") - 1)
+        out.extend((p, seg == p) for p in np.unique(seg[~ent]).tolist())
+        return out
+
+    def newest_first(self, docs: list[int], scores: dict[int, int] | None = None) -> list[int]:
+        """``docs`` best score first (if ``scores``), then newest across segments: the
+        article's place among all, an entity before the facts of its article, then the
+        document's place."""
+        arr = np.asarray(docs, np.int64)
+        rank_, group, local = np.zeros(len(arr), np.int64), np.zeros(len(arr), np.int64), arr.copy()
+        for p, mask in self.by_range(arr):
+            if p < 0:
+                local[mask] = arr[mask] - self.ent_base
+                rank_[mask] = self.ent_rank[local[mask]]
+            else:
+                local[mask] = arr[mask] - self.bases[p]
+                rank_[mask] = self.art_rank[p][self.segments[p].art[local[mask]]]
+                group[mask] = 1
+        keys = [local, group, rank_]
+        if scores is not None:
+            keys.append(-np.array([scores[d] for d in docs], np.int64))
+        return arr[np.lexsort(keys)].tolist()
+
+    def key(self, d: int) -> tuple[int, int, int]:
+        """With one segment: the newest-first order of document ``d`` (see newest_first)."""
+        if d < self.ent_base:
+            return d, 1, d
+        return self.ent_before[d - self.ent_base], 0, d  # type: ignore[index]
 
     def newest(self, cand: int, need: int) -> list[int]:
         """The ``need`` newest documents of ``cand`` (tie-break of :func:`rank.top_k`)."""
         out: list[int] = []
+        found = 0
         for base, _, mask in self.ranges:
             part = (cand >> base) & mask if base else cand & mask
             if part:
+                found += 1
                 out.extend(d + base for d in rank.lowest_bits(part, need))
-        if len(out) > need:
-            out.sort(key=self.order_key)
-            del out[need:]
+        if found > 1:
+            if self.ent_before is not None:
+                out = self._merge_entities(out, need)
+            else:
+                out = self.newest_first(out)[:need]
+        return out
+
+    def _merge_entities(self, docs: list[int], need: int) -> list[int]:
+        """With one segment: its documents and the entity documents of ``docs`` (each in
+        order), merged newest first, the first ``need``."""
+        base, before = self.ent_base, self.ent_before
+        assert before is not None
+        facts = [d for d in docs if d < base]
+        ents = [d for d in docs if d >= base]
+        out: list[int] = []
+        i = j = 0
+        while len(out) < need and (i < len(facts) or j < len(ents)):
+            if j < len(ents) and (i >= len(facts) or before[ents[j] - base] <= facts[i]):
+                out.append(ents[j])
+                j += 1
+            else:
+                out.append(facts[i])
+                i += 1
         return out
 
     def sort(self, docs: list[int], scores: dict[int, int]) -> None:
@@ -137,9 +205,12 @@ class Layout:
             return
         if self.where(min(docs))[0] == self.where(max(docs))[0]:  # all in one range
             docs.sort(key=lambda d: (-scores[d], d))
+        elif self.ent_before is not None:
+            key = self.key
+            keyed = sorted((-scores[d], *key(d)) for d in docs)
+            docs[:] = [k[3] for k in keyed]
         else:
-            key = self.order_key
-            docs.sort(key=lambda d: (-scores[d], key(d)))
+            docs[:] = self.newest_first(docs, scores)
 
 
 def _article_ranks(segs: list[FactSegment]) -> list[np.ndarray]:

@@ -13,7 +13,8 @@ from __future__ import annotations
 from array import array
 from collections import deque
 from collections.abc import Iterable
-from itertools import repeat
+
+import numpy as np
 
 _NONZERO = bytes([0] + [1] * 255)
 
@@ -22,21 +23,29 @@ _consume = deque(maxlen=0).extend
 _BINARY = bytes.maketrans(b"\x00\x01", b"01")
 
 
-def _bits_of_many(postings: list, top: int) -> int:
-    """The bitset of long postings (documents up to ``top``): one flag byte per document
-    set at C speed, then the flags are read as one binary number."""
-    flags = bytearray(top + 1)
-    setitem = flags.__setitem__
-    for docs in postings:
-        _consume(map(setitem, docs, repeat(1)))
-    return _gather(flags)
+def _bits_of_arrays(arrays: list, total: int, top: int) -> int:
+    """The bitset of many document numbers, with numpy: a flag per document packed eight
+    to a byte when they are dense, else bits or-ed into a byte buffer."""
+    docs = (
+        np.concatenate([np.frombuffer(a, np.uint32) for a in arrays])
+        if len(arrays) > 1
+        else np.frombuffer(arrays[0], np.uint32)
+    )
+    if total > top >> 6:
+        flags = np.zeros(top + 1, np.bool_)
+        flags[docs] = True
+        raw = np.packbits(flags, bitorder="little")
+    else:
+        raw = np.zeros((top >> 3) + 1, np.uint8)
+        np.bitwise_or.at(raw, docs >> 3, np.left_shift(1, docs & 7).astype(np.uint8))
+    return int.from_bytes(raw.tobytes(), "little")
 
 
 def union_of(postings: list) -> int:
     """The union of postings: bitsets (ints) and sorted ``array('I')`` of document numbers.
 
-    The arrays are written into one byte buffer and turned into a number once, so a
-    union of many rare words costs about as much as one of them.
+    The arrays are turned into one number at once (a few numbers bit by bit, more with
+    numpy), so a union of many rare words costs about as much as one of them.
     """
     out = 0
     arrays = []
@@ -52,8 +61,8 @@ def union_of(postings: list) -> int:
                 top = p[-1]
     if not arrays:
         return out
-    if total > 35_000:
-        return out | _bits_of_many(arrays, top)
+    if total > 48:
+        return out | _bits_of_arrays(arrays, total, top)
     ba = bytearray((top >> 3) + 1)
     for a in arrays:
         for d in a:
@@ -72,10 +81,10 @@ def bits_of(docs: Iterable[int]) -> int:
     docs = docs if isinstance(docs, (array, list, tuple)) else list(docs)
     if not docs:
         return 0
-    top = max(docs)
-    if len(docs) > 80_000:
-        return _bits_of_many([docs], top)
-    ba = bytearray((top >> 3) + 1)
+    if len(docs) > 48:
+        a = docs if isinstance(docs, array) and docs.typecode == "I" else array("I", docs)
+        return _bits_of_arrays([a], len(a), max(a))
+    ba = bytearray((max(docs) >> 3) + 1)
     for d in docs:
         ba[d >> 3] |= 1 << (d & 7)
     return int.from_bytes(ba, "little")
@@ -216,7 +225,6 @@ def values(slices: list[int], docs: list[int]) -> dict[int, int]:
     """
     if not docs:
         return {}
-    out = dict.fromkeys(docs, 0)
     ordered = sorted(set(docs))
     clusters: list[list[int]] = [[ordered[0]]]
     for d in ordered[1:]:
@@ -224,20 +232,29 @@ def values(slices: list[int], docs: list[int]) -> dict[int, int]:
             clusters.append([d])
         else:
             clusters[-1].append(d)
-    for i, s in enumerate(slices):
-        if not s:
-            continue
-        bit = 1 << i
-        n = s.bit_length()
-        for group in clusters:
-            lo, hi = group[0] & ~7, group[-1]
+    out = dict.fromkeys(ordered, 0)
+    for group in clusters:
+        lo, hi = group[0] & ~7, group[-1]
+        width = hi - lo + 1
+        nbytes = (width + 7) >> 3
+        low_mask = (1 << (hi + 1)) - 1
+        window_mask = (1 << width) - 1
+        at = [(d, (d - lo) >> 3, 1 << ((d - lo) & 7)) for d in group]
+        for i, s in enumerate(slices):
+            if not s:
+                continue
+            n = s.bit_length()
             if lo >= n:
                 continue
-            width = hi - lo + 1
-            window = (s & ((1 << (hi + 1)) - 1)) >> lo if hi < n - lo else (s >> lo) & ((1 << width) - 1)
-            bs = window.to_bytes((width + 7) >> 3, "little")
-            for d in group:
-                k = d - lo
-                if bs[k >> 3] >> (k & 7) & 1:
+            if len(group) <= 4 and lo > n >> 1:  # a few near the top: a short shift each
+                for d in group:
+                    if (s >> d) & 1:
+                        out[d] |= 1 << i
+                continue
+            window = (s & low_mask) >> lo if hi < n - lo else (s >> lo) & window_mask
+            bs = window.to_bytes(nbytes, "little")
+            bit = 1 << i
+            for d, byte, mask in at:
+                if bs[byte] & mask:
                     out[d] |= bit
     return out

@@ -25,6 +25,7 @@ from collections.abc import Callable
 import numpy as np
 
 from pktui.search import rank
+from pktui.search.cache import LRU
 from pktui.search.segment import SegmentData
 from pktui.search.vocabulary import SortedWords
 
@@ -52,12 +53,21 @@ class Table:
 
     def __init__(self, off: np.ndarray, values: np.ndarray) -> None:
         self.off, self.values = off, values
+        self._item = off.item
+        self._raw = memoryview(np.ascontiguousarray(values, np.uint32).view(np.uint8)) if len(values) else None
 
     def __len__(self) -> int:
         return len(self.off) - 1
 
     def row(self, r: int) -> np.ndarray:
-        return self.values[self.off[r] : self.off[r + 1]]
+        return self.values[self._item(r) : self._item(r + 1)]
+
+    def raw(self, r: int) -> array:
+        """A row as an ``array('I')`` (for :func:`pktui.search.rank.union_of`)."""
+        a = array("I")
+        if self._raw is not None:
+            a.frombytes(self._raw[self._item(r) << 2 : self._item(r + 1) << 2])
+        return a
 
     def bits(self, rows) -> int:
         """The union of some rows, as a bitset."""
@@ -71,42 +81,50 @@ class Table:
 
 
 class Postings:
-    """One kind of postings of a segment: a bitset row or a table row per token."""
+    """One kind of postings of a segment: a bitset row or a table row per token. The rows
+    last read are kept as ints (``cache``: shared, bounded in bytes)."""
 
-    def __init__(self, data: SegmentData, name: str) -> None:
+    def __init__(self, data: SegmentData, name: str, cache: LRU) -> None:
         self.table = Table(data[f"{name}.off"], data[f"{name}.docs"])
         self.row = data[f"{name}.row"]
         self.rows = data[f"{name}.bits"]
+        self._cache = cache
 
     def bits(self, tid: int) -> int:
         if tid < 0:
             return 0
         r = int(self.row[tid])
         if r >= 0:
-            return int.from_bytes(self.rows[r].tobytes(), "little")
+            return self._row(r)
         return bits_of_docs(self.table.row(tid))
+
+    def _row(self, r: int) -> int:
+        key = (id(self), r)
+        got = self._cache.get_(key)
+        if got is None:
+            got = int.from_bytes(self.rows[r].tobytes(), "little")
+            self._cache.put(key, got)
+        return got
 
     def raw(self, tid: int) -> int | array:
         """A token's bitset, or its sorted documents (for :func:`pktui.search.rank.union_of`)."""
-        r = int(self.row[tid])
+        r = self.row.item(tid)
         if r >= 0:
-            return int.from_bytes(self.rows[r].tobytes(), "little")
-        a = array("I")
-        a.frombytes(np.ascontiguousarray(self.table.row(tid), np.uint32).tobytes())
-        return a
+            return self._row(r)
+        return self.table.raw(tid)
 
 
 class FactSegment:
     """A segment's facts and passages (see :mod:`pktui.search.build`)."""
 
-    def __init__(self, data: SegmentData) -> None:
+    def __init__(self, data: SegmentData, rows: LRU) -> None:
         self.data = data
         meta = data.meta
         self.n_docs = int(meta["docs"])
         self.kind_names: list[str] = list(meta["kinds"])
         self.types: list[str] = list(meta["types"])
         self.vocab = SortedWords(data)
-        self.postings = {name: Postings(data, name) for name in POSTINGS}
+        self.postings = {name: Postings(data, name, rows) for name in POSTINGS}
         self.kind = data["doc_kind"]
         self.art = data["doc_art"]
         self.lo = data["doc_lo"]
@@ -127,6 +145,7 @@ class FactSegment:
         self.ent_arts = Table(data["ent_arts.off"], data["ent_arts.docs"])
         self.type_docs = Table(data["type_docs.off"], data["type_docs.docs"])
         self.fixes: dict[str, tuple[list[int], list[int]]] = {}
+        self._kinds: dict[str, int] = {}
         self.current_names: Callable[[str], list[int]] = lambda word: []
         if not (len(self.kind) == len(self.art) == len(self.lo) == len(self.hi) == self.n_docs):
             raise ValueError(f"search segment {data.folder}: columns of unequal lengths (damaged: rebuild it)")
@@ -170,9 +189,12 @@ class FactSegment:
 
     # ------------------------------------------------------------------ documents
     def kind_mask(self, name: str) -> int:
-        if name not in self.kind_names:
-            return 0
-        return bits_of_mask(np.asarray(self.kind) == self.kind_names.index(name))
+        """The documents of a kind (kept: a handful of kinds)."""
+        got = self._kinds.get(name)
+        if got is None:
+            code = self.kind_names.index(name) if name in self.kind_names else -1
+            got = self._kinds[name] = bits_of_mask(self.kind == code) if code >= 0 else 0
+        return got
 
     def type_bits(self, name: str) -> int:
         if name not in self.types:
@@ -190,8 +212,8 @@ class FactSegment:
         return bytes(self.fact_ids[self.ref[d]]).decode("utf-8")
 
     def passage(self, d: int) -> tuple[str, int, int]:
-        s, e = self.passages[self.ref[d]].tolist()
-        return self.article_id(int(self.art[d])), s, e
+        s, e = self.passages[self.ref.item(d)].tolist()
+        return self.article_id(self.art.item(d)), s, e
 
     def articles_in(self, ids) -> np.ndarray:
         """The places of the articles ``ids`` (those this segment has)."""

@@ -44,6 +44,10 @@ class SegmentError(ValueError):
     """A segment that cannot be read: missing, damaged, or written by another format."""
 
 
+class SegmentMissing(SegmentError, FileNotFoundError):
+    """No segment at all where one was named (not written, or removed meanwhile)."""
+
+
 class SegmentData:
     """A segment in memory or mapped from disk: named arrays and the manifest's facts."""
 
@@ -114,7 +118,7 @@ def read(folder: str | os.PathLike) -> SegmentData:
         with open(path / MANIFEST, encoding="utf-8") as fh:
             manifest = json.load(fh)
     except FileNotFoundError:
-        raise SegmentError(f"search segment {path}: no {MANIFEST} (not a segment, or not complete)") from None
+        raise SegmentMissing(f"search segment {path}: no {MANIFEST} (not a segment, or not complete)") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SegmentError(f"search segment {path}: unreadable {MANIFEST} ({exc}): rebuild it") from None
     if not isinstance(manifest, dict) or manifest.get("what") != _WHAT:
@@ -140,6 +144,8 @@ def _load(folder: Path, name: str, spec) -> np.ndarray:
             arr = np.asarray(np.load(file, mmap_mode="r", allow_pickle=False))
         except ValueError:  # an empty array with an older numpy: nothing to map
             arr = np.load(file, allow_pickle=False)
+    except FileNotFoundError:  # removed meanwhile (another process replaced the segments)
+        raise SegmentMissing(f"search segment {folder}: no {file.name} (removed meanwhile?)") from None
     except (OSError, ValueError, EOFError) as exc:
         raise SegmentError(f"search segment {folder}: cannot read {file.name} ({exc}): rebuild it") from None
     try:

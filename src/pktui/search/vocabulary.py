@@ -13,10 +13,12 @@ the candidates for a typo.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 
 import numpy as np
 
+from pktui.search.cache import Fifo
 from pktui.search.segment import strings
 
 
@@ -45,6 +47,12 @@ def vocab_arrays(words: list[str], df: np.ndarray, prefix: str = "") -> dict[str
     }
 
 
+# A vocabulary of at most this many words is also read into a Python list and dict when
+# first searched (a few MB, a few ms): lookups then cost what a dict costs; a larger one
+# is only ever searched on the mapped array.
+PYTHON_WORDS_MAX = 300_000
+
+
 class SortedWords:
     """One segment's vocabulary (mapped arrays, see :func:`vocab_arrays`)."""
 
@@ -57,9 +65,24 @@ class SortedWords:
         self._len_key = data[f"{prefix}len_key"]
         self.width = self.words.dtype.itemsize
         self._dtype = self.words.dtype
+        self._buckets: Fifo = Fifo(4096)  # (first letter, length) -> words
+        self._list: list[str] | None = None
+        self._ids: dict[str, int] | None = None
+        if len(self.words) <= PYTHON_WORDS_MAX:
+            self.find = self._find_in_dict  # type: ignore[method-assign]
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def _python(self) -> tuple[list[str], dict[str, int]]:
+        if self._list is None or self._ids is None:
+            self._list = [w.decode("utf-8") for w in self.words.tolist()]
+            self._ids = dict(zip(self._list, range(len(self._list))))
+        return self._list, self._ids
+
+    def _find_in_dict(self, word: str) -> int:
+        ids = self._ids if self._ids is not None else self._python()[1]
+        return ids.get(word, -1)
 
     def find(self, word: str) -> int:
         """The id of ``word``, or -1."""
@@ -72,6 +95,9 @@ class SortedWords:
 
     def range(self, prefix: str) -> tuple[int, int]:
         """Ids ``[i, j)`` of the words that start with ``prefix`` and are longer."""
+        if self._list is not None:
+            i = bisect.bisect_right(self._list, prefix)
+            return i, bisect.bisect_left(self._list, prefix + "\U0010ffff", i)
         raw = prefix.encode("utf-8")
         if len(raw) >= self.width or not len(self.words):
             return 0, 0
@@ -82,11 +108,23 @@ class SortedWords:
         return i, max(i, j)
 
     def word(self, i: int) -> str:
+        if self._list is not None:
+            return self._list[i]
         return bytes(self.words[i]).decode("utf-8")
 
     def words_of(self, ids: Iterable[int]) -> list[str]:
+        if self._list is not None:
+            return list(map(self._list.__getitem__, ids))
         words = self.words
         return [bytes(words[i]).decode("utf-8") for i in ids]
+
+    def bucket_words(self, first: str, length: int) -> tuple[str, ...]:
+        """The words of one typo bucket, decoded once (at most a few thousand buckets kept)."""
+        key = (first, length)
+        got = self._buckets.get(key)
+        if got is None:
+            got = self._buckets[key] = tuple(self.words_of(self.bucket(first, length, length).tolist()))
+        return got
 
     def bucket(self, first: str, lo: int, hi: int) -> np.ndarray:
         """Ids of the words in the typo buckets of first letter ``first`` and lengths
@@ -110,15 +148,13 @@ class Vocabulary:
     def __init__(self, parts: list[SortedWords], counted: int | None = None) -> None:
         self.parts = parts
         self.counted = len(parts) if counted is None else counted
-        self._where: dict[str, tuple[tuple[int, int], ...]] = {}
+        self._where: Fifo = Fifo(65536)  # word -> (part, id) of each part holding it
 
     def locate(self, word: str) -> tuple[tuple[int, int], ...]:
         """``(part, id)`` for each part that has ``word``."""
         got = self._where.get(word)
         if got is None:
             got = tuple((p, i) for p, part in enumerate(self.parts) if (i := part.find(word)) >= 0)
-            if len(self._where) > 65536:
-                self._where.clear()
             self._where[word] = got
         return got
 
@@ -172,13 +208,12 @@ class Vocabulary:
 
     def bucket_words(self, firsts: Iterable[str], lo: int, hi: int) -> list[str]:
         """Words in the typo buckets of the first letters ``firsts``, lengths ``lo`` to ``hi``."""
-        out: set[str] = set()
+        out: list[str] = []
         for part in self.parts:
             for c in firsts:
-                ids = part.bucket(c, lo, hi)
-                if len(ids):
-                    out.update(part.words_of(ids.tolist()))
-        return sorted(out)
+                for length in range(lo, min(hi, 255) + 1):
+                    out.extend(part.bucket_words(c, length))
+        return list(dict.fromkeys(out)) if len(self.parts) > 1 else out
 
     def words_of_length(self, lo: int, hi: int) -> list[str]:
         out: set[str] = set()
