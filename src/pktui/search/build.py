@@ -209,6 +209,7 @@ def _finish(b: FactBuilder, types: list[str]) -> SegmentData:
     arrays["art_id_order"] = np.argsort(arrays["art_ids"], kind="stable").astype(np.int32)
     arrays["art_day"] = np.array([a.day for a in arts], np.int32)
     arrays["art_group"] = np.array([a.group for a in arts], np.uint8)
+    arrays["art_first"] = offsets(np.bincount(arrays["doc_art"], minlength=len(arts)).astype(np.int64))
     n_ent = len(b.ent_ids)
     arrays["ent_ids"] = strings(b.ent_ids)
     toks = [np.sort(new_id[list(t)]) if t else np.zeros(0, np.int64) for t in b.ent_toks]

@@ -63,12 +63,13 @@ def entity_arrays(entities, stopwords) -> tuple[dict[str, np.ndarray], dict]:
     new_id[order] = np.arange(len(order))
     n_words = len(order)
     ent_type = np.array([type_code[ty] for _, _, ty in ents], np.int64)
-    about, any_ = [], []
-    for e, toks in enumerate(name_toks):
-        t = new_id[list(toks)] if toks else np.zeros(0, np.int64)
-        about.append(pairs(t, np.full(len(t), e)))
-        tt = new_id[list(type_toks[ent_type[e]])] if type_toks and type_toks[ent_type[e]] else np.zeros(0, np.int64)
-        any_.append(pairs(np.concatenate((t, tt)), np.full(len(t) + len(tt), e)))
+    # (token, entity) pairs: the words of its names (about), and those and its type's (any)
+    name_tok = np.array([t for toks in name_toks for t in toks], np.int64)
+    name_ent = np.repeat(np.arange(len(ents)), [len(toks) for toks in name_toks])
+    type_tok = np.array([t for e in range(len(ents)) for t in type_toks[ent_type[e]]], np.int64)
+    type_ent = np.repeat(np.arange(len(ents)), [len(type_toks[ty]) for ty in ent_type.tolist()])
+    about = [pairs(new_id[name_tok], name_ent)]
+    any_ = [about[0], pairs(new_id[type_tok], type_ent)]
     arrays: dict[str, np.ndarray] = {}
     for name, parts in (("about", about), ("any", any_)):
         off, docs = csr(parts, n_words)
@@ -95,8 +96,9 @@ def _key_arrays(ents) -> dict[str, np.ndarray]:
             if k:
                 of_key.setdefault(k, set()).add(e)
     keys = sorted(of_key)
-    parts = [pairs(np.full(len(of_key[k]), r), np.array(sorted(of_key[k]), np.int64)) for r, k in enumerate(keys)]
-    off, docs = csr(parts, len(keys))
+    rows = np.repeat(np.arange(len(keys)), [len(of_key[k]) for k in keys])
+    ents = np.array([e for k in keys for e in of_key[k]], np.int64)
+    off, docs = csr([pairs(rows, ents)], len(keys))
     out = {f"{PREFIX}keys.off": off, f"{PREFIX}keys.ents": docs}
     out.update(vocab_arrays(keys, np.diff(off).astype(np.uint32), f"{PREFIX}keys."))
     return out

@@ -22,6 +22,7 @@ from pktui.search import rank
 from pktui.search.cache import LRU, Fifo
 from pktui.search.docs import ENTITY_KIND, MAX_KEY, PASSAGE_KIND
 from pktui.search.expansion import Expander, Expansion, fuzzy, typo_budget
+from pktui.search.layout import Layout
 from pktui.search.query import Query, Term
 from pktui.search.reader import bits_of_docs, bits_of_mask
 from pktui.search.vocabulary import Vocabulary
@@ -39,6 +40,7 @@ class Filters:
     ent_pos: np.ndarray
     ent_lo: np.ndarray
     ent_hi: np.ndarray
+    layout: Layout
     spellings: object
     stopwords: frozenset[str]
     _filtercache: LRU
@@ -131,8 +133,7 @@ class Filters:
     # ------------------------------------------------------------------ entities
     def _entity_docs(self, ents) -> int:
         """The documents of entities of the entity part (their indices there)."""
-        pos = np.sort(self.ent_pos[np.asarray(ents, np.int64)])
-        return bits_of_docs(pos.astype(np.uint32)) << self.ent_base if len(pos) else 0
+        return bits_of_docs(self.layout.entity_docs(ents).astype(np.uint32)) if len(ents) else 0
 
     def _ent_of_doc(self, d: int) -> int:
         """The entity part's index of entity document ``d``."""

@@ -64,7 +64,7 @@ class SearchIndex(Filters):
         self.kb = kb
         self.spellings: Spellings = default_spellings()
         self.stopwords: frozenset[str] = default_stopwords()
-        self._rows: LRU = LRU(1 << 16, 64 << 20)  # bitset rows of frequent tokens, as ints
+        self._rows: LRU = LRU(1 << 16, 32 << 20)  # bitset rows of frequent tokens, as ints
         self.segments = [FactSegment(d, self._rows) for d in data]
         self.ent = EntityPart(data[-1])
         self.layout = lay = Layout(self.segments, self.ent, frozenset(deleted_articles))
@@ -76,10 +76,10 @@ class SearchIndex(Filters):
         self.peak_with_helper_mb = 0.0
         self._lock = threading.RLock()
         self._bitcache: LRU = LRU(4096, 8 << 20)
-        self._filtercache: LRU = LRU(128, 24 << 20)
-        self._keycache: Fifo = Fifo(65536)  # name keys -> entity documents
-        self._name_words: Fifo = Fifo(65536)
-        self._refcache: Fifo = Fifo(65536)  # document -> DocRef
+        self._filtercache: LRU = LRU(128, 16 << 20)
+        self._keycache: Fifo = Fifo(16384)  # name keys -> entity documents
+        self._name_words: Fifo = Fifo(16384)
+        self._refcache: Fifo = Fifo(8192)  # document -> DocRef
         self._spread_masks: list[tuple[int, int]] | None = None
         self.expander = Expander(self.vocab, self.spellings, self._or_bits, self._bits)
         self.hits = HitMaker(kb, self.stopwords)
@@ -152,13 +152,13 @@ class SearchIndex(Filters):
     def _entity_row(self, tid: int, about: bool) -> int | array:
         """The entity documents of a token of the entity part: a long row as a bitset (kept
         with the frequent tokens' rows), a short one as numbers."""
-        table = self.layout.ent_about if about else self.layout.ent_any
-        if table.off[tid + 1] - table.off[tid] < 64:
-            return table.raw(tid)
         key = ("entities", tid, about)
         got = self._rows.get_(key)
         if got is None:
-            got = bits_of_docs(table.row(tid))
+            docs = self.layout.entity_docs((self.ent.about if about else self.ent.any).row(tid))
+            if len(docs) < 64:
+                return array("I", docs.tolist())
+            got = bits_of_docs(docs)
             self._rows.put(key, got)
         return got
 

@@ -42,8 +42,6 @@ class Layout:
         sizes = [*zip(self.bases, (s.n_docs for s in segments)), (self.ent_base, ent.n)]
         self.ranges = [(base, size, (1 << size) - 1) for base, size in sizes if size]
         self._place_entities()
-        self.ent_about = self._numbered(ent.about)
-        self.ent_any = self._numbered(ent.any)
         live = 0
         for seg, base, dead in zip(segments, self.bases, self.dead_art):
             mask = bits_of_mask(~dead[np.asarray(seg.art)]) if dead.any() else (1 << seg.n_docs) - 1
@@ -103,15 +101,12 @@ class Layout:
         # article: ties are then a matter of numbers (see key)
         self.ent_before: list[int] | None = None
         if len(self.segments) == 1:
-            first = np.searchsorted(np.asarray(self.segments[0].art), np.maximum(self.ent_home[:, 1], 0))
+            first = np.asarray(self.segments[0].art_first)[np.maximum(self.ent_home[:, 1], 0)]
             self.ent_before = np.where(self.ent_home[:, 0] >= 0, first, np.iinfo(np.int64).max).tolist()
 
-    def _numbered(self, table: Table) -> Table:
-        """An entity part table (rows of entities) as rows of entity documents, here."""
-        values = self.ent_pos[np.asarray(table.values, np.int64)] + self.ent_base
-        rows = np.repeat(np.arange(len(table)), np.diff(np.asarray(table.off)))
-        values = values[np.lexsort((values, rows))]
-        return Table(np.asarray(table.off), values.astype(np.uint32))
+    def entity_docs(self, ents: np.ndarray) -> np.ndarray:
+        """The documents of some entities of the entity part (by their index there), sorted."""
+        return np.sort(self.ent_pos[np.asarray(ents, np.int64)]) + self.ent_base
 
     # ------------------------------------------------------------------ documents
     def where(self, d: int) -> tuple[int, int]:

@@ -87,7 +87,7 @@ class Postings:
     def __init__(self, data: SegmentData, name: str, cache: LRU) -> None:
         self.table = Table(data[f"{name}.off"], data[f"{name}.docs"])
         self.row = data[f"{name}.row"]
-        self.rows = data[f"{name}.bits"]
+        self._read = data.row_reader(f"{name}.bits")
         self._cache = cache
 
     def bits(self, tid: int) -> int:
@@ -102,7 +102,7 @@ class Postings:
         key = (id(self), r)
         got = self._cache.get_(key)
         if got is None:
-            got = int.from_bytes(self.rows[r].tobytes(), "little")
+            got = int.from_bytes(self._read(r), "little")
             self._cache.put(key, got)
         return got
 
@@ -137,6 +137,7 @@ class FactSegment:
         self.art_id_order = data["art_id_order"]
         self.art_day = data["art_day"]
         self.art_group = data["art_group"]
+        self.art_first = data["art_first"]  # each article's first document, and the end
         self.ent_ids = data["ent_ids"]
         self.ent_hash = data["ent_hash"]
         self.ent_names = Table(data["ent_names.off"], data["ent_names.tok"])
@@ -233,6 +234,8 @@ class FactSegment:
         mine = self.ent_ids
         if not len(mine) or not len(ids):
             return np.full(len(ids), -1, np.int64)
+        if len(mine) == len(ids) and np.array_equal(mine, ids):  # the same entities (a whole build)
+            return np.arange(len(ids), dtype=np.int64)
         keys = ids.astype(mine.dtype) if ids.dtype.itemsize <= mine.dtype.itemsize else ids
         at = np.minimum(np.searchsorted(mine, keys), len(mine) - 1)
         return np.where(np.asarray(mine)[at] == keys, at, -1).astype(np.int64)
@@ -249,10 +252,11 @@ class EntityPart:
         self.type_names: list[str] = list(data.meta["entity_types"])
         self.hash = data[f"{p}hash"]
         self.names = Table(data[f"{p}names.off"], data[f"{p}names.tok"])
-        self.vocab = SortedWords(data, p)
+        # looked up a word at a time and cached above: never read whole
+        self.vocab = SortedWords(data, p, python=False)
         self.about = Table(data[f"{p}about.off"], data[f"{p}about.docs"])
         self.any = Table(data[f"{p}any.off"], data[f"{p}any.docs"])
-        self.keys = SortedWords(data, f"{p}keys.")
+        self.keys = SortedWords(data, f"{p}keys.", python=False)
         self.key_ents = Table(data[f"{p}keys.off"], data[f"{p}keys.ents"])
 
     def id(self, e: int) -> str:

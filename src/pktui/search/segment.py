@@ -21,7 +21,8 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +50,32 @@ class SegmentMissing(SegmentError, FileNotFoundError):
 
 
 class SegmentData:
-    """A segment in memory or mapped from disk: named arrays and the manifest's facts."""
+    """A segment in memory or mapped from disk: named arrays and the manifest's facts.
+    ``offsets``: where each array's data starts in its file (read from disk)."""
 
-    def __init__(self, arrays: Mapping[str, np.ndarray], meta: dict[str, Any], folder: Path | None = None) -> None:
+    def __init__(
+        self,
+        arrays: Mapping[str, np.ndarray],
+        meta: dict[str, Any],
+        folder: Path | None = None,
+        offsets: dict[str, int] | None = None,
+    ) -> None:
         self.arrays = dict(arrays)
         self.meta = meta
         self.folder = folder
+        self.offsets = offsets or {}
+
+    def row_reader(self, name: str) -> Callable[[int], bytes]:
+        """Rows of a 2-d array as bytes. From disk, each is read with ``pread`` rather than
+        through the map, so that rows read once (a frequent token's bitset, copied into an
+        int) do not stay in this process's memory as mapped pages."""
+        arr = self[name]
+        if self.folder is None or self.offsets.get(name, -1) < 0 or arr.ndim != 2:
+            return lambda r: arr[r].tobytes()
+        fd = os.open(self.folder / f"{name}.npy", os.O_RDONLY)
+        weakref.finalize(self, os.close, fd)
+        width, start = arr.shape[1] * arr.itemsize, self.offsets[name]
+        return lambda r: os.pread(fd, width, start + r * width)
 
     def __getitem__(self, name: str) -> np.ndarray:
         try:
@@ -130,20 +151,23 @@ def read(folder: str | os.PathLike) -> SegmentData:
     files = manifest.pop("files", None)
     if not isinstance(files, dict):
         raise SegmentError(f"search segment {path}: {MANIFEST} lists no files: rebuild it")
-    arrays = {}
+    arrays, offsets = {}, {}
     for name, spec in files.items():
-        arrays[name] = _load(path, name, spec)
-    return SegmentData(arrays, manifest, path)
+        arrays[name], offsets[name] = _load(path, name, spec)
+    return SegmentData(arrays, manifest, path, offsets)
 
 
-def _load(folder: Path, name: str, spec) -> np.ndarray:
+def _load(folder: Path, name: str, spec) -> tuple[np.ndarray, int]:
+    """An array of a segment, mapped, and where its data starts in its file."""
     file = folder / f"{name}.npy"
     try:
         try:
+            mapped = np.load(file, mmap_mode="r", allow_pickle=False)
+            offset = int(getattr(mapped, "offset", -1))
             # a plain array over the map: numpy's memmap subclass costs on every access
-            arr = np.asarray(np.load(file, mmap_mode="r", allow_pickle=False))
+            arr = np.asarray(mapped)
         except ValueError:  # an empty array with an older numpy: nothing to map
-            arr = np.load(file, allow_pickle=False)
+            arr, offset = np.load(file, allow_pickle=False), -1
     except FileNotFoundError:  # removed meanwhile (another process replaced the segments)
         raise SegmentMissing(f"search segment {folder}: no {file.name} (removed meanwhile?)") from None
     except (OSError, ValueError, EOFError) as exc:
@@ -155,7 +179,7 @@ def _load(folder: Path, name: str, spec) -> np.ndarray:
         ok = False
     if not ok:
         raise SegmentError(f"search segment {folder}: {file.name} is not what {MANIFEST} says (damaged: rebuild it)")
-    return arr
+    return arr, offset
 
 
 def _sync_dir(path: Path) -> None:

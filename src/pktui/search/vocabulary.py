@@ -54,9 +54,10 @@ PYTHON_WORDS_MAX = 300_000
 
 
 class SortedWords:
-    """One segment's vocabulary (mapped arrays, see :func:`vocab_arrays`)."""
+    """One segment's vocabulary (mapped arrays, see :func:`vocab_arrays`); ``python``: may
+    be read into a list and a dict (the vocabularies every keystroke looks words up in)."""
 
-    def __init__(self, data, prefix: str = "") -> None:
+    def __init__(self, data, prefix: str = "", python: bool = True) -> None:
         self.words: np.ndarray = data[f"{prefix}words"]
         self.df: np.ndarray = data[f"{prefix}df"]
         self._bucket_order = data[f"{prefix}bucket_order"]
@@ -68,7 +69,7 @@ class SortedWords:
         self._buckets: Fifo = Fifo(4096)  # (first letter, length) -> words
         self._list: list[str] | None = None
         self._ids: dict[str, int] | None = None
-        if len(self.words) <= PYTHON_WORDS_MAX:
+        if python and len(self.words) <= PYTHON_WORDS_MAX:
             self.find = self._find_in_dict  # type: ignore[method-assign]
 
     def __len__(self) -> int:
@@ -148,7 +149,7 @@ class Vocabulary:
     def __init__(self, parts: list[SortedWords], counted: int | None = None) -> None:
         self.parts = parts
         self.counted = len(parts) if counted is None else counted
-        self._where: Fifo = Fifo(65536)  # word -> (part, id) of each part holding it
+        self._where: Fifo = Fifo(16384)  # word -> (part, id) of each part holding it
 
     def locate(self, word: str) -> tuple[tuple[int, int], ...]:
         """``(part, id)`` for each part that has ``word``."""
