@@ -52,13 +52,23 @@ Progress = Callable[[int, int], None]
 
 
 def write_segment(
-    kb, folder: str | os.PathLike, article_ids: Iterable[str] | None = None, progress: Progress | None = None
+    kb,
+    folder: str | os.PathLike,
+    article_ids: Iterable[str] | None = None,
+    progress: Progress | None = None,
+    entity_ids: Iterable[str] | None = None,
 ) -> Path:
     """Index the facts and passages of ``article_ids`` (every article when None) and the
     entities of ``kb``, and write them as the segment folder ``folder`` (atomically:
-    see :mod:`pktui.search.segment`). An empty ``article_ids`` writes only a fresh entity
-    part (after deletions, say)."""
-    return segment.write(build_segment(kb, article_ids, progress), folder)
+    see :mod:`pktui.search.segment`).
+
+    The entity part holds every entity of ``kb`` when ``article_ids`` is None or a large
+    share of the articles; else those the articles name or mention, and those of
+    ``entity_ids`` (whose names changed otherwise: a correction, say): an update costs the
+    entities it touched. The index takes each entity from the last segment that wrote it,
+    and reads again those of articles deleted or written again since (see
+    :mod:`pktui.search.entity_parts`); after deletions alone, nothing need be written."""
+    return segment.write(build_segment(kb, article_ids, progress, entity_ids=entity_ids), folder)
 
 
 def merge_segments(
@@ -84,7 +94,12 @@ def merge_segments(
 
 
 def build_segment(
-    kb, article_ids: Iterable[str] | None = None, progress: Progress | None = None, *, helper: bool | None = None
+    kb,
+    article_ids: Iterable[str] | None = None,
+    progress: Progress | None = None,
+    *,
+    helper: bool | None = None,
+    entity_ids: Iterable[str] | None = None,
 ) -> SegmentData:
     """The segment of ``article_ids`` (all when None) in memory. ``helper``: tokenize in a
     helper process (default: for many articles); if it fails, the build runs here."""
@@ -94,7 +109,8 @@ def build_segment(
     try:
         stopwords = default_stopwords()
         articles = _articles(kb, article_ids)
-        ids, forms, types = _entities(kb, articles, article_ids)
+        ents, every = _entities(kb, articles, article_ids, entity_ids)
+        ids, forms, types = [str(e.id) for e in ents], [name_forms(e) for e in ents], [str(e.type or "") for e in ents]
         expect = len(kb.facts) * len(articles) // max(1, len(kb.articles))
         if helper is None:
             helper = len(articles) >= WORKER_MIN_ARTICLES
@@ -117,9 +133,9 @@ def build_segment(
         if data is None:
             tokenizer = LocalTokenizer(stopwords)
             data = _facts(kb, articles, ids, forms, types, tokenizer, expect, progress, article_ids is None)
-        ent, ent_meta = entity_arrays(kb.entities, stopwords)
+        ent, ent_meta = entity_arrays(ents, stopwords)
         data.arrays.update(ent)
-        data.meta.update(ent_meta)
+        data.meta.update(ent_meta, entities_complete=every)
         data.helper_peak_mb = helper_mb  # type: ignore[attr-defined]
         data.peak_with_helper_mb = with_helper_mb  # type: ignore[attr-defined]
     finally:
@@ -152,20 +168,20 @@ def _articles(kb, article_ids: Iterable[str] | None) -> list[SegmentArticle]:
     return _order(out)
 
 
-def _entities(kb, articles: list[SegmentArticle], article_ids) -> tuple[list[str], list[list[str]], list[str]]:
-    """The entities the articles may name or mention: all of ``kb``'s for a large part of
-    it, else those they do (ids sorted, their names, their types)."""
+def _entities(kb, articles: list[SegmentArticle], article_ids, entity_ids) -> tuple[list, bool]:
+    """The entities of the segment's entity part, sorted by id: all of ``kb``'s (True) for
+    all articles or a large share of them; else those they name or mention and
+    ``entity_ids`` (False)."""
     if article_ids is None or len(articles) > len(kb.articles) // 4:
-        ents = list(kb.entities)
+        ents, every = list(kb.entities), True
     else:
-        wanted: set[str] = set()
+        wanted: set[str] = set(entity_ids or ())
         for a in articles:
             wanted.update(m.entity for m in kb.mentions_in(a.id))
             for f in kb.facts_in(a.id):
                 wanted.update(f.entities)
-        ents = [e for e in map(kb.entity, sorted(wanted)) if e is not None]
-    ents = sorted({str(e.id): e for e in ents}.items())
-    return [eid for eid, _ in ents], [name_forms(e) for _, e in ents], [str(e.type or "") for _, e in ents]
+        ents, every = [e for e in map(kb.entity, sorted(wanted)) if e is not None], False
+    return [e for _, e in sorted({str(e.id): e for e in ents}.items())], every
 
 
 def _facts(kb, articles, ids, forms, types, tokenizer, expect: int, progress, everything: bool) -> SegmentData:

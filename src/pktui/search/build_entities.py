@@ -21,7 +21,7 @@ from pktui.search.docs import MAX_KEY, names_hash
 from pktui.search.fields import distinct
 from pktui.search.segment import strings
 from pktui.search.tokenizer import Vocabulary, no_articles, unpacked
-from pktui.search.tokens import SEP_WORD, joined
+from pktui.search.tokens import joined
 from pktui.search.vocabulary import vocab_arrays
 
 PREFIX = "e."  # the entity part's arrays in a segment folder
@@ -38,16 +38,27 @@ def entity_arrays(entities, stopwords) -> tuple[dict[str, np.ndarray], dict]:
     for ``entities`` (objects with ``id``, ``name``, ``aliases``, ``type``)."""
     ents = sorted(((str(e.id), name_forms(e), str(e.type or "")) for e in entities), key=lambda t: t[0])
     ents = [t for i, t in enumerate(ents) if i == 0 or t[0] != ents[i - 1][0]]
+    tokenized = _tokenized([forms for _, forms, _ in ents], stopwords)
+    words = [ws for ws, _ in tokenized]
     types = sorted({ty for _, _, ty in ents})
-    type_code = {ty: k for k, ty in enumerate(types)}
-    texts: list[str] = list(types)
-    firsts = []
-    for _, forms, _ in ents:
-        firsts.append(len(texts))
-        texts.extend(forms)
-    firsts.append(len(texts))
+    type_words = [ws for ws, _ in _tokenized([[ty] for ty in types], stopwords)]
+    arrays = _name_arrays(words, type_words, [types.index(ty) for _, _, ty in ents])
+    arrays[f"{PREFIX}ids"] = strings([eid for eid, _, _ in ents])
+    arrays[f"{PREFIX}hash"] = np.array([names_hash(ws) for ws in words], np.uint64)
+    arrays.update(key_arrays([ks for _, ks in tokenized]))
+    return arrays, {"entity_types": types, "entities": len(ents)}
+
+
+def type_words(types: list[str], stopwords) -> list[tuple[str, ...]]:
+    """The words of each entity type's name."""
+    return [ws for ws, _ in _tokenized([[ty] for ty in types], stopwords)]
+
+
+def _tokenized(forms: list[list[str]], stopwords) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """For each list of names: its distinct words, sorted (stopwords left out), and its keys."""
+    texts = [f for fs in forms for f in fs]
     vocab = Vocabulary(stopwords)
-    words: list[str] = [SEP_WORD]
+    words: list[str] = [""]  # id 0: JUNK
     ids: list[int] = []
     starts = [0]
     for k in range(0, len(texts), _AT_ONCE):
@@ -55,50 +66,50 @@ def entity_arrays(entities, stopwords) -> tuple[dict[str, np.ndarray], dict]:
         words.extend(new)
         starts.extend([s + len(ids) for s in islice(unpacked(at), 1, None)])
         ids.extend(np.frombuffer(got, np.uint32).tolist())
-    type_toks = [distinct(ids[starts[k] : starts[k + 1]]) for k in range(len(types))]
-    name_toks = [distinct(ids[starts[a] : starts[z]]) for a, z in zip(firsts, islice(firsts, 1, None))]
+    out = []
+    k = 0
+    for fs in forms:
+        toks = distinct(ids[starts[k] : starts[k + len(fs)]])
+        ks = tuple(dict.fromkeys(key for f in fs if (key := joined(f)[:MAX_KEY])))
+        out.append((tuple(sorted(words[t] for t in toks)), ks))
+        k += len(fs)
+    return out
 
-    order = np.array(sorted(range(1, len(words)), key=words.__getitem__), np.int64)
-    new_id = np.full(len(words), -1, np.int64)
-    new_id[order] = np.arange(len(order))
-    n_words = len(order)
-    ent_type = np.array([type_code[ty] for _, _, ty in ents], np.int64)
-    # (token, entity) pairs: the words of its names (about), and those and its type's (any)
-    name_tok = np.array([t for toks in name_toks for t in toks], np.int64)
-    name_ent = np.repeat(np.arange(len(ents)), [len(toks) for toks in name_toks])
-    type_tok = np.array([t for e in range(len(ents)) for t in type_toks[ent_type[e]]], np.int64)
-    type_ent = np.repeat(np.arange(len(ents)), [len(type_toks[ty]) for ty in ent_type.tolist()])
-    about = [pairs(new_id[name_tok], name_ent)]
-    any_ = [about[0], pairs(new_id[type_tok], type_ent)]
+
+def _name_arrays(words: list, type_words: list, type_of: list[int]) -> dict[str, np.ndarray]:
+    """The vocabulary, the "about" and "anywhere" postings and each entity's name words."""
+    vocab = sorted({w for ws in words for w in ws} | {w for ws in type_words for w in ws})
+    tid = {w: i for i, w in enumerate(vocab)}
+    name_tok = np.array([tid[w] for ws in words for w in ws], np.int64)
+    name_ent = np.repeat(np.arange(len(words)), [len(ws) for ws in words])
+    type_ids = [[tid[w] for w in ws] for ws in type_words]
+    type_tok = np.array([t for ty in type_of for t in type_ids[ty]], np.int64)
+    type_ent = np.repeat(np.arange(len(words)), [len(type_ids[ty]) for ty in type_of])
+    about = pairs(name_tok, name_ent)
     arrays: dict[str, np.ndarray] = {}
-    for name, parts in (("about", about), ("any", any_)):
-        off, docs = csr(parts, n_words)
+    for name, parts in (("about", [about]), ("any", [about, pairs(type_tok, type_ent)])):
+        off, docs = csr(parts, len(vocab))
         arrays[f"{PREFIX}{name}.off"] = off
         arrays[f"{PREFIX}{name}.docs"] = docs
     df = np.diff(arrays[f"{PREFIX}any.off"]).astype(np.uint32)
-    arrays.update(vocab_arrays([words[t] for t in order.tolist()], df, PREFIX))
-    sorted_toks = [np.sort(new_id[list(toks)]) if toks else np.zeros(0, np.int64) for toks in name_toks]
-    arrays[f"{PREFIX}names.off"] = offsets(np.array([len(t) for t in sorted_toks], np.int64))
-    arrays[f"{PREFIX}names.tok"] = (np.concatenate(sorted_toks) if sorted_toks else np.zeros(0)).astype(np.int32)
-    arrays[f"{PREFIX}ids"] = strings([eid for eid, _, _ in ents])
-    arrays[f"{PREFIX}type"] = ent_type.astype(np.int32)
-    arrays[f"{PREFIX}hash"] = np.array([names_hash(words[t] for t in toks) for toks in name_toks], np.uint64)
-    arrays.update(_key_arrays(ents))
-    return arrays, {"entity_types": types, "entities": len(ents)}
+    arrays.update(vocab_arrays(vocab, df, PREFIX))
+    by_entity = np.lexsort((name_tok, name_ent))
+    arrays[f"{PREFIX}names.off"] = offsets(np.array([len(ws) for ws in words], np.int64))
+    arrays[f"{PREFIX}names.tok"] = name_tok[by_entity].astype(np.int32)
+    arrays[f"{PREFIX}type"] = np.array(type_of, np.int32)
+    return arrays
 
 
-def _key_arrays(ents) -> dict[str, np.ndarray]:
+def key_arrays(keys: list) -> dict[str, np.ndarray]:
     """Each name and alias joined into a key, and the entities of each key."""
-    of_key: dict[str, set[int]] = {}
-    for e, (_, forms, _) in enumerate(ents):
-        for form in forms:
-            k = joined(form)[:MAX_KEY]
-            if k:
-                of_key.setdefault(k, set()).add(e)
-    keys = sorted(of_key)
-    rows = np.repeat(np.arange(len(keys)), [len(of_key[k]) for k in keys])
-    ents = np.array([e for k in keys for e in of_key[k]], np.int64)
-    off, docs = csr([pairs(rows, ents)], len(keys))
+    of_key: dict[str, list[int]] = {}
+    for e, ks in enumerate(keys):
+        for k in ks:
+            of_key.setdefault(k, []).append(e)
+    names = sorted(of_key)
+    rows = np.repeat(np.arange(len(names)), [len(of_key[k]) for k in names])
+    ents = np.array([e for k in names for e in of_key[k]], np.int64)
+    off, docs = csr([pairs(rows, ents)], len(names))
     out = {f"{PREFIX}keys.off": off, f"{PREFIX}keys.ents": docs}
-    out.update(vocab_arrays(keys, np.diff(off).astype(np.uint32), f"{PREFIX}keys."))
+    out.update(vocab_arrays(names, np.diff(off).astype(np.uint32), f"{PREFIX}keys."))
     return out

@@ -40,10 +40,11 @@ from collections.abc import Callable, Iterable
 from pktui.search import rank, segment
 from pktui.search.cache import LRU, Fifo
 from pktui.search.docs import ENTITY_KIND, PASSAGE_KIND, UNIT_MAX
+from pktui.search.entity_parts import current_entities
 from pktui.search.expansion import Expander, Expansion
 from pktui.search.filters import Filters
 from pktui.search.hits import DocRef, Hit, HitMaker, Marker
-from pktui.search.layout import Layout
+from pktui.search.layout import Layout, dead_articles
 from pktui.search.query import Query, parse_query
 from pktui.search.reader import EntityPart, FactSegment, bits_of_docs, bits_of_mask
 from pktui.search.segment import SegmentData, SegmentError
@@ -66,8 +67,10 @@ class SearchIndex(Filters):
         self.stopwords: frozenset[str] = default_stopwords()
         self._rows: LRU = LRU(1 << 16, 32 << 20)  # bitset rows of frequent tokens, as ints
         self.segments = [FactSegment(d, self._rows) for d in data]
-        self.ent = EntityPart(data[-1])
-        self.layout = lay = Layout(self.segments, self.ent, frozenset(deleted_articles))
+        deleted = frozenset(deleted_articles)
+        dead = dead_articles(self.segments, deleted)
+        self.ent = EntityPart(current_entities(data, self.segments, dead, deleted, kb, self.stopwords))
+        self.layout = lay = Layout(self.segments, self.ent, dead)
         self.bases, self.ent_base, self.n_docs = lay.bases, lay.ent_base, lay.n_docs
         self.ent_pos, self.ent_at, self.ent_lo, self.ent_hi = lay.ent_pos, lay.ent_at, lay.ent_lo, lay.ent_hi
         self._live = self._all = lay.live

@@ -31,13 +31,13 @@ from pktui.search.reader import EntityPart, FactSegment, Table, bits_of_mask
 class Layout:
     """The numbering of ``segments`` and the entity part ``ent``, with ``deleted`` articles."""
 
-    def __init__(self, segments: list[FactSegment], ent: EntityPart, deleted: frozenset[str]) -> None:
+    def __init__(self, segments: list[FactSegment], ent: EntityPart, dead: list[np.ndarray]) -> None:
         self.segments = segments
         self.ent = ent
         self.bases: list[int] = np.cumsum([0] + [s.n_docs for s in segments[:-1]]).tolist()
         self.ent_base = sum(s.n_docs for s in segments)
         self.n_docs = self.ent_base + ent.n
-        self.dead_art = self._dead_articles(deleted)
+        self.dead_art = dead
         self.art_rank = _article_ranks(segments)
         sizes = [*zip(self.bases, (s.n_docs for s in segments)), (self.ent_base, ent.n)]
         self.ranges = [(base, size, (1 << size) - 1) for base, size in sizes if size]
@@ -53,20 +53,6 @@ class Layout:
             part_of[local[have]] = np.flatnonzero(have)
             seg.set_names(part_of, np.asarray(ent.hash), ent.name_words)
             seg.current_names = _names_now(ent, local)
-
-    def _dead_articles(self, deleted: frozenset[str]) -> list[np.ndarray]:
-        """Per segment, its articles that are deleted or held again by a later segment."""
-        gone = set(deleted)
-        out: list[np.ndarray] = []
-        for p in range(len(self.segments) - 1, -1, -1):
-            seg = self.segments[p]
-            dead = np.zeros(len(seg.art_ids), np.bool_)
-            if gone:
-                dead[seg.articles_in(sorted(gone))] = True
-            if p:  # what this segment holds, the earlier ones hold no more
-                gone.update(seg.article_id(a) for a in range(len(seg.art_ids)))
-            out.insert(0, dead)
-        return out
 
     def _place_entities(self) -> None:
         """Each entity's document goes with its newest live article (none: not live)."""
@@ -206,6 +192,21 @@ class Layout:
             docs[:] = [k[3] for k in keyed]
         else:
             docs[:] = self.newest_first(docs, scores)
+
+
+def dead_articles(segments: list[FactSegment], deleted: frozenset[str]) -> list[np.ndarray]:
+    """Per segment, which of its articles are deleted or held again by a later segment."""
+    gone = set(deleted)
+    out: list[np.ndarray] = []
+    for p in range(len(segments) - 1, -1, -1):
+        seg = segments[p]
+        dead = np.zeros(len(seg.art_ids), np.bool_)
+        if gone:
+            dead[seg.articles_in(sorted(gone))] = True
+        if p:  # what this segment holds, the earlier ones hold no more
+            gone.update(seg.article_id(a) for a in range(len(seg.art_ids)))
+        out.insert(0, dead)
+    return out
 
 
 def _article_ranks(segs: list[FactSegment]) -> list[np.ndarray]:

@@ -246,6 +246,7 @@ class EntityPart:
 
     def __init__(self, data: SegmentData) -> None:
         p = "e."
+        self.data = data
         self.ids = data[f"{p}ids"]
         self.n = len(self.ids)
         self.type = data[f"{p}type"]

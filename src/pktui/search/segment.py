@@ -1,13 +1,14 @@
 """The on-disk form of a search segment: a folder of numpy arrays and a small manifest.
 
-A segment folder holds ``manifest.json`` (the format number, what the arrays are, counts)
-and one ``.npy`` file per array. Readers map the arrays (``numpy.load(mmap_mode="r")``),
-so opening costs a few system calls per file and only the pages a query touches are read.
+A segment folder holds ``manifest.json`` (the format number, counts, and each array's type,
+shape and place) and ``arrays.bin``, the arrays one after the other. Readers map that file
+once and view the arrays in it, so opening costs a few system calls and only the pages a
+query touches are read.
 
-Writing is atomic: the arrays go to a temporary folder beside the target, every file and
-the folder are synced, then the folder is renamed into place. A folder written by another
-format version is refused (:class:`SegmentError`, whose message says to rebuild), and so
-is a damaged one (a missing or unreadable file, an array of the wrong shape or type).
+Writing is atomic: the files go to a temporary folder beside the target, are synced, then
+the folder is renamed into place. A folder written by another format version is refused
+(:class:`SegmentError`, whose message says to rebuild), and so is a damaged one (a missing,
+cut or unreadable file, an array that is not where the manifest says).
 
 Both sides use this module: the builder (:mod:`pktui.search.build`) writes, the index
 (:mod:`pktui.search.index`) reads; neither imports the other.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import mmap
 import os
 import shutil
 import time
@@ -30,6 +32,8 @@ import numpy as np
 
 FORMAT = 1
 MANIFEST = "manifest.json"
+DATA = "arrays.bin"
+_ALIGN = 64
 _WHAT = "pktui search segment"
 
 
@@ -72,7 +76,7 @@ class SegmentData:
         arr = self[name]
         if self.folder is None or self.offsets.get(name, -1) < 0 or arr.ndim != 2:
             return lambda r: arr[r].tobytes()
-        fd = os.open(self.folder / f"{name}.npy", os.O_RDONLY)
+        fd = os.open(self.folder / DATA, os.O_RDONLY)
         weakref.finalize(self, os.close, fd)
         width, start = arr.shape[1] * arr.itemsize, self.offsets[name]
         return lambda r: os.pread(fd, width, start + r * width)
@@ -91,25 +95,31 @@ class SegmentData:
 def write(data: SegmentData, folder: str | os.PathLike, *, sync: bool = True) -> Path:
     """Write ``data`` as the segment folder ``folder``, atomically (see the module doc).
 
-    An existing folder of that name is replaced: moved aside, the new one renamed in, the
-    old one removed.
+    The arrays go one after the other (each at a multiple of 64 bytes) into one file,
+    :data:`DATA`, synced once; the manifest says where each is. An existing folder of that
+    name is replaced: moved aside, the new one renamed in, the old one removed.
     """
     target = Path(folder)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     try:
-        files = {}
-        for name, arr in data.arrays.items():
-            arr = np.ascontiguousarray(arr)
-            path = tmp / f"{name}.npy"
-            with open(path, "wb") as fh:
-                np.save(fh, arr, allow_pickle=False)
-                if sync:
-                    fh.flush()
-                    os.fsync(fh.fileno())
-            files[name] = [arr.dtype.str, list(arr.shape)]
-        manifest = {"what": _WHAT, "format": FORMAT, "written_ns": time.time_ns(), **data.meta, "files": files}
+        places = {}
+        with open(tmp / DATA, "wb") as fh:
+            at = 0
+            for name in sorted(data.arrays):
+                arr = np.ascontiguousarray(data.arrays[name])
+                pad = -at % _ALIGN
+                fh.write(bytes(pad))
+                at += pad
+                arr.tofile(fh)
+                places[name] = [arr.dtype.str, list(arr.shape), at]
+                at += arr.nbytes
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        manifest = {"what": _WHAT, "format": FORMAT, "written_ns": time.time_ns(), **data.meta}
+        manifest.update(data_bytes=at, arrays=places)
         with open(tmp / MANIFEST, "w", encoding="utf-8") as fh:
             json.dump(manifest, fh, ensure_ascii=False)
             if sync:
@@ -133,7 +143,7 @@ def write(data: SegmentData, folder: str | os.PathLike, *, sync: bool = True) ->
 
 
 def read(folder: str | os.PathLike) -> SegmentData:
-    """Map the segment folder ``folder`` (arrays are read-only memory maps)."""
+    """Map the segment folder ``folder`` (arrays are read-only views of one memory map)."""
     path = Path(folder)
     try:
         with open(path / MANIFEST, encoding="utf-8") as fh:
@@ -148,38 +158,46 @@ def read(folder: str | os.PathLike) -> SegmentData:
         raise SegmentError(
             f"search segment {path}: format {manifest.get('format')!r}, this pktui reads format {FORMAT}: rebuild it"
         )
-    files = manifest.pop("files", None)
-    if not isinstance(files, dict):
-        raise SegmentError(f"search segment {path}: {MANIFEST} lists no files: rebuild it")
+    places = manifest.pop("arrays", None)
+    size = manifest.pop("data_bytes", None)
+    if not isinstance(places, dict) or not isinstance(size, int):
+        raise SegmentError(f"search segment {path}: {MANIFEST} lists no arrays: rebuild it")
+    buffer = _map(path / DATA, size)
     arrays, offsets = {}, {}
-    for name, spec in files.items():
-        arrays[name], offsets[name] = _load(path, name, spec)
+    for name, spec in places.items():
+        arrays[name], offsets[name] = _view(path, buffer, size, name, spec)
     return SegmentData(arrays, manifest, path, offsets)
 
 
-def _load(folder: Path, name: str, spec) -> tuple[np.ndarray, int]:
-    """An array of a segment, mapped, and where its data starts in its file."""
-    file = folder / f"{name}.npy"
+def _map(file: Path, size: int):
+    """The data file, mapped (its size checked: a cut file is damaged)."""
     try:
-        try:
-            mapped = np.load(file, mmap_mode="r", allow_pickle=False)
-            offset = int(getattr(mapped, "offset", -1))
-            # a plain array over the map: numpy's memmap subclass costs on every access
-            arr = np.asarray(mapped)
-        except ValueError:  # an empty array with an older numpy: nothing to map
-            arr, offset = np.load(file, allow_pickle=False), -1
+        with open(file, "rb") as fh:
+            real = os.fstat(fh.fileno()).st_size
+            if real != size:
+                raise SegmentError(
+                    f"search segment {file.parent}: {file.name} has {real} bytes, not {size} (damaged: rebuild it)"
+                )
+            return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
     except FileNotFoundError:  # removed meanwhile (another process replaced the segments)
-        raise SegmentMissing(f"search segment {folder}: no {file.name} (removed meanwhile?)") from None
-    except (OSError, ValueError, EOFError) as exc:
-        raise SegmentError(f"search segment {folder}: cannot read {file.name} ({exc}): rebuild it") from None
+        raise SegmentMissing(f"search segment {file.parent}: no {file.name} (removed meanwhile?)") from None
+    except OSError as exc:
+        raise SegmentError(f"search segment {file.parent}: cannot read {file.name} ({exc}): rebuild it") from None
+
+
+def _view(folder: Path, buffer, size: int, name: str, spec) -> tuple[np.ndarray, int]:
+    """An array of a segment: a read-only view of the map, and where it starts."""
     try:
-        dtype, shape = spec
-        ok = arr.dtype.str == dtype and list(arr.shape) == list(shape)
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise SegmentError(f"search segment {folder}: {file.name} is not what {MANIFEST} says (damaged: rebuild it)")
-    return arr, offset
+        dtype, shape, at = np.dtype(spec[0]), tuple(int(x) for x in spec[1]), int(spec[2])
+        nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        if at < 0 or at + nbytes > size or dtype.hasobject:
+            raise ValueError
+        arr = np.ndarray(shape, dtype, buffer=buffer, offset=at) if nbytes else np.zeros(shape, dtype)
+    except (TypeError, ValueError, IndexError):
+        raise SegmentError(
+            f"search segment {folder}: array {name!r} is not where {MANIFEST} says (damaged: rebuild it)"
+        ) from None
+    return arr, at
 
 
 def _sync_dir(path: Path) -> None:

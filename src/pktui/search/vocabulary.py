@@ -34,17 +34,35 @@ def vocab_arrays(words: list[str], df: np.ndarray, prefix: str = "") -> dict[str
     """The arrays a segment stores for its sorted ``words`` (see the module doc)."""
     bkeys = np.array([bucket_key(w) for w in words], np.int64)
     lens = np.array([len(w) for w in words], np.int64)
+    return ordered_vocab_arrays(strings(words), df, bkeys, lens, prefix)
+
+
+def ordered_vocab_arrays(
+    words: np.ndarray, df: np.ndarray, bkeys: np.ndarray, lens: np.ndarray, prefix: str = ""
+) -> dict[str, np.ndarray]:
+    """:func:`vocab_arrays` of sorted byte-string ``words`` whose typo buckets and lengths
+    (in letters) are known."""
     in_bucket = np.flatnonzero(bkeys >= 0)
     by_bucket = in_bucket[np.argsort(bkeys[in_bucket], kind="stable")]
     by_len = np.argsort(lens, kind="stable")
     return {
-        f"{prefix}words": strings(words),
+        f"{prefix}words": words,
         f"{prefix}df": np.asarray(df, np.uint32),
         f"{prefix}bucket_order": by_bucket.astype(np.int32),
         f"{prefix}bucket_key": bkeys[by_bucket],
         f"{prefix}len_order": by_len.astype(np.int32),
         f"{prefix}len_key": lens[by_len],
     }
+
+
+def word_keys(data, prefix: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Each word's typo bucket (-1: none) and length, back from a stored vocabulary."""
+    n = len(data[f"{prefix}words"])
+    bkeys = np.full(n, -1, np.int64)
+    bkeys[np.asarray(data[f"{prefix}bucket_order"])] = data[f"{prefix}bucket_key"]
+    lens = np.zeros(n, np.int64)
+    lens[np.asarray(data[f"{prefix}len_order"])] = data[f"{prefix}len_key"]
+    return bkeys, lens
 
 
 # A vocabulary of at most this many words is also read into a Python list and dict when
