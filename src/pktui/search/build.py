@@ -218,7 +218,7 @@ def _finish(b: FactBuilder, types: list[str]) -> SegmentData:
     for k, parts in b.cols.items():
         dtype = {"kind": np.uint8, "unit": np.uint8}.get(k, np.int32)
         arrays[f"doc_{k}"] = np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
-    arrays["fact_ids"] = strings(b.fact_ids)
+    arrays["fact_ids"] = _joined_strings(b.fact_ids)
     arrays["passages"] = np.concatenate(b.passages) if b.passages else np.zeros((0, 2), np.int64)
     arts = b.articles
     arrays["art_ids"] = strings([a.id for a in arts])
@@ -239,12 +239,21 @@ def _finish(b: FactBuilder, types: list[str]) -> SegmentData:
     meta = {
         "docs": b.d,
         "articles": len(arts),
-        "facts": len(b.fact_ids),
+        "facts": b.n_facts,
         "passages": b.n_passages,
         "kinds": b.kind_names,
         "types": sorted(set(types)),
     }
     return SegmentData(arrays, meta)
+
+
+def _joined_strings(parts: list[np.ndarray]) -> np.ndarray:
+    """Byte-string arrays one after the other, as wide as the widest."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return np.zeros(0, "S1")
+    width = max(p.dtype.itemsize for p in parts)
+    return np.concatenate([p.astype(f"S{width}") for p in parts])
 
 
 def _type_docs(b: FactBuilder, arrays: dict[str, np.ndarray], types: list[str]) -> dict[str, np.ndarray]:

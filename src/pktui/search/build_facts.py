@@ -35,6 +35,7 @@ from pktui.search.docs import NO_DATE_HI, NO_DATE_LO, PASSAGE_KIND, UNIT_MAX
 from pktui.search.fields import FieldSources, Sources, distinct
 from pktui.search.malloc import release_free_memory
 from pktui.search.postings import Postings
+from pktui.search.segment import strings
 from pktui.search.tokenizer import JUNK, no_articles, unpacked
 from pktui.search.tokens import SEP_WORD
 
@@ -113,7 +114,8 @@ class FactBuilder:
         self.rel_about: list[np.ndarray] = []  # (entity, fact document) pairs
         self.rel_any: list[np.ndarray] = []  # (entity, unit or passage document) pairs
         self.ent_arts: list[np.ndarray] = []  # (entity, article) pairs
-        self.fact_ids: list[str] = []
+        self.fact_ids: list[np.ndarray] = []  # per batch, as byte strings (not a str per fact)
+        self.n_facts = 0
         self.passages: list[np.ndarray] = []
         self.cols: dict[str, list[np.ndarray]] = {k: [] for k in ("kind", "art", "lo", "hi", "unit", "ref")}
         self.n_passages = 0
@@ -407,13 +409,14 @@ class FactBuilder:
         unit = np.zeros(total, np.uint8)
         unit[fact_doc - d0] = b.unit_off
         ref = np.zeros(total, np.int32)
-        ref[fact_doc - d0] = np.arange(len(b.facts)) + len(self.fact_ids)
+        ref[fact_doc - d0] = np.arange(len(b.facts)) + self.n_facts
         if len(pass_doc):
             kind[pass_doc - d0] = self.kind_code[PASSAGE_KIND]
             ref[pass_doc - d0] = np.arange(len(pass_doc)) + self.n_passages
             self.passages.append(pp.astype(np.int64))
             self.n_passages += len(pass_doc)
-        self.fact_ids.extend(f.id for f in b.facts)
+        self.fact_ids.append(strings([f.id for f in b.facts]))
+        self.n_facts += len(b.facts)
         cols = self.cols
         cols["kind"].append(kind)
         cols["lo"].append(lo.astype(np.int32))
