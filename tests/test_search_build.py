@@ -1,14 +1,16 @@
-"""The index builder: tokenizing in a helper process gives the very same index, a helper
-that fails is replaced by building in-process, and postings filed a window at a time
-equal a naive filing."""
+"""The segment builder: tokenizing in a helper process gives the very same segment, a helper
+that fails is replaced by building in-process, postings filed a window at a time equal a
+naive filing, and facts of no article are still found."""
 
 from __future__ import annotations
 
 import random
 from array import array
 
+import numpy as np
 import pytest
 
+from pktui.search import arrays as array_helpers
 from pktui.search import build as build_module
 from pktui.search.index import SearchIndex
 from pktui.search.postings import (
@@ -30,21 +32,16 @@ def _docs(p) -> set[int]:
     return set(p)
 
 
-def _build(kb, helper: bool) -> SearchIndex:
-    ix = SearchIndex(kb)
-    build_module.build_into(ix, helper=helper)
-    return ix
+def _build(kb, helper: bool):
+    return build_module.build_segment(kb, None, helper=helper)
 
 
-def _same_index(a: SearchIndex, b: SearchIndex) -> None:
-    assert a.words == b.words
-    assert a.n_docs == b.n_docs
-    assert [_docs(p) for p in a.any_post] == [_docs(p) for p in b.any_post]
-    assert [_docs(p) for p in a.about_post] == [_docs(p) for p in b.about_post]
-    assert list(a.df) == list(b.df)
-    assert [a.doc_obj_of(d) for d in range(a.n_docs)] == [b.doc_obj_of(d) for d in range(b.n_docs)]
-    for q in QUERIES:
-        assert [(h.id, h.score) for h in a.search(q, 10)] == [(h.id, h.score) for h in b.search(q, 10)], q
+def _same_segment(a, b) -> None:
+    assert a.meta == b.meta
+    assert sorted(a.arrays) == sorted(b.arrays)
+    for name in a.arrays:
+        assert a[name].dtype == b[name].dtype, name
+        assert np.array_equal(a[name], b[name]), name
 
 
 @pytest.fixture(scope="module")
@@ -55,17 +52,20 @@ def kb():
 
 
 @pytest.fixture(scope="module")
-def local(kb) -> SearchIndex:
-    ix = _build(kb, helper=False)
-    assert ix.helper_peak_mb == 0
-    return ix
+def local(kb):
+    data = _build(kb, helper=False)
+    assert data.helper_peak_mb == 0
+    return data
 
 
-def test_a_helper_process_builds_the_same_index(kb, local):
-    ix = _build(kb, helper=True)
-    assert ix.helper_peak_mb > 0  # it did run, and said how much memory it took
-    _same_index(ix, local)
-    assert local.search("unmiss", 1)  # and the index finds things
+def test_a_helper_process_builds_the_same_segment(kb, local):
+    data = _build(kb, helper=True)
+    assert data.helper_peak_mb > 0  # it did run, and said how much memory it took
+    _same_segment(data, local)
+    index = SearchIndex(kb, [local])
+    assert index.search("unmiss", 1)  # and the index finds things
+    for q in QUERIES:
+        assert index.search(q, 10) == SearchIndex(kb, [data]).search(q, 10), q
 
 
 def test_a_helper_that_dies_is_replaced_by_building_here(kb, local, monkeypatch):
@@ -74,7 +74,7 @@ def test_a_helper_that_dies_is_replaced_by_building_here(kb, local, monkeypatch)
             raise EOFError("the tokenizer process ended")
 
     monkeypatch.setattr(build_module, "WorkerTokenizer", Dying)
-    _same_index(_build(kb, helper=True), local)
+    _same_segment(_build(kb, helper=True), local)
 
 
 def test_no_helper_process_at_all_builds_here(kb, local, monkeypatch):
@@ -82,14 +82,12 @@ def test_no_helper_process_at_all_builds_here(kb, local, monkeypatch):
         raise OSError("no processes here")
 
     monkeypatch.setattr(build_module, "WorkerTokenizer", cannot_start)
-    _same_index(_build(kb, helper=True), local)
+    _same_segment(_build(kb, helper=True), local)
 
 
 # ---------------------------------------------------------------------- postings
 def _file(pairs: list[tuple[int, int]], n_docs: int, n_tokens: int, rng: random.Random, expect: int = 0) -> list:
     """File ``pairs`` (sorted by document) through Postings in windows of random sizes."""
-    import numpy as np
-
     p = Postings(expect)
     end = 0
     i = 0
@@ -104,7 +102,16 @@ def _file(pairs: list[tuple[int, int]], n_docs: int, n_tokens: int, rng: random.
             p.add(np.array([t for t, _ in chunk], np.uint32), np.array([d for _, d in chunk], np.uint32))
         p.flush(end, n_tokens)
         i = j
-    return p.finish(n_docs)
+    got = p.finish(n_docs, np.arange(n_tokens))
+    out: list = []
+    for t in range(n_tokens):
+        r = got["row"][t]
+        if r >= 0:
+            out.append(int.from_bytes(got["bits"][r].tobytes(), "little"))
+        else:
+            out.append(array("I", got["docs"][got["off"][t] : got["off"][t + 1]].tolist()))
+        assert got["df"][t] == len(_docs(out[-1]))
+    return out
 
 
 @pytest.mark.parametrize("expect", [0, 40_000, 80_000, 10**7])
@@ -139,18 +146,14 @@ def test_postings_filed_by_window_equal_a_naive_filing(expect):
 
 
 def test_ranges_expand_to_pairs_without_stopwords():
-    import numpy as np
-
     ids = np.array([7, 0, 8, 9, 0, 7], np.uint32)  # 0: a stopword
     lo = np.array([0, 3, 5, 4])
     hi = np.array([3, 6, 5, 2])  # an empty range, and one backwards: nothing
-    toks, docs = build_module._expand(ids, lo, hi, np.array([10, 11, 12, 13]))
+    toks, docs = array_helpers.expand(ids, lo, hi, np.array([10, 11, 12, 13]))
     assert list(zip(toks.tolist(), docs.tolist())) == [(7, 10), (8, 10), (9, 11), (7, 11)]
 
 
 def test_bits_and_arrays_convert_both_ways():
-    import numpy as np
-
     docs = array("I", [0, 3, 8, 63, 64, 1000])
     bits = bits_of_array(docs, 1001)
     assert bits == sum(1 << d for d in docs)
@@ -165,10 +168,11 @@ def test_facts_whose_article_is_missing_are_indexed_last(kb):
 
     gone = kb.articles[0]
     partial = KnowledgeBase(kb.articles[1:], kb.entities, kb.facts)
-    ix = _build(partial, helper=False)
+    data = _build(partial, helper=False)
     orphans = {f.id for f in kb.facts_in(gone.id)}
     assert orphans
-    tail = [ix.doc_obj_of(d) for d in range(ix.n_docs - len(orphans), ix.n_docs)]
-    assert {getattr(o, "id", None) for o in tail} == orphans
+    tail = [x.decode() for x in data["fact_ids"][-len(orphans) :].tolist()]
+    assert set(tail) == orphans
+    assert data["art_ids"][-1].decode() == gone.id and data["art_group"][-1] == 2
     f = kb.facts_in(gone.id)[0]
-    assert f.id in {h.id for h in ix.search(f.text, 50)}
+    assert f.id in {h.id for h in SearchIndex(partial, [data]).search(f.text, 50)}

@@ -144,7 +144,7 @@ def index(kb):
 
 
 def top(index, query, n=1):
-    return index._search(parse_query(query), n)  # the engine itself, without the safety net
+    return index._search(parse_query(query), n)[0]  # the engine itself, without the safety net
 
 
 def entity_name(kb, hit):
@@ -440,7 +440,7 @@ def test_passages_without_facts_are_found(kb, index):
 @given(st.text(max_size=80))
 def test_search_never_raises(index, text):
     for q in (text, text[: len(text) // 2]):
-        hits = index._search(parse_query(q), 10)  # no safety net: a bug would show here
+        hits, _ = index._search(parse_query(q), 10)  # no safety net: a bug would show here
         assert isinstance(hits, list)
         index.suggest(q)
 
@@ -476,7 +476,7 @@ def test_search_never_raises(index, text):
 )
 def test_search_never_raises_on_query_syntax(index, parts):
     q = "".join(parts)
-    assert isinstance(index._search(parse_query(q), 10), list)
+    assert isinstance(index._search(parse_query(q), 10)[0], list)
 
 
 def test_search_on_empty_kb():
@@ -531,7 +531,7 @@ def test_every_fact_of_a_long_sentence_is_found_by_its_other_words():
         b.fact("a", "quantity", f"{n} crates", value=int(n), unit="crates")
     kb = b.build()
     index = SearchIndex.build(kb)
-    assert index.doc_unit.tolist()[:40] == [i % 16 for i in range(40)]
+    assert index.segments[0].unit.tolist()[:40] == [i % 16 for i in range(40)]
     hits = index.search("quartermaster juba", limit=100)
     facts = [h.id for h in hits if h.kind == "fact"]
     assert sorted(facts) == sorted(f.id for f in kb.facts)
@@ -555,3 +555,55 @@ def test_a_fact_about_a_word_beats_its_neighbour_in_the_same_sentence():
         "quantity: 850 soldiers",
         "quantity: 40 trucks",
     }
+
+
+# ---------------------------------------------------------------- names holding a stopword
+def _with_minh_ducs(kb):
+    """``kb`` with Đỗ Minh Đức (in an old article, with a fact about him) and twelve newer
+    people called "X Minh Đức", each also known as "Minh Đức"."""
+    from datetime import date
+
+    from pktui.knowledge.base import KnowledgeBase
+    from pktui.model import Article, Entity, Fact, Mention
+
+    def person(eid, name, aliases, aid, day, text):
+        at = text.index(name)
+        article = Article(aid, f"{aid}.txt", text, day, text[:20])
+        return article, Entity(eid, name, "person", aliases, [Mention(aid, at, at + len(name), name, eid)])
+
+    text = "HÀ NỘI - Colonel Đỗ Minh Đức, Director of the Peacekeeping Department, met Lê Minh Kaso and Phạm Đức Rito."
+    art, duc = person("person/do-minh-duc", "Đỗ Minh Đức", [], "2012-01-01-duc", date(2012, 1, 1), text)
+    role = "Director of the Peacekeeping Department"
+    at = text.index(role)
+    fact = Fact("f-duc", "role", art.id, at, at + len(role), role, (0, len(text)), value=role, entities=[duc.id])
+    arts, ents = [art], [duc]
+    for k, family in enumerate(["Lê", "Võ", "Hồ", "Vũ", "Lý", "Tạ", "Mai", "Hà", "Hứa", "Kha", "Bùi", "Tô"]):
+        name = f"{family} Minh Đức"
+        a, e = person(f"person/{k}-minh-duc", name, ["Minh Đức"], f"2020-02-{k + 1:02d}", date(2020, 2, k + 1),
+                      f"HÀ NỘI - Major {name} led the engineers.")  # fmt: skip
+        arts.append(a)
+        ents.append(e)
+    return KnowledgeBase([*kb.articles, *arts], [*kb.entities, *ents], [*kb.facts, fact])
+
+
+def test_a_name_word_that_is_a_stopword_counts_when_the_query_is_the_name():
+    """``do minh duc`` among 100,000 synthetic facts and many newer "Minh Đức": the stopword
+    "do" (Đỗ) makes Đỗ Minh Đức match every word of the query, and the fact about him next."""
+    from pktui.synthetic import synthetic_kb
+
+    index = SearchIndex.build(_with_minh_ducs(synthetic_kb(100_000)))
+    for q in ("do minh duc", "do minh duc ", "Đỗ Minh Đức", "do minh du"):
+        assert [h.id for h in index.search(q, 2)] == ["person/do-minh-duc", "f-duc"], q
+    # without the stopword, the newest "Minh Đức" comes first, as before
+    assert index.search("minh duc ", 1)[0].id != "person/do-minh-duc"
+
+
+def test_a_name_made_of_stopwords_is_found():
+    b = KBBuilder()
+    b.article("a", "2024-01-01", "Colonel Tô An met the engineers. The annual report is out.")
+    b.entity("person/to-an", "Tô An", "person")
+    index = SearchIndex.build(b.build())
+    for q in ("to an", "to an ", "Tô An"):
+        assert index.search(q, 1)[0].id == "person/to-an", q
+    assert not index.search("to ", 5)  # one stopword is still no query
+    assert top(index, "the annual report")[0].kind == "passage"

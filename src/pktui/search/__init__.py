@@ -1,8 +1,14 @@
 """Search: the right fact first, on every keystroke, at a million facts.
 
-``SearchIndex.build(kb)`` indexes every fact and entity of a knowledge base;
-``index.search(text, limit)`` returns ranked :class:`Hit` objects; ``index.suggest(text)``
-proposes a correction ("did you mean") when nothing matched. No Textual in here.
+``pktui.search.build.write_segment(kb, folder, article_ids)`` writes the facts, passages
+and entities of some articles as a segment folder on disk; ``SearchIndex.open(folders, kb,
+deleted_articles)`` maps a main segment and its deltas and searches them as one;
+``SearchIndex.build(kb)`` makes one in memory. ``index.search(text, limit)`` returns ranked
+:class:`Hit` objects (``search_counted`` also how many documents matched in all);
+``index.suggest(text)`` proposes a correction ("did you mean") when nothing matched. No
+Textual in here. The builder (``build*``, ``postings``, ``tokenizer``) writes, the index
+(``index``, ``reader``, ``layout``, ``vocabulary``, ``expansion``, ``filters``, ``hits``)
+reads; they share only the format (``segment``), the tokens and the ranking data.
 
 Ranking, best first:
 
@@ -26,15 +32,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pktui.search.index import Hit, SearchIndex
+    from pktui.search.index import Hit, SearchIndex, SegmentError
     from pktui.search.query import Query, parse_query
 
-__all__ = ["Hit", "Query", "SearchIndex", "parse_query"]
+__all__ = ["Hit", "Query", "SearchIndex", "SegmentError", "parse_query"]
 
 
 def __getattr__(name: str):
     # imported when first used: the index builder's helper process needs only the tokenizer
-    if name in ("Hit", "SearchIndex"):
+    if name in ("Hit", "SearchIndex", "SegmentError"):
         from pktui.search import index
 
         return getattr(index, name)

@@ -3,6 +3,7 @@ builder and the searcher need."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 ENTITY_KIND = "entity"
@@ -25,3 +26,13 @@ class Passage:
     @property
     def id(self) -> str:
         return f"{self.article}@{self.start}-{self.end}"
+
+
+# a name key (an entity's name or alias with no spaces) longer than this counts by its start
+MAX_KEY = 96
+
+
+def names_hash(words) -> int:
+    """A 64-bit digest of a set of words (an entity's name words): equal sets, equal digests."""
+    digest = hashlib.blake2b("\x00".join(sorted(set(words))).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")

@@ -12,8 +12,9 @@ filed at array speed:
   sorted as one 64-bit key (token, document), repeats dropped, and each token's run is
   appended to its array in one call.
 
-:meth:`Postings.finish` turns the result into what :class:`~pktui.search.index.SearchIndex`
-reads: a Python int (bitset) or an ``array('I')`` per token.
+:meth:`Postings.finish` turns the result into the arrays of a segment
+(:mod:`pktui.search.segment`): a bitset row for the frequent tokens, a sorted run of
+document numbers for the others.
 """
 
 from __future__ import annotations
@@ -132,32 +133,75 @@ class Postings:
         for t, a, b in zip(tok_of[starts].tolist(), starts, ends):
             posts[t].frombytes(raw[a << 2 : b << 2])
 
-    def finish(self, n_docs: int) -> list[array | int]:
-        """Every token's postings: a bitset (int) for the frequent, else an ``array('I')``.
+    def finish(self, n_docs: int, order: np.ndarray) -> dict[str, np.ndarray]:
+        """Every token's postings as the arrays a segment stores, tokens in ``order``
+        (old ids, in the order of their new ids):
 
-        Tokens frequent at the end (1/128 of all documents) get a bitset too; the few that
-        were frequent early but not overall go back to an array.
+        * ``off``, ``docs``: each token's sorted documents, ``docs[off[t]:off[t + 1]]``
+          (empty for a token with a bitset);
+        * ``row``, ``bits``: the row of ``bits`` (little-endian, one bit per document)
+          of a token with a bitset, else -1; ``df``: each token's number of documents.
+
+        Tokens in 1/128 of all documents get a bitset; the few that had one early but are
+        not that frequent overall go back to an array.
         """
         dense = max(DENSE_MIN, n_docs >> DENSE_SHARE)
-        posts: list[array | int] = self.posts  # type: ignore[assignment]
+        nbytes = (n_docs + 7) >> 3
+        posts: list = self.posts
         self.posts = []
+        while len(posts) < (int(order.max()) + 1 if len(order) else 0):
+            posts.append(array("I"))
+        rows: dict[int, bytes] = {}
         bits_so_far = self._bits
         self._bits = {}
-        while bits_so_far:  # each bytearray freed as soon as it is a number
+        while bits_so_far:  # each bytearray let go of as soon as it is read
             t, ba = bits_so_far.popitem()
             p = posts[t]
             if p:  # its documents from before it had a bitset
                 _or_into(ba, np.frombuffer(p, np.uint32))
-            bits = int.from_bytes(ba, "little")
-            if bits.bit_count() >= dense:
-                posts[t] = bits
+            if int.from_bytes(ba, "little").bit_count() >= dense:
+                rows[t] = bytes(ba)
+                posts[t] = array("I")
             else:
                 posts[t] = array_of_bytes(np.frombuffer(ba, np.uint8))
             del ba
-        for t, p in enumerate(posts):
-            if p.__class__ is array and len(p) >= dense:
-                posts[t] = bits_of_array(p, n_docs)
-        return posts
+        n = len(order)
+        lens = np.zeros(n, np.int64)
+        row = np.full(n, -1, np.int32)
+        df = np.zeros(n, np.uint32)
+        dense_new: list[int] = []
+        for new, t in enumerate(order.tolist()):
+            p = posts[t]
+            if t in rows or len(p) >= dense:
+                row[new] = len(dense_new)
+                dense_new.append(new)
+            else:
+                lens[new] = len(p)
+                df[new] = len(p)
+        off = np.zeros(n + 1, np.int64)
+        np.cumsum(lens, out=off[1:])
+        docs = np.empty(int(off[-1]), np.uint32)
+        bits = np.zeros((len(dense_new), nbytes), np.uint8)
+        for new, t in enumerate(order.tolist()):
+            p = posts[t]
+            r = row[new]
+            if r >= 0:
+                raw = rows.pop(t, None)
+                if raw is None:
+                    raw = np.packbits(_flags(p, n_docs), bitorder="little").tobytes()
+                k = min(len(raw), nbytes)
+                bits[r, :k] = np.frombuffer(raw, np.uint8, count=k)
+                df[new] = int.from_bytes(raw, "little").bit_count()
+            elif len(p):
+                docs[off[new] : off[new + 1]] = np.frombuffer(p, np.uint32)
+            posts[t] = None
+        return {"off": off, "docs": docs, "row": row, "bits": bits, "df": df}
+
+
+def _flags(docs: array, n_docs: int) -> np.ndarray:
+    m = np.zeros(n_docs, np.bool_)
+    m[np.frombuffer(docs, np.uint32)] = True
+    return m
 
 
 def bits_of_array(docs: array, n_docs: int) -> int:

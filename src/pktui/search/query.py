@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from pktui.search.tokens import words
+from pktui.search.tokens import MAX_TOKEN, words
 
 FILTER_KEYS = ("type", "kind", "entity", "after", "before", "in")
 MAX_TERMS = 12
@@ -83,6 +83,11 @@ class Query:
     @property
     def is_empty(self) -> bool:
         return not self.terms and not self.has_filters
+
+
+def _words(text: str) -> list[str]:
+    """The folded words of ``text``, each cut at :data:`MAX_TOKEN` letters as the index cuts them."""
+    return [w[:MAX_TOKEN] for w in words(text)]
 
 
 def parse_date(text: str) -> DateRange | None:
@@ -150,7 +155,7 @@ def parse_query(raw: str) -> Query:
     last_plain: int | None = None
     for idx, (kind, text) in enumerate(pieces):
         if kind == "quote":
-            ws = words(_POSSESSIVE.sub("", text))
+            ws = _words(_POSSESSIVE.sub("", text))
             if ws:
                 q.phrases.append(" ".join(ws))
                 q.terms.extend(Term(w, phrase=True) for w in ws)
@@ -169,12 +174,12 @@ def parse_query(raw: str) -> Query:
             _add_filter(q, key, value)
             continue
         if text.startswith("-") and len(text) > 1 and not text[1].isdigit():
-            ws = words(_POSSESSIVE.sub("", text[1:]))
+            ws = _words(_POSSESSIVE.sub("", text[1:]))
             if ws:
                 q.excludes.append(ws)
                 q.parts.append(("raw", text))
             continue
-        ws = words(_POSSESSIVE.sub("", text))
+        ws = _words(_POSSESSIVE.sub("", text))
         for w in ws:
             q.terms.append(Term(w))
             q.parts.append(("word", w))

@@ -13,7 +13,8 @@ from __future__ import annotations
 from array import array
 from collections import deque
 from collections.abc import Iterable
-from itertools import repeat
+
+import numpy as np
 
 _NONZERO = bytes([0] + [1] * 255)
 
@@ -22,21 +23,29 @@ _consume = deque(maxlen=0).extend
 _BINARY = bytes.maketrans(b"\x00\x01", b"01")
 
 
-def _bits_of_many(postings: list, top: int) -> int:
-    """The bitset of long postings (documents up to ``top``): one flag byte per document
-    set at C speed, then the flags are read as one binary number."""
-    flags = bytearray(top + 1)
-    setitem = flags.__setitem__
-    for docs in postings:
-        _consume(map(setitem, docs, repeat(1)))
-    return _gather(flags)
+def _bits_of_arrays(arrays: list, total: int, top: int) -> int:
+    """The bitset of many document numbers, with numpy: a flag per document packed eight
+    to a byte when they are dense, else bits or-ed into a byte buffer."""
+    docs = (
+        np.concatenate([np.frombuffer(a, np.uint32) for a in arrays])
+        if len(arrays) > 1
+        else np.frombuffer(arrays[0], np.uint32)
+    )
+    if total > top >> 6:
+        flags = np.zeros(top + 1, np.bool_)
+        flags[docs] = True
+        raw = np.packbits(flags, bitorder="little")
+    else:
+        raw = np.zeros((top >> 3) + 1, np.uint8)
+        np.bitwise_or.at(raw, docs >> 3, np.left_shift(1, docs & 7).astype(np.uint8))
+    return int.from_bytes(raw.tobytes(), "little")
 
 
 def union_of(postings: list) -> int:
     """The union of postings: bitsets (ints) and sorted ``array('I')`` of document numbers.
 
-    The arrays are written into one byte buffer and turned into a number once, so a
-    union of many rare words costs about as much as one of them.
+    The arrays are turned into one number at once (a few numbers bit by bit, more with
+    numpy), so a union of many rare words costs about as much as one of them.
     """
     out = 0
     arrays = []
@@ -52,8 +61,8 @@ def union_of(postings: list) -> int:
                 top = p[-1]
     if not arrays:
         return out
-    if total > 35_000:
-        return out | _bits_of_many(arrays, top)
+    if total > 48:
+        return out | _bits_of_arrays(arrays, total, top)
     ba = bytearray((top >> 3) + 1)
     for a in arrays:
         for d in a:
@@ -72,10 +81,10 @@ def bits_of(docs: Iterable[int]) -> int:
     docs = docs if isinstance(docs, (array, list, tuple)) else list(docs)
     if not docs:
         return 0
-    top = max(docs)
-    if len(docs) > 80_000:
-        return _bits_of_many([docs], top)
-    ba = bytearray((top >> 3) + 1)
+    if len(docs) > 48:
+        a = docs if isinstance(docs, array) and docs.typecode == "I" else array("I", docs)
+        return _bits_of_arrays([a], len(a), max(a))
+    ba = bytearray((max(docs) >> 3) + 1)
     for d in docs:
         ba[d >> 3] |= 1 << (d & 7)
     return int.from_bytes(ba, "little")
@@ -174,10 +183,11 @@ def increment(counter: list[int], ones: int) -> list[int]:
     return out
 
 
-def top_k(slices: list[int], universe: int, k: int) -> list[int]:
+def top_k(slices: list[int], universe: int, k: int, newest=None) -> list[int]:
     """The ``k`` documents of ``universe`` with the highest bit-sliced score.
 
-    Ties go to the lowest document numbers (the newest). The result is not sorted.
+    Ties go to the lowest document numbers (the newest), or to those ``newest(tied, n)``
+    picks. The result is not sorted.
     """
     if k <= 0 or universe <= 0:
         return []
@@ -202,24 +212,49 @@ def top_k(slices: list[int], universe: int, k: int) -> list[int]:
                 break
     docs = iter_bits(selected) if selected else []
     if need and cand:
-        docs.extend(lowest_bits(cand, need))
+        docs.extend(lowest_bits(cand, need) if newest is None else newest(cand, need))
     return docs
 
 
 def values(slices: list[int], docs: list[int]) -> dict[int, int]:
-    """The score of each of a few ``docs``."""
+    """The score of each of a few ``docs``.
+
+    The docs are read in clusters of nearby numbers, each from a small window of every
+    slice (cut from the low end or the high end, whichever is shorter), so that documents
+    far apart (the newest facts, and entities numbered last) cost no full-width copy.
+    """
     if not docs:
         return {}
-    top = max(docs)
-    mask = (1 << (top + 1)) - 1
-    nbytes = (top >> 3) + 1
-    out = dict.fromkeys(docs, 0)
-    for i, s in enumerate(slices):
-        if not s:
-            continue
-        bs = (s & mask).to_bytes(nbytes, "little")
-        bit = 1 << i
-        for d in docs:
-            if bs[d >> 3] >> (d & 7) & 1:
-                out[d] |= bit
+    ordered = sorted(set(docs))
+    clusters: list[list[int]] = [[ordered[0]]]
+    for d in ordered[1:]:
+        if d - clusters[-1][-1] > 1 << 16:
+            clusters.append([d])
+        else:
+            clusters[-1].append(d)
+    out = dict.fromkeys(ordered, 0)
+    for group in clusters:
+        lo, hi = group[0] & ~7, group[-1]
+        width = hi - lo + 1
+        nbytes = (width + 7) >> 3
+        low_mask = (1 << (hi + 1)) - 1
+        window_mask = (1 << width) - 1
+        at = [(d, (d - lo) >> 3, 1 << ((d - lo) & 7)) for d in group]
+        for i, s in enumerate(slices):
+            if not s:
+                continue
+            n = s.bit_length()
+            if lo >= n:
+                continue
+            if len(group) <= 4 and lo > n >> 1:  # a few near the top: a short shift each
+                for d in group:
+                    if (s >> d) & 1:
+                        out[d] |= 1 << i
+                continue
+            window = (s & low_mask) >> lo if hi < n - lo else (s >> lo) & window_mask
+            bs = window.to_bytes(nbytes, "little")
+            bit = 1 << i
+            for d, byte, mask in at:
+                if bs[byte] & mask:
+                    out[d] |= bit
     return out

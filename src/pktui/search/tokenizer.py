@@ -29,7 +29,7 @@ from pktui.search.pieces import (
     uncovered,
     use_abbreviations,
 )
-from pktui.search.tokens import SEP_WORD, piece_tokens
+from pktui.search.tokens import MAX_TOKEN, SEP_WORD, piece_tokens
 
 JUNK = 0  # the id of stopwords and of the separator between pieces: indexed nowhere
 
@@ -106,12 +106,19 @@ class Vocabulary:
                 w = words[k]
                 t = get(w)
                 if t is None:
-                    t = vocab[w] = self.size
-                    self.size += 1
-                    new.append(w)
+                    t = vocab[w] = self._new_id(w[:MAX_TOKEN], new)
                 ids[k] = t
         layouts = (packed(out_bounds), packed(out_n), packed(passages_flat), packed(n_passages))
         return array("I", ids).tobytes(), packed(starts), new, layouts
+
+    def _new_id(self, word: str, new: list[str]) -> int:
+        """The id of a word not seen before (a word over MAX_TOKEN letters: of its start)."""
+        t = self.ids.get(word)
+        if t is None:
+            t = self.ids[word] = self.size
+            self.size += 1
+            new.append(word)
+        return t
 
 
 def no_articles() -> Articles:

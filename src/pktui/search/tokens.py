@@ -27,10 +27,12 @@ from pktui.text import fold, fold_char, fold_keep
 # are joined by "," and "." between digits.
 JOINERS = "-\u2010\u2011'\u2019"
 
+# The longest token indexed or searched: a longer word (a 20,000-letter "word" in a hostile
+# article) counts by its first MAX_TOKEN letters, so that no token costs more than a word.
+MAX_TOKEN = 48
+
 _WORD = r"[^\W_]+"
 _WORD_RE = re.compile(_WORD)
-_COMPOUND_RE = re.compile(r"[^\W_]+(?:(?:[\-\u2010\u2011'\u2019]|(?<=\d)[.,](?=\d))[^\W_]+)+")
-_NOT_WORD_RE = re.compile(r"[\W_]+")
 
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _RUN_JOINERS = re.compile("[\u2019\u2018\u2010\u2011]")
@@ -106,7 +108,6 @@ def _split_words(folded: str) -> list[str]:
 _HYPHEN_RE = re.compile(r"[\-\u2010\u2011'\u2019]")
 _DIGIT_SEP_RE = re.compile(r"[0-9][.,][0-9]")
 _DIGITS9 = bytes(57 if 48 <= c <= 57 else c for c in range(256))
-_WORD_END = re.compile(r"[^\W_]+$")
 _HYPHENS = frozenset(JOINERS)
 
 
@@ -121,10 +122,12 @@ def _joins_at(f: str, i: int) -> bool:
 
 
 def _compounds_at(f: str, hyphens: bool = True, digits: bool = True) -> list[tuple[int, int, str]]:
-    """``(position, end, compound)``: words joined by hyphens or apostrophes, and digit
-    groups; ``position`` is the first joiner's, ``end`` where the last word ends.
+    """``(start, end, compound)``: words joined by hyphens or apostrophes, and digit
+    groups, from where the first word starts to where the last one ends.
 
-    A possessive ``'s`` is not a compound (``UN's`` stays ``un`` + ``s``).
+    A possessive ``'s`` is not a compound (``UN's`` stays ``un`` + ``s``). Linear in the
+    length of ``f``: each joiner is looked at once, and each word walked over at most
+    twice (no regular expression that could backtrack over a long word).
     """
     pos: list[int] = []
     n = len(f)
@@ -165,23 +168,26 @@ def _compounds_at(f: str, hyphens: bool = True, digits: bool = True) -> list[tup
         if i <= last or not _joins_at(f, i):
             continue
         j = i
-        while j > 0 and f[j - 1].isalnum():
+        while j > last + 1 and f[j - 1].isalnum():  # never back into the previous compound
             j -= 1
         if j == i:
             continue
+        start = j
         parts = [f[j:i]]
+        size = i - j
         j = i
-        while j < n and _joins_at(f, j):
+        while j < n and _joins_at(f, j) and size < MAX_TOKEN:
             if f[j] in "'\u2019" and f[j + 1 : j + 2] == "s" and (j + 2 >= n or not f[j + 2].isalnum()):
                 break
             right = match_word(f, j + 1)
             if right is None:
                 break
             parts.append(right.group())
+            size += right.end() - right.start()
             j = right.end()
         last = j
         if len(parts) > 1:
-            out.append((i, j, "".join(parts)))
+            out.append((start, j, "".join(parts)))
     return out
 
 
@@ -237,23 +243,24 @@ def joined(text: str) -> str:
 def _span_tokens_cached(text: str) -> tuple[tuple[str, int, int], ...]:
     if text.isascii():
         keyed = text.lower()
-        out = [(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(keyed)]
+        out = [(m.group()[:MAX_TOKEN], m.start(), m.end()) for m in _WORD_RE.finditer(keyed)]
         if len(out) > 1:
-            for m in _COMPOUND_RE.finditer(keyed):
-                out.append((_NOT_WORD_RE.sub("", m.group()), m.start(), m.end()))
+            hy, dg = _has_joins(keyed)
+            out.extend((c[:MAX_TOKEN], s, e) for s, e, c in _compounds_at(keyed, hy, dg))
         return tuple(out)
     keyed = fold_keep(text)
     out = []
     for m in _WORD_RE.finditer(keyed):
-        out.append(("".join(fold(text[m.start() : m.end()]).split()), m.start(), m.end()))
+        out.append(("".join(fold(text[m.start() : m.end()]).split())[:MAX_TOKEN], m.start(), m.end()))
     if len(out) > 1:
-        for m in _COMPOUND_RE.finditer(keyed):
-            out.append(("".join(fold(text[m.start() : m.end()]).split()), m.start(), m.end()))
+        for s, e, _ in _compounds_at(keyed):
+            out.append(("".join(fold(text[s:e]).split())[:MAX_TOKEN], s, e))
     return tuple(out)
 
 
 def span_tokens(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
-    """``(token, start, end)`` for the words and compounds of ``text``; offsets + ``offset``."""
+    """``(token, start, end)`` for the words and compounds of ``text``; offsets + ``offset``.
+    A token over :data:`MAX_TOKEN` letters is cut there, as the index cuts it."""
     toks = _span_tokens_cached(text)
     if not offset:
         return list(toks)
