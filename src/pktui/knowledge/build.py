@@ -56,7 +56,7 @@ def build_knowledge(
             m.entity = entity_of.get(m.entity, m.entity)
             m.article = a.id
             entities[m.entity].mentions.append(m)
-    facts, timeline = _facts_and_timeline(done, entity_of)
+    facts, timeline = _facts_and_timeline(done, lambda k: entity_of.get(k, k), entities)
     ordered = sorted(entities.values(), key=entity_order)
     return KnowledgeBase(
         articles=order,
@@ -91,9 +91,9 @@ def _entities(
     return out
 
 
-def resolved_entities(keys: Iterable[str], entity_of) -> list[str]:
-    """A fact's local entity keys -> entity ids, in order, each once."""
-    return list(dict.fromkeys(entity_of(k) for k in keys))
+def resolved_entities(keys: Iterable[str], entity_of, exists) -> list[str]:
+    """A fact's local entity keys -> the ids of entities that exist, in order, each once."""
+    return [e for e in dict.fromkeys(entity_of(k) for k in keys) if exists(e)]
 
 
 def sorted_facts(ex: ArticleExtraction, article: Article) -> list[Fact]:
@@ -112,13 +112,13 @@ def timeline_entry(f: Fact) -> TimelineEntry | None:
     return None
 
 
-def _facts_and_timeline(done: list[tuple[Article, ArticleExtraction]], entity_of: dict[str, str]):
+def _facts_and_timeline(done: list[tuple[Article, ArticleExtraction]], entity_of, entities: dict[str, Entity]):
     facts: list[Fact] = []
     timeline: list[TimelineEntry] = []
     for a, ex in done:
         for f in sorted_facts(ex, a):
             # the extraction's own objects become the knowledge base's: no copy
-            f.entities = resolved_entities(f.entities, lambda k: entity_of.get(k, k))
+            f.entities = resolved_entities(f.entities, entity_of, entities.__contains__)
             facts.append(f)
             entry = timeline_entry(f)
             if entry is not None:

@@ -44,13 +44,19 @@ def longer_fact_id(article_id: str, text_hash: bytes, start: int, end: int, kind
     return _encode(_digest(article_id, text_hash, start, end, kind, rank), 32)
 
 
-def fact_ids(article_id: str, text: str, spans: Iterable[tuple[int, int, str]]) -> list[str]:
-    """Ids of one article's facts given as ``(start, end, kind)``, in the order given."""
-    digest = text_digest(text)
+def span_ranks(spans: Iterable[tuple[int, int, str]]) -> list[int]:
+    """For each ``(start, end, kind)``, how many equal ones came before it."""
     seen: dict[tuple[int, int, str], int] = {}
     out = []
     for span in spans:
         rank = seen.get(span, 0)
         seen[span] = rank + 1
-        out.append(fact_id(article_id, digest, *span, rank))
+        out.append(rank)
     return out
+
+
+def fact_ids(article_id: str, text: str, spans: Iterable[tuple[int, int, str]]) -> list[str]:
+    """Ids of one article's facts given as ``(start, end, kind)``, in the order given."""
+    digest = text_digest(text)
+    spans = list(spans)
+    return [fact_id(article_id, digest, *span, rank) for span, rank in zip(spans, span_ranks(spans))]

@@ -1,0 +1,269 @@
+"""The corpus index: open a corpus by its persistent index, bringing it up to date first.
+
+:func:`open_archive` is what every command and the browser call: it finds the corpus's index
+under ``$XDG_CACHE_HOME/pktui/corpora/`` (one per set of resolved paths and reading options),
+scans the folder (size and time of each file; a hash when those changed), extracts only the
+new and changed articles, publishes them in one transaction with their search segments, and
+hands back ``Archive(kb, index, summary)``: a knowledge base read lazily from disk
+(:class:`~pktui.knowledge.store.StoredKnowledgeBase`) and the search index mapped from its
+segments. Opening an unchanged corpus costs the scan.
+
+Safe on disk: writers take a lock (a second one waits, and says so); nothing replaces the
+published index until an update is complete; extraction results are committed in batches; a
+damaged or old-version index is set aside and rebuilt with a warning; where the cache cannot
+be written (read-only, full) the corpus is loaded in memory, with a warning, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pktui.archive.lock import write_lock
+from pktui.archive.scan import scan
+from pktui.archive.segments import Manifest, Segments, segments_supported
+from pktui.archive.update import plan_update, run_update
+from pktui.knowledge.cache import cache_dir
+from pktui.knowledge.loader import Cancelled
+from pktui.knowledge.store import KnowledgeStore, StoreUnavailable, is_full
+from pktui.model import LoadProblem
+
+__all__ = ["Archive", "Cancelled", "LoadSummary", "corpus_folder", "open_archive"]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class LoadSummary:
+    """What opening the corpus found and did (for the load line and ``pktui index``)."""
+
+    articles: int = 0
+    facts: int = 0
+    entities: int = 0
+    extracted: int = 0  # articles extracted by this run
+    unchanged: int = 0  # articles found in the index as they were
+    removed: int = 0  # articles gone from the folder since the last index
+    problems: int = 0
+    seconds: float = 0.0
+    #: the corpus index folder; None when the corpus was read in memory
+    index: str | None = None
+    #: how search was opened: "segments", "built in memory", or why it is not there
+    search: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Archive:
+    kb: Any
+    index: Any
+    summary: LoadSummary
+    search_error: str | None = None
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.kb.close()
+
+
+def corpus_spec(paths: Iterable[str | os.PathLike[str]] | None, options: dict[str, Any] | None = None) -> dict:
+    """What makes a corpus: the set of its resolved paths and how its files are read."""
+    resolved = sorted({os.fsencode(os.path.realpath(p)).decode("utf-8", "backslashreplace") for p in paths or ()})
+    return {"paths": resolved or ["(bundled sample)"], "options": options or {}}
+
+
+def corpus_folder(paths: Iterable[str | os.PathLike[str]] | None, options: dict[str, Any] | None = None) -> Path:
+    spec = json.dumps(corpus_spec(paths, options), sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(spec.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return cache_dir() / "corpora" / digest
+
+
+def open_archive(
+    paths: Iterable[str | os.PathLike[str]] | None = None,
+    *,
+    options: dict[str, Any] | None = None,
+    use_store: bool = True,
+    rebuild: bool = False,
+    merge: bool = False,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    cancel: Any = None,
+    on_wait: Callable[[str], None] | None = None,
+    with_search: bool = True,
+) -> Archive:
+    """The corpus under ``paths`` (the bundled sample when none), up to date (module doc).
+
+    ``rebuild``: extract and index everything again; ``merge``: fold the search deltas into
+    one segment; ``cancel``: a ``threading.Event`` (raises :class:`Cancelled`); ``on_wait``:
+    told once when another process holds the index; ``with_search``: open the search index.
+    """
+    t0 = time.perf_counter()
+    paths = list(paths) if paths else None
+    if not use_store:
+        return _in_memory(paths, [], t0, progress=progress, cancel=cancel, workers=workers, with_search=with_search)
+    folder = corpus_folder(paths, options)
+    warnings: list[str] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_spec(folder, paths, options)
+        if rebuild:
+            _discard(folder)
+        store = KnowledgeStore(folder)
+    except OSError as exc:
+        why = f"cannot write the index folder {folder}: {exc.strerror or exc}"
+        return _in_memory(paths, [why], t0, progress=progress, cancel=cancel, workers=workers, with_search=with_search)
+    except (StoreUnavailable, sqlite3.Error) as exc:
+        return _in_memory(
+            paths, [str(exc)], t0, progress=progress, cancel=cancel, workers=workers, with_search=with_search
+        )
+    warnings.extend(store.warnings)
+    summary = LoadSummary(index=str(folder))
+    try:
+        outcome = _bring_up_to_date(store, paths, summary, workers, progress, cancel, on_wait, merge, rebuild)
+    except Cancelled:
+        store.close()
+        raise
+    except (OSError, sqlite3.Error) as exc:
+        store.close()
+        why = f"the index {folder} could not be written ({_reason(exc)})"
+        return _in_memory(
+            paths, [*warnings, why], t0, progress=progress, cancel=cancel, workers=workers, with_search=with_search
+        )
+    problems = [*(LoadProblem("index", w, skipped=False) for w in warnings), *outcome]
+    store.close()
+    kb = KnowledgeStore.open_reader(folder, problems)
+    archive = Archive(kb, None, summary)
+    if with_search:
+        _open_search(archive, folder)
+    _finish(summary, kb, t0)
+    return archive
+
+
+def _bring_up_to_date(store, paths, summary, workers, progress, cancel, on_wait, merge, rebuild) -> list[LoadProblem]:
+    """Scan; when anything changed (or the search side needs writing), update under the lock."""
+    found = scan(paths, store.files())
+    problems = list(found.problems)
+    plan = plan_update(store, found)
+    needs_search = segments_supported() and _search_needs_writing(store)
+    if plan.empty and not needs_search and not merge and not store.suspects():
+        summary.unchanged = int(store.meta("count.articles") or 0)
+        return problems
+    with write_lock(store.folder / "lock", on_wait=on_wait, cancel=cancel):
+        found = scan(paths, store.files())  # another writer may have done it meanwhile
+        problems = list(found.problems)
+        plan = plan_update(store, found)
+        outcome = run_update(
+            store, found, plan, workers=workers, progress=progress, cancel=cancel, merge=merge or rebuild
+        )
+    summary.extracted = outcome.extracted
+    summary.removed = outcome.removed
+    summary.unchanged = max(0, int(store.meta("count.articles") or 0) - outcome.added)
+    return problems + outcome.problems
+
+
+def _search_needs_writing(store: KnowledgeStore) -> bool:
+    manifest = Manifest.load(store.meta("search"))
+    if int(store.meta("count.articles") or 0) == 0:
+        return False
+    if not manifest.segments or (store.folder / "search" / "REBUILD").exists():
+        return True
+    return any(not (store.folder / "search" / s).is_dir() for s in manifest.segments)
+
+
+def _open_search(archive: Archive, folder: Path) -> None:
+    kb = archive.kb
+    if not segments_supported():
+        _build_in_memory(archive, "the search engine writes no segments")
+        return
+    for _attempt in range(3):
+        manifest = Manifest.load(kb.meta("search"))
+        if not manifest.segments:
+            if kb.counts.get("articles", 0):
+                _build_in_memory(archive, "no search segments")
+            return
+        try:
+            archive.index = Segments(folder).open(kb, manifest)
+            archive.summary.search = "segments"
+            return
+        except FileNotFoundError:  # a writer replaced them meanwhile: read its manifest
+            problems = kb.problems
+            kb.close()
+            kb = archive.kb = KnowledgeStore.open_reader(folder, problems)
+        except (OSError, ValueError) as exc:
+            with contextlib.suppress(OSError):
+                (folder / "search").mkdir(exist_ok=True)
+                (folder / "search" / "REBUILD").write_text(f"{exc}\n", encoding="utf-8")
+            kb.problems.append(
+                LoadProblem("index", f"search segments unreadable ({exc}); rebuilt at the next open", False)
+            )
+            break
+    _build_in_memory(archive, "search segments unreadable")
+
+
+def _build_in_memory(archive: Archive, why: str) -> None:
+    try:
+        from pktui.search import SearchIndex
+
+        archive.index = SearchIndex.build(archive.kb)
+        archive.summary.search = f"built in memory ({why})"
+    except ImportError as exc:
+        archive.search_error = f"the search engine is not installed ({exc})"
+        archive.summary.search = archive.search_error
+
+
+def _in_memory(paths, warnings: list[str], t0: float, *, progress, cancel, workers, with_search) -> Archive:
+    """No index to write: read and extract the whole corpus in memory, as before the index."""
+    from pktui.knowledge.loader import load_knowledge
+
+    kb = load_knowledge(paths, use_cache=False, progress=progress, cancel=cancel, workers=workers)
+    kb.problems[:0] = [LoadProblem("index", f"{w}; working from memory", skipped=False) for w in warnings]
+    summary = LoadSummary(extracted=len(kb.articles), warnings=list(warnings))
+    archive = Archive(kb, None, summary)
+    if with_search:
+        _build_in_memory(archive, "no index")
+        if archive.index is not None:
+            summary.search = "built in memory"
+    _finish(summary, kb, t0)
+    return archive
+
+
+def _finish(summary: LoadSummary, kb: Any, t0: float) -> None:
+    counts = getattr(kb, "counts", None)
+    if counts is not None:
+        summary.articles, summary.facts = counts.get("articles", 0), counts.get("facts", 0)
+        summary.entities = counts.get("entities", 0)
+    else:
+        summary.articles, summary.facts, summary.entities = len(kb.articles), len(kb.facts), len(kb.entities)
+    summary.problems = len(kb.problems)
+    summary.seconds = time.perf_counter() - t0
+
+
+def _reason(exc: BaseException) -> str:
+    if is_full(exc):
+        return "the disk is full"
+    return str(getattr(exc, "strerror", None) or exc)
+
+
+def _write_spec(folder: Path, paths, options) -> None:
+    spec = folder / "corpus.json"
+    if not spec.exists():
+        tmp = folder / f".corpus.json.{os.getpid()}"
+        tmp.write_text(json.dumps(corpus_spec(paths, options), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        tmp.replace(spec)
+
+
+def _discard(folder: Path) -> None:
+    """``--no-cache`` / rebuild: the index is made again from nothing."""
+    import shutil
+
+    with write_lock(folder / "lock"):
+        for name in ("knowledge.sqlite3", "knowledge.sqlite3-wal", "knowledge.sqlite3-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                (folder / name).unlink()
+        shutil.rmtree(folder / "search", ignore_errors=True)
