@@ -32,11 +32,11 @@ from pktui.archive.scan import scan
 from pktui.archive.segments import Manifest, Segments, segments_supported
 from pktui.archive.update import plan_update, run_update
 from pktui.knowledge.cache import cache_dir
-from pktui.knowledge.loader import Cancelled
+from pktui.knowledge.cancel import Cancelled
 from pktui.knowledge.store import KnowledgeStore, StoreUnavailable, is_full
 from pktui.model import LoadProblem
 
-__all__ = ["Archive", "Cancelled", "LoadSummary", "corpus_folder", "open_archive"]
+__all__ = ["Archive", "Cancelled", "LoadSummary", "corpus_folder", "open_archive", "open_search"]
 
 Progress = Callable[[int, int], None]
 
@@ -66,6 +66,7 @@ class Archive:
     index: Any
     summary: LoadSummary
     search_error: str | None = None
+    folder: Path | None = None  # the corpus index folder (None: in memory)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -138,11 +139,25 @@ def open_archive(
     problems = [*(LoadProblem("index", w, skipped=False) for w in warnings), *outcome]
     store.close()
     kb = KnowledgeStore.open_reader(folder, problems)
-    archive = Archive(kb, None, summary)
+    archive = Archive(kb, None, summary, folder=folder)
+    kb.archive = archive
     if with_search:
         _open_search(archive, folder)
     _finish(summary, kb, t0)
     return archive
+
+
+def open_search(archive: Archive) -> Any:
+    """The search index of an archive opened without it (the browser opens it after showing
+    the knowledge base)."""
+    if archive.index is None and archive.search_error is None:
+        if archive.folder is not None:
+            _open_search(archive, archive.folder)
+        else:
+            _build_in_memory(archive, "no index")
+    if archive.index is None and archive.search_error:
+        raise ImportError(archive.search_error)
+    return archive.index
 
 
 def _bring_up_to_date(store, paths, summary, workers, progress, cancel, on_wait, merge, rebuild) -> list[LoadProblem]:
@@ -151,7 +166,7 @@ def _bring_up_to_date(store, paths, summary, workers, progress, cancel, on_wait,
     problems = list(found.problems)
     plan = plan_update(store, found)
     needs_search = segments_supported() and _search_needs_writing(store)
-    if plan.empty and not needs_search and not merge and not store.suspects():
+    if plan.empty and plan.remembers(store) and not needs_search and not merge and not store.suspects():
         summary.unchanged = int(store.meta("count.articles") or 0)
         return problems
     with write_lock(store.folder / "lock", on_wait=on_wait, cancel=cancel):
@@ -225,6 +240,7 @@ def _in_memory(paths, warnings: list[str], t0: float, *, progress, cancel, worke
     kb.problems[:0] = [LoadProblem("index", f"{w}; working from memory", skipped=False) for w in warnings]
     summary = LoadSummary(extracted=len(kb.articles), warnings=list(warnings))
     archive = Archive(kb, None, summary)
+    kb.archive = archive
     if with_search:
         _build_in_memory(archive, "no index")
         if archive.index is not None:

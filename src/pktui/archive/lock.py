@@ -20,7 +20,7 @@ try:
 except ImportError:  # pragma: no cover - not on this platform: one writer is the user's care
     fcntl = None  # type: ignore[assignment]
 
-from pktui.knowledge.loader import Cancelled
+from pktui.knowledge.cancel import Cancelled
 
 
 @contextlib.contextmanager

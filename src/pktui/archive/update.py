@@ -19,10 +19,8 @@ from typing import Any
 
 from pktui.archive.scan import Scan, content_hash, read_source
 from pktui.archive.segments import Manifest, Segments, segments_supported
-from pktui.extract import extract_article, extractor_version
-from pktui.knowledge.cache import article_key
-from pktui.knowledge.loader import iter_extractions
-from pktui.knowledge.store import FileState, KnowledgeStore, Staged, StoredKnowledgeBase, codec
+from pktui.knowledge.store import FileState, KnowledgeStore, StoredKnowledgeBase, codec
+from pktui.knowledge.version import current_version
 from pktui.model import Article, LoadProblem
 from pktui.text import one_line
 
@@ -46,6 +44,8 @@ class Plan:
     meta: list[tuple[str, str]] = field(default_factory=list)
     #: articles to extract again that no changed file holds (rows found bad, a new extractor)
     again: dict[str, Article] = field(default_factory=dict)
+    version: str = ""  # of the extractor
+    signature: str = ""  # of its inputs (pktui.knowledge.version)
     #: ids every article has after the update, and those of each file read
     ids: set[str] = field(default_factory=set)
     file_ids: dict[str, set[str]] = field(default_factory=dict)
@@ -53,6 +53,10 @@ class Plan:
     @property
     def empty(self) -> bool:
         return not (self.files or self.touched or self.gone or self.removed or self.add or self.meta)
+
+    def remembers(self, store: KnowledgeStore) -> bool:
+        """The index knows this extractor (no need to write its version)."""
+        return store.meta("extractor") == self.version and store.meta("extractor.inputs") == self.signature
 
 
 @dataclass
@@ -65,8 +69,8 @@ class Outcome:
 
 def plan_update(store: KnowledgeStore, scan: Scan, *, everything: bool = False) -> Plan:
     known = store.files()
-    version = extractor_version()
-    plan = Plan(gone=list(scan.gone))
+    version, signature = current_version(store.meta("extractor"), store.meta("extractor.inputs"))
+    plan = Plan(gone=list(scan.gone), version=version, signature=signature)
     changed = []
     for key in scan.suspect if not everything else list(scan.sources):
         src, (size, mtime) = scan.sources[key], scan.stats[key]
@@ -83,6 +87,8 @@ def plan_update(store: KnowledgeStore, scan: Scan, *, everything: bool = False) 
             st = plan.touched.get(key) or FileState(have.size, have.mtime_ns, have.hash, src.shown)
             plan.touched[key] = FileState(st.size, st.mtime_ns, st.hash, src.shown)
             plan.meta.extend(_reshown(store, key, have.shown, src.shown))
+    from pktui.knowledge.cache import article_key
+
     old = {a.id: (f, a) for f, arts in store.articles_of(changed + plan.gone).items() for a in arts}
     taken = store.article_ids() - set(old)
     fresh: dict[str, tuple[str, Article]] = {}
@@ -160,7 +166,8 @@ def run_update(
             store.save_files(plan.files, plan.gone)
             store.touch_files(plan.touched)
             store.clear_suspects(list(store.suspects()))
-            store.set_meta("extractor", extractor_version())
+            store.set_meta("extractor", plan.version)
+            store.set_meta("extractor.inputs", plan.signature)
             if segments_supported():
                 kb = StoredKnowledgeBase.over(store.conn, store.path)
                 manifest = Manifest.load(store.meta("search"))
@@ -180,9 +187,11 @@ def run_update(
     return out
 
 
-def _staged(writer, ekeys, plan: Plan, scan: Scan, problems: list[LoadProblem]) -> Iterator[Staged]:
+def _staged(writer, ekeys, plan: Plan, scan: Scan, problems: list[LoadProblem]) -> Iterator[Any]:
     """The staged results to publish; one that cannot be trusted is extracted again here (and
     staged again, so that the second reading finds it whole)."""
+    from pktui.knowledge.store.writer import Staged
+
     wanted = {ek: (aid, fk) for aid, (fk, ek) in plan.add.items()}
     for item in writer.read_staged(ekeys):
         if isinstance(item, Staged):
@@ -203,6 +212,8 @@ def _staged(writer, ekeys, plan: Plan, scan: Scan, problems: list[LoadProblem]) 
 
 
 def _extract_one(article: Article):
+    from pktui.extract import extract_article
+
     try:
         return article.id, extract_article(article), None
     except Exception as exc:
@@ -221,6 +232,9 @@ def _extract_and_stage(store, scan, plan: Plan, todo, workers, progress, cancel,
     """Extract ``todo`` (article id -> (file, extraction key)), committing results in batches."""
     if not todo:
         return 0
+    from pktui.knowledge.loader import iter_extractions
+    from pktui.knowledge.store.writer import Staged
+
     writer = store.writer()
     total = len(todo)
     articles = _articles_to_extract(scan, plan, todo)
@@ -236,17 +250,19 @@ def _extract_and_stage(store, scan, plan: Plan, todo, workers, progress, cancel,
             by_id[a.id] = a
             yield a
 
-    for aid, ex, err in iter_extractions(feed(), workers=workers, cancel=cancel, problems=problems, expected=total):
-        a = by_id.pop(aid)
-        fk, ekey = todo[aid]
-        pending.append(Staged(ekey, a, ex, err, fk))
-        done += 1
-        if len(pending) >= STAGE_EVERY_N or time.monotonic() - last > STAGE_EVERY_S:
-            writer.stage(pending)
-            pending, last = [], time.monotonic()
-        if progress:
-            progress(done, total)
-    writer.stage(pending)
+    try:
+        for aid, ex, err in iter_extractions(feed(), workers=workers, cancel=cancel, problems=problems, expected=total):
+            a = by_id.pop(aid)
+            fk, ekey = todo[aid]
+            pending.append(Staged(ekey, a, ex, err, fk))
+            done += 1
+            if len(pending) >= STAGE_EVERY_N or time.monotonic() - last > STAGE_EVERY_S:
+                writer.stage(pending)
+                pending, last = [], time.monotonic()
+            if progress:
+                progress(done, total)
+    finally:  # stopped (the user quit): what is done is kept
+        writer.stage(pending)
     return done
 
 
@@ -264,8 +280,10 @@ def _articles_to_extract(scan: Scan, plan: Plan, todo) -> Iterator[Article]:
         src = scan.sources.get(fk)
         if src is None:
             continue
+        from pktui.knowledge.cache import article_key
+
         arts, _problems = read_source(src, plan.ids - plan.file_ids.get(fk, set()))
-        version = extractor_version()
+        version = plan.version
         for a in arts:
             if a.id in wanted:
                 ekey = article_key(a, version)

@@ -19,10 +19,13 @@ import sqlite3
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pktui.extract import ArticleExtraction
 from pktui.model import Article
 from pktui.text import one_line
+
+if TYPE_CHECKING:
+    from pktui.extract import ArticleExtraction
 
 SCHEMA = 3  # 2: mentions and facts carry why; 3: rows hold every model field by name (codec of the store)
 

@@ -11,17 +11,19 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from pktui.corpus import ReadOptions, read_corpus
 from pktui.extract import ArticleExtraction, extract_article, extractor_version
 from pktui.knowledge.base import KnowledgeBase
 from pktui.knowledge.build import build_knowledge
 from pktui.knowledge.cache import CacheUnavailable, ExtractionCache, article_key
+from pktui.knowledge.cancel import Cancel, Cancelled, check
 from pktui.knowledge.corrections import apply_ledger
 from pktui.knowledge.ledger import LedgerError, read_ledger
 from pktui.model import Article, LoadProblem
 from pktui.text import one_line
+
+__all__ = ["Cancelled", "extract_corpus", "iter_extractions", "load_knowledge"]
 
 #: progress(done, total) during extraction
 Progress = Callable[[int, int], None]
@@ -142,14 +144,6 @@ def extract_corpus(
     return results, problems, {"articles": total, "cached": total - len(todo), "extracted": len(fresh)}
 
 
-class Cancelled(InterruptedError):
-    """The caller asked to stop (the user quit)."""
-
-
-#: anything with ``is_set()`` (a ``threading.Event``): checked between articles
-Cancel = Any
-
-
 #: an article longer than this is extracted in a worker process even alone, so that a
 #: cancel does not wait for it
 LONG_ARTICLE = 200_000
@@ -174,7 +168,7 @@ def iter_extractions(
     has_long = isinstance(articles, list) and any(len(a.text) > LONG_ARTICLE for a in articles)
     if (count < PARALLEL_MIN and not has_long) or (n_workers == 1 and not has_long):
         for a in articles:
-            _check(cancel)
+            check(cancel)
             yield _extract_safely(a)
         return
     try:
@@ -185,7 +179,7 @@ def iter_extractions(
                 LoadProblem("extraction", f"parallel extraction unavailable ({exc}); used one core", skipped=False)
             )
         for a in articles:
-            _check(cancel)
+            check(cancel)
             yield _extract_safely(a)
         return
     yield from _in_pool(pool, iter(articles), count, n_workers, cancel, problems)
@@ -213,7 +207,7 @@ def _in_pool(pool, articles: Iterator[Article], count: int, n_workers: int, canc
             if not pending:
                 break
             finished, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-            _check(cancel)
+            check(cancel)
             for fut in finished:
                 pending.pop(fut)
                 yield from fut.result()
@@ -225,7 +219,7 @@ def _in_pool(pool, articles: Iterator[Article], count: int, n_workers: int, canc
         _stop(pool)
         for part in [*pending.values(), *todo]:
             for a in part:
-                _check(cancel)
+                check(cancel)
                 yield _extract_safely(a)
         return
     except BaseException:
@@ -236,11 +230,6 @@ def _in_pool(pool, articles: Iterator[Article], count: int, n_workers: int, canc
 
 def _extract_many(articles: list[Article]) -> list[tuple[str, ArticleExtraction | None, str | None]]:
     return [_extract_safely(a) for a in articles]
-
-
-def _check(cancel: Cancel | None) -> None:
-    if cancel is not None and cancel.is_set():
-        raise Cancelled()
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -58,8 +58,11 @@ def _passage_text(text: str, a: int, b: int) -> str:
     return safe_display(text[a:b]).replace("\n", " ").replace("\r", " ")
 
 
-def run_search(kb: KnowledgeBase, query: str, limit: int, as_json: bool, out: TextIO = sys.stdout) -> int:
-    index = SearchIndex.build(kb)
+def run_search(
+    kb: KnowledgeBase, query: str, limit: int, as_json: bool, out: TextIO = sys.stdout, index: SearchIndex | None = None
+) -> int:
+    if index is None:
+        index = SearchIndex.build(kb)
     hits = index.search(query, limit=limit)
     if as_json:
         out.write(json.dumps([hit_json(kb, index, h) for h in hits], ensure_ascii=False, indent=2) + "\n")

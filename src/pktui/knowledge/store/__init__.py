@@ -23,17 +23,13 @@ from pktui.knowledge.store.schema import (
     looks_damaged,
     set_aside,
 )
-from pktui.knowledge.store.writer import Published, Staged, StoreWriter
 from pktui.model import Article, LoadProblem
 
 __all__ = [
     "SCHEMA_VERSION",
     "FileState",
     "KnowledgeStore",
-    "Published",
-    "Staged",
     "StoreUnavailable",
-    "StoreWriter",
     "StoredArticle",
     "StoredKnowledgeBase",
     "is_full",
@@ -50,6 +46,14 @@ class FileState:
     mtime_ns: int
     hash: str
     shown: str = ""
+
+
+def _shown(stored: str) -> str:
+    try:
+        value = codec.loads(stored)
+    except codec.BadRow:
+        return ""
+    return value if isinstance(value, str) else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +103,9 @@ class KnowledgeStore:
         aside = set_aside(self.path, why)
         self.warnings.append(f"index {self.path} {reason}; set aside as {aside.name} and rebuilt")
 
-    def writer(self) -> StoreWriter:
+    def writer(self):
+        from pktui.knowledge.store.writer import StoreWriter
+
         return StoreWriter(self.conn)
 
     @staticmethod
@@ -110,7 +116,7 @@ class KnowledgeStore:
 
     def files(self) -> dict[str, FileState]:
         rows = self.conn.execute("SELECT path, size, mtime_ns, hash, shown FROM file").fetchall()
-        return {p: FileState(s, m, h, sh) for p, s, m, h, sh in rows}
+        return {p: FileState(s, m, h, _shown(sh)) for p, s, m, h, sh in rows}
 
     def articles_of(self, files: list[str]) -> dict[str, list[StoredArticle]]:
         out: dict[str, list[StoredArticle]] = {f: [] for f in files}
@@ -140,8 +146,8 @@ class KnowledgeStore:
     def save_files(self, states: dict[str, tuple[FileState, list[LoadProblem]]], gone: list[str]) -> None:
         rows = []
         for path, (st, problems) in states.items():
-            probs = codec.dumps([[p.path, p.reason, p.skipped] for p in problems]) if problems else None
-            rows.append((path, st.shown, st.size, st.mtime_ns, st.hash, probs))
+            probs = codec.dumps_any([[p.path, p.reason, p.skipped] for p in problems]) if problems else None
+            rows.append((path, codec.dumps_any(st.shown), st.size, st.mtime_ns, st.hash, probs))
         self.conn.executemany("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?, ?)", rows)
         self.conn.executemany("DELETE FROM file WHERE path = ?", [(p,) for p in gone])
 
@@ -149,7 +155,7 @@ class KnowledgeStore:
         """Files whose content is unchanged though their size, time or shown path moved."""
         self.conn.executemany(
             "UPDATE file SET size = ?, mtime_ns = ?, shown = ? WHERE path = ?",
-            [(st.size, st.mtime_ns, st.shown, path) for path, st in states.items()],
+            [(st.size, st.mtime_ns, codec.dumps_any(st.shown), path) for path, st in states.items()],
         )
 
     def stored_articles(self, ids: list[str]) -> list[tuple[str, Article]]:

@@ -13,10 +13,12 @@ import json
 import operator
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pktui.extract import ArticleExtraction, LocalEntity
 from pktui.model import Article, Fact, Mention
+
+if TYPE_CHECKING:
+    from pktui.extract import ArticleExtraction
 
 #: a stored JSON value larger than this is not trusted (an article's own fields are far smaller)
 MAX_ROW_JSON = 4 * 1024 * 1024
@@ -30,8 +32,17 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _DECODER = json.JSONDecoder()
 
 
+_ASCII = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
+
+
 def dumps(value: Any) -> str:
     return _ENCODER.encode(value)
+
+
+def dumps_any(value: Any) -> str:
+    """JSON for text that may hold lone surrogates (a file name that is not UTF-8): escaped,
+    so SQLite can store it, and :func:`loads` gives it back as it was."""
+    return _ASCII.encode(value)
 
 
 def loads(data: str | bytes | None) -> Any:
@@ -145,6 +156,8 @@ def encode_extraction(ex: ArticleExtraction) -> bytes:
 
 def decode_extraction(data: bytes, article: Article) -> ArticleExtraction:
     """A staged extraction, its spans checked against the article (:func:`check_extraction`)."""
+    from pktui.extract import ArticleExtraction, LocalEntity
+
     doc = loads(data)
     if not isinstance(doc, dict):
         raise BadRow("stored extraction is not an object")

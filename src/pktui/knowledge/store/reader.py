@@ -64,6 +64,7 @@ class StoredKnowledgeBase:
             conn.execute("BEGIN")  # one snapshot for the life of this knowledge base
         self.conn = conn
         self.problems: list[LoadProblem] = list(problems or [])
+        self.archive: Any = None  # the Archive that opened it (pktui.archive)
         self._suspects: dict[str, str] = {}
         self._exists: dict[str, bool] = {}
         self._articles_cache = _LRU(512)
