@@ -216,7 +216,7 @@ def _key(x):
 
 def test_kill_9_at_any_moment_leaves_an_index_that_opens_and_equals_a_clean_build(tmp_path):
     folder = tmp_path / "c"
-    from pktui.synthetic import write_corpus as synthetic
+    from pktui.bench.synthetic import write_corpus as synthetic
 
     synthetic(folder, 150)
     cache = tmp_path / "cache"

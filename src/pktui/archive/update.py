@@ -160,7 +160,10 @@ def run_update(
         with writer.transaction():
             ekeys = [ek for _f, ek in plan.add.values()]
             published = writer.publish(
-                plan.removed, lambda: _staged(writer, ekeys, plan, scan, out.problems), progress, len(ekeys)
+                plan.removed,
+                lambda facts: _staged(writer, ekeys, plan, scan, out.problems, facts),
+                progress,
+                len(ekeys),
             )
             store.update_meta_rows(plan.meta)
             store.save_files(plan.files, plan.gone)
@@ -180,6 +183,7 @@ def run_update(
         raise
     if segments_supported():
         segments.remove_unlisted(Manifest.load(store.meta("search")))
+    store.compact()
     out.added, out.removed = (
         len(published.added),
         len(published.removed) - len(set(published.removed) & set(published.added)),
@@ -187,13 +191,13 @@ def run_update(
     return out
 
 
-def _staged(writer, ekeys, plan: Plan, scan: Scan, problems: list[LoadProblem]) -> Iterator[Any]:
+def _staged(writer, ekeys, plan: Plan, scan: Scan, problems: list[LoadProblem], facts: bool) -> Iterator[Any]:
     """The staged results to publish; one that cannot be trusted is extracted again here (and
     staged again, so that the second reading finds it whole)."""
     from pktui.knowledge.store.writer import Staged
 
     wanted = {ek: (aid, fk) for aid, (fk, ek) in plan.add.items()}
-    for item in writer.read_staged(ekeys):
+    for item in writer.read_staged(ekeys, facts):
         if isinstance(item, Staged):
             aid, fk = wanted[item.ekey]
             item.file = fk

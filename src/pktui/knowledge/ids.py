@@ -32,7 +32,8 @@ def _digest(article_id: str, text_hash: bytes, start: int, end: int, kind: str, 
 
 
 def _encode(digest: bytes, chars: int) -> str:
-    return "f-" + base64.b32encode(digest).decode("ascii").lower()[:chars]
+    # 5 bits a character: encode only the bytes the characters need
+    return "f-" + base64.b32encode(digest[: -(-chars * 5 // 8)]).decode("ascii").lower()[:chars]
 
 
 def fact_id(article_id: str, text_hash: bytes, start: int, end: int, kind: str, rank: int = 0) -> str:

@@ -194,7 +194,14 @@ class KnowledgeStore:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
         with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA busy_timeout = 200")  # a reader may hold it: do not wait long
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def compact(self) -> None:
+        """Give back the space of rows just deleted (staged extractions, removed articles)."""
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA incremental_vacuum")
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")  # never waits for a reader
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):

@@ -73,9 +73,12 @@ def _plan(cls: type, skip: frozenset[str]) -> tuple[tuple[str, ...], Any, frozen
 
 
 def tuples(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(tuples(v) for v in value)
-    return value
+    """Lists (nested) as tuples, as the model's tuple fields hold them."""
+    if not isinstance(value, list):
+        return value
+    if not any(isinstance(v, list) for v in value):
+        return tuple(value)
+    return tuple(tuples(v) for v in value)
 
 
 def fields_of(obj: Any, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
@@ -95,7 +98,7 @@ def make(cls: type, stored: Any, **columns: Any) -> Any:
     if not isinstance(stored, dict):
         raise BadRow(f"stored {cls.__name__} is not an object")
     names, tuple_names = _names(cls)
-    kwargs = {k: v for k, v in stored.items() if k in names}
+    kwargs = stored if names.issuperset(stored) else {k: v for k, v in stored.items() if k in names}
     for k in tuple_names.intersection(kwargs):
         kwargs[k] = tuples(kwargs[k])
     kwargs.update(columns)
@@ -154,8 +157,9 @@ def encode_extraction(ex: ArticleExtraction) -> bytes:
     return dumps(doc).encode("utf-8", "surrogatepass")
 
 
-def decode_extraction(data: bytes, article: Article) -> ArticleExtraction:
-    """A staged extraction, its spans checked against the article (:func:`check_extraction`)."""
+def decode_extraction(data: bytes, article: Article, *, facts: bool = True) -> ArticleExtraction:
+    """A staged extraction, its spans checked against the article (:func:`check_extraction`);
+    without its facts when ``facts`` is false (their spans are checked all the same)."""
     from pktui.extract import ArticleExtraction, LocalEntity
 
     doc = loads(data)
@@ -165,10 +169,15 @@ def decode_extraction(data: bytes, article: Article) -> ArticleExtraction:
     try:
         entities = [make(LocalEntity, e) for e in doc["e"]]
         mentions = [make(Mention, m, article=article.id, text=_span(text, m)) for m in doc["m"]]
-        facts = [make(Fact, f, article=article.id, text=_span(text, f)) for f in doc["f"]]
+        if facts:
+            made = [make(Fact, f, article=article.id, text=_span(text, f)) for f in doc["f"]]
+        else:
+            made = []
+            for f in doc["f"]:
+                _span(text, f)
     except (KeyError, TypeError) as exc:
         raise BadRow(f"stored extraction incomplete ({exc})") from None
-    ex = ArticleExtraction(article.id, entities, mentions, facts, [])
+    ex = ArticleExtraction(article.id, entities, mentions, made, [])
     check_extraction(ex, len(text))
     return ex
 

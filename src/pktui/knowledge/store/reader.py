@@ -69,6 +69,9 @@ class StoredKnowledgeBase:
         self._exists: dict[str, bool] = {}
         self._articles_cache = _LRU(512)
         self._facts_cache = _LRU(2048)
+        # what search asks for each hit shown (its article's facts and mentions), kept a while
+        self._facts_in_cache = _LRU(512)
+        self._mentions_in_cache = _LRU(512)
         counts = dict(self._rows("SELECT k, v FROM meta WHERE k LIKE 'count.%'"))
         self.counts = {k.split(".", 1)[1]: int(v) for k, v in counts.items()}
         self.problems.extend(self._stored_problems())
@@ -292,8 +295,12 @@ class StoredKnowledgeBase:
 
     def facts_in(self, article_id: str) -> list[Fact]:
         """Facts of one article in text order."""
-        rows = self._rows(f"{_FACT_SELECT} WHERE a.id = ? ORDER BY f.start, f.end, f.kind", (article_id,))
-        return [f for f in map(self._make_fact, rows) if f is not None]
+        got = self._facts_in_cache.get(article_id)
+        if got is None:
+            rows = self._rows(f"{_FACT_SELECT} WHERE a.id = ? ORDER BY f.start, f.end, f.kind", (article_id,))
+            got = [f for f in map(self._make_fact, rows) if f is not None]
+            self._facts_in_cache.put(article_id, got)
+        return list(got)
 
     def facts_about(self, entity_id: str) -> Sequence[Fact]:
         return LazyRows(
@@ -346,6 +353,8 @@ class StoredKnowledgeBase:
                 raise BadRow("mention text does not fit its offsets")
             if not self.entity_exists(entity):
                 raise BadRow("a mention points at no entity")
+            if data == "{}":  # nothing beyond the columns (most mentions)
+                return Mention(aid, start, end, text, entity)
             return codec.make(Mention, codec.loads(data), article=aid, start=start, end=end, text=text, entity=entity)
         except (BadRow, TypeError) as exc:
             self._suspect(aid, str(exc))
@@ -353,8 +362,12 @@ class StoredKnowledgeBase:
 
     def mentions_in(self, article_id: str) -> list[Mention]:
         """Entity mentions of one article in text order (``Mention.entity`` is the id)."""
-        rows = self._rows(f"{_MENTION_SELECT} WHERE a.id = ? ORDER BY m.start, m.end, m.key", (article_id,))
-        return [m for m in map(self._make_mention, rows) if m is not None]
+        got = self._mentions_in_cache.get(article_id)
+        if got is None:
+            rows = self._rows(f"{_MENTION_SELECT} WHERE a.id = ? ORDER BY m.start, m.end, m.key", (article_id,))
+            got = [m for m in map(self._make_mention, rows) if m is not None]
+            self._mentions_in_cache.put(article_id, got)
+        return list(got)
 
     def _mentions_of(self, entity_id: str, count: int) -> Sequence[Mention]:
         rows = self._rows(f"{_MENTION_SELECT} WHERE m.entity = ? {_ARTICLE_ORDER}, m.start, m.end, m.key", (entity_id,))

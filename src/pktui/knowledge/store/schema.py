@@ -30,8 +30,8 @@ CREATE TABLE IF NOT EXISTS file (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS article (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, file TEXT NOT NULL, ekey TEXT NOT NULL,
-    undated INTEGER NOT NULL, published TEXT NOT NULL, length INTEGER NOT NULL, nfacts INTEGER NOT NULL,
-    meta TEXT NOT NULL, problem TEXT, dupkeys TEXT
+    undated INTEGER NOT NULL, published TEXT NOT NULL, length INTEGER NOT NULL, meta TEXT NOT NULL,
+    problem TEXT
 );
 CREATE INDEX IF NOT EXISTS article_order ON article(undated, published, id);
 CREATE INDEX IF NOT EXISTS article_file ON article(file);
@@ -150,6 +150,7 @@ def _check_version(conn: sqlite3.Connection) -> None:
 
 
 def _create(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA auto_vacuum = INCREMENTAL")  # staged rows, once published, give their space back
     conn.execute("BEGIN IMMEDIATE")
     try:
         if conn.execute("PRAGMA user_version").fetchone()[0] == 0:

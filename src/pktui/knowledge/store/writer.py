@@ -38,6 +38,7 @@ from pktui.model import Article, Fact, SeriesPoint
 from pktui.text import fold
 
 BATCH = 256  # articles per statement batch while publishing
+BULK = 2000  # past this many keys, read a whole table once rather than key by key
 
 _POINT_SKIP = frozenset({"conflict"})
 _FACT_COLUMNS = frozenset({"id", "kind", "article", "start", "end", "text"})
@@ -112,8 +113,9 @@ class StoreWriter:
     def staged_keys(self) -> set[str]:
         return {k for (k,) in self.conn.execute("SELECT ekey FROM stage")}
 
-    def read_staged(self, ekeys: Sequence[str]) -> Iterator[Staged | tuple[str, str]]:
-        """Staged articles; a row that cannot be trusted comes as ``(ekey, reason)``."""
+    def read_staged(self, ekeys: Sequence[str], facts: bool = True) -> Iterator[Staged | tuple[str, str]]:
+        """Staged articles (``facts``: with their facts); a row that cannot be trusted comes as
+        ``(ekey, reason)``."""
         for i in range(0, len(ekeys), 500):
             chunk = ekeys[i : i + 500]
             q = f"SELECT ekey, article, extraction, error FROM stage WHERE ekey IN ({','.join('?' * len(chunk))})"
@@ -121,7 +123,7 @@ class StoreWriter:
                 try:
                     doc = codec.loads(art_json)
                     article = codec.article_from_fields(doc["article"])
-                    ex = codec.decode_extraction(blob, article) if blob is not None else None
+                    ex = codec.decode_extraction(blob, article, facts=facts) if blob is not None else None
                     yield Staged(ekey, article, ex, error, str(doc["file"]))
                 except (codec.BadRow, KeyError, TypeError) as exc:
                     yield (ekey, str(exc))
@@ -145,32 +147,31 @@ class StoreWriter:
     def publish(
         self,
         removed: Iterable[str],
-        staged: Callable[[], Iterable[Staged]],
+        staged: Callable[[bool], Iterable[Staged]],
         progress: Callable[[int, int], None] | None = None,
         total: int = 0,
     ) -> Published:
         """Inside a transaction the caller holds: remove, add, resolve, bring up to date.
-        ``staged()`` gives the articles to add; it is read twice (entities first, then
-        everything that needs them resolved), never held whole in memory."""
+        ``staged(with_facts)`` gives the articles to add; it is read twice (entities first,
+        then everything that needs them resolved), never held whole in memory."""
         out = Published()
         self._deltas: dict[str, dict[str, list[int]]] = defaultdict(dict)
         touched_series: set[tuple[str, str]] = set()
         for aid in removed:
             if self._remove(aid, touched_series):
                 out.removed.append(aid)
-        numbers = self._insert_articles(staged(), progress, total)
+        numbers = self._insert_articles(staged(False), progress, total)
         out.added = list(numbers)
         touched_keys = set(self._deltas)
         self._flush_variants()
         moved, old_entity = self._resolve(touched_keys)
-        affected = {old_entity.get(k) for k in touched_keys | moved} | {
-            self._entity_of(k) for k in touched_keys | moved
-        }
-        affected.discard(None)
-        renamed = self._recompute_entities(affected)  # type: ignore[arg-type]
-        out.entities_changed = affected  # type: ignore[assignment]
-        names = _NameCache(self.conn)
-        self._insert_derived(staged(), numbers, names, touched_series)
+        both = touched_keys | moved
+        affected = {old_entity[k] for k in both if k in old_entity}
+        affected.update(e for _k, e in self._select("entity", "keyinfo", "key", both))
+        renamed = self._recompute_entities(affected)
+        out.entities_changed = affected
+        names = _NameCache(self.conn, preload=len(numbers) > BULK // 4)
+        self._insert_derived(staged(True), numbers, names, touched_series)
         new_rows = set(numbers.values())
         refresh = self._articles_holding(moved) - new_rows
         for n in sorted(refresh):
@@ -216,17 +217,14 @@ class StoreWriter:
             a, ex = s.article, s.extraction
             numbers[a.id] = n
             undated, published, _ = article_order(a)
-            nfacts = len(ex.facts) if ex is not None else 0
             meta = codec.article_meta(a)
-            articles.append((n, a.id, s.file, s.ekey, int(undated), published, len(a.text), nfacts, meta, s.error))
+            articles.append((n, a.id, s.file, s.ekey, int(undated), published, len(a.text), meta, s.error))
             texts.append((n, a.text))
             for contrib in ents.contributions(ex) if ex is not None else ():
                 variants = contrib.variants()
                 self._add_variants(contrib.key, variants, 1)
-                local = codec.fields_of(contrib.local)
                 attrs = codec.dumps(contrib.local.attributes) if contrib.local.attributes else None
-                data = codec.dumps({"local": local, "variants": variants})
-                locals_.append((n, contrib.key, contrib.first, attrs, data))
+                locals_.append((n, contrib.key, contrib.first, attrs, codec.dumps(variants)))
             if len(articles) >= BATCH:
                 self._write_articles(articles, texts, locals_)
                 if progress:
@@ -237,8 +235,8 @@ class StoreWriter:
     def _write_articles(self, articles: list, texts: list, locals_: list) -> None:
         c = self.conn
         c.executemany(
-            "INSERT INTO article (n, id, file, ekey, undated, published, length, nfacts, meta, problem) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO article (n, id, file, ekey, undated, published, length, meta, problem) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             articles,
         )
         c.executemany("INSERT INTO article_text (n, text) VALUES (?, ?)", texts)
@@ -269,33 +267,46 @@ class StoreWriter:
 
     # 3. resolution ---------------------------------------------------------------------
 
+    def _select(self, columns: str, table: str, key: str, keys: Iterable[str], where: str = "") -> list[tuple]:
+        """Rows whose ``key`` column is one of ``keys``: by index for a few, one pass for many."""
+        keys = list(dict.fromkeys(keys))
+        extra = f" AND {where}" if where else ""
+        if len(keys) > BULK:
+            wanted = set(keys)
+            q = f"SELECT {key}, {columns} FROM {table} WHERE 1{extra}"
+            return [r for r in self.conn.execute(q) if r[0] in wanted]
+        out = []
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            q = f"SELECT {key}, {columns} FROM {table} WHERE {key} IN ({','.join('?' * len(chunk))}){extra}"
+            out.extend(self.conn.execute(q, chunk))
+        return out
+
     def _variants(self, keys: Iterable[str]) -> dict[str, ents.Variants]:
         out: dict[str, ents.Variants] = defaultdict(ents.Variants)
-        for key in keys:
-            for text, names, aliases, mentions in self.conn.execute(
-                "SELECT text, names, aliases, mentions FROM key_variant WHERE key = ?", (key,)
-            ):
-                out[key].counts[text] = [names, aliases, mentions]
+        for key, text, names, aliases, mentions in self._select(
+            "text, names, aliases, mentions", "key_variant", "key", keys
+        ):
+            out[key].counts[text] = [names, aliases, mentions]
         return out
 
     def _resolve(self, touched_keys: set[str]) -> tuple[set[str], dict[str, str]]:
         """Names of the touched keys, then resolution: the keys whose entity changed, and
         the entity each touched or moved key had before."""
         c = self.conn
-        old_entity: dict[str, str] = {}
+        old_entity: dict[str, str] = dict(self._select("entity", "keyinfo", "key", touched_keys))
         variants = self._variants(touched_keys)
+        gone, named = [], []
         for key in touched_keys:
-            row = c.execute("SELECT entity FROM keyinfo WHERE key = ?", (key,)).fetchone()
-            if row is not None:
-                old_entity[key] = row[0]
             v = variants.get(key)
             if v is None or v.mentions <= 0:
-                c.execute("DELETE FROM keyinfo WHERE key = ?", (key,))
+                gone.append((key,))
             else:
-                c.execute(
-                    "INSERT INTO keyinfo VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET name = excluded.name",
-                    (key, ents.key_name(v, key), old_entity.get(key, key)),
-                )
+                named.append((key, ents.key_name(v, key), old_entity.get(key, key)))
+        c.executemany("DELETE FROM keyinfo WHERE key = ?", gone)
+        c.executemany(
+            "INSERT INTO keyinfo VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET name = excluded.name", named
+        )
         people = c.execute(
             "SELECT key, name, entity FROM keyinfo WHERE key >= 'person/' AND key < 'person0'"
         ).fetchall()
@@ -306,60 +317,72 @@ class StoreWriter:
             if target != entity:
                 old_entity.setdefault(key, entity)
                 moved.add(key)
-                c.execute("UPDATE keyinfo SET entity = ? WHERE key = ?", (target, key))
+        c.executemany("UPDATE keyinfo SET entity = ? WHERE key = ?", [(remap.get(k, k), k) for k in moved])
         return moved, old_entity
-
-    def _entity_of(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT entity FROM keyinfo WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
 
     # 4. entities -----------------------------------------------------------------------
 
     def _recompute_entities(self, entity_ids: set[str]) -> set[str]:
         """Entities from their keys; returns those whose name changed (or that are gone)."""
         c = self.conn
-        renamed = set()
-        for gid in sorted(entity_ids):
-            keys = [k for (k,) in c.execute("SELECT key FROM keyinfo WHERE entity = ?", (gid,))]
-            before = c.execute("SELECT name FROM entity WHERE id = ?", (gid,)).fetchone()
-            key_vars = self._variants(keys)
+        ids = sorted(entity_ids)
+        members: dict[str, list[str]] = defaultdict(list)
+        for gid, key in self._select("key", "keyinfo", "entity", ids):
+            members[gid].append(key)
+        keys = [k for ks in members.values() for k in ks]
+        variants = self._variants(keys)
+        attributes = self._attributes(keys)
+        per_key = self._article_counts(keys)
+        before = dict(self._select("name", "entity", "id", ids))
+        rows, gone, renamed = [], [], set()
+        for gid in ids:
+            ks = members.get(gid, [])
             merged = ents.Variants()
-            for v in key_vars.values():
-                merged.add(v.counts)
+            for k in ks:
+                merged.add(variants[k].counts)
             if merged.mentions <= 0:
-                c.execute("DELETE FROM entity WHERE id = ?", (gid,))
-                if before is not None:
+                gone.append((gid,))
+                if gid in before:
                     renamed.add(gid)
                 continue
-            name = ents.entity_name(key_vars.get(gid), merged, gid)
-            attributes = ents.latest_attributes(self._attributes(keys))
-            narticles = c.execute(
-                f"SELECT COUNT(DISTINCT article) FROM local_entity WHERE key IN ({','.join('?' * len(keys))})", keys
-            ).fetchone()[0]
-            c.execute(
-                "INSERT OR REPLACE INTO entity VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    gid,
-                    gid.split("/", 1)[0],
-                    fold(name),
-                    name,
-                    codec.dumps(ents.entity_aliases(merged, name)),
-                    codec.dumps(attributes),
-                    merged.mentions,
-                    narticles,
-                ),
-            )
-            if before is not None and before[0] != name:
+            name = ents.entity_name(variants.get(gid), merged, gid)
+            attrs = ents.latest_attributes(item for k in ks for item in attributes.get(k, ()))
+            narticles = per_key.get(ks[0], 0) if len(ks) == 1 else self._article_count(ks)
+            aliases = codec.dumps(ents.entity_aliases(merged, name))
+            etype = gid.split("/", 1)[0]
+            rows.append((gid, etype, fold(name), name, aliases, codec.dumps(attrs), merged.mentions, narticles))
+            if gid in before and before[gid] != name:
                 renamed.add(gid)
+        c.executemany("DELETE FROM entity WHERE id = ?", gone)
+        c.executemany("INSERT OR REPLACE INTO entity VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         return renamed
 
-    def _attributes(self, keys: list[str]):
-        q = (
-            "SELECT a.undated, a.published, a.id, l.attrs FROM local_entity l JOIN article a ON a.n = l.article "
-            f"WHERE l.attrs IS NOT NULL AND l.key IN ({','.join('?' * len(keys))})"
+    def _attributes(self, keys: list[str]) -> dict[str, list]:
+        rows = self._select(
+            "a.undated, a.published, a.id, l.attrs",
+            "local_entity l JOIN article a ON a.n = l.article",
+            "l.key",
+            keys,
+            "l.attrs IS NOT NULL",
         )
-        for undated, published, aid, attrs in self.conn.execute(q, keys):
-            yield ents.recency(None if undated else published, aid), codec.loads(attrs)
+        out: dict[str, list] = defaultdict(list)
+        for key, undated, published, aid, attrs in rows:
+            out[key].append((ents.recency(None if undated else published, aid), codec.loads(attrs)))
+        return out
+
+    def _article_counts(self, keys: list[str]) -> dict[str, int]:
+        """Articles that name each key."""
+        if len(keys) > BULK:
+            wanted = set(keys)
+            q = "SELECT key, COUNT(*) FROM local_entity GROUP BY key"
+            return {k: n for k, n in self.conn.execute(q) if k in wanted}
+        return {
+            k: self.conn.execute("SELECT COUNT(*) FROM local_entity WHERE key = ?", (k,)).fetchone()[0] for k in keys
+        }
+
+    def _article_count(self, keys: list[str]) -> int:
+        q = f"SELECT COUNT(DISTINCT article) FROM local_entity WHERE key IN ({','.join('?' * len(keys))})"
+        return self.conn.execute(q, keys).fetchone()[0]
 
     # 5. derived rows ---------------------------------------------------------------------
 
@@ -429,7 +452,7 @@ class StoreWriter:
             (n,),
         ).fetchall():
             stored = codec.loads(data)
-            keys = stored.get(KEYS, [])
+            keys = fact_keys(stored)
             entities = names.resolved(keys)
             f = codec.make(
                 Fact, stored, id=fid, kind=kind, article="", start=start, end=end, text=text, entities=entities
@@ -493,23 +516,29 @@ class StoreWriter:
 class _NameCache:
     """Entity ids and names as the transaction sees them, looked up once."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, preload: bool = False) -> None:
         self.conn = conn
         self._entity: dict[str, str] = {}
         self._name: dict[str, str | None] = {}
+        self._complete = preload  # everything is loaded: a key not found has no entity
+        if preload:
+            self._entity = dict(conn.execute("SELECT key, entity FROM keyinfo"))
+            self._name = dict(conn.execute("SELECT id, name FROM entity"))
 
     def entity_of(self, key: str) -> str:
         e = self._entity.get(key)
+        if e is None and self._complete:
+            return key
         if e is None:
             row = self.conn.execute("SELECT entity FROM keyinfo WHERE key = ?", (key,)).fetchone()
             e = self._entity[key] = row[0] if row else key
         return e
 
     def name_of(self, entity_id: str) -> str | None:
-        if entity_id not in self._name:
+        if entity_id not in self._name and not self._complete:
             row = self.conn.execute("SELECT name FROM entity WHERE id = ?", (entity_id,)).fetchone()
             self._name[entity_id] = row[0] if row else None
-        return self._name[entity_id]
+        return self._name.get(entity_id)
 
     def resolved(self, keys: Iterable[str]) -> list[str]:
         """A fact's local keys -> its entities, in order, each once, only those that exist."""
@@ -575,10 +604,15 @@ class _DerivedRows:
 
 def fact_data(f: Fact, keys: list[str]) -> str:
     fields = codec.fields_of(f, _FACT_COLUMNS)
-    fields[KEYS] = keys
+    if keys != f.entities:  # (mostly they are the same)
+        fields[KEYS] = keys
     return codec.dumps(fields)
 
 
+def fact_keys(stored: dict) -> list[str]:
+    """The local keys of a stored fact (its entities, unless it says otherwise)."""
+    return list(stored.get(KEYS, stored.get("entities", [])))
+
+
 def _stored_variants(data: str) -> dict[str, list[int]]:
-    doc = codec.loads(data)
-    return {t: list(ns) for t, ns in doc["variants"].items()}
+    return {t: list(ns) for t, ns in codec.loads(data).items()}
