@@ -25,10 +25,10 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
+        from pktui.bench.synthetic import write_corpus
         from pktui.corpus import read_corpus
         from pktui.extract import extract_article
         from pktui.knowledge.loader import extract_corpus, load_knowledge
-        from pktui.synthetic import write_corpus
 
         small = Path(tmp) / "small"
         write_corpus(small, args.articles)

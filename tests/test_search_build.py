@@ -9,6 +9,7 @@ from array import array
 
 import pytest
 
+from pktui.bench.synthetic import synthetic_kb
 from pktui.search import build as build_module
 from pktui.search.index import SearchIndex
 from pktui.search.postings import (
@@ -19,7 +20,6 @@ from pktui.search.postings import (
     bits_of_array,
 )
 from pktui.search.tokenizer import WorkerTokenizer
-from pktui.synthetic import synthetic_kb
 
 QUERIES = ["unmiss", "hopsital south sudan", "viet nam engineers", "level 2", "type:person"]
 

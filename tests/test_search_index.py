@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pktui.bench.synthetic import KBBuilder
 from pktui.search import Hit, SearchIndex, parse_query
-from pktui.synthetic import KBBuilder
 from pktui.text import fold
 
 A1 = "2024-03-02-rwanda-receives-unisfa-delegation"

@@ -71,7 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_paths(p_bench)
     p_bench.add_argument("--queries", metavar="FILE", help="one query a line (default: a bundled set)")
     p_bench.add_argument("--json", action="store_true", help="print one JSON object")
-    p_bench.add_argument("--synthetic", type=_positive_int, metavar="N", help="generate and load N synthetic articles")
+    p_bench.add_argument(
+        "--synthetic",
+        type=_positive_int,
+        metavar="N",
+        help="N synthetic articles (written once under the cache and reused), indexed, with the reopen and update figures",
+    )
+    p_bench.add_argument(
+        "--no-reopen", action="store_true", help="skip the reopen and update figures (each in a new process)"
+    )
     p_bench.add_argument(
         "--synthetic-facts",
         type=_positive_int,
@@ -311,6 +319,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             out=sys.stdout,
             synthetic_facts=args.synthetic_facts,
             options=options,
+            reopen_figures_wanted=not args.no_reopen,
         )
     if cmd == "correct":
         return _correct(args, options)
