@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -133,6 +132,49 @@ def test_a_new_articles_names_join_the_entities_already_known(tmp_path, cache_ho
     assert ar.kb.entity("person/smith") is not None
     assert export_document(ar.kb) == clean(folder)
     ar.close()
+
+
+def test_duplicates_and_ids_stay_as_a_full_read_gives_them_update_after_update(tmp_path, cache_home, monkeypatch):
+    """Only new and changed files are read, yet the copies left out and the ids (suffixed
+    when two articles would share one) are those a whole read of the corpus gives."""
+    import json
+
+    from pktui.corpus import read_corpus
+
+    folder = tmp_path / "c"
+    (folder / "a").mkdir(parents=True)
+    (folder / "b").mkdir()
+
+    def record(title, text, url=None):
+        return json.dumps({"title": title, "text": text, "url": url, "date": "2024-02-03"}) + "\n"
+
+    (folder / "a" / "report.txt").write_text("date 2024-01-01 Ghana sent 700 soldiers to UNMISS.", encoding="utf-8")
+    (folder / "b" / "report.txt").write_text("date 2024-01-02 Nepal sent 300 soldiers to UNIFIL.", encoding="utf-8")
+    feed = folder / "feed.jsonl"
+    feed.write_text(
+        record("Troops arrive", "Việt Nam sent 184 soldiers to UNISFA.", "https://x.org/a")
+        + record("Troops arrive", "Indonesia sent 1,100 troops to Lebanon.", "https://x.org/b")
+        + record("Other", "Ghana sent 700 soldiers to UNMISS."),
+        encoding="utf-8",
+    )
+    steps = [
+        lambda: None,
+        lambda: (folder / "c").mkdir() or (folder / "c" / "report.txt").write_text("Chad sent 90 soldiers."),
+        lambda: feed.write_text(feed.read_text("utf-8") + record("Troops arrive", "Nepal sent 50 engineers.")),
+        (folder / "a" / "report.txt").unlink,  # the copy kept goes: the other comes back
+        lambda: (folder / "0first.txt").write_text("date 2024-01-05 Indonesia sent 1,100 troops to Lebanon."),
+        lambda: [(folder / d / "report.txt").unlink() for d in ("b", "c")],  # no clash left
+    ]
+    for step in steps:
+        step()
+        ar = open_archive([folder], with_search=False)
+        whole = read_corpus([folder])
+        assert export_document(ar.kb) == clean(folder)
+        assert (ar.kb.summary.duplicates, ar.kb.summary.duplicate_paths) == (
+            whole.summary.duplicates,
+            whole.summary.duplicate_paths,
+        )
+        ar.close()
 
 
 def test_the_same_corpus_named_from_elsewhere_is_one_index_with_its_paths_followed(
@@ -404,6 +446,7 @@ def test_index_no_cache_makes_the_index_again(corpus, tmp_path):
     assert run("index", str(corpus), cache=cache).returncode == 0
     r = run("index", "--no-cache", str(corpus), cache=cache)
     assert r.returncode == 0 and "12 extracted, 0 unchanged" in r.stderr, r.stderr
-    shutil.rmtree(corpus)
-    r = run("index", str(corpus), cache=cache)
+    for f in corpus.glob("*.txt"):
+        f.unlink()
+    r = run("index", str(corpus), cache=cache)  # every article gone: the index follows, and says so
     assert r.returncode == 1 and "no articles" in r.stderr

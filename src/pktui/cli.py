@@ -55,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p_export.add_argument("--no-cache", action="store_true", help="extract again, ignoring the cache")
 
-    p_index = sub.add_parser("index", help="bring the corpus index up to date (new and changed articles), with progress")
+    p_index = sub.add_parser(
+        "index", help="bring the corpus index up to date (new and changed articles), with progress"
+    )
     _add_paths(p_index)
     p_index.add_argument(
         "-j", "--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (all cores)"

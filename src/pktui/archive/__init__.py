@@ -28,22 +28,24 @@ from pathlib import Path
 from typing import Any
 
 from pktui.archive.lock import write_lock
+from pktui.archive.plan import plan_update
 from pktui.archive.scan import scan
 from pktui.archive.segments import Manifest, Segments, segments_supported
-from pktui.archive.update import plan_update, run_update
+from pktui.archive.update import run_update
 from pktui.knowledge.cache import cache_dir
 from pktui.knowledge.cancel import Cancelled
 from pktui.knowledge.store import KnowledgeStore, StoreUnavailable, is_full
-from pktui.model import LoadProblem
+from pktui.model import LoadProblem, LoadSummary
 
-__all__ = ["Archive", "Cancelled", "LoadSummary", "corpus_folder", "open_archive", "open_search"]
+__all__ = ["Archive", "Cancelled", "Report", "corpus_folder", "open_archive", "open_search"]
 
 Progress = Callable[[int, int], None]
 
 
 @dataclass
-class LoadSummary:
-    """What opening the corpus found and did (for the load line and ``pktui index``)."""
+class Report:
+    """What opening the corpus found and did (for ``pktui index`` and the load line); what
+    reading left out on purpose (duplicates, hidden files) is ``kb.summary``."""
 
     articles: int = 0
     facts: int = 0
@@ -64,7 +66,7 @@ class LoadSummary:
 class Archive:
     kb: Any
     index: Any
-    summary: LoadSummary
+    summary: Report
     search_error: str | None = None
     folder: Path | None = None  # the corpus index folder (None: in memory)
 
@@ -73,13 +75,16 @@ class Archive:
             self.kb.close()
 
 
-def corpus_spec(paths: Iterable[str | os.PathLike[str]] | None, options: dict[str, Any] | None = None) -> dict:
-    """What makes a corpus: the set of its resolved paths and how its files are read."""
+def corpus_spec(paths: Iterable[str | os.PathLike[str]] | None, options: Any = None) -> dict:
+    """What makes a corpus: the set of its resolved paths and how its files are read
+    (:class:`pktui.corpus.ReadOptions`: record field names, following links)."""
+    from pktui.corpus import ReadOptions
+
     resolved = sorted({os.fsencode(os.path.realpath(p)).decode("utf-8", "backslashreplace") for p in paths or ()})
-    return {"paths": resolved or ["(bundled sample)"], "options": options or {}}
+    return {"paths": resolved or ["(bundled sample)"], "options": (options or ReadOptions()).key()}
 
 
-def corpus_folder(paths: Iterable[str | os.PathLike[str]] | None, options: dict[str, Any] | None = None) -> Path:
+def corpus_folder(paths: Iterable[str | os.PathLike[str]] | None, options: Any = None) -> Path:
     spec = json.dumps(corpus_spec(paths, options), sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(spec.encode("utf-8", "surrogatepass")).hexdigest()[:20]
     return cache_dir() / "corpora" / digest
@@ -88,7 +93,8 @@ def corpus_folder(paths: Iterable[str | os.PathLike[str]] | None, options: dict[
 def open_archive(
     paths: Iterable[str | os.PathLike[str]] | None = None,
     *,
-    options: dict[str, Any] | None = None,
+    options: Any = None,
+    corrections: Path | None = None,
     use_store: bool = True,
     rebuild: bool = False,
     merge: bool = False,
@@ -100,14 +106,25 @@ def open_archive(
 ) -> Archive:
     """The corpus under ``paths`` (the bundled sample when none), up to date (module doc).
 
-    ``rebuild``: extract and index everything again; ``merge``: fold the search deltas into
-    one segment; ``cancel``: a ``threading.Event`` (raises :class:`Cancelled`); ``on_wait``:
-    told once when another process holds the index; ``with_search``: open the search index.
+    ``options``: how its files are read (:class:`pktui.corpus.ReadOptions`); ``corrections``:
+    the ledger to apply (when the file exists, the knowledge base is read from the index into
+    memory and the ledger applied there, search built on it); ``rebuild``: extract and index
+    everything again; ``merge``: fold the search deltas into one segment; ``cancel``: a
+    ``threading.Event`` (raises :class:`Cancelled`); ``on_wait``: told once when another
+    process holds the index; ``with_search``: open the search index.
     """
     t0 = time.perf_counter()
     paths = list(paths) if paths else None
+    memory = dict(
+        options=options,
+        corrections=corrections,
+        progress=progress,
+        cancel=cancel,
+        workers=workers,
+        with_search=with_search,
+    )
     if not use_store:
-        return _in_memory(paths, [], t0, progress=progress, cancel=cancel, workers=workers, with_search=with_search)
+        return _in_memory(paths, [], t0, **memory)
     folder = corpus_folder(paths, options)
     warnings: list[str] = []
     try:
@@ -118,32 +135,58 @@ def open_archive(
         store = KnowledgeStore(folder)
     except OSError as exc:
         why = f"cannot write the index folder {folder}: {exc.strerror or exc}"
-        return _in_memory(paths, [why], t0, progress=progress, cancel=cancel, workers=workers, with_search=with_search)
+        return _in_memory(paths, [why], t0, **memory)
     except (StoreUnavailable, sqlite3.Error) as exc:
-        return _in_memory(
-            paths, [str(exc)], t0, progress=progress, cancel=cancel, workers=workers, with_search=with_search
-        )
+        return _in_memory(paths, [str(exc)], t0, **memory)
     warnings.extend(store.warnings)
-    summary = LoadSummary(index=str(folder))
+    summary = Report(index=str(folder))
     try:
-        outcome = _bring_up_to_date(store, paths, summary, workers, progress, cancel, on_wait, merge, rebuild)
+        outcome, read = _bring_up_to_date(
+            store, paths, options, summary, workers, progress, cancel, on_wait, merge, rebuild
+        )
     except Cancelled:
         store.close()
         raise
     except (OSError, sqlite3.Error) as exc:
         store.close()
         why = f"the index {folder} could not be written ({_reason(exc)})"
-        return _in_memory(
-            paths, [*warnings, why], t0, progress=progress, cancel=cancel, workers=workers, with_search=with_search
-        )
+        return _in_memory(paths, [*warnings, why], t0, **memory)
     problems = [*(LoadProblem("index", w, skipped=False) for w in warnings), *outcome]
+    duplicates = store.duplicates()
     store.close()
     kb = KnowledgeStore.open_reader(folder, problems)
+    kb.summary = _load_summary(read, duplicates)
+    if corrections is not None and os.path.lexists(corrections):
+        return _corrected(kb, corrections, summary, t0, with_search)
     archive = Archive(kb, None, summary, folder=folder)
     kb.archive = archive
     if with_search:
         _open_search(archive, folder)
     _finish(summary, kb, t0)
+    return archive
+
+
+def _load_summary(read: Any, duplicates: list[tuple[str, str]]) -> LoadSummary:
+    """What reading left out on purpose: the walk's counts and the copies left out."""
+    summary = read.summary
+    summary.duplicates = len(duplicates)
+    summary.duplicate_paths = duplicates
+    return summary
+
+
+def _corrected(kb: Any, ledger: Path, summary: Report, t0: float, with_search: bool) -> Archive:
+    """With a corrections ledger: the knowledge base read from the index into memory and the
+    ledger applied there (the index itself holds what extraction found)."""
+    from pktui.knowledge.loader import apply_corrections
+
+    memory = kb.materialize()
+    kb.close()
+    memory.problems.extend(apply_corrections(memory, ledger))
+    archive = Archive(memory, None, summary)
+    memory.archive = archive
+    if with_search:
+        _build_in_memory(archive, "a corrections ledger applied")
+    _finish(summary, memory, t0)
     return archive
 
 
@@ -160,26 +203,34 @@ def open_search(archive: Archive) -> Any:
     return archive.index
 
 
-def _bring_up_to_date(store, paths, summary, workers, progress, cancel, on_wait, merge, rebuild) -> list[LoadProblem]:
-    """Scan; when anything changed (or the search side needs writing), update under the lock."""
-    found = scan(paths, store.files())
+def _bring_up_to_date(store, paths, options, summary, workers, progress, cancel, on_wait, merge, rebuild):
+    """Scan; when anything changed (or the search side needs writing), update under the lock.
+    Returns the problems met and the scan."""
+    found = scan(paths, store.files(), options)
     problems = list(found.problems)
-    plan = plan_update(store, found)
+    plan = plan_update(store, found, options)
     needs_search = segments_supported() and _search_needs_writing(store)
     if plan.empty and plan.remembers(store) and not needs_search and not merge and not store.suspects():
         summary.unchanged = int(store.meta("count.articles") or 0)
-        return problems
+        return problems, found
     with write_lock(store.folder / "lock", on_wait=on_wait, cancel=cancel):
-        found = scan(paths, store.files())  # another writer may have done it meanwhile
+        found = scan(paths, store.files(), options)  # another writer may have done it meanwhile
         problems = list(found.problems)
-        plan = plan_update(store, found)
+        plan = plan_update(store, found, options)
         outcome = run_update(
-            store, found, plan, workers=workers, progress=progress, cancel=cancel, merge=merge or rebuild
+            store,
+            found,
+            plan,
+            options=options,
+            workers=workers,
+            progress=progress,
+            cancel=cancel,
+            merge=merge or rebuild,
         )
     summary.extracted = outcome.extracted
     summary.removed = outcome.removed
     summary.unchanged = max(0, int(store.meta("count.articles") or 0) - outcome.added)
-    return problems + outcome.problems
+    return problems + outcome.problems, found
 
 
 def _search_needs_writing(store: KnowledgeStore) -> bool:
@@ -232,13 +283,23 @@ def _build_in_memory(archive: Archive, why: str) -> None:
         archive.summary.search = archive.search_error
 
 
-def _in_memory(paths, warnings: list[str], t0: float, *, progress, cancel, workers, with_search) -> Archive:
+def _in_memory(
+    paths, warnings: list[str], t0: float, *, options, corrections, progress, cancel, workers, with_search
+) -> Archive:
     """No index to write: read and extract the whole corpus in memory, as before the index."""
     from pktui.knowledge.loader import load_knowledge
 
-    kb = load_knowledge(paths, use_cache=False, progress=progress, cancel=cancel, workers=workers)
+    kb = load_knowledge(
+        paths,
+        use_cache=False,
+        progress=progress,
+        cancel=cancel,
+        workers=workers,
+        options=options,
+        corrections=corrections,
+    )
     kb.problems[:0] = [LoadProblem("index", f"{w}; working from memory", skipped=False) for w in warnings]
-    summary = LoadSummary(extracted=len(kb.articles), warnings=list(warnings))
+    summary = Report(extracted=len(kb.articles), warnings=list(warnings))
     archive = Archive(kb, None, summary)
     kb.archive = archive
     if with_search:

@@ -1,20 +1,23 @@
 """The directory scan: which corpus files are new, changed or gone since the last index.
 
-A file whose size and modification time are what the index recorded is unchanged without
-being opened. Otherwise its content hash decides (a file touched but not changed is not read
-again). Only new and changed files are read into articles.
+The files are the corpus layer's (:func:`pktui.corpus.iter_source_files`: its rules on forms,
+hidden files, links and long paths). A file whose size and modification time are what the
+index recorded is unchanged without being opened; otherwise its content hash decides (a file
+touched but not changed is not read again).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from pktui.corpus import SourceFile, iter_source_files, read_article
+from pktui.corpus import SourceFile, iter_source_files
 from pktui.knowledge.store import FileState
-from pktui.model import Article, LoadProblem
+from pktui.model import LoadProblem, LoadSummary
 
 _HASH_BLOCK = 1 << 20
 
@@ -26,7 +29,7 @@ def file_key(source: SourceFile) -> str:
 
 @dataclass
 class Scan:
-    #: every corpus file now, by key
+    #: every corpus file now, by key, in reading order
     sources: dict[str, SourceFile] = field(default_factory=dict)
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     #: files to look into: new, or size or time changed
@@ -34,11 +37,14 @@ class Scan:
     #: files the index knows that are no longer there
     gone: list[str] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
+    #: hidden files, other files, links not followed (the corpus layer counts them)
+    summary: LoadSummary = field(default_factory=LoadSummary)
 
 
-def scan(paths: Iterable[str | os.PathLike[str]] | None, known: dict[str, FileState]) -> Scan:
+def scan(paths: Iterable[str | os.PathLike[str]] | None, known: dict[str, FileState], options: Any = None) -> Scan:
     out = Scan()
-    for item in iter_source_files(paths):
+    follow = bool(getattr(options, "follow_links", False))
+    for item in iter_source_files(paths, follow_links=follow, summary=out.summary):
         if isinstance(item, LoadProblem):
             out.problems.append(item)
             continue
@@ -46,7 +52,7 @@ def scan(paths: Iterable[str | os.PathLike[str]] | None, known: dict[str, FileSt
         if key in out.sources:
             continue
         try:
-            st = os.stat(item.path)
+            st = _stat(item.path)
         except OSError as exc:
             out.problems.append(LoadProblem(item.shown, f"cannot read: {exc.strerror or exc}"))
             continue
@@ -59,25 +65,50 @@ def scan(paths: Iterable[str | os.PathLike[str]] | None, known: dict[str, FileSt
     return out
 
 
+def _stat(path: Any) -> os.stat_result:
+    try:
+        return os.stat(path)
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+    from pktui.fileio import open_fd  # a path longer than the system takes: folder by folder
+
+    fd = open_fd(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
+
+
 def content_hash(source: SourceFile, limit: int) -> str | None:
     """sha256 of the file's bytes (at most ``limit`` + 1 of them), or None when unreadable."""
+    from pktui.fileio import UserFileError, open_regular
+
     h = hashlib.sha256()
     read = 0
     try:
-        with open(source.path, "rb") as fh:
+        fh, _st = open_regular(source.path)
+        with fh:
             while read <= limit:
                 block = fh.read(min(_HASH_BLOCK, limit + 1 - read))
                 if not block:
                     break
                 read += len(block)
                 h.update(block)
-    except OSError:
+    except (OSError, UserFileError):
         return None
     return h.hexdigest()
 
 
-def read_source(source: SourceFile, taken_ids: set[str]) -> tuple[list[Article], list[LoadProblem]]:
-    """The articles of one corpus file and the problems met reading it (the corpus layer's
-    reader; one place to follow it when a file may hold many articles)."""
-    article, problems = read_article(source, taken_ids=taken_ids)
-    return ([article] if article is not None else []), problems
+def read_drafts(source: SourceFile, options: Any = None) -> tuple[list[Any], list[LoadProblem]]:
+    """The article drafts of one corpus file (:func:`pktui.corpus.read_source`) and the
+    problems met reading it."""
+    from pktui.corpus import Draft, read_source
+
+    drafts, problems = [], []
+    for got in read_source(source, getattr(options, "fields", None)):
+        if isinstance(got, Draft):
+            drafts.append(got)
+        else:
+            problems.append(got)
+    return drafts, problems

@@ -11,6 +11,7 @@ import contextlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pktui.knowledge.store import codec
 from pktui.knowledge.store.reader import StoredKnowledgeBase
@@ -28,6 +29,7 @@ from pktui.model import Article, LoadProblem
 __all__ = [
     "SCHEMA_VERSION",
     "FileState",
+    "Identity",
     "KnowledgeStore",
     "StoreUnavailable",
     "StoredArticle",
@@ -56,11 +58,52 @@ def _shown(stored: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+@dataclass(slots=True)
+class Identity:
+    """What decides an article's id and whether it is a copy of another: its base id and
+    what tells it apart (:func:`pktui.corpus.ids.assign_ids`), digests of its canonical URL
+    and of its white-space-folded text, and its place in its file (reading order)."""
+
+    base_id: str
+    identity: str
+    url_key: str | None
+    text_key: str
+    place: int
+
+    def columns(self) -> dict[str, Any]:
+        return {
+            "base_id": self.base_id,
+            "identity": self.identity,
+            "url_key": self.url_key,
+            "text_key": self.text_key,
+            "place": self.place,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class StoredArticle:
+    """An article as the index knows it, without its text."""
+
     id: str
     ekey: str
     meta: str
+    file: str
+    place: int
+    base_id: str
+    identity: str
+    url_key: str | None
+    text_key: str
+
+    @property
+    def path(self) -> str:
+        try:
+            path = codec.loads(self.meta).get("path")
+        except (codec.BadRow, AttributeError):
+            return self.id
+        return path if isinstance(path, str) else self.id
+
+
+_STORED = "id, ekey, meta, file, place, base_id, identity, url_key, text_key"
 
 
 class KnowledgeStore:
@@ -118,17 +161,69 @@ class KnowledgeStore:
         rows = self.conn.execute("SELECT path, size, mtime_ns, hash, shown FROM file").fetchall()
         return {p: FileState(s, m, h, _shown(sh)) for p, s, m, h, sh in rows}
 
+    def _stored(self, where: str, values: list, column: str) -> list[StoredArticle]:
+        out = []
+        values = list(values)
+        for i in range(0, len(values), 500):
+            chunk = values[i : i + 500]
+            q = f"SELECT {_STORED} FROM article WHERE {column} IN ({','.join('?' * len(chunk))}){where}"
+            out.extend(StoredArticle(*row) for row in self.conn.execute(q, chunk))
+        return out
+
     def articles_of(self, files: list[str]) -> dict[str, list[StoredArticle]]:
         out: dict[str, list[StoredArticle]] = {f: [] for f in files}
-        for i in range(0, len(files), 500):
-            chunk = files[i : i + 500]
-            q = f"SELECT file, id, ekey, meta FROM article WHERE file IN ({','.join('?' * len(chunk))})"
-            for f, aid, ekey, meta in self.conn.execute(q, chunk):
-                out[f].append(StoredArticle(aid, ekey, meta))
+        for a in self._stored("", files, "file"):
+            out[a.file].append(a)
         return out
+
+    def articles_by_id(self, ids: list[str]) -> list[StoredArticle]:
+        return self._stored("", ids, "id")
+
+    def articles_with_bases(self, bases: set[str]) -> list[StoredArticle]:
+        return self._stored("", sorted(bases), "base_id")
+
+    def articles_with_keys(self, urls: set[str], texts: set[str]) -> list[StoredArticle]:
+        found = {a.id: a for a in self._stored("", sorted(urls), "url_key")}
+        found.update((a.id, a) for a in self._stored("", sorted(texts), "text_key"))
+        return list(found.values())
+
+    def article_keys_of(self, files: list[str]) -> list[tuple[str | None, str]]:
+        return [(a.url_key, a.text_key) for arts in self.articles_of(files).values() for a in arts]
+
+    def files_with_copies(self, keys: list[tuple[str | None, str]]) -> set[str]:
+        """Files holding copies left out of articles with these URL or text digests."""
+        out: set[str] = set()
+        urls = sorted({u for u, _t in keys if u})
+        texts = sorted({t for _u, t in keys})
+        for column, values in (("url_key", urls), ("text_key", texts)):
+            for i in range(0, len(values), 500):
+                chunk = values[i : i + 500]
+                q = f"SELECT file FROM duplicate WHERE {column} IN ({','.join('?' * len(chunk))})"
+                out.update(r[0] for r in self.conn.execute(q, chunk))
+        return out
+
+    def save_duplicates(self, rows_by_file: dict[str, list[tuple]], read: list[str]) -> None:
+        """The copies left out in the files just read (their old rows replaced)."""
+        self.conn.executemany("DELETE FROM duplicate WHERE file = ?", [(f,) for f in read])
+        for file, rows in rows_by_file.items():
+            for row in rows:
+                self.conn.execute("DELETE FROM duplicate WHERE file = ? AND place = ?", (file, row[1]))
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO duplicate VALUES (?, ?, ?, ?, ?, ?)",
+                [(f, place, u, t, codec.dumps_any(path), codec.dumps_any(kept)) for f, place, u, t, path, kept in rows],
+            )
 
     def article_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT id FROM article")}
+
+    def duplicates(self) -> list[tuple[str, str]]:
+        """(copy's path, path of the one kept) of every copy left out, in reading order."""
+        rows = self.conn.execute("SELECT path, kept FROM duplicate ORDER BY file, place").fetchall()
+        out = []
+        for path, kept in rows:
+            with contextlib.suppress(codec.BadRow):
+                out.append((str(codec.loads(path)), str(codec.loads(kept))))
+        return out
 
     def suspects(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT article, reason FROM suspect").fetchall())
@@ -158,32 +253,31 @@ class KnowledgeStore:
             [(st.size, st.mtime_ns, codec.dumps_any(st.shown), path) for path, st in states.items()],
         )
 
-    def stored_articles(self, ids: list[str]) -> list[tuple[str, Article]]:
-        """(file, article) of stored articles, text included (to extract them again)."""
+    def stored_articles(self, ids: list[str]) -> list[tuple[str, Article, Identity]]:
+        """(file, article, its identity) of stored articles, text included (to extract them
+        again)."""
         out = []
         for aid in ids:
             row = self.conn.execute(
-                "SELECT a.file, a.published, a.meta, t.text FROM article a JOIN article_text t ON t.n = a.n "
-                "WHERE a.id = ?",
+                "SELECT a.file, a.published, a.meta, t.text, a.base_id, a.identity, a.url_key, a.text_key, a.place "
+                "FROM article a JOIN article_text t ON t.n = a.n WHERE a.id = ?",
                 (aid,),
             ).fetchone()
             if row is None:
                 continue
+            file, published, meta, text, base_id, identity, url_key, text_key, place = row
             with contextlib.suppress(codec.BadRow, TypeError):
-                file, published, meta, text = row
-                out.append(
-                    (
-                        file,
-                        codec.make(
-                            Article, codec.loads(meta), id=aid, text=text, published=codec.parse_date(published or None)
-                        ),
-                    )
-                )
+                published = codec.parse_date(published or None)
+                a = codec.make(Article, codec.loads(meta), id=aid, text=text, published=published)
+                out.append((file, a, Identity(base_id, identity, url_key, text_key, place)))
         return out
 
-    def update_meta_rows(self, rows: list[tuple[str, str]]) -> None:
-        """Articles whose extraction inputs are unchanged but whose other fields (URL, path) moved."""
-        self.conn.executemany("UPDATE article SET meta = ? WHERE id = ?", [(m, aid) for aid, m in rows])
+    def update_meta_rows(self, rows: list[tuple[str, str, str, int]]) -> None:
+        """Articles whose extraction inputs are unchanged but whose other fields (URL, path) or
+        place moved."""
+        self.conn.executemany(
+            "UPDATE article SET meta = ?, file = ?, place = ? WHERE id = ?", [(m, f, p, aid) for aid, m, f, p in rows]
+        )
 
     def clear_suspects(self, ids: list[str]) -> None:
         self.conn.executemany("DELETE FROM suspect WHERE article = ?", [(a,) for a in ids])

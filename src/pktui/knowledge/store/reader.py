@@ -22,12 +22,15 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pktui.knowledge.store import codec
 from pktui.knowledge.store.codec import BadRow
 from pktui.knowledge.store.views import Concat, LazyArticle, LazyEntity, LazyRows
-from pktui.model import Article, Entity, Fact, LoadProblem, Mention, Series, SeriesPoint, TimelineEntry
+from pktui.model import Article, Entity, Fact, LoadProblem, LoadSummary, Mention, Series, SeriesPoint, TimelineEntry
+
+if TYPE_CHECKING:
+    from pktui.knowledge.base import KnowledgeBase
 
 _FACT_SELECT = "SELECT f.n, f.id, f.start, f.end, f.kind, f.text, f.data, a.id, a.length FROM fact f JOIN article a ON a.n = f.article"
 _ARTICLE_SELECT = "SELECT n, id, published, length, meta FROM article"
@@ -65,6 +68,8 @@ class StoredKnowledgeBase:
         self.conn = conn
         self.problems: list[LoadProblem] = list(problems or [])
         self.archive: Any = None  # the Archive that opened it (pktui.archive)
+        #: what reading left out on purpose (duplicates, hidden files): set by the opener
+        self.summary = LoadSummary()
         self._suspects: dict[str, str] = {}
         self._exists: dict[str, bool] = {}
         self._articles_cache = _LRU(512)
@@ -183,6 +188,39 @@ class StoredKnowledgeBase:
         if known is None:
             known = self._exists[entity_id] = bool(self._rows("SELECT 1 FROM entity WHERE id = ?", (entity_id,)))
         return known
+
+    def materialize(self) -> KnowledgeBase:
+        """The whole knowledge base in memory (to apply a corrections ledger to it)."""
+        from pktui.knowledge.base import KnowledgeBase
+
+        articles = []
+        for n, aid, published, length, meta, text in self._stream(
+            "SELECT a.n, a.id, a.published, a.length, a.meta, t.text FROM article a JOIN article_text t ON t.n = a.n "
+            f"{_ARTICLE_ORDER}"
+        ):
+            a = self._make_article((n, aid, published, length, meta))
+            if len(text) != length:
+                self._suspect(aid, "article text of the wrong length")
+            articles.append(
+                Article(**{k: getattr(a, k) for k in Article.__dataclass_fields__ if k != "text"}, text=text)
+            )
+        mentions: dict[str, list[Mention]] = {}
+        for row in self._stream(f"{_MENTION_SELECT} {_ARTICLE_ORDER}, m.start, m.end, m.key"):
+            m = self._make_mention(row)
+            if m is not None:
+                mentions.setdefault(m.entity, []).append(m)
+        entities = []
+        for e in self.entities:
+            entities.append(Entity(e.id, e.name, e.type, list(e.aliases), mentions.get(e.id, []), dict(e.attributes)))
+        return KnowledgeBase(
+            articles=articles,
+            entities=entities,
+            facts=list(self.facts),
+            timeline=list(self.timeline),
+            series=list(self.series),
+            problems=list(self.problems),
+            summary=self.summary,
+        )
 
     def close(self) -> None:
         if self._own_conn:

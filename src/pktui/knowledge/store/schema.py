@@ -1,7 +1,9 @@
 """The knowledge store's tables (one SQLite file per corpus), and opening it safely.
 
 Published tables hold the resolved knowledge base: ``article`` (+ ``article_text``, read when
-shown), ``local_entity`` and ``key_variant`` (what each article says of each entity key: the
+shown; with what decides its id and whether it is a duplicate: base id, identity, URL and text
+digests, its place in its file), ``duplicate`` (copies left out, to read again when the one kept
+goes), ``local_entity`` and ``key_variant`` (what each article says of each entity key: the
 inputs of resolution, kept so that it is redone cheaply), ``keyinfo`` (a key's name and the
 entity it resolves to), ``mention``, ``fact``, ``fact_entity``, ``entity``, ``timeline``,
 ``point`` and ``series``; ``file`` is the last directory scan. ``stage`` holds extractions
@@ -29,12 +31,22 @@ CREATE TABLE IF NOT EXISTS file (
     hash TEXT NOT NULL, problems TEXT
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS article (
-    n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, file TEXT NOT NULL, ekey TEXT NOT NULL,
-    undated INTEGER NOT NULL, published TEXT NOT NULL, length INTEGER NOT NULL, meta TEXT NOT NULL,
-    problem TEXT
+    n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, file TEXT NOT NULL, place INTEGER NOT NULL,
+    ekey TEXT NOT NULL, undated INTEGER NOT NULL, published TEXT NOT NULL, length INTEGER NOT NULL,
+    meta TEXT NOT NULL, problem TEXT, base_id TEXT NOT NULL, identity TEXT NOT NULL, url_key TEXT,
+    text_key TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS article_order ON article(undated, published, id);
 CREATE INDEX IF NOT EXISTS article_file ON article(file);
+CREATE INDEX IF NOT EXISTS article_base ON article(base_id);
+CREATE INDEX IF NOT EXISTS article_url ON article(url_key) WHERE url_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS article_text_key ON article(text_key);
+CREATE TABLE IF NOT EXISTS duplicate (
+    file TEXT NOT NULL, place INTEGER NOT NULL, url_key TEXT, text_key TEXT NOT NULL, path TEXT NOT NULL,
+    kept TEXT NOT NULL, PRIMARY KEY (file, place)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS duplicate_text ON duplicate(text_key);
+CREATE INDEX IF NOT EXISTS duplicate_url ON duplicate(url_key) WHERE url_key IS NOT NULL;
 CREATE TABLE IF NOT EXISTS article_text (n INTEGER PRIMARY KEY, text TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS local_entity (
     article INTEGER NOT NULL, key TEXT NOT NULL, first INTEGER NOT NULL, attrs TEXT, data TEXT NOT NULL,

@@ -8,6 +8,7 @@ are made from their rows when asked for; iterating streams the rows instead. A
 
 from __future__ import annotations
 
+import dataclasses
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
@@ -154,8 +155,16 @@ class LazyEntity(Entity):
         **fields: Any,
     ) -> LazyEntity:
         self = object.__new__(cls)
-        for name in ("id", "name", "type", "aliases", "attributes"):
-            Entity.__dict__[name].__set__(self, fields[name])
+        for name, f in Entity.__dataclass_fields__.items():
+            if name == "mentions":
+                continue
+            if name in fields:
+                value = fields[name]
+            elif f.default_factory is not dataclasses.MISSING:
+                value = f.default_factory()
+            else:
+                value = f.default
+            Entity.__dict__[name].__set__(self, value)
         object.__setattr__(self, "_count", count)
         object.__setattr__(self, "_read_mentions", read_mentions)
         object.__setattr__(self, "_read_articles", read_articles)
@@ -183,4 +192,10 @@ class LazyEntity(Entity):
         return self._read_articles()
 
     def __reduce__(self):
-        return (Entity, (self.id, self.name, self.type, list(self.aliases), list(self.mentions), dict(self.attributes)))
+        fields = {n: getattr(self, n) for n in Entity.__dataclass_fields__}
+        fields["mentions"] = list(self.mentions)
+        return (_entity, (fields,))
+
+
+def _entity(fields: dict) -> Entity:
+    return Entity(**fields)

@@ -60,6 +60,8 @@ class Staged:
     error: str | None = None
     #: the corpus file it was read from (the directory scan's key)
     file: str = ""
+    #: what decides its id and whether it is a copy (:class:`pktui.knowledge.store.Identity`)
+    who: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -101,7 +103,7 @@ class StoreWriter:
         rows = [
             (
                 s.ekey,
-                codec.dumps({"article": codec.article_fields(s.article), "file": s.file}),
+                codec.dumps({"article": codec.article_fields(s.article), "file": s.file, "who": s.who}),
                 codec.encode_extraction(s.extraction) if s.extraction is not None else None,
                 s.error,
             )
@@ -124,7 +126,7 @@ class StoreWriter:
                     doc = codec.loads(art_json)
                     article = codec.article_from_fields(doc["article"])
                     ex = codec.decode_extraction(blob, article, facts=facts) if blob is not None else None
-                    yield Staged(ekey, article, ex, error, str(doc["file"]))
+                    yield Staged(ekey, article, ex, error, str(doc["file"]), dict(doc.get("who") or {}))
                 except (codec.BadRow, KeyError, TypeError) as exc:
                     yield (ekey, str(exc))
 
@@ -218,7 +220,11 @@ class StoreWriter:
             numbers[a.id] = n
             undated, published, _ = article_order(a)
             meta = codec.article_meta(a)
-            articles.append((n, a.id, s.file, s.ekey, int(undated), published, len(a.text), meta, s.error))
+            w = s.who
+            articles.append(
+                (n, a.id, s.file, w.get("place", 0), s.ekey, int(undated), published, len(a.text), meta, s.error)
+                + (w.get("base_id", a.id), w.get("identity", a.path), w.get("url_key"), w.get("text_key", ""))
+            )
             texts.append((n, a.text))
             for contrib in ents.contributions(ex) if ex is not None else ():
                 variants = contrib.variants()
@@ -235,8 +241,8 @@ class StoreWriter:
     def _write_articles(self, articles: list, texts: list, locals_: list) -> None:
         c = self.conn
         c.executemany(
-            "INSERT INTO article (n, id, file, ekey, undated, published, length, meta, problem) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO article (n, id, file, place, ekey, undated, published, length, meta, problem, base_id, "
+            "identity, url_key, text_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             articles,
         )
         c.executemany("INSERT INTO article_text (n, text) VALUES (?, ?)", texts)
