@@ -114,6 +114,29 @@ def test_added_changed_and_deleted_articles_are_followed_and_equal_a_build_at_on
     ar.close()
 
 
+def test_search_after_updates_answers_as_an_index_made_at_once(tmp_path, monkeypatch):
+    """Updates (a delta of search segments beside the main one, deleted articles hidden,
+    older articles whose facts moved to another entity indexed again) rank as one index."""
+    folder = tmp_path / "c"
+    write_corpus(folder, 10)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "updated"))
+    open_archive([folder], with_search=False).close()
+    write_corpus(folder, 4, start=10)
+    (folder / "a002.txt").unlink()
+    write_article(folder, "b.txt", "Mr. Asante said 50 soldiers left Abyei.", date="2024-01-02")
+    open_archive([folder], with_search=False).close()
+    write_article(folder, "c.txt", "Brigadier General Kwame Asante met Lacroix in Juba.", date="2024-01-05")
+    updated = open_archive([folder])
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "at-once"))
+    at_once = open_archive([folder])
+    for query in ("lacroix", "asante", "unisfa abyei", "ghana 600", "kind:quantity women", "hanoi chien"):
+        got = [(h.kind, h.id, h.score) for h in updated.index.search(query, limit=30)]
+        assert got == [(h.kind, h.id, h.score) for h in at_once.index.search(query, limit=30)], query
+    assert not any(h.article == "a002" for h in updated.index.search("a002 ghana", limit=100))
+    updated.close()
+    at_once.close()
+
+
 def test_a_new_articles_names_join_the_entities_already_known(tmp_path, cache_home):
     folder = tmp_path / "c"
     write_article(folder, "a.txt", "Mr. Smith said 50 soldiers left Abyei on Monday.", date="2024-01-02")

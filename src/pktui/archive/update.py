@@ -73,7 +73,9 @@ def run_update(
                 kb = StoredKnowledgeBase.over(store.conn, store.path)
                 manifest = Manifest.load(store.meta("search"))
                 n_articles = int(store.meta("count.articles") or 0)
-                new = segments.update(kb, manifest, published.added, published.removed, n_articles, merge=merge)
+                # older articles whose facts now name another entity are indexed again too
+                changed = [*published.added, *published.refreshed]
+                new = segments.update(kb, manifest, changed, published.removed, n_articles, merge=merge)
                 store.set_meta("search", new.dump())
             writer.conn.execute("DELETE FROM stage")
     except BaseException:

@@ -106,6 +106,11 @@ class StoredArticle:
 _STORED = "id, ekey, meta, file, place, base_id, identity, url_key, text_key"
 
 
+def _stored_article(row: tuple) -> StoredArticle:
+    aid, ekey, meta, file, place, base_id, identity, url_key, text_key = row
+    return StoredArticle(aid, ekey, meta, file, place, base_id, _shown(identity) or aid, url_key, text_key)
+
+
 class KnowledgeStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -167,7 +172,7 @@ class KnowledgeStore:
         for i in range(0, len(values), 500):
             chunk = values[i : i + 500]
             q = f"SELECT {_STORED} FROM article WHERE {column} IN ({','.join('?' * len(chunk))}){where}"
-            out.extend(StoredArticle(*row) for row in self.conn.execute(q, chunk))
+            out.extend(_stored_article(row) for row in self.conn.execute(q, chunk))
         return out
 
     def articles_of(self, files: list[str]) -> dict[str, list[StoredArticle]]:
@@ -269,7 +274,7 @@ class KnowledgeStore:
             with contextlib.suppress(codec.BadRow, TypeError):
                 published = codec.parse_date(published or None)
                 a = codec.make(Article, codec.loads(meta), id=aid, text=text, published=published)
-                out.append((file, a, Identity(base_id, identity, url_key, text_key, place)))
+                out.append((file, a, Identity(base_id, _shown(identity) or aid, url_key, text_key, place)))
         return out
 
     def update_meta_rows(self, rows: list[tuple[str, str, str, int]]) -> None:

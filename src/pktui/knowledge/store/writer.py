@@ -103,7 +103,7 @@ class StoreWriter:
         rows = [
             (
                 s.ekey,
-                codec.dumps({"article": codec.article_fields(s.article), "file": s.file, "who": s.who}),
+                codec.dumps_any({"article": codec.article_fields(s.article), "file": s.file, "who": s.who}),
                 codec.encode_extraction(s.extraction) if s.extraction is not None else None,
                 s.error,
             )
@@ -223,7 +223,8 @@ class StoreWriter:
             w = s.who
             articles.append(
                 (n, a.id, s.file, w.get("place", 0), s.ekey, int(undated), published, len(a.text), meta, s.error)
-                + (w.get("base_id", a.id), w.get("identity", a.path), w.get("url_key"), w.get("text_key", ""))
+                + (w.get("base_id", a.id), codec.dumps_any(w.get("identity", a.path)), w.get("url_key"))
+                + (w.get("text_key", ""),)
             )
             texts.append((n, a.text))
             for contrib in ents.contributions(ex) if ex is not None else ():
