@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 _FACT_SELECT = "SELECT f.n, f.id, f.start, f.end, f.kind, f.text, f.data, a.id, a.length FROM fact f JOIN article a ON a.n = f.article"
 _ARTICLE_SELECT = "SELECT n, id, published, length, meta FROM article"
-_MENTION_SELECT = "SELECT m.start, m.end, m.entity, m.text, m.data, a.id, a.length, a.n FROM mention m JOIN article a ON a.n = m.article"
+_MENTION_SELECT = "SELECT m.start, m.end, m.entity, m.text, m.data, a.id, a.length, m.n FROM mention m JOIN article a ON a.n = m.article"
 _ARTICLE_ORDER = "ORDER BY a.undated, a.published, a.id"
 
 
@@ -353,7 +353,7 @@ class StoredKnowledgeBase:
     # -- entities and mentions ---------------------------------------------------------------
 
     def _make_entity(self, row: tuple) -> Entity:
-        eid, etype, name, aliases, attributes, nmentions = row
+        eid, etype, name, aliases, attributes, nmentions, narticles = row
         try:
             al, at = codec.loads(aliases), codec.loads(attributes)
             if not (isinstance(al, list) and isinstance(at, dict) and isinstance(name, str) and type(nmentions) is int):
@@ -363,7 +363,7 @@ class StoredKnowledgeBase:
             al, at, name = [], {}, eid
         return LazyEntity.make(
             lambda: self._mentions_of(eid, nmentions),
-            lambda: self._articles_of(eid),
+            lambda: self._articles_of(eid, narticles),
             nmentions,
             id=eid,
             name=name,
@@ -373,13 +373,16 @@ class StoredKnowledgeBase:
         )
 
     def _entities_by_rowid(self, rowids: list[int]) -> list[Entity]:
-        q = f"SELECT rowid, id, type, name, aliases, attributes, nmentions FROM entity WHERE rowid IN ({','.join('?' * len(rowids))})"
+        q = (
+            "SELECT rowid, id, type, name, aliases, attributes, nmentions, narticles FROM entity "
+            f"WHERE rowid IN ({','.join('?' * len(rowids))})"
+        )
         found = {r[0]: self._make_entity(r[1:]) for r in self._rows(q, rowids)}
         return [found[n] for n in rowids if n in found]
 
     def entity(self, entity_id: str) -> Entity | None:
         rows = self._rows(
-            "SELECT id, type, name, aliases, attributes, nmentions FROM entity WHERE id = ?", (entity_id,)
+            "SELECT id, type, name, aliases, attributes, nmentions, narticles FROM entity WHERE id = ?", (entity_id,)
         )
         return self._make_entity(rows[0]) if rows else None
 
@@ -408,12 +411,37 @@ class StoredKnowledgeBase:
         return list(got)
 
     def _mentions_of(self, entity_id: str, count: int) -> Sequence[Mention]:
-        rows = self._rows(f"{_MENTION_SELECT} WHERE m.entity = ? {_ARTICLE_ORDER}, m.start, m.end, m.key", (entity_id,))
-        return [m for m in map(self._make_mention, rows) if m is not None]
+        """An entity's mentions in article order: counted at once, listed when asked."""
+        order = f"{_ARTICLE_ORDER}, m.start, m.end, m.key"
+        return LazyRows(
+            lambda: self._order(
+                f"SELECT m.n FROM mention m JOIN article a ON a.n = m.article WHERE m.entity = ? {order}", (entity_id,)
+            ),
+            self._mentions_by_n,
+            length=lambda: count,
+            stream=lambda: (
+                m
+                for m in map(
+                    self._make_mention, self._stream(f"{_MENTION_SELECT} WHERE m.entity = ? {order}", (entity_id,))
+                )
+                if m is not None
+            ),
+        )
 
-    def _articles_of(self, entity_id: str) -> list[str]:
-        q = f"SELECT a.id FROM article a WHERE a.n IN (SELECT article FROM mention WHERE entity = ?) {_ARTICLE_ORDER}"
-        return [r[0] for r in self._rows(q, (entity_id,))]
+    def _mentions_by_n(self, ns: list[int]) -> list[Mention]:
+        found = {}
+        for row in self._rows(f"{_MENTION_SELECT} WHERE m.n IN ({','.join('?' * len(ns))})", ns):
+            found[row[-1]] = self._make_mention(row) or Mention(row[5], 0, 0, "", row[2])
+        return [found[n] for n in ns if n in found]
+
+    def _articles_of(self, entity_id: str, count: int) -> Sequence[str]:
+        """The articles that mention an entity, in article order (counted at once)."""
+        q = f"SELECT a.n FROM article a WHERE a.n IN (SELECT article FROM mention WHERE entity = ?) {_ARTICLE_ORDER}"
+        return LazyRows(lambda: self._order(q, (entity_id,)), self._ids_of_articles, length=lambda: count)
+
+    def _ids_of_articles(self, ns: list[int]) -> list[str]:
+        found = dict(self._rows(f"SELECT n, id FROM article WHERE n IN ({','.join('?' * len(ns))})", ns))
+        return [found[n] for n in ns if n in found]
 
     def entity_counts_by_type(self) -> dict[str, int]:
         return dict(self._rows("SELECT type, COUNT(*) FROM entity GROUP BY type ORDER BY type"))

@@ -150,7 +150,7 @@ class LazyEntity(Entity):
     def make(
         cls,
         read_mentions: Callable[[], Sequence[Mention]],
-        read_articles: Callable[[], list[str]],
+        read_articles: Callable[[], Sequence[str]],
         count: int,
         **fields: Any,
     ) -> LazyEntity:
@@ -188,7 +188,7 @@ class LazyEntity(Entity):
         return self._count
 
     @property
-    def articles(self) -> list[str]:  # type: ignore[override]
+    def articles(self) -> Sequence[str]:  # type: ignore[override]
         return self._read_articles()
 
     def __reduce__(self):

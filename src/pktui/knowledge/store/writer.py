@@ -576,7 +576,10 @@ class _DerivedRows:
 
     def write(self, conn: sqlite3.Connection) -> None:
         self._lengthen_taken_ids(conn)
-        conn.executemany("INSERT INTO mention VALUES (?, ?, ?, ?, ?, ?, ?)", self.mentions)
+        conn.executemany(
+            "INSERT OR IGNORE INTO mention (article, start, end, key, entity, text, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self.mentions,
+        )
         conn.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.facts)
         conn.executemany("INSERT OR IGNORE INTO fact_entity VALUES (?, ?)", self.fact_entities)
         conn.executemany("INSERT INTO timeline VALUES (?, ?, ?, ?)", self.timeline)
