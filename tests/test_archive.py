@@ -200,6 +200,47 @@ def test_duplicates_and_ids_stay_as_a_full_read_gives_them_update_after_update(t
         ar.close()
 
 
+def test_an_unchanged_folder_is_not_walked_again_and_every_change_is_still_seen(tmp_path, cache_home, monkeypatch):
+    """Folder times tell when nothing was added, removed or renamed: the files are then not
+    listed again, one stat each; a file changed in place, a new one, one in a new sub-folder,
+    one removed are all seen."""
+    import importlib
+
+    scan_module = importlib.import_module("pktui.archive.scan")
+
+    folder = tmp_path / "c"
+    write_corpus(folder, 5)
+    (folder / "sub").mkdir()
+    write_article(folder / "sub", "s1.txt", "Nepal sent 40 engineers to UNISFA.")
+    hour_ago = time.time() - 3600
+
+    def age() -> None:  # as if written long ago (a folder changed just now is not trusted)
+        for p in [folder, *folder.rglob("*")]:
+            os.utime(p, (hour_ago, hour_ago))
+
+    age()
+    open_archive([folder], with_search=False).close()
+    walks = []
+    real = scan_module.iter_source_files
+    monkeypatch.setattr(scan_module, "iter_source_files", lambda *a, **k: walks.append(1) or real(*a, **k))
+    ar = open_archive([folder], with_search=False)
+    assert walks == [] and ar.summary.extracted == 0
+    ar.close()
+    changes = [
+        lambda: (folder / "a001.txt").write_text("date 2023-02-02 Chad sent 90 soldiers to MINUSMA.", "utf-8"),
+        lambda: write_article(folder, "new.txt", "Peru sent 30 observers to MINURSO."),
+        lambda: write_article(folder / "sub" / "deeper", "d.txt", "Fiji sent 20 soldiers to UNDOF."),
+        (folder / "sub" / "s1.txt").unlink,
+    ]
+    for change in changes:
+        age()
+        change()
+        ar = open_archive([folder], with_search=False)
+        assert export_document(ar.kb) == clean(folder)
+        ar.close()
+    assert walks  # the changes that moved a folder's time were walked
+
+
 def test_the_same_corpus_named_from_elsewhere_is_one_index_with_its_paths_followed(
     corpus, cache_home, monkeypatch, tmp_path
 ):
@@ -300,12 +341,28 @@ def test_kill_9_at_any_moment_leaves_an_index_that_opens_and_equals_a_clean_buil
         # whatever moment it was, the index opens (possibly without everything yet)
         r = run("figures", str(folder), cache=cache)
         assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    # nothing lives on: the extraction workers of a killed run end (and do not hold its lock)
+    deadline = time.time() + 10
+    while _processes_naming(folder) and time.time() < deadline:
+        time.sleep(0.2)
+    assert not _processes_naming(folder)
     r = run("export", "--format", "json", str(folder), cache=cache)
     assert r.returncode == 0, r.stderr
     want = run("export", "--format", "json", "--no-cache", str(folder), cache=tmp_path / "elsewhere")
     assert r.stdout == want.stdout
     r = run("index", str(folder), cache=cache)
     assert " 0 extracted, 150 unchanged" in r.stderr, r.stderr
+
+
+def _processes_naming(folder: Path) -> list[int]:
+    out = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if str(folder).encode() in (proc / "cmdline").read_bytes():
+                out.append(int(proc.name))
+        except OSError:
+            continue
+    return out
 
 
 def test_two_writers_at_once_leave_one_whole_index(corpus, tmp_path):

@@ -206,15 +206,18 @@ def open_search(archive: Archive) -> Any:
 def _bring_up_to_date(store, paths, options, summary, workers, progress, cancel, on_wait, merge, rebuild):
     """Scan; when anything changed (or the search side needs writing), update under the lock.
     Returns the problems met and the scan."""
-    found = scan(paths, store.files(), options)
+    found = scan(paths, store.files(), options, memo=store.meta("walk"))
     problems = list(found.problems)
     plan = plan_update(store, found, options)
-    needs_search = segments_supported() and _search_needs_writing(store)
+    needs_search = _search_needs_writing(store)
     if plan.empty and plan.remembers(store) and not needs_search and not merge and not store.suspects():
         summary.unchanged = int(store.meta("count.articles") or 0)
+        if found.walked:
+            store.remember_walk(found.memo)
         return problems, found
     with write_lock(store.folder / "lock", on_wait=on_wait, cancel=cancel):
-        found = scan(paths, store.files(), options)  # another writer may have done it meanwhile
+        # another writer may have done it meanwhile; and the update itself walks
+        found = scan(paths, store.files(), options)
         problems = list(found.problems)
         plan = plan_update(store, found, options)
         outcome = run_update(
@@ -235,7 +238,7 @@ def _bring_up_to_date(store, paths, options, summary, workers, progress, cancel,
 
 def _search_needs_writing(store: KnowledgeStore) -> bool:
     manifest = Manifest.load(store.meta("search"))
-    if int(store.meta("count.articles") or 0) == 0:
+    if int(store.meta("count.articles") or 0) == 0 or not segments_supported(writing=False):
         return False
     if not manifest.segments or (store.folder / "search" / "REBUILD").exists():
         return True
@@ -244,8 +247,10 @@ def _search_needs_writing(store: KnowledgeStore) -> bool:
 
 def _open_search(archive: Archive, folder: Path) -> None:
     kb = archive.kb
-    if not segments_supported():
-        _build_in_memory(archive, "the search engine writes no segments")
+    from pktui.search.index import SearchIndex
+
+    if not hasattr(SearchIndex, "open"):
+        _build_in_memory(archive, "the search engine reads no segments")
         return
     for _attempt in range(3):
         manifest = Manifest.load(kb.meta("search"))

@@ -22,12 +22,28 @@ except ImportError:  # pragma: no cover - not on this platform: one writer is th
 
 from pktui.knowledge.cancel import Cancelled
 
+#: lock files held by this process: a process forked while one is held (an extraction
+#: worker) closes its copy, so that the lock goes with this process, even killed
+_HELD: set[int] = set()
+
+
+def _close_held_in_child() -> None:
+    for fd in list(_HELD):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_held_in_child)
+
 
 @contextlib.contextmanager
 def write_lock(
     path: Path, *, on_wait: Callable[[str], None] | None = None, cancel: Any = None, poll: float = 0.2
 ) -> Iterator[None]:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    _HELD.add(fd)
     try:
         if fcntl is not None:
             told = False
@@ -49,6 +65,7 @@ def write_lock(
             os.write(fd, f"{os.getpid()}\n".encode())
         yield
     finally:
+        _HELD.discard(fd)
         os.close(fd)  # releases the lock
 
 

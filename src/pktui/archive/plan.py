@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pktui.archive.scan import Scan, content_hash
-from pktui.knowledge.store import FileState, Identity, KnowledgeStore, codec
+from pktui.knowledge.store import FileState, Identity, KnowledgeStore, as_text, codec
 from pktui.knowledge.version import current_version
 from pktui.model import Article, LoadProblem
 
@@ -106,7 +106,7 @@ class _Read:
 
 
 def plan_update(store: KnowledgeStore, scan: Scan, options: Any = None, *, everything: bool = False) -> Plan:
-    known = store.files()
+    known = scan.known
     version, signature = current_version(store.meta("extractor"), store.meta("extractor.inputs"))
     plan = Plan(gone=list(scan.gone), version=version, signature=signature)
     changed = _changed_files(scan, known, plan, everything)
@@ -141,7 +141,7 @@ def _follow_shown_paths(store: KnowledgeStore, scan: Scan, known: dict[str, File
     ``path`` follows, nothing is extracted."""
     for key, src in scan.sources.items():
         have = known.get(key)
-        if have is None or key in plan.files or have.shown == src.shown:
+        if have is None or key in plan.files or have.shown == as_text(src.shown):
             continue
         st = plan.touched.get(key) or have
         plan.touched[key] = FileState(st.size, st.mtime_ns, st.hash, src.shown)

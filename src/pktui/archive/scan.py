@@ -4,27 +4,41 @@ The files are the corpus layer's (:func:`pktui.corpus.iter_source_files`: its ru
 hidden files, links and long paths). A file whose size and modification time are what the
 index recorded is unchanged without being opened; otherwise its content hash decides (a file
 touched but not changed is not read again).
+
+**Walking less**: adding, removing or renaming an entry changes its folder's modification
+time. So a full walk also records the time of every folder under the corpus (a *memo*, kept in
+the index); next time, when no folder's time moved, the files are those of the memo and only
+they are looked at (one ``stat`` each). A folder changed within two seconds of the walk may
+change again within the same tick of its clock: then the memo is not trusted and the next scan
+walks again ("racy" times, as git calls them).
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from pktui.corpus import SourceFile, iter_source_files
-from pktui.knowledge.store import FileState
+from pktui.knowledge.store import FileState, as_text
 from pktui.model import LoadProblem, LoadSummary
 
 _HASH_BLOCK = 1 << 20
+RACY_S = 2.0
+_COUNTS = ("hidden", "other_files", "outside_links")
 
 
 def file_key(source: SourceFile) -> str:
     """The index's name for a file: its absolute path, as text even when it is not UTF-8."""
-    return os.fsencode(os.path.abspath(source.path)).decode("utf-8", "backslashreplace")
+    path = os.fspath(source.path)
+    if isinstance(path, str) and os.path.isabs(path):
+        return as_text(path)
+    return os.fsencode(os.path.abspath(path)).decode("utf-8", "backslashreplace")
 
 
 @dataclass
@@ -39,10 +53,31 @@ class Scan:
     problems: list[LoadProblem] = field(default_factory=list)
     #: hidden files, other files, links not followed (the corpus layer counts them)
     summary: LoadSummary = field(default_factory=LoadSummary)
+    #: the files as the index knew them
+    known: dict[str, FileState] = field(default_factory=dict)
+    #: what the next scan may reuse (JSON), when this one walked
+    memo: str | None = None
+    walked: bool = True
 
 
-def scan(paths: Iterable[str | os.PathLike[str]] | None, known: dict[str, FileState], options: Any = None) -> Scan:
-    out = Scan()
+def scan(
+    paths: Iterable[str | os.PathLike[str]] | None,
+    known: dict[str, FileState],
+    options: Any = None,
+    memo: str | None = None,
+) -> Scan:
+    paths = list(paths) if paths else None
+    if memo:
+        fast = _from_memo(memo, known)
+        if fast is not None:
+            return fast
+    return _walk(paths, known, options)
+
+
+def _walk(paths, known: dict[str, FileState], options: Any) -> Scan:
+    out = Scan(known=known)
+    started = time.time()
+    folders = _folder_times(paths, options)
     follow = bool(getattr(options, "follow_links", False))
     for item in iter_source_files(paths, follow_links=follow, summary=out.summary):
         if isinstance(item, LoadProblem):
@@ -58,10 +93,107 @@ def scan(paths: Iterable[str | os.PathLike[str]] | None, known: dict[str, FileSt
             continue
         out.sources[key] = item
         out.stats[key] = (st.st_size, st.st_mtime_ns)
+    _compare(out, known)
+    if folders is not None and not any(t >= (started - RACY_S) * 1e9 for t in folders.values()):
+        out.memo = _memo(out, folders)
+    return out
+
+
+def _compare(out: Scan, known: dict[str, FileState]) -> None:
+    for key, stat_pair in out.stats.items():
         have = known.get(key)
-        if have is None or (have.size, have.mtime_ns) != out.stats[key]:
+        if have is None or (have.size, have.mtime_ns) != stat_pair:
             out.suspect.append(key)
     out.gone = sorted(set(known) - set(out.sources))
+
+
+def _folder_times(paths, options: Any) -> dict[str, int] | None:
+    """Every folder under the corpus paths (as the walk will enter them) and its time; None
+    when the corpus is not only folders and files of ordinary names."""
+    if not paths:
+        return None
+    follow = bool(getattr(options, "follow_links", False))
+    out: dict[str, int] = {}
+    seen: set[tuple[int, int]] = set()
+    for raw in paths:
+        path = os.fspath(raw)
+        if not isinstance(path, str):
+            return None
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if not os.path.isdir(path):
+            continue
+        stack = [os.path.abspath(path)]
+        while stack:
+            folder = stack.pop()
+            try:
+                st = os.stat(folder)
+                entries = list(os.scandir(folder))
+            except OSError:
+                return None
+            if (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            out[folder] = st.st_mtime_ns
+            for e in entries:
+                if e.name.startswith("."):
+                    continue
+                try:
+                    if e.is_dir():
+                        if e.is_symlink() and not follow:
+                            out[e.path] = -1  # the walk decides; a changed link moves its folder's time
+                            continue
+                        stack.append(e.path)
+                except OSError:
+                    continue
+    return out
+
+
+def _memo(out: Scan, folders: dict[str, int]) -> str | None:
+    files = []
+    for key, src in out.sources.items():
+        path = os.fspath(src.path)
+        if not isinstance(path, str) or as_text(path) != path or as_text(src.shown) != src.shown:
+            return None  # names that are not text: walk each time
+        files.append([key, path, src.shown, src.form, bool(getattr(src, "named", False))])
+    problems = [[p.path, p.reason, p.skipped] for p in out.problems]
+    if any(as_text(p[0]) != p[0] for p in problems):
+        return None
+    counts = {name: getattr(out.summary, name) for name in _COUNTS}
+    return json.dumps({"folders": folders, "files": files, "problems": problems, "counts": counts})
+
+
+def _from_memo(memo: str, known: dict[str, FileState]) -> Scan | None:
+    """The last walk's files, when no folder's time moved since (None: walk again)."""
+    try:
+        doc = json.loads(memo)
+        folders, files = doc["folders"], doc["files"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    for folder, mtime in folders.items():
+        if mtime < 0:
+            continue
+        try:
+            if os.stat(folder).st_mtime_ns != mtime:
+                return None
+        except OSError:
+            return None
+    out = Scan(known=known, walked=False)
+    for key, path, shown, form, named in files:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        out.sources[key] = SourceFile(path, shown, form, named)
+        out.stats[key] = (st.st_size, st.st_mtime_ns)
+    out.problems = [LoadProblem(p, r, s) for p, r, s in doc.get("problems", [])]
+    for name, n in doc.get("counts", {}).items():
+        if name in _COUNTS:
+            setattr(out.summary, name, int(n))
+    _compare(out, known)
+    out.memo = memo
     return out
 
 

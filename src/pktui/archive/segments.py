@@ -27,7 +27,14 @@ MERGE_SHARE = 0.2
 MERGE_MAX_DELTAS = 12
 
 
-def segments_supported() -> bool:
+def segments_supported(writing: bool = True) -> bool:
+    """The search engine reads (and, ``writing``, writes) segments. Without ``writing`` this
+    only looks for its segment module, importing nothing (the commands that do not search
+    do not load the engine)."""
+    if not writing:
+        import importlib.util
+
+        return importlib.util.find_spec("pktui.search.segment") is not None
     try:
         from pktui.search import build
         from pktui.search.index import SearchIndex

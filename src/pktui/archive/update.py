@@ -69,6 +69,7 @@ def run_update(
             store.clear_suspects(list(store.suspects()))
             store.set_meta("extractor", plan.version)
             store.set_meta("extractor.inputs", plan.signature)
+            store.set_meta("walk", scan.memo)
             if segments_supported():
                 kb = StoredKnowledgeBase.over(store.conn, store.path)
                 manifest = Manifest.load(store.meta("search"))

@@ -172,7 +172,9 @@ def iter_extractions(
             yield _extract_safely(a)
         return
     try:
-        pool = ProcessPoolExecutor(max_workers=max(1, min(n_workers, count)))
+        pool = ProcessPoolExecutor(
+            max_workers=max(1, min(n_workers, count)), initializer=_watch_parent, initargs=(os.getpid(),)
+        )
     except (OSError, RuntimeError) as exc:  # no processes here: do it in this one
         if problems is not None:
             problems.append(
@@ -226,6 +228,20 @@ def _in_pool(pool, articles: Iterator[Article], count: int, n_workers: int, canc
         _stop(pool)
         raise
     pool.shutdown(wait=True)
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker: end when the process that started it is gone (killed, even with -9),
+    instead of living on as an orphan holding what it inherited."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _extract_many(articles: list[Article]) -> list[tuple[str, ArticleExtraction | None, str | None]]:

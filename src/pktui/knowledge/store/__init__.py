@@ -34,6 +34,7 @@ __all__ = [
     "StoreUnavailable",
     "StoredArticle",
     "StoredKnowledgeBase",
+    "as_text",
     "is_full",
 ]
 
@@ -48,6 +49,16 @@ class FileState:
     mtime_ns: int
     hash: str
     shown: str = ""
+
+
+def as_text(name: str) -> str:
+    """A name as text SQLite takes: bytes that are not UTF-8 (lone surrogates) written as
+    ``\\udcXX``; any other name unchanged."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return name
 
 
 def _shown(stored: str) -> str:
@@ -164,7 +175,7 @@ class KnowledgeStore:
 
     def files(self) -> dict[str, FileState]:
         rows = self.conn.execute("SELECT path, size, mtime_ns, hash, shown FROM file").fetchall()
-        return {p: FileState(s, m, h, _shown(sh)) for p, s, m, h, sh in rows}
+        return {p: FileState(s, m, h, sh) for p, s, m, h, sh in rows}
 
     def _stored(self, where: str, values: list, column: str) -> list[StoredArticle]:
         out = []
@@ -247,15 +258,26 @@ class KnowledgeStore:
         rows = []
         for path, (st, problems) in states.items():
             probs = codec.dumps_any([[p.path, p.reason, p.skipped] for p in problems]) if problems else None
-            rows.append((path, codec.dumps_any(st.shown), st.size, st.mtime_ns, st.hash, probs))
+            rows.append((path, as_text(st.shown), st.size, st.mtime_ns, st.hash, probs))
         self.conn.executemany("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?, ?)", rows)
         self.conn.executemany("DELETE FROM file WHERE path = ?", [(p,) for p in gone])
+
+    def remember_walk(self, memo: str | None) -> None:
+        """What the next scan may reuse (:mod:`pktui.archive.scan`); best effort."""
+        if memo == self.meta("walk"):
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA busy_timeout = 100")  # never wait for a writer for this
+            try:
+                self.set_meta("walk", memo)
+            finally:
+                self.conn.execute("PRAGMA busy_timeout = 30000")
 
     def touch_files(self, states: dict[str, FileState]) -> None:
         """Files whose content is unchanged though their size, time or shown path moved."""
         self.conn.executemany(
             "UPDATE file SET size = ?, mtime_ns = ?, shown = ? WHERE path = ?",
-            [(st.size, st.mtime_ns, codec.dumps_any(st.shown), path) for path, st in states.items()],
+            [(st.size, st.mtime_ns, as_text(st.shown), path) for path, st in states.items()],
         )
 
     def stored_articles(self, ids: list[str]) -> list[tuple[str, Article, Identity]]:

@@ -118,9 +118,12 @@ def is_full(exc: BaseException) -> bool:
 
 def connect(path: Path, *, timeout: float = 30.0) -> sqlite3.Connection:
     """A connection in WAL mode (readers never wait for the writer), checked to be ours."""
+    new = not path.exists() or path.stat().st_size == 0
     conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        if new:  # before anything is written: published stages give their space back
+            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
         if str(mode).lower() != "wal":
             _retry_locked(lambda: conn.execute("PRAGMA journal_mode=WAL"))
@@ -163,7 +166,6 @@ def _check_version(conn: sqlite3.Connection) -> None:
 
 
 def _create(conn: sqlite3.Connection) -> None:
-    conn.execute("PRAGMA auto_vacuum = INCREMENTAL")  # staged rows, once published, give their space back
     conn.execute("BEGIN IMMEDIATE")
     try:
         if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
