@@ -204,9 +204,7 @@ def test_an_unchanged_folder_is_not_walked_again_and_every_change_is_still_seen(
     """Folder times tell when nothing was added, removed or renamed: the files are then not
     listed again, one stat each; a file changed in place, a new one, one in a new sub-folder,
     one removed are all seen."""
-    import importlib
-
-    scan_module = importlib.import_module("pktui.archive.scan")
+    import pktui.corpus
 
     folder = tmp_path / "c"
     write_corpus(folder, 5)
@@ -221,8 +219,8 @@ def test_an_unchanged_folder_is_not_walked_again_and_every_change_is_still_seen(
     age()
     open_archive([folder], with_search=False).close()
     walks = []
-    real = scan_module.iter_source_files
-    monkeypatch.setattr(scan_module, "iter_source_files", lambda *a, **k: walks.append(1) or real(*a, **k))
+    real = pktui.corpus.iter_source_files
+    monkeypatch.setattr(pktui.corpus, "iter_source_files", lambda *a, **k: walks.append(1) or real(*a, **k))
     ar = open_archive([folder], with_search=False)
     assert walks == [] and ar.summary.extracted == 0
     ar.close()

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pktui.archive.lock import write_lock
-from pktui.archive.plan import plan_update
+from pktui.archive.plan import plan_update, quiet_plan
 from pktui.archive.scan import scan
 from pktui.archive.segments import Manifest, Segments, segments_supported
 from pktui.archive.update import run_update
@@ -206,9 +206,9 @@ def open_search(archive: Archive) -> Any:
 def _bring_up_to_date(store, paths, options, summary, workers, progress, cancel, on_wait, merge, rebuild):
     """Scan; when anything changed (or the search side needs writing), update under the lock.
     Returns the problems met and the scan."""
-    found = scan(paths, store.files(), options, memo=store.meta("walk"))
+    found = scan(paths, store.files, options, memo=store.meta("walk"))
     problems = list(found.problems)
-    plan = plan_update(store, found, options)
+    plan = quiet_plan(store) if found.quiet else plan_update(store, found, options)
     needs_search = _search_needs_writing(store)
     if plan.empty and plan.remembers(store) and not needs_search and not merge and not store.suspects():
         summary.unchanged = int(store.meta("count.articles") or 0)
@@ -217,7 +217,7 @@ def _bring_up_to_date(store, paths, options, summary, workers, progress, cancel,
         return problems, found
     with write_lock(store.folder / "lock", on_wait=on_wait, cancel=cancel):
         # another writer may have done it meanwhile; and the update itself walks
-        found = scan(paths, store.files(), options)
+        found = scan(paths, store.files, options)
         problems = list(found.problems)
         plan = plan_update(store, found, options)
         outcome = run_update(

@@ -105,6 +105,12 @@ class _Read:
     date_missing: bool
 
 
+def quiet_plan(store: KnowledgeStore) -> Plan:
+    """Nothing in the folder moved (:attr:`Scan.quiet`): only the extractor may be new."""
+    version, signature = current_version(store.meta("extractor"), store.meta("extractor.inputs"))
+    return Plan(version=version, signature=signature)
+
+
 def plan_update(store: KnowledgeStore, scan: Scan, options: Any = None, *, everything: bool = False) -> Plan:
     known = scan.known
     version, signature = current_version(store.meta("extractor"), store.meta("extractor.inputs"))
@@ -139,6 +145,8 @@ def _changed_files(scan: Scan, known: dict[str, FileState], plan: Plan, everythi
 def _follow_shown_paths(store: KnowledgeStore, scan: Scan, known: dict[str, FileState], plan: Plan) -> None:
     """A file named by another path this time (another working folder): its articles'
     ``path`` follows, nothing is extracted."""
+    if scan.same_names:
+        return
     for key, src in scan.sources.items():
         have = known.get(key)
         if have is None or key in plan.files or have.shown == as_text(src.shown):

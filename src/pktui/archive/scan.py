@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pktui.corpus import SourceFile, iter_source_files
 from pktui.knowledge.store import FileState, as_text
 from pktui.model import LoadProblem, LoadSummary
 
@@ -33,7 +32,7 @@ RACY_S = 2.0
 _COUNTS = ("hidden", "other_files", "outside_links")
 
 
-def file_key(source: SourceFile) -> str:
+def file_key(source: Any) -> str:
     """The index's name for a file: its absolute path, as text even when it is not UTF-8."""
     path = os.fspath(source.path)
     if isinstance(path, str) and os.path.isabs(path):
@@ -41,10 +40,33 @@ def file_key(source: SourceFile) -> str:
     return os.fsencode(os.path.abspath(path)).decode("utf-8", "backslashreplace")
 
 
+class Sources(dict):
+    """Corpus files by key, in reading order; those from a memo become
+    :class:`~pktui.corpus.SourceFile` objects only when looked at (most never are)."""
+
+    def __getitem__(self, key: str) -> Any:
+        value = super().__getitem__(key)
+        if isinstance(value, tuple):
+            from pktui.corpus import SourceFile
+
+            value = SourceFile(*value)
+            super().__setitem__(key, value)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def items(self):  # type: ignore[override]
+        return ((k, self[k]) for k in self)
+
+
 @dataclass
 class Scan:
     #: every corpus file now, by key, in reading order
-    sources: dict[str, SourceFile] = field(default_factory=dict)
+    sources: Sources = field(default_factory=Sources)
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     #: files to look into: new, or size or time changed
     suspect: list[str] = field(default_factory=list)
@@ -53,29 +75,43 @@ class Scan:
     problems: list[LoadProblem] = field(default_factory=list)
     #: hidden files, other files, links not followed (the corpus layer counts them)
     summary: LoadSummary = field(default_factory=LoadSummary)
-    #: the files as the index knew them
-    known: dict[str, FileState] = field(default_factory=dict)
     #: what the next scan may reuse (JSON), when this one walked
     memo: str | None = None
     walked: bool = True
+    #: from the memo, every file as it was, named by the same paths: nothing to look into
+    quiet: bool = False
+    #: from the memo, named by the same paths as then: every file shown as it was
+    same_names: bool = False
+    load_known: Any = None
+    _known: dict[str, FileState] | None = None
+
+    @property
+    def known(self) -> dict[str, FileState]:
+        """The files as the index knew them (read when needed)."""
+        if self._known is None:
+            self._known = self.load_known() if self.load_known is not None else {}
+        return self._known
 
 
 def scan(
     paths: Iterable[str | os.PathLike[str]] | None,
-    known: dict[str, FileState],
+    load_known: Any,
     options: Any = None,
     memo: str | None = None,
 ) -> Scan:
+    """The corpus files now; ``load_known()`` gives the files the index knows."""
     paths = list(paths) if paths else None
-    if memo:
-        fast = _from_memo(memo, known)
+    if memo and paths:
+        fast = _from_memo(memo, paths, load_known)
         if fast is not None:
             return fast
-    return _walk(paths, known, options)
+    return _walk(paths, load_known, options)
 
 
-def _walk(paths, known: dict[str, FileState], options: Any) -> Scan:
-    out = Scan(known=known)
+def _walk(paths, load_known: Any, options: Any) -> Scan:
+    from pktui.corpus import iter_source_files
+
+    out = Scan(load_known=load_known)
     started = time.time()
     folders = _folder_times(paths, options)
     follow = bool(getattr(options, "follow_links", False))
@@ -93,9 +129,9 @@ def _walk(paths, known: dict[str, FileState], options: Any) -> Scan:
             continue
         out.sources[key] = item
         out.stats[key] = (st.st_size, st.st_mtime_ns)
-    _compare(out, known)
+    _compare(out, out.known)
     if folders is not None and not any(t >= (started - RACY_S) * 1e9 for t in folders.values()):
-        out.memo = _memo(out, folders)
+        out.memo = _memo(out, folders, paths)
     return out
 
 
@@ -151,26 +187,49 @@ def _folder_times(paths, options: Any) -> dict[str, int] | None:
     return out
 
 
-def _memo(out: Scan, folders: dict[str, int]) -> str | None:
+def _memo(out: Scan, folders: dict[str, int], paths: list) -> str | None:
+    roots = [os.fspath(p) for p in paths]
+    if not all(isinstance(r, str) and as_text(r) == r for r in roots):
+        return None
     files = []
     for key, src in out.sources.items():
         path = os.fspath(src.path)
-        if not isinstance(path, str) or as_text(path) != path or as_text(src.shown) != src.shown:
-            return None  # names that are not text: walk each time
-        files.append([key, path, src.shown, src.form, bool(getattr(src, "named", False))])
+        if not isinstance(path, str) or as_text(path) != path or src.shown != path:
+            return None  # names that are not text, or shown otherwise: walk each time
+        place = _place(path, roots)
+        if place is None:
+            return None
+        size, mtime = out.stats[key]
+        files.append([*place, src.form, bool(getattr(src, "named", False)), size, mtime])
     problems = [[p.path, p.reason, p.skipped] for p in out.problems]
     if any(as_text(p[0]) != p[0] for p in problems):
         return None
     counts = {name: getattr(out.summary, name) for name in _COUNTS}
-    return json.dumps({"folders": folders, "files": files, "problems": problems, "counts": counts})
+    resolved = [os.path.realpath(r) for r in roots]
+    doc = {"roots": roots, "resolved": resolved, "folders": folders, "files": files, "problems": problems}
+    return json.dumps({**doc, "counts": counts})
 
 
-def _from_memo(memo: str, known: dict[str, FileState]) -> Scan | None:
+def _place(path: str, roots: list[str]) -> list | None:
+    """(root number, path below it) of a file the walk found under one of the roots."""
+    for i, root in enumerate(roots):
+        if path == root:
+            return [i, ""]
+        prefix = os.path.join(root, "")
+        if path.startswith(prefix):
+            return [i, path[len(prefix) :]]
+    return None
+
+
+def _from_memo(memo: str, paths: list, load_known: Any) -> Scan | None:
     """The last walk's files, when no folder's time moved since (None: walk again)."""
     try:
         doc = json.loads(memo)
-        folders, files = doc["folders"], doc["files"]
-    except (ValueError, KeyError, TypeError):
+        folders, files, roots = doc["folders"], doc["files"], doc["roots"]
+        now = [os.fspath(p) for p in paths]
+        if [os.path.realpath(r) for r in now] != doc["resolved"]:
+            return None
+    except (ValueError, KeyError, TypeError, OSError):
         return None
     for folder, mtime in folders.items():
         if mtime < 0:
@@ -180,21 +239,31 @@ def _from_memo(memo: str, known: dict[str, FileState]) -> Scan | None:
                 return None
         except OSError:
             return None
-    out = Scan(known=known, walked=False)
-    for key, path, shown, form, named in files:
+    out = Scan(load_known=load_known, walked=False, memo=memo)
+    sources, stats, suspect = out.sources, out.stats, out.suspect
+    stat = os.stat
+    for root, rel, form, named, size, mtime in files:
+        path = os.path.join(now[root], rel) if rel else now[root]
         try:
-            st = os.stat(path)
+            st = stat(path)
         except OSError:
             return None
-        out.sources[key] = SourceFile(path, shown, form, named)
-        out.stats[key] = (st.st_size, st.st_mtime_ns)
+        key = path if os.path.isabs(path) else file_key_of(path)
+        dict.__setitem__(sources, key, (path, path, form, named))
+        stats[key] = pair = (st.st_size, st.st_mtime_ns)
+        if pair != (size, mtime):
+            suspect.append(key)
     out.problems = [LoadProblem(p, r, s) for p, r, s in doc.get("problems", [])]
     for name, n in doc.get("counts", {}).items():
         if name in _COUNTS:
             setattr(out.summary, name, int(n))
-    _compare(out, known)
-    out.memo = memo
+    out.same_names = now == roots
+    out.quiet = not suspect and out.same_names
     return out
+
+
+def file_key_of(path: str) -> str:
+    return as_text(os.path.abspath(path))
 
 
 def _stat(path: Any) -> os.stat_result:
@@ -212,7 +281,7 @@ def _stat(path: Any) -> os.stat_result:
         os.close(fd)
 
 
-def content_hash(source: SourceFile, limit: int) -> str | None:
+def content_hash(source: Any, limit: int) -> str | None:
     """sha256 of the file's bytes (at most ``limit`` + 1 of them), or None when unreadable."""
     from pktui.fileio import UserFileError, open_regular
 
@@ -232,7 +301,7 @@ def content_hash(source: SourceFile, limit: int) -> str | None:
     return h.hexdigest()
 
 
-def read_drafts(source: SourceFile, options: Any = None) -> tuple[list[Any], list[LoadProblem]]:
+def read_drafts(source: Any, options: Any = None) -> tuple[list[Any], list[LoadProblem]]:
     """The article drafts of one corpus file (:func:`pktui.corpus.read_source`) and the
     problems met reading it."""
     from pktui.corpus import Draft, read_source
