@@ -81,6 +81,9 @@ def run(*args: str, cache: Path, timeout: int = 300) -> subprocess.CompletedProc
 
 
 def test_reopening_an_unchanged_corpus_extracts_and_writes_nothing(corpus, cache_home, monkeypatch):
+    past = time.time() - 3600  # (files changed in the last two seconds are looked at again)
+    for p in [corpus, *corpus.iterdir()]:
+        os.utime(p, (past, past))
     count = Counter(monkeypatch)
     first = open_archive([corpus], with_search=False)
     assert sorted(count.extracted) == sorted(a.id for a in first.kb.articles) and first.summary.extracted == 12
@@ -230,13 +233,19 @@ def test_an_unchanged_folder_is_not_walked_again_and_every_change_is_still_seen(
         lambda: write_article(folder / "sub" / "deeper", "d.txt", "Fiji sent 20 soldiers to UNDOF."),
         (folder / "sub" / "s1.txt").unlink,
     ]
+    seen = []
     for change in changes:
         age()
         change()
         ar = open_archive([folder], with_search=False)
+        seen.append(len(walks))
+        walks.clear()
         assert export_document(ar.kb) == clean(folder)
         ar.close()
-    assert walks  # the changes that moved a folder's time were walked
+        walks.clear()
+    # a file changed in place: one stat each; a file added: its folder listed, no walk; a new
+    # folder: walked (and the folder just changed is not trusted for the next scan)
+    assert seen == [0, 0, 1, 1], seen
 
 
 def test_the_same_corpus_named_from_elsewhere_is_one_index_with_its_paths_followed(

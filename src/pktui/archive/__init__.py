@@ -215,11 +215,12 @@ def _bring_up_to_date(store, paths, options, summary, workers, progress, cancel,
         if found.walked:
             store.remember_walk(found.memo)
         return problems, found
+    generation = store.meta("generation")
     with write_lock(store.folder / "lock", on_wait=on_wait, cancel=cancel):
-        # another writer may have done it meanwhile; and the update itself walks
-        found = scan(paths, store.files, options)
-        problems = list(found.problems)
-        plan = plan_update(store, found, options)
+        if store.meta("generation") != generation:  # another writer updated it meanwhile: look again
+            found = scan(paths, store.files, options)
+            problems = list(found.problems)
+            plan = plan_update(store, found, options)
         outcome = run_update(
             store,
             found,

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from pktui.archive.scan import Scan, content_hash
+from pktui.archive.scan import Scan, content_hash, settled
 from pktui.knowledge.store import FileState, Identity, KnowledgeStore, as_text, codec
 from pktui.knowledge.version import current_version
 from pktui.model import Article, LoadProblem
@@ -134,6 +134,7 @@ def _changed_files(scan: Scan, known: dict[str, FileState], plan: Plan, everythi
         src, (size, mtime) = scan.sources[key], scan.stats[key]
         digest = content_hash(src, HASH_LIMIT) or f"unreadable-{time.time_ns()}"
         have = known.get(key)
+        mtime = settled(mtime)  # one that just changed is looked at again next time
         if have is not None and have.hash == digest and not everything:
             plan.touched[key] = FileState(size, mtime, digest, src.shown)
         else:

@@ -112,7 +112,6 @@ def _walk(paths, load_known: Any, options: Any) -> Scan:
     from pktui.corpus import iter_source_files
 
     out = Scan(load_known=load_known)
-    started = time.time()
     folders = _folder_times(paths, options)
     follow = bool(getattr(options, "follow_links", False))
     for item in iter_source_files(paths, follow_links=follow, summary=out.summary):
@@ -130,7 +129,7 @@ def _walk(paths, load_known: Any, options: Any) -> Scan:
         out.sources[key] = item
         out.stats[key] = (st.st_size, st.st_mtime_ns)
     _compare(out, out.known)
-    if folders is not None and not any(t >= (started - RACY_S) * 1e9 for t in folders.values()):
+    if folders is not None:
         out.memo = _memo(out, folders, paths)
     return out
 
@@ -143,54 +142,56 @@ def _compare(out: Scan, known: dict[str, FileState]) -> None:
     out.gone = sorted(set(known) - set(out.sources))
 
 
-def _folder_times(paths, options: Any) -> dict[str, int] | None:
-    """Every folder under the corpus paths (as the walk will enter them) and its time; None
-    when the corpus is not only folders and files of ordinary names."""
-    if not paths:
+def settled(mtime_ns: int, now: float | None = None) -> int:
+    """A time to remember: -1 when it is so recent that the same tick may still change the
+    file or folder unseen (then it is looked at again next time)."""
+    now = time.time() if now is None else now
+    return -1 if mtime_ns >= (now - RACY_S) * 1e9 else mtime_ns
+
+
+def _folder_times(paths, options: Any) -> dict[str, list] | None:
+    """Every folder under the corpus paths (as the walk enters them): its time and the names
+    in it; None when the corpus is not only plain folders (a symbolic link to a folder, a
+    name that is not text: the walk decides those each time)."""
+    if not paths or getattr(options, "follow_links", False):
         return None
-    follow = bool(getattr(options, "follow_links", False))
-    out: dict[str, int] = {}
-    seen: set[tuple[int, int]] = set()
+    out: dict[str, list] = {}
     for raw in paths:
         path = os.fspath(raw)
-        if not isinstance(path, str):
-            return None
-        try:
-            st = os.stat(path)
-        except OSError:
+        if not isinstance(path, str) or as_text(path) != path:
             return None
         if not os.path.isdir(path):
             continue
         stack = [os.path.abspath(path)]
         while stack:
             folder = stack.pop()
+            if folder in out:
+                continue
             try:
-                st = os.stat(folder)
+                mtime = os.stat(folder).st_mtime_ns
                 entries = list(os.scandir(folder))
             except OSError:
                 return None
-            if (st.st_dev, st.st_ino) in seen:
-                continue
-            seen.add((st.st_dev, st.st_ino))
-            out[folder] = st.st_mtime_ns
+            names = []
             for e in entries:
+                if as_text(e.name) != e.name:
+                    return None
+                names.append(e.name)
                 if e.name.startswith("."):
                     continue
                 try:
-                    if e.is_dir():
-                        if e.is_symlink() and not follow:
-                            out[e.path] = -1  # the walk decides; a changed link moves its folder's time
-                            continue
+                    if e.is_symlink() and e.is_dir():
+                        return None
+                    if e.is_dir(follow_symlinks=False):
                         stack.append(e.path)
                 except OSError:
-                    continue
+                    return None
+            out[folder] = [mtime, sorted(names)]
     return out
 
 
-def _memo(out: Scan, folders: dict[str, int], paths: list) -> str | None:
+def _memo(out: Scan, folders: dict[str, list], paths: list) -> str | None:
     roots = [os.fspath(p) for p in paths]
-    if not all(isinstance(r, str) and as_text(r) == r for r in roots):
-        return None
     files = []
     for key, src in out.sources.items():
         path = os.fspath(src.path)
@@ -200,7 +201,14 @@ def _memo(out: Scan, folders: dict[str, int], paths: list) -> str | None:
         if place is None:
             return None
         size, mtime = out.stats[key]
-        files.append([*place, src.form, bool(getattr(src, "named", False)), size, mtime])
+        files.append([*place, src.form, bool(getattr(src, "named", False)), size, settled(mtime)])
+    return _memo_text(out, roots, folders, files)
+
+
+def _memo_text(out: Scan, roots: list[str], folders: dict[str, list], files: list) -> str | None:
+    now = time.time()
+    if any(settled(t, now) < 0 for t, _names in folders.values()):
+        return None  # a folder changed just now: walk next time
     problems = [[p.path, p.reason, p.skipped] for p in out.problems]
     if any(as_text(p[0]) != p[0] for p in problems):
         return None
@@ -221,8 +229,15 @@ def _place(path: str, roots: list[str]) -> list | None:
     return None
 
 
+def _order(root: int, rel: str) -> tuple:
+    """The walk's order: roots as named; in a folder its files by name, then its sub-folders."""
+    parts = rel.split(os.sep) if rel else []
+    return (root, *((1, p) for p in parts[:-1]), (0, parts[-1] if parts else ""))
+
+
 def _from_memo(memo: str, paths: list, load_known: Any) -> Scan | None:
-    """The last walk's files, when no folder's time moved since (None: walk again)."""
+    """The last walk's files, when no folder's entries changed since, or only by regular
+    files added or removed (None: walk again)."""
     try:
         doc = json.loads(memo)
         folders, files, roots = doc["folders"], doc["files"], doc["roots"]
@@ -231,18 +246,27 @@ def _from_memo(memo: str, paths: list, load_known: Any) -> Scan | None:
             return None
     except (ValueError, KeyError, TypeError, OSError):
         return None
-    for folder, mtime in folders.items():
-        if mtime < 0:
-            continue
+    out = Scan(load_known=load_known, walked=False)
+    for name, n in doc.get("counts", {}).items():
+        if name in _COUNTS:
+            setattr(out.summary, name, int(n))
+    out.problems = [LoadProblem(p, r, s) for p, r, s in doc.get("problems", [])]
+    changed = []
+    for folder, (mtime, _names) in folders.items():
         try:
             if os.stat(folder).st_mtime_ns != mtime:
-                return None
+                changed.append(folder)
         except OSError:
             return None
-    out = Scan(load_known=load_known, walked=False, memo=memo)
+    if changed:
+        files = _follow_folders(changed, folders, files, roots, out)
+        if not files or {f[0] for f in files} != set(range(len(roots))):
+            return None  # (a root left without files: the walk says so)
     sources, stats, suspect = out.sources, out.stats, out.suspect
     stat = os.stat
-    for root, rel, form, named, size, mtime in files:
+    kept = []
+    for entry in files:
+        root, rel, form, named, size, mtime = entry
         path = os.path.join(now[root], rel) if rel else now[root]
         try:
             st = stat(path)
@@ -253,13 +277,65 @@ def _from_memo(memo: str, paths: list, load_known: Any) -> Scan | None:
         stats[key] = pair = (st.st_size, st.st_mtime_ns)
         if pair != (size, mtime):
             suspect.append(key)
-    out.problems = [LoadProblem(p, r, s) for p, r, s in doc.get("problems", [])]
-    for name, n in doc.get("counts", {}).items():
-        if name in _COUNTS:
-            setattr(out.summary, name, int(n))
+        kept.append([root, rel, form, named, st.st_size, settled(st.st_mtime_ns)])
     out.same_names = now == roots
-    out.quiet = not suspect and out.same_names
+    out.quiet = not suspect and not out.gone and out.same_names
+    out.memo = memo if out.quiet else (_memo_text(out, now, folders, kept) if out.same_names else None)
     return out
+
+
+def _follow_folders(changed: list[str], folders: dict, files: list, roots: list[str], out: Scan) -> list | None:
+    """The files after regular files were added to or removed from the ``changed`` folders
+    (None when anything else changed there: a folder, a link, a special file)."""
+    from pktui.corpus.forms import form_of_name
+
+    root_dirs = [os.path.abspath(r) for r in roots]
+    by_path = {}
+    for entry in files:
+        root, rel = entry[0], entry[1]
+        by_path[os.path.join(root_dirs[root], rel) if rel else root_dirs[root]] = entry
+    for folder in changed:
+        try:
+            mtime = os.stat(folder).st_mtime_ns
+            entries = {e.name: e for e in os.scandir(folder)}
+        except OSError:
+            return None
+        before = set(folders[folder][1])
+        for name in sorted(set(entries) - before):
+            e = entries[name]
+            if name.startswith("."):
+                out.summary.hidden += 1
+                continue
+            try:
+                if e.is_symlink() or not e.is_file(follow_symlinks=False) or as_text(name) != name:
+                    return None
+            except OSError:
+                return None
+            form = form_of_name(name)
+            if form is None:
+                out.summary.other_files += 1
+                continue
+            root = next(
+                (i for i, d in enumerate(root_dirs) if folder == d or folder.startswith(os.path.join(d, ""))), None
+            )
+            if root is None:
+                return None
+            rel = os.path.relpath(e.path, root_dirs[root])
+            by_path[e.path] = [root, rel, form, False, -1, -1]
+        for name in before - set(entries):
+            path = os.path.join(folder, name)
+            if path in by_path:
+                key = file_key_of(path)
+                del by_path[path]
+                out.gone.append(key)
+            elif path in folders:
+                return None  # a folder went: walk
+            elif name.startswith("."):
+                out.summary.hidden -= 1
+            else:
+                out.summary.other_files -= 1
+        folders[folder] = [mtime, sorted(entries)]
+    return sorted(by_path.values(), key=lambda f: _order(f[0], f[1]))
 
 
 def file_key_of(path: str) -> str:

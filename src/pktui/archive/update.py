@@ -70,6 +70,7 @@ def run_update(
             store.set_meta("extractor", plan.version)
             store.set_meta("extractor.inputs", plan.signature)
             store.set_meta("walk", scan.memo)
+            store.set_meta("generation", str(int(store.meta("generation") or 0) + 1))
             if segments_supported():
                 kb = StoredKnowledgeBase.over(store.conn, store.path)
                 manifest = Manifest.load(store.meta("search"))

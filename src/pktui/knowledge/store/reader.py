@@ -89,6 +89,12 @@ class StoredKnowledgeBase:
             lambda: self._order("SELECT rowid FROM entity ORDER BY type, fname, id"),
             self._entities_by_rowid,
             length=lambda: self.counts.get("entities", 0),
+            stream=lambda: map(
+                self._make_entity,
+                self._stream(
+                    "SELECT id, type, name, aliases, attributes, nmentions, narticles FROM entity ORDER BY type, fname, id"
+                ),
+            ),
         )
         self.facts: Sequence[Fact] = LazyRows(
             self._fact_order,
