@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: merge the deltas into a new main segment past this many delta articles (and this share)
+#: merge the deltas into a new main segment past this many delta articles (and this share), or
+#: this many deltas (``pktui index`` merges whenever there are deltas)
 MERGE_MIN_ARTICLES = 2000
 MERGE_SHARE = 0.2
-MERGE_MAX_DELTAS = 12
+MERGE_MAX_DELTAS = 32
 
 
 def segments_supported(writing: bool = True) -> bool:

@@ -74,9 +74,9 @@ def _plan(cls: type, skip: frozenset[str]) -> tuple[tuple[str, ...], Any, frozen
 
 def tuples(value: Any) -> Any:
     """Lists (nested) as tuples, as the model's tuple fields hold them."""
-    if not isinstance(value, list):
+    if type(value) is not list:
         return value
-    if not any(isinstance(v, list) for v in value):
+    if not value or type(value[0]) is not list:  # (the model's tuples hold numbers, or pairs)
         return tuple(value)
     return tuple(tuples(v) for v in value)
 
@@ -99,8 +99,10 @@ def make(cls: type, stored: Any, **columns: Any) -> Any:
         raise BadRow(f"stored {cls.__name__} is not an object")
     names, tuple_names = _names(cls)
     kwargs = stored if names.issuperset(stored) else {k: v for k, v in stored.items() if k in names}
-    for k in tuple_names.intersection(kwargs):
-        kwargs[k] = tuples(kwargs[k])
+    for k in tuple_names:
+        v = kwargs.get(k)
+        if type(v) is list:
+            kwargs[k] = tuples(v)
     kwargs.update(columns)
     try:
         return cls(**kwargs)
