@@ -96,7 +96,7 @@ class Segments:
         full = (
             not manifest.segments
             or missing
-            or (merge and len(manifest.segments) > 1)
+            or (merge and (len(manifest.segments) > 1 or bool(manifest.deleted) or bool(removed)))
             or len(manifest.segments) >= MERGE_MAX_DELTAS
             or (delta_articles > MERGE_MIN_ARTICLES and delta_articles > MERGE_SHARE * n_articles)
         )
