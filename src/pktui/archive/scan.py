@@ -6,11 +6,13 @@ index recorded is unchanged without being opened; otherwise its content hash dec
 touched but not changed is not read again).
 
 **Walking less**: adding, removing or renaming an entry changes its folder's modification
-time. So a full walk also records the time of every folder under the corpus (a *memo*, kept in
-the index); next time, when no folder's time moved, the files are those of the memo and only
-they are looked at (one ``stat`` each). A folder changed within two seconds of the walk may
-change again within the same tick of its clock: then the memo is not trusted and the next scan
-walks again ("racy" times, as git calls them).
+time. So a full walk also records every folder under the corpus with its time and the names in
+it (a *memo*, kept in the index); next time, when no folder's time moved, the files are those
+of the memo and only they are looked at (one ``stat`` each); a folder whose time moved is
+listed alone and compared name by name, as long as only regular files came or went (anything
+else: a new folder, a link, and the whole corpus is walked again). A time within two seconds
+of the scan may move again within the same tick of its clock: such a folder is listed again
+next time, such a file looked into again ("racy" times, as git calls them).
 """
 
 from __future__ import annotations
@@ -207,8 +209,8 @@ def _memo(out: Scan, folders: dict[str, list], paths: list) -> str | None:
 
 def _memo_text(out: Scan, roots: list[str], folders: dict[str, list], files: list) -> str | None:
     now = time.time()
-    if any(settled(t, now) < 0 for t, _names in folders.values()):
-        return None  # a folder changed just now: walk next time
+    # a folder changed just now may change again unseen within its clock's tick: listed again
+    folders = {f: [settled(t, now), names] for f, (t, names) in folders.items()}
     problems = [[p.path, p.reason, p.skipped] for p in out.problems]
     if any(as_text(p[0]) != p[0] for p in problems):
         return None
@@ -254,7 +256,7 @@ def _from_memo(memo: str, paths: list, load_known: Any) -> Scan | None:
     changed = []
     for folder, (mtime, _names) in folders.items():
         try:
-            if os.stat(folder).st_mtime_ns != mtime:
+            if mtime < 0 or os.stat(folder).st_mtime_ns != mtime:
                 changed.append(folder)
         except OSError:
             return None
