@@ -361,7 +361,8 @@ class StoredKnowledgeBase:
     def _make_entity(self, row: tuple) -> Entity:
         eid, etype, name, aliases, attributes, nmentions, narticles = row
         try:
-            al, at = codec.loads(aliases), codec.loads(attributes)
+            al = [] if aliases == "[]" else codec.loads(aliases)
+            at = {} if attributes == "{}" else codec.loads(attributes)
             if not (isinstance(al, list) and isinstance(at, dict) and isinstance(name, str) and type(nmentions) is int):
                 raise BadRow("entity fields")
         except BadRow:
