@@ -537,3 +537,19 @@ def test_index_no_cache_makes_the_index_again(corpus, tmp_path):
         f.unlink()
     r = run("index", str(corpus), cache=cache)  # every article gone: the index follows, and says so
     assert r.returncode == 1 and "no articles" in r.stderr
+
+
+def test_bench_gives_the_reopen_figures_on_a_synthetic_corpus_written_once(tmp_path):
+    """``pktui bench --synthetic N``: the corpus written once under the cache and reused; the
+    reopen and update figures (each a new process) beside the keystroke figures."""
+    import json
+
+    cache = tmp_path / "cache"
+    r = run("bench", "--synthetic", "12", "--json", cache=cache, timeout=600)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["articles"] == 12
+    for key in ("reopen_s", "reopen_peak_mb", "update_1_s", "update_100_s"):
+        assert report[key] > 0, key
+    folder = next((cache / "pktui" / "bench").glob("synthetic-12-*"))
+    assert len(list(folder.glob("*.txt"))) == 12 and not list(folder.glob("bench-added-*"))  # put back

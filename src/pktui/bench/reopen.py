@@ -5,8 +5,9 @@
 * ``update_1``, ``update_100``: the same search right after 1, then 100 articles were added
   to the folder (the update, its extraction and search delta included).
 
-The added articles go into a ``bench-added`` folder inside a synthetic corpus, and are taken
-out (and the index brought back) afterwards, so the corpus can be reused.
+The added articles go into the synthetic corpus folder itself (as a user adds files to a
+folder), named ``bench-added-*``, and are taken out (and the index brought back) afterwards, so
+the corpus can be reused.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from pktui.knowledge.cache import cache_dir
 
-ADDED = "bench-added"
+ADDED = "bench-added-"
 DEFAULT_QUERY = "unisfa abyei"
 
 
@@ -34,8 +35,13 @@ def synthetic_folder(n: int, seed: int = 7) -> Path:
         shutil.rmtree(folder, ignore_errors=True)
         write_corpus(folder, n, seed)
         done.write_text("ok\n", encoding="utf-8")
-    shutil.rmtree(folder / ADDED, ignore_errors=True)
+    _take_out(folder)
     return folder
+
+
+def _take_out(folder: Path) -> None:
+    for p in folder.glob(f"{ADDED}*"):
+        p.unlink(missing_ok=True)
 
 
 def in_new_process(args: list[str]) -> tuple[float, float, int, str]:
@@ -61,17 +67,19 @@ def reopen_figures(folder: Path, query: str = DEFAULT_QUERY, *, updates: bool = 
     out["reopen_s"], out["reopen_peak_mb"] = round(seconds, 3), round(peak, 1)
     if not updates:
         return out
+    import tempfile
+
     from pktui.bench.synthetic import write_corpus
 
-    added = folder / ADDED
     try:
         for n in (1, 100):
-            part = added / f"{n}"
-            write_corpus(part, n, seed=1000 + n)
+            with tempfile.TemporaryDirectory() as tmp:
+                for p in write_corpus(tmp, n, seed=1000 + n):
+                    shutil.move(p, folder / f"{ADDED}{n}-{p.name}")
             seconds, peak, *_ = _checked(in_new_process(["search", query, str(folder)]))
             out[f"update_{n}_s"], out[f"update_{n}_peak_mb"] = round(seconds, 3), round(peak, 1)
     finally:
-        shutil.rmtree(added, ignore_errors=True)
+        _take_out(folder)
         in_new_process(["index", str(folder)])
     return out
 
