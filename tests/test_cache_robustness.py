@@ -206,3 +206,70 @@ def test_a_database_that_cannot_be_opened_or_written_means_no_cache(articles, ex
     assert export_document(kb) == expected
     lines = [p.line() for p in kb.problems]
     assert len(lines) == 1 and lines[0].startswith("warning: cache: cache write failed") and "not cached" in lines[0]
+
+
+def test_a_cache_of_another_version_is_set_aside_once(articles, expected, cache_home):
+    """Issue 20, row 5: a valid SQLite cache of another schema version used to make every run
+    warn and extract everything again, and was never set aside."""
+    stats(articles)
+    conn = sqlite3.connect(db_path(cache_home))
+    conn.execute("UPDATE meta SET v = '1' WHERE k = 'schema'")
+    conn.commit()
+    conn.close()
+    kb = load_knowledge([articles])
+    lines = [p.line() for p in kb.problems]
+    assert len(lines) == 1 and "schema version 1" in lines[0] and "set aside as" in lines[0], lines
+    assert list(db_path(cache_home).parent.glob("extractions.sqlite3.outdated-*"))
+    assert export_document(kb) == expected
+    st, lines = stats(articles)  # once: the new cache holds everything, no more warnings
+    assert st == {"articles": N_ARTICLES, "cached": N_ARTICLES, "extracted": 0} and lines == []
+
+
+def test_rows_that_are_valid_json_but_wrong_are_named_and_extracted_again(articles, expected, cache_home):
+    """Issue 20, row 6: a mention pointing at no entity, offsets out of range."""
+    stats(articles)
+    conn = sqlite3.connect(db_path(cache_home))
+    rows = conn.execute("SELECT key, article, data FROM extraction ORDER BY article LIMIT 2").fetchall()
+    import json
+
+    (k1, a1, d1), (k2, a2, d2) = rows
+    doc = json.loads(d1)
+    doc["m"][0]["entity"] = "person/nobody"
+    conn.execute("UPDATE extraction SET data = ? WHERE key = ?", (json.dumps(doc), k1))
+    doc = json.loads(d2)
+    doc["f"][0]["start"], doc["f"][0]["end"] = 10_000, 10_010
+    conn.execute("UPDATE extraction SET data = ? WHERE key = ?", (json.dumps(doc), k2))
+    conn.commit()
+    conn.close()
+    kb = load_knowledge([articles])
+    lines = [p.line() for p in kb.problems]
+    assert len(lines) == 2 and {a1, a2} == {ln.split("cache row of ")[1].split(" ")[0] for ln in lines}, lines
+    assert "no entity" in " ".join(lines) and "outside the text" in " ".join(lines)
+    assert export_document(kb) == expected
+
+
+def test_a_failed_write_leaves_no_wal(articles, cache_home, monkeypatch):
+    """A full disk: the write fails, nothing is cached, and the WAL gives its space back."""
+    real = ExtractionCache._connect
+
+    def small(self):
+        conn = real(self)
+        conn.execute("PRAGMA max_page_count = 8")  # full after a few pages
+        return conn
+
+    monkeypatch.setattr(ExtractionCache, "_connect", small)
+    kb = load_knowledge([articles])
+    assert any("cache write failed" in p.line() for p in kb.problems)
+    wal = Path(str(db_path(cache_home)) + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_rows_of_an_article_s_older_text_are_dropped(tmp_path, cache_home):
+    folder = tmp_path / "c"
+    write_article(folder, "a.txt", "Việt Nam sent 60 personnel to South Sudan.")
+    stats(folder)
+    write_article(folder, "a.txt", "Việt Nam sent 70 personnel to South Sudan.")
+    stats(folder)
+    conn = sqlite3.connect(db_path(cache_home))
+    assert conn.execute("SELECT COUNT(*) FROM extraction WHERE article = 'a'").fetchone() == (1,)
+    conn.close()
