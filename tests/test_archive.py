@@ -276,10 +276,13 @@ def test_cancel_stops_extraction_and_keeps_the_work_done(tmp_path, cache_home, m
         open_archive([folder], cancel=stop, progress=progress, workers=1, with_search=False)
     done_before = len(count.extracted)
     assert 5 <= done_before < 20
+    stage = corpus_folder([folder]) / "stage.sqlite3"
+    assert stage.exists()  # the work done waits there
     count.extracted.clear()
     ar = open_archive([folder], workers=1, with_search=False)
     assert len(count.extracted) <= 20 - 5 + 1  # what was committed is not extracted again
     assert export_document(ar.kb) == clean(folder)
+    assert not stage.exists()  # published: the stage goes, the store holds none of its space
     ar.close()
 
 

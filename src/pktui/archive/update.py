@@ -48,6 +48,7 @@ def run_update(
     merge: bool = False,
 ) -> Outcome:
     out = Outcome()
+    store.attach_stage()
     writer = store.writer()
     staged = writer.staged_keys()
     todo = [new for new in plan.add.values() if new.ekey not in staged]
@@ -79,10 +80,10 @@ def run_update(
                 changed = [*published.added, *published.refreshed]
                 new = segments.update(kb, manifest, changed, published.removed, n_articles, merge=merge)
                 store.set_meta("search", new.dump())
-            writer.conn.execute("DELETE FROM stage")
     except BaseException:
         store.release_failed_write()
         raise
+    store.discard_stage()
     if segments_supported():
         segments.remove_unlisted(Manifest.load(store.meta("search")))
     store.compact()

@@ -17,6 +17,7 @@ from pktui.knowledge.store import codec
 from pktui.knowledge.store.reader import StoredKnowledgeBase
 from pktui.knowledge.store.schema import (
     SCHEMA_VERSION,
+    STAGE_TABLE,
     StoreOutdated,
     StoreUnavailable,
     connect,
@@ -126,6 +127,7 @@ class KnowledgeStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path = folder / STORE_NAME
+        self.stage_path = folder / "stage.sqlite3"
         self.warnings: list[str] = []
         self.conn = self._open()
 
@@ -318,10 +320,32 @@ class KnowledgeStore:
             self.conn.execute("PRAGMA busy_timeout = 200")  # a reader may hold it: do not wait long
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
-    def compact(self) -> None:
-        """Give back the space of rows just deleted (staged extractions, removed articles)."""
+    def attach_stage(self) -> None:
+        """The file where extractions wait to be published (made when missing)."""
+        if any(r[1] == "st" for r in self.conn.execute("PRAGMA database_list")):
+            return
+        self.conn.execute("ATTACH DATABASE ? AS st", (str(self.stage_path),))
+        self.conn.execute("PRAGMA st.journal_mode = WAL")
+        self.conn.execute("PRAGMA st.synchronous = NORMAL")
+        try:
+            self.conn.execute(STAGE_TABLE)
+        except sqlite3.DatabaseError:  # a damaged stage holds nothing we need: start it again
+            self.discard_stage()
+            self.conn.execute("ATTACH DATABASE ? AS st", (str(self.stage_path),))
+            self.conn.execute(STAGE_TABLE)
+
+    def discard_stage(self) -> None:
+        """Once published, the stage goes (its file deleted)."""
         with contextlib.suppress(sqlite3.Error):
-            self.conn.execute("PRAGMA incremental_vacuum")
+            self.conn.execute("DETACH DATABASE st")
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(str(self.stage_path) + suffix).unlink()
+
+    def compact(self) -> None:
+        """Give back, a little at a time, the space of rows deleted (articles removed)."""
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.executescript("PRAGMA incremental_vacuum(2048);")  # (a pragma that steps)
             self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")  # never waits for a reader
 
     def close(self) -> None:

@@ -6,8 +6,10 @@ digests, its place in its file), ``duplicate`` (copies left out, to read again w
 goes), ``local_entity`` and ``key_variant`` (what each article says of each entity key: the
 inputs of resolution, kept so that it is redone cheaply), ``keyinfo`` (a key's name and the
 entity it resolves to), ``mention``, ``fact``, ``fact_entity``, ``entity``, ``timeline``,
-``point`` and ``series``; ``file`` is the last directory scan. ``stage`` holds extractions
-committed in batches as they come, until an update publishes them in one transaction.
+``point`` and ``series``; ``file`` is the last directory scan. Extractions committed in batches
+as they come wait in a file of their own (``stage.sqlite3``: :data:`STAGE_TABLE`) until an update
+publishes them in one transaction; then that file is deleted, so the store never holds (nor
+has to give back) their space.
 
 A file of another schema version, or one SQLite cannot read, is set aside (renamed, kept for
 a look) and a new one made; the caller says so with a warning.
@@ -93,9 +95,11 @@ CREATE TABLE IF NOT EXISTS series (
     points TEXT NOT NULL, UNIQUE (subject, measure)
 );
 CREATE INDEX IF NOT EXISTS series_order ON series(subject, npoints DESC, measure);
-CREATE TABLE IF NOT EXISTS stage (ekey TEXT PRIMARY KEY, article TEXT NOT NULL, extraction BLOB, error TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS suspect (article TEXT PRIMARY KEY, reason TEXT NOT NULL) WITHOUT ROWID;
 """
+
+
+STAGE_TABLE = "CREATE TABLE IF NOT EXISTS st.stage (ekey TEXT PRIMARY KEY, article TEXT NOT NULL, extraction BLOB, error TEXT) WITHOUT ROWID"
 
 
 class StoreUnavailable(Exception):

@@ -38,6 +38,7 @@ from pktui.model import Article, Fact, SeriesPoint
 from pktui.text import fold
 
 BATCH = 256  # articles per statement batch while publishing
+STAGE = "st.stage"  # in a file of its own beside the store (KnowledgeStore.attach_stage)
 BULK = 2000  # past this many keys, read a whole table once rather than key by key
 
 _POINT_SKIP = frozenset({"conflict"})
@@ -110,17 +111,17 @@ class StoreWriter:
             for s in items
         ]
         if rows:
-            self.conn.executemany("INSERT OR REPLACE INTO stage VALUES (?, ?, ?, ?)", rows)
+            self.conn.executemany(f"INSERT OR REPLACE INTO {STAGE} VALUES (?, ?, ?, ?)", rows)
 
     def staged_keys(self) -> set[str]:
-        return {k for (k,) in self.conn.execute("SELECT ekey FROM stage")}
+        return {k for (k,) in self.conn.execute(f"SELECT ekey FROM {STAGE}")}
 
     def read_staged(self, ekeys: Sequence[str], facts: bool = True) -> Iterator[Staged | tuple[str, str]]:
         """Staged articles (``facts``: with their facts); a row that cannot be trusted comes as
         ``(ekey, reason)``."""
         for i in range(0, len(ekeys), 500):
             chunk = ekeys[i : i + 500]
-            q = f"SELECT ekey, article, extraction, error FROM stage WHERE ekey IN ({','.join('?' * len(chunk))})"
+            q = f"SELECT ekey, article, extraction, error FROM {STAGE} WHERE ekey IN ({','.join('?' * len(chunk))})"
             for ekey, art_json, blob, error in self.conn.execute(q, chunk).fetchall():
                 try:
                     doc = codec.loads(art_json)
@@ -129,9 +130,6 @@ class StoreWriter:
                     yield Staged(ekey, article, ex, error, str(doc["file"]), dict(doc.get("who") or {}))
                 except (codec.BadRow, KeyError, TypeError) as exc:
                     yield (ekey, str(exc))
-
-    def unstage(self, ekeys: Iterable[str]) -> None:
-        self.conn.executemany("DELETE FROM stage WHERE ekey = ?", [(k,) for k in ekeys])
 
     @contextlib.contextmanager
     def transaction(self):
