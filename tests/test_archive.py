@@ -556,3 +556,23 @@ def test_bench_gives_the_reopen_figures_on_a_synthetic_corpus_written_once(tmp_p
         assert report[key] > 0, key
     folder = next((cache / "pktui" / "bench").glob("synthetic-12-*"))
     assert len(list(folder.glob("*.txt"))) == 12 and not list(folder.glob("bench-added-*"))  # put back
+
+
+def test_search_segments_unreadable_are_written_again_at_once(corpus, cache_home):
+    from pktui.archive.segments import segments_supported
+
+    if not segments_supported():
+        pytest.skip("this search engine writes no segments")
+    open_archive([corpus]).close()
+    search = corpus_folder([corpus]) / "search"
+    for f in search.rglob("*"):
+        if f.is_file():
+            f.write_bytes(b"not a segment")
+    ar = open_archive([corpus])
+    lines = [p.line() for p in ar.kb.problems]
+    assert len(lines) == 1 and "written again" in lines[0], lines
+    assert ar.summary.search == "segments" and ar.index.search("lacroix", limit=3)
+    ar.close()
+    ar = open_archive([corpus])
+    assert ar.kb.problems == [] and ar.summary.search == "segments"
+    ar.close()

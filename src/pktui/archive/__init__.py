@@ -253,6 +253,7 @@ def _open_search(archive: Archive, folder: Path) -> None:
     if not hasattr(SearchIndex, "open"):
         _build_in_memory(archive, "the search engine reads no segments")
         return
+    rewritten = False
     for _attempt in range(3):
         manifest = Manifest.load(kb.meta("search"))
         if not manifest.segments:
@@ -264,18 +265,48 @@ def _open_search(archive: Archive, folder: Path) -> None:
             archive.summary.search = "segments"
             return
         except FileNotFoundError:  # a writer replaced them meanwhile: read its manifest
-            problems = kb.problems
-            kb.close()
-            kb = archive.kb = KnowledgeStore.open_reader(folder, problems)
+            pass
         except (OSError, ValueError) as exc:
-            with contextlib.suppress(OSError):
-                (folder / "search").mkdir(exist_ok=True)
-                (folder / "search" / "REBUILD").write_text(f"{exc}\n", encoding="utf-8")
+            # damaged, or written by another version of the engine: written again now
+            if rewritten or not _rewrite_segments(folder, str(exc)):
+                kb.problems.append(LoadProblem("index", f"search segments unreadable ({exc})", skipped=False))
+                break
             kb.problems.append(
-                LoadProblem("index", f"search segments unreadable ({exc}); rebuilt at the next open", False)
+                LoadProblem("index", f"search segments unreadable ({exc}); written again", skipped=False)
             )
-            break
+            rewritten = True
+        problems, summary = kb.problems, kb.summary
+        kb.close()
+        kb = archive.kb = KnowledgeStore.open_reader(folder, problems)
+        kb.summary, kb.archive = summary, archive
     _build_in_memory(archive, "search segments unreadable")
+
+
+def _rewrite_segments(folder: Path, why: str) -> bool:
+    """Write the search segments again from the knowledge base (under the lock); False when
+    the index cannot be written."""
+    from pktui.knowledge.store import StoredKnowledgeBase
+
+    try:
+        store = KnowledgeStore(folder)
+    except (OSError, StoreUnavailable, sqlite3.Error):
+        return False
+    try:
+        segments = Segments(folder)
+        (folder / "search").mkdir(exist_ok=True)
+        (folder / "search" / "REBUILD").write_text(f"{why}\n", encoding="utf-8")
+        with write_lock(folder / "lock"), store.writer().transaction():
+            kb = StoredKnowledgeBase.over(store.conn, store.path)
+            n = int(store.meta("count.articles") or 0)
+            new = segments.update(kb, Manifest.load(store.meta("search")), [], [], n, merge=True)
+            store.set_meta("search", new.dump())
+        segments.remove_unlisted(new)
+        return True
+    except (OSError, ValueError, sqlite3.Error):
+        store.release_failed_write()
+        return False
+    finally:
+        store.close()
 
 
 def _build_in_memory(archive: Archive, why: str) -> None:

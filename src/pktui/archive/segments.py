@@ -28,6 +28,16 @@ MERGE_SHARE = 0.2
 MERGE_MAX_DELTAS = 32
 
 
+def _write(write_segment, kb, folder: Path, articles: list[str], progress, entity_ids) -> None:
+    """A delta: the articles' documents, and the entities they touch or that changed."""
+    import inspect
+
+    if entity_ids is not None and "entity_ids" in inspect.signature(write_segment).parameters:
+        write_segment(kb, folder, articles, progress, entity_ids=entity_ids)
+    else:
+        write_segment(kb, folder, articles, progress)
+
+
 def segments_supported(writing: bool = True) -> bool:
     """The search engine reads (and, ``writing``, writes) segments. Without ``writing`` this
     only looks for its segment module, importing nothing (the commands that do not search
@@ -82,6 +92,7 @@ class Segments:
         *,
         merge: bool = False,
         progress=None,
+        entity_ids: list[str] | None = None,
     ) -> Manifest:
         """Write what the change needs (nothing, a delta, or a new main segment) and return
         the manifest to publish."""
@@ -108,7 +119,7 @@ class Segments:
             return new
         if not added and not removed:
             return manifest
-        write_segment(kb, self.folder / name, added, progress)
+        _write(write_segment, kb, self.folder / name, added, progress, entity_ids)
         gone = set(removed) - set(added)
         new.segments = [*manifest.segments, name]
         new.sizes = [*manifest.sizes, len(added)]

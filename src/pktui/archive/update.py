@@ -78,7 +78,15 @@ def run_update(
                 n_articles = int(store.meta("count.articles") or 0)
                 # older articles whose facts now name another entity are indexed again too
                 changed = [*published.added, *published.refreshed]
-                new = segments.update(kb, manifest, changed, published.removed, n_articles, merge=merge)
+                new = segments.update(
+                    kb,
+                    manifest,
+                    changed,
+                    published.removed,
+                    n_articles,
+                    merge=merge,
+                    entity_ids=sorted(published.entities_changed),
+                )
                 store.set_meta("search", new.dump())
     except BaseException:
         store.release_failed_write()
