@@ -206,7 +206,7 @@ def open_search(archive: Archive) -> Any:
 def _bring_up_to_date(store, paths, options, summary, workers, progress, cancel, on_wait, merge, rebuild):
     """Scan; when anything changed (or the search side needs writing), update under the lock.
     Returns the problems met and the scan."""
-    found = scan(paths, store.files, options, memo=store.meta("walk"))
+    found = scan(paths, store.files, options, memo=store.meta)
     problems = list(found.problems)
     plan = quiet_plan(store) if found.quiet else plan_update(store, found, options)
     needs_search = _search_needs_writing(store)

@@ -67,9 +67,11 @@ class Sources(dict):
 
 @dataclass
 class Scan:
-    #: every corpus file now, by key, in reading order
-    sources: Sources = field(default_factory=Sources)
-    stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: every corpus file now, by key, in reading order (see :attr:`sources`)
+    _sources: Sources = field(default_factory=Sources)
+    _stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: makes ``_sources`` and ``_stats`` when first asked for (a quiet scan from the memo)
+    _fill: Any = None
     #: files to look into: new, or size or time changed
     suspect: list[str] = field(default_factory=list)
     #: files the index knows that are no longer there
@@ -77,8 +79,8 @@ class Scan:
     problems: list[LoadProblem] = field(default_factory=list)
     #: hidden files, other files, links not followed (the corpus layer counts them)
     summary: LoadSummary = field(default_factory=LoadSummary)
-    #: what the next scan may reuse (JSON), when this one walked
-    memo: str | None = None
+    #: what the next scan may reuse (meta key -> JSON; None: nothing to reuse)
+    memo: dict[str, str] | None = None
     walked: bool = True
     #: from the memo, every file as it was, named by the same paths: nothing to look into
     quiet: bool = False
@@ -88,6 +90,21 @@ class Scan:
     _known: dict[str, FileState] | None = None
 
     @property
+    def sources(self) -> Sources:
+        self._filled()
+        return self._sources
+
+    @property
+    def stats(self) -> dict[str, tuple[int, int]]:
+        self._filled()
+        return self._stats
+
+    def _filled(self) -> None:
+        if self._fill is not None:
+            fill, self._fill = self._fill, None
+            fill(self)
+
+    @property
     def known(self) -> dict[str, FileState]:
         """The files as the index knew them (read when needed)."""
         if self._known is None:
@@ -95,16 +112,21 @@ class Scan:
         return self._known
 
 
+MEMO_KEYS = ("walk", "walk.names")
+
+
 def scan(
     paths: Iterable[str | os.PathLike[str]] | None,
     load_known: Any,
     options: Any = None,
-    memo: str | None = None,
+    memo: Any = None,
 ) -> Scan:
-    """The corpus files now; ``load_known()`` gives the files the index knows."""
+    """The corpus files now; ``load_known()`` gives the files the index knows; ``memo(key)``
+    what the last scan left (:data:`MEMO_KEYS`)."""
     paths = list(paths) if paths else None
-    if memo and paths:
-        fast = _from_memo(memo, paths, load_known)
+    light = memo("walk") if memo is not None else None
+    if light and paths:
+        fast = _from_memo(light, lambda: memo("walk.names"), paths, load_known)
         if fast is not None:
             return fast
     return _walk(paths, load_known, options)
@@ -128,8 +150,8 @@ def _walk(paths, load_known: Any, options: Any) -> Scan:
         except OSError as exc:
             out.problems.append(LoadProblem(item.shown, f"cannot read: {exc.strerror or exc}"))
             continue
-        out.sources[key] = item
-        out.stats[key] = (st.st_size, st.st_mtime_ns)
+        out._sources[key] = item
+        out._stats[key] = (st.st_size, st.st_mtime_ns)
     _compare(out, out.known)
     if folders is not None:
         out.memo = _memo(out, folders, paths)
@@ -207,17 +229,18 @@ def _memo(out: Scan, folders: dict[str, list], paths: list) -> str | None:
     return _memo_text(out, roots, folders, files)
 
 
-def _memo_text(out: Scan, roots: list[str], folders: dict[str, list], files: list) -> str | None:
+def _memo_text(out: Scan, roots: list[str], folders: dict[str, list], files: list) -> dict[str, str] | None:
     now = time.time()
-    # a folder changed just now may change again unseen within its clock's tick: listed again
-    folders = {f: [settled(t, now), names] for f, (t, names) in folders.items()}
     problems = [[p.path, p.reason, p.skipped] for p in out.problems]
     if any(as_text(p[0]) != p[0] for p in problems):
         return None
     counts = {name: getattr(out.summary, name) for name in _COUNTS}
     resolved = [os.path.realpath(r) for r in roots]
-    doc = {"roots": roots, "resolved": resolved, "folders": folders, "files": files, "problems": problems}
-    return json.dumps({**doc, "counts": counts})
+    # a folder changed just now may change again unseen within its clock's tick: listed again
+    times = {f: settled(t, now) for f, (t, _names) in folders.items()}
+    doc = {"roots": roots, "resolved": resolved, "folders": times, "files": files, "problems": problems}
+    names = {f: n for f, (_t, n) in folders.items()}
+    return {"walk": json.dumps({**doc, "counts": counts}), "walk.names": json.dumps(names)}
 
 
 def _place(path: str, roots: list[str]) -> list | None:
@@ -237,12 +260,12 @@ def _order(root: int, rel: str) -> tuple:
     return (root, *((1, p) for p in parts[:-1]), (0, parts[-1] if parts else ""))
 
 
-def _from_memo(memo: str, paths: list, load_known: Any) -> Scan | None:
+def _from_memo(memo: str, load_names: Any, paths: list, load_known: Any) -> Scan | None:
     """The last walk's files, when no folder's entries changed since, or only by regular
     files added or removed (None: walk again)."""
     try:
         doc = json.loads(memo)
-        folders, files, roots = doc["folders"], doc["files"], doc["roots"]
+        times, files, roots = doc["folders"], doc["files"], doc["roots"]
         now = [os.fspath(p) for p in paths]
         if [os.path.realpath(r) for r in now] != doc["resolved"]:
             return None
@@ -253,37 +276,69 @@ def _from_memo(memo: str, paths: list, load_known: Any) -> Scan | None:
         if name in _COUNTS:
             setattr(out.summary, name, int(n))
     out.problems = [LoadProblem(p, r, s) for p, r, s in doc.get("problems", [])]
+    out.same_names = now == roots
     changed = []
-    for folder, (mtime, _names) in folders.items():
+    for folder, mtime in times.items():
         try:
             if mtime < 0 or os.stat(folder).st_mtime_ns != mtime:
                 changed.append(folder)
         except OSError:
             return None
+    if not changed and out.same_names and _all_as_they_were(files, now):
+        out.quiet = True  # the files themselves are listed only if someone asks
+        out.memo = None
+        out._fill = lambda scan: _fill_from(scan, files, now)
+        return out
+    try:
+        names = json.loads(load_names() or "{}")
+        folders = {f: [t, names[f]] for f, t in times.items()}
+    except (ValueError, KeyError, TypeError):
+        return None
     if changed:
         files = _follow_folders(changed, folders, files, roots, out)
         if not files or {f[0] for f in files} != set(range(len(roots))):
             return None  # (a root left without files: the walk says so)
-    sources, stats, suspect = out.sources, out.stats, out.suspect
+    kept = _fill_from(out, files, now)
+    if kept is None:
+        return None
+    out.quiet = not out.suspect and not out.gone and out.same_names
+    out.memo = _memo_text(out, now, folders, kept) if out.same_names else None
+    return out
+
+
+def _all_as_they_were(files: list, now: list[str]) -> bool:
+    """Every file of the memo still of its size and time (one stat each)."""
+    prefixes = [os.path.join(r, "") for r in now]
+    stat = os.stat
+    try:
+        for root, rel, _form, _named, size, mtime in files:
+            st = stat(prefixes[root] + rel if rel else now[root])
+            if st.st_size != size or st.st_mtime_ns != mtime:
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def _fill_from(out: Scan, files: list, now: list[str]) -> list | None:
+    """The scan's files from the memo's (with their sizes and times now); the memo's entries
+    brought up to date, or None when a file is gone."""
+    sources, stats, suspect = out._sources, out._stats, out.suspect
     stat = os.stat
     kept = []
-    for entry in files:
-        root, rel, form, named, size, mtime = entry
+    for root, rel, form, named, size, mtime in files:
         path = os.path.join(now[root], rel) if rel else now[root]
         try:
             st = stat(path)
         except OSError:
             return None
-        key = path if os.path.isabs(path) else file_key_of(path)
+        key = as_text(path) if os.path.isabs(path) else file_key_of(path)
         dict.__setitem__(sources, key, (path, path, form, named))
         stats[key] = pair = (st.st_size, st.st_mtime_ns)
         if pair != (size, mtime):
             suspect.append(key)
         kept.append([root, rel, form, named, st.st_size, settled(st.st_mtime_ns)])
-    out.same_names = now == roots
-    out.quiet = not suspect and not out.gone and out.same_names
-    out.memo = memo if out.quiet else (_memo_text(out, now, folders, kept) if out.same_names else None)
-    return out
+    return kept
 
 
 def _follow_folders(changed: list[str], folders: dict, files: list, roots: list[str], out: Scan) -> list | None:

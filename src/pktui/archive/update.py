@@ -70,7 +70,8 @@ def run_update(
             store.clear_suspects(list(store.suspects()))
             store.set_meta("extractor", plan.version)
             store.set_meta("extractor.inputs", plan.signature)
-            store.set_meta("walk", scan.memo)
+            if scan.walked or scan.memo is not None:
+                store.remember_walk(scan.memo, within=True)
             store.set_meta("generation", str(int(store.meta("generation") or 0) + 1))
             if segments_supported():
                 kb = StoredKnowledgeBase.over(store.conn, store.path)

@@ -264,14 +264,26 @@ class KnowledgeStore:
         self.conn.executemany("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?, ?)", rows)
         self.conn.executemany("DELETE FROM file WHERE path = ?", [(p,) for p in gone])
 
-    def remember_walk(self, memo: str | None) -> None:
-        """What the next scan may reuse (:mod:`pktui.archive.scan`); best effort."""
-        if memo == self.meta("walk"):
+    def remember_walk(self, memo: dict[str, str] | None, *, within: bool = False) -> None:
+        """What the next scan may reuse (:mod:`pktui.archive.scan`: key -> text; None: nothing).
+        ``within`` a transaction of the caller's; else best effort, never waiting for a writer."""
+        rows = memo or {"walk": None, "walk.names": None}
+        if within:
+            for key, value in rows.items():
+                self.set_meta(key, value)
+            return
+        if all(self.meta(k) == v for k, v in rows.items()):
             return
         with contextlib.suppress(sqlite3.Error):
-            self.conn.execute("PRAGMA busy_timeout = 100")  # never wait for a writer for this
+            self.conn.execute("PRAGMA busy_timeout = 100")
             try:
-                self.set_meta("walk", memo)
+                self.conn.execute("BEGIN IMMEDIATE")
+                for key, value in rows.items():
+                    self.set_meta(key, value)
+                self.conn.execute("COMMIT")
+            except sqlite3.Error:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
             finally:
                 self.conn.execute("PRAGMA busy_timeout = 30000")
 
