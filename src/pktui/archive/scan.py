@@ -126,7 +126,10 @@ def scan(
     paths = list(paths) if paths else None
     light = memo("walk") if memo is not None else None
     if light and paths:
-        fast = _from_memo(light, lambda: memo("walk.names"), paths, load_known)
+        try:
+            fast = _from_memo(light, lambda: memo("walk.names"), paths, load_known)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            fast = None  # a memo not as this pktui writes it: walk
         if fast is not None:
             return fast
     return _walk(paths, load_known, options)
