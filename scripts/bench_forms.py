@@ -100,7 +100,7 @@ def main() -> None:
         os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
         from pktui.corpus import read_corpus
         from pktui.extract import extract_article
-        from pktui.synthetic import write_corpus
+        from pktui.bench.synthetic import write_corpus
 
         plain = Path(tmp) / "plain"
         write_corpus(plain, args.articles)

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fzf not found ({args.fzf}); install it (apt-get install -y fzf)", file=sys.stderr)
         return 1
     if args.facts:
-        from pktui.synthetic import synthetic_kb
+        from pktui.bench.synthetic import synthetic_kb
 
         kb = synthetic_kb(args.facts)
     else:

@@ -89,8 +89,9 @@ def test_facts_name_their_rule_and_resolution():
 
 
 def test_the_reason_survives_the_cache():
-    ex = extract("Troops of UNMISS arrived in Bor on Friday. Col. Amara Diallo led 40 officers.")
-    back = decode_extraction(encode_extraction(ex))
+    text = "Troops of UNMISS arrived in Bor on Friday. Col. Amara Diallo led 40 officers."
+    ex = extract(text)
+    back = decode_extraction(encode_extraction(ex), Article("a", "a.txt", text, date(2022, 11, 27), "t"))
     assert [m.why for m in back.mentions] == [m.why for m in ex.mentions]
     assert [f.why for f in back.facts] == [f.why for f in ex.facts]
 

@@ -19,10 +19,27 @@ import pytest
         "pktui.domain",
         "pktui.fileio",
         "pktui.userconfig",
+        "pktui.knowledge.store",
+        "pktui.archive",
     ],
 )
 def test_lower_layers_do_not_import_textual(module):
     code = f"import sys, {module}; bad = [m for m in sys.modules if m.split('.')[0] == 'textual' or m.startswith(('pktui.tui', 'pktui.cli'))]; print(bad); assert not bad"
+    r = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_the_knowledge_layer_knows_nothing_of_the_archive_above_it():
+    code = (
+        "import sys, pktui.knowledge.store, pktui.knowledge.loader; "
+        "bad = [m for m in sys.modules if m.startswith(('pktui.archive', 'pktui.search'))]; print(bad); assert not bad"
+    )
+    r = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_import_pktui_loads_no_benchmark_generator():
+    code = "import sys, pktui, pktui.cli; assert 'pktui.bench.synthetic' not in sys.modules"
     r = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
 

@@ -10,6 +10,7 @@ from array import array
 import numpy as np
 import pytest
 
+from pktui.bench.synthetic import synthetic_kb
 from pktui.search import arrays as array_helpers
 from pktui.search import build as build_module
 from pktui.search.index import SearchIndex
@@ -21,7 +22,6 @@ from pktui.search.postings import (
     bits_of_array,
 )
 from pktui.search.tokenizer import WorkerTokenizer
-from pktui.synthetic import synthetic_kb
 
 QUERIES = ["unmiss", "hopsital south sudan", "viet nam engineers", "level 2", "type:person"]
 

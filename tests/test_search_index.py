@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pktui.bench.synthetic import KBBuilder
 from pktui.search import Hit, SearchIndex, parse_query
-from pktui.synthetic import KBBuilder
 from pktui.text import fold
 
 A1 = "2024-03-02-rwanda-receives-unisfa-delegation"
@@ -589,7 +589,7 @@ def _with_minh_ducs(kb):
 def test_a_name_word_that_is_a_stopword_counts_when_the_query_is_the_name():
     """``do minh duc`` among 100,000 synthetic facts and many newer "Minh Đức": the stopword
     "do" (Đỗ) makes Đỗ Minh Đức match every word of the query, and the fact about him next."""
-    from pktui.synthetic import synthetic_kb
+    from pktui.bench.synthetic import synthetic_kb
 
     index = SearchIndex.build(_with_minh_ducs(synthetic_kb(100_000)))
     for q in ("do minh duc", "do minh duc ", "Đỗ Minh Đức", "do minh du"):

@@ -55,12 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p_export.add_argument("--no-cache", action="store_true", help="extract again, ignoring the cache")
 
-    p_index = sub.add_parser("index", help="extract every article into the cache, with progress")
+    p_index = sub.add_parser(
+        "index", help="bring the corpus index up to date (new and changed articles), with progress"
+    )
     _add_paths(p_index)
     p_index.add_argument(
         "-j", "--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (all cores)"
     )
-    p_index.add_argument("--no-cache", action="store_true", help="re-extract every article")
+    p_index.add_argument("--no-cache", action="store_true", help="make the index again: re-extract every article")
 
     p_fig = sub.add_parser("figures", help="print how each reported number changed, as a table")
     _add_paths(p_fig)
@@ -71,7 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_paths(p_bench)
     p_bench.add_argument("--queries", metavar="FILE", help="one query a line (default: a bundled set)")
     p_bench.add_argument("--json", action="store_true", help="print one JSON object")
-    p_bench.add_argument("--synthetic", type=_positive_int, metavar="N", help="generate and load N synthetic articles")
+    p_bench.add_argument(
+        "--synthetic",
+        type=_positive_int,
+        metavar="N",
+        help="N synthetic articles (written once under the cache and reused), indexed, with the reopen and update figures",
+    )
+    p_bench.add_argument(
+        "--no-reopen", action="store_true", help="skip the reopen and update figures (each in a new process)"
+    )
     p_bench.add_argument(
         "--synthetic-facts",
         type=_positive_int,
@@ -183,21 +193,34 @@ def _ledger_path(args: argparse.Namespace):
     return Path(args.corrections) if getattr(args, "corrections", None) else default_ledger_path(args.paths)
 
 
-def _load(paths: list[str], no_cache: bool, progress: bool = False, corrections=None, options=None):
-    from pktui.knowledge.loader import load_knowledge
+def _say_waiting(holder: str) -> None:
+    print(f"pktui: waiting: {holder} is updating this corpus's index", file=sys.stderr, flush=True)
+
+
+def _open(paths: list[str], no_cache: bool, *, search: bool = False, corrections=None, options=None, **kwargs):
+    """The corpus from its index (brought up to date first), with the ledger at
+    ``corrections`` applied, as ``Archive(kb, index, summary)``."""
+    from pktui.archive import open_archive
 
     _check_paths(paths)
-    kb = load_knowledge(
+    archive = open_archive(
         paths or None,
-        use_cache=not no_cache,
-        progress=_stderr_progress() if progress else None,
-        corrections=corrections,
         options=options,
+        corrections=corrections,
+        use_store=not no_cache,
+        progress=_stderr_progress(),
+        on_wait=_say_waiting,
+        with_search=search,
+        **kwargs,
     )
-    report_problems(kb)
-    if not kb.articles:
+    report_problems(archive.kb)
+    if not archive.summary.articles:
         raise RuntimeError("no articles could be read" + (f" from {' '.join(paths)}" if paths else ""))
-    return kb
+    return archive
+
+
+def _load(paths: list[str], no_cache: bool, corrections=None, options=None):
+    return _open(paths, no_cache, corrections=corrections, options=options).kb
 
 
 def _stderr_progress():
@@ -229,31 +252,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _index(paths: list[str] | None, *, jobs: int | None, rebuild: bool, options=None) -> int:
-    """``pktui index``: fill the cache, with a progress bar on a terminal."""
-    import time
-
-    from pktui.corpus import read_corpus
-    from pktui.knowledge.loader import extract_corpus
-
-    _check_paths(paths or [])
-    t0 = time.perf_counter()
-    corpus = read_corpus(paths, options)
-    for p in corpus.problems:
-        print(f"pktui: {p.line()}", file=sys.stderr)
-    report_summary(corpus.summary)
-    if not corpus.articles:
-        raise RuntimeError("no articles could be read")
-    _results, problems, stats = extract_corpus(
-        corpus.articles, progress=_stderr_progress(), use_cache=True, rebuild=rebuild, workers=jobs
-    )
-    for p in problems:
-        print(f"pktui: {p.line()}", file=sys.stderr)
+def _index(paths: list[str], *, jobs: int | None, rebuild: bool, options=None) -> int:
+    """``pktui index``: bring the corpus index up to date (or make it again), with progress."""
+    archive = _open(paths, no_cache=False, options=options, workers=jobs, rebuild=rebuild, merge=True)
+    s = archive.summary
+    where = f"; index in {s.index}" if s.index else " (in memory: no index could be written)"
     print(
-        f"indexed {stats['articles']} articles: {stats['extracted']} extracted, {stats['cached']} unchanged "
-        f"(from cache) in {time.perf_counter() - t0:.2f} s",
+        f"indexed {s.articles} articles: {s.extracted} extracted, {s.unchanged} unchanged, {s.removed} removed "
+        f"in {s.seconds:.2f} s ({s.facts} facts, {s.entities} entities){where}",
         file=sys.stderr,
     )
+    archive.close()
     return 0
 
 
@@ -280,9 +289,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if cmd == "search":
         from pktui.search.cli import run_search
 
-        kb = _load(args.paths, args.no_cache, corrections=_ledger_path(args), options=options)
+        archive = _open(args.paths, args.no_cache, search=True, corrections=_ledger_path(args), options=options)
+        if archive.index is None:
+            raise RuntimeError(archive.search_error or "search unavailable")
         out = _TerminalSafeJson(sys.stdout) if args.json and sys.stdout.isatty() else sys.stdout
-        return run_search(kb, args.query, args.limit, args.json, out=out)
+        return run_search(archive.kb, args.query, args.limit, args.json, out=out, index=archive.index)
     if cmd == "export":
         from pktui.export import write_export
 
@@ -290,7 +301,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         write_export(kb, args.format, args.output)
         return 0
     if cmd == "index":
-        return _index(args.paths or None, jobs=args.jobs, rebuild=args.no_cache, options=options)
+        return _index(args.paths, jobs=args.jobs, rebuild=args.no_cache, options=options)
     if cmd == "figures":
         from pktui.knowledge.figures_cli import run_figures
 
@@ -310,6 +321,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             out=sys.stdout,
             synthetic_facts=args.synthetic_facts,
             options=options,
+            reopen_figures_wanted=not args.no_reopen,
         )
     if cmd == "correct":
         return _correct(args, options)

@@ -67,6 +67,12 @@ class KnowledgeBase:
             return self.timeline
         return [t for t in self.timeline if entity_id in t.entities]
 
+    def entity_counts_by_type(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for e in self.entities:
+            counts[e.type] += 1
+        return dict(sorted(counts.items()))
+
     def articles_newest_first(self) -> list[Article]:
         return sorted(
             self.articles,

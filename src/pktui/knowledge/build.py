@@ -1,22 +1,35 @@
-"""Merge per-article extractions into one knowledge base.
+"""Merge per-article extractions into one knowledge base, in memory.
 
-Entities are resolved across articles by type and folded name, so "Hoàng Xuân Chiến" and
-"Hoang Xuan Chien" are one person (named with the diacritics); a surname seen alone in one
-article joins the one person of the corpus who bears it. Facts get stable global ids, and
-event facts make the chronological timeline.
+Entities are resolved across articles as :mod:`pktui.knowledge.entities` defines it (by key,
+"Hoàng Xuân Chiến" and "Hoang Xuan Chien" are one person, named with the diacritics; a
+surname seen alone joins the one person of the corpus who bears it). Facts get stable ids
+(:mod:`pktui.knowledge.ids`), and event facts make the chronological timeline. The on-disk
+store (:mod:`pktui.knowledge.store`) computes the same things one article at a time.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
-from pktui.extract import ArticleExtraction, LocalEntity
+from pktui.extract import ArticleExtraction
+from pktui.knowledge import entities as ents
 from pktui.knowledge.base import KnowledgeBase
 from pktui.knowledge.figures import build_series
-from pktui.model import Article, Entity, Fact, LoadProblem, Mention, TimelineEntry
-from pktui.text import fold, has_diacritics
+from pktui.knowledge.ids import fact_ids
+from pktui.model import Article, Entity, Fact, LoadProblem, TimelineEntry
 
 _PRECISION_ORDER = {"year": 0, "range": 0, "month": 1, "day": 2}
+
+
+def article_order(a: Article) -> tuple[bool, str, str]:
+    """Articles in date order, those without a date last."""
+    return (a.published is None, a.published_iso or "", a.id)
+
+
+def timeline_order(t: TimelineEntry) -> tuple:
+    """In date order (by the date's numbers); at one date, a year before its months and days."""
+    return (t.date_key, _PRECISION_ORDER.get(t.precision, 0), t.article, t.fact)
 
 
 def build_knowledge(
@@ -24,113 +37,96 @@ def build_knowledge(
     extractions: dict[str, ArticleExtraction],
     problems: list[LoadProblem] | None = None,
 ) -> KnowledgeBase:
-    order = sorted(articles, key=lambda a: (a.published is None, a.published or "", a.id))
-    resolve = _resolve_entities([extractions[a.id] for a in order if a.id in extractions])
-    entities: dict[str, Entity] = {}
-    for a in order:
-        ex = extractions.get(a.id)
-        if ex is None:
-            continue
-        local = {e.key: e for e in ex.entities}
-        for m in ex.mentions:
-            gid = resolve[m.entity]
-            ent = entities.get(gid)
-            le = local.get(m.entity)
-            if ent is None:
-                ent = entities[gid] = Entity(id=gid, name=le.name if le else m.text, type=gid.split("/", 1)[0])
-            ent.mentions.append(Mention(m.article, m.start, m.end, m.text, gid, m.why))
-            if le is not None:
-                _merge_local(ent, le)
-    for ent in entities.values():
-        _finish_entity(ent)
-    facts, timeline = _facts_and_timeline(order, extractions, resolve)
-    ents = sorted(entities.values(), key=lambda e: (e.type, fold(e.name)))
+    order = sorted(articles, key=article_order)
+    done = [(a, extractions[a.id]) for a in order if a.id in extractions]
+    key_variants: dict[str, ents.Variants] = defaultdict(ents.Variants)
+    key_attributes: dict[str, list] = defaultdict(list)
+    for a, ex in done:
+        when = ents.recency(a.published_iso, a.id)
+        for c in ents.contributions(ex):
+            key_variants[c.key].add(c.variants())
+            if c.local.attributes:
+                key_attributes[c.key].append((when, c.local.attributes))
+    names = {k: ents.key_name(v, k) for k, v in key_variants.items()}
+    remap = ents.resolve_people({k: n for k, n in names.items() if ents.is_person(k)})
+    entity_of = {k: remap.get(k, k) for k in key_variants}
+    entities = _entities(key_variants, key_attributes, entity_of)
+    for a, ex in done:
+        for m in sorted(ex.mentions, key=lambda m: (m.start, m.end, m.entity)):
+            m.entity = entity_of.get(m.entity, m.entity)
+            m.article = a.id
+            entities[m.entity].mentions.append(m)
+    facts, timeline = _facts_and_timeline(done, lambda k: entity_of.get(k, k), entities)
+    ordered = sorted(entities.values(), key=entity_order)
     return KnowledgeBase(
         articles=order,
-        entities=ents,
+        entities=ordered,
         facts=facts,
         timeline=timeline,
-        series=build_series(order, ents, facts),
+        series=build_series(order, ordered, facts),
         problems=list(problems or []),
     )
 
 
-def _resolve_entities(extractions: list[ArticleExtraction]) -> dict[str, str]:
-    """Local key -> global entity id."""
-    names: dict[str, list[LocalEntity]] = defaultdict(list)
-    for ex in extractions:
-        for e in ex.entities:
-            names[e.key].append(e)
-    mapping = {key: key for key in names}
-    # a person known only by one word joins the single person whose last name it is
-    full_people: dict[str, set[str]] = defaultdict(set)
-    for key, ents in names.items():
-        name = ents[0].name
-        if key.startswith("person/") and " " in name:
-            full_people[fold(name.split()[-1])].add(key)
-    for key, ents in names.items():
-        name = ents[0].name
-        if key.startswith("person/") and " " not in name:
-            owners = full_people.get(fold(name), set())
-            if len(owners) == 1:
-                mapping[key] = next(iter(owners))
-    return mapping
+def entity_order(e: Entity) -> tuple[str, str, str]:
+    from pktui.text import fold
+
+    return (e.type, fold(e.name), e.id)
 
 
-def _merge_local(ent: Entity, le: LocalEntity) -> None:
-    if le.name != ent.name and _better_name(le.name, ent.name) and fold(le.name) == fold(ent.name):
-        ent.name = le.name
-    for a in le.aliases:
-        if a not in ent.aliases:
-            ent.aliases.append(a)
-    for k, v in le.attributes.items():
-        ent.attributes.setdefault(k, v)
+def _entities(
+    key_variants: dict[str, ents.Variants], key_attributes: dict[str, list], entity_of: dict[str, str]
+) -> dict[str, Entity]:
+    members: dict[str, list[str]] = defaultdict(list)
+    for key, gid in entity_of.items():
+        members[gid].append(key)
+    out = {}
+    for gid, keys in members.items():
+        merged = ents.Variants()
+        for k in keys:
+            merged.add(key_variants[k].counts)
+        name = ents.entity_name(key_variants.get(gid), merged, gid)
+        attributes = ents.latest_attributes(item for k in keys for item in key_attributes.get(k, ()))
+        out[gid] = Entity(gid, name, gid.split("/", 1)[0], ents.entity_aliases(merged, name), [], attributes)
+    return out
 
 
-def _better_name(candidate: str, current: str) -> bool:
-    return has_diacritics(candidate) and not has_diacritics(current)
+def resolved_entities(keys: Iterable[str], entity_of, exists) -> list[str]:
+    """A fact's local entity keys -> the ids of entities that exist, in order, each once."""
+    return [e for e in dict.fromkeys(entity_of(k) for k in keys) if exists(e)]
 
 
-def _finish_entity(ent: Entity) -> None:
-    """Aliases: every other way the corpus writes the name."""
-    seen = {fold(ent.name)}
-    aliases = []
-    for a in ent.aliases:
-        if fold(a) not in seen:
-            seen.add(fold(a))
-            aliases.append(a)
-    for m in ent.mentions:
-        if fold(m.text) not in seen:
-            seen.add(fold(m.text))
-            aliases.append(" ".join(m.text.split()))
-    ent.aliases = aliases
-    ent.mentions.sort(key=lambda m: (m.article, m.start))
+def sorted_facts(ex: ArticleExtraction, article: Article) -> list[Fact]:
+    """One article's facts in text order, with their stable ids."""
+    facts = sorted(ex.facts, key=lambda f: (f.start, f.end, f.kind))
+    for f, fid in zip(facts, fact_ids(article.id, article.text, [(f.start, f.end, f.kind) for f in facts])):
+        f.id = fid
+        f.article = article.id
+        f.sentence = tuple(f.sentence)
+    return facts
 
 
-def _facts_and_timeline(order, extractions, resolve):
+def timeline_entry(f: Fact) -> TimelineEntry | None:
+    if f.kind == "event" and isinstance(f.value, str):
+        return TimelineEntry(f.value, f.precision or "day", f.id, f.summary or f.text, list(f.entities), f.article)
+    return None
+
+
+def _facts_and_timeline(done: list[tuple[Article, ArticleExtraction]], entity_of, entities: dict[str, Entity]):
     facts: list[Fact] = []
     timeline: list[TimelineEntry] = []
-    n = 0
-    for a in order:
-        ex = extractions.get(a.id)
-        if ex is None:
-            continue
-        for g in sorted(ex.facts, key=lambda f: (f.start, f.end, f.kind)):
+    for a, ex in done:
+        for f in sorted_facts(ex, a):
             # the extraction's own objects become the knowledge base's: no copy
-            n += 1
-            g.id = f"f-{n:04d}"
-            g.article = a.id
-            g.sentence = tuple(g.sentence)
-            g.entities = list(dict.fromkeys(resolve.get(k, k) for k in g.entities))
-            facts.append(g)
-            if g.kind == "event" and isinstance(g.value, str):
-                timeline.append(
-                    TimelineEntry(g.value, g.precision or "day", g.id, g.summary or g.text, g.entities, a.id)
-                )
+            f.entities = resolved_entities(f.entities, entity_of, entities.__contains__)
+            facts.append(f)
+            entry = timeline_entry(f)
+            if entry is not None:
+                timeline.append(entry)
     return facts, sort_timeline(timeline)
 
 
 def sort_timeline(timeline: list[TimelineEntry]) -> list[TimelineEntry]:
     """In date order; at one date, a year before its months and days."""
-    timeline.sort(key=lambda t: (t.date_key, _PRECISION_ORDER.get(t.precision, 0), t.article, t.fact))
+    timeline.sort(key=timeline_order)
     return timeline

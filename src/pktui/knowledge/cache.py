@@ -1,26 +1,33 @@
-"""Per-article extraction cache in an embedded SQLite database.
+"""Per-article extraction cache in an embedded SQLite database (for the in-memory loader).
 
 Keyed by a hash of the article (id, date, title, text) and the extractor version, so reopening an
-unchanged corpus extracts nothing and a changed article is always extracted again. WAL and
-transactions keep two writers consistent; a damaged database is set aside and rebuilt; a
-cache folder that cannot be written means "no cache", with a warning, never a crash.
+unchanged corpus extracts nothing and a changed article is always extracted again; the row of
+an article's older text is dropped when the new one is written. WAL and transactions keep two
+writers consistent; a damaged database, or one of another schema version, is set aside (once)
+and rebuilt; every row is checked against its article when read (spans inside the text, keys
+that resolve) and one that fails is named and extracted again; a write that fails (a full
+disk) leaves no WAL behind; a cache folder that cannot be written means "no cache", with a
+warning, never a crash. Large corpora use the persistent index (:mod:`pktui.archive`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pktui.extract import ArticleExtraction, LocalEntity
-from pktui.model import Article, Fact, Mention
+from pktui.model import Article
+from pktui.text import one_line
 
-SCHEMA = 2  # 2: mentions and facts carry why
+if TYPE_CHECKING:
+    from pktui.extract import ArticleExtraction
+
+SCHEMA = 3  # 2: mentions and facts carry why; 3: rows hold every model field by name (codec of the store)
 
 
 def cache_dir() -> Path:
@@ -58,15 +65,18 @@ class ExtractionCache:
             raise CacheUnavailable(f"cannot create cache folder {self.path.parent}: {exc.strerror or exc}") from None
         try:
             return self._connect()
+        except _OtherVersion as exc:
+            aside = self._set_aside("outdated")
+            self.warnings.append(f"cache {self.path} {exc}; set aside as {aside.name} and rebuilt")
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and not self._looks_corrupt(exc):
                 raise CacheUnavailable(f"cache {self.path} unusable: {exc}") from None
-            aside = self._set_aside()
+            aside = self._set_aside("damaged")
             self.warnings.append(f"cache {self.path} was damaged ({exc}); set aside as {aside.name} and rebuilt")
-            try:
-                return self._connect()
-            except sqlite3.DatabaseError as exc2:
-                raise CacheUnavailable(f"cache {self.path} unusable: {exc2}") from None
+        try:
+            return self._connect()
+        except (sqlite3.DatabaseError, _OtherVersion) as exc2:
+            raise CacheUnavailable(f"cache {self.path} unusable: {exc2}") from None
 
     @staticmethod
     def _looks_corrupt(exc: Exception) -> bool:
@@ -93,16 +103,25 @@ class ExtractionCache:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
             conn.execute("CREATE TABLE IF NOT EXISTS extraction (key TEXT PRIMARY KEY, article TEXT, data BLOB)")
+            conn.execute("CREATE INDEX IF NOT EXISTS extraction_article ON extraction(article)")
+            version = conn.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()
+            if version is None and conn.execute("SELECT 1 FROM extraction LIMIT 1").fetchone() is None:
+                conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+                version = (str(SCHEMA),)
+            if version is None or version[0] != str(SCHEMA):
+                raise _OtherVersion(
+                    f"is of schema version {version[0] if version else 'from before 3'}, this pktui reads {SCHEMA}"
+                )
             row = conn.execute("PRAGMA quick_check").fetchone()
             if row is None or row[0] != "ok":
                 raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else 'no answer'}")
-        except sqlite3.DatabaseError:
+        except (sqlite3.DatabaseError, _OtherVersion):
             conn.close()
             raise
         return conn
 
-    def _set_aside(self) -> Path:
-        aside = self.path.with_name(f"{self.path.name}.damaged-{int(time.time())}")
+    def _set_aside(self, why: str) -> Path:
+        aside = self.path.with_name(f"{self.path.name}.{why}-{int(time.time())}")
         for suffix in ("", "-wal", "-shm"):
             p = Path(str(self.path) + suffix)
             if p.exists():
@@ -112,16 +131,23 @@ class ExtractionCache:
                     p.unlink(missing_ok=True)
         return aside
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, ArticleExtraction]:
+    def get_many(self, keys: Iterable[str], articles: Mapping[str, Article]) -> dict[str, ArticleExtraction]:
+        """The cached extractions of these keys, each checked against its article (``id -> article``);
+        a row that fails the check is named in :attr:`warnings` and left out (extracted again)."""
         keys = list(keys)
         out: dict[str, ArticleExtraction] = {}
         try:
             for i in range(0, len(keys), 500):
                 chunk = keys[i : i + 500]
-                q = f"SELECT key, data FROM extraction WHERE key IN ({','.join('?' * len(chunk))})"
-                for key, data in self.conn.execute(q, chunk):
-                    with contextlib.suppress(ValueError, KeyError, TypeError):  # an unreadable row is extracted again
-                        out[key] = decode_extraction(data)
+                q = f"SELECT key, article, data FROM extraction WHERE key IN ({','.join('?' * len(chunk))})"
+                for key, aid, data in self.conn.execute(q, chunk):
+                    article = articles.get(aid)
+                    if article is None:
+                        continue
+                    try:
+                        out[key] = decode_extraction(data, article)
+                    except (ValueError, KeyError, TypeError) as exc:
+                        self.warnings.append(f"cache row of {one_line(str(aid))} not trusted ({exc}); extracted again")
         except sqlite3.DatabaseError as exc:
             self.warnings.append(f"cache read failed ({exc}); extracting again")
             return {}
@@ -133,11 +159,15 @@ class ExtractionCache:
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
+            # an article's older texts are of no more use
+            self.conn.executemany("DELETE FROM extraction WHERE article = ? AND key != ?", [(a, k) for k, a, _ in rows])
             self.conn.executemany("INSERT OR REPLACE INTO extraction (key, article, data) VALUES (?, ?, ?)", rows)
             self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             with contextlib.suppress(sqlite3.DatabaseError):
                 self.conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.DatabaseError):  # a full disk: give the WAL's space back
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self.warnings.append(f"cache write failed ({exc}); results not cached")
 
     def close(self) -> None:
@@ -148,71 +178,18 @@ class ExtractionCache:
 # -- serialisation ------------------------------------------------------------------------
 
 
+class _OtherVersion(Exception):
+    pass
+
+
 def encode_extraction(ex: ArticleExtraction) -> bytes:
-    doc = {
-        "s": SCHEMA,
-        "a": ex.article,
-        "e": [[e.key, e.name, e.type, e.aliases, e.attributes, e.gazetteer] for e in ex.entities],
-        "m": [[m.start, m.end, m.entity, m.why] for m in ex.mentions],
-        "f": [
-            [
-                f.id,
-                f.kind,
-                f.start,
-                f.end,
-                list(f.sentence),
-                f.value,
-                f.qualifier,
-                f.unit,
-                f.precision,
-                f.entities,
-                f.summary,
-                f.detail,
-                f.date,
-                f.why,
-            ]
-            for f in ex.facts
-        ],
-        "x": [list(s) for s in ex.sentences],
-    }
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    from pktui.knowledge.store.codec import encode_extraction as encode
+
+    return encode(ex)
 
 
-def decode_extraction(data: bytes) -> ArticleExtraction:
-    doc = json.loads(data)
-    if doc.get("s") != SCHEMA:
-        raise ValueError("old cache schema")
-    aid = doc["a"]
-    entities = [LocalEntity(k, n, t, list(al), dict(at), bool(g)) for k, n, t, al, at, g in doc["e"]]
-    mentions = [Mention(aid, s, e, "", key, why) for s, e, key, why in doc["m"]]
-    facts = [
-        Fact(
-            id=i,
-            kind=k,
-            article=aid,
-            start=s,
-            end=e,
-            text="",
-            sentence=tuple(sent),
-            value=v,
-            qualifier=q,
-            unit=u,
-            precision=p,
-            entities=list(ents),
-            summary=sm,
-            detail=d,
-            date=dt,
-            why=why,
-        )
-        for i, k, s, e, sent, v, q, u, p, ents, sm, d, dt, why in doc["f"]
-    ]
-    return ArticleExtraction(aid, entities, mentions, facts, [tuple(x) for x in doc["x"]])
+def decode_extraction(data: bytes, article: Article) -> ArticleExtraction:
+    """A cached extraction, its spans filled from ``article`` and checked (``ValueError``)."""
+    from pktui.knowledge.store.codec import decode_extraction as decode
 
-
-def fill_texts(ex: ArticleExtraction, text: str) -> ArticleExtraction:
-    """Cached rows store offsets only; the span texts come from the article."""
-    for m in ex.mentions:
-        m.text = text[m.start : m.end]
-    for f in ex.facts:
-        f.text = text[f.start : f.end]
-    return ex
+    return decode(data, article)

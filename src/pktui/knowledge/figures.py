@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,23 +46,39 @@ def _config() -> _Config:
     )
 
 
-def build_series(articles: list[Article], entities: list[Entity], facts: list[Fact]) -> list[Series]:
+#: a series' key: (subject entity id, measure)
+SeriesKey = tuple[str, str]
+#: an entity id -> its display name (None when unknown)
+NameOf = Callable[[str], "str | None"]
+
+
+def build_series(articles: Iterable[Article], entities: Iterable[Entity], facts: Iterable[Fact]) -> list[Series]:
+    """Every series of the corpus: the points of each article, then grouped (see :func:`assemble_series`)."""
+    names = {e.id: e.name for e in entities}
+    by_article: dict[str, list[Fact]] = defaultdict(list)
+    for f in facts:
+        by_article[f.article].append(f)
+    groups: dict[SeriesKey, list[tuple[SeriesPoint, str]]] = defaultdict(list)
+    for art in articles:
+        for key, point in article_points(art, by_article.get(art.id, ()), names.get):
+            groups[key].append((point, art.id))
+    return assemble_series(groups.items())
+
+
+def article_points(art: Article, facts: Iterable[Fact], name_of: NameOf) -> list[tuple[SeriesKey, SeriesPoint]]:
+    """The series points one article gives: a pure function of the article, its facts (entities
+    resolved) and the names of the entities they are about."""
     cfg = _config()
-    by_id = {a.id: a for a in articles}
-    ents = {e.id: e for e in entities}
-    groups: dict[tuple[str, str], list[SeriesPoint]] = defaultdict(list)
-    by_sentence: dict[tuple[str, tuple[int, int]], list[Fact]] = defaultdict(list)
+    facts = [f for f in facts if f.kind in ("quantity", "ordinal")]
+    by_sentence: dict[tuple[int, int], list[Fact]] = defaultdict(list)
     for f in facts:
-        if f.kind in ("quantity", "ordinal"):
-            by_sentence[(f.article, tuple(f.sentence))].append(f)
-    folded_sentences: dict[tuple[str, tuple[int, int]], list[str]] = {}
+        by_sentence[tuple(f.sentence)].append(f)
+    folded_sentences: dict[tuple[int, int], list[str]] = {}
+    out: list[tuple[SeriesKey, SeriesPoint]] = []
     for f in facts:
-        if f.kind not in ("quantity", "ordinal") or not f.entities:
+        if not f.entities:
             continue
-        art = by_id.get(f.article)
-        if art is None:
-            continue
-        skey = (f.article, tuple(f.sentence))
+        skey = tuple(f.sentence)
         sentence = folded_sentences.get(skey)
         if sentence is None:
             sentence = folded_sentences[skey] = fold(art.text[f.sentence[0] : f.sentence[1]]).split()
@@ -70,28 +87,46 @@ def build_series(articles: list[Article], entities: list[Entity], facts: list[Fa
         measure = _measure(f, sentence, cfg)
         if measure is None:
             continue
-        subject = _country_of(f.entities[0], ents)
+        subject = _country_of(f.entities[0], name_of)
         before = fold(art.text[f.sentence[0] : f.start]).split()
-        scope = _scope(f, ents, before, cfg) if measure in cfg.scoped else None
+        scope = _scope(f, name_of, before, cfg) if measure in cfg.scoped else None
         date = _point_date(f, art)
         if date is None:
             continue
         derived = f.kind == "ordinal"
         point = SeriesPoint(date, float(f.value), f.qualifier or "exact", f.id, derived, [f.id] if derived else [])
-        groups[(subject, measure if scope is None else f"{measure} @ {scope}")].append(point)
+        out.append(((subject, measure if scope is None else f"{measure} @ {scope}"), point))
         if measure == "women":
-            share = _women_share(f, by_sentence[(f.article, tuple(f.sentence))], date)
+            share = _women_share(f, by_sentence[skey], date)
             if share is not None:
-                groups[(subject, WOMEN_SHARE)].append(share)
-    series = []
-    facts_by_id = {f.id: f for f in facts}
-    for (subject, measure), points in groups.items():
-        points.sort(key=lambda p: (p.date, p.value))
-        _flag_conflicts(points, facts_by_id)
-        base = measure.split(" @ ")[0]
-        series.append(Series(subject=subject, measure=measure, unit=_UNIT_LABEL.get(base, base), points=points))
-    series.sort(key=lambda s: (s.subject, -len(s.points), s.measure))
+                out.append(((subject, WOMEN_SHARE), share))
+    return out
+
+
+def assemble_series(groups: Iterable[tuple[SeriesKey, list[tuple[SeriesPoint, str]]]]) -> list[Series]:
+    """Series from their points (each with its article id): points in date order, conflicts
+    flagged, series ordered by subject, most points first. Independent of the points' order."""
+    series = [series_of(key, points) for key, points in groups if points]
+    series.sort(key=series_order)
     return series
+
+
+def series_of(key: SeriesKey, points: list[tuple[SeriesPoint, str]]) -> Series:
+    subject, measure = key
+    ordered = sorted(points, key=lambda pa: point_order(pa[0]))
+    for p, _art in ordered:
+        p.conflict = False
+    _flag_conflicts([(p, art) for p, art in ordered])
+    base = measure.split(" @ ")[0]
+    return Series(subject=subject, measure=measure, unit=_UNIT_LABEL.get(base, base), points=[p for p, _ in ordered])
+
+
+def point_order(p: SeriesPoint) -> tuple:
+    return (p.date, p.value, p.fact or "", p.derived, p.qualifier)
+
+
+def series_order(s: Series) -> tuple:
+    return (s.subject, -len(s.points), s.measure)
 
 
 def _measure(f: Fact, sentence_words: list[str], cfg: _Config) -> str | None:
@@ -101,28 +136,27 @@ def _measure(f: Fact, sentence_words: list[str], cfg: _Config) -> str | None:
     return unit if unit in cfg.series_measures else None
 
 
-def _country_of(entity_id: str, ents: dict[str, Entity]) -> str:
+def _country_of(entity_id: str, name_of: NameOf) -> str:
     """An organisation's figures count for its country when the gazetteer knows it."""
     if entity_id.startswith("country/"):
         return entity_id
-    ent = ents.get(entity_id)
-    if ent is not None:
-        entry = gazetteer().lookup(ent.name)
+    name = name_of(entity_id)
+    if name is not None:
+        entry = gazetteer().lookup(name)
         country = entry.meta.get("country") if entry is not None else None
         if country:
             return f"country/{slug(country)}"
     return entity_id
 
 
-def _scope(f: Fact, ents: dict[str, Entity], words_before: list[str], cfg: _Config) -> str | None:
+def _scope(f: Fact, name_of: NameOf, words_before: list[str], cfg: _Config) -> str | None:
     """A part of the whole: "Individually, ... 153 officers" or "184 soldiers to UNISFA"."""
     for w in words_before:
         if w in cfg.scope_words:
             return cfg.scope_words[w]
     missions = [e for e in f.entities[1:] if e.startswith("mission/")]
     if len(missions) == 1:
-        ent = ents.get(missions[0])
-        return ent.name if ent else missions[0].split("/", 1)[1]
+        return name_of(missions[0]) or missions[0].split("/", 1)[1]
     return None
 
 
@@ -179,23 +213,20 @@ def _compatible(a: SeriesPoint, b: SeriesPoint) -> bool:
     return max(lo1, lo2) <= min(hi1, hi2)
 
 
-def _flag_conflicts(points: list[SeriesPoint], facts_by_id: dict[str, Fact]) -> None:
+def _flag_conflicts(points: list[tuple[SeriesPoint, str]]) -> None:
     """Flag points that no other source's point on the same date can agree with.
 
     Points from one article are related figures ("more than 500 ... 512"), not two sources,
     so only other articles count. For each point, the highest lower bound and the lowest
     upper bound among the other articles' points decide: O(n) per date.
     """
-    by_date: dict[str, list[SeriesPoint]] = defaultdict(list)
-    for p in points:
-        by_date[p.date].append(p)
+    by_date: dict[str, list[tuple[SeriesPoint, str]]] = defaultdict(list)
+    for p, art in points:
+        by_date[p.date].append((p, art))
     for same in by_date.values():
         if len(same) < 2:
             continue
-        rows = []
-        for p in same:
-            f = facts_by_id.get(p.fact or "")
-            rows.append((p, *_bounds(p), f.article if f is not None else id(p)))
+        rows = [(p, *_bounds(p), art) for p, art in same]
         top_lo = _best_two(rows, key=lambda r: r[1], highest=True)
         low_hi = _best_two(rows, key=lambda r: r[2], highest=False)
         for p, lo, hi, art in rows:

@@ -42,17 +42,28 @@ def default_loader(
     options=None,
     cancel: threading.Event | None = None,
 ) -> KnowledgeBase:
-    from pktui.knowledge.loader import load_knowledge
+    """The corpus from its index, brought up to date (extraction, when needed, reports
+    ``progress`` and stops when ``cancel`` is set); in memory with ``use_cache=False``;
+    ``options``: how to read it (:class:`pktui.corpus.ReadOptions`). The search index opened
+    with it waits on the knowledge base for :func:`default_index`."""
+    from pktui.archive import open_archive
 
-    kb = load_knowledge(paths or None, progress=progress, use_cache=use_cache, options=options, cancel=cancel)
+    kb = open_archive(
+        paths or None, options=options, use_store=use_cache, progress=progress, cancel=cancel, with_search=False
+    ).kb
     gc.freeze()  # see _out_of_collectors_way; a full collection here would hold the UI 0.3 s per 100k facts
     return kb
 
 
 def default_index(kb: KnowledgeBase, progress=None) -> Any:
-    from pktui.search import SearchIndex  # ImportError: the app says "search unavailable"
+    from pktui.archive import open_search  # ImportError: the app says "search unavailable"
 
-    index = SearchIndex.build(kb, progress=progress)
+    archive = getattr(kb, "archive", None)  # set by open_archive: where its search segments are
+    index = open_search(archive) if archive is not None else None
+    if index is None:
+        from pktui.search import SearchIndex
+
+        index = SearchIndex.build(kb, progress=progress)
     _out_of_collectors_way()
     return index
 

@@ -1,0 +1,17 @@
+"""Stopping long work when the user quits: a flag checked between articles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: anything with ``is_set()`` (a ``threading.Event``)
+Cancel = Any
+
+
+class Cancelled(InterruptedError):
+    """The caller asked to stop (the user quit)."""
+
+
+def check(cancel: Cancel | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise Cancelled()

@@ -1,0 +1,509 @@
+"""The knowledge base read from the store: today's ``KnowledgeBase`` interface, read when asked.
+
+Nothing is read at start but a few counts. ``kb.articles``, ``kb.entities``, ``kb.facts``,
+``kb.timeline`` and ``kb.series`` are sequences (:class:`~.views.LazyRows`) whose items are
+made from their rows when indexed or iterated; lookups by id are one indexed query each.
+
+Every row is checked when it is read (offsets inside the text, ids that resolve, values that
+decode, sizes sane). A row that fails is never used: it is left out (or, where a sequence must
+answer at a position, stands in as an item saying it is unreadable), its article is named in
+``kb.problems`` and recorded so that the next open extracts it again.
+
+The connection holds one read transaction for the life of the knowledge base, so what it shows
+stays consistent while another process publishes an update.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pktui.knowledge.store import codec
+from pktui.knowledge.store.codec import BadRow
+from pktui.knowledge.store.views import Concat, LazyArticle, LazyEntity, LazyRows
+from pktui.model import Article, Entity, Fact, LoadProblem, LoadSummary, Mention, Series, SeriesPoint, TimelineEntry
+
+if TYPE_CHECKING:
+    from pktui.knowledge.base import KnowledgeBase
+
+_FACT_SELECT = "SELECT f.n, f.id, f.start, f.end, f.kind, f.text, f.data, a.id, a.length FROM fact f JOIN article a ON a.n = f.article"
+_ARTICLE_SELECT = "SELECT n, id, published, length, meta FROM article"
+_MENTION_SELECT = "SELECT m.start, m.end, m.entity, m.text, m.data, a.id, a.length, m.n FROM mention m JOIN article a ON a.n = m.article"
+_ARTICLE_ORDER = "ORDER BY a.undated, a.published, a.id"
+
+
+class _LRU(OrderedDict):
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def put(self, key, value) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        if len(self) > self.size:
+            self.popitem(last=False)
+
+
+class StoredKnowledgeBase:
+    """A knowledge base over an open store file (see the module doc)."""
+
+    def __init__(
+        self, path: Path, problems: list[LoadProblem] | None = None, conn: sqlite3.Connection | None = None
+    ) -> None:
+        from pktui.knowledge.store.schema import connect
+
+        self.path = path
+        self._lock = threading.RLock()
+        self._own_conn = conn is None
+        if conn is None:
+            conn = connect(path)
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("BEGIN")  # one snapshot for the life of this knowledge base
+        self.conn = conn
+        self.problems: list[LoadProblem] = list(problems or [])
+        self.archive: Any = None  # the Archive that opened it (pktui.archive)
+        #: what reading left out on purpose (duplicates, hidden files): set by the opener
+        self.summary = LoadSummary()
+        self._suspects: dict[str, str] = {}
+        self._exists: dict[str, bool] = {}
+        self._articles_cache = _LRU(512)
+        self._facts_cache = _LRU(2048)
+        # what search asks for each hit shown (its article's facts and mentions), kept a while
+        self._facts_in_cache = _LRU(512)
+        self._mentions_in_cache = _LRU(512)
+        counts = dict(self._rows("SELECT k, v FROM meta WHERE k LIKE 'count.%'"))
+        self.counts = {k.split(".", 1)[1]: int(v) for k, v in counts.items()}
+        self.problems.extend(self._stored_problems())
+        self.articles: Sequence[Article] = LazyRows(
+            lambda: self._order(f"SELECT n FROM article a {_ARTICLE_ORDER}"),
+            self._articles_by_n,
+            length=lambda: self.counts.get("articles", 0),
+        )
+        self.entities: Sequence[Entity] = LazyRows(
+            lambda: self._order("SELECT rowid FROM entity ORDER BY type, fname, id"),
+            self._entities_by_rowid,
+            length=lambda: self.counts.get("entities", 0),
+            stream=lambda: map(
+                self._make_entity,
+                self._stream(
+                    "SELECT id, type, name, aliases, attributes, nmentions, narticles FROM entity ORDER BY type, fname, id"
+                ),
+            ),
+        )
+        self.facts: Sequence[Fact] = LazyRows(
+            self._fact_order,
+            self._facts_by_n,
+            length=lambda: self.counts.get("facts", 0),
+            stream=self._stream_facts,
+        )
+        self.timeline: Sequence[TimelineEntry] = LazyRows(
+            lambda: self._order("SELECT fact FROM timeline ORDER BY tkey"),
+            self._timeline_by_fact,
+            length=lambda: self.counts.get("timeline", 0),
+        )
+        self.series: Sequence[Series] = LazyRows(
+            lambda: self._order("SELECT rowid FROM series ORDER BY subject, npoints DESC, measure"),
+            self._series_by_rowid,
+        )
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self._lock:
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                self._damaged(exc)
+                return []
+
+    def _stream(self, sql: str, params: Sequence[Any] = (), size: int = 1024) -> Iterator[tuple]:
+        with self._lock:
+            try:
+                cur = self.conn.cursor()
+                cur.execute(sql, params)
+            except sqlite3.DatabaseError as exc:
+                self._damaged(exc)
+                return
+        while True:
+            with self._lock:
+                try:
+                    rows = cur.fetchmany(size)
+                except sqlite3.DatabaseError as exc:
+                    self._damaged(exc)
+                    return
+            if not rows:
+                return
+            yield from rows
+
+    def _order(self, sql: str, params: Sequence[Any] = ()) -> array:
+        return array("q", (r[0] for r in self._rows(sql, params)))
+
+    def _damaged(self, exc: Exception) -> None:
+        reason = f"store {self.path} unreadable ({codec.dumps(str(exc))[1:-1]}); it is rebuilt at the next open"
+        if ("store", reason) not in {(p.path, p.reason) for p in self.problems}:
+            self.problems.append(LoadProblem("store", reason, skipped=False))
+        with contextlib.suppress(OSError):
+            (self.path.parent / "DAMAGED").write_text(reason + "\n", encoding="utf-8")
+
+    def _suspect(self, article: str, reason: str) -> None:
+        """A row of ``article`` cannot be trusted: say so once, and have it extracted again."""
+        if article in self._suspects:
+            return
+        self._suspects[article] = reason
+        self.problems.append(LoadProblem(article, f"stored row not trusted ({reason}); extracted again", False))
+        with contextlib.suppress(sqlite3.Error, OSError):
+            if not self._own_conn:  # inside a writer's transaction
+                self.conn.execute("INSERT OR REPLACE INTO suspect VALUES (?, ?)", (article, reason[:200]))
+                return
+            conn = sqlite3.connect(self.path, timeout=2)
+            try:
+                conn.execute("INSERT OR REPLACE INTO suspect VALUES (?, ?)", (article, reason[:200]))
+                conn.commit()
+            finally:
+                conn.close()
+
+    def _stored_problems(self) -> list[LoadProblem]:
+        out = []
+        for (data,) in self._rows("SELECT problems FROM file WHERE problems IS NOT NULL ORDER BY path"):
+            with contextlib.suppress(BadRow, TypeError, ValueError):
+                out.extend(LoadProblem(str(p), str(r), bool(s)) for p, r, s in codec.loads(data))
+        for path, problem in self._rows(
+            "SELECT json_extract(meta, '$.path'), problem FROM article WHERE problem IS NOT NULL ORDER BY id"
+        ):
+            out.append(LoadProblem(str(path), str(problem), skipped=False))
+        return out
+
+    @classmethod
+    def over(cls, conn: sqlite3.Connection, path: Path) -> StoredKnowledgeBase:
+        """The knowledge base as a writer's open transaction sees it (to index what it is
+        about to publish)."""
+        return cls(path, [], conn)
+
+    def meta(self, key: str) -> str | None:
+        rows = self._rows("SELECT v FROM meta WHERE k = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def entity_exists(self, entity_id: str) -> bool:
+        known = self._exists.get(entity_id)
+        if known is None:
+            known = self._exists[entity_id] = bool(self._rows("SELECT 1 FROM entity WHERE id = ?", (entity_id,)))
+        return known
+
+    def materialize(self) -> KnowledgeBase:
+        """The whole knowledge base in memory (to apply a corrections ledger to it)."""
+        from pktui.knowledge.base import KnowledgeBase
+
+        articles = []
+        for n, aid, published, length, meta, text in self._stream(
+            "SELECT a.n, a.id, a.published, a.length, a.meta, t.text FROM article a JOIN article_text t ON t.n = a.n "
+            f"{_ARTICLE_ORDER}"
+        ):
+            a = self._make_article((n, aid, published, length, meta))
+            if len(text) != length:
+                self._suspect(aid, "article text of the wrong length")
+            articles.append(
+                Article(**{k: getattr(a, k) for k in Article.__dataclass_fields__ if k != "text"}, text=text)
+            )
+        mentions: dict[str, list[Mention]] = {}
+        for row in self._stream(f"{_MENTION_SELECT} {_ARTICLE_ORDER}, m.start, m.end, m.key"):
+            m = self._make_mention(row)
+            if m is not None:
+                mentions.setdefault(m.entity, []).append(m)
+        entities = []
+        for e in self.entities:
+            entities.append(Entity(e.id, e.name, e.type, list(e.aliases), mentions.get(e.id, []), dict(e.attributes)))
+        return KnowledgeBase(
+            articles=articles,
+            entities=entities,
+            facts=list(self.facts),
+            timeline=list(self.timeline),
+            series=list(self.series),
+            problems=list(self.problems),
+            summary=self.summary,
+        )
+
+    def close(self) -> None:
+        if self._own_conn:
+            with self._lock, contextlib.suppress(sqlite3.Error):
+                self.conn.close()
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def _make_article(self, row: tuple) -> Article:
+        n, aid, published, length, meta = row
+        try:
+            fields = codec.loads(meta)
+            if not isinstance(fields, dict) or type(length) is not int or length < 0:
+                raise BadRow("article fields")
+            fields["id"] = aid
+            fields["published"] = codec.parse_date(published or None)
+            fields.setdefault("paragraphs", ())
+            fields["paragraphs"] = codec.tuples(fields["paragraphs"])
+            for name in ("path", "title"):
+                if not isinstance(fields.get(name), str):
+                    raise BadRow(f"article {name}")
+            missing = [k for k in Article.__dataclass_fields__ if k != "text" and k not in fields]
+            for k in missing:
+                fields[k] = Article.__dataclass_fields__[k].default
+            return LazyArticle.make(lambda: self._text(n, aid, length), **fields)
+        except (BadRow, TypeError) as exc:
+            self._suspect(aid, str(exc))
+            return Article(aid, "", "", None, "(unreadable stored article; extracted again at the next open)")
+
+    def _text(self, n: int, aid: str, length: int) -> str:
+        rows = self._rows("SELECT text FROM article_text WHERE n = ?", (n,))
+        text = rows[0][0] if rows else None
+        if not isinstance(text, str) or len(text) != length:
+            self._suspect(aid, "article text missing or of the wrong length")
+            return text if isinstance(text, str) else ""
+        return text
+
+    def _articles_by_n(self, ns: list[int]) -> list[Article]:
+        found = {}
+        for row in self._rows(f"{_ARTICLE_SELECT} WHERE n IN ({','.join('?' * len(ns))})", ns):
+            found[row[0]] = self._make_article(row)
+        return [found[n] for n in ns if n in found]
+
+    def article(self, article_id: str) -> Article | None:
+        a = self._articles_cache.get(article_id)
+        if a is None:
+            rows = self._rows(f"{_ARTICLE_SELECT} WHERE id = ?", (article_id,))
+            if not rows:
+                return None
+            a = self._make_article(rows[0])
+            self._articles_cache.put(article_id, a)
+        return a
+
+    def articles_newest_first(self) -> Sequence[Article]:
+        dated = LazyRows(
+            lambda: self._order("SELECT n FROM article WHERE undated = 0 ORDER BY published DESC, id DESC"),
+            self._articles_by_n,
+        )
+        undated = LazyRows(
+            lambda: self._order("SELECT n FROM article WHERE undated = 1 ORDER BY id DESC"), self._articles_by_n
+        )
+        return Concat(dated, undated)
+
+    # -- facts ------------------------------------------------------------------------------
+
+    def _make_fact(self, row: tuple) -> Fact | None:
+        _n, fid, start, end, kind, text, data, aid, length = row
+        try:
+            codec.check_span(start, end, length)
+            if not isinstance(text, str) or len(text) != end - start or not isinstance(kind, str):
+                raise BadRow("fact text does not fit its offsets")
+            f = codec.make(Fact, codec.loads(data), id=fid, kind=kind, article=aid, start=start, end=end, text=text)
+            ents = f.entities
+            if not isinstance(ents, list) or not all(isinstance(e, str) and self.entity_exists(e) for e in ents):
+                raise BadRow("a fact points at no entity")
+            s = f.sentence
+            if not (
+                isinstance(s, tuple) and len(s) == 2 and all(type(x) is int for x in s) and 0 <= s[0] <= s[1] <= length
+            ):
+                raise BadRow("fact sentence outside the text")
+            return f
+        except (BadRow, TypeError) as exc:
+            self._suspect(aid, str(exc))
+            return None
+
+    def _facts_by_n(self, ns: list[int]) -> list[Fact]:
+        found = {}
+        for row in self._rows(f"{_FACT_SELECT} WHERE f.n IN ({','.join('?' * len(ns))})", ns):
+            found[row[0]] = self._make_fact(row) or _unreadable_fact(row)
+        return [found[n] for n in ns if n in found]
+
+    def _stream_facts(self) -> Iterator[Fact]:
+        for row in self._stream(f"{_FACT_SELECT} {_ARTICLE_ORDER}, f.start, f.end, f.kind"):
+            f = self._make_fact(row)
+            if f is not None:
+                yield f
+
+    def _fact_order(self) -> array:
+        return self._order(
+            f"SELECT f.n FROM fact f JOIN article a ON a.n = f.article {_ARTICLE_ORDER}, f.start, f.end, f.kind"
+        )
+
+    def fact(self, fact_id: str) -> Fact | None:
+        if fact_id in self._facts_cache:
+            return self._facts_cache[fact_id]
+        rows = self._rows(f"{_FACT_SELECT} WHERE f.id = ?", (fact_id,))
+        f = self._make_fact(rows[0]) if rows else None
+        self._facts_cache.put(fact_id, f)
+        return f
+
+    def facts_in(self, article_id: str) -> list[Fact]:
+        """Facts of one article in text order."""
+        got = self._facts_in_cache.get(article_id)
+        if got is None:
+            rows = self._rows(f"{_FACT_SELECT} WHERE a.id = ? ORDER BY f.start, f.end, f.kind", (article_id,))
+            got = [f for f in map(self._make_fact, rows) if f is not None]
+            self._facts_in_cache.put(article_id, got)
+        return list(got)
+
+    def facts_about(self, entity_id: str) -> Sequence[Fact]:
+        return LazyRows(
+            lambda: self._order(
+                "SELECT f.n FROM fact_entity fe JOIN fact f ON f.n = fe.fact JOIN article a ON a.n = f.article "
+                f"WHERE fe.entity = ? {_ARTICLE_ORDER}, f.start, f.end, f.kind",
+                (entity_id,),
+            ),
+            self._facts_by_n,
+        )
+
+    # -- entities and mentions ---------------------------------------------------------------
+
+    def _make_entity(self, row: tuple) -> Entity:
+        eid, etype, name, aliases, attributes, nmentions, narticles = row
+        try:
+            al = [] if aliases == "[]" else codec.loads(aliases)
+            at = {} if attributes == "{}" else codec.loads(attributes)
+            if not (isinstance(al, list) and isinstance(at, dict) and isinstance(name, str) and type(nmentions) is int):
+                raise BadRow("entity fields")
+        except BadRow:
+            self.problems.append(LoadProblem("store", f"entity {eid}: stored row not trusted", skipped=False))
+            al, at, name = [], {}, eid
+        return LazyEntity.make(
+            lambda: self._mentions_of(eid, nmentions),
+            lambda: self._articles_of(eid, narticles),
+            nmentions,
+            id=eid,
+            name=name,
+            type=etype,
+            aliases=al,
+            attributes=at,
+        )
+
+    def _entities_by_rowid(self, rowids: list[int]) -> list[Entity]:
+        q = (
+            "SELECT rowid, id, type, name, aliases, attributes, nmentions, narticles FROM entity "
+            f"WHERE rowid IN ({','.join('?' * len(rowids))})"
+        )
+        found = {r[0]: self._make_entity(r[1:]) for r in self._rows(q, rowids)}
+        return [found[n] for n in rowids if n in found]
+
+    def entity(self, entity_id: str) -> Entity | None:
+        rows = self._rows(
+            "SELECT id, type, name, aliases, attributes, nmentions, narticles FROM entity WHERE id = ?", (entity_id,)
+        )
+        return self._make_entity(rows[0]) if rows else None
+
+    def _make_mention(self, row: tuple) -> Mention | None:
+        start, end, entity, text, data, aid, length, _n = row
+        try:
+            codec.check_span(start, end, length)
+            if not isinstance(text, str) or len(text) != end - start:
+                raise BadRow("mention text does not fit its offsets")
+            if not self.entity_exists(entity):
+                raise BadRow("a mention points at no entity")
+            if data == "{}":  # nothing beyond the columns (most mentions)
+                return Mention(aid, start, end, text, entity)
+            return codec.make(Mention, codec.loads(data), article=aid, start=start, end=end, text=text, entity=entity)
+        except (BadRow, TypeError) as exc:
+            self._suspect(aid, str(exc))
+            return None
+
+    def mentions_in(self, article_id: str) -> list[Mention]:
+        """Entity mentions of one article in text order (``Mention.entity`` is the id)."""
+        got = self._mentions_in_cache.get(article_id)
+        if got is None:
+            rows = self._rows(f"{_MENTION_SELECT} WHERE a.id = ? ORDER BY m.start, m.end, m.key", (article_id,))
+            got = [m for m in map(self._make_mention, rows) if m is not None]
+            self._mentions_in_cache.put(article_id, got)
+        return list(got)
+
+    def _mentions_of(self, entity_id: str, count: int) -> Sequence[Mention]:
+        """An entity's mentions in article order: counted at once, listed when asked."""
+        order = f"{_ARTICLE_ORDER}, m.start, m.end, m.key"
+        return LazyRows(
+            lambda: self._order(
+                f"SELECT m.n FROM mention m JOIN article a ON a.n = m.article WHERE m.entity = ? {order}", (entity_id,)
+            ),
+            self._mentions_by_n,
+            length=lambda: count,
+            stream=lambda: (
+                m
+                for m in map(
+                    self._make_mention, self._stream(f"{_MENTION_SELECT} WHERE m.entity = ? {order}", (entity_id,))
+                )
+                if m is not None
+            ),
+        )
+
+    def _mentions_by_n(self, ns: list[int]) -> list[Mention]:
+        found = {}
+        for row in self._rows(f"{_MENTION_SELECT} WHERE m.n IN ({','.join('?' * len(ns))})", ns):
+            found[row[-1]] = self._make_mention(row) or Mention(row[5], 0, 0, "", row[2])
+        return [found[n] for n in ns if n in found]
+
+    def _articles_of(self, entity_id: str, count: int) -> Sequence[str]:
+        """The articles that mention an entity, in article order (counted at once)."""
+        q = f"SELECT a.n FROM article a WHERE a.n IN (SELECT article FROM mention WHERE entity = ?) {_ARTICLE_ORDER}"
+        return LazyRows(lambda: self._order(q, (entity_id,)), self._ids_of_articles, length=lambda: count)
+
+    def _ids_of_articles(self, ns: list[int]) -> list[str]:
+        found = dict(self._rows(f"SELECT n, id FROM article WHERE n IN ({','.join('?' * len(ns))})", ns))
+        return [found[n] for n in ns if n in found]
+
+    def entity_counts_by_type(self) -> dict[str, int]:
+        return dict(self._rows("SELECT type, COUNT(*) FROM entity GROUP BY type ORDER BY type"))
+
+    # -- timeline and series -------------------------------------------------------------------
+
+    def _make_entry(self, row: tuple) -> TimelineEntry | None:
+        _fact_n, data, fid, aid = row
+        try:
+            entry = codec.make(TimelineEntry, codec.loads(data), fact=fid, article=aid)
+            if not isinstance(entry.date, str) or not all(self.entity_exists(e) for e in entry.entities):
+                raise BadRow("timeline entry")
+            return entry
+        except (BadRow, TypeError) as exc:
+            self._suspect(aid, str(exc))
+            return None
+
+    def _timeline_by_fact(self, ns: list[int]) -> list[TimelineEntry]:
+        q = (
+            "SELECT t.fact, t.data, f.id, a.id FROM timeline t JOIN fact f ON f.n = t.fact JOIN article a ON "
+            f"a.n = t.article WHERE t.fact IN ({','.join('?' * len(ns))})"
+        )
+        found = {}
+        for row in self._rows(q, ns):
+            found[row[0]] = self._make_entry(row) or TimelineEntry(
+                "", "day", row[2], "(unreadable stored entry)", [], row[3]
+            )
+        return [found[n] for n in ns if n in found]
+
+    def timeline_for(self, entity_id: str | None) -> Sequence[TimelineEntry]:
+        if entity_id is None:
+            return self.timeline
+        return LazyRows(
+            lambda: self._order(
+                "SELECT t.fact FROM fact_entity fe JOIN timeline t ON t.fact = fe.fact WHERE fe.entity = ? ORDER BY t.tkey",
+                (entity_id,),
+            ),
+            self._timeline_by_fact,
+        )
+
+    def _series_by_rowid(self, rowids: list[int]) -> list[Series]:
+        q = f"SELECT rowid, subject, measure, unit, points FROM series WHERE rowid IN ({','.join('?' * len(rowids))})"
+        found = {}
+        for rowid, subject, measure, unit, points in self._rows(q, rowids):
+            try:
+                pts = [codec.make(SeriesPoint, p) for p in codec.loads(points)]
+            except (BadRow, TypeError):
+                self.problems.append(LoadProblem("store", f"series {subject} {measure}: stored row not trusted", False))
+                pts = []
+            found[rowid] = Series(subject, measure, unit, pts)
+        return [found[n] for n in rowids if n in found]
+
+
+def _unreadable_fact(row: tuple) -> Fact:
+    _n, fid, _s, _e, kind, _t, _d, aid, _len = row
+    return Fact(
+        fid, str(kind), aid, 0, 0, "", (0, 0), summary="(unreadable stored fact; extracted again at the next open)"
+    )

@@ -1,0 +1,201 @@
+"""Sequences over stored rows, read when indexed, and model objects that read the rest when asked.
+
+:class:`LazyRows` is a ``Sequence`` in a fixed order: its length comes from a count, the order
+(row numbers, an ``array``) is read the first time an item is asked for by position, and items
+are made from their rows when asked for; iterating streams the rows instead. A
+:class:`LazyArticle` reads its text, a :class:`LazyEntity` its mentions, only when used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Generic, TypeVar, overload
+
+from pktui.model import Article, Entity, Mention
+
+T = TypeVar("T")
+
+
+class LazyRows(Sequence[T], Generic[T]):
+    def __init__(
+        self,
+        order: Callable[[], array],
+        load: Callable[[list[int]], list[T]],
+        *,
+        length: Callable[[], int] | None = None,
+        stream: Callable[[], Iterator[T]] | None = None,
+    ) -> None:
+        self._order_fn = order
+        self._load = load
+        self._length_fn = length
+        self._stream = stream
+        self._order: array | None = None
+        self._length: int | None = None
+
+    def _keys(self) -> array:
+        if self._order is None:
+            self._order = self._order_fn()
+        return self._order
+
+    def __len__(self) -> int:
+        if self._length is None:
+            self._length = self._length_fn() if self._length_fn is not None else len(self._keys())
+        return self._length
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        keys = self._keys()
+        if isinstance(i, slice):
+            return self._load(list(keys[i]))
+        key = keys[i]  # IndexError as for a list
+        return self._load([key])[0]
+
+    def __iter__(self) -> Iterator[T]:
+        if self._stream is not None:
+            yield from self._stream()
+            return
+        keys = self._keys()
+        for i in range(0, len(keys), 512):
+            yield from self._load(list(keys[i : i + 512]))
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {len(self)}>"
+
+
+class Concat(Sequence[T]):
+    """Two sequences one after the other (newest dated articles, then the undated)."""
+
+    def __init__(self, first: Sequence[T], second: Sequence[T]) -> None:
+        self.first, self.second = first, second
+
+    def __len__(self) -> int:
+        return len(self.first) + len(self.second)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        k = len(self.first)
+        return self.first[i] if i < k else self.second[i - k]
+
+    def __iter__(self) -> Iterator[T]:
+        yield from self.first
+        yield from self.second
+
+
+_ARTICLE_SLOTS = {name: Article.__dict__[name] for name in Article.__dataclass_fields__}
+_TEXT_SLOT = _ARTICLE_SLOTS["text"]
+
+
+class LazyArticle(Article):
+    """An article whose text is read from the store the first time it is used."""
+
+    __slots__ = ("_read_text",)
+
+    @classmethod
+    def make(cls, read_text: Callable[[], str], **fields: Any) -> LazyArticle:
+        self = object.__new__(cls)
+        object.__setattr__(self, "_read_text", read_text)
+        for name, slot in _ARTICLE_SLOTS.items():
+            if name != "text":
+                slot.__set__(self, fields[name])
+        return self
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        try:
+            return _TEXT_SLOT.__get__(self, Article)
+        except AttributeError:
+            text = self._read_text()
+            _TEXT_SLOT.__set__(self, text)
+            return text
+
+    @text.setter
+    def text(self, value: str) -> None:  # dataclasses.replace() makes one through __init__
+        _TEXT_SLOT.__set__(self, value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Article):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in _ARTICLE_SLOTS)
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def __reduce__(self):
+        return (Article, tuple(getattr(self, n) for n in _ARTICLE_SLOTS))
+
+
+_MENTIONS_SLOT = Entity.__dict__["mentions"]
+
+
+class LazyEntity(Entity):
+    """An entity whose mentions (and the articles they are in) are read when used."""
+
+    __slots__ = ("_count", "_read_articles", "_read_mentions")
+
+    @classmethod
+    def make(
+        cls,
+        read_mentions: Callable[[], Sequence[Mention]],
+        read_articles: Callable[[], Sequence[str]],
+        count: int,
+        **fields: Any,
+    ) -> LazyEntity:
+        self = object.__new__(cls)
+        for name, f in Entity.__dataclass_fields__.items():
+            if name == "mentions":
+                continue
+            if name in fields:
+                value = fields[name]
+            elif f.default_factory is not dataclasses.MISSING:
+                value = f.default_factory()
+            else:
+                value = f.default
+            Entity.__dict__[name].__set__(self, value)
+        object.__setattr__(self, "_count", count)
+        object.__setattr__(self, "_read_mentions", read_mentions)
+        object.__setattr__(self, "_read_articles", read_articles)
+        return self
+
+    @property  # type: ignore[override]
+    def mentions(self) -> Sequence[Mention]:
+        try:
+            return _MENTIONS_SLOT.__get__(self, Entity)
+        except AttributeError:
+            ms = self._read_mentions()
+            _MENTIONS_SLOT.__set__(self, ms)
+            return ms
+
+    @mentions.setter
+    def mentions(self, value) -> None:
+        _MENTIONS_SLOT.__set__(self, value)
+
+    @property
+    def mention_count(self) -> int:
+        return self._count
+
+    @property
+    def articles(self) -> Sequence[str]:  # type: ignore[override]
+        return self._read_articles()
+
+    def __reduce__(self):
+        fields = {n: getattr(self, n) for n in Entity.__dataclass_fields__}
+        fields["mentions"] = list(self.mentions)
+        return (_entity, (fields,))
+
+
+def _entity(fields: dict) -> Entity:
+    return Entity(**fields)
