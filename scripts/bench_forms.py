@@ -98,9 +98,9 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
+        from pktui.bench.synthetic import write_corpus
         from pktui.corpus import read_corpus
         from pktui.extract import extract_article
-        from pktui.bench.synthetic import write_corpus
 
         plain = Path(tmp) / "plain"
         write_corpus(plain, args.articles)

@@ -9,12 +9,12 @@ import time
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from pktui.bench.synthetic import KBBuilder
 from pktui.search import SearchIndex, parse_query
 from pktui.search.pieces import gap_sentences, layout
 from pktui.search.spelling import default_stopwords
 from pktui.search.tokenizer import Vocabulary, packed
 from pktui.search.tokens import MAX_TOKEN, index_tokens, piece_tokens, span_tokens, words
-from pktui.bench.synthetic import KBBuilder
 
 LONG_WORD = "x" * 20_000
 

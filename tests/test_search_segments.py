@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pktui.bench.synthetic import KBBuilder, synthetic_kb
 from pktui.search import SearchIndex
 from pktui.search.build import build_segment, merge_segments, write_segment
 from pktui.search.segment import DATA, FORMAT, MANIFEST, SegmentError
-from pktui.bench.synthetic import KBBuilder, synthetic_kb
 from pktui.text import fold
 
 QUERIES = [
