@@ -337,11 +337,11 @@ def _correct(args: argparse.Namespace, options=None) -> int:
         raise UsageError(str(exc)) from None
     ledger = _ledger_path(args)
 
-    def load(with_corrections: bool):
-        return _load(args.paths, False, corrections=ledger if with_corrections else None, options=options)
+    def open_corpus():
+        return _open(args.paths, False, corrections=ledger, options=options)
 
     try:
-        return run_correct(args, ledger, load, sys.stdout)
+        return run_correct(args, ledger, open_corpus, sys.stdout)
     except CorrectionRefused as exc:
         raise UsageError(str(exc)) from None
 

@@ -13,25 +13,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from pktui.knowledge.base import KnowledgeBase
-from pktui.knowledge.corrections import active_entries, apply_ledger, check_fact_fields, in_effect
+from pktui.archive.corrections import record, undo_in
+from pktui.knowledge.corrections import in_effect
 from pktui.knowledge.ledger import (
     OPERATIONS,
     SETTABLE_FIELDS,
-    Entry,
+    CorrectionRefused,
     Ledger,
     LedgerError,
-    append_entry,
-    check_fields,
-    mention_ref,
     read_ledger,
 )
 from pktui.model import ENTITY_TYPES
-from pktui.text import fold, one_line, safe_display
-
-
-class CorrectionRefused(Exception):
-    """The correction names something that does not exist (exit 2, ledger unchanged)."""
+from pktui.text import one_line, safe_display
 
 
 def add_correct_parser(sub: Any, add_paths: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -118,102 +111,30 @@ def _value(text: str) -> Any:
         return text
 
 
-def run_correct(args: argparse.Namespace, ledger_path: Path, load: Callable[[bool], KnowledgeBase], out: TextIO) -> int:
+def run_correct(args: argparse.Namespace, ledger_path: Path, open_corpus: Callable[[], Any], out: TextIO) -> int:
     """Carry out one ``pktui correct`` operation; raises :class:`CorrectionRefused` for exit 2.
-    ``load(with_corrections)`` reads the corpus, with the ledger applied or not."""
+    ``open_corpus()`` opens the corpus (an :class:`pktui.archive.Archive`) with the ledger."""
+    if args.op == "undo":
+        entry, target = undo_in(ledger_path, args.entry, args.note)
+        out.write(f"entry {entry.n}: undo {target.n} ({one_line(target.describe())})\n")
+        return 0
     try:
         ledger = read_ledger(ledger_path)
     except LedgerError as exc:
         raise CorrectionRefused(f"cannot use the ledger: {exc}") from None
     if args.op == "list":
-        return _list(ledger, load, out, as_json=args.json)
-    if args.op == "undo":
-        target = _undo_target(ledger, args.entry)
-        entry = _append(ledger_path, "undo", {"entry": target.n}, args.note)
-        out.write(f"entry {entry.n}: undo {target.n} ({one_line(target.describe())})\n")
-        return 0
+        return _list(ledger, open_corpus, out, as_json=args.json)
     targets = {key: getattr(args, key, None) for key in OPERATIONS[args.op]}
-    problem = _check_against(load(True), args.op, targets)
-    if problem:
-        raise CorrectionRefused(problem)
-    entry = _append(ledger_path, args.op, targets, args.note)
+    entry = record(open_corpus(), args.op, targets, args.note, refresh=False)
     out.write(f"entry {entry.n}: {one_line(entry.describe())} ({one_line(str(ledger_path))})\n")
     return 0
 
 
-def _append(path: Path, op: str, targets: dict[str, Any], note: str | None) -> Entry:
-    try:
-        return append_entry(path, op, targets, note)
-    except LedgerError as exc:
-        raise CorrectionRefused(str(exc)) from None
-    except OSError as exc:
-        raise RuntimeError(
-            f"cannot write the ledger {path}: {exc.strerror or exc} (name another with --corrections FILE)"
-        ) from None
-
-
-def _check_against(kb: KnowledgeBase, op: str, t: dict[str, Any]) -> str | None:
-    """What in the corpus the correction's targets fail to name, or None."""
-    for key in ("entity", "into"):
-        if key in t and kb.entity(t[key]) is None:
-            return f"unknown entity {t[key]!r}{_did_you_mean(t[key], [e.id for e in kb.entities])}"
-    if op == "split":
-        key = fold(t["alias"])
-        if not any(fold(m.text) == key for m in kb.entity(t["entity"]).mentions):  # type: ignore[union-attr]
-            return f"{t['entity']} has no mention written {t['alias']!r}"
-    if op == "reject":
-        return _check_reject(kb, t["target"])
-    if op == "set":
-        fact = kb.fact(t["fact"])
-        if fact is None:
-            return f"unknown fact {t['fact']!r}{_did_you_mean(t['fact'], [f.id for f in kb.facts])}"
-        return check_fields(t["fields"]) or check_fact_fields(fact, t["fields"])
-    if op == "merge" and t["entity"] == t["into"]:
-        return "an entity cannot be merged into itself"
-    return None
-
-
-def _check_reject(kb: KnowledgeBase, ref: str) -> str | None:
-    span = mention_ref(ref)
-    if span is None:
-        if kb.fact(ref) is None:
-            return f"unknown fact {ref!r} (a fact id, or a mention as ARTICLE:START-END)"
-        return None
-    article, start, end = span
-    if kb.article(article) is None:
-        return f"unknown article {article!r}"
-    if not any(m.start == start and m.end == end for m in kb.mentions_in(article)):
-        return f"no mention at {ref}"
-    return None
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    from rapidfuzz import fuzz, process
-
-    best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=70)
-    return f" (did you mean {best[0]!r}?)" if best else ""
-
-
-def _undo_target(ledger: Ledger, n: int | None) -> Entry:
-    active = {e.n for e in active_entries(ledger.entries)}
-    if n is None:
-        candidates = [e for e in ledger.entries if e.n in active]
-        if not candidates:
-            raise CorrectionRefused("nothing to undo: no correction is in effect")
-        return candidates[-1]
-    entry = ledger.entry(n)
-    if entry is None:
-        raise CorrectionRefused(f"there is no entry {n} in {ledger.path}")
-    if entry.op != "undo" and n not in active:
-        raise CorrectionRefused(f"entry {n} is already undone")
-    return entry
-
-
-def _list(ledger: Ledger, load: Callable[[bool], KnowledgeBase], out: TextIO, *, as_json: bool) -> int:
+def _list(ledger: Ledger, open_corpus: Callable[[], Any], out: TextIO, *, as_json: bool) -> int:
     stale: dict[int, str] = {}
     if ledger.entries:  # which entries still apply to the corpus as it is now
-        outcome = apply_ledger(load(False), ledger.entries)
-        stale = {e.n: why for e, why in outcome.stale}
+        outcome = open_corpus().kb.corrections
+        stale = {e.n: why for e, why in outcome.stale} if outcome is not None else {}
     effective = in_effect(ledger.entries)
     undone_by = {e.targets["entry"]: e.n for e in ledger.entries if e.op == "undo" and e.n in effective}
     rows = []

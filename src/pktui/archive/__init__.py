@@ -69,6 +69,21 @@ class Archive:
     summary: Report
     search_error: str | None = None
     folder: Path | None = None  # the corpus index folder (None: in memory)
+    #: how it was opened (the arguments of :func:`open_archive`), to open it again
+    opened_with: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ledger(self) -> Path | None:
+        """The corrections ledger this corpus is read with (it may not exist yet)."""
+        return self.opened_with.get("corrections")
+
+    def reopen(self, **changes: Any) -> None:
+        """Open the corpus again as before (after a correction, say), in place."""
+        fresh = open_archive(**{**self.opened_with, **changes})
+        self.close()
+        self.kb, self.index, self.summary = fresh.kb, fresh.index, fresh.summary
+        self.search_error, self.folder = fresh.search_error, fresh.folder
+        self.kb.archive = self
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -104,6 +119,50 @@ def open_archive(
     on_wait: Callable[[str], None] | None = None,
     with_search: bool = True,
 ) -> Archive:
+    """The corpus under ``paths`` (the bundled sample when none), up to date: see
+    :func:`_open_archive`."""
+    paths = list(paths) if paths else None
+    archive = _open_archive(
+        paths,
+        options=options,
+        corrections=corrections,
+        use_store=use_store,
+        rebuild=rebuild,
+        merge=merge,
+        workers=workers,
+        progress=progress,
+        cancel=cancel,
+        on_wait=on_wait,
+        with_search=with_search,
+    )
+    archive.opened_with = dict(
+        paths=paths,
+        options=options,
+        corrections=corrections,
+        use_store=use_store,
+        workers=workers,
+        progress=progress,
+        cancel=cancel,
+        on_wait=on_wait,
+        with_search=with_search,
+    )
+    return archive
+
+
+def _open_archive(
+    paths: list[str | os.PathLike[str]] | None,
+    *,
+    options: Any,
+    corrections: Path | None,
+    use_store: bool,
+    rebuild: bool,
+    merge: bool,
+    workers: int | None,
+    progress: Progress | None,
+    cancel: Any,
+    on_wait: Callable[[str], None] | None,
+    with_search: bool,
+) -> Archive:
     """The corpus under ``paths`` (the bundled sample when none), up to date (module doc).
 
     ``options``: how its files are read (:class:`pktui.corpus.ReadOptions`); ``corrections``:
@@ -114,7 +173,6 @@ def open_archive(
     process holds the index; ``with_search``: open the search index.
     """
     t0 = time.perf_counter()
-    paths = list(paths) if paths else None
     memory = dict(
         options=options,
         corrections=corrections,

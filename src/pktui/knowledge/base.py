@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from pktui.model import Article, Entity, Fact, LoadProblem, LoadSummary, Mention, Series, TimelineEntry
 
@@ -18,6 +19,8 @@ class KnowledgeBase:
     problems: list[LoadProblem] = field(default_factory=list)
     #: what reading left out on purpose: duplicates, hidden files (see LoadSummary)
     summary: LoadSummary = field(default_factory=LoadSummary)
+    #: what applying the corrections ledger did (a ``corrections.Outcome``), when one was applied
+    corrections: Any = None
 
     def __post_init__(self) -> None:
         self.reindex()

@@ -13,11 +13,12 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pktui.knowledge.base import KnowledgeBase
 from pktui.knowledge.build import sort_timeline
 from pktui.knowledge.figures import build_series
-from pktui.knowledge.ledger import Entry, is_date_value, mention_ref
+from pktui.knowledge.ledger import CorrectionRefused, Entry, Ledger, check_fields, is_date_value, mention_ref
 from pktui.model import Entity, Fact, LoadProblem, Mention
 from pktui.text import fold, fold_keep, slug
 
@@ -390,3 +391,64 @@ def _precision(value: str) -> str:
     if "/" in value:
         return "range"
     return {4: "year", 7: "month"}.get(len(value), "day")
+
+
+# -- checking a correction before it is written -------------------------------------------------
+
+
+def check_entry(kb: Any, op: str, t: dict[str, Any]) -> str | None:
+    """What in the corpus a correction's targets fail to name (a message for the user), or None."""
+    for key in ("entity", "into"):
+        if key in t and kb.entity(t[key]) is None:
+            return f"unknown entity {t[key]!r}{_did_you_mean(t[key], [e.id for e in kb.entities])}"
+    if op == "split":
+        key = fold(t["alias"])
+        if not any(fold(m.text) == key for m in kb.entity(t["entity"]).mentions):  # type: ignore[union-attr]
+            return f"{t['entity']} has no mention written {t['alias']!r}"
+    if op == "reject":
+        return _check_reject(kb, t["target"])
+    if op == "set":
+        fact = kb.fact(t["fact"])
+        if fact is None:
+            return f"unknown fact {t['fact']!r}{_did_you_mean(t['fact'], [f.id for f in kb.facts])}"
+        return check_fields(t["fields"]) or check_fact_fields(fact, t["fields"])
+    if op == "merge" and t["entity"] == t["into"]:
+        return "an entity cannot be merged into itself"
+    return None
+
+
+def _check_reject(kb: Any, ref: str) -> str | None:
+    span = mention_ref(ref)
+    if span is None:
+        if kb.fact(ref) is None:
+            return f"unknown fact {ref!r} (a fact id, or a mention as ARTICLE:START-END)"
+        return None
+    article, start, end = span
+    if kb.article(article) is None:
+        return f"unknown article {article!r}"
+    if not any(m.start == start and m.end == end for m in kb.mentions_in(article)):
+        return f"no mention at {ref}"
+    return None
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=70)
+    return f" (did you mean {best[0]!r}?)" if best else ""
+
+
+def undo_target(ledger: Ledger, n: int | None) -> Entry:
+    """The entry ``undo N`` takes back: N, or the newest correction in effect."""
+    active = {e.n for e in active_entries(ledger.entries)}
+    if n is None:
+        candidates = [e for e in ledger.entries if e.n in active]
+        if not candidates:
+            raise CorrectionRefused("nothing to undo: no correction is in effect")
+        return candidates[-1]
+    entry = ledger.entry(n)
+    if entry is None:
+        raise CorrectionRefused(f"there is no entry {n} in {ledger.path}")
+    if n not in in_effect(ledger.entries):
+        raise CorrectionRefused(f"entry {n} is already undone")
+    return entry

@@ -64,6 +64,11 @@ class LedgerError(ValueError):
         self.detail = detail or where
 
 
+class CorrectionRefused(ValueError):
+    """A correction names something that does not exist, or cannot be made; the message says
+    what (the command line exits 2 with it, and the ledger is left unchanged)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One correction. ``targets`` holds the operation's fields (``entity``, ``into``, ...)."""

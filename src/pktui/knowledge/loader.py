@@ -67,7 +67,8 @@ def apply_corrections(kb: KnowledgeBase, ledger_path: Path) -> list[LoadProblem]
         ledger = read_ledger(ledger_path)
     except LedgerError as exc:
         return [LoadProblem(exc.where or str(ledger_path), f"corrections not applied: {exc.detail}", skipped=False)]
-    return apply_ledger(kb, ledger.entries).problems(str(ledger_path))
+    kb.corrections = apply_ledger(kb, ledger.entries)
+    return kb.corrections.problems(str(ledger_path))
 
 
 @contextmanager
