@@ -145,11 +145,98 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     return [(name, re.compile(rf"(?<!\w)(?:{p})")) for name, p in pats]
 
 
+@lru_cache(maxsize=1)
+def _gates() -> dict[str, re.Pattern[str]]:
+    """For each pattern, words or signs without which it cannot match: a text without them
+    is not scanned for it. (Each scan tries the pattern at every word start; a gate is one
+    fast scan for a few literals.)"""
+    dom = load_domain()
+    year = re.compile(r"1[89]\d\d|20\d\d")
+    month = re.compile(_alt(list(dom.months)))
+    parts = "|".join(str(p) for p in dom.lexicon.get("parts_of_day") or []) or "(?!)"
+    holidays = [str(h).lower().split("'")[0] for h in dom.lexicon.get("holidays") or {}]
+    now = [str(w) for w in dom.lexicon.get("present_time") or []]
+    return {
+        "range": year,
+        "drange": month,
+        "mrange": month,
+        "mdy": month,
+        "dmy": month,
+        "my": month,
+        "m_rel": month,
+        "rel_m": month,
+        "ago": re.compile(r"ago\b"),
+        "rel": re.compile("year|month|week"),
+        "yearend": re.compile(r"[Yy]ear[- ]end|end of the year|[Yy]ear's end"),
+        "day_rel": re.compile("[Yy]esterday|[Tt]oday|[Tt]omorrow|[Tt]onight"),
+        "part_day": re.compile(rf"(?:[Tt]his|[Ll]ast)\s+(?:{parts})"),
+        "weekday": re.compile(_alt(list(dom.weekdays))),
+        "clock": re.compile(r"\d\s?(?:[ap]\.?m|[AP]M)|\d[:.h]\d\d|noon|midday|midnight"),
+        "now": re.compile("|".join(rf"{w[:1].upper()}{w[1:]}|{w}" for w in now) or "(?!)"),
+        "part_year": year,
+        "decade": re.compile(r"(?:1[89]\d0|20\d0)s"),
+        "month": month,
+        "holiday": re.compile("|".join(re.escape(h) for h in holidays) or "(?!)", re.I),
+        "numeric": re.compile("/"),
+        "year": year,
+    }
+
+
+#: characters a match may reach before and after the word its gate found ("From the
+#: beginning of" + month, month + " 21st to September 28th, 2019"): patterns are run in
+#: windows this wide around those words only
+_REACH = 72
+#: a match ending this close to its window's end is matched again on the whole text
+_EDGE = 24
+
+
+def _windows(gate: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """Merged stretches of the text around each word the gate finds."""
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    for m in gate.finditer(text):
+        lo, hi = max(0, m.start() - _REACH), min(n, m.end() + _REACH)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _windowed(pat: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """The pattern's matches inside the windows, each as ``finditer`` over the whole text would
+    give it: a match near a window's end is matched again without the end; matches of one
+    pattern never overlap."""
+    out: list[re.Match[str]] = []
+    last = 0
+    n = len(text)
+    for lo, hi in windows:
+        pos = max(lo, last)
+        while pos < hi:
+            m = pat.search(text, pos, hi)
+            if m is None:
+                break
+            if hi < n and m.end() > hi - _EDGE:
+                whole = pat.match(text, m.start())
+                if whole is None:
+                    pos = m.start() + 1
+                    continue
+                m = whole
+            out.append(m)
+            last = pos = m.end() if m.end() > m.start() else m.end() + 1
+    return out
+
+
 def find_dates(text: str, published: date | None, sentences: list[tuple[int, int]]) -> list[DateMention]:
     dom = load_domain()
     cands: list[tuple[int, int, str, DateMention]] = []
+    gates = _gates()
+    windows: dict[re.Pattern[str], list[tuple[int, int]]] = {}
     for name, pat in _patterns():
-        for m in pat.finditer(text):
+        gate = gates[name]
+        if gate not in windows:
+            windows[gate] = _windows(gate, text)
+        for m in _windowed(pat, text, windows[gate]):
             try:
                 dm = _resolve(name, m, text, published, dom, sentences)
             except (ValueError, OverflowError):

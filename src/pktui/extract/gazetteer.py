@@ -88,6 +88,7 @@ class Gazetteer:
 
         self.weak = domain.weak_places
         self.weak_words = max((len(k.split()) for k in self.weak), default=0)
+        self.weak_firsts = {k.split()[0] for k in self.weak if k}
 
     def _add(self, form: str, entry: GazEntry) -> None:
         words = [spelling(w) for w in fold(form).split()]
@@ -109,9 +110,21 @@ class Gazetteer:
 
     def find(self, text: str, tokens: list[Token]) -> list[GazMatch]:
         """Known names, longest first, not overlapping, in text order."""
-        candidates = [m for i in range(len(tokens)) if (m := self._longest_at(text, tokens, i)) is not None]
+        firsts = self.root.children
+        acronyms = self.acronyms
+        candidates = [
+            m
+            for i, t in enumerate(tokens)
+            if (spelling(t.key.partition(" ")[0]) in firsts or t.bare in acronyms or t.text in acronyms)
+            and (m := self._longest_at(text, tokens, i)) is not None
+        ]
         if self.weak:
-            candidates += [m for i in range(len(tokens)) if (m := self._weak_at(tokens, i)) is not None]
+            weak_firsts = self.weak_firsts
+            candidates += [
+                m
+                for i, t in enumerate(tokens)
+                if t.bare_key.partition(" ")[0] in weak_firsts and (m := self._weak_at(tokens, i)) is not None
+            ]
         # longest first; a listed name before a library place of the same length
         candidates.sort(key=lambda m: (-(m.last - m.first), -(m.end - m.start), m.entry.weak, m.first))
         used = [False] * len(tokens)
@@ -127,13 +140,16 @@ class Gazetteer:
 
     def _weak_at(self, tokens: list[Token], i: int) -> GazMatch | None:
         """The longest library place name starting at token i, written with capitals."""
+        first = tokens[i]
+        if not first.is_word or not first.text[0].isupper() or first.bare_key.split(" ", 1)[0] not in self.weak_firsts:
+            return None
         words: list[str] = []
         best = None
         for j in range(i, min(i + self.weak_words, len(tokens))):
             tok = tokens[j]
             if not tok.is_word or not tok.text[0].isupper():
                 break
-            words.append(tok.key if tok.bare == tok.text else fold(tok.bare))
+            words.append(tok.bare_key)
             entry = self.weak.get(" ".join(words))
             if entry is not None:
                 best = GazMatch(i, j, tokens[i].start, tok.start + len(tok.bare), entry)
@@ -149,6 +165,8 @@ class Gazetteer:
         acr = self.acronyms.get(first.bare) or self.acronyms.get(first.text)
         if acr is not None:
             best = GazMatch(i, i, first.start, first.start + len(first.bare), acr)
+        if spelling(first.key.split(" ", 1)[0]) not in self.root.children:
+            return best  # no listed form starts with this word (nor with its bare form)
         node = self.root
         caps: list[bool] = []  # per matched word: is it capitalised in the text?
         j = i
@@ -168,7 +186,7 @@ class Gazetteer:
             if tok.bare != tok.text:
                 # a possessive ("Vietnam’s") may end a name here, whatever longer forms go on
                 # through the full word ("Vietnam's Ministry of National Defence")
-                bare_words = fold(tok.bare).split()
+                bare_words = tok.bare_key.split()
                 bare_node = _walk(node, bare_words)
                 if bare_node is not None:
                     entry = _accepted(bare_node, caps + [cap] + [True] * (len(bare_words) - 1), has_comma)

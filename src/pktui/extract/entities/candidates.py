@@ -32,7 +32,7 @@ def numbered_units(art: ArticleState) -> None:
         j = i + 2 if ordinal else i + 1
         words = []
         while j < n and toks[j].is_word and toks[j].is_cap and len(words) < 4:
-            if fold(toks[j].text) in lex.unit_heads:
+            if toks[j].key in lex.unit_heads:
                 break
             words.append(toks[j])
             j += 1
@@ -41,7 +41,7 @@ def numbered_units(art: ArticleState) -> None:
             acr = toks[j + 1].text
             j += 3
         plural_alone = not words and toks[j].text.endswith("s") if j < n else False  # "3 Battalions" is a count
-        if j < n and toks[j].is_word and fold(toks[j].bare) in lex.unit_heads and toks[j].is_cap and not plural_alone:
+        if j < n and toks[j].is_word and toks[j].bare_key in lex.unit_heads and toks[j].is_cap and not plural_alone:
             head = toks[j].bare
             number = art.text[tok.start : toks[i + 1].end] if ordinal else tok.text
             name = " ".join([number, *(w.text for w in words), head])
@@ -74,7 +74,7 @@ def contingent_names(art: ArticleState) -> None:
         if art.taken[i] or not tok.is_word or not tok.is_cap:
             continue
         m = lex.contingent_re.match(tok.bare)
-        if m is None or fold(m.group("base")) in lex.not_contingents or fold(tok.bare) in lex.heads:
+        if m is None or fold(m.group("base")) in lex.not_contingents or tok.bare_key in lex.heads:
             continue
         base = m.group("base")
         if not (base.isupper() or base[1:].lower().endswith("batt") or "Batt" in base[1:]):
@@ -86,7 +86,7 @@ def contingent_names(art: ArticleState) -> None:
             dash, tail = (toks[i + 2], toks[i + 3]) if i + 3 < len(toks) else (None, None)
             if dash and tail and dash.text == "-" and tail.is_number and dash.start == nxt.end == tail.start - 1:
                 last = i + 3
-        elif nxt is not None and is_namey(nxt) and fold(nxt.bare) in lex.heads:
+        elif nxt is not None and is_namey(nxt) and nxt.bare_key in lex.heads:
             continue  # "MALBATT Village": a name of its own, typed by its head word
         name = art.text[tok.start : end_of(toks[last])]
         art.add(Found(tok.start, end_of(toks[last]), "unit", name, why="contingent short name"), i, last)
@@ -141,7 +141,7 @@ def find_runs(art: ArticleState, gaz_at: dict[int, GazMatch]) -> list[list[int]]
         if not (starts_gaz or is_namey(tok)):
             i += 1
             continue
-        if fold(tok.text) in art.lex.calendar and not starts_gaz:
+        if tok.key in art.lex.calendar and not starts_gaz:
             i += 1  # "Saturday at the Royal Thai Armed Forces Headquarters": no name opens with a day
             continue
         seq, i = _collect(art, i, gaz_at)
@@ -177,7 +177,7 @@ def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, g
         return True
     right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
     if kind == "place":
-        last = fold(art.tokens[right[-1]].bare)
+        last = art.tokens[right[-1]].bare_key
         return right_type == "location" or last in art.lex.location_suffixes
     # "body": "Maritime Task Force of the United Nations Interim Force in Lebanon"
     return len(left) >= 2 and not left_known and right_type in ("organization", "mission", "unit")
@@ -210,11 +210,11 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
         if is_namey(tok):
             if seq and j in art.sentence_starts:
                 break
-            if seq and ROMAN_RE.match(tok.text) and fold(toks[seq[-1]].bare) in lex.unit_heads:
+            if seq and ROMAN_RE.match(tok.text) and toks[seq[-1]].bare_key in lex.unit_heads:
                 break  # "Garuda Contingent XXXIX-A": the designation is added later
             seq.append(j)
             j += 1
-            if tok.bare != tok.text and fold(tok.bare) not in lex.possessives_in_names:
+            if tok.bare != tok.text and tok.bare_key not in lex.possessives_in_names:
                 break  # a possessive ends a name ("Ghana's army"), not "Sudan People's Liberation Movement"
             continue
         if tok.is_word and tok.text in lex.connectors and seq:
@@ -226,7 +226,7 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
                 break  # "... Meeting in the Republic of Korea": the place is not part of the name
             if k in gaz_at and seq[0] in gaz_at and gaz_at[seq[0]].last == seq[-1]:
                 break  # two known names joined by a connector stay two names
-            calendar = k < n and fold(toks[k].text) in lex.calendar
+            calendar = k < n and toks[k].key in lex.calendar
             if (
                 k < n
                 and not art.taken[k]
@@ -264,7 +264,7 @@ def trim(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> list
     seq = list(seq)
     while seq:
         k = seq[0]
-        key = fold(toks[k].text)
+        key = toks[k].key
         if k in gaz_at:
             break
         if toks[k].is_word and toks[k].text in lex.connectors:

@@ -39,7 +39,7 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
         if _add_known(art, m) is None:
             _type_unknown(art, seq)
         return
-    if len(seq) >= 2 and fold(toks[first].bare) in lex.event_openers and first not in gaz_at:
+    if len(seq) >= 2 and toks[first].bare_key in lex.event_openers and first not in gaz_at:
         why = f"named event: {toks[first].bare} + name"
         art.add(Found(toks[first].start, end_of(toks[last]), "event", name_text(art, seq), why=why), first, last)
         return
@@ -51,7 +51,7 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
         head_in_gaz = False  # "Seoul" + "UN Peacekeeping Ministerial Meeting" is one meeting
     if etype is not None and not head_in_gaz and len(seq) >= 2 and not all_demonym(art, seq[:-1]):
         name = name_text(art, seq)
-        if fold(name) in lex.not_names or fold(toks[head_idx].text) in lex.not_names:
+        if fold(name) in lex.not_names or toks[head_idx].key in lex.not_names:
             return
         f = Found(toks[first].start, end_of(toks[last]), etype, name, why=f"head word: {toks[head_idx].bare}")
         art.add(f, first, last)
@@ -124,7 +124,7 @@ def _type_unknown(art: ArticleState, part: list[int]) -> None:
         return
     first, last = part[0], part[-1]
     words = [toks[k] for k in part]
-    keys = [fold(t.bare) for t in words]
+    keys = [t.bare_key for t in words]
     if all(k in lex.demonyms for k in keys) or " ".join(keys) in lex.demonyms:
         return
     if any(k in lex.not_names for k in keys):
@@ -173,7 +173,7 @@ def looks_like_person(art: ArticleState, part: list[int], ranked: bool) -> str |
     words = [t for t in words if t.text != "."]  # "Victor H. Simatupang"
     if any(not t.is_word for t in words):
         return None
-    keys = [fold(t.bare) for t in words]
+    keys = [t.bare_key for t in words]
     if any(k in lex.heads for k in keys[-1:]):
         return None
     if any(t.is_allcaps and len(t.bare) > 1 and not _initials(t) for t in words) and len(words) > 1:
@@ -194,11 +194,11 @@ def looks_like_person(art: ArticleState, part: list[int], ranked: bool) -> str |
     nxt = art.next_tok(part[-1])
     if prev is not None and any(te == prev.end for _ts, te in art.title_spans) and len(words) <= 4:
         return "title before name"  # "Under-Secretary-General for Peace Operations Jean-Pierre Lacroix"
-    if prev is not None and fold(prev.text) in lex.person_before and len(words) <= 3:
+    if prev is not None and prev.key in lex.person_before and len(words) <= 3:
         return f"person cue before: {prev.text}"
     if nxt is not None and nxt.text in lex.person_after and len(words) <= 3 and part[0] not in art.sentence_starts:
         return f"person cue after: {nxt.text}"
-    if len(words) <= 4 and all(_name_word(t) and fold(t.bare) not in lex.heads for t in words):
+    if len(words) <= 4 and all(_name_word(t) and t.bare_key not in lex.heads for t in words):
         return _appositive(art, part)
     return None
 
@@ -287,7 +287,7 @@ def credit_context(art: ArticleState, first: int) -> bool:
 def type_single(art: ArticleState, i: int) -> None:
     """An unknown one-word name: an acronym, a place by context, or nothing."""
     tok = art.tokens[i]
-    if fold(tok.bare) in art.lex.place_prefixes:
+    if tok.bare_key in art.lex.place_prefixes:
         return  # "Co" in "Co Wexford", "County" alone
     if tok.is_allcaps and len(tok.bare) <= 8 and not ROMAN_RE.match(tok.bare):
         art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="all-capitals acronym"), i, i)
@@ -326,13 +326,13 @@ def place_supported(art: ArticleState, first: int, last: int) -> str | None:
     if why and first not in art.sentence_starts:
         return why
     prev = art.prev_word(first)
-    if prev is not None and fold(prev.bare) in lex.place_prefixes:
+    if prev is not None and prev.bare_key in lex.place_prefixes:
         return f"place word before: {prev.bare}"
     if last + 2 < len(toks) and toks[last + 1].text == "," and (last + 2) in art.gaz_at:
         after = art.gaz_at[last + 2]
         if after.entry.type in ("country", "location"):
             return f"place before {after.entry.name}"
-        if fold(toks[last + 2].bare) in lex.place_prefixes:
+        if toks[last + 2].bare_key in lex.place_prefixes:
             return "place before a county or province"
     before = [f for f in art.found[-3:] if f.end <= toks[first].start]
     if before and before[-1].type in ("location", "country"):

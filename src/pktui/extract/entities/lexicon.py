@@ -83,6 +83,8 @@ class PhraseTrie:
 
     def match(self, tokens: list[Token], i: int, *, skip_periods: bool = True) -> tuple[int, str] | None:
         """Longest phrase starting at token i: (last token index, value)."""
+        if tokens[i].bare_key.split(" ", 1)[0] not in self.root:
+            return None
         node = self.root
         best = None
         j = i
@@ -95,7 +97,7 @@ class PhraseTrie:
                     j += 1
                     continue
                 break
-            words = fold(tok.bare).split()
+            words = tok.bare_key.split()
             ok = True
             for w in words:
                 if w not in node:

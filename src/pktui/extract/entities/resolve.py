@@ -96,7 +96,7 @@ def short_references(art: ArticleState) -> None:
     for i, tok in enumerate(toks):
         if art.taken[i] or not is_namey(tok):
             continue
-        key = fold(tok.bare)
+        key = tok.bare_key
         target = _nearest_before(short.get(key), tok.start)
         if target is not None:
             f = Found(

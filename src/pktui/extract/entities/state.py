@@ -11,7 +11,7 @@ from pktui.domain import GazEntry
 from pktui.extract.entities.lexicon import lexicon
 from pktui.extract.gazetteer import GazMatch, gazetteer
 from pktui.extract.tokens import Token
-from pktui.text import fold, slug
+from pktui.text import slug
 
 #: a Roman number as a designation ("III", "XXXIX-A", "XXVIII-K")
 ROMAN_RE = re.compile(r"^(?=[IVXL])L?X{0,3}(?:IX|IV|VI{0,3}|I{1,3})?(?:-[A-Z]{1,2})?$")
@@ -101,18 +101,18 @@ def head_type(art: ArticleState, seq: list[int]) -> tuple[str | None, int | None
     toks = art.tokens
     lex = art.lex
     last = seq[-1]
-    key = fold(toks[last].bare)
+    key = toks[last].bare_key
     if key in lex.heads:
         return lex.heads[key], last
     for a, b in itertools.pairwise(seq):
-        ka = fold(toks[a].text)
+        ka = toks[a].key
         if ka in lex.heads and toks[b].is_word and toks[b].text in lex.connectors:
             return lex.heads[ka], a
     return None, None
 
 
 def all_demonym(art: ArticleState, seq: list[int]) -> bool:
-    return bool(seq) and all(fold(art.tokens[k].bare) in art.lex.demonyms for k in seq)
+    return bool(seq) and all(art.tokens[k].bare_key in art.lex.demonyms for k in seq)
 
 
 def add_gaz(art: ArticleState, m: GazMatch) -> Found:
