@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from pktui.domain import load_domain
+from pktui.extract.datescan import scan
 from pktui.model import MAX_YEAR, MIN_YEAR
 from pktui.textsplit import sentence_at
 
@@ -182,68 +183,17 @@ def _gates() -> dict[str, re.Pattern[str]]:
     }
 
 
-#: characters a match may reach before and after the word its gate found ("From the
-#: beginning of" + month, month + " 21st to September 28th, 2019"): patterns are run in
-#: windows this wide around those words only
-_REACH = 72
-#: a match ending this close to its window's end is matched again on the whole text
-_EDGE = 24
-
-
-def _windows(gate: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    """Merged stretches of the text around each word the gate finds."""
-    out: list[tuple[int, int]] = []
-    n = len(text)
-    for m in gate.finditer(text):
-        lo, hi = max(0, m.start() - _REACH), min(n, m.end() + _REACH)
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], hi)
-        else:
-            out.append((lo, hi))
-    return out
-
-
-def _windowed(pat: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> list[re.Match[str]]:
-    """The pattern's matches inside the windows, each as ``finditer`` over the whole text would
-    give it: a match near a window's end is matched again without the end; matches of one
-    pattern never overlap."""
-    out: list[re.Match[str]] = []
-    last = 0
-    n = len(text)
-    for lo, hi in windows:
-        pos = max(lo, last)
-        while pos < hi:
-            m = pat.search(text, pos, hi)
-            if m is None:
-                break
-            if hi < n and m.end() > hi - _EDGE:
-                whole = pat.match(text, m.start())
-                if whole is None:
-                    pos = m.start() + 1
-                    continue
-                m = whole
-            out.append(m)
-            last = pos = m.end() if m.end() > m.start() else m.end() + 1
-    return out
-
-
 def find_dates(text: str, published: date | None, sentences: list[tuple[int, int]]) -> list[DateMention]:
     dom = load_domain()
     cands: list[tuple[int, int, str, DateMention]] = []
-    gates = _gates()
-    windows: dict[re.Pattern[str], list[tuple[int, int]]] = {}
-    for name, pat in _patterns():
-        gate = gates[name]
-        if gate not in windows:
-            windows[gate] = _windows(gate, text)
-        for m in _windowed(pat, text, windows[gate]):
-            try:
-                dm = _resolve(name, m, text, published, dom, sentences)
-            except (ValueError, OverflowError):
-                dm = None
-            if dm is not None and in_calendar(dm.value):
-                dm.why = f"{dm.why or _WHY[name]} → {dm.value}"
-                cands.append((dm.start, dm.end, name, dm))
+    for name, m in scan(text, _patterns(), _gates()):
+        try:
+            dm = _resolve(name, m, text, published, dom, sentences)
+        except (ValueError, OverflowError):
+            dm = None
+        if dm is not None and in_calendar(dm.value):
+            dm.why = f"{dm.why or _WHY[name]} → {dm.value}"
+            cands.append((dm.start, dm.end, name, dm))
     # longest first, no overlaps
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
     starts: list[int] = []  # of the chosen spans, sorted; they never overlap
