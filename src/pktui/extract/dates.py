@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from pktui.domain import load_domain
+from pktui.extract.dateanaphora import Anaphor, find_anaphors, resolve_anaphor
 from pktui.extract.datescan import scan
 from pktui.model import MAX_YEAR, MIN_YEAR
 from pktui.textsplit import sentence_at
@@ -124,7 +125,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ),
         (
             "weekday",
-            rf"(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+|{_PREPS}(?:(?:[Ee]arly|[Ll]ate)\s+on\s+)?)?{wd}(?!,?\s+(?:\d|the\s+\d)|\s*,?\s*(?:{_alt(list(dom.months))}))\b{part}(?:\s+(?P<wk>last|next|this)\s+week\b)?",
+            rf"(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+|{_PREPS}(?:(?:[Ee]arly|[Ll]ate)\s+on\s+)?)?{wd}(?!,?\s+(?:the\s+)?[0-3]?\d(?:st|nd|rd|th|\s+(?:of\s+)?(?:{_alt(list(dom.months))}))|\s*,?\s*(?:{_alt(list(dom.months))}))\b{part}(?:\s+(?P<wk>last|next|this)\s+week\b)?",
         ),
         ("clock", _CLOCK),
         ("now", rf"(?<!\w)(?:{now})\b"),
@@ -138,7 +139,16 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             rf"{_PREPS}(?:(?P<part>(?:the\s+)?(?:end|beginning|middle|start)\s+of|early|mid|late)[\s-]+)?{month}(?!\s*\d)\b",
         ),
         ("holiday", rf"{_PREPS}(?P<hol>{holidays})\b"),
-        ("numeric", r"(?<![\d/.])(?P<a>[0-3]?\d)/(?P<b>[01]?\d)/(?P<year>(?:19|20)\d\d)(?![\d/])"),
+        (
+            "numeric",
+            r"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[01]?\d)(?P=sep)(?P<year>(?:19|20)\d\d)(?![\d/]|\.\d)"
+            r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?![\d.:]))?",
+        ),
+        (
+            "iso",
+            r"(?<![\d-])(?P<year>(?:19|20)\d\d)-(?P<mo>[01]\d)-(?P<d>[0-3]\d)(?![\d-])"
+            r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?![\d:]))?",
+        ),
         ("year", rf"{_PREPS}(?<![\d,.$/-]){year}(?![\d%]|[.,]\d|\s*(?:per\s*cent|percent))"),
     ]
     # every date starts at a word's start: (?<!\w) fails at once inside words, where most
@@ -178,7 +188,8 @@ def _gates() -> dict[str, re.Pattern[str]]:
         "decade": re.compile(r"(?:1[89]\d0|20\d0)s"),
         "month": month,
         "holiday": re.compile("|".join(re.escape(h) for h in holidays) or "(?!)", re.I),
-        "numeric": re.compile("/"),
+        "numeric": re.compile(r"\d[/.]\d"),
+        "iso": re.compile(r"\d-[01]\d-"),
         "year": year,
     }
 
@@ -186,6 +197,11 @@ def _gates() -> dict[str, re.Pattern[str]]:
 def find_dates(text: str, published: date | None, sentences: list[tuple[int, int]]) -> list[DateMention]:
     dom = load_domain()
     cands: list[tuple[int, int, str, DateMention]] = []
+    anaphors: dict[int, Anaphor] = {}
+    for a in find_anaphors(text):
+        dm = DateMention(a.start, a.end, "", "", a.detail)
+        anaphors[id(dm)] = a
+        cands.append((a.start, a.end, "anaphor", dm))
     for name, m in scan(text, _patterns(), _gates()):
         try:
             dm = _resolve(name, m, text, published, dom, sentences)
@@ -207,15 +223,44 @@ def find_dates(text: str, published: date | None, sentences: list[tuple[int, int
         ends.insert(k, e)
         chosen.append((name, dm))
     chosen.sort(key=lambda c: c[1].start)
-    return _join_clock_times(text, chosen)
+    return _join_clock_times(text, _resolve_anaphors(chosen, anaphors, published), published)
+
+
+def _resolve_anaphors(
+    chosen: list[tuple[str, DateMention]], anaphors: dict[int, Anaphor], published: date | None
+) -> list[tuple[str, DateMention]]:
+    """Each anaphoric date resolved against the date written last before it."""
+    out = []
+    last: tuple[str, str] | None = None
+    for name, dm in chosen:
+        if name == "anaphor":
+            got = resolve_anaphor(anaphors[id(dm)], last, published)
+            if got is None or not in_calendar(got[0]):
+                continue
+            dm.value, dm.precision, why = got
+            dm.why = f"{why} → {dm.value}"
+        if name not in ("clock", "now") and dm.precision in ("day", "month", "year"):
+            last = (dm.value, dm.precision)
+        out.append((name, dm))
+    return out
 
 
 _DAY_GAP_RE = re.compile(r"[ \t]*,?[ \t]*(?:on[ \t]+)?")
 
 
-def _join_clock_times(text: str, chosen: list[tuple[str, DateMention]]) -> list[DateMention]:
+#: a clock time with no day next to it is on the day of the last day written before it, when
+#: that is this near and a day of the publication's week (the day the news is about): "...
+#: attacked yesterday. [...] The blast occurred around 6.30 am."
+_CLOCK_DAY_REACH = 800
+_CLOCK_DAY_DAYS = 7
+
+
+def _join_clock_times(
+    text: str, chosen: list[tuple[str, DateMention]], published: date | None = None
+) -> list[DateMention]:
     """ "at 9am on Tuesday", "Monday at 11:20 pm": a clock time joins the day next to it and
-    takes its date; alone, it keeps the publication date."""
+    takes its date; alone, it takes the day of the news written before it, else the
+    publication date."""
     out: list[DateMention] = []
     k = 0
     while k < len(chosen):
@@ -232,9 +277,23 @@ def _join_clock_times(text: str, chosen: list[tuple[str, DateMention]]) -> list[
             prev.why = f"{prev.why.partition(' → ')[0]} + clock time → {prev.value}"
             k += 1
             continue
+        if name == "clock" and published is not None:
+            _day_of_the_news(dm, chosen[:k], published)
         out.append(dm)
         k += 1
     return out
+
+
+def _day_of_the_news(clock: DateMention, before: list[tuple[str, DateMention]], published: date) -> None:
+    for name, dm in reversed(before):
+        if clock.start - dm.end > _CLOCK_DAY_REACH:
+            return
+        if name == "clock" or dm.precision != "day" or "/" in dm.value:
+            continue
+        if abs((date.fromisoformat(dm.value) - published).days) <= _CLOCK_DAY_DAYS:
+            clock.value = dm.value
+            clock.why = f"clock time, on the day written before it → {dm.value}"
+        return
 
 
 def _day_next_to(text: str, end: int, day: DateMention) -> bool:
@@ -274,6 +333,7 @@ _WHY = {
     "month": "month name",
     "holiday": "holiday",
     "numeric": "day/month/year",
+    "iso": "year-month-day",
     "year": "year",
 }
 
@@ -293,6 +353,40 @@ def _nearest_year(published: date, month: int, day: int | None = None) -> int:
         if best is None or dist < best[0]:
             best = (dist, y)
     return best[1]
+
+
+#: a day of the month named without its year is moved to the year before (after) the one
+#: nearest the publication when the clause is past (future) tense and the nearest year puts it
+#: more than this many days on the wrong side: "launched an offensive on Jan. 11" in November
+_TENSE_SLACK = 14
+
+
+def _year_of_day(published: date, month: int, day: int, tense: str | None) -> tuple[int, str]:
+    y = _nearest_year(published, month, day)
+    when = date(y, month, min(day, calendar.monthrange(y, month)[1]))
+    if tense == "past" and (when - published).days > _TENSE_SLACK:
+        return y - 1, "month + day, past tense: the last one before the publication date"
+    if tense == "future" and (published - when).days > _TENSE_SLACK:
+        return y + 1, "month + day, future tense: the next one after the publication date"
+    return y, "month + day, in the year nearest the publication date"
+
+
+def _numeric(s: int, e: int, a: int, b: int, year: int, published: date | None) -> DateMention | None:
+    """ "22/07/2017", "14.12.2017": day first unless only the other order is a date; when both
+    are, the reading nearer the publication date."""
+    readings = []
+    for day, month in ((a, b), (b, a)):
+        try:
+            readings.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not readings:
+        return None
+    best = readings[0]
+    if published is not None and len(readings) == 2 and readings[0] != readings[1]:
+        best = min(readings, key=lambda d: abs((d - published).days))
+    why = "day/month/year" if best == readings[0] else "month/day/year (the reading nearer the publication date)"
+    return DateMention(s, e, best.isoformat(), "day", None, why)
 
 
 def _sentence_of(pos: int, sentences: list[tuple[int, int]]) -> tuple[int, int]:
@@ -343,9 +437,9 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
             return None
         return DateMention(s, e, f"{start.isoformat()}/{end.isoformat()}", "range")
     if name == "numeric":
-        a, b = int(g["a"]), int(g["b"])
-        day, month = (b, a) if b > 12 >= a else (a, b)  # day first unless only the other order is a date
-        return DateMention(s, e, date(int(g["year"]), month, day).isoformat(), "day", None, "day/month/year")
+        return _numeric(s, e, int(g["a"]), int(g["b"]), int(g["year"]), published)
+    if name == "iso":
+        return DateMention(s, e, date(int(g["year"]), int(g["mo"]), int(g["d"])).isoformat(), "day")
     if name in ("mdy", "dmy"):
         month = _month_num(g["month"], dom)
         day = int(g["day"])
@@ -353,8 +447,10 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         if g.get("year"):
             y = int(g["year"])
         elif published is not None:
-            y = _nearest_year(published, month, day)
-            why = "month + day, in the year nearest the publication date"
+            tense = _tense(text, s, sentences)
+            if tense == "past" and (detail in ("until", "till", "by") or _WOULD_RE.search(text, max(0, s - 80), s)):
+                tense = None  # "had approved an extension until April 15", "said they would leave on May 3"
+            y, why = _year_of_day(published, month, day, tense)
         else:
             return None
         return DateMention(s, e, date(y, month, day).isoformat(), "day", detail, why)
@@ -435,7 +531,9 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         else:
             why = f"weekday, {tense} tense" if tense else "weekday, no tense: the last one up to the publication date"
         if future:
-            delta = (wd - published.weekday()) % 7 or (0 if rel == "this" else 7)
+            delta = (wd - published.weekday()) % 7 or (
+                7 if rel == "next" else 0
+            )  # "on Monday" in a Monday article is that day
             d = published + timedelta(days=delta)
         else:
             delta = (published.weekday() - wd) % 7
@@ -455,6 +553,9 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
             s, e, date(y, month, day).isoformat(), "day", detail, "holiday, nearest the publication date"
         )
     if name == "part_year":
+        part = g["part"].lower()
+        if part.endswith("end of"):  # "by the end of 2020" is its December
+            return DateMention(s, e, f"{g['year']}-12", "month", detail, "end of a year")
         return DateMention(s, e, g["year"], "year", detail)
     if name == "decade":
         dec = int(g["dec"])
@@ -474,6 +575,8 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         tense = _tense(text, s, sentences)
         if detail in ("until", "till", "by") and tense is None:
             tense = "future"  # "until May" in a report looks ahead
+        elif detail == "since":
+            tense = "past"  # "has run the fleet since February" looks back
         y = _nearest_year(published, month)
         if tense == "future" and (y, month) < (published.year, published.month):
             y += 1
@@ -497,6 +600,7 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
     return None
 
 
+_WOULD_RE = re.compile(r"\b(?:would|could|should|was to|were to|was due|were due)\b[^.;]*$")
 _ANAPHORIC_BEFORE_RE = re.compile(r"\b[Tt]hat\s+$")
 _ANAPHORIC_AFTER_RE = re.compile(r"\s+(?:of\s+)?(?:that|the same|the following|the previous)\s+year\b")
 _TENSE_WINDOW = 160  # characters of the clause before a date that say its tense
