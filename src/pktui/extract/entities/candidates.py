@@ -157,7 +157,9 @@ def split_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) ->
     inside_gaz = {k for m in gaz_at.values() if m.first in seq for k in range(m.first + 1, m.last + 1)}
     for pos in range(1, len(seq) - 1):
         k = seq[pos]
-        kind = art.lex.split_connectors.get(toks[k].text)
+        kind = art.lex.split_connectors.get(
+            f"{toks[k].text} {toks[seq[pos + 1]].text}"
+        ) or art.lex.split_connectors.get(toks[k].text)
         if kind is None or k in inside_gaz or toks[seq[pos - 1]].text in art.lex.connectors:
             continue
         end = pos
@@ -170,6 +172,8 @@ def split_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) ->
 
 
 def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, gaz_at: dict[int, GazMatch]) -> bool:
+    if kind == "always":
+        return True
     left_known = _one_known_name(left, gaz_at)
     if not (left_known or (len(left) >= 2 and head_type(art, left)[0] is not None)):
         return False

@@ -33,6 +33,15 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
     if not seq:
         return
     first, last = seq[0], seq[-1]
+    if art.in_byline[first] and not (first in gaz_at and gaz_at[first].last == last):
+        return  # the article's author ("By Jane Doe"), unless a known agency ("By Reuters")
+    if art.in_headline[first]:
+        rank = rank_before(art, first)
+        if rank is not None and (why := looks_like_person(art, seq, True)):
+            add_person(art, seq, rank, why)  # "Lt Col Kwame Mensah, Commanding Officer"
+        else:
+            _type_headline(art, seq, gaz_at)
+        return
     # the whole run is one known name
     if first in gaz_at and gaz_at[first].last == last:
         m = gaz_at[first]
@@ -56,11 +65,14 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
         f = Found(toks[first].start, end_of(toks[last]), etype, name, why=f"head word: {toks[head_idx].bare}")
         art.add(f, first, last)
         return
-    # split at connectors and type the parts
+    # split at connectors (never inside a known name) and type the parts
+    inside = {
+        k for g in (gaz_at.get(k) for k in seq) if g is not None and g.last <= last for k in range(g.first + 1, g.last)
+    }
     parts: list[list[int]] = []
     cur: list[int] = []
     for k in seq:
-        if (toks[k].is_word and toks[k].text in lex.connectors) or toks[k].text == "&":
+        if k not in inside and ((toks[k].is_word and toks[k].text in lex.connectors) or toks[k].text == "&"):
             if cur:
                 parts.append(cur)
             cur = []
@@ -73,6 +85,35 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
             _type_part(art, p, gaz_at)
         return
     _type_part(art, seq, gaz_at)
+
+
+def _type_headline(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> None:
+    """A run in a title-case line: its known names, and its other parts (cut at small words,
+    "To", "Of") kept aside, a name only when the article names them elsewhere."""
+    toks = art.tokens
+    lex = art.lex
+    rest: list[int] = []
+    k = 0
+    while k < len(seq):
+        i = seq[k]
+        m = gaz_at.get(i)
+        if m is not None and m.last <= seq[-1] and _add_known(art, m) is not None:
+            if rest:
+                art.headline_parts.append(rest)
+            rest = []
+            while k < len(seq) and seq[k] <= m.last:
+                k += 1
+            continue
+        word = toks[i].text.lower()
+        if word in lex.connectors or word in lex.function_words or not toks[i].is_word:
+            if rest:
+                art.headline_parts.append(rest)
+            rest = []
+        else:
+            rest.append(i)
+        k += 1
+    if rest:
+        art.headline_parts.append(rest)
 
 
 def _place_then_named(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch], etype: str | None) -> bool:
@@ -281,14 +322,14 @@ def credit_context(art: ArticleState, first: int) -> bool:
     if j < 0:
         return False
     before = fold(art.text[max(0, toks[j].start - 20) : toks[j].end])
-    return before.endswith(("photo by", "photo", "photos", "source", "credit", "image", "courtesy of", "by"))
+    return before.endswith(("photo by", "photo", "photos", "source", "credit", "image", "courtesy of", "photos by"))
 
 
 def type_single(art: ArticleState, i: int) -> None:
     """An unknown one-word name: an acronym, a place by context, or nothing."""
     tok = art.tokens[i]
-    if tok.bare_key in art.lex.place_prefixes:
-        return  # "Co" in "Co Wexford", "County" alone
+    if tok.bare_key in art.lex.place_prefixes or art.in_byline[i]:
+        return  # "Co" in "Co Wexford", "County" alone; an author
     if tok.is_allcaps and len(tok.bare) <= 8 and not ROMAN_RE.match(tok.bare):
         art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="all-capitals acronym"), i, i)
     elif i not in art.sentence_starts and (place_why := location_context(art, i, i)):

@@ -34,6 +34,14 @@ class Lexicon:
             fold(str(w)) for w in lex.get("person_title_words", [])
         }
         self.place_prefixes = {fold(str(w)) for w in lex.get("place_prefixes", [])}
+        markers = sorted((str(w) for w in lex.get("byline_markers") or []), key=len, reverse=True)
+        self.byline_re = (
+            re.compile(rf"^[\s\-–—|•]*(?:{'|'.join(map(re.escape, markers))})\s*:?\s+(?=[^\W\d_])")
+            if markers
+            else re.compile("(?!)")
+        )
+        credits = sorted((str(w) for w in lex.get("credit_markers") or []), key=len, reverse=True)
+        self.credit_line_re = re.compile(rf"^[\s(\[]*(?:{'|'.join(map(re.escape, credits))})|/" if credits else "/")
         self.demonyms = set(dom.demonyms)
         self.surnames = dom.surnames_vi
         self.middle = dom.middle_vi

@@ -115,8 +115,9 @@ def short_references(art: ArticleState) -> None:
             continue
         if i in singles:
             type_single(art, i)
-    # multi-word unknowns equal to a known name: "The De Brug centre"
-    for part in art.unknown_multi:
+    # multi-word unknowns equal to a known name: "The De Brug centre"; in headlines, any
+    # stretch of a run equal to a known name ("Kora Battalion" in "Kora Battalion Returns Home")
+    for part in art.unknown_multi + [p for whole in art.headline_parts for p in _stretches(whole, names_by_fold, art)]:
         if any(art.taken[k] for k in part):
             continue
         name = name_text(art, part)
@@ -149,6 +150,20 @@ def short_references(art: ArticleState) -> None:
                 f.why = f"shortened name of {g.name}"
                 f.key, f.name, f.gaz = g.key, g.name, g.gaz
                 break
+
+
+def _stretches(part: list[int], names_by_fold: dict[str, Found], art: ArticleState) -> list[list[int]]:
+    """The longest stretches (two words or more) of a headline run that are known names."""
+    out = []
+    i = 0
+    while i < len(part) - 1:
+        for j in range(len(part), i + 1, -1):
+            if fold(name_text(art, part[i:j])) in names_by_fold:
+                out.append(part[i:j])
+                i = j - 1
+                break
+        i += 1
+    return out
 
 
 def _nearest_before(people: list[Found] | None, pos: int) -> Found | None:
