@@ -129,3 +129,73 @@ def test_a_known_name_inside_a_run_is_kept_whole_when_the_run_is_cut_at_connecto
     got = names("The Ministry of Defence of Uganda announced the rotation.")
     assert ("Ministry of Defence", "organization") in got, got
     assert ("Uganda", "country") in got
+
+
+# -- people: "X of the <body>", shortened and initialled names --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "body"),
+    [
+        ("Captain Hossam Karimi of the Lebanese Navy was present.", "Hossam Karimi", "Lebanese Navy"),
+        ("Lt Commander Badiuzzaman of the Bangladesh Navy also spoke.", "Badiuzzaman", "Bangladesh Navy"),
+        (
+            "Colonel Anders B. Lund of the Swedish Armed Forces told reporters.",
+            "Anders B. Lund",
+            "Swedish Armed Forces",
+        ),
+    ],
+)
+def test_a_ranked_person_of_a_body_is_two_names(text, person, body):
+    got = texts(text)
+    assert {person, body} <= got, got
+
+
+@pytest.mark.parametrize(
+    ("text", "short", "full"),
+    [
+        ("Colonel Juan Ricardo Palacios Garay spoke. The mission, Col. Palacios Garay said, will last a year.",
+         "Palacios Garay", "Juan Ricardo Palacios Garay"),
+        ("Lt. Col. Barima Brako Owusu arrived. Lt Col Brako said the unit was ready.", "Brako", "Barima Brako Owusu"),
+        ("Lt Col FK Agyemang handed over. Lt Col Frank Kwesi Agyemang thanked the troops.",
+         "FK Agyemang", "Frank Kwesi Agyemang"),
+        ("Lt. Gen. J.H. Mensah spoke first; John Henry Mensah later met the press.", "J.H. Mensah", "John Henry Mensah"),
+    ],
+)  # fmt: skip
+def test_a_shortened_or_initialled_name_is_the_same_person(text, short, full):
+    by_text = {m.text: m.entity for m in extract(text).mentions}
+    assert by_text[short] == by_text[full], by_text
+
+
+def test_different_people_with_one_surname_stay_apart():
+    by_text = {m.text: m.entity for m in extract("Lt Col Kofi Mensah and Major Ama Mensah led the units.").mentions}
+    assert by_text["Kofi Mensah"] != by_text["Ama Mensah"]
+
+
+# -- known acronyms after a name; acronyms the article spells otherwise --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "entity"),
+    [
+        ("Its troops left for the Republic of the Congo (DRC) on Sunday.", "Republic of the Congo",
+         "country/democratic-republic-of-the-congo"),
+        ("Of them, 168 served with the UN Assistance Mission Iraq (UNAMI) last year.", "UN Assistance Mission Iraq",
+         "mission/unami"),
+    ],
+)  # fmt: skip
+def test_a_name_before_a_known_acronym_is_that_entity(text, name, entity):
+    by_text = {m.text: m.entity for m in extract(text).mentions}
+    assert by_text.get(name) == entity, by_text
+
+
+def test_an_acronym_is_the_body_the_article_spells_out():
+    text = "Armed Forces of the Philippines spokesman Lt. Col. Ramon Zagala said the AFP chief would meet them."
+    by_text = {m.text: m.entity for m in extract(text).mentions}
+    assert by_text["AFP"] == by_text["Armed Forces of the Philippines"]
+
+
+def test_an_acronym_keeps_its_listed_meaning_when_nothing_else_spells_it():
+    text = "Photo: AFP. The Ghana Armed Forces said AFP reported the attack."
+    by_text = {m.text: m.entity for m in extract(text).mentions}
+    assert by_text["AFP"] != by_text["Ghana Armed Forces"]

@@ -8,7 +8,7 @@ brackets, shortened names). Every mention says which rule or list found it (``Fo
 
 from __future__ import annotations
 
-from pktui.extract.entities.acronyms import acronym_definitions
+from pktui.extract.entities.acronyms import acronym_definitions, ambiguous_acronyms
 from pktui.extract.entities.candidates import contingent_names, find_runs, mark_ranks_and_titles, numbered_units
 from pktui.extract.entities.classify import type_run
 from pktui.extract.entities.resolve import designations, finalise, short_references, the_references
@@ -29,6 +29,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     for run in find_runs(art, gaz_at):
         type_run(art, run, gaz_at)
     acronym_definitions(art)
+    ambiguous_acronyms(art)
     designations(art)
     short_references(art)
     the_references(art)

@@ -23,6 +23,9 @@ def acronym_definitions(art: ArticleState) -> None:
             continue
         prev = toks[i - 1]
         f = by_end.get(prev.end) or by_end.get(prev.start + len(prev.bare))
+        named = _known_acronym_after(art, i, acr, f)
+        if named is not None:
+            by_end[named.end] = f = named
         if f is None:
             continue
         known = f.gaz is not None and (acr in f.gaz.acronyms or acr == f.gaz.name)
@@ -49,6 +52,62 @@ def acronym_definitions(art: ArticleState) -> None:
         if f is not None:
             why = f"acronym defined in brackets for {f.name}"
             art.add(Found(tok.start, end_of(tok), f.type, f.name, key=f.key, why=why), i, i)
+
+
+#: words a name before a bracketed acronym may have ("United Nations Assistance Mission in Iraq")
+_NAME_REACH = 12
+
+
+def _known_acronym_after(art: ArticleState, i: int, acr: str, f: Found | None) -> Found | None:
+    """The name before "(ACR)" when ACR is a known acronym: "UN Assistance Mission Iraq
+    (UNAMI)" whose initials spell it, or "the Republic of the Congo (DRC)", part of one of its
+    names. The mentions inside become one mention of the known entity."""
+    entry = art.gaz.acronyms.get(acr)
+    if entry is None or (f is not None and f.gaz is entry):
+        return None
+    toks = art.tokens
+    end = toks[i - 1]
+    start = None
+    if f is not None and f.type == entry.type and any(_words_in(fold(f.name), fold(form)) for form in entry.forms):
+        start = f.start
+    else:
+        j = i - 1
+        while j > 0 and i - j < _NAME_REACH and (toks[j - 1].is_cap or toks[j - 1].text in art.lex.connectors):
+            j -= 1
+            if j in art.sentence_starts:
+                break
+        for k in range(j, i):
+            if toks[k].is_word and toks[k].is_cap and initials_match(acr, art.text[toks[k].start : end.end]):
+                start = toks[k].start
+                break
+    if start is None:
+        return None
+    art.found = [g for g in art.found if not (start <= g.start < end.end)]
+    named = Found(start, end_of(end), entry.type, entry.name, gaz=entry, why=f"name before its known acronym {acr}")
+    first = next(k for k in range(i) if toks[k].start >= start)
+    return art.add(named, first, i - 1)
+
+
+def _words_in(part: str, whole: str) -> bool:
+    return f" {part} " in f" {whole} "
+
+
+def ambiguous_acronyms(art: ArticleState) -> None:
+    """ "AFP" in an article that names the Armed Forces of the Philippines is that body, not
+    the news agency the gazetteer knows by those letters: an acronym whose listed name the
+    article never writes goes to a name in the article whose initials spell it."""
+    named = [g for g in art.found if g.type in ("organization", "mission", "unit", "programme") and " " in g.name]
+    if not named:
+        return
+    written = {g.key for g in art.found if g.gaz is not None and not art.text[g.start : g.end].isupper()}
+    for f in art.found:
+        acr = art.text[f.start : f.end]
+        if f.gaz is None or f.key in written or not acr.isupper() or acr not in f.gaz.acronyms:
+            continue
+        g = next((g for g in named if g.key != f.key and initials_match(acr, g.name)), None)
+        if g is not None:
+            f.key, f.type, f.name, f.gaz = g.key, g.type, g.name, g.gaz
+            f.why = f"acronym of {g.name}, named in the article"
 
 
 def _forms_of(f: Found, art: ArticleState) -> list[str]:

@@ -174,6 +174,10 @@ def split_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) ->
 def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, gaz_at: dict[int, GazMatch]) -> bool:
     if kind == "always":
         return True
+    if kind == "body" and left[0] in art.rank_before and len(left) <= 4:
+        # "Captain Hossam Karimi of the Lebanese Navy": a ranked person, then the body
+        right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
+        return right_type in ("organization", "mission", "unit", "country")
     left_known = _one_known_name(left, gaz_at)
     if not (left_known or (len(left) >= 2 and head_type(art, left)[0] is not None)):
         return False

@@ -90,7 +90,12 @@ def short_references(art: ArticleState) -> None:
     short: dict[str, list[Found]] = {}
     for f in art.found:
         if f.type == "person" and " " in f.name:
-            short.setdefault(fold(f.name.split()[-1]), []).append(f)
+            words = f.name.split()
+            # the surname, and a middle name of a longer name ("Brako" of Barima Brako Owusu)
+            for w in {words[-1], *(words[1:-1] if len(words) >= 3 else [])}:
+                if len(w) > 2:
+                    short.setdefault(fold(w), []).append(f)
+    _shortened_people(art)
     names_by_fold = {fold(f.name): f for f in art.found}
     singles = set(art.unknown_singles)
     for i, tok in enumerate(toks):
@@ -150,6 +155,40 @@ def short_references(art: ArticleState) -> None:
                 f.why = f"shortened name of {g.name}"
                 f.key, f.name, f.gaz = g.key, g.name, g.gaz
                 break
+
+
+def _shortened_people(art: ArticleState) -> None:
+    """ "Palacios Garay" after Juan Ricardo Palacios Garay, "General Del Col" after Stefano Del
+    Col: a person named by the last words of a longer name is that person."""
+    people = [f for f in art.found if f.type == "person" and f.gaz is None]
+    full = [(fold(f.name).split(), f) for f in people if " " in f.name]
+    if not full:
+        return
+    for f in people:
+        words = fold(f.name).split()
+        for long_words, g in full:
+            if g.key == f.key:
+                continue
+            if _initials_of(f.name.split(), long_words) or (
+                len(long_words) > len(words)
+                and (long_words[-len(words) :] == words or (len(words) == 1 and words[0] in long_words[1:-1]))
+            ):
+                f.key, f.name, f.why = g.key, g.name, f"shortened name of {g.name}"
+                break
+
+
+def _initials_of(words: list[str], long_words: list[str]) -> bool:
+    """ "FK Agyemang", "J.H. Smith" for Frank Kwesi Agyemang, John Henry Smith: initials, then
+    the same surname."""
+    if len(words) < 2 or fold(words[-1]) != long_words[-1]:
+        return False
+    letters = "".join(c for w in words[:-1] for c in w if c.isalpha())
+    if not letters.isupper() or len(letters) > 3:
+        return False
+    return (
+        letters.lower() == "".join(w[0] for w in long_words[:-1])[: len(letters)]
+        and len(letters) == len(long_words) - 1
+    )
 
 
 def _stretches(part: list[int], names_by_fold: dict[str, Found], art: ArticleState) -> list[list[int]]:
