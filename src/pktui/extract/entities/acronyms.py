@@ -104,10 +104,17 @@ def ambiguous_acronyms(art: ArticleState) -> None:
         acr = art.text[f.start : f.end]
         if f.gaz is None or f.key in written or not acr.isupper() or acr not in f.gaz.acronyms:
             continue
-        g = next((g for g in named if g.key != f.key and initials_match(acr, g.name)), None)
+        g = next((g for g in named if g.key != f.key and _may_be(acr, g)), None)
         if g is not None:
             f.key, f.type, f.name, f.gaz = g.key, g.type, g.name, g.gaz
             f.why = f"acronym of {g.name}, named in the article"
+
+
+def _may_be(acr: str, g: Found) -> bool:
+    """May ``acr`` stand for ``g``? Its initials spell it, and a listed name has no other acronym."""
+    if g.gaz is not None and g.gaz.acronyms and acr not in g.gaz.acronyms:
+        return False
+    return acr.isalnum() and initials_match(acr, g.name)
 
 
 def _forms_of(f: Found, art: ArticleState) -> list[str]:
