@@ -199,3 +199,50 @@ def test_an_acronym_keeps_its_listed_meaning_when_nothing_else_spells_it():
     text = "Photo: AFP. The Ghana Armed Forces said AFP reported the attack."
     by_text = {m.text: m.entity for m in extract(text).mentions}
     assert by_text["AFP"] != by_text["Ghana Armed Forces"]
+
+
+# -- posts before names, ages, nicknames; descriptions and designators around names ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Chief Cabinet Secretary Hiroshi Tanaka told reporters the plan was approved.", "Hiroshi Tanaka"),
+        ("He said that President Mahama will visit the troops.", "Mahama"),
+        ("They thanked Prime Minister Sheikh Hasina for her support.", "Sheikh Hasina"),
+        ("Chauncy Mbewe (29) and Peter Banda (31) from Moyale Barracks died.", "Chauncy Mbewe"),
+        ("President Joko Widodo (Jokowi) saw them off.", "Jokowi"),
+    ],
+)
+def test_a_person_after_a_post_with_an_age_or_a_nickname(text, person):
+    assert (person, "person") in names(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "not_person"),
+    [
+        ("The unit received the Force Commander's Commendation for its work.", "Commendation"),
+        ("President Kh.Battulga opened the exercise.", "Kh"),
+        ("Finland sends 200 soldiers to the Force Commander Reserve (FCR) in Lebanon.", "Reserve"),
+        ("He met the Defence Minister and the Chief of Defence Forces on Monday.", "Forces"),
+    ],
+)
+def test_no_person_from_a_post_alone(text, not_person):
+    assert (not_person, "person") not in names(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "not_name"),
+    [
+        ("Troops of the French-led Serval Operation patrol Gao.", "Serval Operation", "French-led Serval Operation"),
+        ("The UN-backed Transitional Council met in Bangui.", "Transitional Council", "UN-backed Transitional Council"),
+        ("It was set up by the United Nations Security Council Resolution 350 (1974).",
+         "United Nations Security Council", None),
+        ("The African Union Peace and Security Council Communique 1024 was read.",
+         "African Union Peace and Security Council", None),
+    ],
+)  # fmt: skip
+def test_descriptions_and_designators_stay_outside_names(text, name, not_name):
+    got = texts(text)
+    assert name in got, got
+    assert not_name not in got

@@ -20,6 +20,7 @@ def acronym_definitions(art: ArticleState) -> None:
         acr_tok = toks[i + 1]
         acr = acr_tok.text
         if not ACRONYM_RE.match(acr):
+            _nickname(art, i, by_end)
             continue
         prev = toks[i - 1]
         f = by_end.get(prev.end) or by_end.get(prev.start + len(prev.bare))
@@ -108,6 +109,21 @@ def ambiguous_acronyms(art: ArticleState) -> None:
         if g is not None:
             f.key, f.type, f.name, f.gaz = g.key, g.type, g.name, g.gaz
             f.why = f"acronym of {g.name}, named in the article"
+
+
+def _nickname(art: ArticleState, i: int, by_end: dict[int, Found]) -> None:
+    """ "President Joko Widodo (Jokowi)": a one-word name in brackets after a person's full
+    name is that person's other name."""
+    toks = art.tokens
+    tok = toks[i + 1]
+    f = by_end.get(toks[i - 1].end)
+    if f is None or f.type != "person" or " " not in f.name or art.taken[i + 1]:
+        return
+    if not (tok.is_word and tok.text[:1].isupper() and tok.text[1:].islower() and len(tok.text) > 2):
+        return
+    f.aliases.add(tok.text)
+    why = f"other name in brackets for {f.name}"
+    art.add(Found(tok.start, tok.end, "person", f.name, key=f.key, why=why), i + 1, i + 1)
 
 
 def _may_be(acr: str, g: Found) -> bool:

@@ -275,6 +275,9 @@ def trim(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> list
         key = toks[k].key
         if k in gaz_at:
             break
+        if toks[k].text.rpartition("-")[2] in lex.compound_modifiers and len(seq) > 1:
+            seq.pop(0)  # "French-led Serval Operation", "UN-backed Transitional Council"
+            continue
         if toks[k].is_word and toks[k].text in lex.connectors:
             seq.pop(0)
             continue

@@ -48,6 +48,8 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
         if _add_known(art, m) is None:
             _type_unknown(art, seq)
         return
+    if _title_then_name(art, seq, gaz_at):
+        return
     if len(seq) >= 2 and toks[first].bare_key in lex.event_openers and first not in gaz_at:
         why = f"named event: {toks[first].bare} + name"
         art.add(Found(toks[first].start, end_of(toks[last]), "event", name_text(art, seq), why=why), first, last)
@@ -61,6 +63,8 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
     if etype is not None and not head_in_gaz and len(seq) >= 2 and not all_demonym(art, seq[:-1]):
         name = name_text(art, seq)
         if fold(name) in lex.not_names or toks[head_idx].key in lex.not_names:
+            if head_idx == last and _number_after(art, last):
+                type_run(art, seq[:-1], gaz_at)  # "Security Council Resolution 1701": the body stays
             return
         f = Found(toks[first].start, end_of(toks[last]), etype, name, why=f"head word: {toks[head_idx].bare}")
         art.add(f, first, last)
@@ -85,6 +89,54 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
             _type_part(art, p, gaz_at)
         return
     _type_part(art, seq, gaz_at)
+
+
+#: name words after a title word ("Chief Cabinet Secretary Yoshihide Suga", "President Aquino")
+_MAX_NAME_AFTER_TITLE = 4
+
+
+def _title_then_name(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> bool:
+    """A run of a post and a person's name: the words after the last title word are a person
+    when they are written as names and are no known name or head word."""
+    toks = art.tokens
+    lex = art.lex
+    k = max((n for n, i in enumerate(seq) if toks[i].key in lex.post_nouns and toks[i].is_cap), default=-1)
+    tail = seq[k + 1 :]
+    if k < 0 or not 1 <= len(tail) <= _MAX_NAME_AFTER_TITLE:
+        return False
+    if any(i in gaz_at or i in art.taken for i in tail):
+        return False
+    words = [toks[i] for i in tail]
+    if not all(_name_word(t) and t.bare_key not in lex.heads and t.bare_key not in lex.common for t in words):
+        return False
+    if len(tail) == 1 and (words[0].is_allcaps or _initials(words[0]) or _not_a_lone_name(art, tail[0])):
+        return False
+    add_person(art, tail, None, f"title word before name: {toks[seq[k]].text}")
+    return True
+
+
+def _title_before_single(art: ArticleState, i: int) -> bool:
+    """A one-word name right after a post ("President Aquino"), not after a possessive post
+    ("the Force Commander's Commendation"), no head word, initial or alias of a name."""
+    tok = art.tokens[i]
+    prev = art.prev_word(i)
+    if prev is None or prev.bare != prev.text or not any(te == prev.end for _s, te in art.title_spans):
+        return False
+    if not _name_word(tok) or _initials(tok) or tok.bare_key in art.lex.heads or tok.bare_key in art.lex.common:
+        return False
+    return not _not_a_lone_name(art, i) and not any(tok.bare in f.aliases for f in art.found)
+
+
+def _not_a_lone_name(art: ArticleState, i: int) -> bool:
+    """ "Kh.Battulga": an initial glued to a name; "Force Commander Reserve (FCR)": a thing
+    with an acronym of its own."""
+    after = art.text[art.tokens[i].end : art.tokens[i].end + 3]
+    return (len(after) > 1 and after[0] == "." and after[1].isalpha()) or after.lstrip()[:1] == "("
+
+
+def _number_after(art: ArticleState, last: int) -> bool:
+    nxt = art.next_tok(last)
+    return nxt is not None and nxt.is_number
 
 
 def _type_headline(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> None:
@@ -239,9 +291,29 @@ def looks_like_person(art: ArticleState, part: list[int], ranked: bool) -> str |
         return f"person cue before: {prev.text}"
     if nxt is not None and nxt.text in lex.person_after and len(words) <= 3 and part[0] not in art.sentence_starts:
         return f"person cue after: {nxt.text}"
+    if (
+        nxt is not None
+        and nxt.text == "("
+        and len(words) <= 4
+        and all(_name_word(t) for t in words)
+        and _age_after(art, part[-1])
+    ):
+        return "name before an age in brackets"
     if len(words) <= 4 and all(_name_word(t) and t.bare_key not in lex.heads for t in words):
         return _appositive(art, part)
     return None
+
+
+def _age_after(art: ArticleState, last: int) -> bool:
+    """ "(29)" after a name: a person's age."""
+    toks = art.tokens
+    k = last + 1
+    return (
+        k + 2 < len(toks)
+        and toks[k + 1].text.isdigit()
+        and 15 <= int(toks[k + 1].text) <= 99
+        and toks[k + 2].text == ")"
+    )
 
 
 def _initials(tok) -> bool:
@@ -330,7 +402,9 @@ def type_single(art: ArticleState, i: int) -> None:
     tok = art.tokens[i]
     if tok.bare_key in art.lex.place_prefixes or art.in_byline[i]:
         return  # "Co" in "Co Wexford", "County" alone; an author
-    if tok.is_allcaps and len(tok.bare) <= 8 and not ROMAN_RE.match(tok.bare):
+    if _title_before_single(art, i):
+        art.add(Found(tok.start, end_of(tok), "person", tok.bare, why="title before name"), i, i)  # "President Aquino"
+    elif tok.is_allcaps and len(tok.bare) <= 8 and not ROMAN_RE.match(tok.bare):
         art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="all-capitals acronym"), i, i)
     elif i not in art.sentence_starts and (place_why := location_context(art, i, i)):
         art.add(Found(tok.start, end_of(tok), "location", tok.bare, why=place_why), i, i)

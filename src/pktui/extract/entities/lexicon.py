@@ -34,6 +34,19 @@ class Lexicon:
             fold(str(w)) for w in lex.get("person_title_words", [])
         }
         self.place_prefixes = {fold(str(w)) for w in lex.get("place_prefixes", [])}
+        #: nouns of a post that may stand right before a name ("Cabinet Secretary Yoshihide Suga")
+        self.post_nouns = {fold(str(w)) for w in lex.get("person_title_words", [])} - {
+            "general",
+            "colonel",
+            "captain",
+            "major",
+            "lieutenant",
+            "brigadier",
+            "head",
+            "officer",
+            "deputy",
+        }
+        self.compound_modifiers = {str(w) for w in lex.get("compound_modifiers", [])}
         markers = sorted((str(w) for w in lex.get("byline_markers") or []), key=len, reverse=True)
         self.byline_re = (
             re.compile(rf"^[\s\-–—|•]*(?:{'|'.join(map(re.escape, markers))})\s*:?\s+(?=[^\W\d_])")
