@@ -68,7 +68,7 @@ def test_a_headline_part_is_a_name_when_the_article_names_it_elsewhere():
     ("text", "name"),
     [
         ("Tanzania Daily News (Dar es Salaam)\n\nTwo soldiers were hurt.", "Tanzania Daily News"),
-        ("The Kigali Post\n\nRwandan troops left for Juba.", "Kigali Post"),
+        ("The Kigali Post\n\nRwandan troops left for Juba.", "The Kigali Post"),
         # a caption line with a ranked person keeps the person
         ("Lt Col Kwame Mensah, Commanding Officer Of The Ghana Battalion\n\nThe unit left.", "Kwame Mensah"),
     ],
@@ -246,3 +246,63 @@ def test_descriptions_and_designators_stay_outside_names(text, name, not_name):
     got = texts(text)
     assert name in got, got
     assert not_name not in got
+
+
+# -- one body under two spellings; short names; numbers and zones in capitals ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "a", "b"),
+    [
+        ("Three members of the Sri Lankan Army died. The Sri Lanka Army is in touch with the UN.",
+         "Sri Lankan Army", "Sri Lanka Army"),
+        ("Ghanaian Battalion 91 took over. Ghana Battalion 91 has 868 troops.", "Ghanaian Battalion 91", "Ghana Battalion 91"),
+        ("Korea sent troops to the UN Interim Forces in Lebanon (UNIFIL). UNIFIL thanked them.",
+         "UN Interim Forces in Lebanon", "UNIFIL"),
+    ],
+)  # fmt: skip
+def test_one_body_written_two_ways_is_one_entity(text, a, b):
+    by_text = {m.text: m.entity for m in extract(text).mentions}
+    assert by_text[a] == by_text[b], by_text
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("Its first mission was in the Congo in 1960.", "country/congo"),
+        ("Troops came from Cameroon, Congo and Gabon.", "country/congo"),
+        ("They deployed to the Democratic Republic of the Congo, and Congo thanked them.",
+         "country/democratic-republic-of-the-congo"),
+        ("Brazzaville hosts the Republic of the Congo's army; Congo sent 200 troops.", "country/republic-of-the-congo"),
+    ],
+)  # fmt: skip
+def test_congo_alone_is_the_congo_the_article_names(text, entity):
+    assert ("Congo", entity) in {(m.text, m.entity) for m in extract(text).mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "not_entity"),
+    [
+        ("TWO more UN peacekeepers from Malawi were killed.", "TWO"),
+        ("September 06, 2006 01:13 IST\n\nA battalion of the Sikh Regiment was decorated.", "IST"),
+    ],
+)
+def test_number_words_and_time_zones_in_capitals_are_no_acronyms(text, not_entity):
+    assert not_entity not in texts(text)
+
+
+def test_the_minutes_of_a_clock_time_are_no_count():
+    text = "Saturday, 26 January 2019 00:10\n\nSeptember 06, 2006 01:13 IST\n\nA battalion left."
+    assert [f.text for f in extract(text).facts if f.kind == "quantity"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The UB Post\n\nMongolian soldiers depart this week.", "The UB Post"),
+        ("The Kigali Times reported the rotation.", "The Kigali Times"),
+        ("Officials told The Fiji Times that 170 troops would go.", "The Fiji Times"),
+    ],
+)
+def test_a_paper_keeps_its_the(text, name):
+    assert name in texts(text)

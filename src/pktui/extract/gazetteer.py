@@ -35,13 +35,15 @@ class GazMatch:
 
 _SPELLINGS = (("isation", "ization"), ("isations", "izations"), ("ised", "ized"), ("ising", "izing"))
 _WORD_SPELLINGS = {"centre": "center", "centres": "centers", "defence": "defense", "programme": "program",
-                   "programmes": "programs", "labour": "labor", "organisation": "organization"}  # fmt: skip
+                   "programmes": "programs", "labour": "labor", "organisation": "organization",
+                   "forces": "force"}  # fmt: skip
 
 
 @lru_cache(maxsize=65536)
 def spelling(word: str) -> str:
     """British and American spellings as one key: "stabilisation" and "stabilization",
-    "motorised" and "motorized", "defence" and "defense" match the same listed name."""
+    "motorised" and "motorized", "defence" and "defense" match the same listed name (and
+    "Forces" the listed "Force": "UN Interim Forces in Lebanon")."""
     if word in _WORD_SPELLINGS:
         return _WORD_SPELLINGS[word]
     for british, american in _SPELLINGS:

@@ -79,6 +79,8 @@ def _quantity_at(text, tokens, i, nums: Numbers, blocked_at, sentence_starts, pr
         return None
     if i > 0 and tokens[i - 1].key in nums.designation_words:
         return None  # "resolution 186", "route 4"
+    if i > 1 and tokens[i - 1].text in (":", ".") and tokens[i - 2].is_number and tokens[i - 2].end == tok.start - 1:
+        return None  # the minutes of "00:10", "01:13 IST"
     if (
         currency is None
         and i > 0
@@ -284,8 +286,8 @@ def _counted_after(text, tokens, j, nums: Numbers, blocked_at):
     seen = 0
     while k < len(tokens) and seen <= window:
         tok = tokens[k]
-        if tok.is_punct and tok.text not in ("-",):
-            break
+        if (tok.is_punct and tok.text not in ("-",)) or "\n" in text[tokens[k - 1].end : tok.start]:
+            break  # a counted noun is in the number's sentence and line
         for width in range(nums.max_measure_words, 0, -1):
             if any(t.is_punct and t.text != "-" for t in tokens[k : k + width]):
                 continue

@@ -11,7 +11,13 @@ from __future__ import annotations
 from pktui.extract.entities.acronyms import acronym_definitions, ambiguous_acronyms
 from pktui.extract.entities.candidates import contingent_names, find_runs, mark_ranks_and_titles, numbered_units
 from pktui.extract.entities.classify import type_run
-from pktui.extract.entities.resolve import designations, finalise, short_references, the_references
+from pktui.extract.entities.resolve import (
+    demonym_variants,
+    designations,
+    finalise,
+    short_references,
+    the_references,
+)
 from pktui.extract.entities.state import ArticleState, EntityResult, Found
 from pktui.extract.tokens import Token
 
@@ -33,5 +39,6 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     designations(art)
     short_references(art)
     the_references(art)
+    demonym_variants(art)
     mentions = finalise(art)
     return EntityResult(mentions, art.title_spans, art.ranks)

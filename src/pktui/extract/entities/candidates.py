@@ -282,8 +282,13 @@ def trim(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> list
             seq.pop(0)
             continue
         if key in lex.function_words:
-            if toks[k].text == "The" and k not in art.sentence_starts and len(seq) > 1 and is_namey(toks[seq[1]]):
-                break  # "told The New Times": a capital The inside a sentence belongs to the name
+            if (
+                toks[k].text == "The"
+                and len(seq) > 1
+                and is_namey(toks[seq[1]])
+                and (k not in art.sentence_starts or toks[seq[-1]].bare_key in lex.names_with_the)
+            ):
+                break  # "told The New Times", "The UB Post said": a capital The belongs to the name
             seq.pop(0)
             continue
         if k in art.sentence_starts and len(seq) > 2 and toks[seq[1]].text == "of" and key not in lex.heads:

@@ -134,6 +134,14 @@ def _not_a_lone_name(art: ArticleState, i: int) -> bool:
     return (len(after) > 1 and after[0] == "." and after[1].isalpha()) or after.lstrip()[:1] == "("
 
 
+def _number_or_zone(art: ArticleState, i: int) -> bool:
+    """ "TWO more peacekeepers" (a number word in capitals), "01:13 IST" (a time zone)."""
+    tok = art.tokens[i]
+    if tok.key in art.lex.number_words:
+        return True
+    return tok.text in art.lex.time_zones and i > 0 and art.tokens[i - 1].is_number
+
+
 def _number_after(art: ArticleState, last: int) -> bool:
     nxt = art.next_tok(last)
     return nxt is not None and nxt.is_number
@@ -404,7 +412,7 @@ def type_single(art: ArticleState, i: int) -> None:
         return  # "Co" in "Co Wexford", "County" alone; an author
     if _title_before_single(art, i):
         art.add(Found(tok.start, end_of(tok), "person", tok.bare, why="title before name"), i, i)  # "President Aquino"
-    elif tok.is_allcaps and len(tok.bare) <= 8 and not ROMAN_RE.match(tok.bare):
+    elif tok.is_allcaps and len(tok.bare) <= 8 and not ROMAN_RE.match(tok.bare) and not _number_or_zone(art, i):
         art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="all-capitals acronym"), i, i)
     elif i not in art.sentence_starts and (place_why := location_context(art, i, i)):
         art.add(Found(tok.start, end_of(tok), "location", tok.bare, why=place_why), i, i)

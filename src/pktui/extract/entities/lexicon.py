@@ -47,6 +47,11 @@ class Lexicon:
             "deputy",
         }
         self.compound_modifiers = {str(w) for w in lex.get("compound_modifiers", [])}
+        self.names_with_the = {fold(str(w)) for w in lex.get("names_with_the", [])}
+        self.time_zones = {str(w) for w in lex.get("time_zones", [])}
+        numbers = dom.numbers
+        self.number_words = {fold(str(w)) for key in ("units", "tens", "scales") for w in (numbers.get(key) or {})}
+        self.ambiguous_names = {str(k): [str(n) for n in v] for k, v in (lex.get("ambiguous_names") or {}).items()}
         markers = sorted((str(w) for w in lex.get("byline_markers") or []), key=len, reverse=True)
         self.byline_re = (
             re.compile(rf"^[\s\-–—|•]*(?:{'|'.join(map(re.escape, markers))})\s*:?\s+(?=[^\W\d_])")
@@ -56,6 +61,7 @@ class Lexicon:
         credits = sorted((str(w) for w in lex.get("credit_markers") or []), key=len, reverse=True)
         self.credit_line_re = re.compile(rf"^[\s(\[]*(?:{'|'.join(map(re.escape, credits))})|/" if credits else "/")
         self.demonyms = set(dom.demonyms)
+        self.demonym_country = {d: fold(c) for d, c in dom.demonyms.items() if c}
         self.surnames = dom.surnames_vi
         self.middle = dom.middle_vi
         self.given = dom.given_names

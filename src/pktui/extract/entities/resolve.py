@@ -118,6 +118,9 @@ def short_references(art: ArticleState) -> None:
             why = f"same name as {other.name}"
             art.add(Found(tok.start, end_of(tok), other.type, other.name, key=other.key, why=why), i, i)
             continue
+        if tok.bare in lex.ambiguous_names:
+            _ambiguous(art, i, lex.ambiguous_names[tok.bare])
+            continue
         if i in singles:
             type_single(art, i)
     # multi-word unknowns equal to a known name: "The De Brug centre"; in headlines, any
@@ -155,6 +158,21 @@ def short_references(art: ArticleState) -> None:
                 f.why = f"shortened name of {g.name}"
                 f.key, f.name, f.gaz = g.key, g.name, g.gaz
                 break
+
+
+def _ambiguous(art: ArticleState, i: int, meanings: list[str]) -> None:
+    """ "Congo": the listed entity of that name the article names, else one of its own."""
+    tok = art.tokens[i]
+    named = {f.gaz.name: f for f in art.found if f.gaz is not None}
+    target = next((named[m] for m in meanings if m in named), None)
+    if target is not None:
+        f = Found(tok.start, end_of(tok), target.type, target.name, key=target.key, gaz=target.gaz,
+                  why=f"short name of {target.name}, named in the article")  # fmt: skip
+    else:
+        entry = art.gaz.lookup(meanings[0])
+        etype = entry.type if entry is not None else "location"
+        f = Found(tok.start, end_of(tok), etype, tok.bare, why=f"short name of {' or '.join(meanings)}")
+    art.add(f, i, i)
 
 
 def _shortened_people(art: ArticleState) -> None:
@@ -242,6 +260,30 @@ def the_references(art: ArticleState) -> None:
         if target is not None:
             why = f"the {head.text}: refers to {target.name}"
             art.add(Found(head.start, head.end, target.type, target.name, key=target.key, why=why), i + 1, i + 1)
+
+
+def demonym_variants(art: ArticleState) -> None:
+    """ "Sri Lankan Army" and "Sri Lanka Army", "Ghanaian Battalion" and "Ghana Battalion": a
+    body named with its country's demonym or with the country is one entity."""
+    canon: dict[tuple[str, str], Found] = {}
+    for f in art.found:
+        if f.type not in ("organization", "unit", "mission") or " " not in f.name:
+            continue
+        key = (f.type, _country_first(fold(f.name), art))
+        first = canon.setdefault(key, f)
+        if first is not f and first.key != f.key:
+            f.key, f.name, f.gaz = first.key, first.name, first.gaz
+            f.why = f"{f.why}; the same body as {first.name}"
+
+
+def _country_first(name: str, art: ArticleState) -> str:
+    """The name with a leading demonym written as its country ("sri lankan army" -> "sri lanka army")."""
+    words = name.split()
+    for n in (3, 2, 1):
+        country = art.lex.demonym_country.get(" ".join(words[:n]))
+        if country and len(words) > n:
+            return f"{country} {' '.join(words[n:])}"
+    return name
 
 
 def finalise(art: ArticleState) -> list[Found]:
