@@ -306,3 +306,41 @@ def test_the_minutes_of_a_clock_time_are_no_count():
 )
 def test_a_paper_keeps_its_the(text, name):
     assert name in texts(text)
+
+
+# -- lists of places; place words after a name; "the Army" -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("The battalion moved families to safety from Houle, Ebel Es Saqi, Marjayoun, Kleyya and Hasbaiya.",
+         {"Ebel Es Saqi", "Kleyya", "Hasbaiya"}),
+        ("Patrols covered Irumu territory, in particular Tchabi, Komanda, Bogoro, and Bayo.", {"Komanda", "Bogoro", "Bayo"}),
+        ("Contributors include Cameroon, Moldavia, Nepal and Niger.", {"Moldavia"}),
+        ("Medals were given at the Ndoromo base in Bunia.", {"Ndoromo"}),
+        ("The dyke protects the Rubkhona airstrip near Bentiu.", {"Rubkhona"}),
+    ],
+)  # fmt: skip
+def test_unknown_names_in_a_list_of_places_or_before_a_place_word_are_places(text, places):
+    got = names(text)
+    assert {(p, "location") for p in places} <= got, got
+
+
+@pytest.mark.parametrize(
+    ("text", "not_place"),
+    [
+        ("In Juba, Mensah said the unit was ready.", "Mensah"),
+        ("Mensah, Owusu and Boateng met in Accra.", "Owusu"),
+        ("KAMPONG SPEU, Cambodia, Jan. 29 (Xinhua) - Cambodia sent troops.", "Jan"),
+        ("The Army base near Gao was attacked.", "Army"),
+    ],
+)
+def test_a_list_needs_places_and_a_place_word_needs_a_name(text, not_place):
+    assert (not_place, "location") not in names(text)
+
+
+def test_the_army_alone_is_the_army_named_before():
+    text = "The Republic of Korea Army sent 280 troops. Later the Army held a send-off in Incheon."
+    by_text = {m.text: m.entity for m in extract(text).mentions}
+    assert by_text["Army"] == by_text["Republic of Korea Army"]

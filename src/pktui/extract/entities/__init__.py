@@ -15,6 +15,7 @@ from pktui.extract.entities.resolve import (
     demonym_variants,
     designations,
     finalise,
+    place_lists,
     short_references,
     the_references,
 )
@@ -38,6 +39,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     ambiguous_acronyms(art)
     designations(art)
     short_references(art)
+    place_lists(art)
     the_references(art)
     demonym_variants(art)
     mentions = finalise(art)

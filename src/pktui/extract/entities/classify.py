@@ -414,7 +414,11 @@ def type_single(art: ArticleState, i: int) -> None:
         art.add(Found(tok.start, end_of(tok), "person", tok.bare, why="title before name"), i, i)  # "President Aquino"
     elif tok.is_allcaps and len(tok.bare) <= 8 and not ROMAN_RE.match(tok.bare) and not _number_or_zone(art, i):
         art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="all-capitals acronym"), i, i)
-    elif i not in art.sentence_starts and (place_why := location_context(art, i, i)):
+    elif (
+        i not in art.sentence_starts
+        and tok.bare_key not in art.lex.heads
+        and (place_why := location_context(art, i, i))
+    ):
         art.add(Found(tok.start, end_of(tok), "location", tok.bare, why=place_why), i, i)
     elif credit_context(art, i):
         art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="photo or source credit"), i, i)

@@ -247,19 +247,95 @@ def the_references(art: ArticleState) -> None:
         if toks[i].text.lower() != "the" or art.taken[i + 1]:
             continue
         head = toks[i + 1]
-        if not head.is_word or head.text != head.text.lower() or head.text not in lex.heads:
+        # "the department"; "the Army" (a capitalised head word alone)
+        if not head.is_word or head.bare_key not in lex.heads or not (head.text.islower() or head.text.istitle()):
+            continue
+        if head.text.istitle() and i + 2 < len(toks) and is_namey(toks[i + 2]):
             continue
         if (
-            i + 2 < len(toks)
+            head.text.islower()
+            and i + 2 < len(toks)
             and toks[i + 2].is_word
             and toks[i + 2].text[0].islower()
             and toks[i + 2].text not in lex.connectors
         ):
             continue  # "the department store"
-        target = _last_named_before(named, head.text, head.start)
+        target = _last_named_before(named, head.bare_key, head.start)
         if target is not None:
             why = f"the {head.text}: refers to {target.name}"
             art.add(Found(head.start, head.end, target.type, target.name, key=target.key, why=why), i + 1, i + 1)
+
+
+#: words of one unknown item in a list of places ("Ebel Es Saqi")
+_LIST_ITEM_WORDS = 4
+
+
+def place_lists(art: ArticleState) -> None:
+    """Unknown names in a list of places are places: "from Houle, Ebel Es Saqi, Marjayoun,
+    Kleyya and Hasbaiya", "in Tchabi, Komanda, Bogoro and Bayo" (a list with a known place and
+    a conjunction or three items, two known places or a place cue before it)."""
+    toks = art.tokens
+    starts = [t.start for t in toks]
+    at: dict[int, Found] = {}
+    for f in art.found:
+        k = bisect.bisect_left(starts, f.start)
+        if k < len(toks) and toks[k].start == f.start:
+            at[k] = f
+    i = 0
+    while i < len(toks):
+        items, end, conj = _list_at(art, i, at)
+        if len(items) >= 2:
+            known = [it for it in items if isinstance(it, Found) and it.type in ("location", "country")]
+            cue = art.prev_word(i)
+            cued = cue is not None and cue.text in art.lex.location_before
+            if known and (conj or len(items) >= 3) and (len(known) >= 2 or cued):
+                for it in items:
+                    if isinstance(it, list):
+                        first, last = it[0], it[-1]
+                        why = f"in a list of places with {known[0].name}"
+                        name = name_text(art, it)
+                        art.add(Found(toks[first].start, end_of(toks[last]), "location", name, why=why), first, last)
+            i = max(end, i + 1)
+        else:
+            i += 1
+
+
+def _list_at(art: ArticleState, i: int, at: dict[int, Found]):
+    """The items of a list starting at token i (known mentions, or runs of unknown capitalised
+    words), the token after it, and whether a conjunction joins its last item."""
+    toks = art.tokens
+    items: list = []
+    conj = False
+    j = i
+    while j < len(toks):
+        f = at.get(j)
+        if f is not None:
+            items.append(f)
+            while j < len(toks) and toks[j].start < f.end:
+                j += 1
+        elif (
+            not art.taken[j]
+            and is_namey(toks[j])
+            and toks[j].bare_key not in art.lex.common
+            and toks[j].bare_key not in art.lex.calendar_words
+        ):
+            run = []
+            while j < len(toks) and len(run) < _LIST_ITEM_WORDS and not art.taken[j] and is_namey(toks[j]):
+                run.append(j)
+                j += 1
+            items.append(run)
+        else:
+            break
+        k = j
+        if k < len(toks) and toks[k].text == ",":
+            k += 1
+        if k < len(toks) and toks[k].text in ("and", "or"):
+            conj = True
+            k += 1
+        if k == j or k >= len(toks) or (k in art.sentence_starts):
+            break
+        j = k
+    return items, j, conj
 
 
 def demonym_variants(art: ArticleState) -> None:
