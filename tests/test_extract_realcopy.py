@@ -316,7 +316,7 @@ def test_a_paper_keeps_its_the(text, name):
     [
         ("The battalion moved families to safety from Houle, Ebel Es Saqi, Marjayoun, Kleyya and Hasbaiya.",
          {"Ebel Es Saqi", "Kleyya", "Hasbaiya"}),
-        ("Patrols covered Irumu territory, in particular Tchabi, Komanda, Bogoro, and Bayo.", {"Komanda", "Bogoro", "Bayo"}),
+        ("Patrols covered Irumu territory, particularly in Tchabi, Komanda, Bogoro, and Bayo.", {"Komanda", "Bogoro", "Bayo"}),
         ("Contributors include Cameroon, Moldavia, Nepal and Niger.", {"Moldavia"}),
         ("Medals were given at the Ndoromo base in Bunia.", {"Ndoromo"}),
         ("The dyke protects the Rubkhona airstrip near Bentiu.", {"Rubkhona"}),
