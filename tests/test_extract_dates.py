@@ -241,3 +241,22 @@ def test_a_clock_time_alone_is_on_the_day_of_the_news_before_it(text, published,
 )  # fmt: skip
 def test_days_follow_tense_and_figures_are_read_either_way(text, published, expected):
     assert dates(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The exercise ran from 12-14 March 2019 in Accra.", [("from 12-14 March 2019", "2019-03-12/2019-03-14")]),
+        ("Drills ran 3 to 7 June near Gao.", [("3 to 7 June", "2022-06-03/2022-06-07")]),
+        ("The deployment, from March 2018 to April 2019, was long.",
+         [("from March 2018 to April 2019", "2018-03/2019-04")]),
+        ("The teams met on November 21 and November 28, 2019.",
+         [("on November 21", "2019-11-21"), ("November 28, 2019", "2019-11-28")]),
+        ("In January and February 2019, the troops trained.", [("In January", "2019-01"), ("February 2019", "2019-02")]),
+        ("Officers serve between April 19 and Nov. 30 in Sinai.", [("between April 19 and Nov. 30", "2023-04-19/2023-11-30")]),
+        ("The troops left mid-May.", [("mid-May", "2022-05")]),
+        ("The force grew in the 1990s and early 2000s.", [("the 1990s", "1990/1999"), ("2000s", "2000/2009")]),
+    ],
+)  # fmt: skip
+def test_ranges_and_coordinated_dates(text, expected):
+    assert dates(text, SUNDAY) == expected

@@ -92,6 +92,14 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             rf"(?:[Ff]rom\s+|[Bb]etween\s+)?{month}\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:to|until|till|through|and|[–—-])\s*(?:{month2}\s+)?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+{year})?{nb}",
         ),
         (
+            "ddrange",
+            rf"(?:[Ff]rom\s+|[Bb]etween\s+)?(?:the\s+)?(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:to|until|till|through|and|[–—-])\s*(?:the\s+)?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{month}(?:,?\s+{year})?{nb}",
+        ),
+        (
+            "myrange",
+            rf"(?:[Ff]rom|[Bb]etween)\s+{month}\s+(?P<y1>1[89]\d\d|20\d\d)\s+(?:to|until|till|through|and|[–—-])\s+{month2}\s+{year}{nb}",
+        ),
+        (
             "mrange",
             rf"(?:[Ff]rom|[Bb]etween)\s+{month}\s+(?:to|until|till|through|and|[–—-])\s+{month2}(?:,?\s+{year})?{nb}",
         ),
@@ -149,7 +157,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             r"(?<![\d-])(?P<year>(?:19|20)\d\d)-(?P<mo>[01]\d)-(?P<d>[0-3]\d)(?![\d-])"
             r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?![\d:]))?",
         ),
-        ("year", rf"{_PREPS}(?<![\d,.$/-]){year}(?![\d%]|[.,]\d|\s*(?:per\s*cent|percent))"),
+        ("year", rf"{_PREPS}(?<![\d,.$/-]){year}(?![\d%A-Za-z]|[.,]\d|\s*(?:per\s*cent|percent))"),
     ]
     # every date starts at a word's start: (?<!\w) fails at once inside words, where most
     # positions of a text are, before any alternative is tried
@@ -170,6 +178,8 @@ def _gates() -> dict[str, re.Pattern[str]]:
     return {
         "range": year,
         "drange": month,
+        "ddrange": month,
+        "myrange": month,
         "mrange": month,
         "mdy": month,
         "dmy": month,
@@ -314,6 +324,8 @@ def in_calendar(value: str) -> bool:
 _WHY = {
     "range": "year range",
     "drange": "range of days",
+    "ddrange": "range of days",
+    "myrange": "range of months",
     "mrange": "range of months",
     "mdy": "month + day + year",
     "dmy": "day + month + year",
@@ -418,9 +430,17 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         if g.get("the") and g["the"].lower() in ("from", "between"):
             detail = None
         return DateMention(s, e, f"{y1}/{y2}", "range", detail)
-    if name in ("drange", "mrange"):
+    if name == "myrange":
+        m1, m2 = _month_num(g["month"], dom), _month_num(g["month2"], dom)
+        y1, y2 = int(g["y1"]), int(g["year"])
+        if not (y1, m1) < (y2, m2) or y2 - y1 > 50:
+            return None
+        return DateMention(s, e, f"{y1:04d}-{m1:02d}/{y2:04d}-{m2:02d}", "range")
+    if name in ("drange", "mrange", "ddrange"):
         m1 = _month_num(g["month"], dom)
         m2 = _month_num(g["month2"], dom) if g.get("month2") else m1
+        if name == "drange" and g.get("month2") and re.search(r"^(?![Bb]etween\b).*\band\b", m.group()):
+            return None  # "November 21 and November 28, 2019": two dates ("between April 19 and Nov. 30": one)
         if g.get("year"):
             y1 = int(g["year"])
         elif published is not None:
@@ -432,6 +452,8 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
             if (y2, m2) <= (y1, m1):
                 return None
             return DateMention(s, e, f"{y1:04d}-{m1:02d}/{y2:04d}-{m2:02d}", "range")
+        if name == "ddrange":
+            y2 = y1
         start, end = date(y1, m1, int(g["d1"])), date(y2, m2, int(g["d2"]))
         if not start < end or (end - start).days > 370:
             return None
@@ -446,6 +468,8 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         why = ""
         if g.get("year"):
             y = int(g["year"])
+        elif (later := _COORDINATED_YEAR_RE.match(text, e)) is not None:
+            y, why = int(later.group(1)), "month + day, the year of the date joined to it"
         elif published is not None:
             tense = _tense(text, s, sentences)
             if tense == "past" and (detail in ("until", "till", "by") or _WOULD_RE.search(text, max(0, s - 80), s)):
@@ -566,12 +590,17 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
             month_word.lower().rstrip(".")
             in ("may", "march", "mar", "jan", "jun", "jul", "aug", "oct", "nov", "dec", "sep", "sept", "feb", "apr")
             and not g.get("prep")
+            and not g.get("part")
             and not (text[s - 1 : s] == "(" and text[e : e + 1] == ")")
         ):
             return None
         if _ANAPHORIC_BEFORE_RE.search(text, max(0, s - 6), s) or _ANAPHORIC_AFTER_RE.match(text, e):
             return None  # "that August", "in June of that year": a year named elsewhere, not resolved
         month = _month_num(month_word, dom)
+        if (later := _COORDINATED_YEAR_RE.match(text, e)) is not None:
+            return DateMention(
+                s, e, f"{later.group(1)}-{month:02d}", "month", detail, "month, the year of the month joined to it"
+            )
         tense = _tense(text, s, sentences)
         if detail in ("until", "till", "by") and tense is None:
             tense = "future"  # "until May" in a report looks ahead
@@ -600,6 +629,12 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
     return None
 
 
+#: "November 21 and November 28, 2019", "January and February 2019": the year written after
+#: the date joined to this one is this one's year too
+_COORDINATED_YEAR_RE = re.compile(
+    r",?\s+(?:and|or|&)\s+(?:[A-Z][a-z]{2,8}\.?\s+)?(?:[0-3]?\d(?:st|nd|rd|th)?\s+)?(?:of\s+)?(?:[A-Z][a-z]{2,8}\.?\s+)?"
+    r"(?:[0-3]?\d(?:st|nd|rd|th)?)?,?\s*((?:19|20)\d\d)\b"
+)
 _WOULD_RE = re.compile(r"\b(?:would|could|should|was to|were to|was due|were due)\b[^.;]*$")
 _ANAPHORIC_BEFORE_RE = re.compile(r"\b[Tt]hat\s+$")
 _ANAPHORIC_AFTER_RE = re.compile(r"\s+(?:of\s+)?(?:that|the same|the following|the previous)\s+year\b")

@@ -245,6 +245,9 @@ def _type_unknown(art: ArticleState, part: list[int]) -> None:
     if len(part) == 1:
         tok = words[0]
         if tok.text[0].islower():
+            prefix, hyphen, _rest = tok.text.partition("-")
+            if hyphen and prefix not in lex.particles:
+                return  # "mid-May", "pro-Government": a word before a capital, not a brand ("al-Qaida" is a name)
             art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="camel-case brand"), first, last)
             return
         art.unknown_singles.append(first)  # typed once every full name is known
