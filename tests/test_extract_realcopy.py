@@ -344,3 +344,52 @@ def test_the_army_alone_is_the_army_named_before():
     text = "The Republic of Korea Army sent 280 troops. Later the Army held a send-off in Incheon."
     by_text = {m.text: m.entity for m in extract(text).mentions}
     assert by_text["Army"] == by_text["Republic of Korea Army"]
+
+
+@pytest.mark.parametrize(
+    ("text", "short", "full"),
+    [
+        ("Japan will send SDF officers. The Self-Defense Forces said so.", "SDF", "Self-Defense Forces"),
+        ("According to the RFMF, 826 officers serve abroad, the Republic of Fiji Military Forces said.",
+         "RFMF", "Republic of Fiji Military Forces"),
+        ("RAWALPINDI: Pak Army stages a parade. The Pakistan Army is proud.", "Pak Army", "Pakistan Army"),
+    ],
+)  # fmt: skip
+def test_an_acronym_or_short_form_of_a_name_in_the_article_is_that_name(text, short, full):
+    by_text = {m.text: m.entity for m in extract(text).mentions}
+    assert by_text[short] == by_text[full], by_text
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "not_name"),
+    [
+        (
+            "The National Security Council agreed to deploy a task group.",
+            "National Security Council",
+            "Security Council",
+        ),
+        ("Troops trained on Salisbury Plain before they left.", "Salisbury Plain", "Salisbury"),
+        ("The Regional Security Council met in Accra.", "Regional Security Council", "Security Council"),
+    ],
+)
+def test_unknown_words_before_a_known_name_make_another_name(text, name, not_name):
+    got = texts(text)
+    assert name in got and not_name not in got, got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "More UN Police peacekeepers were decorated.",
+        "Four Malawi Defence Force soldiers were killed.",
+        "The Indian Army sent a platoon.",
+    ],
+)
+def test_a_count_or_sentence_opener_before_a_known_name_stays_outside(text):
+    got = texts(text)
+    assert not any(t.split()[0] in ("More", "Four", "The") for t in got), got
+
+
+def test_a_line_opening_a_quote_is_no_headline():
+    text = "Lt Col Tom Riley, Commanding Officer of the Light Dragoons Task Group:\n\n“We are ready,” he said."
+    assert "Light Dragoons Task Group" in texts(text)

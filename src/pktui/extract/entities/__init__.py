@@ -17,6 +17,7 @@ from pktui.extract.entities.resolve import (
     finalise,
     place_lists,
     short_references,
+    spelled_acronyms,
     the_references,
 )
 from pktui.extract.entities.state import ArticleState, EntityResult, Found
@@ -40,6 +41,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     designations(art)
     short_references(art)
     place_lists(art)
+    spelled_acronyms(art)
     the_references(art)
     demonym_variants(art)
     mentions = finalise(art)

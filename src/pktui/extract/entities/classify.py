@@ -58,8 +58,8 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
     head_in_gaz = head_idx is not None and any(
         g.first <= head_idx <= g.last for g in gaz_at.values() if first <= g.first and g.last <= last
     )
-    if head_in_gaz and _place_then_named(art, seq, gaz_at, etype):
-        head_in_gaz = False  # "Seoul" + "UN Peacekeeping Ministerial Meeting" is one meeting
+    if head_in_gaz and (_place_then_named(art, seq, gaz_at, etype) or _unknown_then_named(art, seq, gaz_at)):
+        head_in_gaz = False  # "Seoul UN Peacekeeping Ministerial Meeting", "National Security Council": one name
     if etype is not None and not head_in_gaz and len(seq) >= 2 and not all_demonym(art, seq[:-1]):
         name = name_text(art, seq)
         if fold(name) in lex.not_names or toks[head_idx].key in lex.not_names:
@@ -176,6 +176,25 @@ def _type_headline(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch
         art.headline_parts.append(rest)
 
 
+def _unknown_then_named(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> bool:
+    """Capitalised words nobody knows before a known name that ends the run: "National" +
+    "Security Council" is the National Security Council, not the UN's."""
+    m = next((gaz_at[k] for k in seq if k in gaz_at), None)
+    if m is None or m.last != seq[-1] or m.first == seq[0] or m.entry.type not in ("organization", "mission"):
+        return False
+    before = [k for k in seq if k < m.first]
+    lex = art.lex
+    return all(
+        art.tokens[k].is_word
+        and art.tokens[k].is_cap
+        and art.tokens[k].bare_key not in lex.demonyms
+        and not (art.tokens[k].bare_key in lex.common and k in art.sentence_starts)
+        and art.tokens[k].bare_key not in lex.function_words
+        and art.tokens[k].bare_key not in lex.number_words
+        for k in before
+    )
+
+
 def _place_then_named(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch], etype: str | None) -> bool:
     """A run made of place names followed by one known name of the head's type."""
     k = 0
@@ -248,6 +267,8 @@ def _type_unknown(art: ArticleState, part: list[int]) -> None:
             prefix, hyphen, _rest = tok.text.partition("-")
             if hyphen and prefix not in lex.particles:
                 return  # "mid-May", "pro-Government": a word before a capital, not a brand ("al-Qaida" is a name)
+            if any(tok.key.endswith(w) for w in lex.calendar_words):
+                return  # "readDec 4": two words run together, not a brand
             art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="camel-case brand"), first, last)
             return
         art.unknown_singles.append(first)  # typed once every full name is known

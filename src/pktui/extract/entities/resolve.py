@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 
+from pktui.extract.entities.acronyms import initials_match
 from pktui.extract.entities.classify import add_person, type_single
 from pktui.extract.entities.state import ROMAN_RE, ArticleState, Found, end_of, is_namey, name_text, rank_before
 from pktui.text import fold, has_diacritics, slug
@@ -338,18 +339,36 @@ def _list_at(art: ArticleState, i: int, at: dict[int, Found]):
     return items, j, conj
 
 
+def spelled_acronyms(art: ArticleState) -> None:
+    """ "SDF" in an article that names the Self-Defense Forces is that body: an acronym nobody
+    defined, whose letters spell a name the article writes out."""
+    named = [f for f in art.found if f.type in ("organization", "mission", "unit", "programme") and " " in f.name]
+    for f in art.found:
+        if f.why != "all-capitals acronym":
+            continue
+        g = next(
+            (g for g in named if initials_match(f.name, g.name) or initials_match(f.name, art.text[g.start : g.end])),
+            None,
+        )
+        if g is not None:
+            f.key, f.type, f.name, f.gaz = g.key, g.type, g.name, g.gaz
+            f.why = f"acronym of {g.name}, named in the article"
+
+
 def demonym_variants(art: ArticleState) -> None:
     """ "Sri Lankan Army" and "Sri Lanka Army", "Ghanaian Battalion" and "Ghana Battalion": a
     body named with its country's demonym or with the country is one entity."""
-    canon: dict[tuple[str, str], Found] = {}
+    groups: dict[tuple[str, str], list[Found]] = {}
     for f in art.found:
-        if f.type not in ("organization", "unit", "mission") or " " not in f.name:
-            continue
-        key = (f.type, _country_first(fold(f.name), art))
-        first = canon.setdefault(key, f)
-        if first is not f and first.key != f.key:
-            f.key, f.name, f.gaz = first.key, first.name, first.gaz
-            f.why = f"{f.why}; the same body as {first.name}"
+        if f.type in ("organization", "unit", "mission") and " " in f.name:
+            groups.setdefault((f.type, _country_first(fold(f.name), art)), []).append(f)
+    for members in groups.values():
+        # the listed name, else the one written with the country, else the first
+        best = min(members, key=lambda f: (f.gaz is None, _country_first(fold(f.name), art) != fold(f.name)))
+        for f in members:
+            if f.key != best.key:
+                f.key, f.name, f.gaz = best.key, best.name, best.gaz
+                f.why = f"{f.why}; the same body as {best.name}"
 
 
 def _country_first(name: str, art: ArticleState) -> str:

@@ -185,8 +185,8 @@ def _title_case(line: str, lex) -> bool:
     them capitalised, no sentence end and at most one comma ("Uruguay Troops to Finish
     Peacekeeping Tour in Haiti"); not a name alone on its line."""
     line = line.strip()
-    if len(line) < 12 or line.endswith(".") or line.count(",") > 1 or lex.credit_line_re.search(line):
-        return False  # a sentence, a list, a photo credit ("Image: Jane Doe/IOL")
+    if len(line) < 12 or line.endswith((".", ":")) or line.count(",") > 1 or lex.credit_line_re.search(line):
+        return False  # a sentence, a line opening a quote, a list, a photo credit ("Image: Jane Doe/IOL")
     words = _WORD_RE.findall(re.sub(r"\([^)]*\)", " ", line))
     small = [w for w in words if w.lower() in lex.connectors or w.lower() in lex.function_words]
     if len(words) <= _NAME_LINE_WORDS and len(small) <= (1 if words[:1] == ["The"] else 0):
