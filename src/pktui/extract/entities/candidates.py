@@ -77,10 +77,11 @@ def contingent_names(art: ArticleState) -> None:
         if m is None or fold(m.group("base")) in lex.not_contingents or tok.bare_key in lex.heads:
             continue
         base = m.group("base")
-        if not (base.isupper() or base[1:].lower().endswith("batt") or "Batt" in base[1:]):
-            continue  # mixed case only for "...batt": "Nepbatt", "IndBatt"
-        last = i
         nxt = toks[i + 1] if i + 1 < len(toks) else None
+        numbered = nxt is not None and nxt.is_number and nxt.start == tok.end + 1 and len(nxt.text) <= 4
+        if not (base.isupper() or base[1:].lower().endswith("batt") or "Batt" in base[1:] or numbered):
+            continue  # mixed case only for "...batt" ("Nepbatt", "IndBatt") or with a number ("Gamcoy 23")
+        last = i
         if m.group("number") is None and nxt is not None and nxt.is_number and nxt.start == tok.end + 1:
             last = i + 1  # "GHANBATT 91", "MALBATT 850-12"
             dash, tail = (toks[i + 2], toks[i + 3]) if i + 3 < len(toks) else (None, None)

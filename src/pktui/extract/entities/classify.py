@@ -115,6 +115,11 @@ def _title_then_name(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMat
     return True
 
 
+def prev_is(art: ArticleState, i: int, words: set[str]) -> bool:
+    prev = art.prev_word(i)
+    return prev is not None and prev.text in words
+
+
 def _title_before_single(art: ArticleState, i: int) -> bool:
     """A one-word name right after a post ("President Aquino"), not after a possessive post
     ("the Force Commander's Commendation"), no head word, initial or alias of a name."""
@@ -360,7 +365,9 @@ def _name_word(tok) -> bool:
     return _initials(tok) or tok.text == "." or (t[:1].isupper() and t[1:].islower() and t.isalpha())
 
 
-_APPOSITION_AFTER_RE = re.compile(r",\s+(?:the|a|an|who|whose|[a-z]+(?:\s+[a-z]+)?\s+(?:of|to|for|at|in|with)\b)")
+_APPOSITION_AFTER_RE = re.compile(
+    r",\s+(?:the|a|an|who|whose|[a-z]+(?:-[a-z]+)*(?:\s+[a-z]+(?:-[a-z]+)*)?\s+(?:of|to|for|at|in|with)\b)"
+)
 
 
 def _appositive(art: ArticleState, part: list[int]) -> str | None:
@@ -434,7 +441,10 @@ def type_single(art: ArticleState, i: int) -> None:
     tok = art.tokens[i]
     if tok.bare_key in art.lex.place_prefixes or art.in_byline[i]:
         return  # "Co" in "Co Wexford", "County" alone; an author
-    if _title_before_single(art, i):
+    if prev_is(art, i, art.lex.org_nouns):
+        why = f"name after “{art.prev_word(i).text}”"  # "the newspaper Metro"
+        art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why=why), i, i)
+    elif _title_before_single(art, i):
         art.add(Found(tok.start, end_of(tok), "person", tok.bare, why="title before name"), i, i)  # "President Aquino"
     elif tok.is_allcaps and len(tok.bare) <= 8 and not ROMAN_RE.match(tok.bare) and not _number_or_zone(art, i):
         art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="all-capitals acronym"), i, i)

@@ -146,12 +146,18 @@ def short_references(art: ArticleState) -> None:
             )
     # a shorter name that ends a longer one of the same kind: "Department of Peacekeeping
     # Operations" after "Viet Nam Department of Peacekeeping Operations"
-    longer = [f for f in art.found if f.type in ("organization", "mission", "unit", "programme", "event")]
+    # (the longer names are found by their last words, not by comparing every pair: linear)
+    by_suffix: dict[tuple[str, str], list[Found]] = {}
+    for g in art.found:
+        if g.type in ("organization", "mission", "unit", "programme", "event"):
+            words = fold(g.name).split()
+            for k in range(1, len(words)):
+                by_suffix.setdefault((g.type, " ".join(words[k:])), []).append(g)
     for f in art.found:
         if f.gaz is not None:
             continue  # a known name keeps its own identity ("UN" is not "Permanent Mission ... to the UN")
         ff = fold(f.name)
-        for g in longer:
+        for g in by_suffix.get((f.type, ff), ()):
             if g is f or g.key == f.key:
                 continue
             fg = fold(g.name)
@@ -180,12 +186,17 @@ def _shortened_people(art: ArticleState) -> None:
     """ "Palacios Garay" after Juan Ricardo Palacios Garay, "General Del Col" after Stefano Del
     Col: a person named by the last words of a longer name is that person."""
     people = [f for f in art.found if f.type == "person" and f.gaz is None]
-    full = [(fold(f.name).split(), f) for f in people if " " in f.name]
+    full: dict[str, list[tuple[list[str], Found]]] = {}  # by surname, and by each middle name
+    for g in people:
+        if " " in g.name:
+            long_words = fold(g.name).split()
+            for w in {long_words[-1], *long_words[1:-1]}:
+                full.setdefault(w, []).append((long_words, g))
     if not full:
         return
     for f in people:
         words = fold(f.name).split()
-        for long_words, g in full:
+        for long_words, g in full.get(words[-1], ()) if words else ():
             if g.key == f.key:
                 continue
             if _initials_of(f.name.split(), long_words) or (
@@ -343,16 +354,38 @@ def spelled_acronyms(art: ArticleState) -> None:
     """ "SDF" in an article that names the Self-Defense Forces is that body: an acronym nobody
     defined, whose letters spell a name the article writes out."""
     named = [f for f in art.found if f.type in ("organization", "mission", "unit", "programme") and " " in f.name]
+    spelled: dict[str, Found | None] = {}
     for f in art.found:
         if f.why != "all-capitals acronym":
             continue
-        g = next(
-            (g for g in named if initials_match(f.name, g.name) or initials_match(f.name, art.text[g.start : g.end])),
-            None,
-        )
+        if f.name not in spelled:
+            spelled[f.name] = next(
+                (
+                    g
+                    for g in named
+                    if initials_match(f.name, g.name) or initials_match(f.name, art.text[g.start : g.end])
+                ),
+                None,
+            )
+        g = spelled[f.name]
         if g is not None:
             f.key, f.type, f.name, f.gaz = g.key, g.type, g.name, g.gaz
             f.why = f"acronym of {g.name}, named in the article"
+
+
+def place_short_names(art: ArticleState) -> None:
+    """ "Bundase" after "Bundase Camp": a place named without its head word is that place."""
+    headed: dict[str, Found] = {}
+    for f in art.found:
+        words = f.name.split()
+        if f.type == "location" and len(words) >= 2 and fold(words[-1]) in art.lex.heads:
+            headed.setdefault(fold(" ".join(words[:-1])), f)
+    if not headed:
+        return
+    for f in art.found:
+        g = headed.get(fold(f.name)) if f.type == "location" and f.gaz is None else None
+        if g is not None and g.key != f.key:
+            f.key, f.name, f.why = g.key, g.name, f"{f.why}; short for {g.name}"
 
 
 def demonym_variants(art: ArticleState) -> None:

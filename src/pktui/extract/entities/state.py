@@ -51,6 +51,7 @@ class ArticleState:
     def __init__(self, text: str, tokens: list[Token], sentence_starts: set[int]) -> None:
         self.text = text
         self.tokens = tokens
+        self.token_starts = [t.start for t in tokens]
         self.lex = lexicon()
         self.gaz = gazetteer()
         self.sentence_starts = sentence_starts  # token indices that open a sentence
