@@ -427,3 +427,33 @@ def test_a_common_word_in_title_case_is_no_acronym():
 )
 def test_a_name_before_a_hyphenated_post_is_a_person(text, person):
     assert (person, "person") in names(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "entity"),
+    [
+        ("The United Nations (UN) Stabilization Mission in Haiti ended in 2017.",
+         "United Nations (UN) Stabilization Mission in Haiti", "mission/minustah"),
+        ("The African Union (AU) Transition Mission in Somalia (ATMIS) took over.",
+         "African Union (AU) Transition Mission in Somalia", "mission/atmis"),
+        ("The United Nations (UN) said so.", "UN", "organization/united-nations"),
+    ],
+)  # fmt: skip
+def test_an_acronym_inside_a_known_name_keeps_the_name_whole(text, name, entity):
+    assert (name, entity) in {(m.text, m.entity) for m in extract(text).mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Sovanna Chhay and Dara Pich were decorated.", "Sovanna Chhay"),
+        ("A ceremony in Juba on December 13. (Photo/Dai Tianjiao)", "Dai Tianjiao"),
+        ("Peru sends engineers\n\nANDINA/Vidal Tarqui\n\nThe contingent left Lima.", "Vidal Tarqui"),
+    ],
+)
+def test_people_joined_to_a_person_or_credited_after_an_agency(text, person):
+    assert (person, "person") in names(text)
+
+
+def test_a_place_joined_to_a_person_stays_no_person():
+    assert ("Blue Line", "person") not in names("The Blue Line and Dara Pich were named.")

@@ -192,6 +192,9 @@ class Gazetteer:
                     return best
                 if tok.text == ",":
                     has_comma = True
+                elif _inner_acronym(tokens, j, self.acronyms):
+                    j += 3  # "United Nations (UN) Stabilization Mission in Haiti"
+                    continue
                 elif tok.text not in _SKIPPABLE:
                     break
                 j += 1
@@ -218,6 +221,16 @@ class Gazetteer:
                 best = GazMatch(i, j, first.start, tok.end, entry)
             j += 1
         return best
+
+
+def _inner_acronym(tokens: list[Token], j: int, acronyms: dict[str, GazEntry]) -> bool:
+    """A body's acronym in brackets inside a longer name: "(UN)" of "United Nations (UN)
+    Stabilization Mission in Haiti" (not a name's own acronym: "Action for Peacekeeping (A4P)
+    initiative")."""
+    if not (tokens[j].text == "(" and j + 3 < len(tokens) and tokens[j + 2].text == ")" and tokens[j + 3].is_word):
+        return False
+    entry = acronyms.get(tokens[j + 1].text)
+    return entry is not None and entry.type in ("organization", "country")
 
 
 def _accepted(node: _Node, caps: list[bool], has_comma: bool) -> GazEntry | None:

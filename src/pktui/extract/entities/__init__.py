@@ -12,6 +12,7 @@ from pktui.extract.entities.acronyms import acronym_definitions, ambiguous_acron
 from pktui.extract.entities.candidates import contingent_names, find_runs, mark_ranks_and_titles, numbered_units
 from pktui.extract.entities.classify import type_run
 from pktui.extract.entities.resolve import (
+    coordinated_people,
     demonym_variants,
     designations,
     finalise,
@@ -42,6 +43,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     designations(art)
     short_references(art)
     place_lists(art)
+    coordinated_people(art)
     spelled_acronyms(art)
     the_references(art)
     demonym_variants(art)

@@ -16,8 +16,8 @@ def acronym_definitions(art: ArticleState) -> None:
     by_end = {f.end: f for f in art.found}
     by_start = {f.start: f for f in art.found}
     for i in range(1, len(toks) - 2):
-        if toks[i].text != "(" or toks[i + 2].text != ")":
-            continue
+        if toks[i].text != "(" or toks[i + 2].text != ")" or art.taken[i]:
+            continue  # (a bracket inside a known name: "United Nations (UN) Stabilization Mission in Haiti")
         acr_tok = toks[i + 1]
         acr = acr_tok.text
         if not ACRONYM_RE.match(acr):
@@ -86,7 +86,12 @@ def _known_acronym_after(
             if j in art.sentence_starts:
                 break
         for k in range(j, i):
-            if toks[k].is_word and toks[k].is_cap and initials_match(acr, art.text[toks[k].start : end.end]):
+            if (
+                toks[k].is_word
+                and toks[k].is_cap
+                and toks[k].key not in art.lex.function_words
+                and initials_match(acr, art.text[toks[k].start : end.end])
+            ):
                 start = toks[k].start
                 break
         if start is None and entry.type == "mission" and j < i:

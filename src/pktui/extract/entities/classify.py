@@ -107,7 +107,7 @@ def _title_then_name(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMat
     if any(i in gaz_at or i in art.taken for i in tail):
         return False
     words = [toks[i] for i in tail]
-    if not all(_name_word(t) and t.bare_key not in lex.heads and t.bare_key not in lex.common for t in words):
+    if not all(name_word(t) and t.bare_key not in lex.heads and t.bare_key not in lex.common for t in words):
         return False
     if len(tail) == 1 and (words[0].is_allcaps or _initials(words[0]) or _not_a_lone_name(art, tail[0])):
         return False
@@ -127,7 +127,7 @@ def _title_before_single(art: ArticleState, i: int) -> bool:
     prev = art.prev_word(i)
     if prev is None or prev.bare != prev.text or not any(te == prev.end for _s, te in art.title_spans):
         return False
-    if not _name_word(tok) or _initials(tok) or tok.bare_key in art.lex.heads or tok.bare_key in art.lex.common:
+    if not name_word(tok) or _initials(tok) or tok.bare_key in art.lex.heads or tok.bare_key in art.lex.common:
         return False
     return not _not_a_lone_name(art, i) and not any(tok.bare in f.aliases for f in art.found)
 
@@ -332,11 +332,11 @@ def looks_like_person(art: ArticleState, part: list[int], ranked: bool) -> str |
         nxt is not None
         and nxt.text == "("
         and len(words) <= 4
-        and all(_name_word(t) for t in words)
+        and all(name_word(t) for t in words)
         and _age_after(art, part[-1])
     ):
         return "name before an age in brackets"
-    if len(words) <= 4 and all(_name_word(t) and t.bare_key not in lex.heads for t in words):
+    if len(words) <= 4 and all(name_word(t) and t.bare_key not in lex.heads for t in words):
         return _appositive(art, part)
     return None
 
@@ -359,7 +359,7 @@ def _initials(tok) -> bool:
     return tok.text[:1].isupper() and len(letters) <= 3 and letters.isalpha() and letters.isupper()
 
 
-def _name_word(tok) -> bool:
+def name_word(tok) -> bool:
     """A word as names are written: "Cullity", "Liying", "H", "E.W." (not "UNIFIL", "de")."""
     t = tok.bare
     return _initials(tok) or tok.text == "." or (t[:1].isupper() and t[1:].islower() and t.isalpha())
@@ -427,6 +427,9 @@ def credit_context(art: ArticleState, first: int) -> bool:
     toks = art.tokens
     j = first - 1
     if j >= 1 and toks[j].text == "/" and toks[j - 1].is_word:
+        agency = toks[j - 1]
+        if agency.key in ("photo", "photos", "image", "credit") or agency.is_allcaps:
+            return True  # "(Photo/Dai Tianjiao)", "ANDINA/Vidal Tarqui"
         j -= 2  # "VNA/Trọng Đức": look before the agency
     while j >= 0 and toks[j].text in ":/":
         j -= 1

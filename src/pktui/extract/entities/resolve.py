@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 
 from pktui.extract.entities.acronyms import initials_match
-from pktui.extract.entities.classify import add_person, type_single
+from pktui.extract.entities.classify import add_person, name_word, type_single
 from pktui.extract.entities.state import ROMAN_RE, ArticleState, Found, end_of, is_namey, name_text, rank_before
 from pktui.text import fold, has_diacritics, slug
 
@@ -348,6 +348,34 @@ def _list_at(art: ArticleState, i: int, at: dict[int, Found]):
             break
         j = k
     return items, j, conj
+
+
+def coordinated_people(art: ArticleState) -> None:
+    """ "Sovanna Chhay and Dara Pich were decorated": a name written as names are, joined by
+    "and" or a comma to a person, is a person."""
+    toks = art.tokens
+    people = {f.start: f for f in art.found if f.type == "person"}
+    ends = {f.end: f for f in art.found if f.type == "person"}
+    for part in art.unknown_multi:
+        if any(art.taken[k] for k in part) or len(part) > 4 or not all(name_word(toks[k]) for k in part):
+            continue
+        first, last = part[0], part[-1]
+        after = _joined(toks, last + 1, 1)
+        before = _joined(toks, first - 1, -1)
+        partner = (people.get(toks[after].start) if after is not None else None) or (
+            ends.get(toks[before].end) if before is not None else None
+        )
+        if partner is not None:
+            add_person(art, part, None, f"joined to the person {partner.name}")
+
+
+def _joined(toks, k: int, step: int) -> int | None:
+    """The token after (step 1) or before (step -1) an "and" or a comma at k."""
+    seen = 0
+    while 0 <= k < len(toks) and toks[k].text in (",", "and") and seen < 2:
+        k += step
+        seen += 1
+    return k if seen and 0 <= k < len(toks) else None
 
 
 def spelled_acronyms(art: ArticleState) -> None:
