@@ -457,3 +457,26 @@ def test_people_joined_to_a_person_or_credited_after_an_agency(text, person):
 
 def test_a_place_joined_to_a_person_stays_no_person():
     assert ("Blue Line", "person") not in names("The Blue Line and Dara Pich were named.")
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("The 8th and 9th Chinese peacekeeping infantry battalion to South Sudan (Juba) held a handover.",
+         "9th Chinese peacekeeping infantry battalion to South Sudan (Juba)"),
+        ("All 225 members of the 15th Chinese peacekeeping engineering contingent to Darfur were awarded.",
+         "15th Chinese peacekeeping engineering contingent to Darfur"),
+        ("The 6th Chinese peacekeeping force to Mali received medals.", "6th Chinese peacekeeping force to Mali"),
+        ("The 3rd Korean medical team to South Sudan arrived in Juba.", "3rd Korean medical team to South Sudan"),
+    ],
+)  # fmt: skip
+def test_a_unit_named_in_lower_case_by_its_rank_country_and_place(text, unit):
+    assert (unit, "unit") in names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The 5th Indian army team visited the base.", "The 2nd Kenyan officer to arrive went to Gao."],
+)
+def test_no_lower_case_unit_without_its_head_word_and_place(text):
+    assert not any(t == "unit" for _n, t in names(text))

@@ -9,7 +9,13 @@ brackets, shortened names). Every mention says which rule or list found it (``Fo
 from __future__ import annotations
 
 from pktui.extract.entities.acronyms import acronym_definitions, ambiguous_acronyms
-from pktui.extract.entities.candidates import contingent_names, find_runs, mark_ranks_and_titles, numbered_units
+from pktui.extract.entities.candidates import (
+    contingent_names,
+    described_units,
+    find_runs,
+    mark_ranks_and_titles,
+    numbered_units,
+)
 from pktui.extract.entities.classify import type_run
 from pktui.extract.entities.resolve import (
     coordinated_people,
@@ -32,6 +38,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     art = ArticleState(text, tokens, sentence_starts)
     gaz_matches = art.gaz.find(text, tokens)
     numbered_units(art)
+    described_units(art, gaz_matches)
     contingent_names(art)
     mark_ranks_and_titles(art, gaz_matches)
     gaz_at = {m.first: m for m in gaz_matches if not any(art.taken[m.first : m.last + 1])}

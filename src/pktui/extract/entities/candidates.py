@@ -65,6 +65,40 @@ def numbered_units(art: ArticleState) -> None:
             art.add(f, i, i + 1)
 
 
+#: lower-case words between a demonym and a unit's head word ("peacekeeping infantry")
+_DESCRIBED_WORDS = 4
+
+
+def described_units(art: ArticleState, gaz_matches: list[GazMatch]) -> None:
+    """ "the 8th Chinese peacekeeping infantry battalion to South Sudan (Juba)", "the 15th
+    Chinese peacekeeping engineering contingent to Darfur": a unit named by its rank in a
+    series, its country and where it serves, in lower case."""
+    toks = art.tokens
+    lex = art.lex
+    places = {m.first: m for m in gaz_matches if m.entry.type in ("country", "location")}
+    n = len(toks)
+    for i, tok in enumerate(toks):
+        if art.taken[i] or not (tok.is_number and i + 2 < n and toks[i + 1].text.lower() in ORDINAL_SUFFIXES):
+            continue
+        if toks[i + 1].start != tok.end or toks[i + 2].bare_key not in lex.demonyms or not toks[i + 2].is_cap:
+            continue
+        j = i + 3
+        while j < n and j - i - 3 < _DESCRIBED_WORDS and toks[j].is_word and toks[j].text.islower():
+            if toks[j].key in lex.unit_heads or toks[j].key in ("force", "forces"):
+                break
+            j += 1
+        if not (j < n and toks[j].is_word and (toks[j].key in lex.unit_heads or toks[j].key in ("force", "forces"))):
+            continue
+        if not (j + 2 < n and toks[j + 1].text == "to" and (j + 2) in places):
+            continue
+        last = places[j + 2].last
+        if last + 3 < n and toks[last + 1].text == "(" and (last + 2) in places and toks[last + 3].text == ")":
+            last += 3  # "... to South Sudan (Juba)"
+        name = " ".join(art.text[toks[i].start : toks[last].end].split())
+        why = f"ordinal + demonym + head word: {toks[j].text} + “to” a place"
+        art.add(Found(tok.start, toks[last].end, "unit", name, why=why), i, last)
+
+
 def contingent_names(art: ArticleState) -> None:
     """ "GHANBATT 91", "INDBATT-2", "BANFPU-3", "Nepbatt", "IndBatt": a contingent's short name
     (a country's letters and a unit ending, from the domain data) with its designation."""
