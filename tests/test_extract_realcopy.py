@@ -480,3 +480,29 @@ def test_a_unit_named_in_lower_case_by_its_rank_country_and_place(text, unit):
 )
 def test_no_lower_case_unit_without_its_head_word_and_place(text):
     assert not any(t == "unit" for _n, t in names(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("The troops took part in the Khaan Quest 2017 multinational peacekeeping exercise.", "Khaan Quest 2017"),
+        ("The joint peacekeeping exercise between Viet Nam and India - VINBAX 2023 - opened in Ha Noi.", "VINBAX 2023"),
+        ("Athletes met at the Military World Games; the CISM Games 2019 conference closed.", "CISM Games 2019"),
+    ],
+)
+def test_a_name_with_its_year_near_an_event_word_is_an_event(text, event):
+    assert (event, "event") in names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In July 2003 the exercise began.",
+        "The Ghana Army 2019 budget grew.",
+        "At the Khaan Quest, the President spoke.",
+    ],
+)
+def test_no_event_from_a_date_or_a_year_without_an_event_word(text):
+    got = names(text)
+    assert not any(t == "event" and any(c.isdigit() for c in n) for n, t in got), got
+    assert ("Khaan Quest", "person") not in got

@@ -48,7 +48,7 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
         if _add_known(art, m) is None:
             _type_unknown(art, seq)
         return
-    if _title_then_name(art, seq, gaz_at):
+    if _title_then_name(art, seq, gaz_at) or _named_with_year(art, seq, gaz_at):
         return
     if len(seq) >= 2 and toks[first].bare_key in lex.event_openers and first not in gaz_at:
         why = f"named event: {toks[first].bare} + name"
@@ -145,6 +145,38 @@ def _number_or_zone(art: ArticleState, i: int) -> bool:
     if tok.key in art.lex.number_words:
         return True
     return tok.text in art.lex.time_zones and i > 0 and art.tokens[i - 1].is_number
+
+
+#: tokens around a name and its year that may hold the word saying it is an event
+_EVENT_WORD_REACH = 8
+
+
+def _named_with_year(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> bool:
+    """ "Khaan Quest 2017 multinational peacekeeping exercise", "the joint exercise ... VINBAX
+    2023": a name and its year, with an event's head word near, is one event."""
+    toks = art.tokens
+    last = seq[-1]
+    year = last + 1
+    if year >= len(toks) or not (
+        toks[year].is_number and len(toks[year].text) == 4 and toks[year].text[:2] in ("19", "20")
+    ):
+        return False
+    if toks[year].start != toks[last].end + 1 or (seq[0] in gaz_at and gaz_at[seq[0]].last == last):
+        return False
+    lex = art.lex
+    if any(toks[k].bare_key in lex.calendar_words for k in seq):
+        return False  # "July 2003" is a date
+    near = toks[max(0, seq[0] - _EVENT_WORD_REACH) : seq[0]] + toks[year + 1 : year + 1 + _EVENT_WORD_REACH]
+    head = next((t for t in near if t.text.islower() and lex.heads.get(t.key) == "event"), None)
+    if head is None:
+        return False
+    name = name_text(art, seq)
+    f = Found(
+        toks[seq[0]].start, toks[year].end, "event", f"{name} {toks[year].text}", why=f"name + year, near “{head.text}”"
+    )
+    f.aliases.add(name)
+    art.add(f, seq[0], year)
+    return True
 
 
 def _number_after(art: ArticleState, last: int) -> bool:
@@ -376,6 +408,9 @@ def _appositive(art: ArticleState, part: list[int]) -> str | None:
     toks = art.tokens
     lex = art.lex
     start, end = toks[part[0]].start, end_of(toks[part[-1]])
+    prev = art.prev_word(part[0])
+    if prev is not None and prev.text == "the":
+        return None  # "at the opening of the Khaan Quest, the President said": no person has "the"
     if _APPOSITION_AFTER_RE.match(art.text, end, end + 40):
         return "name before an appositive"
     before = art.text[max(0, start - 80) : start].rstrip()

@@ -98,6 +98,9 @@ def short_references(art: ArticleState) -> None:
                     short.setdefault(fold(w), []).append(f)
     _shortened_people(art)
     names_by_fold = {fold(f.name): f for f in art.found}
+    for f in art.found:
+        for a in f.aliases:
+            names_by_fold.setdefault(fold(a), f)
     singles = set(art.unknown_singles)
     for i, tok in enumerate(toks):
         if art.taken[i] or not is_namey(tok):
