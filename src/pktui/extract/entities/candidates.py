@@ -155,7 +155,8 @@ def mark_ranks_and_titles(art: ArticleState, gaz_matches: list[GazMatch]) -> Non
             last, _ = title
             art.title_spans.append((tok.start, toks[last].end))
             for k in range(i, last + 1):
-                art.taken[k] = True
+                # a known name inside a title stays a name: "Director of the Việt Nam Department of ..."
+                art.taken[k] = not in_gaz[k]
             i = last + 1
             continue
         i += 1
@@ -310,8 +311,8 @@ def trim(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> list
         key = toks[k].key
         if k in gaz_at:
             break
-        if toks[k].text.rpartition("-")[2] in lex.compound_modifiers and len(seq) > 1:
-            seq.pop(0)  # "French-led Serval Operation", "UN-backed Transitional Council"
+        if (toks[k].text.rpartition("-")[2] in lex.compound_modifiers or key in lex.credit_words) and len(seq) > 1:
+            seq.pop(0)  # "French-led Serval Operation", "UN-backed Transitional Council", "Photo Trọng Đức"
             continue
         if toks[k].is_word and toks[k].text in lex.connectors:
             seq.pop(0)

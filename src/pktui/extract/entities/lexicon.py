@@ -48,6 +48,7 @@ class Lexicon:
         }
         self.compound_modifiers = {str(w) for w in lex.get("compound_modifiers", [])}
         self.org_nouns = {str(w) for w in lex.get("organization_nouns_before", [])}
+        self.credit_words = {fold(str(w)) for w in lex.get("credit_words", [])}
         self.names_with_the = {fold(str(w)) for w in lex.get("names_with_the", [])}
         self.time_zones = {str(w) for w in lex.get("time_zones", [])}
         numbers = dom.numbers
