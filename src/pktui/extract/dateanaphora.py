@@ -68,15 +68,17 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 @lru_cache(maxsize=1)
 def _gates() -> dict[str, re.Pattern[str]]:
+    """Words each pattern cannot match without (see datescan)."""
+    units = r"(?:day|date|morning|afternoon|evening|night)"
     return {
-        "same": re.compile("same|[Tt]hat"),
-        "in_the_day": re.compile("day"),
-        "shift": re.compile("later|earlier"),
-        "next": re.compile("following|next|previous|preceding"),
-        "before_after": re.compile("before|after"),
-        "that_month": re.compile("[Tt]hat"),
-        "month_of": re.compile("year"),
-        "year_of": re.compile("same|[Tt]hat"),
+        "same": re.compile(rf"same\s+{units}|[Tt]hat\s+{units}"),
+        "in_the_day": re.compile(r"(?:in|on)\s+(?:the|that)\s+day\b"),
+        "shift": re.compile(r"(?:day|week|month|year)s?\s+(?:later|earlier)"),
+        "next": re.compile(r"(?:following|next|previous|preceding)\s+(?:day|week|month|year)"),
+        "before_after": re.compile(r"(?:day|week|month|year)\s+(?:before|after)"),
+        "that_month": re.compile(r"[Tt]hat\s+[A-Z]"),
+        "month_of": re.compile(r"(?:that|same|following|next|previous|preceding)\s+year"),
+        "year_of": re.compile(r"(?:[Tt]hat|same)\s+(?:year|summer|winter|spring|autumn)"),
     }
 
 

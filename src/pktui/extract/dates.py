@@ -171,9 +171,9 @@ def _gates() -> dict[str, re.Pattern[str]]:
     fast scan for a few literals.)"""
     dom = load_domain()
     year = re.compile(r"1[89]\d\d|20\d\d")
-    month = re.compile(_alt(list(dom.months)))
+    month = re.compile(rf"(?:{_alt(list(dom.months))})(?![A-Za-z])")
     parts = "|".join(str(p) for p in dom.lexicon.get("parts_of_day") or []) or "(?!)"
-    holidays = [str(h).lower().split("'")[0] for h in dom.lexicon.get("holidays") or {}]
+    holidays = sorted({str(h).split("'")[0] for h in dom.lexicon.get("holidays") or {}}, key=len, reverse=True)
     now = [str(w) for w in dom.lexicon.get("present_time") or []]
     return {
         "range": year,
@@ -187,17 +187,17 @@ def _gates() -> dict[str, re.Pattern[str]]:
         "m_rel": month,
         "rel_m": month,
         "ago": re.compile(r"ago\b"),
-        "rel": re.compile("year|month|week"),
-        "yearend": re.compile(r"[Yy]ear[- ]end|end of the year|[Yy]ear's end"),
-        "day_rel": re.compile("[Yy]esterday|[Tt]oday|[Tt]omorrow|[Tt]onight"),
-        "part_day": re.compile(rf"(?:[Tt]his|[Ll]ast)\s+(?:{parts})"),
-        "weekday": re.compile(_alt(list(dom.weekdays))),
+        "rel": re.compile(r"(?:year|month|week)\b"),
+        "yearend": re.compile(r"ear[- ]end|end of the year|ear's end"),
+        "day_rel": re.compile("esterday|oday|omorrow|onight"),  # (without the first letter: a literal scan)
+        "part_day": re.compile(parts),
+        "weekday": re.compile(rf"(?:{_alt(list(dom.weekdays))})(?![A-Za-z])"),
         "clock": re.compile(r"\d\s?(?:[ap]\.?m|[AP]M)|\d[:.h]\d\d|noon|midday|midnight"),
         "now": re.compile("|".join(rf"{w[:1].upper()}{w[1:]}|{w}" for w in now) or "(?!)"),
         "part_year": year,
         "decade": re.compile(r"(?:1[89]\d0|20\d0)s"),
         "month": month,
-        "holiday": re.compile("|".join(re.escape(h) for h in holidays) or "(?!)", re.I),
+        "holiday": re.compile("|".join(re.escape(h) for h in holidays) or "(?!)"),
         "numeric": re.compile(r"\d[/.]\d"),
         "iso": re.compile(r"\d-[01]\d-"),
         "year": year,

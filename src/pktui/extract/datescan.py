@@ -23,12 +23,17 @@ def _windows(gate: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     """Merged stretches of the text around each word the gate finds."""
     out: list[tuple[int, int]] = []
     n = len(text)
+    lo = hi = -1
     for m in gate.finditer(text):
-        lo, hi = max(0, m.start() - _REACH), min(n, m.end() + _REACH)
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], hi)
-        else:
-            out.append((lo, hi))
+        s, e = m.span()
+        if s - _REACH <= hi:
+            hi = e + _REACH
+            continue
+        if hi >= 0:
+            out.append((lo, min(n, hi)))
+        lo, hi = max(0, s - _REACH), e + _REACH
+    if hi >= 0:
+        out.append((lo, min(n, hi)))
     return out
 
 

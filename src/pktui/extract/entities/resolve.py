@@ -298,6 +298,9 @@ def place_lists(art: ArticleState) -> None:
             at[k] = f
     i = 0
     while i < len(toks):
+        if i not in at and not is_namey(toks[i]):
+            i += 1  # a list opens with a name
+            continue
         items, end, conj = _list_at(art, i, at)
         if len(items) >= 2:
             known = [it for it in items if isinstance(it, Found) and it.type in ("location", "country")]
