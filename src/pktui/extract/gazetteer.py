@@ -88,6 +88,7 @@ class Gazetteer:
                     if entry.type == "unit" and not variant.endswith("s"):
                         self._add(variant + "s", entry)
 
+        self._can_start: dict[str, bool] = {}
         self.weak = domain.weak_places
         self.weak_words = max((len(k.split()) for k in self.weak), default=0)
         self.weak_firsts = {k.split()[0] for k in self.weak if k}
@@ -112,17 +113,11 @@ class Gazetteer:
 
     def find(self, text: str, tokens: list[Token]) -> list[GazMatch]:
         """Known names, longest first, not overlapping, in text order."""
-        firsts = self.root.children
-        acronyms = self.acronyms
+        can_start = self._can_start
         candidates = [
             m
             for i, t in enumerate(tokens)
-            if (
-                spelling(t.key.partition(" ")[0]) in firsts
-                or t.bare in acronyms
-                or t.text in acronyms
-                or t.bare.upper() in acronyms
-            )
+            if (can_start.get(t.text) if t.text in can_start else self._may_start(t))
             and (m := self._longest_at(text, tokens, i)) is not None
         ]
         if self.weak:
@@ -144,6 +139,19 @@ class Gazetteer:
             chosen.append(m)
         chosen.sort(key=lambda m: m.first)
         return chosen
+
+    def _may_start(self, t: Token) -> bool:
+        """May a listed name start with this token? (worked out once per token text)"""
+        ok = (
+            spelling(t.key.partition(" ")[0]) in self.root.children
+            or t.bare in self.acronyms
+            or t.text in self.acronyms
+            or t.bare.upper() in self.acronyms
+        )
+        if len(self._can_start) >= 200_000:
+            self._can_start.clear()
+        self._can_start[t.text] = ok
+        return ok
 
     def title_case_acronym(self, word: str) -> GazEntry | None:
         """ "Minusma", "Monusco": a mission's acronym of five letters or more written as a name."""

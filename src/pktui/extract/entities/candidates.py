@@ -133,10 +133,11 @@ def mark_ranks_and_titles(art: ArticleState, gaz_matches: list[GazMatch]) -> Non
     for m in gaz_matches:
         for k in range(m.first, m.last + 1):
             in_gaz[k] = True
+    starts = art.lex.rank_title_starts
     i = 0
     while i < len(toks):
         tok = toks[i]
-        if art.taken[i] or in_gaz[i] or not tok.is_word:
+        if art.taken[i] or in_gaz[i] or not tok.is_word or tok.bare_key.partition(" ")[0] not in starts:
             i += 1
             continue
         rank = art.lex.ranks.match(toks, i)

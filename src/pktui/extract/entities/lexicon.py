@@ -97,6 +97,8 @@ class Lexicon:
         self.titles = PhraseTrie()
         for t in dom.titles:
             self.titles.add(t, t)
+        #: first words of every rank and title (no other word opens one)
+        self.rank_title_starts = frozenset(self.ranks.root) | frozenset(self.titles.root)
 
 
 class PhraseTrie:
