@@ -260,3 +260,15 @@ def test_days_follow_tense_and_figures_are_read_either_way(text, published, expe
 )  # fmt: skip
 def test_ranges_and_coordinated_dates(text, expected):
     assert dates(text, SUNDAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Last year's budget was larger than this year's.", [("Last year", "2021"), ("this year", "2022")]),
+        ("The unit marked this year's Independence Day.", [("this year", "2022")]),
+        ("Next month's rotation is set.", [("Next month", "2022-12")]),
+    ],
+)
+def test_a_relative_year_or_month_in_the_possessive(text, expected):
+    assert dates(text, SUNDAY) == expected

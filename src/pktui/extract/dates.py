@@ -120,7 +120,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ),
         (
             "rel",
-            r"(?:(?P<prep>[Bb]y|[Uu]ntil|[Tt]ill|[Bb]efore|[Ss]ince)\s+)?(?P<mod>(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|(?:[Aa]t\s+)?[Tt]he end of|[Ee]nd of|[Tt]he beginning of)[\s-]+)?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious|[Cc]oming|the)\s+(?P<unit>year|month|week)\b(?!'s)",
+            r"(?:(?P<prep>[Bb]y|[Uu]ntil|[Tt]ill|[Bb]efore|[Ss]ince)\s+)?(?P<mod>(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|(?:[Aa]t\s+)?[Tt]he end of|[Ee]nd of|[Tt]he beginning of)[\s-]+)?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious|[Cc]oming|the)\s+(?P<unit>year|month|week)\b",
         ),
         ("yearend", r"(?:[Aa]t\s+)?(?:the\s+)?(?P<w>[Yy]ear[- ]end|end of the year|[Yy]ear's end)\b"),
         (
@@ -512,8 +512,8 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
     if name == "rel":
         rel = g["rel"].lower()
         mod = (g.get("mod") or "").lower()
-        if rel == "the" and "end" not in mod and "beginning" not in mod:
-            return None  # "the year" alone is no date; "the end of the month" is
+        if rel == "the" and (("end" not in mod and "beginning" not in mod) or text[e : e + 2] in ("'s", "’s")):
+            return None  # "the year" alone is no date; "the end of the month" is ("last year's budget" too)
         step = {"last": -1, "previous": -1, "this": 0, "the": 0, "next": 1, "coming": 1}[rel]
         unit = g["unit"]
         if unit == "year" and ("end" in mod or "beginning" in mod):
