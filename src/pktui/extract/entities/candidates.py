@@ -156,8 +156,7 @@ def mark_ranks_and_titles(art: ArticleState, gaz_matches: list[GazMatch]) -> Non
             last, _ = title
             art.title_spans.append((tok.start, toks[last].end))
             for k in range(i, last + 1):
-                # a known name inside a title stays a name: "Director of the Việt Nam Department of ..."
-                art.taken[k] = not in_gaz[k]
+                art.taken[k] = True
             i = last + 1
             continue
         i += 1
