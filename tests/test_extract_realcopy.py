@@ -515,3 +515,20 @@ def test_a_photographer_after_photo():
 def test_a_known_name_inside_a_post_is_part_of_the_post():
     text = "Major General Phạm Mạnh Thắng, Director of the Việt Nam Department of Peacekeeping Operations, spoke."
     assert "Việt Nam Department of Peacekeeping Operations" not in texts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("The Engineering Unit rebuilt the road to Abyei.", "Engineering Unit"),
+        ("The Quick Reaction Force deployed to Beni.", "Quick Reaction Force"),
+        ("The Engineering Company of Brazil left Haiti.", "Engineering Company"),
+    ],
+)
+def test_a_kind_of_unit_without_a_designation_is_a_description(text, kind):
+    assert kind not in texts(text)
+
+
+def test_a_designated_kind_or_a_named_unit_stays():
+    got = texts("Engineering Unit Rotation 2 reached Abyei. The Level-2 Field Hospital treated 40 patients.")
+    assert {"Engineering Unit Rotation 2", "Level-2 Field Hospital"} <= got

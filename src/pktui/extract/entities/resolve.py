@@ -64,6 +64,11 @@ def designations(art: ArticleState) -> None:
         designated.setdefault(base.split()[-1].lower(), []).append((f.end, base, f.name))
     if designated:
         _sister_units(art, designated)
+    # a kind of unit with no designation is a description ("the Engineering Unit")
+    for f in art.found:
+        if f.type == "unit" and f.gaz is not None and f.gaz.name in art.lex.need_designation:
+            f.end = f.start
+    art.found = [f for f in art.found if f.end > f.start]
 
 
 def _sister_units(art: ArticleState, designated: dict[str, list[tuple[int, str, str]]]) -> None:
