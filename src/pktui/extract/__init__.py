@@ -185,15 +185,17 @@ def _extract(article: Article, lead: bool = True) -> ArticleExtraction:
 def _sentence_start_tokens(tokens, sentences, body_start: int) -> set[int]:
     starts: set[int] = set()
     positions = sorted({s for s, _ in sentences} | {body_start})
+    # the first word or number at or after each token (one pass from the end: a scan from
+    # every sentence start over a long run of punctuation was quadratic)
+    next_word = [len(tokens)] * (len(tokens) + 1)
+    for k in range(len(tokens) - 1, -1, -1):
+        next_word[k] = k if tokens[k].is_word or tokens[k].is_number else next_word[k + 1]
     k = 0
     for pos in positions:
         while k < len(tokens) and tokens[k].start < pos:
             k += 1
-        j = k
-        while j < len(tokens) and not tokens[j].is_word and not tokens[j].is_number:
-            j += 1
-        if j < len(tokens):
-            starts.add(j)
+        if next_word[k] < len(tokens):
+            starts.add(next_word[k])
     return starts
 
 

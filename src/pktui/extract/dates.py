@@ -15,6 +15,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from pktui.domain import load_domain
+from pktui.extract.dateanaphora import Anaphor, find_anaphors, resolve_anaphor
+from pktui.extract.datescan import scan
 from pktui.model import MAX_YEAR, MIN_YEAR
 from pktui.textsplit import sentence_at
 
@@ -90,6 +92,14 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             rf"(?:[Ff]rom\s+|[Bb]etween\s+)?{month}\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:to|until|till|through|and|[–—-])\s*(?:{month2}\s+)?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+{year})?{nb}",
         ),
         (
+            "ddrange",
+            rf"(?:[Ff]rom\s+|[Bb]etween\s+)?(?:the\s+)?(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:to|until|till|through|and|[–—-])\s*(?:the\s+)?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{month}(?:,?\s+{year})?{nb}",
+        ),
+        (
+            "myrange",
+            rf"(?:[Ff]rom|[Bb]etween)\s+{month}\s+(?P<y1>1[89]\d\d|20\d\d)\s+(?:to|until|till|through|and|[–—-])\s+{month2}\s+{year}{nb}",
+        ),
+        (
             "mrange",
             rf"(?:[Ff]rom|[Bb]etween)\s+{month}\s+(?:to|until|till|through|and|[–—-])\s+{month2}(?:,?\s+{year})?{nb}",
         ),
@@ -110,7 +120,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ),
         (
             "rel",
-            r"(?:(?P<prep>[Bb]y|[Uu]ntil|[Tt]ill|[Bb]efore|[Ss]ince)\s+)?(?P<mod>(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|(?:[Aa]t\s+)?[Tt]he end of|[Ee]nd of|[Tt]he beginning of)[\s-]+)?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious|[Cc]oming|the)\s+(?P<unit>year|month|week)\b(?!'s)",
+            r"(?:(?P<prep>[Bb]y|[Uu]ntil|[Tt]ill|[Bb]efore|[Ss]ince)\s+)?(?P<mod>(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|(?:[Aa]t\s+)?[Tt]he end of|[Ee]nd of|[Tt]he beginning of)[\s-]+)?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious|[Cc]oming|the)\s+(?P<unit>year|month|week)\b",
         ),
         ("yearend", r"(?:[Aa]t\s+)?(?:the\s+)?(?P<w>[Yy]ear[- ]end|end of the year|[Yy]ear's end)\b"),
         (
@@ -123,7 +133,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ),
         (
             "weekday",
-            rf"(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+|{_PREPS}(?:(?:[Ee]arly|[Ll]ate)\s+on\s+)?)?{wd}(?!,?\s+(?:\d|the\s+\d)|\s*,?\s*(?:{_alt(list(dom.months))}))\b{part}(?:\s+(?P<wk>last|next|this)\s+week\b)?",
+            rf"(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+|{_PREPS}(?:(?:[Ee]arly|[Ll]ate)\s+on\s+)?)?{wd}(?!,?\s+(?:the\s+)?[0-3]?\d(?:st|nd|rd|th|\s+(?:of\s+)?(?:{_alt(list(dom.months))}))|\s*,?\s*(?:{_alt(list(dom.months))}))\b{part}(?:\s+(?P<wk>last|next|this)\s+week\b)?",
         ),
         ("clock", _CLOCK),
         ("now", rf"(?<!\w)(?:{now})\b"),
@@ -137,26 +147,79 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             rf"{_PREPS}(?:(?P<part>(?:the\s+)?(?:end|beginning|middle|start)\s+of|early|mid|late)[\s-]+)?{month}(?!\s*\d)\b",
         ),
         ("holiday", rf"{_PREPS}(?P<hol>{holidays})\b"),
-        ("numeric", r"(?<![\d/.])(?P<a>[0-3]?\d)/(?P<b>[01]?\d)/(?P<year>(?:19|20)\d\d)(?![\d/])"),
-        ("year", rf"{_PREPS}(?<![\d,.$/-]){year}(?![\d%]|[.,]\d|\s*(?:per\s*cent|percent))"),
+        (
+            "numeric",
+            r"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[01]?\d)(?P=sep)(?P<year>(?:19|20)\d\d)(?![\d/]|\.\d)"
+            r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?![\d.:]))?",
+        ),
+        (
+            "iso",
+            r"(?<![\d-])(?P<year>(?:19|20)\d\d)-(?P<mo>[01]\d)-(?P<d>[0-3]\d)(?![\d-])"
+            r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?![\d:]))?",
+        ),
+        ("year", rf"{_PREPS}(?<![\d,.$/-]){year}(?![\d%A-Za-z]|[.,]\d|\s*(?:per\s*cent|percent))"),
     ]
     # every date starts at a word's start: (?<!\w) fails at once inside words, where most
     # positions of a text are, before any alternative is tried
     return [(name, re.compile(rf"(?<!\w)(?:{p})")) for name, p in pats]
 
 
+@lru_cache(maxsize=1)
+def _gates() -> dict[str, re.Pattern[str]]:
+    """For each pattern, words or signs without which it cannot match: a text without them
+    is not scanned for it. (Each scan tries the pattern at every word start; a gate is one
+    fast scan for a few literals.)"""
+    dom = load_domain()
+    year = re.compile(r"1[89]\d\d|20\d\d")
+    month = re.compile(rf"(?:{_alt(list(dom.months))})(?![A-Za-z])")
+    parts = "|".join(str(p) for p in dom.lexicon.get("parts_of_day") or []) or "(?!)"
+    holidays = sorted({str(h).split("'")[0] for h in dom.lexicon.get("holidays") or {}}, key=len, reverse=True)
+    now = [str(w) for w in dom.lexicon.get("present_time") or []]
+    return {
+        "range": year,
+        "drange": month,
+        "ddrange": month,
+        "myrange": month,
+        "mrange": month,
+        "mdy": month,
+        "dmy": month,
+        "my": month,
+        "m_rel": month,
+        "rel_m": month,
+        "ago": re.compile(r"ago\b"),
+        "rel": re.compile(r"(?:year|month|week)\b"),
+        "yearend": re.compile(r"ear[- ]end|end of the year|ear's end"),
+        "day_rel": re.compile("esterday|oday|omorrow|onight"),  # (without the first letter: a literal scan)
+        "part_day": re.compile(parts),
+        "weekday": re.compile(rf"(?:{_alt(list(dom.weekdays))})(?![A-Za-z])"),
+        "clock": re.compile(r"\d\s?(?:[ap]\.?m|[AP]M)|\d[:.h]\d\d|noon|midday|midnight"),
+        "now": re.compile("|".join(rf"{w[:1].upper()}{w[1:]}|{w}" for w in now) or "(?!)"),
+        "part_year": year,
+        "decade": re.compile(r"(?:1[89]\d0|20\d0)s"),
+        "month": month,
+        "holiday": re.compile("|".join(re.escape(h) for h in holidays) or "(?!)"),
+        "numeric": re.compile(r"\d[/.]\d"),
+        "iso": re.compile(r"\d-[01]\d-"),
+        "year": year,
+    }
+
+
 def find_dates(text: str, published: date | None, sentences: list[tuple[int, int]]) -> list[DateMention]:
     dom = load_domain()
     cands: list[tuple[int, int, str, DateMention]] = []
-    for name, pat in _patterns():
-        for m in pat.finditer(text):
-            try:
-                dm = _resolve(name, m, text, published, dom, sentences)
-            except (ValueError, OverflowError):
-                dm = None
-            if dm is not None and in_calendar(dm.value):
-                dm.why = f"{dm.why or _WHY[name]} → {dm.value}"
-                cands.append((dm.start, dm.end, name, dm))
+    anaphors: dict[int, Anaphor] = {}
+    for a in find_anaphors(text):
+        dm = DateMention(a.start, a.end, "", "", a.detail)
+        anaphors[id(dm)] = a
+        cands.append((a.start, a.end, "anaphor", dm))
+    for name, m in scan(text, _patterns(), _gates()):
+        try:
+            dm = _resolve(name, m, text, published, dom, sentences)
+        except (ValueError, OverflowError):
+            dm = None
+        if dm is not None and in_calendar(dm.value):
+            dm.why = f"{dm.why or _WHY[name]} → {dm.value}"
+            cands.append((dm.start, dm.end, name, dm))
     # longest first, no overlaps
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
     starts: list[int] = []  # of the chosen spans, sorted; they never overlap
@@ -170,15 +233,44 @@ def find_dates(text: str, published: date | None, sentences: list[tuple[int, int
         ends.insert(k, e)
         chosen.append((name, dm))
     chosen.sort(key=lambda c: c[1].start)
-    return _join_clock_times(text, chosen)
+    return _join_clock_times(text, _resolve_anaphors(chosen, anaphors, published), published)
+
+
+def _resolve_anaphors(
+    chosen: list[tuple[str, DateMention]], anaphors: dict[int, Anaphor], published: date | None
+) -> list[tuple[str, DateMention]]:
+    """Each anaphoric date resolved against the date written last before it."""
+    out = []
+    last: tuple[str, str] | None = None
+    for name, dm in chosen:
+        if name == "anaphor":
+            got = resolve_anaphor(anaphors[id(dm)], last, published)
+            if got is None or not in_calendar(got[0]):
+                continue
+            dm.value, dm.precision, why = got
+            dm.why = f"{why} → {dm.value}"
+        if name not in ("clock", "now") and dm.precision in ("day", "month", "year"):
+            last = (dm.value, dm.precision)
+        out.append((name, dm))
+    return out
 
 
 _DAY_GAP_RE = re.compile(r"[ \t]*,?[ \t]*(?:on[ \t]+)?")
 
 
-def _join_clock_times(text: str, chosen: list[tuple[str, DateMention]]) -> list[DateMention]:
+#: a clock time with no day next to it is on the day of the last day written before it, when
+#: that is this near and a day of the publication's week (the day the news is about): "...
+#: attacked yesterday. [...] The blast occurred around 6.30 am."
+_CLOCK_DAY_REACH = 800
+_CLOCK_DAY_DAYS = 7
+
+
+def _join_clock_times(
+    text: str, chosen: list[tuple[str, DateMention]], published: date | None = None
+) -> list[DateMention]:
     """ "at 9am on Tuesday", "Monday at 11:20 pm": a clock time joins the day next to it and
-    takes its date; alone, it keeps the publication date."""
+    takes its date; alone, it takes the day of the news written before it, else the
+    publication date."""
     out: list[DateMention] = []
     k = 0
     while k < len(chosen):
@@ -195,9 +287,23 @@ def _join_clock_times(text: str, chosen: list[tuple[str, DateMention]]) -> list[
             prev.why = f"{prev.why.partition(' → ')[0]} + clock time → {prev.value}"
             k += 1
             continue
+        if name == "clock" and published is not None:
+            _day_of_the_news(dm, chosen[:k], published)
         out.append(dm)
         k += 1
     return out
+
+
+def _day_of_the_news(clock: DateMention, before: list[tuple[str, DateMention]], published: date) -> None:
+    for name, dm in reversed(before):
+        if clock.start - dm.end > _CLOCK_DAY_REACH:
+            return
+        if name == "clock" or dm.precision != "day" or "/" in dm.value:
+            continue
+        if abs((date.fromisoformat(dm.value) - published).days) <= _CLOCK_DAY_DAYS:
+            clock.value = dm.value
+            clock.why = f"clock time, on the day written before it → {dm.value}"
+        return
 
 
 def _day_next_to(text: str, end: int, day: DateMention) -> bool:
@@ -218,6 +324,8 @@ def in_calendar(value: str) -> bool:
 _WHY = {
     "range": "year range",
     "drange": "range of days",
+    "ddrange": "range of days",
+    "myrange": "range of months",
     "mrange": "range of months",
     "mdy": "month + day + year",
     "dmy": "day + month + year",
@@ -237,6 +345,7 @@ _WHY = {
     "month": "month name",
     "holiday": "holiday",
     "numeric": "day/month/year",
+    "iso": "year-month-day",
     "year": "year",
 }
 
@@ -256,6 +365,40 @@ def _nearest_year(published: date, month: int, day: int | None = None) -> int:
         if best is None or dist < best[0]:
             best = (dist, y)
     return best[1]
+
+
+#: a day of the month named without its year is moved to the year before (after) the one
+#: nearest the publication when the clause is past (future) tense and the nearest year puts it
+#: more than this many days on the wrong side: "launched an offensive on Jan. 11" in November
+_TENSE_SLACK = 14
+
+
+def _year_of_day(published: date, month: int, day: int, tense: str | None) -> tuple[int, str]:
+    y = _nearest_year(published, month, day)
+    when = date(y, month, min(day, calendar.monthrange(y, month)[1]))
+    if tense == "past" and (when - published).days > _TENSE_SLACK:
+        return y - 1, "month + day, past tense: the last one before the publication date"
+    if tense == "future" and (published - when).days > _TENSE_SLACK:
+        return y + 1, "month + day, future tense: the next one after the publication date"
+    return y, "month + day, in the year nearest the publication date"
+
+
+def _numeric(s: int, e: int, a: int, b: int, year: int, published: date | None) -> DateMention | None:
+    """ "22/07/2017", "14.12.2017": day first unless only the other order is a date; when both
+    are, the reading nearer the publication date."""
+    readings = []
+    for day, month in ((a, b), (b, a)):
+        try:
+            readings.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not readings:
+        return None
+    best = readings[0]
+    if published is not None and len(readings) == 2 and readings[0] != readings[1]:
+        best = min(readings, key=lambda d: abs((d - published).days))
+    why = "day/month/year" if best == readings[0] else "month/day/year (the reading nearer the publication date)"
+    return DateMention(s, e, best.isoformat(), "day", None, why)
 
 
 def _sentence_of(pos: int, sentences: list[tuple[int, int]]) -> tuple[int, int]:
@@ -287,9 +430,17 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         if g.get("the") and g["the"].lower() in ("from", "between"):
             detail = None
         return DateMention(s, e, f"{y1}/{y2}", "range", detail)
-    if name in ("drange", "mrange"):
+    if name == "myrange":
+        m1, m2 = _month_num(g["month"], dom), _month_num(g["month2"], dom)
+        y1, y2 = int(g["y1"]), int(g["year"])
+        if not (y1, m1) < (y2, m2) or y2 - y1 > 50:
+            return None
+        return DateMention(s, e, f"{y1:04d}-{m1:02d}/{y2:04d}-{m2:02d}", "range")
+    if name in ("drange", "mrange", "ddrange"):
         m1 = _month_num(g["month"], dom)
         m2 = _month_num(g["month2"], dom) if g.get("month2") else m1
+        if name == "drange" and g.get("month2") and re.search(r"^(?![Bb]etween\b).*\band\b", m.group()):
+            return None  # "November 21 and November 28, 2019": two dates ("between April 19 and Nov. 30": one)
         if g.get("year"):
             y1 = int(g["year"])
         elif published is not None:
@@ -301,23 +452,29 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
             if (y2, m2) <= (y1, m1):
                 return None
             return DateMention(s, e, f"{y1:04d}-{m1:02d}/{y2:04d}-{m2:02d}", "range")
+        if name == "ddrange":
+            y2 = y1
         start, end = date(y1, m1, int(g["d1"])), date(y2, m2, int(g["d2"]))
         if not start < end or (end - start).days > 370:
             return None
         return DateMention(s, e, f"{start.isoformat()}/{end.isoformat()}", "range")
     if name == "numeric":
-        a, b = int(g["a"]), int(g["b"])
-        day, month = (b, a) if b > 12 >= a else (a, b)  # day first unless only the other order is a date
-        return DateMention(s, e, date(int(g["year"]), month, day).isoformat(), "day", None, "day/month/year")
+        return _numeric(s, e, int(g["a"]), int(g["b"]), int(g["year"]), published)
+    if name == "iso":
+        return DateMention(s, e, date(int(g["year"]), int(g["mo"]), int(g["d"])).isoformat(), "day")
     if name in ("mdy", "dmy"):
         month = _month_num(g["month"], dom)
         day = int(g["day"])
         why = ""
         if g.get("year"):
             y = int(g["year"])
+        elif (later := _COORDINATED_YEAR_RE.match(text, e)) is not None:
+            y, why = int(later.group(1)), "month + day, the year of the date joined to it"
         elif published is not None:
-            y = _nearest_year(published, month, day)
-            why = "month + day, in the year nearest the publication date"
+            tense = _tense(text, s, sentences)
+            if tense == "past" and (detail in ("until", "till", "by") or _WOULD_RE.search(text, max(0, s - 80), s)):
+                tense = None  # "had approved an extension until April 15", "said they would leave on May 3"
+            y, why = _year_of_day(published, month, day, tense)
         else:
             return None
         return DateMention(s, e, date(y, month, day).isoformat(), "day", detail, why)
@@ -355,8 +512,8 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
     if name == "rel":
         rel = g["rel"].lower()
         mod = (g.get("mod") or "").lower()
-        if rel == "the" and "end" not in mod and "beginning" not in mod:
-            return None  # "the year" alone is no date; "the end of the month" is
+        if rel == "the" and (("end" not in mod and "beginning" not in mod) or text[e : e + 2] in ("'s", "’s")):
+            return None  # "the year" alone is no date; "the end of the month" is ("last year's budget" too)
         step = {"last": -1, "previous": -1, "this": 0, "the": 0, "next": 1, "coming": 1}[rel]
         unit = g["unit"]
         if unit == "year" and ("end" in mod or "beginning" in mod):
@@ -398,7 +555,9 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         else:
             why = f"weekday, {tense} tense" if tense else "weekday, no tense: the last one up to the publication date"
         if future:
-            delta = (wd - published.weekday()) % 7 or (0 if rel == "this" else 7)
+            delta = (wd - published.weekday()) % 7 or (
+                7 if rel == "next" else 0
+            )  # "on Monday" in a Monday article is that day
             d = published + timedelta(days=delta)
         else:
             delta = (published.weekday() - wd) % 7
@@ -418,6 +577,9 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
             s, e, date(y, month, day).isoformat(), "day", detail, "holiday, nearest the publication date"
         )
     if name == "part_year":
+        part = g["part"].lower()
+        if part.endswith("end of"):  # "by the end of 2020" is its December
+            return DateMention(s, e, f"{g['year']}-12", "month", detail, "end of a year")
         return DateMention(s, e, g["year"], "year", detail)
     if name == "decade":
         dec = int(g["dec"])
@@ -428,15 +590,22 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
             month_word.lower().rstrip(".")
             in ("may", "march", "mar", "jan", "jun", "jul", "aug", "oct", "nov", "dec", "sep", "sept", "feb", "apr")
             and not g.get("prep")
+            and not g.get("part")
             and not (text[s - 1 : s] == "(" and text[e : e + 1] == ")")
         ):
             return None
         if _ANAPHORIC_BEFORE_RE.search(text, max(0, s - 6), s) or _ANAPHORIC_AFTER_RE.match(text, e):
             return None  # "that August", "in June of that year": a year named elsewhere, not resolved
         month = _month_num(month_word, dom)
+        if (later := _COORDINATED_YEAR_RE.match(text, e)) is not None:
+            return DateMention(
+                s, e, f"{later.group(1)}-{month:02d}", "month", detail, "month, the year of the month joined to it"
+            )
         tense = _tense(text, s, sentences)
         if detail in ("until", "till", "by") and tense is None:
             tense = "future"  # "until May" in a report looks ahead
+        elif detail == "since":
+            tense = "past"  # "has run the fleet since February" looks back
         y = _nearest_year(published, month)
         if tense == "future" and (y, month) < (published.year, published.month):
             y += 1
@@ -460,6 +629,13 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
     return None
 
 
+#: "November 21 and November 28, 2019", "January and February 2019": the year written after
+#: the date joined to this one is this one's year too
+_COORDINATED_YEAR_RE = re.compile(
+    r",?\s+(?:and|or|&)\s+(?:[A-Z][a-z]{2,8}\.?\s+)?(?:[0-3]?\d(?:st|nd|rd|th)?\s+)?(?:of\s+)?(?:[A-Z][a-z]{2,8}\.?\s+)?"
+    r"(?:[0-3]?\d(?:st|nd|rd|th)?)?,?\s*((?:19|20)\d\d)\b"
+)
+_WOULD_RE = re.compile(r"\b(?:would|could|should|was to|were to|was due|were due)\b[^.;]*$")
 _ANAPHORIC_BEFORE_RE = re.compile(r"\b[Tt]hat\s+$")
 _ANAPHORIC_AFTER_RE = re.compile(r"\s+(?:of\s+)?(?:that|the same|the following|the previous)\s+year\b")
 _TENSE_WINDOW = 160  # characters of the clause before a date that say its tense

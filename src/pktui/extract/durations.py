@@ -54,9 +54,9 @@ def duration_adjective(tokens, i, nums: Numbers):
         what = m.group("w").lower()
         if what == "plus":
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            if nxt is None or fold(nxt.text) not in nums.measures_by_word:
+            if nxt is None or nxt.key not in nums.measures_by_word:
                 return None
-            unit = nums.measures_by_word[fold(nxt.text)]
+            unit = nums.measures_by_word[nxt.key]
             return QuantityMention(tok.start, nxt.end, v, "more_than", unit, nxt.text, "number + “plus”"), i + 2
         if fold(what) in nums.headcount_words:
             return QuantityMention(
@@ -73,7 +73,7 @@ def _one_unit_of_time(tokens, i, nums: Numbers):
     """ "(for) a year", "about a week", "a full year", "more than a decade": a duration of one unit,
     unless it is a date ("a year ago") or a rate ("twice a year", "30 patients a day")."""
     k = i + 1
-    if fold(tokens[k].text) in nums.duration_adjectives and k + 1 < len(tokens):
+    if tokens[k].key in nums.duration_adjectives and k + 1 < len(tokens):
         k += 1
     unit = tokens[k].text.lower()
     if unit not in nums.durations:
@@ -83,8 +83,8 @@ def _one_unit_of_time(tokens, i, nums: Numbers):
     prev = tokens[i - 1] if i > 0 else None
     if prev is not None and (
         prev.is_number
-        or fold(prev.text) in nums.rate_words
-        or (fold(prev.text),) in nums.measures
+        or prev.key in nums.rate_words
+        or (prev.key,) in nums.measures
         or nums.word_value(prev.text) is not None
     ):
         return None

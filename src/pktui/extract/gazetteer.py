@@ -35,13 +35,15 @@ class GazMatch:
 
 _SPELLINGS = (("isation", "ization"), ("isations", "izations"), ("ised", "ized"), ("ising", "izing"))
 _WORD_SPELLINGS = {"centre": "center", "centres": "centers", "defence": "defense", "programme": "program",
-                   "programmes": "programs", "labour": "labor", "organisation": "organization"}  # fmt: skip
+                   "programmes": "programs", "labour": "labor", "organisation": "organization",
+                   "forces": "force"}  # fmt: skip
 
 
 @lru_cache(maxsize=65536)
 def spelling(word: str) -> str:
     """British and American spellings as one key: "stabilisation" and "stabilization",
-    "motorised" and "motorized", "defence" and "defense" match the same listed name."""
+    "motorised" and "motorized", "defence" and "defense" match the same listed name (and
+    "Forces" the listed "Force": "UN Interim Forces in Lebanon")."""
     if word in _WORD_SPELLINGS:
         return _WORD_SPELLINGS[word]
     for british, american in _SPELLINGS:
@@ -86,8 +88,10 @@ class Gazetteer:
                     if entry.type == "unit" and not variant.endswith("s"):
                         self._add(variant + "s", entry)
 
+        self._can_start: dict[str, bool] = {}
         self.weak = domain.weak_places
         self.weak_words = max((len(k.split()) for k in self.weak), default=0)
+        self.weak_firsts = {k.split()[0] for k in self.weak if k}
 
     def _add(self, form: str, entry: GazEntry) -> None:
         words = [spelling(w) for w in fold(form).split()]
@@ -109,9 +113,20 @@ class Gazetteer:
 
     def find(self, text: str, tokens: list[Token]) -> list[GazMatch]:
         """Known names, longest first, not overlapping, in text order."""
-        candidates = [m for i in range(len(tokens)) if (m := self._longest_at(text, tokens, i)) is not None]
+        can_start = self._can_start
+        candidates = [
+            m
+            for i, t in enumerate(tokens)
+            if (can_start.get(t.text) if t.text in can_start else self._may_start(t))
+            and (m := self._longest_at(text, tokens, i)) is not None
+        ]
         if self.weak:
-            candidates += [m for i in range(len(tokens)) if (m := self._weak_at(tokens, i)) is not None]
+            weak_firsts = self.weak_firsts
+            candidates += [
+                m
+                for i, t in enumerate(tokens)
+                if t.bare_key.partition(" ")[0] in weak_firsts and (m := self._weak_at(tokens, i)) is not None
+            ]
         # longest first; a listed name before a library place of the same length
         candidates.sort(key=lambda m: (-(m.last - m.first), -(m.end - m.start), m.entry.weak, m.first))
         used = [False] * len(tokens)
@@ -125,15 +140,38 @@ class Gazetteer:
         chosen.sort(key=lambda m: m.first)
         return chosen
 
+    def _may_start(self, t: Token) -> bool:
+        """May a listed name start with this token? (worked out once per token text)"""
+        ok = (
+            spelling(t.key.partition(" ")[0]) in self.root.children
+            or t.bare in self.acronyms
+            or t.text in self.acronyms
+            or t.bare.upper() in self.acronyms
+        )
+        if len(self._can_start) >= 200_000:
+            self._can_start.clear()
+        self._can_start[t.text] = ok
+        return ok
+
+    def title_case_acronym(self, word: str) -> GazEntry | None:
+        """ "Minusma", "Monusco": a mission's acronym of five letters or more written as a name."""
+        if len(word) < 5 or not word.istitle():
+            return None
+        entry = self.acronyms.get(word.upper())
+        return entry if entry is not None and entry.type == "mission" else None
+
     def _weak_at(self, tokens: list[Token], i: int) -> GazMatch | None:
         """The longest library place name starting at token i, written with capitals."""
+        first = tokens[i]
+        if not first.is_word or not first.text[0].isupper() or first.bare_key.split(" ", 1)[0] not in self.weak_firsts:
+            return None
         words: list[str] = []
         best = None
         for j in range(i, min(i + self.weak_words, len(tokens))):
             tok = tokens[j]
             if not tok.is_word or not tok.text[0].isupper():
                 break
-            words.append(tok.key if tok.bare == tok.text else fold(tok.bare))
+            words.append(tok.bare_key)
             entry = self.weak.get(" ".join(words))
             if entry is not None:
                 best = GazMatch(i, j, tokens[i].start, tok.start + len(tok.bare), entry)
@@ -146,9 +184,11 @@ class Gazetteer:
         if first.is_punct:
             return None
         best: GazMatch | None = None
-        acr = self.acronyms.get(first.bare) or self.acronyms.get(first.text)
+        acr = self.acronyms.get(first.bare) or self.acronyms.get(first.text) or self.title_case_acronym(first.bare)
         if acr is not None:
             best = GazMatch(i, i, first.start, first.start + len(first.bare), acr)
+        if spelling(first.key.split(" ", 1)[0]) not in self.root.children:
+            return best  # no listed form starts with this word (nor with its bare form)
         node = self.root
         caps: list[bool] = []  # per matched word: is it capitalised in the text?
         j = i
@@ -160,6 +200,9 @@ class Gazetteer:
                     return best
                 if tok.text == ",":
                     has_comma = True
+                elif _inner_acronym(tokens, j, self.acronyms):
+                    j += 3  # "United Nations (UN) Stabilization Mission in Haiti"
+                    continue
                 elif tok.text not in _SKIPPABLE:
                     break
                 j += 1
@@ -168,7 +211,7 @@ class Gazetteer:
             if tok.bare != tok.text:
                 # a possessive ("Vietnam’s") may end a name here, whatever longer forms go on
                 # through the full word ("Vietnam's Ministry of National Defence")
-                bare_words = fold(tok.bare).split()
+                bare_words = tok.bare_key.split()
                 bare_node = _walk(node, bare_words)
                 if bare_node is not None:
                     entry = _accepted(bare_node, caps + [cap] + [True] * (len(bare_words) - 1), has_comma)
@@ -186,6 +229,16 @@ class Gazetteer:
                 best = GazMatch(i, j, first.start, tok.end, entry)
             j += 1
         return best
+
+
+def _inner_acronym(tokens: list[Token], j: int, acronyms: dict[str, GazEntry]) -> bool:
+    """A body's acronym in brackets inside a longer name: "(UN)" of "United Nations (UN)
+    Stabilization Mission in Haiti" (not a name's own acronym: "Action for Peacekeeping (A4P)
+    initiative")."""
+    if not (tokens[j].text == "(" and j + 3 < len(tokens) and tokens[j + 2].text == ")" and tokens[j + 3].is_word):
+        return False
+    entry = acronyms.get(tokens[j + 1].text)
+    return entry is not None and entry.type in ("organization", "country")
 
 
 def _accepted(node: _Node, caps: list[bool], has_comma: bool) -> GazEntry | None:

@@ -52,6 +52,8 @@ class Numbers:
         self.headcount_words = {fold(str(w)) for w in doc.get("headcount_words") or []}
         self.duration_adjectives = {fold(str(w)) for w in doc.get("duration_adjectives") or []}
         self.rate_words = {fold(str(w)) for w in doc.get("rate_words") or []}
+        #: words a number or a duration may start with (besides digits and hyphenated words)
+        self.starters = {*self.units, *self.tens, *self.collectives, "a", "an", "past", "last", "previous", "yearlong"}
 
     def word_value(self, word: str) -> int | None:
         """``four`` -> 4, ``twenty-five`` -> 25."""

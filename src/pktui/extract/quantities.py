@@ -9,6 +9,8 @@ counts.
 
 from __future__ import annotations
 
+import bisect
+
 from pktui.domain import load_domain
 from pktui.extract.durations import duration_adjective
 from pktui.extract.numbers import Numbers, QuantityMention, num, numbers, parse_number, qualifier_before
@@ -30,9 +32,11 @@ def find_quantities(
     out: list[QuantityMention] = []
     i = 0
     n = len(tokens)
+    starters = nums.starters
     while i < n:
-        if blocked_at[i]:
-            i += 1
+        tok = tokens[i]
+        if blocked_at[i] or not (tok.is_number or "-" in tok.text or tok.text.lower() in starters):
+            i += 1  # no number, number word or duration starts here
             continue
         found = _quantity_at(text, tokens, i, nums, blocked_at, sentence_starts, out)
         if found is None:
@@ -47,20 +51,16 @@ def find_quantities(
 
 
 def _blocked_mask(tokens: list[Token], blocked: list[tuple[int, int]]) -> list[bool]:
+    """Per token: does it overlap a blocked span?"""
     mask = [False] * len(tokens)
     if not blocked:
         return mask
-    spans = sorted(blocked)
-    j = 0
-    for i, t in enumerate(tokens):
-        while j < len(spans) and spans[j][1] <= t.start:
-            j += 1
-        k = j
-        while k < len(spans) and spans[k][0] < t.end:
-            if spans[k][0] < t.end and t.start < spans[k][1]:
-                mask[i] = True
-                break
-            k += 1
+    starts = [t.start for t in tokens]
+    ends = [t.end for t in tokens]
+    for s, e in blocked:
+        # tokens overlapping [s, e): ending after s and starting before e
+        for k in range(bisect.bisect_right(ends, s), bisect.bisect_left(starts, e)):
+            mask[k] = True
     return mask
 
 
@@ -77,8 +77,10 @@ def _quantity_at(text, tokens, i, nums: Numbers, blocked_at, sentence_starts, pr
     currency = _currency_before(tokens, i)
     if tok.is_number and _is_designation(text, tokens, i, sentence_starts):
         return None
-    if i > 0 and fold(tokens[i - 1].text) in nums.designation_words:
+    if i > 0 and tokens[i - 1].key in nums.designation_words:
         return None  # "resolution 186", "route 4"
+    if i > 1 and tokens[i - 1].text in (":", ".") and tokens[i - 2].is_number and tokens[i - 2].end == tok.start - 1:
+        return None  # the minutes of "00:10", "01:13 IST"
     if (
         currency is None
         and i > 0
@@ -97,7 +99,7 @@ def _quantity_at(text, tokens, i, nums: Numbers, blocked_at, sentence_starts, pr
         return None  # times and versions: 10:30
     if nxt is not None and nxt.text.lower() in ("st", "nd", "rd", "th"):
         return None
-    if nxt is not None and fold(nxt.text) in nums.clock_words and nxt.start - tokens[last].end <= 1:
+    if nxt is not None and nxt.key in nums.clock_words and nxt.start - tokens[last].end <= 1:
         return None  # a clock time is never a count: "around 2pm", "10.30 a.m.", "14:30 hrs"
     start = tok.start
     if currency is not None:
@@ -157,7 +159,7 @@ def _bare_count(text, tokens, i, last, nums: Numbers, qualifier: str, value: flo
     out ("140 in Bor", "the remaining 200", "Counties represented: 28", "Cork (64)")."""
     tok = tokens[i]
     nxt = tokens[last + 1] if last + 1 < len(tokens) else None
-    follower = nxt is not None and nxt.is_word and fold(nxt.text) in nums.count_followers
+    follower = nxt is not None and nxt.is_word and nxt.key in nums.count_followers
     if not tok.is_number:  # a number word needs a noun, or a follower: "nine from Malta"
         return f"number before “{nxt.text}”" if follower and nxt.text in ("from", "of", "who", "were") else None
     if qualifier != "exact":
@@ -187,7 +189,7 @@ def _preceder(tokens, i, nums: Numbers) -> str | None:
     for width in (2, 1):
         if i - width < 0:
             continue
-        words = tuple(fold(t.text) for t in tokens[i - width : i])
+        words = tuple(t.key for t in tokens[i - width : i])
         if words in nums.count_preceders:
             return " ".join(t.text for t in tokens[i - width : i])
     return None
@@ -199,11 +201,11 @@ def _headcount(text, tokens, i, last, nums: Numbers, start: int, qualifier: str)
     k = last + 1
     if k + 1 < n and tokens[k].text == "-" and tokens[k].start == tokens[last].end == tokens[k + 1].start - 1:
         word = tokens[k + 1]
-    elif k < n and fold(tokens[k].text) == "strong" and tokens[i].is_number:
+    elif k < n and tokens[k].key == "strong" and tokens[i].is_number:
         word = tokens[k]
     else:
         return None
-    if fold(word.text) not in nums.headcount_words:
+    if word.key not in nums.headcount_words:
         return None
     value = parse_number(tokens, i, nums)
     if value is None:
@@ -260,7 +262,7 @@ def _is_designation(text, tokens, i, sentence_starts) -> bool:
     prev = tokens[i - 1]
     if prev.is_word and prev.text[0].isupper() and (i - 1) not in sentence_starts and prev.end == tokens[i].start - 1:
         nums = numbers()
-        word = fold(prev.text)
+        word = prev.key
         return word not in nums.qualifiers and (word,) not in nums.count_preceders and word != "than"
     return False
 
@@ -284,8 +286,8 @@ def _counted_after(text, tokens, j, nums: Numbers, blocked_at):
     seen = 0
     while k < len(tokens) and seen <= window:
         tok = tokens[k]
-        if tok.is_punct and tok.text not in ("-",):
-            break
+        if (tok.is_punct and tok.text not in ("-",)) or "\n" in text[tokens[k - 1].end : tok.start]:
+            break  # a counted noun is in the number's sentence and line
         for width in range(nums.max_measure_words, 0, -1):
             if any(t.is_punct and t.text != "-" for t in tokens[k : k + width]):
                 continue
@@ -295,7 +297,7 @@ def _counted_after(text, tokens, j, nums: Numbers, blocked_at):
                 measure = nums.measures[words]
                 # "officers and soldiers", "doctors and nurses"
                 if last + 2 < len(tokens) and tokens[last + 1].text == "and":
-                    w2 = (fold(tokens[last + 2].text),)
+                    w2 = (tokens[last + 2].key,)
                     if w2 in nums.measures and nums.measures[w2] == measure:
                         last += 2
                 counted = text[tokens[k].start : tokens[last].end]

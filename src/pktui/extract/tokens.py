@@ -22,25 +22,40 @@ _TOKEN_RE = re.compile(
 
 class Token:
     """One token with its offsets and the questions the extractor asks about it, answered
-    once when it is made (they are asked millions of times)."""
+    once per distinct token text (they are asked millions of times, and most words repeat)."""
 
-    __slots__ = ("bare", "end", "is_allcaps", "is_cap", "is_number", "is_punct", "is_word", "key", "start", "text")
+    __slots__ = (
+        "bare",
+        "bare_key",
+        "end",
+        "is_allcaps",
+        "is_cap",
+        "is_number",
+        "is_punct",
+        "is_word",
+        "key",
+        "start",
+        "text",
+    )
 
-    def __init__(self, start: int, end: int, text: str, key: str) -> None:
+    def __init__(self, start: int, end: int, text: str, key: str | None = None) -> None:
         self.start = start
         self.end = end
         self.text = text
-        self.key = key  # folded, punctuation-free ("people s" for "People’s")
-        first = text[0]
-        self.is_word = first.isalpha()
-        self.is_number = first.isdigit()
-        self.is_punct = not first.isalnum()
-        #: starts with an upper-case letter (or is a camel-case brand like ``defenceWeb``)
-        self.is_cap = first.isupper() or (self.is_word and any(c.isupper() for c in text[1:]))
-        letters = [c for c in text if c.isalpha()]
-        self.is_allcaps = len(letters) >= 2 and all(c.isupper() for c in letters)
-        #: the word without a possessive ending: ``Vietnam’s`` -> ``Vietnam``
-        self.bare = text[:-2] if len(text) > 2 and text[-2] in "'’" and text[-1] in "sS" else text
+        info = _info(text)
+        # folded, punctuation-free ("people s" for "People’s"); the bare word's key ("people")
+        (
+            self.key,
+            self.bare,
+            self.bare_key,
+            self.is_word,
+            self.is_number,
+            self.is_punct,
+            self.is_cap,
+            self.is_allcaps,
+        ) = info
+        if key is not None:
+            self.key = key
 
     def __repr__(self) -> str:
         return f"Token({self.start}, {self.end}, {self.text!r})"
@@ -57,12 +72,41 @@ class Token:
 MAX_TOKEN = 64
 
 
+_INFO: dict[str, tuple] = {}
+_INFO_MAX = 100_000
+
+
+def _info(text: str) -> tuple:
+    """What a token's text says, whatever its place: worked out once per distinct text."""
+    info = _INFO.get(text)
+    if info is None:
+        if len(_INFO) >= _INFO_MAX:
+            _INFO.clear()
+        info = _INFO[text] = _describe(text)
+    return info
+
+
+def _describe(text: str) -> tuple:
+    first = text[0]
+    is_word = first.isalpha()
+    is_number = first.isdigit()
+    is_punct = not first.isalnum()
+    #: starts with an upper-case letter (or is a camel-case brand like ``defenceWeb``)
+    is_cap = first.isupper() or (is_word and any(c.isupper() for c in text[1:]))
+    letters = [c for c in text if c.isalpha()]
+    is_allcaps = len(letters) >= 2 and all(c.isupper() for c in letters)
+    #: the word without a possessive ending: ``Vietnam’s`` -> ``Vietnam``
+    bare = text[:-2] if len(text) > 2 and text[-2] in "'’" and text[-1] in "sS" else text
+    key = fold(text)
+    return key, bare, key if bare == text else fold(bare), is_word, is_number, is_punct, is_cap, is_allcaps
+
+
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
     out = []
     for m in _TOKEN_RE.finditer(text, start, end):
-        s = m.group(0)
-        if s.isspace() or len(s) > MAX_TOKEN:
-            continue
-        out.append(Token(m.start(), m.end(), s, fold(s)))
+        s = m.group()
+        if len(s) <= MAX_TOKEN:
+            a, b = m.span()
+            out.append(Token(a, b, s))
     return out

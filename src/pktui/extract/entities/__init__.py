@@ -8,10 +8,26 @@ brackets, shortened names). Every mention says which rule or list found it (``Fo
 
 from __future__ import annotations
 
-from pktui.extract.entities.acronyms import acronym_definitions
-from pktui.extract.entities.candidates import contingent_names, find_runs, mark_ranks_and_titles, numbered_units
+from pktui.extract.entities.acronyms import acronym_definitions, ambiguous_acronyms
+from pktui.extract.entities.candidates import (
+    contingent_names,
+    described_units,
+    find_runs,
+    mark_ranks_and_titles,
+    numbered_units,
+)
 from pktui.extract.entities.classify import type_run
-from pktui.extract.entities.resolve import designations, finalise, short_references, the_references
+from pktui.extract.entities.resolve import (
+    coordinated_people,
+    demonym_variants,
+    designations,
+    finalise,
+    place_lists,
+    place_short_names,
+    short_references,
+    spelled_acronyms,
+    the_references,
+)
 from pktui.extract.entities.state import ArticleState, EntityResult, Found
 from pktui.extract.tokens import Token
 
@@ -22,6 +38,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     art = ArticleState(text, tokens, sentence_starts)
     gaz_matches = art.gaz.find(text, tokens)
     numbered_units(art)
+    described_units(art, gaz_matches)
     contingent_names(art)
     mark_ranks_and_titles(art, gaz_matches)
     gaz_at = {m.first: m for m in gaz_matches if not any(art.taken[m.first : m.last + 1])}
@@ -29,8 +46,14 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     for run in find_runs(art, gaz_at):
         type_run(art, run, gaz_at)
     acronym_definitions(art)
+    ambiguous_acronyms(art)
     designations(art)
     short_references(art)
+    place_lists(art)
+    coordinated_people(art)
+    spelled_acronyms(art)
     the_references(art)
+    demonym_variants(art)
+    place_short_names(art)
     mentions = finalise(art)
     return EntityResult(mentions, art.title_spans, art.ranks)

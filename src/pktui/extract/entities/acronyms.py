@@ -3,6 +3,7 @@ later uses: the acronym is linked to the name when its capitals spell the name's
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -15,14 +16,20 @@ def acronym_definitions(art: ArticleState) -> None:
     by_end = {f.end: f for f in art.found}
     by_start = {f.start: f for f in art.found}
     for i in range(1, len(toks) - 2):
-        if toks[i].text != "(" or toks[i + 2].text != ")":
-            continue
+        if toks[i].text != "(" or toks[i + 2].text != ")" or art.taken[i]:
+            continue  # (a bracket inside a known name: "United Nations (UN) Stabilization Mission in Haiti")
         acr_tok = toks[i + 1]
         acr = acr_tok.text
         if not ACRONYM_RE.match(acr):
-            continue
+            if art.gaz.title_case_acronym(acr) is None:  # "(Misca)" is still an acronym
+                _nickname(art, i, by_end)
+                continue
+            acr = acr.upper()
         prev = toks[i - 1]
         f = by_end.get(prev.end) or by_end.get(prev.start + len(prev.bare))
+        named = _known_acronym_after(art, i, acr, f, by_start)
+        if named is not None:
+            by_end[named.end] = f = named
         if f is None:
             continue
         known = f.gaz is not None and (acr in f.gaz.acronyms or acr == f.gaz.name)
@@ -39,6 +46,7 @@ def acronym_definitions(art: ArticleState) -> None:
             continue
         why = f"acronym defined in brackets for {f.name}"
         art.add(Found(acr_tok.start, acr_tok.end, f.type, f.name, key=f.key, why=why), i + 1, i + 1)
+    art.found = [f for f in art.found if f.end > f.start]  # without the mentions a whole name replaced
     # later uses of a defined acronym
     if not art.acronyms:
         return
@@ -49,6 +57,104 @@ def acronym_definitions(art: ArticleState) -> None:
         if f is not None:
             why = f"acronym defined in brackets for {f.name}"
             art.add(Found(tok.start, end_of(tok), f.type, f.name, key=f.key, why=why), i, i)
+
+
+#: words a name before a bracketed acronym may have ("United Nations Assistance Mission in Iraq")
+_NAME_REACH = 12
+
+
+def _known_acronym_after(
+    art: ArticleState, i: int, acr: str, f: Found | None, by_start: dict[int, Found]
+) -> Found | None:
+    """The name before "(ACR)" when ACR is a known acronym: "UN Assistance Mission Iraq
+    (UNAMI)" whose initials spell it, or "the Republic of the Congo (DRC)", part of one of its
+    names. The mentions inside become one mention of the known entity."""
+    entry = art.gaz.acronyms.get(acr)
+    if entry is None or (f is not None and f.gaz is entry):
+        return None
+    toks = art.tokens
+    end = toks[i - 1]
+    start = None
+    if f is not None and f.type == entry.type and any(_words_in(fold(f.name), fold(form)) for form in entry.forms):
+        start = f.start
+    elif f is not None and f.type == entry.type == "mission" and f.gaz is None:
+        start = f.start  # a mission's acronym follows its French name: "... Mission in Mali (MINUSMA)"
+    else:
+        j = i - 1
+        while j > 0 and i - j < _NAME_REACH and (toks[j - 1].is_cap or toks[j - 1].text in art.lex.connectors):
+            j -= 1
+            if j in art.sentence_starts:
+                break
+        for k in range(j, i):
+            if (
+                toks[k].is_word
+                and toks[k].is_cap
+                and toks[k].key not in art.lex.function_words
+                and initials_match(acr, art.text[toks[k].start : end.end])
+            ):
+                start = toks[k].start
+                break
+        if start is None and entry.type == "mission" and j < i:
+            # "UN ... Mission in Mali (MINUSMA)": a new mission's name, cut before its place
+            named = [by_start.get(toks[k].start) for k in range(j, i)]
+            start = next((g.start for g in named if g is not None and g.type == "mission" and g.gaz is None), None)
+    if start is None:
+        return None
+    first = bisect.bisect_left(art.token_starts, start)
+    for k in range(first, i):
+        g = by_start.pop(toks[k].start, None)
+        if g is not None:
+            g.end = g.start  # replaced by the whole name (finalise drops empty mentions)
+    named = Found(start, end_of(end), entry.type, entry.name, gaz=entry, why=f"name before its known acronym {acr}")
+    by_start[start] = named
+    return art.add(named, first, i - 1)
+
+
+def _words_in(part: str, whole: str) -> bool:
+    return f" {part} " in f" {whole} "
+
+
+def ambiguous_acronyms(art: ArticleState) -> None:
+    """ "AFP" in an article that names the Armed Forces of the Philippines is that body, not
+    the news agency the gazetteer knows by those letters: an acronym whose listed name the
+    article never writes goes to a name in the article whose initials spell it."""
+    named = [g for g in art.found if g.type in ("organization", "mission", "unit", "programme") and " " in g.name]
+    if not named:
+        return
+    written = {g.key for g in art.found if g.gaz is not None and not art.text[g.start : g.end].isupper()}
+    meaning: dict[tuple[str, str], Found | None] = {}
+    for f in art.found:
+        acr = art.text[f.start : f.end]
+        if f.gaz is None or f.key in written or not acr.isupper() or acr not in f.gaz.acronyms:
+            continue
+        if (acr, f.key) not in meaning:
+            meaning[acr, f.key] = next((g for g in named if g.key != f.key and _may_be(acr, g)), None)
+        g = meaning[acr, f.key]
+        if g is not None:
+            f.key, f.type, f.name, f.gaz = g.key, g.type, g.name, g.gaz
+            f.why = f"acronym of {g.name}, named in the article"
+
+
+def _nickname(art: ArticleState, i: int, by_end: dict[int, Found]) -> None:
+    """ "President Joko Widodo (Jokowi)": a one-word name in brackets after a person's full
+    name is that person's other name."""
+    toks = art.tokens
+    tok = toks[i + 1]
+    f = by_end.get(toks[i - 1].end)
+    if f is None or f.type != "person" or " " not in f.name or art.taken[i + 1]:
+        return
+    if not (tok.is_word and tok.text[:1].isupper() and tok.text[1:].islower() and len(tok.text) > 2):
+        return
+    f.aliases.add(tok.text)
+    why = f"other name in brackets for {f.name}"
+    art.add(Found(tok.start, tok.end, "person", f.name, key=f.key, why=why), i + 1, i + 1)
+
+
+def _may_be(acr: str, g: Found) -> bool:
+    """May ``acr`` stand for ``g``? Its initials spell it, and a listed name has no other acronym."""
+    if g.gaz is not None and g.gaz.acronyms and acr not in g.gaz.acronyms:
+        return False
+    return acr.isalnum() and initials_match(acr, g.name)
 
 
 def _forms_of(f: Found, art: ArticleState) -> list[str]:

@@ -32,7 +32,7 @@ def numbered_units(art: ArticleState) -> None:
         j = i + 2 if ordinal else i + 1
         words = []
         while j < n and toks[j].is_word and toks[j].is_cap and len(words) < 4:
-            if fold(toks[j].text) in lex.unit_heads:
+            if toks[j].key in lex.unit_heads:
                 break
             words.append(toks[j])
             j += 1
@@ -41,7 +41,7 @@ def numbered_units(art: ArticleState) -> None:
             acr = toks[j + 1].text
             j += 3
         plural_alone = not words and toks[j].text.endswith("s") if j < n else False  # "3 Battalions" is a count
-        if j < n and toks[j].is_word and fold(toks[j].bare) in lex.unit_heads and toks[j].is_cap and not plural_alone:
+        if j < n and toks[j].is_word and toks[j].bare_key in lex.unit_heads and toks[j].is_cap and not plural_alone:
             head = toks[j].bare
             number = art.text[tok.start : toks[i + 1].end] if ordinal else tok.text
             name = " ".join([number, *(w.text for w in words), head])
@@ -65,6 +65,40 @@ def numbered_units(art: ArticleState) -> None:
             art.add(f, i, i + 1)
 
 
+#: lower-case words between a demonym and a unit's head word ("peacekeeping infantry")
+_DESCRIBED_WORDS = 4
+
+
+def described_units(art: ArticleState, gaz_matches: list[GazMatch]) -> None:
+    """ "the 8th Chinese peacekeeping infantry battalion to South Sudan (Juba)", "the 15th
+    Chinese peacekeeping engineering contingent to Darfur": a unit named by its rank in a
+    series, its country and where it serves, in lower case."""
+    toks = art.tokens
+    lex = art.lex
+    places = {m.first: m for m in gaz_matches if m.entry.type in ("country", "location")}
+    n = len(toks)
+    for i, tok in enumerate(toks):
+        if art.taken[i] or not (tok.is_number and i + 2 < n and toks[i + 1].text.lower() in ORDINAL_SUFFIXES):
+            continue
+        if toks[i + 1].start != tok.end or toks[i + 2].bare_key not in lex.demonyms or not toks[i + 2].is_cap:
+            continue
+        j = i + 3
+        while j < n and j - i - 3 < _DESCRIBED_WORDS and toks[j].is_word and toks[j].text.islower():
+            if toks[j].key in lex.unit_heads or toks[j].key in ("force", "forces"):
+                break
+            j += 1
+        if not (j < n and toks[j].is_word and (toks[j].key in lex.unit_heads or toks[j].key in ("force", "forces"))):
+            continue
+        if not (j + 2 < n and toks[j + 1].text == "to" and (j + 2) in places):
+            continue
+        last = places[j + 2].last
+        if last + 3 < n and toks[last + 1].text == "(" and (last + 2) in places and toks[last + 3].text == ")":
+            last += 3  # "... to South Sudan (Juba)"
+        name = " ".join(art.text[toks[i].start : toks[last].end].split())
+        why = f"ordinal + demonym + head word: {toks[j].text} + “to” a place"
+        art.add(Found(tok.start, toks[last].end, "unit", name, why=why), i, last)
+
+
 def contingent_names(art: ArticleState) -> None:
     """ "GHANBATT 91", "INDBATT-2", "BANFPU-3", "Nepbatt", "IndBatt": a contingent's short name
     (a country's letters and a unit ending, from the domain data) with its designation."""
@@ -74,19 +108,20 @@ def contingent_names(art: ArticleState) -> None:
         if art.taken[i] or not tok.is_word or not tok.is_cap:
             continue
         m = lex.contingent_re.match(tok.bare)
-        if m is None or fold(m.group("base")) in lex.not_contingents or fold(tok.bare) in lex.heads:
+        if m is None or fold(m.group("base")) in lex.not_contingents or tok.bare_key in lex.heads:
             continue
         base = m.group("base")
-        if not (base.isupper() or base[1:].lower().endswith("batt") or "Batt" in base[1:]):
-            continue  # mixed case only for "...batt": "Nepbatt", "IndBatt"
-        last = i
         nxt = toks[i + 1] if i + 1 < len(toks) else None
+        numbered = nxt is not None and nxt.is_number and nxt.start == tok.end + 1 and len(nxt.text) <= 4
+        if not (base.isupper() or base[1:].lower().endswith("batt") or "Batt" in base[1:] or numbered):
+            continue  # mixed case only for "...batt" ("Nepbatt", "IndBatt") or with a number ("Gamcoy 23")
+        last = i
         if m.group("number") is None and nxt is not None and nxt.is_number and nxt.start == tok.end + 1:
             last = i + 1  # "GHANBATT 91", "MALBATT 850-12"
             dash, tail = (toks[i + 2], toks[i + 3]) if i + 3 < len(toks) else (None, None)
             if dash and tail and dash.text == "-" and tail.is_number and dash.start == nxt.end == tail.start - 1:
                 last = i + 3
-        elif nxt is not None and is_namey(nxt) and fold(nxt.bare) in lex.heads:
+        elif nxt is not None and is_namey(nxt) and nxt.bare_key in lex.heads:
             continue  # "MALBATT Village": a name of its own, typed by its head word
         name = art.text[tok.start : end_of(toks[last])]
         art.add(Found(tok.start, end_of(toks[last]), "unit", name, why="contingent short name"), i, last)
@@ -98,10 +133,11 @@ def mark_ranks_and_titles(art: ArticleState, gaz_matches: list[GazMatch]) -> Non
     for m in gaz_matches:
         for k in range(m.first, m.last + 1):
             in_gaz[k] = True
+    starts = art.lex.rank_title_starts
     i = 0
     while i < len(toks):
         tok = toks[i]
-        if art.taken[i] or in_gaz[i] or not tok.is_word:
+        if art.taken[i] or in_gaz[i] or not tok.is_word or tok.bare_key.partition(" ")[0] not in starts:
             i += 1
             continue
         rank = art.lex.ranks.match(toks, i)
@@ -141,7 +177,7 @@ def find_runs(art: ArticleState, gaz_at: dict[int, GazMatch]) -> list[list[int]]
         if not (starts_gaz or is_namey(tok)):
             i += 1
             continue
-        if fold(tok.text) in art.lex.calendar and not starts_gaz:
+        if tok.key in art.lex.calendar and not starts_gaz:
             i += 1  # "Saturday at the Royal Thai Armed Forces Headquarters": no name opens with a day
             continue
         seq, i = _collect(art, i, gaz_at)
@@ -157,7 +193,9 @@ def split_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) ->
     inside_gaz = {k for m in gaz_at.values() if m.first in seq for k in range(m.first + 1, m.last + 1)}
     for pos in range(1, len(seq) - 1):
         k = seq[pos]
-        kind = art.lex.split_connectors.get(toks[k].text)
+        kind = art.lex.split_connectors.get(
+            f"{toks[k].text} {toks[seq[pos + 1]].text}"
+        ) or art.lex.split_connectors.get(toks[k].text)
         if kind is None or k in inside_gaz or toks[seq[pos - 1]].text in art.lex.connectors:
             continue
         end = pos
@@ -170,6 +208,12 @@ def split_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) ->
 
 
 def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, gaz_at: dict[int, GazMatch]) -> bool:
+    if kind == "always":
+        return True
+    if kind == "body" and left[0] in art.rank_before and len(left) <= 4:
+        # "Captain Hossam Karimi of the Lebanese Navy": a ranked person, then the body
+        right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
+        return right_type in ("organization", "mission", "unit", "country")
     left_known = _one_known_name(left, gaz_at)
     if not (left_known or (len(left) >= 2 and head_type(art, left)[0] is not None)):
         return False
@@ -177,7 +221,7 @@ def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, g
         return True
     right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
     if kind == "place":
-        last = fold(art.tokens[right[-1]].bare)
+        last = art.tokens[right[-1]].bare_key
         return right_type == "location" or last in art.lex.location_suffixes
     # "body": "Maritime Task Force of the United Nations Interim Force in Lebanon"
     return len(left) >= 2 and not left_known and right_type in ("organization", "mission", "unit")
@@ -210,11 +254,11 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
         if is_namey(tok):
             if seq and j in art.sentence_starts:
                 break
-            if seq and ROMAN_RE.match(tok.text) and fold(toks[seq[-1]].bare) in lex.unit_heads:
+            if seq and ROMAN_RE.match(tok.text) and toks[seq[-1]].bare_key in lex.unit_heads:
                 break  # "Garuda Contingent XXXIX-A": the designation is added later
             seq.append(j)
             j += 1
-            if tok.bare != tok.text and fold(tok.bare) not in lex.possessives_in_names:
+            if tok.bare != tok.text and tok.bare_key not in lex.possessives_in_names:
                 break  # a possessive ends a name ("Ghana's army"), not "Sudan People's Liberation Movement"
             continue
         if tok.is_word and tok.text in lex.connectors and seq:
@@ -226,7 +270,7 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
                 break  # "... Meeting in the Republic of Korea": the place is not part of the name
             if k in gaz_at and seq[0] in gaz_at and gaz_at[seq[0]].last == seq[-1]:
                 break  # two known names joined by a connector stay two names
-            calendar = k < n and fold(toks[k].text) in lex.calendar
+            calendar = k < n and toks[k].key in lex.calendar
             if (
                 k < n
                 and not art.taken[k]
@@ -264,15 +308,23 @@ def trim(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> list
     seq = list(seq)
     while seq:
         k = seq[0]
-        key = fold(toks[k].text)
+        key = toks[k].key
         if k in gaz_at:
             break
+        if (toks[k].text.rpartition("-")[2] in lex.compound_modifiers or key in lex.credit_words) and len(seq) > 1:
+            seq.pop(0)  # "French-led Serval Operation", "UN-backed Transitional Council", "Photo Trọng Đức"
+            continue
         if toks[k].is_word and toks[k].text in lex.connectors:
             seq.pop(0)
             continue
         if key in lex.function_words:
-            if toks[k].text == "The" and k not in art.sentence_starts and len(seq) > 1 and is_namey(toks[seq[1]]):
-                break  # "told The New Times": a capital The inside a sentence belongs to the name
+            if (
+                toks[k].text == "The"
+                and len(seq) > 1
+                and is_namey(toks[seq[1]])
+                and (k not in art.sentence_starts or toks[seq[-1]].bare_key in lex.names_with_the)
+            ):
+                break  # "told The New Times", "The UB Post said": a capital The belongs to the name
             seq.pop(0)
             continue
         if k in art.sentence_starts and len(seq) > 2 and toks[seq[1]].text == "of" and key not in lex.heads:

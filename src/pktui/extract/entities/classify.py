@@ -33,13 +33,24 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
     if not seq:
         return
     first, last = seq[0], seq[-1]
+    if art.in_byline[first] and not (first in gaz_at and gaz_at[first].last == last):
+        return  # the article's author ("By Jane Doe"), unless a known agency ("By Reuters")
+    if art.in_headline[first]:
+        rank = rank_before(art, first)
+        if rank is not None and (why := looks_like_person(art, seq, True)):
+            add_person(art, seq, rank, why)  # "Lt Col Kwame Mensah, Commanding Officer"
+        else:
+            _type_headline(art, seq, gaz_at)
+        return
     # the whole run is one known name
     if first in gaz_at and gaz_at[first].last == last:
         m = gaz_at[first]
         if _add_known(art, m) is None:
             _type_unknown(art, seq)
         return
-    if len(seq) >= 2 and fold(toks[first].bare) in lex.event_openers and first not in gaz_at:
+    if _title_then_name(art, seq, gaz_at) or _named_with_year(art, seq, gaz_at):
+        return
+    if len(seq) >= 2 and toks[first].bare_key in lex.event_openers and first not in gaz_at:
         why = f"named event: {toks[first].bare} + name"
         art.add(Found(toks[first].start, end_of(toks[last]), "event", name_text(art, seq), why=why), first, last)
         return
@@ -47,20 +58,25 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
     head_in_gaz = head_idx is not None and any(
         g.first <= head_idx <= g.last for g in gaz_at.values() if first <= g.first and g.last <= last
     )
-    if head_in_gaz and _place_then_named(art, seq, gaz_at, etype):
-        head_in_gaz = False  # "Seoul" + "UN Peacekeeping Ministerial Meeting" is one meeting
+    if head_in_gaz and (_place_then_named(art, seq, gaz_at, etype) or _unknown_then_named(art, seq, gaz_at)):
+        head_in_gaz = False  # "Seoul UN Peacekeeping Ministerial Meeting", "National Security Council": one name
     if etype is not None and not head_in_gaz and len(seq) >= 2 and not all_demonym(art, seq[:-1]):
         name = name_text(art, seq)
-        if fold(name) in lex.not_names or fold(toks[head_idx].text) in lex.not_names:
+        if fold(name) in lex.not_names or toks[head_idx].key in lex.not_names:
+            if head_idx == last and _number_after(art, last):
+                type_run(art, seq[:-1], gaz_at)  # "Security Council Resolution 1701": the body stays
             return
         f = Found(toks[first].start, end_of(toks[last]), etype, name, why=f"head word: {toks[head_idx].bare}")
         art.add(f, first, last)
         return
-    # split at connectors and type the parts
+    # split at connectors (never inside a known name) and type the parts
+    inside = {
+        k for g in (gaz_at.get(k) for k in seq) if g is not None and g.last <= last for k in range(g.first + 1, g.last)
+    }
     parts: list[list[int]] = []
     cur: list[int] = []
     for k in seq:
-        if (toks[k].is_word and toks[k].text in lex.connectors) or toks[k].text == "&":
+        if k not in inside and ((toks[k].is_word and toks[k].text in lex.connectors) or toks[k].text == "&"):
             if cur:
                 parts.append(cur)
             cur = []
@@ -73,6 +89,147 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
             _type_part(art, p, gaz_at)
         return
     _type_part(art, seq, gaz_at)
+
+
+#: name words after a title word ("Chief Cabinet Secretary Yoshihide Suga", "President Aquino")
+_MAX_NAME_AFTER_TITLE = 4
+
+
+def _title_then_name(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> bool:
+    """A run of a post and a person's name: the words after the last title word are a person
+    when they are written as names and are no known name or head word."""
+    toks = art.tokens
+    lex = art.lex
+    k = max((n for n, i in enumerate(seq) if toks[i].key in lex.post_nouns and toks[i].is_cap), default=-1)
+    tail = seq[k + 1 :]
+    if k < 0 or not 1 <= len(tail) <= _MAX_NAME_AFTER_TITLE:
+        return False
+    if any(i in gaz_at or i in art.taken for i in tail):
+        return False
+    words = [toks[i] for i in tail]
+    if not all(name_word(t) and t.bare_key not in lex.heads and t.bare_key not in lex.common for t in words):
+        return False
+    if len(tail) == 1 and (words[0].is_allcaps or _initials(words[0]) or _not_a_lone_name(art, tail[0])):
+        return False
+    add_person(art, tail, None, f"title word before name: {toks[seq[k]].text}")
+    return True
+
+
+def prev_is(art: ArticleState, i: int, words: set[str]) -> bool:
+    prev = art.prev_word(i)
+    return prev is not None and prev.text in words
+
+
+def _title_before_single(art: ArticleState, i: int) -> bool:
+    """A one-word name right after a post ("President Aquino"), not after a possessive post
+    ("the Force Commander's Commendation"), no head word, initial or alias of a name."""
+    tok = art.tokens[i]
+    prev = art.prev_word(i)
+    if prev is None or prev.bare != prev.text or not any(te == prev.end for _s, te in art.title_spans):
+        return False
+    if not name_word(tok) or _initials(tok) or tok.bare_key in art.lex.heads or tok.bare_key in art.lex.common:
+        return False
+    return not _not_a_lone_name(art, i) and not any(tok.bare in f.aliases for f in art.found)
+
+
+def _not_a_lone_name(art: ArticleState, i: int) -> bool:
+    """ "Kh.Battulga": an initial glued to a name; "Force Commander Reserve (FCR)": a thing
+    with an acronym of its own."""
+    after = art.text[art.tokens[i].end : art.tokens[i].end + 3]
+    return (len(after) > 1 and after[0] == "." and after[1].isalpha()) or after.lstrip()[:1] == "("
+
+
+def _number_or_zone(art: ArticleState, i: int) -> bool:
+    """ "TWO more peacekeepers" (a number word in capitals), "01:13 IST" (a time zone)."""
+    tok = art.tokens[i]
+    if tok.key in art.lex.number_words:
+        return True
+    return tok.text in art.lex.time_zones and i > 0 and art.tokens[i - 1].is_number
+
+
+#: tokens around a name and its year that may hold the word saying it is an event
+_EVENT_WORD_REACH = 8
+
+
+def _named_with_year(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> bool:
+    """ "Khaan Quest 2017 multinational peacekeeping exercise", "the joint exercise ... VINBAX
+    2023": a name and its year, with an event's head word near, is one event."""
+    toks = art.tokens
+    last = seq[-1]
+    year = last + 1
+    if year >= len(toks) or not (
+        toks[year].is_number and len(toks[year].text) == 4 and toks[year].text[:2] in ("19", "20")
+    ):
+        return False
+    if toks[year].start != toks[last].end + 1 or (seq[0] in gaz_at and gaz_at[seq[0]].last == last):
+        return False
+    lex = art.lex
+    if any(toks[k].bare_key in lex.calendar_words for k in seq):
+        return False  # "July 2003" is a date
+    near = toks[max(0, seq[0] - _EVENT_WORD_REACH) : seq[0]] + toks[year + 1 : year + 1 + _EVENT_WORD_REACH]
+    head = next((t for t in near if t.text.islower() and lex.heads.get(t.key) == "event"), None)
+    if head is None:
+        return False
+    name = name_text(art, seq)
+    f = Found(
+        toks[seq[0]].start, toks[year].end, "event", f"{name} {toks[year].text}", why=f"name + year, near “{head.text}”"
+    )
+    f.aliases.add(name)
+    art.add(f, seq[0], year)
+    return True
+
+
+def _number_after(art: ArticleState, last: int) -> bool:
+    nxt = art.next_tok(last)
+    return nxt is not None and nxt.is_number
+
+
+def _type_headline(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> None:
+    """A run in a title-case line: its known names, and its other parts (cut at small words,
+    "To", "Of") kept aside, a name only when the article names them elsewhere."""
+    toks = art.tokens
+    lex = art.lex
+    rest: list[int] = []
+    k = 0
+    while k < len(seq):
+        i = seq[k]
+        m = gaz_at.get(i)
+        if m is not None and m.last <= seq[-1] and _add_known(art, m) is not None:
+            if rest:
+                art.headline_parts.append(rest)
+            rest = []
+            while k < len(seq) and seq[k] <= m.last:
+                k += 1
+            continue
+        word = toks[i].text.lower()
+        if word in lex.connectors or word in lex.function_words or not toks[i].is_word:
+            if rest:
+                art.headline_parts.append(rest)
+            rest = []
+        else:
+            rest.append(i)
+        k += 1
+    if rest:
+        art.headline_parts.append(rest)
+
+
+def _unknown_then_named(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> bool:
+    """Capitalised words nobody knows before a known name that ends the run: "National" +
+    "Security Council" is the National Security Council, not the UN's."""
+    m = next((gaz_at[k] for k in seq if k in gaz_at), None)
+    if m is None or m.last != seq[-1] or m.first == seq[0] or m.entry.type not in ("organization", "mission"):
+        return False
+    before = [k for k in seq if k < m.first]
+    lex = art.lex
+    return all(
+        art.tokens[k].is_word
+        and art.tokens[k].is_cap
+        and art.tokens[k].bare_key not in lex.demonyms
+        and not (art.tokens[k].bare_key in lex.common and k in art.sentence_starts)
+        and art.tokens[k].bare_key not in lex.function_words
+        and art.tokens[k].bare_key not in lex.number_words
+        for k in before
+    )
 
 
 def _place_then_named(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch], etype: str | None) -> bool:
@@ -124,7 +281,7 @@ def _type_unknown(art: ArticleState, part: list[int]) -> None:
         return
     first, last = part[0], part[-1]
     words = [toks[k] for k in part]
-    keys = [fold(t.bare) for t in words]
+    keys = [t.bare_key for t in words]
     if all(k in lex.demonyms for k in keys) or " ".join(keys) in lex.demonyms:
         return
     if any(k in lex.not_names for k in keys):
@@ -144,6 +301,11 @@ def _type_unknown(art: ArticleState, part: list[int]) -> None:
     if len(part) == 1:
         tok = words[0]
         if tok.text[0].islower():
+            prefix, hyphen, _rest = tok.text.partition("-")
+            if hyphen and prefix not in lex.particles:
+                return  # "mid-May", "pro-Government": a word before a capital, not a brand ("al-Qaida" is a name)
+            if any(tok.key.endswith(w) for w in lex.calendar_words):
+                return  # "readDec 4": two words run together, not a brand
             art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="camel-case brand"), first, last)
             return
         art.unknown_singles.append(first)  # typed once every full name is known
@@ -173,7 +335,7 @@ def looks_like_person(art: ArticleState, part: list[int], ranked: bool) -> str |
     words = [t for t in words if t.text != "."]  # "Victor H. Simatupang"
     if any(not t.is_word for t in words):
         return None
-    keys = [fold(t.bare) for t in words]
+    keys = [t.bare_key for t in words]
     if any(k in lex.heads for k in keys[-1:]):
         return None
     if any(t.is_allcaps and len(t.bare) > 1 and not _initials(t) for t in words) and len(words) > 1:
@@ -194,13 +356,33 @@ def looks_like_person(art: ArticleState, part: list[int], ranked: bool) -> str |
     nxt = art.next_tok(part[-1])
     if prev is not None and any(te == prev.end for _ts, te in art.title_spans) and len(words) <= 4:
         return "title before name"  # "Under-Secretary-General for Peace Operations Jean-Pierre Lacroix"
-    if prev is not None and fold(prev.text) in lex.person_before and len(words) <= 3:
+    if prev is not None and prev.key in lex.person_before and len(words) <= 3:
         return f"person cue before: {prev.text}"
     if nxt is not None and nxt.text in lex.person_after and len(words) <= 3 and part[0] not in art.sentence_starts:
         return f"person cue after: {nxt.text}"
-    if len(words) <= 4 and all(_name_word(t) and fold(t.bare) not in lex.heads for t in words):
+    if (
+        nxt is not None
+        and nxt.text == "("
+        and len(words) <= 4
+        and all(name_word(t) for t in words)
+        and _age_after(art, part[-1])
+    ):
+        return "name before an age in brackets"
+    if len(words) <= 4 and all(name_word(t) and t.bare_key not in lex.heads for t in words):
         return _appositive(art, part)
     return None
+
+
+def _age_after(art: ArticleState, last: int) -> bool:
+    """ "(29)" after a name: a person's age."""
+    toks = art.tokens
+    k = last + 1
+    return (
+        k + 2 < len(toks)
+        and toks[k + 1].text.isdigit()
+        and 15 <= int(toks[k + 1].text) <= 99
+        and toks[k + 2].text == ")"
+    )
 
 
 def _initials(tok) -> bool:
@@ -209,13 +391,15 @@ def _initials(tok) -> bool:
     return tok.text[:1].isupper() and len(letters) <= 3 and letters.isalpha() and letters.isupper()
 
 
-def _name_word(tok) -> bool:
+def name_word(tok) -> bool:
     """A word as names are written: "Cullity", "Liying", "H", "E.W." (not "UNIFIL", "de")."""
     t = tok.bare
     return _initials(tok) or tok.text == "." or (t[:1].isupper() and t[1:].islower() and t.isalpha())
 
 
-_APPOSITION_AFTER_RE = re.compile(r",\s+(?:the|a|an|who|whose|[a-z]+(?:\s+[a-z]+)?\s+(?:of|to|for|at|in|with)\b)")
+_APPOSITION_AFTER_RE = re.compile(
+    r",\s+(?:the|a|an|who|whose|[a-z]+(?:-[a-z]+)*(?:\s+[a-z]+(?:-[a-z]+)*)?\s+(?:of|to|for|at|in|with)\b)"
+)
 
 
 def _appositive(art: ArticleState, part: list[int]) -> str | None:
@@ -224,6 +408,9 @@ def _appositive(art: ArticleState, part: list[int]) -> str | None:
     toks = art.tokens
     lex = art.lex
     start, end = toks[part[0]].start, end_of(toks[part[-1]])
+    prev = art.prev_word(part[0])
+    if prev is not None and prev.text == "the":
+        return None  # "at the opening of the Khaan Quest, the President said": no person has "the"
     if _APPOSITION_AFTER_RE.match(art.text, end, end + 40):
         return "name before an appositive"
     before = art.text[max(0, start - 80) : start].rstrip()
@@ -275,23 +462,35 @@ def credit_context(art: ArticleState, first: int) -> bool:
     toks = art.tokens
     j = first - 1
     if j >= 1 and toks[j].text == "/" and toks[j - 1].is_word:
+        agency = toks[j - 1]
+        if agency.key in ("photo", "photos", "image", "credit") or agency.is_allcaps:
+            return True  # "(Photo/Dai Tianjiao)", "ANDINA/Vidal Tarqui"
         j -= 2  # "VNA/Trọng Đức": look before the agency
     while j >= 0 and toks[j].text in ":/":
         j -= 1
     if j < 0:
         return False
     before = fold(art.text[max(0, toks[j].start - 20) : toks[j].end])
-    return before.endswith(("photo by", "photo", "photos", "source", "credit", "image", "courtesy of", "by"))
+    return before.endswith(("photo by", "photo", "photos", "source", "credit", "image", "courtesy of", "photos by"))
 
 
 def type_single(art: ArticleState, i: int) -> None:
     """An unknown one-word name: an acronym, a place by context, or nothing."""
     tok = art.tokens[i]
-    if fold(tok.bare) in art.lex.place_prefixes:
-        return  # "Co" in "Co Wexford", "County" alone
-    if tok.is_allcaps and len(tok.bare) <= 8 and not ROMAN_RE.match(tok.bare):
+    if tok.bare_key in art.lex.place_prefixes or art.in_byline[i]:
+        return  # "Co" in "Co Wexford", "County" alone; an author
+    if prev_is(art, i, art.lex.org_nouns):
+        why = f"name after “{art.prev_word(i).text}”"  # "the newspaper Metro"
+        art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why=why), i, i)
+    elif _title_before_single(art, i):
+        art.add(Found(tok.start, end_of(tok), "person", tok.bare, why="title before name"), i, i)  # "President Aquino"
+    elif tok.is_allcaps and len(tok.bare) <= 8 and not ROMAN_RE.match(tok.bare) and not _number_or_zone(art, i):
         art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="all-capitals acronym"), i, i)
-    elif i not in art.sentence_starts and (place_why := location_context(art, i, i)):
+    elif (
+        i not in art.sentence_starts
+        and tok.bare_key not in art.lex.heads
+        and (place_why := location_context(art, i, i))
+    ):
         art.add(Found(tok.start, end_of(tok), "location", tok.bare, why=place_why), i, i)
     elif credit_context(art, i):
         art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="photo or source credit"), i, i)
@@ -326,13 +525,13 @@ def place_supported(art: ArticleState, first: int, last: int) -> str | None:
     if why and first not in art.sentence_starts:
         return why
     prev = art.prev_word(first)
-    if prev is not None and fold(prev.bare) in lex.place_prefixes:
+    if prev is not None and prev.bare_key in lex.place_prefixes:
         return f"place word before: {prev.bare}"
     if last + 2 < len(toks) and toks[last + 1].text == "," and (last + 2) in art.gaz_at:
         after = art.gaz_at[last + 2]
         if after.entry.type in ("country", "location"):
             return f"place before {after.entry.name}"
-        if fold(toks[last + 2].bare) in lex.place_prefixes:
+        if toks[last + 2].bare_key in lex.place_prefixes:
             return "place before a county or province"
     before = [f for f in art.found[-3:] if f.end <= toks[first].start]
     if before and before[-1].type in ("location", "country"):

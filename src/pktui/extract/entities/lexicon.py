@@ -34,7 +34,36 @@ class Lexicon:
             fold(str(w)) for w in lex.get("person_title_words", [])
         }
         self.place_prefixes = {fold(str(w)) for w in lex.get("place_prefixes", [])}
+        #: nouns of a post that may stand right before a name ("Cabinet Secretary Yoshihide Suga")
+        self.post_nouns = {fold(str(w)) for w in lex.get("person_title_words", [])} - {
+            "general",
+            "colonel",
+            "captain",
+            "major",
+            "lieutenant",
+            "brigadier",
+            "head",
+            "officer",
+            "deputy",
+        }
+        self.compound_modifiers = {str(w) for w in lex.get("compound_modifiers", [])}
+        self.org_nouns = {str(w) for w in lex.get("organization_nouns_before", [])}
+        self.credit_words = {fold(str(w)) for w in lex.get("credit_words", [])}
+        self.names_with_the = {fold(str(w)) for w in lex.get("names_with_the", [])}
+        self.time_zones = {str(w) for w in lex.get("time_zones", [])}
+        numbers = dom.numbers
+        self.number_words = {fold(str(w)) for key in ("units", "tens", "scales") for w in (numbers.get(key) or {})}
+        self.ambiguous_names = {str(k): [str(n) for n in v] for k, v in (lex.get("ambiguous_names") or {}).items()}
+        markers = sorted((str(w) for w in lex.get("byline_markers") or []), key=len, reverse=True)
+        self.byline_re = (
+            re.compile(rf"^[\s\-–—|•]*(?:{'|'.join(map(re.escape, markers))})\s*:?\s+(?=[^\W\d_])")
+            if markers
+            else re.compile("(?!)")
+        )
+        credits = sorted((str(w) for w in lex.get("credit_markers") or []), key=len, reverse=True)
+        self.credit_line_re = re.compile(rf"^[\s(\[]*(?:{'|'.join(map(re.escape, credits))})|/" if credits else "/")
         self.demonyms = set(dom.demonyms)
+        self.demonym_country = {d: fold(c) for d, c in dom.demonyms.items() if c}
         self.surnames = dom.surnames_vi
         self.middle = dom.middle_vi
         self.given = dom.given_names
@@ -44,6 +73,7 @@ class Lexicon:
         self.unit_heads = {w for w, t in self.heads.items() if t == "unit"}
         # month and weekday names never continue a name ("The New Times on Monday")
         self.calendar = {m for m in dom.months if len(m) > 3} | set(dom.weekdays)
+        self.calendar_words = set(dom.months) | set(dom.weekdays)  # with "Jan", "Sept"
         self.event_openers = {fold(str(w)) for w in lex.get("event_openers", [])}
         units = dom.units_doc
         endings = sorted((str(e).lower() for e in units.get("contingent_endings") or []), key=len, reverse=True)
@@ -56,6 +86,7 @@ class Lexicon:
             else re.compile("(?!)")
         )
         self.not_contingents = {fold(str(w)) for w in units.get("not_contingents") or []}
+        self.need_designation = {str(w) for w in units.get("need_designation") or []}
         self.split_connectors = {str(k): str(v) for k, v in (lex.get("split_connectors") or {}).items()}
         self.possessives_in_names = {fold(str(w)) for w in lex.get("possessives_in_names", [])}
         self.ranks = PhraseTrie()
@@ -67,6 +98,8 @@ class Lexicon:
         self.titles = PhraseTrie()
         for t in dom.titles:
             self.titles.add(t, t)
+        #: first words of every rank and title (no other word opens one)
+        self.rank_title_starts = frozenset(self.ranks.root) | frozenset(self.titles.root)
 
 
 class PhraseTrie:
@@ -83,6 +116,8 @@ class PhraseTrie:
 
     def match(self, tokens: list[Token], i: int, *, skip_periods: bool = True) -> tuple[int, str] | None:
         """Longest phrase starting at token i: (last token index, value)."""
+        if tokens[i].bare_key.split(" ", 1)[0] not in self.root:
+            return None
         node = self.root
         best = None
         j = i
@@ -95,7 +130,7 @@ class PhraseTrie:
                     j += 1
                     continue
                 break
-            words = fold(tok.bare).split()
+            words = tok.bare_key.split()
             ok = True
             for w in words:
                 if w not in node:

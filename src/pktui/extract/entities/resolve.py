@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import bisect
 
-from pktui.extract.entities.classify import add_person, type_single
+from pktui.extract.entities.acronyms import initials_match
+from pktui.extract.entities.classify import add_person, name_word, type_single
 from pktui.extract.entities.state import ROMAN_RE, ArticleState, Found, end_of, is_namey, name_text, rank_before
 from pktui.text import fold, has_diacritics, slug
 
@@ -63,6 +64,11 @@ def designations(art: ArticleState) -> None:
         designated.setdefault(base.split()[-1].lower(), []).append((f.end, base, f.name))
     if designated:
         _sister_units(art, designated)
+    # a kind of unit with no designation is a description ("the Engineering Unit")
+    for f in art.found:
+        if f.type == "unit" and f.gaz is not None and f.gaz.name in art.lex.need_designation:
+            f.end = f.start
+    art.found = [f for f in art.found if f.end > f.start]
 
 
 def _sister_units(art: ArticleState, designated: dict[str, list[tuple[int, str, str]]]) -> None:
@@ -90,13 +96,21 @@ def short_references(art: ArticleState) -> None:
     short: dict[str, list[Found]] = {}
     for f in art.found:
         if f.type == "person" and " " in f.name:
-            short.setdefault(fold(f.name.split()[-1]), []).append(f)
+            words = f.name.split()
+            # the surname, and a middle name of a longer name ("Brako" of Barima Brako Owusu)
+            for w in {words[-1], *(words[1:-1] if len(words) >= 3 else [])}:
+                if len(w) > 2:
+                    short.setdefault(fold(w), []).append(f)
+    _shortened_people(art)
     names_by_fold = {fold(f.name): f for f in art.found}
+    for f in art.found:
+        for a in f.aliases:
+            names_by_fold.setdefault(fold(a), f)
     singles = set(art.unknown_singles)
     for i, tok in enumerate(toks):
         if art.taken[i] or not is_namey(tok):
             continue
-        key = fold(tok.bare)
+        key = tok.bare_key
         target = _nearest_before(short.get(key), tok.start)
         if target is not None:
             f = Found(
@@ -113,10 +127,14 @@ def short_references(art: ArticleState) -> None:
             why = f"same name as {other.name}"
             art.add(Found(tok.start, end_of(tok), other.type, other.name, key=other.key, why=why), i, i)
             continue
+        if tok.bare in lex.ambiguous_names:
+            _ambiguous(art, i, lex.ambiguous_names[tok.bare])
+            continue
         if i in singles:
             type_single(art, i)
-    # multi-word unknowns equal to a known name: "The De Brug centre"
-    for part in art.unknown_multi:
+    # multi-word unknowns equal to a known name: "The De Brug centre"; in headlines, any
+    # stretch of a run equal to a known name ("Kora Battalion" in "Kora Battalion Returns Home")
+    for part in art.unknown_multi + [p for whole in art.headline_parts for p in _stretches(whole, names_by_fold, art)]:
         if any(art.taken[k] for k in part):
             continue
         name = name_text(art, part)
@@ -136,12 +154,18 @@ def short_references(art: ArticleState) -> None:
             )
     # a shorter name that ends a longer one of the same kind: "Department of Peacekeeping
     # Operations" after "Viet Nam Department of Peacekeeping Operations"
-    longer = [f for f in art.found if f.type in ("organization", "mission", "unit", "programme", "event")]
+    # (the longer names are found by their last words, not by comparing every pair: linear)
+    by_suffix: dict[tuple[str, str], list[Found]] = {}
+    for g in art.found:
+        if g.type in ("organization", "mission", "unit", "programme", "event"):
+            words = fold(g.name).split()
+            for k in range(1, len(words)):
+                by_suffix.setdefault((g.type, " ".join(words[k:])), []).append(g)
     for f in art.found:
         if f.gaz is not None:
             continue  # a known name keeps its own identity ("UN" is not "Permanent Mission ... to the UN")
         ff = fold(f.name)
-        for g in longer:
+        for g in by_suffix.get((f.type, ff), ()):
             if g is f or g.key == f.key:
                 continue
             fg = fold(g.name)
@@ -149,6 +173,74 @@ def short_references(art: ArticleState) -> None:
                 f.why = f"shortened name of {g.name}"
                 f.key, f.name, f.gaz = g.key, g.name, g.gaz
                 break
+
+
+def _ambiguous(art: ArticleState, i: int, meanings: list[str]) -> None:
+    """ "Congo": the listed entity of that name the article names, else one of its own."""
+    tok = art.tokens[i]
+    named = {f.gaz.name: f for f in art.found if f.gaz is not None}
+    target = next((named[m] for m in meanings if m in named), None)
+    if target is not None:
+        f = Found(tok.start, end_of(tok), target.type, target.name, key=target.key, gaz=target.gaz,
+                  why=f"short name of {target.name}, named in the article")  # fmt: skip
+    else:
+        entry = art.gaz.lookup(meanings[0])
+        etype = entry.type if entry is not None else "location"
+        f = Found(tok.start, end_of(tok), etype, tok.bare, why=f"short name of {' or '.join(meanings)}")
+    art.add(f, i, i)
+
+
+def _shortened_people(art: ArticleState) -> None:
+    """ "Palacios Garay" after Juan Ricardo Palacios Garay, "General Del Col" after Stefano Del
+    Col: a person named by the last words of a longer name is that person."""
+    people = [f for f in art.found if f.type == "person" and f.gaz is None]
+    full: dict[str, list[tuple[list[str], Found]]] = {}  # by surname, and by each middle name
+    for g in people:
+        if " " in g.name:
+            long_words = fold(g.name).split()
+            for w in {long_words[-1], *long_words[1:-1]}:
+                full.setdefault(w, []).append((long_words, g))
+    if not full:
+        return
+    for f in people:
+        words = fold(f.name).split()
+        for long_words, g in full.get(words[-1], ()) if words else ():
+            if g.key == f.key:
+                continue
+            if _initials_of(f.name.split(), long_words) or (
+                len(long_words) > len(words)
+                and (long_words[-len(words) :] == words or (len(words) == 1 and words[0] in long_words[1:-1]))
+            ):
+                f.key, f.name, f.why = g.key, g.name, f"shortened name of {g.name}"
+                break
+
+
+def _initials_of(words: list[str], long_words: list[str]) -> bool:
+    """ "FK Agyemang", "J.H. Smith" for Frank Kwesi Agyemang, John Henry Smith: initials, then
+    the same surname."""
+    if len(words) < 2 or fold(words[-1]) != long_words[-1]:
+        return False
+    letters = "".join(c for w in words[:-1] for c in w if c.isalpha())
+    if not letters.isupper() or len(letters) > 3:
+        return False
+    return (
+        letters.lower() == "".join(w[0] for w in long_words[:-1])[: len(letters)]
+        and len(letters) == len(long_words) - 1
+    )
+
+
+def _stretches(part: list[int], names_by_fold: dict[str, Found], art: ArticleState) -> list[list[int]]:
+    """The longest stretches (two words or more) of a headline run that are known names."""
+    out = []
+    i = 0
+    while i < len(part) - 1:
+        for j in range(len(part), i + 1, -1):
+            if fold(name_text(art, part[i:j])) in names_by_fold:
+                out.append(part[i:j])
+                i = j - 1
+                break
+        i += 1
+    return out
 
 
 def _nearest_before(people: list[Found] | None, pos: int) -> Found | None:
@@ -175,19 +267,190 @@ def the_references(art: ArticleState) -> None:
         if toks[i].text.lower() != "the" or art.taken[i + 1]:
             continue
         head = toks[i + 1]
-        if not head.is_word or head.text != head.text.lower() or head.text not in lex.heads:
+        # "the department"; "the Army" (a capitalised head word alone)
+        if not head.is_word or head.bare_key not in lex.heads or not (head.text.islower() or head.text.istitle()):
+            continue
+        if head.text.istitle() and i + 2 < len(toks) and is_namey(toks[i + 2]):
             continue
         if (
-            i + 2 < len(toks)
+            head.text.islower()
+            and i + 2 < len(toks)
             and toks[i + 2].is_word
             and toks[i + 2].text[0].islower()
             and toks[i + 2].text not in lex.connectors
         ):
             continue  # "the department store"
-        target = _last_named_before(named, head.text, head.start)
+        target = _last_named_before(named, head.bare_key, head.start)
         if target is not None:
             why = f"the {head.text}: refers to {target.name}"
             art.add(Found(head.start, head.end, target.type, target.name, key=target.key, why=why), i + 1, i + 1)
+
+
+#: words of one unknown item in a list of places ("Ebel Es Saqi")
+_LIST_ITEM_WORDS = 4
+
+
+def place_lists(art: ArticleState) -> None:
+    """Unknown names in a list of places are places: "from Houle, Ebel Es Saqi, Marjayoun,
+    Kleyya and Hasbaiya", "in Tchabi, Komanda, Bogoro and Bayo" (a list with a known place and
+    a conjunction or three items, two known places or a place cue before it)."""
+    toks = art.tokens
+    starts = [t.start for t in toks]
+    at: dict[int, Found] = {}
+    for f in art.found:
+        k = bisect.bisect_left(starts, f.start)
+        if k < len(toks) and toks[k].start == f.start:
+            at[k] = f
+    i = 0
+    while i < len(toks):
+        if i not in at and not is_namey(toks[i]):
+            i += 1  # a list opens with a name
+            continue
+        items, end, conj = _list_at(art, i, at)
+        if len(items) >= 2:
+            known = [it for it in items if isinstance(it, Found) and it.type in ("location", "country")]
+            cue = art.prev_word(i)
+            cued = cue is not None and cue.text in art.lex.location_before
+            if known and (conj or len(items) >= 3) and (len(known) >= 2 or cued):
+                for it in items:
+                    if isinstance(it, list):
+                        first, last = it[0], it[-1]
+                        why = f"in a list of places with {known[0].name}"
+                        name = name_text(art, it)
+                        art.add(Found(toks[first].start, end_of(toks[last]), "location", name, why=why), first, last)
+            i = max(end, i + 1)
+        else:
+            i += 1
+
+
+def _list_at(art: ArticleState, i: int, at: dict[int, Found]):
+    """The items of a list starting at token i (known mentions, or runs of unknown capitalised
+    words), the token after it, and whether a conjunction joins its last item."""
+    toks = art.tokens
+    items: list = []
+    conj = False
+    j = i
+    while j < len(toks):
+        f = at.get(j)
+        if f is not None:
+            items.append(f)
+            while j < len(toks) and toks[j].start < f.end:
+                j += 1
+        elif (
+            not art.taken[j]
+            and is_namey(toks[j])
+            and toks[j].bare_key not in art.lex.common
+            and toks[j].bare_key not in art.lex.calendar_words
+        ):
+            run = []
+            while j < len(toks) and len(run) < _LIST_ITEM_WORDS and not art.taken[j] and is_namey(toks[j]):
+                run.append(j)
+                j += 1
+            items.append(run)
+        else:
+            break
+        k = j
+        if k < len(toks) and toks[k].text == ",":
+            k += 1
+        if k < len(toks) and toks[k].text in ("and", "or"):
+            conj = True
+            k += 1
+        if k == j or k >= len(toks) or (k in art.sentence_starts):
+            break
+        j = k
+    return items, j, conj
+
+
+def coordinated_people(art: ArticleState) -> None:
+    """ "Sovanna Chhay and Dara Pich were decorated": a name written as names are, joined by
+    "and" or a comma to a person, is a person."""
+    toks = art.tokens
+    people = {f.start: f for f in art.found if f.type == "person"}
+    ends = {f.end: f for f in art.found if f.type == "person"}
+    for part in art.unknown_multi:
+        if any(art.taken[k] for k in part) or len(part) > 4 or not all(name_word(toks[k]) for k in part):
+            continue
+        first, last = part[0], part[-1]
+        after = _joined(toks, last + 1, 1)
+        before = _joined(toks, first - 1, -1)
+        partner = (people.get(toks[after].start) if after is not None else None) or (
+            ends.get(toks[before].end) if before is not None else None
+        )
+        if partner is not None:
+            add_person(art, part, None, f"joined to the person {partner.name}")
+
+
+def _joined(toks, k: int, step: int) -> int | None:
+    """The token after (step 1) or before (step -1) an "and" or a comma at k."""
+    seen = 0
+    while 0 <= k < len(toks) and toks[k].text in (",", "and") and seen < 2:
+        k += step
+        seen += 1
+    return k if seen and 0 <= k < len(toks) else None
+
+
+def spelled_acronyms(art: ArticleState) -> None:
+    """ "SDF" in an article that names the Self-Defense Forces is that body: an acronym nobody
+    defined, whose letters spell a name the article writes out."""
+    named = [f for f in art.found if f.type in ("organization", "mission", "unit", "programme") and " " in f.name]
+    spelled: dict[str, Found | None] = {}
+    for f in art.found:
+        if f.why != "all-capitals acronym":
+            continue
+        if f.name not in spelled:
+            spelled[f.name] = next(
+                (
+                    g
+                    for g in named
+                    if initials_match(f.name, g.name) or initials_match(f.name, art.text[g.start : g.end])
+                ),
+                None,
+            )
+        g = spelled[f.name]
+        if g is not None:
+            f.key, f.type, f.name, f.gaz = g.key, g.type, g.name, g.gaz
+            f.why = f"acronym of {g.name}, named in the article"
+
+
+def place_short_names(art: ArticleState) -> None:
+    """ "Bundase" after "Bundase Camp": a place named without its head word is that place."""
+    headed: dict[str, Found] = {}
+    for f in art.found:
+        words = f.name.split()
+        if f.type == "location" and len(words) >= 2 and fold(words[-1]) in art.lex.heads:
+            headed.setdefault(fold(" ".join(words[:-1])), f)
+    if not headed:
+        return
+    for f in art.found:
+        g = headed.get(fold(f.name)) if f.type == "location" and f.gaz is None else None
+        if g is not None and g.key != f.key:
+            f.key, f.name, f.why = g.key, g.name, f"{f.why}; short for {g.name}"
+
+
+def demonym_variants(art: ArticleState) -> None:
+    """ "Sri Lankan Army" and "Sri Lanka Army", "Ghanaian Battalion" and "Ghana Battalion": a
+    body named with its country's demonym or with the country is one entity."""
+    groups: dict[tuple[str, str], list[Found]] = {}
+    for f in art.found:
+        if f.type in ("organization", "unit", "mission") and " " in f.name:
+            groups.setdefault((f.type, _country_first(fold(f.name), art)), []).append(f)
+    for members in groups.values():
+        # the listed name, else the one written with the country, else the first
+        best = min(members, key=lambda f: (f.gaz is None, _country_first(fold(f.name), art) != fold(f.name)))
+        for f in members:
+            if f.key != best.key:
+                f.key, f.name, f.gaz = best.key, best.name, best.gaz
+                f.why = f"{f.why}; the same body as {best.name}"
+
+
+def _country_first(name: str, art: ArticleState) -> str:
+    """The name with a leading demonym written as its country ("sri lankan army" -> "sri lanka army")."""
+    words = name.split()
+    for n in (3, 2, 1):
+        country = art.lex.demonym_country.get(" ".join(words[:n]))
+        if country and len(words) > n:
+            return f"{country} {' '.join(words[n:])}"
+    return name
 
 
 def finalise(art: ArticleState) -> list[Found]:

@@ -11,7 +11,7 @@ from pktui.domain import GazEntry
 from pktui.extract.entities.lexicon import lexicon
 from pktui.extract.gazetteer import GazMatch, gazetteer
 from pktui.extract.tokens import Token
-from pktui.text import fold, slug
+from pktui.text import slug
 
 #: a Roman number as a designation ("III", "XXXIX-A", "XXVIII-K")
 ROMAN_RE = re.compile(r"^(?=[IVXL])L?X{0,3}(?:IX|IV|VI{0,3}|I{1,3})?(?:-[A-Z]{1,2})?$")
@@ -51,6 +51,7 @@ class ArticleState:
     def __init__(self, text: str, tokens: list[Token], sentence_starts: set[int]) -> None:
         self.text = text
         self.tokens = tokens
+        self.token_starts = [t.start for t in tokens]
         self.lex = lexicon()
         self.gaz = gazetteer()
         self.sentence_starts = sentence_starts  # token indices that open a sentence
@@ -63,6 +64,10 @@ class ArticleState:
         self.unknown_singles: list[int] = []  # token indices of unknown one-word names
         self.unknown_multi: list[list[int]] = []
         self.gaz_at: dict[int, GazMatch] = {}  # known names not taken by ranks or titles, by first token
+        #: per token: is it in a line written in title case ("Sweden Drops Largest Intel Unit"),
+        #: where a capital says nothing about a name?
+        self.in_headline, self.in_byline = line_kinds(text, tokens, self.lex)
+        self.headline_parts: list[list[int]] = []  # runs of such lines, names only if named elsewhere
 
     # -- helpers ---------------------------------------------------------------------
     def add(self, f: Found, first: int, last: int) -> Found:
@@ -101,18 +106,28 @@ def head_type(art: ArticleState, seq: list[int]) -> tuple[str | None, int | None
     toks = art.tokens
     lex = art.lex
     last = seq[-1]
-    key = fold(toks[last].bare)
+    key = toks[last].bare_key
     if key in lex.heads:
         return lex.heads[key], last
+    if len(seq) >= 2 and _numbering(toks[last]) and toks[seq[-2]].bare_key in lex.heads:
+        return lex.heads[toks[seq[-2]].bare_key], seq[-2]  # "World War II", "World War One"
     for a, b in itertools.pairwise(seq):
-        ka = fold(toks[a].text)
+        ka = toks[a].key
         if ka in lex.heads and toks[b].is_word and toks[b].text in lex.connectors:
             return lex.heads[ka], a
     return None, None
 
 
+_NUMBER_WORDS = frozenset(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])
+
+
+def _numbering(tok: Token) -> bool:
+    """A number after a name: "II", "2", "One"."""
+    return bool(ROMAN_RE.match(tok.text)) or tok.text.isdigit() or tok.key in _NUMBER_WORDS
+
+
 def all_demonym(art: ArticleState, seq: list[int]) -> bool:
-    return bool(seq) and all(fold(art.tokens[k].bare) in art.lex.demonyms for k in seq)
+    return bool(seq) and all(art.tokens[k].bare_key in art.lex.demonyms for k in seq)
 
 
 def add_gaz(art: ArticleState, m: GazMatch) -> Found:
@@ -124,3 +139,58 @@ def add_gaz(art: ArticleState, m: GazMatch) -> Found:
 
 def rank_before(art: ArticleState, first: int) -> tuple[int, str] | None:
     return art.rank_before.get(first)
+
+
+_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def line_kinds(text: str, tokens: list[Token], lex) -> tuple[list[bool], list[bool]]:
+    """Per token: is it in a title-case line (a headline, a link line), in a byline?"""
+    headline = [False] * len(tokens)
+    byline = [False] * len(tokens)
+    if not tokens:
+        return headline, byline
+    k = 0
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        by = lex.byline_re.match(line) if len(line) <= _BYLINE_CHARS else None
+        if by is not None and not line.rstrip().endswith(".") and not _calendar_word(line, by.end(), lex):
+            flags, start = byline, start + by.end()
+        elif _title_case(line, lex):
+            flags = headline
+        else:
+            continue
+        while k < len(tokens) and tokens[k].start < start:
+            k += 1
+        while k < len(tokens) and tokens[k].start < pos:
+            flags[k] = True
+            k += 1
+    return headline, byline
+
+
+#: a byline is a short line ("By Jane Doe and John Roe"), not a sentence opening with "By"
+_BYLINE_CHARS = 80
+#: a title-case line of this many words or fewer with no small word is a name ("Tanzania Daily
+#: News (Dar es Salaam)", "The UB Post"), not a headline
+_NAME_LINE_WORDS = 4
+
+
+def _calendar_word(line: str, at: int, lex) -> bool:
+    word = _WORD_RE.match(line, at)
+    return word is not None and word.group().lower() in lex.calendar
+
+
+def _title_case(line: str, lex) -> bool:
+    """A headline or a link line: three or more words of four letters or more, every one of
+    them capitalised, no sentence end and at most one comma ("Uruguay Troops to Finish
+    Peacekeeping Tour in Haiti"); not a name alone on its line."""
+    line = line.strip()
+    if len(line) < 12 or line.endswith((".", ":")) or line.count(",") > 1 or lex.credit_line_re.search(line):
+        return False  # a sentence, a line opening a quote, a list, a photo credit ("Image: Jane Doe/IOL")
+    words = _WORD_RE.findall(re.sub(r"\([^)]*\)", " ", line))
+    small = [w for w in words if w.lower() in lex.connectors or w.lower() in lex.function_words]
+    if len(words) <= _NAME_LINE_WORDS and len(small) <= (1 if words[:1] == ["The"] else 0):
+        return False
+    content = [w for w in words if len(w) >= 4 and w not in lex.connectors and w not in lex.function_words]
+    return len(content) >= 3 and all(w[0].isupper() for w in content)
