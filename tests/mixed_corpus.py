@@ -204,7 +204,7 @@ EXPECTED = [
     Expected(
         "plain.txt",
         # no title given: the lead sentence (as lists show it)
-        "Việt Nam will send 63 medical staff to South Sudan next month, the Ministry of National Defence said on…",
+        "Việt Nam will send 63 medical staff to South Sudan next month, the Ministry of National Defence said on Monday.",
         "2024-11-04", None, None, None, "63 medical staff", 63, 2,
     ),
     Expected(

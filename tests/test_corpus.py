@@ -111,5 +111,7 @@ def test_sentences_are_not_fooled_by_abbreviations(text, starts):
 def test_title_drops_dateline():
     assert title_of("November 19, 2019 (HANOI) - Medics left today. More text.") == "Medics left today."
     assert title_of("HANOI (VNA) – Officers met.") == "Officers met."
-    long = title_of("Word " * 80)
-    assert len(long) <= 110 and long.endswith("…")
+    lead = "UN Under-Secretary-General Jean-Pierre Lacroix on Saturday visited the department " * 2
+    assert title_of(lead.strip() + ". Next sentence.") == lead.strip() + "."  # whole, not cut at a list's width
+    long = title_of("Word " * 200)
+    assert len(long) <= 500 and long.endswith("…")

@@ -298,7 +298,14 @@ def test_updates_rank_as_a_segment_written_from_scratch(tmp_path, seed, steps, d
     fresh = SearchIndex.open([run / "fresh"], kb2)
     removed = {w for n in old_names for w in fold(n).split()}
     for q in _queries(kb2, removed):
-        assert results(updated, q) == results(fresh, q), q
+        got = results(updated, q)
+        if deleted and len(q) <= 2:
+            # Until a merge, a deleted article's words still count in the main segment's
+            # document frequencies (as in Lucene), and a one- or two-letter prefix takes only
+            # its 6 or 12 most frequent completions: those may differ. Never a deleted article.
+            assert not {hit[3] for hit in got[0]} & deleted, q
+            continue
+        assert got == results(fresh, q), q
     # the entity part merged from the segments is the one written now, array for array
     merged, written = updated.ent.data, fresh.ent.data
     assert sorted(k for k in merged.arrays if k.startswith("e.")) == sorted(

@@ -18,7 +18,7 @@ from pktui.tui.screens.figures import FiguresScreen
 from pktui.tui.screens.help import HelpScreen
 from pktui.tui.widgets.source import SourceView
 from pktui.tui.widgets.vlist import VirtualList
-from tests.test_tui_support import A, B, FakeIndex, demo_app, demo_kb, ready, settle
+from tests.test_tui_support import A, B, FakeIndex, demo_app, demo_kb, ready, settle, until
 
 WIDE = (128, 36)
 NARROW = (80, 24)
@@ -470,10 +470,9 @@ async def test_window_paints_and_keys_work_while_loading():
     app = demo_app(loader=slow_loader)
 
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.pause(0.1)
+        assert await until(pilot, lambda: "reading 1/2" in str(app.browser.query_one("#panebar").render()))
         assert not app.ready
         assert "Reading the corpus" in "\n".join(source(app).lines())
-        assert "reading 1/2" in str(app.browser.query_one("#panebar").render())
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape", "2")

@@ -363,6 +363,16 @@ async def ready(pilot) -> None:
     await pilot.pause()
 
 
+async def until(pilot, condition, seconds: float = 5.0) -> bool:
+    """Wait (at most ``seconds``) for ``condition()``: a busy machine may run the loader's
+    thread late; returns the condition, for the test to assert."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return True
+        await pilot.pause(0.02)
+    return bool(condition())
+
+
 async def settle(pilot) -> None:
     """Let debounced searches and their workers finish."""
     await pilot.pause(0.08)

@@ -183,8 +183,10 @@ def _looks_like_dateline(pre: str) -> bool:
     return True
 
 
-def title_of(body: str, limit: int = 110) -> str:
-    """The lead sentence without its dateline, shortened for a list."""
+def title_of(body: str, limit: int = 500) -> str:
+    """The title of an article that gives none: its whole lead sentence without the dateline
+    (citations and the export carry it whole; lists clip it to their width). Only a run-on
+    lead past ``limit`` characters is cut, at a word."""
     head_end = body.find("\n\n", 0, 4000)
     spans = sentence_spans(body, 0, head_end if head_end > 0 else min(len(body), 4000))
     if not spans:
