@@ -171,7 +171,7 @@ def test_config_gazetteer_and_queries_that_are_fifos_or_devices_never_hang(tmp_p
     os.mkfifo(fifo)
     r = pktui("bench", "--queries", str(fifo), timeout=60)
     assert r.returncode == 1 and f"{fifo}: cannot read: not a regular file: a FIFO" in r.stderr
-    with pytest.raises(UserFileError, match="big.yaml: cannot read: larger than 1,024 bytes"):
+    with pytest.raises(UserFileError, match=r"big\.yaml: cannot read: larger than 1,024 bytes"):
         read_regular(_big_file(tmp_path), limit=1024)
 
 
