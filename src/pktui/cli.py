@@ -146,10 +146,24 @@ def _unknown_word(word: str) -> str:
     return f"unknown command or path {shown!r}{hint}"
 
 
+#: knowledge bases this run opened, with how many of their problems were said
+_REPORTED: list[tuple[object, int]] = []
+
+
 def report_problems(kb) -> None:
     for problem in kb.problems:
         print(f"pktui: {problem.line()}", file=sys.stderr)
     report_summary(getattr(kb, "summary", None))
+    _REPORTED.append((kb, len(kb.problems)))
+
+
+def report_later_problems() -> None:
+    """Problems met after the corpus was opened: the index checks each row as a command reads
+    it (an export streams them), so a bad row is named at the end instead of left out silently."""
+    while _REPORTED:
+        kb, said = _REPORTED.pop()
+        for problem in list(kb.problems)[said:]:
+            print(f"pktui: {problem.line()}", file=sys.stderr)
 
 
 def report_summary(summary) -> None:
@@ -238,7 +252,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(args_list)
     try:
-        return _dispatch(args)
+        try:
+            return _dispatch(args)
+        finally:
+            report_later_problems()
     except KeyboardInterrupt:
         print("pktui: interrupted", file=sys.stderr)
         return 130

@@ -133,8 +133,11 @@ def write_export(kb: KnowledgeBase, fmt: str, output: str | None) -> None:
     if output and output != "-":
         from pktui.fileio import atomic_output
 
-        with atomic_output(output) as fh:  # a failed write leaves the old file whole
-            _write(kb, fmt, fh.write)
+        try:
+            with atomic_output(output) as fh:  # a failed write leaves the old file whole
+                _write(kb, fmt, fh.write)
+        except OSError as exc:  # a full disk, a size limit, a folder that cannot be written
+            raise RuntimeError(f"{output}: cannot write: {exc.strerror or exc}") from None
         return
     write = sys.stdout.write
     if sys.stdout.isatty():

@@ -109,7 +109,8 @@ def read_regular(path: str | os.PathLike[str], limit: int = MAX_USER_FILE_BYTES)
     with fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
-        raise UserFileError(f"{shown}: cannot read: larger than {limit // (1024 * 1024)} MB")
+        size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
+        raise UserFileError(f"{shown}: cannot read: larger than {size}")
     return data
 
 

@@ -266,7 +266,8 @@ def _bring_up_to_date(store, paths, options, summary, workers, progress, cancel,
     Returns the problems met and the scan."""
     found = scan(paths, store.files, options, memo=store.meta)
     problems = list(found.problems)
-    plan = quiet_plan(store) if found.quiet else plan_update(store, found, options)
+    # rows found bad since the last update are extracted again even when no file moved
+    plan = quiet_plan(store) if found.quiet and not store.suspects() else plan_update(store, found, options)
     needs_search = _search_needs_writing(store)
     if plan.empty and plan.remembers(store) and not needs_search and not merge and not store.suspects():
         summary.unchanged = int(store.meta("count.articles") or 0)

@@ -156,7 +156,11 @@ class StoredKnowledgeBase:
         if article in self._suspects:
             return
         self._suspects[article] = reason
-        self.problems.append(LoadProblem(article, f"stored row not trusted ({reason}); extracted again", False))
+        self.problems.append(
+            LoadProblem(
+                article, f"stored row not trusted ({reason}); left out now, extracted again at the next open", False
+            )
+        )
         with contextlib.suppress(sqlite3.Error, OSError):
             if not self._own_conn:  # inside a writer's transaction
                 self.conn.execute("INSERT OR REPLACE INTO suspect VALUES (?, ?)", (article, reason[:200]))
@@ -426,14 +430,32 @@ class StoredKnowledgeBase:
             ),
             self._mentions_by_n,
             length=lambda: count,
-            stream=lambda: (
-                m
-                for m in map(
-                    self._make_mention, self._stream(f"{_MENTION_SELECT} WHERE m.entity = ? {order}", (entity_id,))
-                )
-                if m is not None
-            ),
+            stream=lambda: self._stream_mentions_of(entity_id, count, order),
         )
+
+    def _stream_mentions_of(self, entity_id: str, count: int, order: str) -> Iterator[Mention]:
+        seen = 0
+        for row in self._stream(f"{_MENTION_SELECT} WHERE m.entity = ? {order}", (entity_id,)):
+            seen += 1
+            m = self._make_mention(row)
+            if m is not None:
+                yield m
+        if seen != count:
+            self._mentions_astray(entity_id, count, seen)
+
+    def _mentions_astray(self, entity_id: str, count: int, seen: int) -> None:
+        """An entity's mention rows are not the ones it counts: find the mentions that point at
+        no entity (read by no entity, they would be left out without a word)."""
+        orphans = self._rows(
+            "SELECT DISTINCT a.id FROM mention m JOIN article a ON a.n = m.article "
+            "WHERE NOT EXISTS (SELECT 1 FROM entity e WHERE e.id = m.entity)"
+        )
+        for (aid,) in orphans:
+            self._suspect(aid, "a mention points at no entity")
+        if not orphans:
+            self.problems.append(
+                LoadProblem("store", f"entity {entity_id}: {count} mentions counted, {seen} stored", skipped=False)
+            )
 
     def _mentions_by_n(self, ns: list[int]) -> list[Mention]:
         found = {}
