@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 
 from pktui.text import fold
 from pktui.tui import format as fmt
+from pktui.tui.keymap import bindings
 from pktui.tui.messages import EntitySelected
 from pktui.tui.panes.base import Pane
 from pktui.tui.widgets.vlist import ListRows, VirtualList
@@ -66,12 +67,18 @@ def group_entities(kb: KnowledgeBase) -> GroupedEntities:
     return rows
 
 
+class EntityList(VirtualList):
+    """The entities' rows: the highlighted entity can be corrected from here."""
+
+    BINDINGS = bindings("entity")
+
+
 class EntitiesPane(Pane):
     TITLE = "Entities"
     _rows: GroupedEntities | None = None
 
     def compose(self) -> ComposeResult:
-        yield VirtualList(id="entities")
+        yield EntityList(id="entities")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -81,11 +88,14 @@ class EntitiesPane(Pane):
     def vlist(self) -> VirtualList:
         return self.query_one("#entities", VirtualList)
 
-    def set_kb(self, kb: KnowledgeBase) -> None:
+    def set_kb(self, kb: KnowledgeBase, *, keep_place: bool = False) -> None:
+        """Group ``kb``'s entities; ``keep_place``: the rows stay on screen until the new ones
+        are grouped and the cursor stays on its entity (the knowledge base was corrected)."""
         super().set_kb(kb)
-        self._rows = None
         self.border_title = f"Entities · {len(kb.entities):,}"
-        self.vlist.fill(ListRows(()), empty="Grouping the entities…")
+        if not keep_place:
+            self._rows = None
+            self.vlist.fill(ListRows(()), empty="Grouping the entities…")
         self._group(kb)
 
     @work(thread=True, exclusive=True, group="entities-group", description="entities-group")
@@ -98,15 +108,25 @@ class EntitiesPane(Pane):
             return
         self._rows = rows
         current = self.vlist.current
+        row = self.vlist.highlighted
+        wanted, self.wanted = self.wanted, None
         self.vlist.fill(rows, empty="No entities were extracted from these articles.")
-        if current is not None:
-            self.select(current.id)
+        target = wanted or (current.id if current is not None else None)
+        if target is not None and not self.select(target) and row is not None:
+            self.vlist.move_to(self.vlist.nearest_selectable(row))
 
-    def select(self, entity_id: str) -> None:
-        """Put the cursor on ``entity_id`` (no message: the screen asked)."""
-        row = self._rows.row_of.get(entity_id) if self._rows else None
-        if row is not None:
-            self.vlist.move_to(row)
+    wanted: str | None = None  # the entity to put the cursor on once the rows are grouped
+
+    def select(self, entity_id: str) -> bool:
+        """Put the cursor on ``entity_id`` (no message: the screen asked); False when it is
+        not listed (yet: it is put there once the rows are grouped)."""
+        rows = self._rows
+        row = rows.row_of.get(entity_id) if rows is not None and rows.kb is self.kb else None
+        if row is None:
+            self.wanted = entity_id
+            return False
+        self.vlist.move_to(row)
+        return True
 
     @on(VirtualList.Highlighted, "#entities")
     def _moved(self, event: VirtualList.Highlighted) -> None:
