@@ -285,7 +285,7 @@ class PktuiApp(App[int]):
         # in a text box "/" is typed; in the search box ctrl+p moves through the results
         if action == "search" and isinstance(self.focused, Input):
             return False
-        if action in ("search", "figures", "corrections", "undo") and self.screen.id == "choose":
+        if action in ("search", "figures", "corrections", "undo") and self.screen.has_class("choose"):
             return False  # a picker or form is open: finish or cancel it first
         if action in ("search", "quit", "figures", "corrections") and self.screen.id == "figures":
             return False  # letters typed there filter the series (ctrl+q still quits)

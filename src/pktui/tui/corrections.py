@@ -237,21 +237,22 @@ def describe(entry: Any, kb: Any, original_fact: Any = None) -> str:
     return f"undo entry {t['entry']}"
 
 
-def entry_line(entry: Any, kb: Any, state: str, why: str = "", original_fact: Any = None) -> Text:
-    """A corrections view row: number, what it did, when, the note, and its state."""
+def entry_line(entry: Any, kb: Any, state: str, why: str = "", original_fact: Any = None, width: int = 80) -> Text:
+    """A corrections view row: number, its state when not in effect (stale: why), what it did
+    with its targets by name, the note; the time on the right."""
     text = Text(f"{entry.n:>4} ", "bold")
-    text.append(describe(entry, kb, original_fact), "strike" if state == "undone" else "")
+    if state == "stale":
+        text.append(f"[stale: {one_line(why)}]", "bold reverse")
+        text.append(" ")
+    elif state != "in effect":
+        text.append(f"[{state}]", "bold")
+        text.append(" ")
+    text.append(describe(entry, kb, original_fact), "dim strike" if state.startswith("undone") else "")
     if entry.note:
         text.append(" — ", "dim")
         text.append(one_line(entry.note), "italic")
     when = one_line(entry.at[:16].replace("T", " "))
-    if when:
-        text.append(f"  {when}", "dim")
-    if state == "stale":
-        text.append(f"  [stale: {one_line(why)}]", "bold reverse")
-    elif state != "in effect":
-        text.append(f"  [{state}]", "dim")
-    return text
+    return fmt.right_aligned(text, Text(when, "dim"), width) if when else text
 
 
 def extracted_facts(archive: Any, fact_ids: Sequence[str]) -> dict[str, Fact]:

@@ -91,11 +91,14 @@ class EntitiesPane(Pane):
     def set_kb(self, kb: KnowledgeBase, *, keep_place: bool = False) -> None:
         """Group ``kb``'s entities; ``keep_place``: the rows stay on screen until the new ones
         are grouped and the cursor stays on its entity (the knowledge base was corrected)."""
+        current = self.vlist.current if keep_place else None
+        self._keep_row = self.vlist.highlighted if keep_place else None
+        if current is not None and not self.wanted:
+            self.wanted = current.id
         super().set_kb(kb)
         self.border_title = f"Entities · {len(kb.entities):,}"
-        if not keep_place:
-            self._rows = None
-            self.vlist.fill(ListRows(()), empty="Grouping the entities…")
+        self._rows = None  # nothing drawn from the knowledge base before (it may be closed)
+        self.vlist.fill(ListRows(()), empty="Grouping the entities…")
         self._group(kb)
 
     @work(thread=True, exclusive=True, group="entities-group", description="entities-group")
@@ -107,15 +110,15 @@ class EntitiesPane(Pane):
         if kb is not self.kb:
             return
         self._rows = rows
-        current = self.vlist.current
-        row = self.vlist.highlighted
         wanted, self.wanted = self.wanted, None
+        row, self._keep_row = self._keep_row, None
         self.vlist.fill(rows, empty="No entities were extracted from these articles.")
-        target = wanted or (current.id if current is not None else None)
-        if target is not None and not self.select(target) and row is not None:
+        if wanted is not None and not self.select(wanted) and row is not None:
+            self.wanted = None
             self.vlist.move_to(self.vlist.nearest_selectable(row))
 
     wanted: str | None = None  # the entity to put the cursor on once the rows are grouped
+    _keep_row: int | None = None  # else the row to keep (after a correction)
 
     def select(self, entity_id: str) -> bool:
         """Put the cursor on ``entity_id`` (no message: the screen asked); False when it is

@@ -117,12 +117,17 @@ class ResultsPane(Pane):
 
     _restore_row: int | None = None
 
-    def corrected(self, kb: Any, index: Any, error: str | None) -> None:
-        """The knowledge base was corrected: search again, the cursor on the row it was on
-        (the next hit, when its own is gone)."""
+    def corrected(self, kb: Any, index: Any, error: str | None, *, searching: bool) -> None:
+        """The knowledge base was corrected: search again (now when the search is open, else
+        when it is opened), the cursor on the row it was on (the next hit, when its own is gone)."""
         self.kb = kb
         self._restore_row = self.vlist.highlighted
-        self.set_index(index, error)
+        if searching:
+            self.set_index(index, error)
+            return
+        self.index, self.index_error = index, error
+        self.shown_query = None
+        self.vlist.fill(ListRows(()), empty="")
 
     def set_query(self, query: str) -> None:
         """The query changed: search once typing pauses."""

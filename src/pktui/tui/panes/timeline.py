@@ -92,6 +92,7 @@ class TimelinePane(Pane):
     TITLE = "Timeline"
     entity_id: str | None = None  # the filter
     _keep_place = False  # the next fill keeps the cursor's row (after a correction)
+    _kept_row: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="timeline-filter", markup=False)
@@ -112,6 +113,8 @@ class TimelinePane(Pane):
         super().set_kb(kb)
         entity = kb.entity(self.entity_id) if keep_filter and self.entity_id else None
         self._keep_place = keep_filter
+        self._kept_row = self.vlist.highlighted if keep_filter else None
+        self.vlist.fill(ListRows(()), empty="Updating the timeline…")  # nothing from the old corpus
         self.show(entity.id if entity else None, one_line(entity.name) if entity else None)
 
     def fact_at_cursor(self) -> str | None:
@@ -137,7 +140,7 @@ class TimelinePane(Pane):
         if kb is not self.kb or entity_id != self.entity_id:
             return
         empty = f"No dated facts about {name}." if name else "No dated facts in these articles."
-        row = self.vlist.highlighted
+        row = self._kept_row
         self.vlist.fill(MappedRows(items, lambda item, width: timeline_text(item, width, kb)), empty=empty)
         if self._keep_place and row is not None:
             self.vlist.move_to(self.vlist.nearest_selectable(row))

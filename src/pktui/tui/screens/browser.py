@@ -492,7 +492,7 @@ class BrowserScreen(Screen):
         """The corpus was corrected: every pane shows ``kb`` and keeps its place; ``select``
         (the entity merged into, say) is the entity selected now."""
         self.kb, self._steps = kb, None
-        self.query_one(ArticlesPane).kb = kb  # the articles themselves are not corrected
+        self.query_one(ArticlesPane).set_kb(kb, keep_place=True)
         entities = self.query_one(EntitiesPane)
         if select is not None:
             entities.wanted = select
@@ -500,7 +500,7 @@ class BrowserScreen(Screen):
         if select is not None and self.timeline_filter is not None:
             self.timeline.entity_id = select
         self.timeline.set_kb(kb, keep_filter=True)
-        self.results.corrected(kb, index, error)
+        self.results.corrected(kb, index, error, searching=self.searching)
         self.query_one(ReaderPane).set_kb(kb)
         self._refresh_entity(kb, select)
         self._refresh_shown(kb)

@@ -50,19 +50,19 @@ class ChoiceScreen(ModalScreen[Choice | None]):
     ) -> None:
         """``value``: an input prefilled with it; ``rows``: a list to choose from; ``search``:
         a picker (``search(text)`` -> items, shown with ``render``) that follows the input."""
-        super().__init__(id="choose")
+        super().__init__(classes="choose")
         self.title_text, self.hint = title, hint
         self.value, self.placeholder = value, placeholder
-        self.rows, self.highlight = rows, highlight
-        self.search, self.render, self.empty = search, render, empty
+        self.choices, self.first_row = rows, highlight
+        self.finder, self.row_text, self.empty_text = search, render, empty
 
     @property
     def has_input(self) -> bool:
-        return self.value is not None or self.search is not None
+        return self.value is not None or self.finder is not None
 
     @property
     def has_list(self) -> bool:
-        return self.rows is not None or self.search is not None
+        return self.choices is not None or self.finder is not None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choose-body"):
@@ -78,13 +78,13 @@ class ChoiceScreen(ModalScreen[Choice | None]):
         body = self.query_one("#choose-body")
         body.border_title = Text(self.title_text)
         keys = "Enter picks · Esc cancels"
-        if self.has_input and self.has_list and self.search is None:
+        if self.has_input and self.has_list and self.finder is None:
             keys = "Enter picks both · Tab: the list · Esc cancels"
         body.border_subtitle = keys
         body.set_class(not self.has_list, "-short")
-        if self.rows is not None:
-            self.list.fill(ListRows(self.rows), empty=self.empty, highlight=self.highlight)
-        if self.search is not None:
+        if self.choices is not None:
+            self.list.fill(ListRows(self.choices), empty=self.empty_text, highlight=self.first_row)
+        if self.finder is not None:
             self.list.fill(ListRows(()), empty="Looking…")
             self._find(self.value or "")
         (self.query_one("#choose-input") if self.has_input else self.list).focus()
@@ -98,20 +98,20 @@ class ChoiceScreen(ModalScreen[Choice | None]):
     @on(Input.Changed, "#choose-input")
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        if self.search is not None:
+        if self.finder is not None:
             self._find(event.value)
 
     @work(thread=True, exclusive=True, group="choose", description="choose", exit_on_error=False)
     def _find(self, text: str) -> None:
-        items = list(self.search(text)) if self.search is not None else []
+        items = list(self.finder(text)) if self.finder is not None else []
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._found, text, items)
 
     def _found(self, text: str, items: list[Any]) -> None:
         if not self.is_mounted or text != self.query_one("#choose-input", Input).value:
             return  # typed over: a newer list is on its way
-        render = self.render or (lambda item: Text(str(item)))
-        self.list.fill(MappedRows(items, lambda item, _w: render(item)), empty=self.empty)
+        render = self.row_text or (lambda item: Text(str(item)))
+        self.list.fill(MappedRows(items, lambda item, _w: render(item)), empty=self.empty_text)
 
     # -- picking ------------------------------------------------------------------------------
 

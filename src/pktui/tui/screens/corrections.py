@@ -23,7 +23,7 @@ from pktui.model import Fact
 from pktui.text import one_line
 from pktui.tui.corrections import entry_line, extracted_facts
 from pktui.tui.keymap import bindings
-from pktui.tui.widgets.vlist import ListRows, VirtualList
+from pktui.tui.widgets.vlist import ListRows, MappedRows, VirtualList
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,7 @@ class CorrectionsScreen(Screen[Opened | None]):
                 state = f"undone by {undone_by[e.n]}"
             elif e.n not in effective:
                 state = "undone"
-            rows.append((entry_line(e, kb, state, why, originals.get(_fact_of(e) or "")), e))
+            rows.append((e, state, why, originals.get(_fact_of(e) or "")))
         note = Text(f"{len(ledger.entries):,} entries in ", "dim")
         note.append(one_line(str(path)), "dim bold")
         if stale:
@@ -102,7 +102,13 @@ class CorrectionsScreen(Screen[Opened | None]):
         self.entries, self.originals, self.effective = entries, originals, effective
         self.query_one("#corrections-note", Static).update(note)
         row = self.list.highlighted
-        self.list.fill(ListRows(rows), empty="No corrections yet: m r t s on an entity, d e on a fact.")
+        kb = getattr(self.app, "kb", None)
+
+        def line(row: tuple, width: int) -> Text:
+            entry, state, why, original = row
+            return entry_line(entry, kb, state, why, original, width)
+
+        self.list.fill(MappedRows(rows, line), empty="No corrections yet: m r t s on an entity, d e on a fact.")
         if row is not None:
             self.list.move_to(self.list.nearest_selectable(row))
 
@@ -116,9 +122,14 @@ class CorrectionsScreen(Screen[Opened | None]):
         event.stop()
         self.action_open_entry()
 
+    @property
+    def current(self) -> Entry | None:
+        row = self.list.current
+        return row[0] if row else None
+
     def action_open_entry(self) -> None:
-        entry = self.list.current
-        if not isinstance(entry, Entry):
+        entry = self.current
+        if entry is None:
             return
         while entry.op == "undo" and entry.targets["entry"] in self.entries:
             entry = self.entries[entry.targets["entry"]]
@@ -128,8 +139,8 @@ class CorrectionsScreen(Screen[Opened | None]):
         self.dismiss(Opened(entry, self.originals.get(_fact_of(entry) or "")))
 
     def action_undo_entry(self) -> None:
-        entry = self.list.current
-        if not isinstance(entry, Entry):
+        entry = self.current
+        if entry is None:
             return
         app: Any = self.app
         from pktui.tui.corrections import Correction
