@@ -54,10 +54,12 @@ def apply_correction(archive: Any, correction: Correction) -> Corrected:
 
     if correction.op == "undo":
         entry, target = undo(archive, correction.targets.get("entry"), refresh=False)
-        message = f"Entry {entry.n}: undid {target.n} ({one_line(target.describe())})"
+        fact_id = target.targets.get("fact") or target.targets.get("target")
+        original = extracted_facts(archive, [fact_id]).get(fact_id) if fact_id else None
+        message = f"Entry {entry.n}: undid {target.n} ({describe(target, archive.kb, original)})"
     else:
         entry = record(archive, correction.op, correction.targets, refresh=False)
-        message = f"Entry {entry.n}: {one_line(entry.describe())}"
+        message = f"Entry {entry.n}: {describe(entry, archive.kb)}"  # by name: before the reopen
     fresh, index, error = reopen(archive)
     return Corrected(fresh, index, error, message, correction.select)
 
@@ -132,8 +134,17 @@ class EntityMatcher:
         words = fold(query).strip()
         if not words:
             return self.entities[: self.LIMIT]
-        found = process.extract(words, keys, scorer=fuzz.WRatio, processor=None, limit=self.LIMIT, score_cutoff=60)
-        return [self.entities[i] for _key, _score, i in found]
+        found = process.extract(words, keys, scorer=fuzz.WRatio, processor=None, limit=self.LIMIT * 5, score_cutoff=60)
+        typed = words.split()
+
+        def rank(hit: tuple[str, float, int]) -> tuple[bool, float, int]:
+            """Names whose words start with every word typed first, then by the fuzzy score."""
+            key, score, i = hit
+            names = key.split()
+            starts = all(any(n.startswith(w) for n in names) for w in typed)
+            return (not starts, -score, i)
+
+        return [self.entities[i] for _key, _score, i in sorted(found, key=rank)[: self.LIMIT]]
 
 
 # -- editing a fact's value ---------------------------------------------------------------------
