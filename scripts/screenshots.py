@@ -29,7 +29,17 @@ VIEWS = [
     (
         "corrections",
         (80, 24),
-        ["2", ("find", "entities", "Department"), "m", *"ministry nat", "enter", "5", ("find", "facts", "1,100"), "d", "c"],
+        [
+            "2",
+            ("find", "entities", "Department"),
+            "m",
+            *"ministry nat",
+            "enter",
+            "5",
+            ("find", "facts", "1,100"),
+            "d",
+            "c",
+        ],
         "80×24: a merge and a rejected fact in the corrections view",
     ),
 ]
