@@ -26,6 +26,22 @@ VIEWS = [
     ("narrow-source", (80, 24), ["slash", *"hoang kim phung", "enter"], "80×24: a search result's passage"),
     ("figures", (160, 45), ["f", "right"], "the figures view, a series charted"),
     ("help", (100, 34), ["question_mark"], "the help screen"),
+    (
+        "corrections",
+        (80, 24),
+        [
+            "2",
+            ("find", "entities", "Department"),
+            "m",
+            *"ministry nat",
+            "enter",
+            "5",
+            ("find", "facts", "1,100"),
+            "d",
+            "c",
+        ],
+        "80×24: a merge and a rejected fact in the corrections view",
+    ),
 ]
 
 
@@ -75,6 +91,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="pktui-shots-"))
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="pktui-shots-config-")
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="pktui-shots-data-")  # the ledger of the sample
     os.environ.pop("NO_COLOR", None)
     for name, size, keys, what in VIEWS:
         if args.only and name not in args.only:

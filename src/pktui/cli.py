@@ -295,7 +295,13 @@ def _open_browser(args: argparse.Namespace, options) -> int:
             raise UsageError(f"no article files in {one_line(' '.join(args.paths))}: nothing to open")
     from pktui.tui import run
 
-    return run(args.paths or None, theme=args.theme, use_cache=not args.no_cache, options=options)
+    return run(
+        args.paths or None,
+        theme=args.theme,
+        use_cache=not args.no_cache,
+        options=options,
+        corrections=_ledger_path(args),
+    )
 
 
 def _dispatch(args: argparse.Namespace) -> int:

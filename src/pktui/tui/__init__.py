@@ -7,10 +7,12 @@ the app are imported only here, when the browser is opened.
 from __future__ import annotations
 
 
-def run(paths: list[str] | None = None, theme: str | None = None, use_cache: bool = True, options=None) -> int:
+def run(
+    paths: list[str] | None = None, theme: str | None = None, use_cache: bool = True, options=None, corrections=None
+) -> int:
     """Open the browser on ``paths`` (the bundled sample when none); return the exit status.
     ``options``: how to read the corpus (:class:`pktui.corpus.ReadOptions`; default: the
-    config's ``fields:``)."""
+    config's ``fields:``); ``corrections``: the ledger (default: beside the corpus)."""
     import sys
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -26,7 +28,7 @@ def run(paths: list[str] | None = None, theme: str | None = None, use_cache: boo
         options, _errors = read_options()  # the browser shows the config's errors itself
     from pktui.tui.app import PktuiApp
 
-    app = PktuiApp(paths, theme=theme, use_cache=use_cache, options=options)
+    app = PktuiApp(paths, theme=theme, use_cache=use_cache, options=options, corrections=corrections)
     app.run()
     code = app.return_code or 0
     thread = app.loader_thread

@@ -15,6 +15,8 @@ from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
+from textual import work
 from textual.app import App
 from textual.message import Message
 from textual.widgets import Input
@@ -41,15 +43,23 @@ def default_loader(
     use_cache: bool = True,
     options=None,
     cancel: threading.Event | None = None,
+    corrections: Path | None = None,
 ) -> KnowledgeBase:
     """The corpus from its index, brought up to date (extraction, when needed, reports
-    ``progress`` and stops when ``cancel`` is set); in memory with ``use_cache=False``;
-    ``options``: how to read it (:class:`pktui.corpus.ReadOptions`). The search index opened
-    with it waits on the knowledge base for :func:`default_index`."""
+    ``progress`` and stops when ``cancel`` is set), the ledger at ``corrections`` applied; in
+    memory with ``use_cache=False``; ``options``: how to read it (:class:`pktui.corpus.ReadOptions`).
+    ``kb.archive`` is the :class:`pktui.archive.Archive` (corrections open it again). The search
+    index opened with it waits on the knowledge base for :func:`default_index`."""
     from pktui.archive import open_archive
 
     kb = open_archive(
-        paths or None, options=options, use_store=use_cache, progress=progress, cancel=cancel, with_search=False
+        paths or None,
+        options=options,
+        corrections=corrections,
+        use_store=use_cache,
+        progress=progress,
+        cancel=cancel,
+        with_search=False,
     ).kb
     gc.freeze()  # see _out_of_collectors_way; a full collection here would hold the UI 0.3 s per 100k facts
     return kb
@@ -100,7 +110,10 @@ class PktuiApp(App[int]):
         loader: Loader | None = None,
         index_builder: IndexBuilder | None = None,
         options: Any = None,
+        corrections: Path | None = None,
     ) -> None:
+        """``corrections``: the ledger (default: ``pktui-corrections.yaml`` in the first corpus
+        folder, or under ``$XDG_DATA_HOME/pktui/`` for the bundled sample)."""
         super().__init__()
         self.paths = list(paths) if paths else None
         self.use_cache = use_cache
@@ -116,6 +129,13 @@ class PktuiApp(App[int]):
         self._last_progress = 0.0
         self.cancel = threading.Event()  # set on quit: loading stops
         self.loader_thread: threading.Thread | None = None
+        if corrections is None:
+            from pktui.knowledge.ledger import default_ledger_path
+
+            corrections = default_ledger_path(self.paths)
+        self.ledger_path: Path | None = Path(corrections)
+        self.archive: Any = None  # the open corpus (pktui.archive.Archive); None with a test loader
+        self.correcting: str | None = None  # what the correction worker is doing
 
     @property
     def browser(self) -> BrowserScreen:
@@ -157,8 +177,11 @@ class PktuiApp(App[int]):
         kwargs: dict[str, Any] = {"progress": self._progress, "use_cache": self.use_cache}
         if self.read_options is not None:
             kwargs["options"] = self.read_options
-        if "cancel" in inspect.signature(self.loader).parameters:
+        parameters = inspect.signature(self.loader).parameters
+        if "cancel" in parameters:
             kwargs["cancel"] = self.cancel
+        if "corrections" in parameters:
+            kwargs["corrections"] = self.ledger_path
         return self.loader(self.paths, **kwargs)
 
     def on_unmount(self) -> None:
@@ -206,7 +229,9 @@ class PktuiApp(App[int]):
 
     def _kb_ready(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        self.archive = getattr(kb, "archive", None)
         self.browser.set_kb(kb, self.paths)
+        self._report_ledger(kb)
         skipped = [p for p in kb.problems if p.skipped]
         if skipped:
             lines = [one_line(p.line()) for p in skipped[:3]]
@@ -219,6 +244,30 @@ class PktuiApp(App[int]):
                 markup=False,
                 timeout=10,
             )
+
+    def _report_ledger(self, kb: KnowledgeBase) -> None:
+        """Once after loading: a ledger that could not be applied, or its stale entries."""
+        ledger = self.ledger_path
+        outcome = getattr(kb, "corrections", None)
+        if outcome is None:
+            broken = [p for p in kb.problems if ledger is not None and str(p.path).startswith(str(ledger))]
+            if broken:
+                self.notify(one_line(broken[0].line()), title="Corrections", severity="error", markup=False, timeout=15)
+            return
+        if outcome.stale:
+            n = len(outcome.stale)
+            self.notify(
+                f"{n:,} correction{'s are' if n > 1 else ' is'} stale (the target is gone): "
+                f"press {self._key_of('corrections')} to see which, in {one_line(str(ledger))}",
+                title="Corrections",
+                severity="warning",
+                markup=False,
+                timeout=12,
+            )
+
+    def _key_of(self, key_id: str) -> str:
+        keys = self.config.keys.get(key_id) or BY_ID[key_id].keys
+        return keys.split(",")[0]
 
     def _index_ready(self, index: Any, error: str | None) -> None:
         self.index, self.index_error = index, error
@@ -236,7 +285,9 @@ class PktuiApp(App[int]):
         # in a text box "/" is typed; in the search box ctrl+p moves through the results
         if action == "search" and isinstance(self.focused, Input):
             return False
-        if action in ("search", "quit", "figures") and self.screen.id == "figures":
+        if action in ("search", "figures", "corrections", "undo") and self.screen.has_class("choose"):
+            return False  # a picker or form is open: finish or cancel it first
+        if action in ("search", "quit", "figures", "corrections") and self.screen.id == "figures":
             return False  # letters typed there filter the series (ctrl+q still quits)
         return not (action == "command_palette" and isinstance(self.focused, SearchInput))
 
@@ -254,6 +305,87 @@ class PktuiApp(App[int]):
     def action_figures(self) -> None:
         browser = self.browser
         self.show_figures(browser.entity_id if self.screen is browser and browser.pane == "entity" else None)
+
+    # -- corrections -----------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        from pktui.tui.corrections import Correction
+
+        self.correct(Correction("undo", doing="undoing the last correction"))
+
+    def action_corrections(self) -> None:
+        from pktui.tui.screens.corrections import CorrectionsScreen
+
+        if isinstance(self.screen, CorrectionsScreen):
+            return
+        if self.kb is None:
+            self.notify("Still reading the corpus…", markup=False, timeout=2)
+            return
+        self._to_browser()
+        self.push_screen(CorrectionsScreen(), self._correction_opened)
+
+    def _correction_opened(self, opened: Any) -> None:
+        if opened is not None:
+            self.browser.open_correction(opened.entry, opened.original)
+
+    def ask_correction(self, op: str, *, entity: Any = None, fact: Any = None) -> None:
+        from pktui.tui.fixes import ask
+
+        ask(self, op, entity=entity, fact=fact)
+
+    def correct(self, correction: Any) -> None:
+        """Write ``correction`` and open the corpus again, in a worker; then every view shows
+        the corrected corpus (see :meth:`_corrected`)."""
+        if self.archive is None:
+            why = "still reading the corpus" if self.kb is None else "this corpus was opened without a ledger"
+            self.notify(f"Cannot correct: {why}.", severity="warning", markup=False)
+            return
+        if self.correcting:
+            self.notify(f"Still {self.correcting}…", markup=False, timeout=2)
+            return
+        self.correcting = correction.doing or "writing the correction"
+        self.browser.set_status(Text(f"{self.correcting}…", "bold italic"))
+        self._write_correction(self.archive, correction)
+
+    @work(thread=True, group="correct", description="correct", exit_on_error=False)
+    def _write_correction(self, archive: Any, correction: Any) -> None:
+        from pktui.archive.corrections import CorrectionRefused, LedgerUnwritable
+        from pktui.tui.corrections import apply_correction
+
+        try:
+            done = apply_correction(archive, correction)
+        except (CorrectionRefused, LedgerUnwritable) as exc:
+            self._from_thread(self._refused, str(exc))
+            return
+        except Exception as exc:
+            self._from_thread(self._refused, f"{type(exc).__name__}: {exc}")
+            return
+        _out_of_collectors_way()
+        self._from_thread(self._corrected, done)
+
+    def _refused(self, reason: str) -> None:
+        self.correcting = None
+        self.browser.set_status(self.browser.kb_status())
+        self.notify(one_line(reason), title="Not corrected", severity="error", markup=False, timeout=10)
+
+    def _corrected(self, done: Any) -> None:
+        """Swap the corpus opened again in: the panes refill, each keeping its place; then the
+        old one is closed (nothing shows it any more)."""
+        from pktui.tui.screens.corrections import CorrectionsScreen
+        from pktui.tui.screens.figures import FiguresScreen
+
+        old = self.archive
+        self.correcting = None
+        self.archive, self.kb = done.archive, done.archive.kb
+        self.index, self.index_error = done.index, done.index_error
+        self.browser.corrected(self.kb, done.index, done.index_error, select=done.select)
+        for screen in self.screen_stack:
+            if isinstance(screen, FiguresScreen | CorrectionsScreen):
+                screen.corrected(self.kb)
+        if old is not None and old is not self.archive:
+            old.close()
+            old.kb = old.index = None  # the archive and its knowledge base hold each other
+        self.notify(one_line(done.message), title="Corrected", markup=False, timeout=4)
 
     def show_figures(self, entity_id: str | None = None) -> None:
         from pktui.tui.screens.figures import FiguresScreen

@@ -53,6 +53,8 @@ class PktuiCommands(Provider):
             ("Search facts and entities", app.action_search, "/ — fuzzy search with filters"),
             ("Figures: reported numbers over time", app.action_figures, "f"),
             ("Help: every key and the search syntax", app.action_help, "?"),
+            ("Corrections: the ledger, newest first", app.action_corrections, "c"),
+            ("Undo the last correction", app.action_undo, "u"),
             ("Copy citation of the highlighted passage", on_browser(browser.action_copy_citation), "y"),
             ("Why was the highlighted fact extracted", on_browser(browser.action_why), "w"),
             ("Back", on_browser(browser.action_back), "backspace / alt+left"),

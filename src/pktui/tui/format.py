@@ -58,6 +58,24 @@ QUALIFIER_SIGNS = {
     "approximately": "≈",
 }
 UNKNOWN_DATE = "date unknown"
+#: Beside an entity or fact a correction changed: a glyph that reads without colour.
+CORRECTED_MARK = "✎"
+
+
+def mark_corrected(text: Text, item: object) -> Text:
+    """Append the corrected mark when ``item`` (an entity, fact or mention) was corrected."""
+    if getattr(item, "corrected", ()):
+        text.append(f" {CORRECTED_MARK}", "bold")
+    return text
+
+
+def corrected_by(item: object) -> str:
+    """``corrected by entries 3, 5`` (empty when untouched)."""
+    numbers = getattr(item, "corrected", ())
+    if not numbers:
+        return ""
+    word = "entry" if len(numbers) == 1 else "entries"
+    return f"{CORRECTED_MARK} corrected by {word} {', '.join(str(n) for n in numbers)}"
 
 
 def counted(n: int, noun: str) -> str:
@@ -156,6 +174,7 @@ def fact_prompt(fact: Fact, entity_name=None) -> Text:
     text.append(KIND_TAGS.get(fact.kind, fact.kind[:5]), "dim")
     text.append(" ")
     text.append(one_line(fact_value(fact, entity_name)), "bold")
+    mark_corrected(text, fact)
     when = _fact_when(fact)
     if when:
         text.append(f" · {fmt_date(when)}", "dim")
@@ -172,6 +191,7 @@ def fact_line(fact: Fact, entity_name=None, article: Article | None = None, widt
     text.append(KIND_TAGS.get(fact.kind, fact.kind[:5]), "dim")
     text.append(" ")
     text.append(one_line(fact_value(fact, entity_name)), "bold")
+    mark_corrected(text, fact)
     text.append("  “", "dim")
     text.append(one_line(fact.text), "italic")
     text.append("”", "dim")
@@ -211,7 +231,8 @@ def article_prompt(article: Article) -> Text:
 
 
 def entity_prompt(entity: Entity) -> Text:
-    text = Text(one_line(entity.name) + "  ")
+    text = mark_corrected(Text(one_line(entity.name)), entity)
+    text.append("  ")
     text.append(str(len(entity.mentions)), "dim")
     return text
 
@@ -220,10 +241,12 @@ def group_heading(etype: str, count: int) -> Text:
     return Text.assemble((TYPE_GROUPS.get(etype, one_line(etype).title()), "bold underline"), "  ", (str(count), "dim"))
 
 
-def timeline_line(date: str, precision: str, summary: str, *, published: bool = False) -> Text:
-    """One timeline row: the date in a column, then what happened."""
+def timeline_line(date: str, precision: str, summary: str, *, published: bool = False, corrected: bool = False) -> Text:
+    """One timeline row: the date in a column, then what happened (marked when corrected)."""
     text = Text(f"{fmt_date(date):<10}", "bold")
     text.append(" ")
+    if corrected:
+        text.append(f"{CORRECTED_MARK} ", "bold")
     if published:
         text.append("published ", "dim italic")
     text.append(clip(summary, 300))

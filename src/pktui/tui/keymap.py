@@ -27,6 +27,7 @@ class Key:
 STEP = Binding.Group("step", compact=True)
 HISTORY = Binding.Group("back/fwd", compact=True)
 FACT_STEP = Binding.Group("fact", compact=True)
+FIX_ENTITY = Binding.Group("fix entity", compact=True)
 
 #: scope -> title in the help screen, in display order
 SCOPES = {
@@ -36,6 +37,10 @@ SCOPES = {
     "list": "Lists (articles, entities, timeline, facts, results)",
     "source": "Source view: scrolling",
     "search": "Search bar",
+    "entity": "Correcting an entity (Entities pane, entity detail, an entity in the results)",
+    "fact": "Correcting a fact (Facts pane, entity detail, results, timeline)",
+    "corrections": "Corrections view (c)",
+    "choose": "Correction pickers and forms",
     "figures": "Figures view",
     "figures_table": "Figures view: the table of series",
     "help": "This help screen",
@@ -69,6 +74,16 @@ KEYS: tuple[Key, ...] = (
         True,
     ),
     Key("figures", "f", "app.figures", "Figures", "app", False, "the figures view: reported numbers over time"),
+    Key("undo", "u", "app.undo", "Undo", "app", False, "undo the last correction in effect (the ledger keeps both)"),
+    Key(
+        "corrections",
+        "c",
+        "app.corrections",
+        "Corrections",
+        "app",
+        False,
+        "the corrections view: the ledger, newest first",
+    ),
     Key("next_pane", "tab", "next_pane", "Next pane", "browser", False, "next pane (Shift+Tab: previous)"),
     Key("prev_pane", "shift+tab", "prev_pane", "Previous pane", "browser", False, "previous pane"),
     Key("pane_articles", "1", "pane('articles')", "Articles", "browser", False, "articles pane, newest first"),
@@ -129,6 +144,43 @@ KEYS: tuple[Key, ...] = (
         "why the highlighted fact or mention was extracted: the rule, list or cue",
     ),
     Key("clear_filter", "x", "clear_filter", "Unfilter", "browser", False, "clear the timeline's entity filter"),
+    Key(
+        "merge",
+        "m",
+        "screen.fix('merge')",
+        "Merge",
+        "entity",
+        True,
+        "merge this entity into another (fuzzy picker)",
+        "fix",
+    ),
+    Key("rename", "r", "screen.fix('rename')", "Rename", "entity", True, "rename this entity", "fix"),
+    Key("retype", "t", "screen.fix('retype')", "Retype", "entity", True, "change this entity's type", "fix"),
+    Key(
+        "split",
+        "s",
+        "screen.fix('split')",
+        "Split",
+        "entity",
+        True,
+        "split one of its names off as an entity of its own",
+        "fix",
+    ),
+    Key("reject", "d,delete", "screen.fix('reject')", "Reject", "fact", True, "reject this fact: it is not a fact"),
+    Key(
+        "edit_value",
+        "e",
+        "screen.fix('set')",
+        "Edit",
+        "fact",
+        True,
+        "set this fact's value (qualifier, unit, date) by hand",
+    ),
+    Key("correction_open", "enter", "open_entry", "Open", "corrections", True, "open what the entry changed"),
+    Key("correction_undo", "u", "undo_entry", "Undo", "corrections", True, "undo the selected entry"),
+    Key("correction_close", "escape,q,c", "close", "Close", "corrections", True, "back to the browser"),
+    Key("choose_close", "escape", "close", "Cancel", "choose", True, "cancel: nothing is written"),
+    Key("choose_next", "tab", "focus_next", "Next field", "choose", False, "between the name and the list"),
     Key("escape", "escape", "escape", "Return", "browser", False, "close search / return to the list"),
     Key("down", "j,down", "cursor_down", "Down", "list", False, "next item"),
     Key("up", "k,up", "cursor_up", "Up", "list", False, "previous item"),
@@ -150,6 +202,25 @@ KEYS: tuple[Key, ...] = (
     Key("figure_close", "escape", "close", "Close", "figures", True, "clear the filter, then back to the browser"),
     Key("figure_sort", "ctrl+s,f2", "sort", "Sort", "figures", True, "sort by size, recency, conflicts or subject"),
     Key("figure_open", "enter", "open_point", "Open", "figures_table", True, "open the passage of the selected point"),
+    Key(
+        "figure_reject",
+        "delete",
+        "screen.reject_point",
+        "Reject",
+        "figures_table",
+        True,
+        "reject the selected point's fact",
+    ),
+    Key(
+        "figure_edit",
+        "ctrl+e",
+        "screen.edit_point",
+        "Edit",
+        "figures_table",
+        True,
+        "set the selected point's value by hand",
+    ),
+    Key("figure_undo", "ctrl+u", "app.undo", "Undo", "figures", False, "undo the last correction (u elsewhere)"),
     Key("figure_down", "down", "down", "Down", "figures_table", False, "next series (letters typed filter them)"),
     Key("figure_up", "up", "up", "Up", "figures_table", False, "previous series"),
     Key("figure_left", "left", "left", "Left", "figures_table", False, "previous point"),
@@ -164,7 +235,7 @@ KEYS: tuple[Key, ...] = (
 )
 
 BY_ID = {k.id: k for k in KEYS}
-_GROUPS = {"history": HISTORY, "step": STEP, "fact": FACT_STEP}
+_GROUPS = {"history": HISTORY, "step": STEP, "fact": FACT_STEP, "fix": FIX_ENTITY}
 
 
 def bindings(scope: str) -> list[Binding]:

@@ -48,9 +48,16 @@ class ArticlesPane(Pane):
     def vlist(self) -> VirtualList:
         return self.query_one("#articles", VirtualList)
 
-    def set_kb(self, kb: KnowledgeBase) -> None:
+    _kept_row: int | None = None
+
+    def set_kb(self, kb: KnowledgeBase, *, keep_place: bool = False) -> None:
+        """List ``kb``'s articles; ``keep_place``: the cursor stays on its row (the corpus was
+        corrected: the old rows are dropped at once, their knowledge base may be closed)."""
         super().set_kb(kb)
         self.border_title = f"Articles · {len(kb.articles):,}"
+        if keep_place:
+            self._kept_row = self.vlist.highlighted
+            self.vlist.fill(ListRows(()), empty="Updating…")
         self._order(kb)
 
     @work(thread=True, exclusive=True, group="articles-order", description="articles-order")
@@ -62,7 +69,8 @@ class ArticlesPane(Pane):
         if kb is not self.kb:
             return
         rows = ChainedRows(MappedRows(articles, lambda a, _w: fmt.article_prompt(a)), problem_rows(kb.problems))
-        self.vlist.fill(rows, empty="No articles.")
+        row, self._kept_row = self._kept_row, None
+        self.vlist.fill(rows, empty="No articles.", highlight=row)
         self.post_message(self.Filled(articles))
 
     def failed(self) -> None:

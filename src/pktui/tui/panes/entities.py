@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 
 from pktui.text import fold
 from pktui.tui import format as fmt
+from pktui.tui.keymap import bindings
 from pktui.tui.messages import EntitySelected
 from pktui.tui.panes.base import Pane
 from pktui.tui.widgets.vlist import ListRows, VirtualList
@@ -66,12 +67,18 @@ def group_entities(kb: KnowledgeBase) -> GroupedEntities:
     return rows
 
 
+class EntityList(VirtualList):
+    """The entities' rows: the highlighted entity can be corrected from here."""
+
+    BINDINGS = bindings("entity")
+
+
 class EntitiesPane(Pane):
     TITLE = "Entities"
     _rows: GroupedEntities | None = None
 
     def compose(self) -> ComposeResult:
-        yield VirtualList(id="entities")
+        yield EntityList(id="entities")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -81,10 +88,16 @@ class EntitiesPane(Pane):
     def vlist(self) -> VirtualList:
         return self.query_one("#entities", VirtualList)
 
-    def set_kb(self, kb: KnowledgeBase) -> None:
+    def set_kb(self, kb: KnowledgeBase, *, keep_place: bool = False) -> None:
+        """Group ``kb``'s entities; ``keep_place``: the rows stay on screen until the new ones
+        are grouped and the cursor stays on its entity (the knowledge base was corrected)."""
+        current = self.vlist.current if keep_place else None
+        self._keep_row = self.vlist.highlighted if keep_place else None
+        if current is not None and not self.wanted:
+            self.wanted = current.id
         super().set_kb(kb)
-        self._rows = None
         self.border_title = f"Entities · {len(kb.entities):,}"
+        self._rows = None  # nothing drawn from the knowledge base before (it may be closed)
         self.vlist.fill(ListRows(()), empty="Grouping the entities…")
         self._group(kb)
 
@@ -97,16 +110,26 @@ class EntitiesPane(Pane):
         if kb is not self.kb:
             return
         self._rows = rows
-        current = self.vlist.current
+        wanted, self.wanted = self.wanted, None
+        row, self._keep_row = self._keep_row, None
         self.vlist.fill(rows, empty="No entities were extracted from these articles.")
-        if current is not None:
-            self.select(current.id)
+        if wanted is not None and not self.select(wanted) and row is not None:
+            self.wanted = None
+            self.vlist.move_to(self.vlist.nearest_selectable(row))
 
-    def select(self, entity_id: str) -> None:
-        """Put the cursor on ``entity_id`` (no message: the screen asked)."""
-        row = self._rows.row_of.get(entity_id) if self._rows else None
-        if row is not None:
-            self.vlist.move_to(row)
+    wanted: str | None = None  # the entity to put the cursor on once the rows are grouped
+    _keep_row: int | None = None  # else the row to keep (after a correction)
+
+    def select(self, entity_id: str) -> bool:
+        """Put the cursor on ``entity_id`` (no message: the screen asked); False when it is
+        not listed (yet: it is put there once the rows are grouped)."""
+        rows = self._rows
+        row = rows.row_of.get(entity_id) if rows is not None and rows.kb is self.kb else None
+        if row is None:
+            self.wanted = entity_id
+            return False
+        self.vlist.move_to(row)
+        return True
 
     @on(VirtualList.Highlighted, "#entities")
     def _moved(self, event: VirtualList.Highlighted) -> None:

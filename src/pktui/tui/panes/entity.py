@@ -11,13 +11,20 @@ from textual.app import ComposeResult
 from pktui.model import Entity, Fact
 from pktui.text import one_line
 from pktui.tui import format as fmt
+from pktui.tui.keymap import bindings
 from pktui.tui.messages import FactSelected, RunCommand
 from pktui.tui.panes.base import Pane
-from pktui.tui.panes.facts import FactList
+from pktui.tui.panes.facts import CorrectableFacts
 from pktui.tui.widgets.vlist import ChainedRows, ListRows, MappedRows, VirtualList
 
 if TYPE_CHECKING:
     from pktui.knowledge.base import KnowledgeBase
+
+
+class EntityDetail(CorrectableFacts):
+    """The entity's detail: the entity (and the highlighted fact) can be corrected from here."""
+
+    BINDINGS = bindings("entity")
 
 
 class EntityPane(Pane):
@@ -25,18 +32,18 @@ class EntityPane(Pane):
     entity_id: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield FactList(id="entity")
+        yield EntityDetail(id="entity")
 
     @property
-    def vlist(self) -> FactList:
-        return self.query_one("#entity", FactList)
+    def vlist(self) -> EntityDetail:
+        return self.query_one("#entity", EntityDetail)
 
     def show_entity(self, kb: KnowledgeBase, entity: Entity) -> None:
         self.kb, self.entity_id = kb, entity.id
         name = one_line(entity.name)
         kind = fmt.TYPE_NAMES.get(entity.type, one_line(entity.type))
         rows: list[tuple[Text, object]] = [
-            (Text.assemble((name, "bold"), "  ", (kind, "italic")), None),
+            (fmt.mark_corrected(Text.assemble((name, "bold"), "  ", (kind, "italic")), entity), None),
             (
                 Text(
                     fmt.counted(len(entity.mentions), "mention")
@@ -47,6 +54,8 @@ class EntityPane(Pane):
                 None,
             ),
         ]
+        if entity.corrected:
+            rows.append((Text(fmt.corrected_by(entity) + " (c lists the corrections)", "dim"), None))
         aliases = [one_line(a) for a in entity.aliases if a != entity.name]
         if aliases:
             rows.append((Text("also: " + ", ".join(aliases), "dim"), None))

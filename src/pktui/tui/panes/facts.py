@@ -24,12 +24,18 @@ class FactList(VirtualList):
     BINDINGS = bindings("reading")
 
 
+class CorrectableFacts(FactList):
+    """The open article's facts: the highlighted one can be rejected or edited."""
+
+    BINDINGS = bindings("fact")
+
+
 class FactsPane(Pane):
     TITLE = "Facts"
     article_id: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield FactList(id="facts", row_height=2)
+        yield CorrectableFacts(id="facts", row_height=2)
 
     def on_mount(self) -> None:
         super().on_mount()

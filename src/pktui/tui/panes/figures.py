@@ -74,10 +74,13 @@ def select_rows(rows: Sequence[Row], query: str, sort: str) -> list[Row]:
     return chosen
 
 
-def point_cell(point: SeriesPoint) -> Text:
-    """``2022-11 >500`` (``!`` for a conflict, ``*`` for a derived value)."""
+def point_cell(point: SeriesPoint, corrected: bool = False) -> Text:
+    """``2022-11 >500`` (``!`` for a conflict, ``*`` for a derived value, the corrected mark
+    when a correction set its value)."""
     sign = fmt.QUALIFIER_SIGNS.get(point.qualifier, "")
     text = Text.assemble((fmt.fmt_date(point.date), "dim"), " ", (f"{sign}{fmt.fmt_number(point.value)}", "bold"))
+    if corrected:
+        text.append(fmt.CORRECTED_MARK, "bold")
     if point.derived:
         text.append("*", "dim")
     if point.conflict:
@@ -114,6 +117,8 @@ class SeriesTable(ScrollView, can_focus=True):
         self.point = 0
         self.first_point = 0  # the first point column shown
         self.cell = 12
+        #: was this point's fact corrected (set by the figures screen, which has the corpus)
+        self.corrected: Callable[[SeriesPoint], bool] = lambda point: False
 
     @property
     def row_count(self) -> int:
@@ -123,15 +128,19 @@ class SeriesTable(ScrollView, can_focus=True):
     def current(self) -> Row | None:
         return self.rows[self.row] if 0 <= self.row < len(self.rows) else None
 
-    def fill(self, rows: list[Row]) -> None:
+    def fill(self, rows: list[Row], *, row: int = 0, point: int = 0) -> None:
+        """Show ``rows``, the cursor on ``row`` and ``point`` (clamped)."""
         self.rows = rows
         self.row = self.point = self.first_point = 0
-        longest = max((point_cell(p).cell_len for r in rows[:2000] for p in r.series.points), default=10)
+        longest = max((point_cell(p, True).cell_len for r in rows[:2000] for p in r.series.points), default=10)
         self.cell = min(MAX_CELL, longest + 2)
         self.virtual_size = Size(0, len(rows) + 1)
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
-        self.post_message(self.Moved())
+        if (row or point) and rows:
+            self._move(row, point)
+        else:
+            self.post_message(self.Moved())
 
     # -- geometry ----------------------------------------------------------------------
 
@@ -222,7 +231,7 @@ class SeriesTable(ScrollView, can_focus=True):
         points = row.series.points
         line.append("‹" if self.first_point > 0 and points else " ", "dim")
         for k in range(self.first_point, min(len(points), self.first_point + shown)):
-            cell = point_cell(points[k])
+            cell = point_cell(points[k], self.corrected(points[k]))
             cell.pad_right(self.cell - cell.cell_len)
             if index == self.row and k == self.point:
                 cell.stylize(self.get_component_rich_style("series-table--cursor", partial=True))

@@ -21,7 +21,7 @@ from pktui.text import fold, fold_keep, one_line
 from pktui.textsplit import sentence_spans
 from pktui.tui import format as fmt
 from pktui.tui.history import Location, Steps
-from pktui.tui.keymap import SEARCH_SYNTAX
+from pktui.tui.keymap import SEARCH_SYNTAX, bindings
 from pktui.tui.locations import mention_steps
 from pktui.tui.messages import EntitySelected, OpenLocation, RunCommand
 from pktui.tui.panes.base import Pane
@@ -73,6 +73,12 @@ def mark_words(text: Text, words: list[str], style: str = "underline") -> Text:
     return text
 
 
+class ResultList(VirtualList):
+    """The hits: the highlighted fact or entity can be corrected from here."""
+
+    BINDINGS = bindings("entity") + bindings("fact")
+
+
 class ResultsPane(Pane):
     TITLE = "Results"
     query = ""
@@ -82,7 +88,7 @@ class ResultsPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="results-status", markup=False)
-        yield VirtualList(id="results")
+        yield ResultList(id="results")
         yield Static(id="results-preview", markup=False)
 
     def on_mount(self) -> None:
@@ -108,6 +114,20 @@ class ResultsPane(Pane):
         self.index, self.index_error = index, error
         if self.query.strip():
             self.search_now()
+
+    _restore_row: int | None = None
+
+    def corrected(self, kb: Any, index: Any, error: str | None, *, searching: bool) -> None:
+        """The knowledge base was corrected: search again (now when the search is open, else
+        when it is opened), the cursor on the row it was on (the next hit, when its own is gone)."""
+        self.kb = kb
+        self._restore_row = self.vlist.highlighted
+        if searching:
+            self.set_index(index, error)
+            return
+        self.index, self.index_error = index, error
+        self.shown_query = None
+        self.vlist.fill(ListRows(()), empty="")
 
     def set_query(self, query: str) -> None:
         """The query changed: search once typing pauses."""
@@ -191,6 +211,9 @@ class ResultsPane(Pane):
         self.status(Text("↑↓ move · Enter open · Esc return", "dim"))
         words = query_words(query)
         self.vlist.fill(MappedRows(hits, lambda hit, width: self.hit_line(hit, words, width)))
+        row, self._restore_row = self._restore_row, None
+        if row is not None:
+            self.vlist.move_to(self.vlist.nearest_selectable(row))
         self.post_preview(self.vlist.current)
 
     def _no_results(self, query: str, suggestion: str | None) -> None:
@@ -219,12 +242,14 @@ class ResultsPane(Pane):
             entity = kb.entity(hit.id)
             badge = BADGES.get(entity.type if entity else "", "ENT")
             label.append(one_line(entity.name if entity else hit.label), "bold")
+            fmt.mark_corrected(label, entity)
             if entity:
                 label.append(f" · {len(entity.mentions):,} mentions", "dim")
         elif hit.kind == "fact" and kb.fact(hit.id) is not None:
             fact = kb.fact(hit.id)
             badge = BADGES.get(fact.kind, fact.kind[:4].upper())
             label.append(one_line(fmt.fact_value(fact, lambda e: fmt.entity_name(kb, e))), "bold")
+            fmt.mark_corrected(label, fact)
         else:
             badge = BADGES["passage"]
         mark_words(label, words, "underline")

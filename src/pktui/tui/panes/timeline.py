@@ -17,8 +17,10 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from pktui.model import Article, TimelineEntry
+from pktui.text import one_line
 from pktui.tui import format as fmt
 from pktui.tui.history import Location
+from pktui.tui.keymap import bindings
 from pktui.tui.messages import FactSelected, OpenLocation
 from pktui.tui.panes.base import Pane
 from pktui.tui.widgets.vlist import ListRows, MappedRows, VirtualList
@@ -71,20 +73,30 @@ def merge_published(kb: KnowledgeBase) -> MergedTimeline:
     return MergedTimeline(timeline, published, order)
 
 
-def timeline_text(item: Any, width: int) -> Text:
+def timeline_text(item: Any, width: int, kb: KnowledgeBase | None = None) -> Text:
     if isinstance(item, Published):
         a = item.article
         return fmt.timeline_line(a.published_iso or "", "day", a.title, published=True)
-    return fmt.timeline_line(item.date, item.precision, item.summary)
+    fact = kb.fact(item.fact) if kb is not None and item.fact else None
+    corrected = bool(fact is not None and fact.corrected)
+    return fmt.timeline_line(item.date, item.precision, item.summary, corrected=corrected)
+
+
+class TimelineList(VirtualList):
+    """The timeline's rows: an entry's fact can be corrected from here."""
+
+    BINDINGS = bindings("fact")
 
 
 class TimelinePane(Pane):
     TITLE = "Timeline"
     entity_id: str | None = None  # the filter
+    _keep_place = False  # the next fill keeps the cursor's row (after a correction)
+    _kept_row: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="timeline-filter", markup=False)
-        yield VirtualList(id="timeline")
+        yield TimelineList(id="timeline")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -95,9 +107,19 @@ class TimelinePane(Pane):
     def vlist(self) -> VirtualList:
         return self.query_one("#timeline", VirtualList)
 
-    def set_kb(self, kb: KnowledgeBase) -> None:
+    def set_kb(self, kb: KnowledgeBase, *, keep_filter: bool = False) -> None:
+        """Show ``kb``'s timeline; ``keep_filter``: the same entity's (if it is still there)
+        with the cursor where it was (the knowledge base was corrected)."""
         super().set_kb(kb)
-        self.show(None)
+        entity = kb.entity(self.entity_id) if keep_filter and self.entity_id else None
+        self._keep_place = keep_filter
+        self._kept_row = self.vlist.highlighted if keep_filter else None
+        self.vlist.fill(ListRows(()), empty="Updating the timeline…")  # nothing from the old corpus
+        self.show(entity.id if entity else None, one_line(entity.name) if entity else None)
+
+    def fact_at_cursor(self) -> str | None:
+        item = self.vlist.current
+        return getattr(item, "fact", None) or None
 
     def show(self, entity_id: str | None, name: str | None = None) -> None:
         """All entries (``None``), or only those about ``entity_id`` (called ``name``)."""
@@ -118,7 +140,11 @@ class TimelinePane(Pane):
         if kb is not self.kb or entity_id != self.entity_id:
             return
         empty = f"No dated facts about {name}." if name else "No dated facts in these articles."
-        self.vlist.fill(MappedRows(items, timeline_text), empty=empty)
+        row = self._kept_row
+        self.vlist.fill(MappedRows(items, lambda item, width: timeline_text(item, width, kb)), empty=empty)
+        if self._keep_place and row is not None:
+            self.vlist.move_to(self.vlist.nearest_selectable(row))
+        self._keep_place = False
         self.border_title = Text(f"Timeline · {name} · {len(items):,}" if name else f"Timeline · {len(items):,}")
 
     @on(VirtualList.Highlighted, "#timeline")

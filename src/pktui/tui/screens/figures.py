@@ -37,6 +37,7 @@ class FiguresScreen(Screen[str | None]):
         self.entity_id = entity_id
         self.sort = SORTS[0]
         self.all_rows: list[Row] | None = None
+        self._place: tuple[str, str, int, int] | None = None  # kept across a correction
 
     def _entity_name(self, entity_id: str | None) -> str | None:
         return fmt.entity_name(self.kb, entity_id)
@@ -59,7 +60,23 @@ class FiguresScreen(Screen[str | None]):
         body.border_subtitle = "type to filter · ←→ points · Enter opens the passage · ctrl+s sorts · Esc returns"
         self.query_one("#figures-note", Static).update(Text("Reading the series…", "dim italic"))
         self._layout(self.app.size.width)
-        self.query_one(SeriesTable).focus()
+        table = self.query_one(SeriesTable)
+        table.corrected = self._point_corrected
+        table.focus()
+        self._load()
+
+    def _point_corrected(self, point) -> bool:
+        fact = self.kb.fact(point.fact) if point.fact else None
+        return bool(fact is not None and fact.corrected)
+
+    def corrected(self, kb: KnowledgeBase) -> None:
+        """The corpus was corrected: its series again (a rejected quantity has left its series),
+        the cursor on the same series and point (or the next, when the point is gone)."""
+        table = self.query_one(SeriesTable)
+        row = table.current
+        if row is not None:
+            self._place = (row.series.subject, row.series.measure, table.row, table.point)
+        self.kb = kb
         self._load()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -111,7 +128,16 @@ class FiguresScreen(Screen[str | None]):
         if query.strip() and not rows:
             note = Text.assemble(("No series match ", "bold"), (f"“{one_line(query)}”", "bold"), " · Esc clears")
         self.query_one("#figures-note", Static).update(note)
-        self.query_one(SeriesTable).fill(rows)
+        table = self.query_one(SeriesTable)
+        place, self._place = self._place, None
+        if place is None:
+            table.fill(rows)
+            return
+        subject, measure, row, point = place
+        found = next(
+            (i for i, r in enumerate(rows) if (r.series.subject, r.series.measure) == (subject, measure)), None
+        )
+        table.fill(rows, row=found if found is not None else min(row, max(0, len(rows) - 1)), point=point)
 
     @on(Input.Changed, "#figures-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -149,6 +175,27 @@ class FiguresScreen(Screen[str | None]):
             moves.get(event.key, lambda: table.action_page(1 if event.key == "pagedown" else -1))()
             event.stop()
             event.prevent_default()
+
+    def _point_fact(self):
+        table = self.query_one(SeriesTable)
+        row = table.current
+        if row is None or not row.series.points:
+            return None
+        point = row.series.points[table.point]
+        if point.fact is None:
+            self.notify("This value is derived from other figures: correct the figures it comes from.", markup=False)
+            return None
+        return self.kb.fact(point.fact)
+
+    def action_reject_point(self) -> None:
+        fact = self._point_fact()
+        if fact is not None:
+            self.app.ask_correction("reject", fact=fact)
+
+    def action_edit_point(self) -> None:
+        fact = self._point_fact()
+        if fact is not None:
+            self.app.ask_correction("set", fact=fact)
 
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]

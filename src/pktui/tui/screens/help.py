@@ -13,7 +13,7 @@ from textual.widgets import Footer, Static
 
 from pktui.model import ENTITY_TYPES
 from pktui.tui.config import config_path
-from pktui.tui.format import TYPE_NAMES
+from pktui.tui.format import CORRECTED_MARK, TYPE_NAMES
 from pktui.tui.keymap import KEYS, SCOPES, SEARCH_SYNTAX, bindings
 
 
@@ -79,6 +79,8 @@ class HelpScreen(ModalScreen[None]):
             "). y copies the highlighted sentence as a citation: quote — source, title, date, URL (the file when "
             "there is no URL). w says why the highlighted fact or mention was extracted.\n"
         )
+        legend.append(f"{CORRECTED_MARK} in a list", "bold")
+        legend.append(": an entity, fact or point a correction changed (c lists the corrections).\n")
         parts.append(legend)
         config = Text()
         config.append("Config", "bold underline")

@@ -205,6 +205,16 @@ class VirtualList(ScrollView, can_focus=True):
     def payloads(self) -> list[Any]:
         return [p for p in (self.rows.payload(i) for i in range(len(self.rows))) if p is not None]
 
+    def nearest_selectable(self, index: int) -> int | None:
+        """``index`` if the cursor may stand there, else the next row it may (or the one before):
+        where the cursor goes when its row was taken out of the list."""
+        n = len(self.rows)
+        if not n:
+            return None
+        index = max(0, min(n - 1, index))
+        found = self._next_enabled(index, 1)
+        return found if found is not None else self._next_enabled(index, -1)
+
     def select_payload(self, match: Callable[[Any], bool]) -> bool:
         """Highlight the first row whose payload satisfies ``match`` (a scan: small lists only)."""
         for i in range(len(self.rows)):
