@@ -127,6 +127,16 @@ def test_hidden_files_skipped_are_counted_and_said(tmp_path):
     assert r.returncode == 0 and r.stderr.splitlines() == ["pktui: note: 2 hidden file(s) or folder(s) skipped"]
 
 
+def test_the_corrections_ledger_beside_the_articles_is_neither_read_nor_counted(tmp_path):
+    write_article(tmp_path, "good.txt", GOOD)
+    (tmp_path / "pktui-corrections.yaml").write_text("[]\n", encoding="utf-8")
+    (tmp_path / ".pktui-corrections.yaml.lock").write_text("", encoding="utf-8")
+    summary = read_corpus([tmp_path]).summary
+    assert (summary.hidden, summary.other_files) == (0, 0)
+    r = pktui("export", "--format", "json", str(tmp_path), "--no-cache")
+    assert r.returncode == 0 and r.stderr == ""
+
+
 # -- rows 7 and 8: user YAML and data files ------------------------------------------------
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(

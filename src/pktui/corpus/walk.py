@@ -24,6 +24,11 @@ from pktui.fileio import describe_mode, open_fd
 from pktui.model import LoadProblem, LoadSummary
 
 #: paths at least this long cannot be resolved safely for the symlink check
+#: The corrections ledger pktui keeps beside the articles, and its lock: pktui's own, never an
+#: article nor a skipped file.
+LEDGER_NAME = "pktui-corrections.yaml"
+OWN_FILES = frozenset({LEDGER_NAME, f".{LEDGER_NAME}.lock"})
+
 _LONG_PATH = 3800
 
 
@@ -172,6 +177,8 @@ class _Walker:
             stack.extend(reversed(subdirs))
 
     def _consider(self, entry: _Entry, path: str) -> SourceFile | LoadProblem | str | None:
+        if entry.name in OWN_FILES:
+            return None
         if entry.name.startswith("."):
             self.summary.hidden += 1
             return None

@@ -30,10 +30,10 @@ from typing import Any
 
 import yaml
 
+from pktui.corpus.walk import LEDGER_NAME
 from pktui.fileio import UserFileError, atomic_output, compose_user_yaml, construct_yaml, read_user_text
 from pktui.model import ENTITY_TYPES, QUALIFIERS
 
-LEDGER_NAME = "pktui-corrections.yaml"
 MAX_LEDGER_BYTES = 64 * 1024 * 1024
 
 #: The operations and the targets each carries, in the order they are written.
@@ -276,7 +276,7 @@ _HEADER = (
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
     """Hold the ledger's lock file (beside it) while reading and writing."""
-    lock_path = path.with_name(f".{path.name}.lock")
+    lock_path = path.with_name(f".{path.name}.lock")  # with the default name, one of corpus.walk.OWN_FILES
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
