@@ -123,3 +123,10 @@ def test_index_fills_the_cache_and_reopening_extracts_nothing(tmp_path):
     write_article(tmp_path / "c", "a1.txt", "Việt Nam sent 99 personnel to South Sudan.")
     r = pktui("index", str(tmp_path / "c"), env_extra=env)
     assert "1 extracted, 2 unchanged" in r.stderr
+
+
+def test_import_pktui_loads_no_benchmark_generator():
+    """The generators are imported only when ``pktui bench`` runs (the import contracts cannot see laziness)."""
+    code = "import sys, pktui, pktui.cli; assert 'pktui.bench.synthetic' not in sys.modules"
+    r = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr

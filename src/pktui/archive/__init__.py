@@ -406,7 +406,7 @@ def _in_memory(
     return archive
 
 
-def _finish(summary: LoadSummary, kb: Any, t0: float) -> None:
+def _finish(summary: Report, kb: Any, t0: float) -> None:
     counts = getattr(kb, "counts", None)
     if counts is not None:
         summary.articles, summary.facts = counts.get("articles", 0), counts.get("facts", 0)

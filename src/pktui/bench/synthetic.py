@@ -107,7 +107,7 @@ PROGRAMMES = [
     ("Peacekeeping Capability Readiness System", ["PCRS"]),
     ("Women, Peace and Security agenda", ["WPS agenda"]),
 ]
-EVENTS = [
+EVENTS: list[tuple[str, list[str]]] = [
     ("UN Peacekeeping Ministerial Meeting", []),
     ("International Conference on Women in Peacekeeping", []),
     ("Regional Peacekeeping Training Forum", []),
