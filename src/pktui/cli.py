@@ -228,16 +228,19 @@ def _open(paths: list[str], no_cache: bool, *, search: bool = False, corrections
     from pktui.archive import open_archive
 
     _check_paths(paths)
-    archive = open_archive(
-        paths or None,
-        options=options,
-        corrections=corrections,
-        use_store=not no_cache,
-        progress=_stderr_progress(),
-        on_wait=_say_waiting,
-        with_search=search,
-        **kwargs,
-    )
+    from pktui.commands.progress import ProgressBar
+
+    with ProgressBar(sys.stderr) as progress:
+        archive = open_archive(
+            paths or None,
+            options=options,
+            corrections=corrections,
+            use_store=not no_cache,
+            progress=progress,
+            on_wait=_say_waiting,
+            with_search=search,
+            **kwargs,
+        )
     report_problems(archive.kb)
     if not archive.summary.articles:
         raise RuntimeError("no articles could be read" + (f" from {' '.join(paths)}" if paths else ""))
@@ -246,12 +249,6 @@ def _open(paths: list[str], no_cache: bool, *, search: bool = False, corrections
 
 def _load(paths: list[str], no_cache: bool, corrections=None, options=None):
     return _open(paths, no_cache, corrections=corrections, options=options).kb
-
-
-def _stderr_progress():
-    from pktui.commands.progress import ProgressBar
-
-    return ProgressBar(sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
