@@ -7,7 +7,8 @@ import json
 import re
 
 from pktui.bench import percentile, run_bench
-from pktui.bench.synthetic import KBBuilder, synthetic_kb, write_corpus
+from pktui.bench.kbbuilder import KBBuilder
+from pktui.bench.synthetic import synthetic_kb, write_corpus
 from pktui.commands.search import run_search
 from tests.test_search_index import A1, build_small_kb
 
