@@ -14,7 +14,7 @@ the candidates for a typo.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
@@ -55,7 +55,7 @@ def ordered_vocab_arrays(
     }
 
 
-def word_keys(data, prefix: str = "") -> tuple[np.ndarray, np.ndarray]:
+def word_keys(data: Mapping[str, np.ndarray], prefix: str = "") -> tuple[np.ndarray, np.ndarray]:
     """Each word's typo bucket (-1: none) and length, back from a stored vocabulary."""
     n = len(data[f"{prefix}words"])
     bkeys = np.full(n, -1, np.int64)
@@ -75,16 +75,16 @@ class SortedWords:
     """One segment's vocabulary (mapped arrays, see :func:`vocab_arrays`); ``python``: may
     be read into a list and a dict (the vocabularies every keystroke looks words up in)."""
 
-    def __init__(self, data, prefix: str = "", python: bool = True) -> None:
+    def __init__(self, data: Mapping[str, np.ndarray], prefix: str = "", python: bool = True) -> None:
         self.words: np.ndarray = data[f"{prefix}words"]
         self.df: np.ndarray = data[f"{prefix}df"]
-        self._bucket_order = data[f"{prefix}bucket_order"]
-        self._bucket_key = data[f"{prefix}bucket_key"]
-        self._len_order = data[f"{prefix}len_order"]
-        self._len_key = data[f"{prefix}len_key"]
+        self._bucket_order: np.ndarray = data[f"{prefix}bucket_order"]
+        self._bucket_key: np.ndarray = data[f"{prefix}bucket_key"]
+        self._len_order: np.ndarray = data[f"{prefix}len_order"]
+        self._len_key: np.ndarray = data[f"{prefix}len_key"]
         self.width = self.words.dtype.itemsize
         self._dtype = self.words.dtype
-        self._buckets: Fifo = Fifo(4096)  # (first letter, length) -> words
+        self._buckets: Fifo[tuple[str, int], tuple[str, ...]] = Fifo(4096)  # (first letter, length) -> words
         self._list: list[str] | None = None
         self._ids: dict[str, int] | None = None
         if python and len(self.words) <= PYTHON_WORDS_MAX:
@@ -167,7 +167,7 @@ class Vocabulary:
     def __init__(self, parts: list[SortedWords], counted: int | None = None) -> None:
         self.parts = parts
         self.counted = len(parts) if counted is None else counted
-        self._where: Fifo = Fifo(16384)  # word -> (part, id) of each part holding it
+        self._where: Fifo[str, tuple[tuple[int, int], ...]] = Fifo(16384)  # word -> (part, id) of each part holding it
 
     def locate(self, word: str) -> tuple[tuple[int, int], ...]:
         """``(part, id)`` for each part that has ``word``."""
