@@ -46,7 +46,7 @@ from pktui.search.filters import Filters
 from pktui.search.hits import DocRef, Hit, HitMaker, Marker
 from pktui.search.layout import Layout, dead_articles
 from pktui.search.query import Query, parse_query
-from pktui.search.reader import EntityPart, FactSegment, bits_of_docs, bits_of_mask
+from pktui.search.reader import EntityPart, FactSegment, RowCache, bits_of_docs, bits_of_mask
 from pktui.search.segment import SegmentData, SegmentError
 from pktui.search.spelling import Spellings, default_spellings, default_stopwords
 from pktui.search.vocabulary import Vocabulary
@@ -65,7 +65,7 @@ class SearchIndex(Filters):
         self.kb = kb
         self.spellings: Spellings = default_spellings()
         self.stopwords: frozenset[str] = default_stopwords()
-        self._rows: LRU = LRU(1 << 16, 32 << 20)  # bitset rows of frequent tokens, as ints
+        self._rows: RowCache = LRU(1 << 16, 32 << 20)  # bitset rows of frequent tokens, as ints
         self.segments = [FactSegment(d, self._rows) for d in data]
         deleted = frozenset(deleted_articles)
         dead = dead_articles(self.segments, deleted)

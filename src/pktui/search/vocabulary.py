@@ -14,7 +14,8 @@ the candidates for a typo.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from typing import Protocol
 
 import numpy as np
 
@@ -55,7 +56,13 @@ def ordered_vocab_arrays(
     }
 
 
-def word_keys(data: Mapping[str, np.ndarray], prefix: str = "") -> tuple[np.ndarray, np.ndarray]:
+class NamedArrays(Protocol):
+    """Arrays by name: a segment (:class:`pktui.search.segment.SegmentData`) or a dict."""
+
+    def __getitem__(self, name: str, /) -> np.ndarray: ...
+
+
+def word_keys(data: NamedArrays, prefix: str = "") -> tuple[np.ndarray, np.ndarray]:
     """Each word's typo bucket (-1: none) and length, back from a stored vocabulary."""
     n = len(data[f"{prefix}words"])
     bkeys = np.full(n, -1, np.int64)
@@ -75,7 +82,7 @@ class SortedWords:
     """One segment's vocabulary (mapped arrays, see :func:`vocab_arrays`); ``python``: may
     be read into a list and a dict (the vocabularies every keystroke looks words up in)."""
 
-    def __init__(self, data: Mapping[str, np.ndarray], prefix: str = "", python: bool = True) -> None:
+    def __init__(self, data: NamedArrays, prefix: str = "", python: bool = True) -> None:
         self.words: np.ndarray = data[f"{prefix}words"]
         self.df: np.ndarray = data[f"{prefix}df"]
         self._bucket_order: np.ndarray = data[f"{prefix}bucket_order"]
