@@ -29,8 +29,9 @@ from pktui.search.cache import LRU
 from pktui.search.segment import SegmentData
 from pktui.search.vocabulary import SortedWords
 
-#: the bitset rows of frequent tokens read last, as ints: (postings object id, row) -> bits
-RowCache = LRU[tuple[int, int], int]
+#: the bitset rows of frequent tokens read last, as ints: (postings object id, row) -> bits,
+#: and the index's long entity rows: ("entities", token, about) -> bits
+RowCache = LRU[tuple[int, int] | tuple[str, int, bool], int]
 
 POSTINGS = ("any", "about", "any_own", "about_own")
 

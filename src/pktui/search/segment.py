@@ -68,6 +68,9 @@ class SegmentData:
         self.meta = meta
         self.folder = folder
         self.offsets = offsets or {}
+        #: a build's peak memory (MB) of its helper process, and of this one with it
+        self.helper_peak_mb = 0.0
+        self.peak_with_helper_mb = 0.0
 
     def row_reader(self, name: str) -> Callable[[int], bytes]:
         """Rows of a 2-d array as bytes. From disk, each is read with ``pread`` rather than

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from itertools import chain, compress, repeat
 from operator import is_
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Protocol, cast
 
 from pktui.search.pieces import (
     abbreviations,
@@ -127,6 +127,16 @@ class Vocabulary:
 def no_articles() -> Articles:
     """An empty batch of articles (to tokenize only extras)."""
     return [], b"", b"", b"", b""
+
+
+class Tokenizer(Protocol):
+    """Tokenizes batches of articles, answering in the order they were submitted."""
+
+    def submit(self, articles: Articles, extras: list[str]) -> None: ...
+
+    def result(self) -> Tokens: ...
+
+    def close(self) -> None: ...
 
 
 class LocalTokenizer:
