@@ -36,7 +36,8 @@ from pktui.search.fields import FieldSources, Sources, distinct
 from pktui.search.malloc import release_free_memory
 from pktui.search.postings import Postings
 from pktui.search.segment import strings
-from pktui.search.tokenizer import JUNK, no_articles, unpacked
+from pktui.search.source import FactSource
+from pktui.search.tokenizer import JUNK, Tokenizer, no_articles, unpacked
 from pktui.search.tokens import SEP_WORD
 
 _BATCH_CHARS = 1 << 16  # text tokenized in one call
@@ -84,6 +85,28 @@ class _Batch:
         "unit_off", "value",
     )  # fmt: skip
 
+    groups: list[int]  # the batch's articles (their places in the segment)
+    counts: np.ndarray  # facts per article
+    facts: list[Fact]  # in document order, and their kinds, article and place in their unit
+    kinds: list[str]
+    fact_g: np.ndarray
+    unit_off: np.ndarray
+    k_start: np.ndarray  # keys of each fact's start and end, and its sentence's
+    k_end: np.ndarray
+    k_s0: np.ndarray
+    k_s1: np.ndarray
+    summary: np.ndarray  # each fact's summary among the extras, or -1
+    value: np.ndarray  # each fact's field sources
+    unit: np.ndarray
+    detail: np.ndarray
+    date: np.ndarray
+    fields_at: int  # where the new field values start among the extras, and their sources
+    fields: list[int]
+    m_key: np.ndarray  # the mentions' keys (sorted) and entities
+    m_ent: np.ndarray
+    fe_ent: np.ndarray  # the entities the facts name, and which fact names each
+    fe_pos: np.ndarray
+
 
 class FactBuilder:
     """The documents (facts, passages) of some articles, and what the segment stores of them.
@@ -93,7 +116,15 @@ class FactBuilder:
     listed is left out.
     """
 
-    def __init__(self, kb, articles: list[SegmentArticle], entities: list[str], names, tokenizer, expect: int) -> None:
+    def __init__(
+        self,
+        kb: FactSource,
+        articles: list[SegmentArticle],
+        entities: list[str],
+        names: list[list[str]],
+        tokenizer: Tokenizer,
+        expect: int,
+    ) -> None:
         self.kb = kb
         self.articles = articles
         self.tokenizer = tokenizer
@@ -187,7 +218,7 @@ class FactBuilder:
         for p in (self.any_post, self.about_post, self.any_own, self.about_own):
             p.flush(self.d, n)
 
-    def _entity_tokens(self, names) -> None:
+    def _entity_tokens(self, names: list[list[str]]) -> None:
         """Token ids of every entity's name and aliases: the first sources."""
         texts: list[str] = []
         firsts = []
@@ -302,13 +333,13 @@ class FactBuilder:
     def _process(self, b: _Batch) -> None:
         """The batch's documents and their postings, once its tokens are back."""
         src = self.src
-        ids, starts, new, (cut_pos, n_cuts, pass_pos, n_found) = self.tokenizer.result()
+        ids, starts, new, (cut_raw, n_cuts, pass_pos, found_raw) = self.tokenizer.result()
         self.words.extend(new)
         n_g = len(b.groups)
         ids_np = np.frombuffer(ids, np.uint32)
         starts_np = np.frombuffer(starts, np.int64)
         # token index of every cut (piece k of the batch starts at token starts[k])
-        cut_pos = np.frombuffer(cut_pos, np.int64)
+        cut_pos = np.frombuffer(cut_raw, np.int64)
         extras_at = len(cut_pos)
         at = starts_np[extras_at + b.fields_at :].tolist()
         for k, sid in enumerate(b.fields):
@@ -319,7 +350,7 @@ class FactBuilder:
             return starts_np[np.searchsorted(cut_key, k)]
 
         # passages: sentences with no fact in them, and not only stopwords
-        n_found = np.frombuffer(n_found, np.int64)
+        n_found = np.frombuffer(found_raw, np.int64)
         pg = np.repeat(np.arange(n_g), n_found)
         pp = np.frombuffer(pass_pos, np.int64).reshape(-1, 2)
         p_k0, p_k1 = keys(pg, pp[:, 0]), keys(pg, pp[:, 1])
@@ -370,13 +401,13 @@ class FactBuilder:
             if len(sids):
                 sink.append(expand(s_toks, src.lo[sids], src.hi[sids], docs))
         del s_toks  # src.toks may grow again
-        for sink, parts in ((self.any_post, any_own + any_ent), (self.about_post, about_own + about_ent)):
+        for post, parts in ((self.any_post, any_own + any_ent), (self.about_post, about_own + about_ent)):
             for t, d in parts:
-                sink.add(t, d)
-        for sink, parts in ((self.any_own, any_own), (self.about_own, about_own)):
+                post.add(t, d)
+        for post, parts in ((self.any_own, any_own), (self.about_own, about_own)):
             for t, d in parts:
                 named = self._names(t)
-                sink.add(t[named], d[named])
+                post.add(t[named], d[named])
         self.rel_about.append(pairs(b.fe_ent, fe_doc))
         self.rel_any.append(pairs(*unit_ents))
         self.rel_any.append(pairs(*pass_ents))
@@ -389,7 +420,17 @@ class FactBuilder:
         out[small] = self.is_name[toks[small]]
         return out
 
-    def _columns(self, b: _Batch, codes, fact_doc, pass_doc, pg, pp, n_docs, total: int) -> None:
+    def _columns(
+        self,
+        b: _Batch,
+        codes: np.ndarray,
+        fact_doc: np.ndarray,
+        pass_doc: np.ndarray,
+        pg: np.ndarray,
+        pp: np.ndarray,
+        n_docs: np.ndarray,
+        total: int,
+    ) -> None:
         """Each document's kind, article, date span, place in its unit and reference."""
         src, d0 = self.src, self.d
         doc_g = np.repeat(np.arange(len(b.groups)), n_docs)
