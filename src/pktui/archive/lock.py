@@ -17,8 +17,10 @@ from typing import Any
 
 try:
     import fcntl
+
+    HAVE_FLOCK = True
 except ImportError:  # pragma: no cover - not on this platform: one writer is the user's care
-    fcntl = None  # type: ignore[assignment]
+    HAVE_FLOCK = False
 
 from pktui.knowledge.cancel import Cancelled
 
@@ -45,7 +47,7 @@ def write_lock(
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
     _HELD.add(fd)
     try:
-        if fcntl is not None:
+        if HAVE_FLOCK:
             told = False
             while True:
                 try:

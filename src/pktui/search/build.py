@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pktui.knowledge.source import FactSource
 from pktui.model import Article, Entity
 from pktui.search import segment
 from pktui.search.arrays import csr, offsets, pairs
@@ -42,7 +43,6 @@ from pktui.search.build_facts import FactBuilder, SegmentArticle
 from pktui.search.docs import PASSAGE_KIND, names_hash
 from pktui.search.malloc import keep_large_blocks, release_free_memory
 from pktui.search.segment import SegmentData, strings
-from pktui.search.source import FactSource
 from pktui.search.spelling import default_stopwords
 from pktui.search.tokenizer import LocalTokenizer, Tokenizer, WorkerTokenizer
 from pktui.search.vocabulary import vocab_arrays

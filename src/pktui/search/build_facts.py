@@ -29,6 +29,7 @@ from operator import attrgetter
 
 import numpy as np
 
+from pktui.knowledge.source import FactSource
 from pktui.model import Fact
 from pktui.search.arrays import BIAS, MASK, SHIFT, distinct_sorted, expand, keys, offsets, pairs, run_starts
 from pktui.search.docs import NO_DATE_HI, NO_DATE_LO, PASSAGE_KIND, UNIT_MAX
@@ -36,7 +37,6 @@ from pktui.search.fields import FieldSources, Sources, distinct
 from pktui.search.malloc import release_free_memory
 from pktui.search.postings import Postings
 from pktui.search.segment import strings
-from pktui.search.source import FactSource
 from pktui.search.tokenizer import JUNK, Tokenizer, no_articles, unpacked
 from pktui.search.tokens import SEP_WORD
 

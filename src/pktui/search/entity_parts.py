@@ -16,11 +16,11 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from pktui.knowledge.source import FactSource
 from pktui.search.arrays import csr, offsets, pairs
 from pktui.search.build_entities import PREFIX, entity_arrays, type_words
 from pktui.search.reader import FactSegment
 from pktui.search.segment import SegmentData, strings
-from pktui.search.source import FactSource
 from pktui.search.vocabulary import bucket_key, ordered_vocab_arrays, word_keys
 
 #: stored words, their typo buckets and lengths

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from pktui.knowledge.source import FactSource
 from pktui.model import Entity, Fact, Mention
 from pktui.search.cache import Fifo
 from pktui.search.docs import ENTITY_KIND, PASSAGE_KIND
 from pktui.search.expansion import Expansion
-from pktui.search.source import FactSource
 from pktui.search.tokens import index_tokens, prefix_end, span_tokens
 from pktui.text import one_line
 

@@ -37,6 +37,7 @@ import threading
 from array import array
 from collections.abc import Callable, Hashable, Iterable
 
+from pktui.knowledge.source import FactSource
 from pktui.search import rank, segment
 from pktui.search.cache import LRU, Fifo
 from pktui.search.docs import ENTITY_KIND, PASSAGE_KIND, UNIT_MAX
@@ -48,7 +49,6 @@ from pktui.search.layout import Layout, dead_articles
 from pktui.search.query import Query, parse_query
 from pktui.search.reader import EntityPart, FactSegment, RowCache, bits_of_docs, bits_of_mask
 from pktui.search.segment import SegmentData, SegmentError
-from pktui.search.source import FactSource
 from pktui.search.spelling import Spellings, default_spellings, default_stopwords
 from pktui.search.vocabulary import Vocabulary
 

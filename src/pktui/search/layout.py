@@ -145,7 +145,9 @@ class Layout:
         """With one segment: the newest-first order of document ``d`` (see newest_first)."""
         if d < self.ent_base:
             return d, 1, d
-        return self.ent_before[d - self.ent_base], 0, d  # type: ignore[index]
+        if self.ent_before is None:
+            raise ValueError("a document's order by key() needs one segment")
+        return self.ent_before[d - self.ent_base], 0, d
 
     def newest(self, cand: int, need: int) -> list[int]:
         """The ``need`` newest documents of ``cand`` (tie-break of :func:`rank.top_k`)."""

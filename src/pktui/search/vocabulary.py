@@ -14,7 +14,7 @@ the candidates for a typo.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 import numpy as np
@@ -94,8 +94,10 @@ class SortedWords:
         self._buckets: Fifo[tuple[str, int], tuple[str, ...]] = Fifo(4096)  # (first letter, length) -> words
         self._list: list[str] | None = None
         self._ids: dict[str, int] | None = None
-        if python and len(self.words) <= PYTHON_WORDS_MAX:
-            self.find = self._find_in_dict  # type: ignore[method-assign]
+        #: the id of a word, or -1 (looked up in a dict when the vocabulary is small enough)
+        self.find: Callable[[str], int] = (
+            self._find_in_dict if python and len(self.words) <= PYTHON_WORDS_MAX else self._find_in_array
+        )
 
     def __len__(self) -> int:
         return len(self.words)
@@ -110,8 +112,8 @@ class SortedWords:
         ids = self._ids if self._ids is not None else self._python()[1]
         return ids.get(word, -1)
 
-    def find(self, word: str) -> int:
-        """The id of ``word``, or -1."""
+    def _find_in_array(self, word: str) -> int:
+        """The id of ``word``, or -1 (a binary search of the mapped array)."""
         raw = word.encode("utf-8")
         words = self.words
         if not raw or len(raw) > self.width or not len(words):

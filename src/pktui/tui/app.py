@@ -140,7 +140,7 @@ class PktuiApp(App[int]):
 
     @property
     def browser(self) -> BrowserScreen:
-        return self.get_screen("browser")  # type: ignore[return-value]
+        return self.get_screen("browser", BrowserScreen)
 
     def on_mount(self) -> None:
         self.install_screen(BrowserScreen(), "browser")

@@ -284,7 +284,7 @@ class ResultsPane(Pane):
         kb = self.kb
         fact = kb.fact(hit.id) if kb is not None and hit.kind == "fact" else None
         if fact is not None and fact.sentence:
-            return tuple(fact.sentence)  # type: ignore[return-value]
+            return (fact.sentence[0], fact.sentence[1])
         article = kb.article(hit.article) if kb is not None else None
         if article is not None:
             for s, e in sentence_spans(article.text):

@@ -1,5 +1,5 @@
-"""What search reads of a knowledge base: the in-memory ``KnowledgeBase`` and the store on
-disk (``pktui.knowledge.store``) are both one."""
+"""What the layers above read of a knowledge base (search, corrections): the in-memory
+``KnowledgeBase`` and the store on disk (``pktui.knowledge.store``) are both one."""
 
 from __future__ import annotations
 
