@@ -38,8 +38,9 @@ from pktui.knowledge.source import FactSource
 from pktui.model import Article, Entity
 from pktui.search import segment
 from pktui.search.arrays import csr, offsets, pairs
+from pktui.search.batch import SegmentArticle
 from pktui.search.build_entities import entity_arrays, name_forms
-from pktui.search.build_facts import FactBuilder, SegmentArticle
+from pktui.search.build_facts import FactBuilder
 from pktui.search.docs import PASSAGE_KIND, names_hash
 from pktui.search.malloc import keep_large_blocks, release_free_memory
 from pktui.search.segment import SegmentData, strings

@@ -32,6 +32,7 @@ import numpy as np
 from pktui.knowledge.source import FactSource
 from pktui.model import Fact
 from pktui.search.arrays import BIAS, MASK, SHIFT, distinct_sorted, expand, keys, offsets, pairs, run_starts
+from pktui.search.batch import Batch, SegmentArticle
 from pktui.search.docs import NO_DATE_HI, NO_DATE_LO, PASSAGE_KIND, UNIT_MAX
 from pktui.search.fields import FieldSources, Sources, distinct
 from pktui.search.malloc import release_free_memory
@@ -53,59 +54,6 @@ _summary = attrgetter("summary")
 _entities = attrgetter("entities")
 _mention_start = attrgetter("start")
 _mention_entity = attrgetter("entity")
-
-
-class SegmentArticle:
-    """An article of a segment: its id and day (0: undated); ``missing`` when the
-    knowledge base has facts of it but no article (they are indexed last, with no text).
-    The text is read from the knowledge base when the article's batch is built."""
-
-    __slots__ = ("day", "id", "missing")
-
-    def __init__(self, aid: str, day: int, missing: bool = False) -> None:
-        self.id, self.day, self.missing = aid, day, missing
-
-    @property
-    def group(self) -> int:
-        """0 dated, 1 undated, 2 missing: the first key of the newest-first order."""
-        return 2 if self.missing else 0 if self.day else 1
-
-
-class _Batch:
-    """A batch of articles, its facts in document order, waiting for its tokens.
-
-    Per-fact data are numpy arrays in document order; positions are
-    :func:`~pktui.search.arrays.keys` (the article's place in the batch and the offset in
-    its text, as one number).
-    """
-
-    __slots__ = (
-        "counts", "date", "detail", "fact_g", "facts", "fe_ent", "fe_pos", "fields", "fields_at",
-        "groups", "k_end", "k_s0", "k_s1", "k_start", "kinds", "m_ent", "m_key", "summary", "unit",
-        "unit_off", "value",
-    )  # fmt: skip
-
-    groups: list[int]  # the batch's articles (their places in the segment)
-    counts: np.ndarray  # facts per article
-    facts: list[Fact]  # in document order, and their kinds, article and place in their unit
-    kinds: list[str]
-    fact_g: np.ndarray
-    unit_off: np.ndarray
-    k_start: np.ndarray  # keys of each fact's start and end, and its sentence's
-    k_end: np.ndarray
-    k_s0: np.ndarray
-    k_s1: np.ndarray
-    summary: np.ndarray  # each fact's summary among the extras, or -1
-    value: np.ndarray  # each fact's field sources
-    unit: np.ndarray
-    detail: np.ndarray
-    date: np.ndarray
-    fields_at: int  # where the new field values start among the extras, and their sources
-    fields: list[int]
-    m_key: np.ndarray  # the mentions' keys (sorted) and entities
-    m_ent: np.ndarray
-    fe_ent: np.ndarray  # the entities the facts name, and which fact names each
-    fe_pos: np.ndarray
 
 
 class FactBuilder:
@@ -172,7 +120,7 @@ class FactBuilder:
         """Build every article's documents; then those of ``more()``'s, if any (they go last)."""
         kb, arts = self.kb, self.articles
         total = len(arts)
-        waiting: deque[_Batch] = deque()
+        waiting: deque[Batch] = deque()
         next_flush = _WINDOW
         done = reported = 0
         i = 0
@@ -243,11 +191,11 @@ class FactBuilder:
             src.set_tokens(src.new(), toks)
 
     # ------------------------------------------------------------------ a batch
-    def _prepare(self, groups: list[tuple[int, str, list[Fact]]]) -> _Batch:
+    def _prepare(self, groups: list[tuple[int, str, list[Fact]]]) -> Batch:
         """Put the batch's facts in document order, find their sources and hand the
         articles (their place in the segment, text and facts) to the tokenizer."""
         arts = self.articles
-        b = _Batch()
+        b = Batch()
         b.groups = [ai for ai, _, _ in groups]
         texts = [text for _, text, _ in groups]
         counts = list(map(len, (facts for _, _, facts in groups)))
@@ -308,7 +256,7 @@ class FactBuilder:
         self.tokenizer.submit(articles, extras)
         return b
 
-    def _mentions(self, b: _Batch) -> None:
+    def _mentions(self, b: Batch) -> None:
         """The batch's entity mentions (sorted positions, entity) and the entities each
         fact names; notes which articles mention which entities."""
         arts, kb, get = self.articles, self.kb, self.ent_index.get
@@ -330,7 +278,7 @@ class FactBuilder:
         keep = ei >= 0
         b.fe_ent, b.fe_pos = ei[keep], pos[keep]
 
-    def _process(self, b: _Batch) -> None:
+    def _process(self, b: Batch) -> None:
         """The batch's documents and their postings, once its tokens are back."""
         src = self.src
         ids, starts, new, (cut_raw, n_cuts, pass_pos, found_raw) = self.tokenizer.result()
@@ -422,7 +370,7 @@ class FactBuilder:
 
     def _columns(
         self,
-        b: _Batch,
+        b: Batch,
         codes: np.ndarray,
         fact_doc: np.ndarray,
         pass_doc: np.ndarray,
@@ -467,7 +415,7 @@ class FactBuilder:
         cols["art"].append(np.array(b.groups, np.int32)[doc_g])
         self.d += total
 
-    def _kind_codes(self, b: _Batch, n_passages: np.ndarray) -> np.ndarray:
+    def _kind_codes(self, b: Batch, n_passages: np.ndarray) -> np.ndarray:
         """The kind code of each fact; kinds new here get theirs in document order (an
         article's facts, then its passages if it has any)."""
         known = self.kind_code
@@ -482,7 +430,7 @@ class FactBuilder:
             codes = list(map(known.get, b.kinds))
         return np.array(codes, np.uint8)
 
-    def _mentioned(self, b: _Batch, lo: np.ndarray, hi: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _mentioned(self, b: Batch, lo: np.ndarray, hi: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(entities, documents): the entities mentioned in each span [lo, hi) (keys), once."""
         ents, d = expand(b.m_ent, np.searchsorted(b.m_key, lo), np.searchsorted(b.m_key, hi), docs, -1)
         if not len(ents):
