@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from pktui.archive import corpus_folder, open_archive
-from pktui.export import export_document
+from pktui.commands.export import export_document
 from pktui.knowledge.cancel import Cancelled
 from pktui.knowledge.loader import load_knowledge
 from tests.conftest import write_article

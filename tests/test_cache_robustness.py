@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from pktui.commands.export import export_document
 from pktui.corpus import read_corpus
-from pktui.export import export_document
 from pktui.knowledge.cache import ExtractionCache
 from pktui.knowledge.loader import extract_corpus, load_knowledge
 from tests.conftest import write_article

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -9,9 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from pktui import __version__
+from pktui.commands.progress import ProgressBar
 from tests.conftest import write_article
 
 
@@ -123,3 +126,41 @@ def test_index_fills_the_cache_and_reopening_extracts_nothing(tmp_path):
     write_article(tmp_path / "c", "a1.txt", "Việt Nam sent 99 personnel to South Sudan.")
     r = pktui("index", str(tmp_path / "c"), env_extra=env)
     assert "1 extracted, 2 unchanged" in r.stderr
+
+
+def test_import_pktui_loads_no_benchmark_generator():
+    """The generators are imported only when ``pktui bench`` runs (the import contracts cannot see laziness)."""
+    code = "import sys, pktui, pktui.cli; assert not [m for m in sys.modules if m.startswith('pktui.bench')]"
+    r = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_drawn_on_a_terminal_and_left_finished():
+    stream = _Terminal()
+    with ProgressBar(stream, label="extracting") as progress:
+        for done in range(5):
+            progress(done, 4)
+    out = stream.getvalue()
+    assert "extracting" in out and "4/4" in out
+    assert "\x1b[?25h" in out  # the cursor shown again
+
+
+def test_progress_writes_nothing_when_piped():
+    stream = io.StringIO()
+    with ProgressBar(stream) as progress:
+        progress(0, 3)
+        progress(3, 3)
+    assert stream.getvalue() == ""
+
+
+def test_progress_clears_up_when_the_work_fails():
+    stream = _Terminal()
+    with pytest.raises(KeyboardInterrupt), ProgressBar(stream) as progress:
+        progress(1, 10)
+        raise KeyboardInterrupt
+    assert "\x1b[?25h" in stream.getvalue()

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pktui.export import export_document
+from pktui.commands.export import export_document
 from pktui.knowledge.corrections import active_entries, apply_ledger
 from pktui.knowledge.ledger import (
     Entry,

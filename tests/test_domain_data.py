@@ -468,3 +468,21 @@ def test_given_names_are_not_country_names() -> None:
     countries = {fold(f) for c in _items("countries.yaml") for f in [c["name"], *c["aliases"]]}
     given = {fold(g) for g in _load("names.yaml")["given_names"]}
     assert not (given & countries)
+
+
+def test_domain_yaml_has_no_accidental_booleans():
+    """YAML 1.1 reads bare on/off/yes/no as booleans: every word list must hold strings."""
+    from pktui.domain import domain_dir
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                assert not isinstance(k, bool), (where, k)
+                walk(v, f"{where}/{k}")
+        elif isinstance(node, list):
+            for v in node:
+                assert not isinstance(v, bool), (where, v)
+                walk(v, where)
+
+    for path in sorted(domain_dir().glob("*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)

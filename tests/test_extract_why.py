@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pktui.export import export_document
+from pktui.commands.export import export_document
 from pktui.extract import extract_article
 from pktui.knowledge.cache import decode_extraction, encode_extraction
 from pktui.knowledge.loader import load_knowledge

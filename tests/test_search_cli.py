@@ -7,8 +7,9 @@ import json
 import re
 
 from pktui.bench import percentile, run_bench
-from pktui.bench.synthetic import KBBuilder, synthetic_kb, write_corpus
-from pktui.search.cli import run_search
+from pktui.bench.kbbuilder import KBBuilder
+from pktui.bench.synthetic import synthetic_kb, write_corpus
+from pktui.commands.search import run_search
 from tests.test_search_index import A1, build_small_kb
 
 FACT_KEYS = {"id", "kind", "article", "start", "end", "text", "value", "entities", "sentence", "score", "matches"}

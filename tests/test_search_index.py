@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pktui.bench.synthetic import KBBuilder
+from pktui.bench.kbbuilder import KBBuilder
 from pktui.search import Hit, SearchIndex, parse_query
 from pktui.text import fold
 

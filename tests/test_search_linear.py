@@ -9,7 +9,7 @@ import time
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pktui.bench.synthetic import KBBuilder
+from pktui.bench.kbbuilder import KBBuilder
 from pktui.search import SearchIndex, parse_query
 from pktui.search.pieces import gap_sentences, layout
 from pktui.search.spelling import default_stopwords

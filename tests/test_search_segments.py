@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pktui.bench.synthetic import KBBuilder, synthetic_kb
+from pktui.bench.kbbuilder import KBBuilder
+from pktui.bench.synthetic import synthetic_kb
 from pktui.search import SearchIndex
 from pktui.search.build import build_segment, merge_segments, write_segment
 from pktui.search.segment import DATA, FORMAT, MANIFEST, SegmentError

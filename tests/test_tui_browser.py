@@ -144,6 +144,18 @@ async def test_entity_detail_opens_a_fact_and_offers_figures():
         assert "No figures about Hoàng Kim Phụng" in str(app.screen.query_one("#figures-note").render())
 
 
+async def test_clicking_a_pane_in_the_pane_bar_shows_it():
+    app = demo_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        assert not shown(app, "entities")
+        bar = app.browser.query_one("#panebar")
+        start = next(s for s, _e, pane in bar._hits if pane == "entities")
+        await pilot.click("#panebar", offset=(start + 1, 0))
+        await settle(pilot)
+        assert shown(app, "entities")
+
+
 # -- timeline ----------------------------------------------------------------------------
 
 

@@ -10,9 +10,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, NoReturn, Protocol
 
 from pktui import __version__
-from pktui.text import json_terminal_safe, one_line
+from pktui.text import one_line
+
+if TYPE_CHECKING:
+    from pktui.model import LoadProblem
 
 SUBCOMMANDS = ("search", "export", "index", "figures", "bench", "correct", "open")
 
@@ -22,7 +26,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit 2 with one clear line, like argparse
+    def error(self, message: str) -> NoReturn:  # exit 2 with one clear line, like argparse
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n")
 
@@ -88,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="benchmark the index on N synthetic facts (no extraction)",
     )
-    from pktui.corrections_cli import add_correct_parser
+    from pktui.commands.correct import add_correct_parser
 
     add_correct_parser(sub, _add_paths)
     return parser
@@ -146,8 +150,15 @@ def _unknown_word(word: str) -> str:
     return f"unknown command or path {shown!r}{hint}"
 
 
+class _HasProblems(Protocol):
+    """A knowledge base, in memory or the store: what it met reading the corpus."""
+
+    @property
+    def problems(self) -> Sequence[LoadProblem]: ...
+
+
 #: knowledge bases this run opened, with how many of their problems were said
-_REPORTED: list[tuple[object, int]] = []
+_REPORTED: list[tuple[_HasProblems, int]] = []
 
 
 def report_problems(kb) -> None:
@@ -217,16 +228,19 @@ def _open(paths: list[str], no_cache: bool, *, search: bool = False, corrections
     from pktui.archive import open_archive
 
     _check_paths(paths)
-    archive = open_archive(
-        paths or None,
-        options=options,
-        corrections=corrections,
-        use_store=not no_cache,
-        progress=_stderr_progress(),
-        on_wait=_say_waiting,
-        with_search=search,
-        **kwargs,
-    )
+    from pktui.commands.progress import ProgressBar
+
+    with ProgressBar(sys.stderr) as progress:
+        archive = open_archive(
+            paths or None,
+            options=options,
+            corrections=corrections,
+            use_store=not no_cache,
+            progress=progress,
+            on_wait=_say_waiting,
+            with_search=search,
+            **kwargs,
+        )
     report_problems(archive.kb)
     if not archive.summary.articles:
         raise RuntimeError("no articles could be read" + (f" from {' '.join(paths)}" if paths else ""))
@@ -235,12 +249,6 @@ def _open(paths: list[str], no_cache: bool, *, search: bool = False, corrections
 
 def _load(paths: list[str], no_cache: bool, corrections=None, options=None):
     return _open(paths, no_cache, corrections=corrections, options=options).kb
-
-
-def _stderr_progress():
-    from pktui.progress import ProgressBar
-
-    return ProgressBar(sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -310,15 +318,14 @@ def _dispatch(args: argparse.Namespace) -> int:
     if cmd == "open":
         return _open_browser(args, options)
     if cmd == "search":
-        from pktui.search.cli import run_search
+        from pktui.commands.search import run_search
 
         archive = _open(args.paths, args.no_cache, search=True, corrections=_ledger_path(args), options=options)
         if archive.index is None:
             raise RuntimeError(archive.search_error or "search unavailable")
-        out = _TerminalSafeJson(sys.stdout) if args.json and sys.stdout.isatty() else sys.stdout
-        return run_search(archive.kb, args.query, args.limit, args.json, out=out, index=archive.index)
+        return run_search(archive.kb, args.query, args.limit, args.json, out=sys.stdout, index=archive.index)
     if cmd == "export":
-        from pktui.export import write_export
+        from pktui.commands.export import write_export
 
         kb = _load(args.paths, args.no_cache, corrections=_ledger_path(args), options=options)
         write_export(kb, args.format, args.output)
@@ -326,7 +333,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if cmd == "index":
         return _index(args.paths, jobs=args.jobs, rebuild=args.no_cache, options=options)
     if cmd == "figures":
-        from pktui.knowledge.figures_cli import run_figures
+        from pktui.commands.figures import run_figures
 
         kb = _load(args.paths, args.no_cache, corrections=_ledger_path(args), options=options)
         return run_figures(kb, as_json=args.json, out=sys.stdout)
@@ -352,7 +359,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _correct(args: argparse.Namespace, options=None) -> int:
-    from pktui.corrections_cli import CorrectionRefused, run_correct, split_positionals
+    from pktui.commands.correct import CorrectionRefused, run_correct, split_positionals
 
     try:
         split_positionals(args)
@@ -367,21 +374,3 @@ def _correct(args: argparse.Namespace, options=None) -> int:
         return run_correct(args, ledger, open_corpus, sys.stdout)
     except CorrectionRefused as exc:
         raise UsageError(str(exc)) from None
-
-
-class _TerminalSafeJson:
-    """Standard output for JSON on a terminal: C1 controls, bidi and zero-width characters
-    written as JSON escapes (``\\u202e``), so the document stays the same and nothing
-    reaches the terminal raw. Files and pipes get the original."""
-
-    def __init__(self, out) -> None:
-        self.out = out
-
-    def write(self, text: str) -> int:
-        return self.out.write(json_terminal_safe(text))
-
-    def flush(self) -> None:
-        self.out.flush()
-
-    def isatty(self) -> bool:
-        return True

@@ -19,7 +19,10 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import yaml
 
 #: config.yaml, gazetteers, query files: far below this
 MAX_USER_FILE_BYTES = 64 * 1024 * 1024
@@ -132,7 +135,7 @@ def yaml_loader_class() -> Any:
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def compose_user_yaml(text: str, shown: str) -> Any:
+def compose_user_yaml(text: str, shown: str) -> yaml.Node | None:
     """The YAML node tree of a user's file, refused when aliases would blow it up.
 
     Aliases share one node, so the expanded size is counted over the node graph without
@@ -141,7 +144,7 @@ def compose_user_yaml(text: str, shown: str) -> Any:
     """
     loader = yaml_loader_class()(text)
     try:
-        node = loader.get_single_node()
+        node: yaml.Node | None = loader.get_single_node()
     finally:
         loader.dispose()
     if node is not None:

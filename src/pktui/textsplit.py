@@ -147,7 +147,7 @@ _ALWAYS_STARTERS = frozenset(
 def _starts_sentence_anyway(text: str, pos: int) -> bool:
     """After "U.S." a pronoun or article still starts a new sentence."""
     m = re.match(r"[A-Za-z]+", text[pos : pos + 20])
-    return bool(m) and m.group(0) in _ALWAYS_STARTERS and _dotted_before(text, pos)
+    return m is not None and m.group(0) in _ALWAYS_STARTERS and _dotted_before(text, pos)
 
 
 def _dotted_before(text: str, pos: int) -> bool:

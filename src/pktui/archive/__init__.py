@@ -33,7 +33,7 @@ from pktui.archive.scan import scan
 from pktui.archive.segments import Manifest, Segments, segments_supported
 from pktui.archive.update import run_update
 from pktui.knowledge.cache import cache_dir
-from pktui.knowledge.cancel import Cancelled
+from pktui.knowledge.cancel import Cancel, Cancelled
 from pktui.knowledge.store import KnowledgeStore, StoreUnavailable, is_full
 from pktui.model import LoadProblem, LoadSummary
 
@@ -115,7 +115,7 @@ def open_archive(
     merge: bool = False,
     workers: int | None = None,
     progress: Progress | None = None,
-    cancel: Any = None,
+    cancel: Cancel | None = None,
     on_wait: Callable[[str], None] | None = None,
     with_search: bool = True,
 ) -> Archive:
@@ -159,7 +159,7 @@ def _open_archive(
     merge: bool,
     workers: int | None,
     progress: Progress | None,
-    cancel: Any,
+    cancel: Cancel | None,
     on_wait: Callable[[str], None] | None,
     with_search: bool,
 ) -> Archive:
@@ -406,7 +406,7 @@ def _in_memory(
     return archive
 
 
-def _finish(summary: LoadSummary, kb: Any, t0: float) -> None:
+def _finish(summary: Report, kb: Any, t0: float) -> None:
     counts = getattr(kb, "counts", None)
     if counts is not None:
         summary.articles, summary.facts = counts.get("articles", 0), counts.get("facts", 0)

@@ -13,14 +13,15 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 try:
     import fcntl
-except ImportError:  # pragma: no cover - not on this platform: one writer is the user's care
-    fcntl = None  # type: ignore[assignment]
 
-from pktui.knowledge.cancel import Cancelled
+    HAVE_FLOCK = True
+except ImportError:  # pragma: no cover - not on this platform: one writer is the user's care
+    HAVE_FLOCK = False
+
+from pktui.knowledge.cancel import Cancel, Cancelled
 
 #: lock files held by this process: a process forked while one is held (an extraction
 #: worker) closes its copy, so that the lock goes with this process, even killed
@@ -40,12 +41,12 @@ if hasattr(os, "register_at_fork"):
 
 @contextlib.contextmanager
 def write_lock(
-    path: Path, *, on_wait: Callable[[str], None] | None = None, cancel: Any = None, poll: float = 0.2
+    path: Path, *, on_wait: Callable[[str], None] | None = None, cancel: Cancel | None = None, poll: float = 0.2
 ) -> Iterator[None]:
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
     _HELD.add(fd)
     try:
-        if fcntl is not None:
+        if HAVE_FLOCK:
             told = False
             while True:
                 try:

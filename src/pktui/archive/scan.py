@@ -61,7 +61,7 @@ class Sources(dict):
         except KeyError:
             return default
 
-    def items(self):  # type: ignore[override]
+    def items(self):
         return ((k, self[k]) for k in self)
 
 
@@ -217,7 +217,7 @@ def _folder_times(paths, options: Any) -> dict[str, list] | None:
     return out
 
 
-def _memo(out: Scan, folders: dict[str, list], paths: list) -> str | None:
+def _memo(out: Scan, folders: dict[str, list], paths: list) -> dict[str, str] | None:
     roots = [os.fspath(p) for p in paths]
     files = []
     for key, src in out.sources.items():
@@ -234,9 +234,9 @@ def _memo(out: Scan, folders: dict[str, list], paths: list) -> str | None:
 
 def _memo_text(out: Scan, roots: list[str], folders: dict[str, list], files: list) -> dict[str, str] | None:
     now = time.time()
-    problems = [[p.path, p.reason, p.skipped] for p in out.problems]
-    if any(as_text(p[0]) != p[0] for p in problems):
+    if any(as_text(p.path) != p.path for p in out.problems):
         return None
+    problems = [[p.path, p.reason, p.skipped] for p in out.problems]
     counts = {name: getattr(out.summary, name) for name in _COUNTS}
     resolved = [os.path.realpath(r) for r in roots]
     # a folder changed just now may change again unseen within its clock's tick: listed again
@@ -440,7 +440,8 @@ def content_hash(source: Any, limit: int) -> str | None:
 def read_drafts(source: Any, options: Any = None) -> tuple[list[Any], list[LoadProblem]]:
     """The article drafts of one corpus file (:func:`pktui.corpus.read_source`) and the
     problems met reading it."""
-    from pktui.corpus import Draft, read_source
+    from pktui.corpus import read_source
+    from pktui.corpus.base import Draft
 
     drafts, problems = [], []
     for got in read_source(source, getattr(options, "fields", None)):

@@ -20,6 +20,7 @@ from typing import Any
 from pktui.archive.plan import Plan, text_digest
 from pktui.archive.scan import Scan, read_drafts
 from pktui.archive.segments import Manifest, Segments, segments_supported
+from pktui.knowledge.cancel import Cancel
 from pktui.knowledge.store import KnowledgeStore, StoredKnowledgeBase
 from pktui.model import Article, LoadProblem
 from pktui.text import one_line
@@ -44,7 +45,7 @@ def run_update(
     options: Any = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-    cancel: Any = None,
+    cancel: Cancel | None = None,
     merge: bool = False,
 ) -> Outcome:
     out = Outcome()

@@ -25,7 +25,7 @@ class NotAFeed(ValueError):
 
 
 def _parse(data: bytes) -> Any:
-    import feedparser
+    import feedparser  # type: ignore[import-untyped]  # the library ships no type hints
 
     # bytes, never a string: feedparser would take a string for a URL or a file name
     return feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
@@ -111,7 +111,7 @@ def _entry_title(entry: Any) -> str | None:
 
 
 def _entry_author(entry: Any) -> str | None:
-    names = [a.get("name") for a in entry.get("authors") or [] if isinstance(a, dict) and a.get("name")]
+    names = [a["name"] for a in entry.get("authors") or [] if isinstance(a, dict) and a.get("name")]
     if names:
         return clean_field(", ".join(dict.fromkeys(names)))
     detail = entry.get("author_detail") or {}

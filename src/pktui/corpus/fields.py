@@ -116,8 +116,9 @@ def as_text(value: Any, joiner: str = ", ") -> str | None:
         return str(value)
     if isinstance(value, Mapping):
         for key in ("name", "title", "value", "text", "href", "url"):
-            if isinstance(value.get(key), str):
-                return value[key]
+            named = value.get(key)
+            if isinstance(named, str):
+                return named
         return None
     if isinstance(value, list | tuple):
         parts = [t for t in (as_text(v, joiner) for v in value) if t and t.strip()]

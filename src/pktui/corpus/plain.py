@@ -12,12 +12,16 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pktui.corpus.base import Draft, clean_body, clean_field
 from pktui.corpus.dates import parse_published
 from pktui.corpus.fields import FieldMap, as_text
 from pktui.text import fold, one_line
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 _HEADER_RE = re.compile(r"\A\s*date[ \t]+(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])[ \t]*")
 _BAD_HEADER_RE = re.compile(r"\A\s*date[ \t]+(\S+)[ \t]*")
@@ -162,7 +166,7 @@ def _front_matter_values(front: str, shown: str) -> tuple[dict[str, Any], str | 
 
 
 @lru_cache(maxsize=1)
-def _markdown_parser() -> Any:
+def _markdown_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark").enable("table")
@@ -171,14 +175,14 @@ def _markdown_parser() -> Any:
 _BLOCK_OPEN = {"paragraph_open", "heading_open", "tr_open", "blockquote_open"}
 
 
-def _markdown_tokens(source: str) -> list[Any] | None:
+def _markdown_tokens(source: str) -> list[Token] | None:
     try:
         return _markdown_parser().parse(source)
     except RecursionError:  # pathological nesting: read as written
         return None
 
 
-def markdown_to_text(source: str, tokens: list[Any] | None = None) -> str:
+def markdown_to_text(source: str, tokens: list[Token] | None = None) -> str:
     """Markdown as plain text: each block one paragraph; links, images (their alt text),
     emphasis and code marks gone; a table row's cells joined by " | "."""
     from pktui.corpus.html import html_to_text
@@ -211,7 +215,7 @@ def markdown_to_text(source: str, tokens: list[Any] | None = None) -> str:
     return clean_body("\n\n".join(paragraphs))
 
 
-def _inline_text(children: list[Any]) -> str:
+def _inline_text(children: list[Token]) -> str:
     out = []
     for child in children:
         if child.type in ("text", "code_inline"):
@@ -223,10 +227,12 @@ def _inline_text(children: list[Any]) -> str:
     return "".join(out)
 
 
-def _leading_heading(tokens: list[Any] | None, text: str, title: str | None) -> tuple[str | None, str]:
+def _leading_heading(tokens: list[Token] | None, text: str, title: str | None) -> tuple[str | None, str]:
     """A Markdown note's first ``#`` heading: the title when the front matter gives none;
     it leaves the body when it is the title."""
-    for i, tok in enumerate(tokens or []):
+    if tokens is None:
+        return title, text
+    for i, tok in enumerate(tokens):
         if tok.type == "heading_open" and tok.tag == "h1":
             heading = clean_field(_inline_text(tokens[i + 1].children or []))
             if heading is None:

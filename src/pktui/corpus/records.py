@@ -47,7 +47,9 @@ class _Limited(io.RawIOBase):
                 self.cut = True
             return 0
         view = memoryview(buffer)[: self.left]
-        n = self.raw.readinto(view) or 0
+        data = self.raw.read(len(view))  # (IO[bytes] promises read, not readinto)
+        n = len(data)
+        view[:n] = data
         self.left -= n
         return n
 

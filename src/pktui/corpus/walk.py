@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pktui.corpus.base import SourceFile
 from pktui.corpus.forms import form_of_name
@@ -176,7 +177,7 @@ class _Walker:
                     yield item
             stack.extend(reversed(subdirs))
 
-    def _consider(self, entry: _Entry, path: str) -> SourceFile | LoadProblem | str | None:
+    def _consider(self, entry: _Entry, path: str) -> SourceFile | LoadProblem | Literal["dir"] | None:
         if entry.name in OWN_FILES:
             return None
         if entry.name.startswith("."):

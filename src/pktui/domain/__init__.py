@@ -268,7 +268,7 @@ def _add_library_places(dom: Domain, digest: Any) -> None:
     digest.update(library_versions().encode())
     known = {fold(form) for e in dom.entries for form in e.forms}
     lex = dom.lexicon
-    words = set()
+    words: set[str] = set()
     for key in ("common_capitalised", "function_words", "connectors", "not_names", "person_cues_before",
                 "person_cues_after", "location_cues_before", "location_suffixes", "extra_demonyms",
                 "not_places"):  # fmt: skip

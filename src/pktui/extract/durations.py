@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 
 from pktui.extract.numbers import Numbers, QuantityMention, num, qualifier_before
+from pktui.extract.tokens import Token
 from pktui.text import fold
 
 _DURATION_ADJ_RE = re.compile(r"^(?P<n>[a-z]+|\d+)-(?P<unit>year|month|week|day|hour)(?:s)?(?:-(?:old|long))?$", re.I)
 
 
-def duration_adjective(tokens, i, nums: Numbers):
+def duration_adjective(tokens: list[Token], i: int, nums: Numbers) -> tuple[QuantityMention, int] | None:
     tok = tokens[i]
     # "13-year-old": number, "-", "year-old"
     if tok.is_number and i + 2 < len(tokens) and tokens[i + 1].text == "-" and tokens[i + 1].start == tok.end:
@@ -69,7 +70,7 @@ _WORD_HEADCOUNT_RE = re.compile(r"^(?P<n>[a-z]+)-(?P<w>member|strong|man|plus)$"
 _DATE_AFTER = ("ago", "later", "earlier", "before", "since", "from")
 
 
-def _one_unit_of_time(tokens, i, nums: Numbers):
+def _one_unit_of_time(tokens: list[Token], i: int, nums: Numbers) -> tuple[QuantityMention, int] | None:
     """ "(for) a year", "about a week", "a full year", "more than a decade": a duration of one unit,
     unless it is a date ("a year ago") or a rate ("twice a year", "30 patients a day")."""
     k = i + 1

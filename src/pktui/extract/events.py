@@ -90,7 +90,9 @@ def find_events(
 
 def _starts_with_verb(text: str, a: int) -> bool:
     m = re.match(r"[a-z]+", text[a : a + 30])
-    return bool(m) and (m.group(0).endswith("s") or m.group(0).endswith("ed")) and not _LEADING_RE.match(m.group(0))
+    return (
+        m is not None and (m.group(0).endswith("s") or m.group(0).endswith("ed")) and not _LEADING_RE.match(m.group(0))
+    )
 
 
 def _trim_end(text: str, s: int, e: int) -> int:

@@ -253,11 +253,12 @@ def _accepted(node: _Node, caps: list[bool], has_comma: bool) -> GazEntry | None
 
 
 def _walk(node: _Node, words: list[str]) -> _Node | None:
+    at: _Node | None = node
     for w in words:
-        node = node.children.get(spelling(w))
-        if node is None:
+        at = at.children.get(spelling(w)) if at is not None else None
+        if at is None:
             return None
-    return node if words else None
+    return at if words else None
 
 
 @lru_cache(maxsize=1)

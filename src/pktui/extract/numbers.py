@@ -115,7 +115,7 @@ def num(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def qualifier_before(tokens, i, nums: Numbers) -> tuple[str, int | None]:
+def qualifier_before(tokens: list[Token], i: int, nums: Numbers) -> tuple[str, int | None]:
     best = ("exact", None)
     for width in range(nums.max_qual_words, 0, -1):
         s = i - width

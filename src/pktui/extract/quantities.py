@@ -10,6 +10,7 @@ counts.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 
 from pktui.domain import load_domain
 from pktui.extract.durations import duration_adjective
@@ -64,7 +65,15 @@ def _blocked_mask(tokens: list[Token], blocked: list[tuple[int, int]]) -> list[b
     return mask
 
 
-def _quantity_at(text, tokens, i, nums: Numbers, blocked_at, sentence_starts, previous):
+def _quantity_at(
+    text: str,
+    tokens: list[Token],
+    i: int,
+    nums: Numbers,
+    blocked_at: list[bool],
+    sentence_starts: set[int],
+    previous: list[QuantityMention],
+) -> tuple[QuantityMention, int] | None:
     tok = tokens[i]
     # duration adjectives: "two-year", "13-year-old", "five-year", "year-long"
     dur = duration_adjective(tokens, i, nums)
@@ -101,6 +110,8 @@ def _quantity_at(text, tokens, i, nums: Numbers, blocked_at, sentence_starts, pr
         return None
     if nxt is not None and nxt.key in nums.clock_words and nxt.start - tokens[last].end <= 1:
         return None  # a clock time is never a count: "around 2pm", "10.30 a.m.", "14:30 hrs"
+    unit: str | None
+    counted: str | None
     start = tok.start
     if currency is not None:
         start = tokens[currency].start
@@ -141,32 +152,39 @@ def _quantity_at(text, tokens, i, nums: Numbers, blocked_at, sentence_starts, pr
         counted = previous[-1].counted if previous else None
         why = f"number + “of {tokens[j + 1].text}”: counts what the count before it counts"
         return QuantityMention(start, tokens[j + 1].end, num(value), qualifier, unit, counted, why), j + 2
-    unit, counted, uend, ulast = _counted_after(text, tokens, j, nums, blocked_at)
-    if unit is not None and _to_another(tokens, ulast):
-        return None  # "from one mission to another"
-    if unit is None:
-        why = _bare_count(text, tokens, i, last, nums, qualifier, value)
-        if why is None:
+    after = _counted_after(text, tokens, j, nums, blocked_at)
+    if after is None:
+        bare_why = _bare_count(text, tokens, i, last, nums, qualifier, value)
+        if bare_why is None:
             return None
-        return QuantityMention(start, end, num(value), qualifier, None, None, why), last + 1
+        return QuantityMention(start, end, num(value), qualifier, None, None, bare_why), last + 1
+    unit, counted, uend, ulast = after
+    if _to_another(tokens, ulast):
+        return None  # "from one mission to another"
     known = unit in numbers().measures.values()
     why = f"number + counted noun: {counted} → {unit}" if known else f"number + plural noun: {counted}"
     return QuantityMention(start, uend, num(value), qualifier, unit, counted, why), ulast + 1
 
 
-def _bare_count(text, tokens, i, last, nums: Numbers, qualifier: str, value: float) -> str | None:
+def _bare_count(
+    text: str, tokens: list[Token], i: int, last: int, nums: Numbers, qualifier: str, value: float
+) -> str | None:
     """Why a number with no counted noun after it is still a count, or None: its noun is left
     out ("140 in Bor", "the remaining 200", "Counties represented: 28", "Cork (64)")."""
     tok = tokens[i]
     nxt = tokens[last + 1] if last + 1 < len(tokens) else None
     follower = nxt is not None and nxt.is_word and nxt.key in nums.count_followers
     if not tok.is_number:  # a number word needs a noun, or a follower: "nine from Malta"
-        return f"number before “{nxt.text}”" if follower and nxt.text in ("from", "of", "who", "were") else None
+        return (
+            f"number before “{nxt.text}”"
+            if nxt is not None and follower and nxt.text in ("from", "of", "who", "were")
+            else None
+        )
     if qualifier != "exact":
         return "qualified number"
     if _looks_like_year(value):
         return None
-    if follower:
+    if nxt is not None and follower:
         return f"number before “{nxt.text}”"
     preceder = _preceder(tokens, i, nums)
     if preceder:
@@ -185,7 +203,7 @@ def _bare_count(text, tokens, i, last, nums: Numbers, qualifier: str, value: flo
     return None
 
 
-def _preceder(tokens, i, nums: Numbers) -> str | None:
+def _preceder(tokens: list[Token], i: int, nums: Numbers) -> str | None:
     for width in (2, 1):
         if i - width < 0:
             continue
@@ -195,7 +213,9 @@ def _preceder(tokens, i, nums: Numbers) -> str | None:
     return None
 
 
-def _headcount(text, tokens, i, last, nums: Numbers, start: int, qualifier: str):
+def _headcount(
+    text: str, tokens: list[Token], i: int, last: int, nums: Numbers, start: int, qualifier: str
+) -> tuple[QuantityMention, int] | None:
     """ "a 4,000-strong force", "a 180-member unit", "171 strong": a headcount."""
     n = len(tokens)
     k = last + 1
@@ -218,7 +238,7 @@ def _headcount(text, tokens, i, last, nums: Numbers, start: int, qualifier: str)
     return QuantityMention(start, end, num(value[0]), qualifier, "personnel", counted, why), (k + 2)
 
 
-def _restated_in_brackets(tokens, i, last, value: float) -> int | None:
+def _restated_in_brackets(tokens: list[Token], i: int, last: int, value: float) -> int | None:
     """Index of ")" when number words are followed by the same number in digits: "(341)"."""
     if tokens[i].is_number or last + 3 >= len(tokens):
         return None
@@ -232,12 +252,12 @@ def _restated_in_brackets(tokens, i, last, value: float) -> int | None:
     return None
 
 
-def _to_another(tokens, last: int) -> bool:
+def _to_another(tokens: list[Token], last: int) -> bool:
     after = [t.text.lower() for t in tokens[last + 1 : last + 3]]
     return after in (["to", "another"], ["or", "another"])
 
 
-def _currency_before(tokens, i) -> int | None:
+def _currency_before(tokens: list[Token], i: int) -> int | None:
     """Index of a currency sign right before the number ("$1.2 million", "US$ 5")."""
     if i == 0:
         return None
@@ -255,7 +275,7 @@ def _looks_like_year(value: float) -> bool:
     return float(value).is_integer() and 1900 <= value <= 2100
 
 
-def _is_designation(text, tokens, i, sentence_starts) -> bool:
+def _is_designation(text: str, tokens: list[Token], i: int, sentence_starts: set[int]) -> bool:
     """ "Rotation 6", "Resolution 2719", "Hospital 175": a capitalised word right before."""
     if i == 0:
         return False
@@ -267,7 +287,7 @@ def _is_designation(text, tokens, i, sentence_starts) -> bool:
     return False
 
 
-def _phrase_at(tokens, j, phrases) -> int | None:
+def _phrase_at(tokens: list[Token], j: int, phrases: Iterable[str]) -> int | None:
     for p in phrases:
         words = p.split()
         if j + len(words) <= len(tokens) and [t.text.lower() for t in tokens[j : j + len(words)]] == words:
@@ -279,7 +299,9 @@ _STOP_BEFORE_UNIT = frozenset(["of", "and", "to", "in", "for", "at", "on", "by",
 _SKIPPABLE_BEFORE_UNIT = frozenset(["are", "were", "more", "new", "additional", "other", "such", "extra", "further"])
 
 
-def _counted_after(text, tokens, j, nums: Numbers, blocked_at):
+def _counted_after(
+    text: str, tokens: list[Token], j: int, nums: Numbers, blocked_at: list[bool]
+) -> tuple[str, str, int, int] | None:
     """The measure of the noun phrase after the number: (unit, counted text, end offset, last token)."""
     window = 4
     k = j
@@ -334,7 +356,7 @@ def _counted_after(text, tokens, j, nums: Numbers, blocked_at):
             return tok.text, text[tokens[j].start : tok.end], tok.end, k
         if tok.text.isupper() and len(tok.text) > 1:
             break  # an acronym, no plural: "12 UN"
-    return None, None, None, None
+    return None
 
 
 ORDINAL_MEASURES = ("unit", "hospital")
@@ -349,7 +371,7 @@ def find_ordinals(text: str, tokens: list[Token], blocked: list[tuple[int, int]]
     nums = numbers()
     ordinal_values = {k: int(v) for k, v in (load_domain().numbers.get("ordinals") or {}).items()}
     blocked_at = _blocked_mask(tokens, blocked)
-    out = []
+    out: list[QuantityMention] = []
     for i, tok in enumerate(tokens):
         value = ordinal_values.get(tok.text.lower())
         if value is None or blocked_at[i] or i == 0:
@@ -358,8 +380,11 @@ def find_ordinals(text: str, tokens: list[Token], blocked: list[tuple[int, int]]
             i - 1
         ].text.endswith(("’s", "'s")):
             continue
-        unit, counted, end, last = _counted_after(text, tokens, i + 1, nums, blocked_at)
-        if unit in ORDINAL_MEASURES and last is not None and last - i <= 3:
+        after = _counted_after(text, tokens, i + 1, nums, blocked_at)
+        if after is None:
+            continue
+        unit, counted, end, last = after
+        if unit in ORDINAL_MEASURES and last - i <= 3:
             why = f"ordinal after “{tokens[i - 1].text}” + counted noun: {counted} → {unit}"
             out.append(QuantityMention(tok.start, end, value, "exact", unit, counted, why))
     return out

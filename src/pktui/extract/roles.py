@@ -36,7 +36,9 @@ class RoleMention:
 TAIL_WINDOW = 200
 
 
-def find_roles(text: str, titles: list[tuple[int, int]], mentions: list[Found], ranks) -> list[RoleMention]:
+def find_roles(
+    text: str, titles: list[tuple[int, int]], mentions: list[Found], ranks: list[tuple[int, int, str]]
+) -> list[RoleMention]:
     """Each title with the person it belongs to (mentions sorted by start, not overlapping)."""
     persons = [m for m in mentions if m.type == "person"]
     person_starts = [p.start for p in persons]

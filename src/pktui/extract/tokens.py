@@ -72,11 +72,13 @@ class Token:
 MAX_TOKEN = 64
 
 
-_INFO: dict[str, tuple] = {}
+#: (key, bare, bare key, is word, is number, is punctuation, is capitalised, is all capitals)
+TokenInfo = tuple[str, str, str, bool, bool, bool, bool, bool]
+_INFO: dict[str, TokenInfo] = {}
 _INFO_MAX = 100_000
 
 
-def _info(text: str) -> tuple:
+def _info(text: str) -> TokenInfo:
     """What a token's text says, whatever its place: worked out once per distinct text."""
     info = _INFO.get(text)
     if info is None:
@@ -86,7 +88,7 @@ def _info(text: str) -> tuple:
     return info
 
 
-def _describe(text: str) -> tuple:
+def _describe(text: str) -> TokenInfo:
     first = text[0]
     is_word = first.isalpha()
     is_number = first.isdigit()

@@ -23,6 +23,8 @@ class KnowledgeBase:
     corrections: Any = None
 
     def __post_init__(self) -> None:
+        #: the ``pktui.archive.Archive`` that opened it, if one did (a layer above: not named here)
+        self.archive: Any = None
         self.reindex()
 
     def reindex(self) -> None:

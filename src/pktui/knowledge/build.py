@@ -10,7 +10,7 @@ store (:mod:`pktui.knowledge.store`) computes the same things one article at a t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from pktui.extract import ArticleExtraction
 from pktui.knowledge import entities as ents
@@ -18,6 +18,9 @@ from pktui.knowledge.base import KnowledgeBase
 from pktui.knowledge.figures import build_series
 from pktui.knowledge.ids import fact_ids
 from pktui.model import Article, Entity, Fact, LoadProblem, TimelineEntry
+
+#: (recency of the article, attributes) of a contribution to an entity
+DatedAttributes = tuple[tuple[bool, str, str], Mapping[str, str]]
 
 _PRECISION_ORDER = {"year": 0, "range": 0, "month": 1, "day": 2}
 
@@ -27,7 +30,7 @@ def article_order(a: Article) -> tuple[bool, str, str]:
     return (a.published is None, a.published_iso or "", a.id)
 
 
-def timeline_order(t: TimelineEntry) -> tuple:
+def timeline_order(t: TimelineEntry) -> tuple[tuple[int, int, int], int, str, str]:
     """In date order (by the date's numbers); at one date, a year before its months and days."""
     return (t.date_key, _PRECISION_ORDER.get(t.precision, 0), t.article, t.fact)
 
@@ -40,7 +43,7 @@ def build_knowledge(
     order = sorted(articles, key=article_order)
     done = [(a, extractions[a.id]) for a in order if a.id in extractions]
     key_variants: dict[str, ents.Variants] = defaultdict(ents.Variants)
-    key_attributes: dict[str, list] = defaultdict(list)
+    key_attributes: dict[str, list[DatedAttributes]] = defaultdict(list)
     for a, ex in done:
         when = ents.recency(a.published_iso, a.id)
         for c in ents.contributions(ex):
@@ -75,7 +78,9 @@ def entity_order(e: Entity) -> tuple[str, str, str]:
 
 
 def _entities(
-    key_variants: dict[str, ents.Variants], key_attributes: dict[str, list], entity_of: dict[str, str]
+    key_variants: dict[str, ents.Variants],
+    key_attributes: dict[str, list[DatedAttributes]],
+    entity_of: dict[str, str],
 ) -> dict[str, Entity]:
     members: dict[str, list[str]] = defaultdict(list)
     for key, gid in entity_of.items():
@@ -91,7 +96,7 @@ def _entities(
     return out
 
 
-def resolved_entities(keys: Iterable[str], entity_of, exists) -> list[str]:
+def resolved_entities(keys: Iterable[str], entity_of: Callable[[str], str], exists: Callable[[str], bool]) -> list[str]:
     """A fact's local entity keys -> the ids of entities that exist, in order, each once."""
     return [e for e in dict.fromkeys(entity_of(k) for k in keys) if exists(e)]
 
@@ -102,7 +107,8 @@ def sorted_facts(ex: ArticleExtraction, article: Article) -> list[Fact]:
     for f, fid in zip(facts, fact_ids(article.id, article.text, [(f.start, f.end, f.kind) for f in facts])):
         f.id = fid
         f.article = article.id
-        f.sentence = tuple(f.sentence)
+        s, e = f.sentence  # (a list, read back from a cache)
+        f.sentence = (s, e)
     return facts
 
 
@@ -112,7 +118,9 @@ def timeline_entry(f: Fact) -> TimelineEntry | None:
     return None
 
 
-def _facts_and_timeline(done: list[tuple[Article, ArticleExtraction]], entity_of, entities: dict[str, Entity]):
+def _facts_and_timeline(
+    done: list[tuple[Article, ArticleExtraction]], entity_of: Callable[[str], str], entities: dict[str, Entity]
+) -> tuple[list[Fact], list[TimelineEntry]]:
     facts: list[Fact] = []
     timeline: list[TimelineEntry] = []
     for a, ex in done:

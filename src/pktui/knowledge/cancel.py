@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Protocol
 
-#: anything with ``is_set()`` (a ``threading.Event``)
-Cancel = Any
+
+class Cancel(Protocol):
+    """Anything with ``is_set()``: a ``threading.Event``."""
+
+    def is_set(self) -> bool: ...
 
 
 class Cancelled(InterruptedError):

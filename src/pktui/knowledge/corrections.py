@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,8 +19,12 @@ from pktui.knowledge.base import KnowledgeBase
 from pktui.knowledge.build import sort_timeline
 from pktui.knowledge.figures import build_series
 from pktui.knowledge.ledger import CorrectionRefused, Entry, Ledger, check_fields, is_date_value, mention_ref
+from pktui.knowledge.source import FactSource
 from pktui.model import Entity, Fact, LoadProblem, Mention
 from pktui.text import fold, fold_keep, slug
+
+#: a correction's fields (``entity``, ``into``, ``alias``, ...), as the ledger holds them
+Targets = dict[str, Any]
 
 
 @dataclass(slots=True)
@@ -100,14 +104,15 @@ class _Corrector:
 
     def apply(self, entry: Entry) -> str | None:
         """Apply one entry; the reason it is stale, or None."""
-        return getattr(self, f"_{entry.op}")(entry, entry.targets)
+        handler: Callable[[Entry, Targets], str | None] = getattr(self, f"_{entry.op}")
+        return handler(entry, entry.targets)
 
     # -- entities -------------------------------------------------------------------------------
 
     def _entity(self, eid: str) -> Entity | None:
         return self.entities.get(eid)
 
-    def _merge(self, entry: Entry, t: dict) -> str | None:
+    def _merge(self, entry: Entry, t: Targets) -> str | None:
         src, dst = self._entity(t["entity"]), self._entity(t["into"])
         if src is None or dst is None:
             return f"no entity {t['entity'] if src is None else t['into']}"
@@ -134,7 +139,7 @@ class _Corrector:
             self.about[new].add(fid)
         self.changed_series = True
 
-    def _split(self, entry: Entry, t: dict) -> str | None:
+    def _split(self, entry: Entry, t: Targets) -> str | None:
         ent = self._entity(t["entity"])
         if ent is None:
             return f"no entity {t['entity']}"
@@ -189,7 +194,7 @@ class _Corrector:
                 self.about[target.id].add(fid)
                 self.changed_series = True
 
-    def _rename(self, entry: Entry, t: dict) -> str | None:
+    def _rename(self, entry: Entry, t: Targets) -> str | None:
         ent = self._entity(t["entity"])
         if ent is None:
             return f"no entity {t['entity']}"
@@ -201,7 +206,7 @@ class _Corrector:
         _mark(ent, entry.n)
         return None
 
-    def _retype(self, entry: Entry, t: dict) -> str | None:
+    def _retype(self, entry: Entry, t: Targets) -> str | None:
         ent = self._entity(t["entity"])
         if ent is None:
             return f"no entity {t['entity']}"
@@ -210,7 +215,7 @@ class _Corrector:
         self.changed_series = True
         return None
 
-    def _alias(self, entry: Entry, t: dict) -> str | None:
+    def _alias(self, entry: Entry, t: Targets) -> str | None:
         """NAME is another name of the entity: its occurrences in every article become mentions
         (an occurrence already a mention of the same span moves over; one inside or across a
         longer name is left alone)."""
@@ -241,7 +246,9 @@ class _Corrector:
             rows.sort(key=lambda r: (r[0], r[1]))
         return spans
 
-    def _claim(self, ent: Entity, article_id: str, s: int, e: int, spans: dict, n: int) -> None:
+    def _claim(
+        self, ent: Entity, article_id: str, s: int, e: int, spans: dict[str, list[tuple[int, int, Mention]]], n: int
+    ) -> None:
         rows = spans[article_id]
         for start, end, m in rows:
             if start >= e:
@@ -256,14 +263,17 @@ class _Corrector:
                 _mark(m, n)
                 ent.mentions.append(m)
             return  # the same span, or overlapping another name: never two mentions at once
-        text = self.kb.article(article_id).text  # type: ignore[union-attr]
+        article = self.kb.article(article_id)
+        if article is None:
+            raise KeyError(f"no article {article_id!r} for a mention")  # (spans come from its mentions)
+        text = article.text
         m = Mention(article_id, s, e, text[s:e], ent.id, f"alias added by correction {n}", (n,))
         ent.mentions.append(m)
         bisect.insort(rows, (s, e, m), key=lambda r: (r[0], r[1]))
 
     # -- facts and mentions ---------------------------------------------------------------------
 
-    def _reject(self, entry: Entry, t: dict) -> str | None:
+    def _reject(self, entry: Entry, t: Targets) -> str | None:
         ref = mention_ref(t["target"])
         if ref is None:
             fact = self.facts.pop(t["target"], None)
@@ -294,7 +304,7 @@ class _Corrector:
         del self.entities[ent.id]
         self.changed_series = True
 
-    def _set(self, entry: Entry, t: dict) -> str | None:
+    def _set(self, entry: Entry, t: Targets) -> str | None:
         fact = self.facts.get(t["fact"])
         if fact is None:
             return f"no fact {t['fact']}"
@@ -360,7 +370,7 @@ def _name_pattern(name: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(re.escape(w) for w in words) + r"(?![^\W_])")
 
 
-def check_fact_fields(fact: Fact, fields: dict) -> str | None:
+def check_fact_fields(fact: Fact, fields: Targets) -> str | None:
     for key, value in fields.items():
         if fact.kind in ("date", "event"):
             if key != "value":
@@ -396,14 +406,15 @@ def _precision(value: str) -> str:
 # -- checking a correction before it is written -------------------------------------------------
 
 
-def check_entry(kb: Any, op: str, t: dict[str, Any]) -> str | None:
+def check_entry(kb: FactSource, op: str, t: Targets) -> str | None:
     """What in the corpus a correction's targets fail to name (a message for the user), or None."""
     for key in ("entity", "into"):
         if key in t and kb.entity(t[key]) is None:
             return f"unknown entity {t[key]!r}{_did_you_mean(t[key], [e.id for e in kb.entities])}"
     if op == "split":
         key = fold(t["alias"])
-        if not any(fold(m.text) == key for m in kb.entity(t["entity"]).mentions):  # type: ignore[union-attr]
+        split = kb.entity(t["entity"])  # (known: checked above)
+        if split is None or not any(fold(m.text) == key for m in split.mentions):
             return f"{t['entity']} has no mention written {t['alias']!r}"
     if op == "reject":
         return _check_reject(kb, t["target"])
@@ -417,7 +428,7 @@ def check_entry(kb: Any, op: str, t: dict[str, Any]) -> str | None:
     return None
 
 
-def _check_reject(kb: Any, ref: str) -> str | None:
+def _check_reject(kb: FactSource, ref: str) -> str | None:
     span = mention_ref(ref)
     if span is None:
         if kb.fact(ref) is None:

@@ -72,13 +72,13 @@ def article_points(art: Article, facts: Iterable[Fact], name_of: NameOf) -> list
     facts = [f for f in facts if f.kind in ("quantity", "ordinal")]
     by_sentence: dict[tuple[int, int], list[Fact]] = defaultdict(list)
     for f in facts:
-        by_sentence[tuple(f.sentence)].append(f)
+        by_sentence[(f.sentence[0], f.sentence[1])].append(f)
     folded_sentences: dict[tuple[int, int], list[str]] = {}
     out: list[tuple[SeriesKey, SeriesPoint]] = []
     for f in facts:
         if not f.entities:
             continue
-        skey = tuple(f.sentence)
+        skey = (f.sentence[0], f.sentence[1])
         sentence = folded_sentences.get(skey)
         if sentence is None:
             sentence = folded_sentences[skey] = fold(art.text[f.sentence[0] : f.sentence[1]]).split()
@@ -94,7 +94,7 @@ def article_points(art: Article, facts: Iterable[Fact], name_of: NameOf) -> list
         if date is None:
             continue
         derived = f.kind == "ordinal"
-        point = SeriesPoint(date, float(f.value), f.qualifier or "exact", f.id, derived, [f.id] if derived else [])
+        point = SeriesPoint(date, _amount(f.value), f.qualifier or "exact", f.id, derived, [f.id] if derived else [])
         out.append(((subject, measure if scope is None else f"{measure} @ {scope}"), point))
         if measure == "women":
             share = _women_share(f, by_sentence[skey], date)
@@ -121,11 +121,11 @@ def series_of(key: SeriesKey, points: list[tuple[SeriesPoint, str]]) -> Series:
     return Series(subject=subject, measure=measure, unit=_UNIT_LABEL.get(base, base), points=[p for p, _ in ordered])
 
 
-def point_order(p: SeriesPoint) -> tuple:
+def point_order(p: SeriesPoint) -> tuple[str, float, str, bool, str]:
     return (p.date, p.value, p.fact or "", p.derived, p.qualifier)
 
 
-def series_order(s: Series) -> tuple:
+def series_order(s: Series) -> tuple[str, int, str]:
     return (s.subject, -len(s.points), s.measure)
 
 
@@ -169,12 +169,14 @@ def _point_date(f: Fact, art: Article) -> str | None:
 def _women_share(women: Fact, same_sentence: list[Fact], date: str) -> SeriesPoint | None:
     """ "Among 512 officers ..., more than 70 are women" -> more than 13.7 % women."""
     totals = [
-        q for q in same_sentence if q.unit == "personnel" and q.id != women.id and q.value and q.value > women.value
+        q
+        for q in same_sentence
+        if q.unit == "personnel" and q.id != women.id and q.value and _amount(q.value) > _amount(women.value)
     ]
     if not totals:
         return None
     total = totals[0]
-    share = round(100.0 * float(women.value) / float(total.value), 1)
+    share = round(100.0 * _amount(women.value) / _amount(total.value), 1)
     return SeriesPoint(date, share, women.qualifier or "exact", women.id, True, [women.id, total.id])
 
 
@@ -236,7 +238,18 @@ def _flag_conflicts(points: list[tuple[SeriesPoint, str]]) -> None:
                 p.conflict = True
 
 
-def _best_two(rows, key, highest: bool):
+def _amount(value: int | float | str | None) -> float:
+    """A quantity's value as a number (``float(value)``: None is a TypeError)."""
+    if value is None:
+        raise TypeError("a quantity with no value")
+    return float(value)
+
+
+#: a point, its interval (low, high) and its article
+_Row = tuple[SeriesPoint, float, float, str]
+
+
+def _best_two(rows: list[_Row], key: Callable[[_Row], float], highest: bool) -> list[_Row]:
     """The best row, and the best row from another article than the first's."""
     ordered = sorted(rows, key=key, reverse=highest)
     first = ordered[0]

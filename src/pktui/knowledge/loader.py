@@ -7,7 +7,7 @@ import gc
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +22,9 @@ from pktui.knowledge.corrections import apply_ledger
 from pktui.knowledge.ledger import LedgerError, read_ledger
 from pktui.model import Article, LoadProblem
 from pktui.text import one_line
+
+#: an article's id, its extraction (None when it failed) and the error
+Extracted = tuple[str, ArticleExtraction | None, str | None]
 
 __all__ = ["Cancelled", "extract_corpus", "iter_extractions", "load_knowledge"]
 
@@ -67,12 +70,13 @@ def apply_corrections(kb: KnowledgeBase, ledger_path: Path) -> list[LoadProblem]
         ledger = read_ledger(ledger_path)
     except LedgerError as exc:
         return [LoadProblem(exc.where or str(ledger_path), f"corrections not applied: {exc.detail}", skipped=False)]
-    kb.corrections = apply_ledger(kb, ledger.entries)
-    return kb.corrections.problems(str(ledger_path))
+    outcome = apply_ledger(kb, ledger.entries)
+    kb.corrections = outcome
+    return outcome.problems(str(ledger_path))
 
 
 @contextmanager
-def _gc_paused():
+def _gc_paused() -> Iterator[None]:
     """Building millions of small objects makes the cyclic collector run again and again
     for nothing (nothing here is garbage yet): pause it, then collect once."""
     was_enabled = gc.isenabled()
@@ -196,9 +200,16 @@ def _chunks(articles: Iterator[Article], size: int) -> Iterator[list[Article]]:
         yield part
 
 
-def _in_pool(pool, articles: Iterator[Article], count: int, n_workers: int, cancel, problems):
+def _in_pool(
+    pool: ProcessPoolExecutor,
+    articles: Iterator[Article],
+    count: int,
+    n_workers: int,
+    cancel: Cancel | None,
+    problems: list[LoadProblem] | None,
+) -> Iterator[Extracted]:
     size = max(1, min(32, count // (n_workers * 8)))
-    pending: dict = {}
+    pending: dict[Future[list[Extracted]], list[Article]] = {}
     todo = _chunks(articles, size)
     try:
         while True:
@@ -245,7 +256,7 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _extract_many(articles: list[Article]) -> list[tuple[str, ArticleExtraction | None, str | None]]:
+def _extract_many(articles: list[Article]) -> list[Extracted]:
     return [_extract_safely(a) for a in articles]
 
 

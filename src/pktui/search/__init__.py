@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["Hit", "Query", "SearchIndex", "SegmentError", "parse_query"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     # imported when first used: the index builder's helper process needs only the tokenizer
     if name in ("Hit", "SearchIndex", "SegmentError"):
         from pktui.search import index

@@ -14,14 +14,16 @@ MASK = (1 << SHIFT) - 1
 
 
 def keys(g: np.ndarray, pos: np.ndarray) -> np.ndarray:
-    return (g << SHIFT) + pos + BIAS
+    out: np.ndarray = (g << SHIFT) + pos + BIAS
+    return out
 
 
 def distinct_sorted(a: np.ndarray) -> np.ndarray:
     """``np.unique(a)``, by sorting ``a`` in place (numpy 2's hashing ``unique`` is ten
     times slower here, and a sorted copy would double the memory of the largest)."""
     a.sort()
-    return a[run_starts(a)]
+    out: np.ndarray = a[run_starts(a)]
+    return out
 
 
 def run_starts(*columns: np.ndarray) -> np.ndarray:
@@ -41,7 +43,7 @@ def offsets(counts: np.ndarray) -> np.ndarray:
 
 
 def expand(
-    ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, docs: np.ndarray, skip=JUNK
+    ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, docs: np.ndarray, skip: int = JUNK
 ) -> tuple[np.ndarray, np.ndarray]:
     """(id, document) pairs: the ids ``ids[lo[i]:hi[i]]`` for document ``docs[i]``,
     ``skip`` (stopwords) left out."""

@@ -34,15 +34,18 @@ from pathlib import Path
 
 import numpy as np
 
+from pktui.knowledge.source import FactSource
+from pktui.model import Article, Entity
 from pktui.search import segment
 from pktui.search.arrays import csr, offsets, pairs
+from pktui.search.batch import SegmentArticle
 from pktui.search.build_entities import entity_arrays, name_forms
-from pktui.search.build_facts import FactBuilder, SegmentArticle
+from pktui.search.build_facts import FactBuilder
 from pktui.search.docs import PASSAGE_KIND, names_hash
 from pktui.search.malloc import keep_large_blocks, release_free_memory
 from pktui.search.segment import SegmentData, strings
 from pktui.search.spelling import default_stopwords
-from pktui.search.tokenizer import LocalTokenizer, WorkerTokenizer
+from pktui.search.tokenizer import LocalTokenizer, Tokenizer, WorkerTokenizer
 from pktui.search.vocabulary import vocab_arrays
 
 WORKER_MIN_ARTICLES = 1500  # a segment of this many articles is tokenized in a helper process
@@ -52,8 +55,8 @@ Progress = Callable[[int, int], None]
 
 
 def write_segment(
-    kb,
-    folder: str | os.PathLike,
+    kb: FactSource,
+    folder: str | os.PathLike[str],
     article_ids: Iterable[str] | None = None,
     progress: Progress | None = None,
     entity_ids: Iterable[str] | None = None,
@@ -72,9 +75,9 @@ def write_segment(
 
 
 def merge_segments(
-    kb,
-    folders: list[str | os.PathLike],
-    out: str | os.PathLike,
+    kb: FactSource,
+    folders: list[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
     deleted_articles: Iterable[str] = frozenset(),
     progress: Progress | None = None,
 ) -> Path:
@@ -94,7 +97,7 @@ def merge_segments(
 
 
 def build_segment(
-    kb,
+    kb: FactSource,
     article_ids: Iterable[str] | None = None,
     progress: Progress | None = None,
     *,
@@ -117,27 +120,28 @@ def build_segment(
         data = None
         helper_mb = with_helper_mb = 0.0
         if helper:
+            worker: WorkerTokenizer | None
             try:
-                tokenizer = WorkerTokenizer(stopwords)
+                worker = WorkerTokenizer(stopwords)
             except (OSError, ValueError):  # no helper process here
-                tokenizer = None
-            if tokenizer is not None:
+                worker = None
+            if worker is not None:
                 try:
-                    data = _facts(kb, articles, ids, forms, types, tokenizer, expect, progress, article_ids is None)
+                    data = _facts(kb, articles, ids, forms, types, worker, expect, progress, article_ids is None)
                 except (OSError, EOFError, ValueError):  # the helper died (or spoke garbage)
                     data = None
                 finally:
-                    tokenizer.close()
-                    helper_mb = tokenizer.peak_mb
-                    with_helper_mb = tokenizer.parent_peak_mb + tokenizer.peak_mb
+                    worker.close()
+                    helper_mb = worker.peak_mb
+                    with_helper_mb = worker.parent_peak_mb + worker.peak_mb
         if data is None:
-            tokenizer = LocalTokenizer(stopwords)
-            data = _facts(kb, articles, ids, forms, types, tokenizer, expect, progress, article_ids is None)
+            local = LocalTokenizer(stopwords)
+            data = _facts(kb, articles, ids, forms, types, local, expect, progress, article_ids is None)
         ent, ent_meta = entity_arrays(ents, stopwords)
         data.arrays.update(ent)
         data.meta.update(ent_meta, entities_complete=every)
-        data.helper_peak_mb = helper_mb  # type: ignore[attr-defined]
-        data.peak_with_helper_mb = with_helper_mb  # type: ignore[attr-defined]
+        data.helper_peak_mb = helper_mb
+        data.peak_with_helper_mb = with_helper_mb
     finally:
         if gc_was_on:
             gc.enable()
@@ -145,8 +149,8 @@ def build_segment(
     return data
 
 
-def _day(article) -> int:
-    pub = getattr(article, "published", None)
+def _day(article: Article) -> int:
+    pub = article.published
     return pub.toordinal() if pub else 0
 
 
@@ -155,10 +159,10 @@ def _order(articles: list[SegmentArticle]) -> list[SegmentArticle]:
     return sorted(articles, key=lambda a: (a.group, -a.day, a.id))
 
 
-def _articles(kb, article_ids: Iterable[str] | None) -> list[SegmentArticle]:
+def _articles(kb: FactSource, article_ids: Iterable[str] | None) -> list[SegmentArticle]:
     if article_ids is None:
         return _order([SegmentArticle(a.id, _day(a)) for a in kb.articles])
-    out = []
+    out: list[SegmentArticle] = []
     for aid in dict.fromkeys(article_ids):
         a = kb.article(aid)
         if a is not None:
@@ -168,7 +172,12 @@ def _articles(kb, article_ids: Iterable[str] | None) -> list[SegmentArticle]:
     return _order(out)
 
 
-def _entities(kb, articles: list[SegmentArticle], article_ids, entity_ids) -> tuple[list, bool]:
+def _entities(
+    kb: FactSource,
+    articles: list[SegmentArticle],
+    article_ids: Iterable[str] | None,
+    entity_ids: Iterable[str] | None,
+) -> tuple[list[Entity], bool]:
     """The entities of the segment's entity part, sorted by id: all of ``kb``'s (True) for
     all articles or a large share of them; else those they name or mention and
     ``entity_ids`` (False)."""
@@ -184,7 +193,17 @@ def _entities(kb, articles: list[SegmentArticle], article_ids, entity_ids) -> tu
     return [e for _, e in sorted({str(e.id): e for e in ents}.items())], every
 
 
-def _facts(kb, articles, ids, forms, types, tokenizer, expect: int, progress, everything: bool) -> SegmentData:
+def _facts(
+    kb: FactSource,
+    articles: list[SegmentArticle],
+    ids: list[str],
+    forms: list[list[str]],
+    types: list[str],
+    tokenizer: Tokenizer,
+    expect: int,
+    progress: Progress | None,
+    everything: bool,
+) -> SegmentData:
     b = FactBuilder(kb, articles, ids, forms, tokenizer, expect)
 
     def missing() -> list[SegmentArticle]:
@@ -206,7 +225,7 @@ def _finish(b: FactBuilder, types: list[str]) -> SegmentData:
     new_id = np.full(len(words), -1, np.int64)
     new_id[order] = np.arange(len(order))
     arrays: dict[str, np.ndarray] = {}
-    df = None
+    df = np.zeros(0, np.uint32)  # (set from "any", the first postings)
     for name, post in zip(_POSTINGS, (b.any_post, b.about_post, b.any_own, b.about_own)):
         got = post.finish(b.d, order)
         if name == "any":

@@ -12,10 +12,12 @@ postings (those and its type's), and its names and aliases joined into keys
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import islice
 
 import numpy as np
 
+from pktui.model import Entity
 from pktui.search.arrays import csr, offsets, pairs
 from pktui.search.docs import MAX_KEY, names_hash
 from pktui.search.fields import distinct
@@ -28,12 +30,14 @@ PREFIX = "e."  # the entity part's arrays in a segment folder
 _AT_ONCE = 4096
 
 
-def name_forms(entity) -> list[str]:
+def name_forms(entity: Entity) -> list[str]:
     """An entity's name and aliases, as text."""
     return [str(x) for x in (entity.name, *(entity.aliases or ())) if x]
 
 
-def entity_arrays(entities, stopwords) -> tuple[dict[str, np.ndarray], dict]:
+def entity_arrays(
+    entities: Iterable[Entity], stopwords: Iterable[str]
+) -> tuple[dict[str, np.ndarray], dict[str, object]]:
     """The entity part's arrays (names prefixed :data:`PREFIX`) and its manifest facts,
     for ``entities`` (objects with ``id``, ``name``, ``aliases``, ``type``)."""
     ents = sorted(((str(e.id), name_forms(e), str(e.type or "")) for e in entities), key=lambda t: t[0])
@@ -49,12 +53,12 @@ def entity_arrays(entities, stopwords) -> tuple[dict[str, np.ndarray], dict]:
     return arrays, {"entity_types": types, "entities": len(ents)}
 
 
-def type_words(types: list[str], stopwords) -> list[tuple[str, ...]]:
+def type_words(types: list[str], stopwords: Iterable[str]) -> list[tuple[str, ...]]:
     """The words of each entity type's name."""
     return [ws for ws, _ in _tokenized([[ty] for ty in types], stopwords)]
 
 
-def _tokenized(forms: list[list[str]], stopwords) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+def _tokenized(forms: list[list[str]], stopwords: Iterable[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """For each list of names: its distinct words, sorted (stopwords left out), and its keys."""
     texts = [f for fs in forms for f in fs]
     vocab = Vocabulary(stopwords)
@@ -76,7 +80,9 @@ def _tokenized(forms: list[list[str]], stopwords) -> list[tuple[tuple[str, ...],
     return out
 
 
-def _name_arrays(words: list, type_words: list, type_of: list[int]) -> dict[str, np.ndarray]:
+def _name_arrays(
+    words: list[tuple[str, ...]], type_words: list[tuple[str, ...]], type_of: list[int]
+) -> dict[str, np.ndarray]:
     """The vocabulary, the "about" and "anywhere" postings and each entity's name words."""
     vocab = sorted({w for ws in words for w in ws} | {w for ws in type_words for w in ws})
     tid = {w: i for i, w in enumerate(vocab)}
@@ -100,7 +106,7 @@ def _name_arrays(words: list, type_words: list, type_of: list[int]) -> dict[str,
     return arrays
 
 
-def key_arrays(keys: list) -> dict[str, np.ndarray]:
+def key_arrays(keys: list[tuple[str, ...]]) -> dict[str, np.ndarray]:
     """Each name and alias joined into a key, and the entities of each key."""
     of_key: dict[str, list[int]] = {}
     for e, ks in enumerate(keys):

@@ -29,14 +29,16 @@ from operator import attrgetter
 
 import numpy as np
 
+from pktui.knowledge.source import FactSource
 from pktui.model import Fact
 from pktui.search.arrays import BIAS, MASK, SHIFT, distinct_sorted, expand, keys, offsets, pairs, run_starts
+from pktui.search.batch import Batch, SegmentArticle
 from pktui.search.docs import NO_DATE_HI, NO_DATE_LO, PASSAGE_KIND, UNIT_MAX
 from pktui.search.fields import FieldSources, Sources, distinct
 from pktui.search.malloc import release_free_memory
 from pktui.search.postings import Postings
 from pktui.search.segment import strings
-from pktui.search.tokenizer import JUNK, no_articles, unpacked
+from pktui.search.tokenizer import JUNK, Tokenizer, no_articles, unpacked
 from pktui.search.tokens import SEP_WORD
 
 _BATCH_CHARS = 1 << 16  # text tokenized in one call
@@ -54,37 +56,6 @@ _mention_start = attrgetter("start")
 _mention_entity = attrgetter("entity")
 
 
-class SegmentArticle:
-    """An article of a segment: its id and day (0: undated); ``missing`` when the
-    knowledge base has facts of it but no article (they are indexed last, with no text).
-    The text is read from the knowledge base when the article's batch is built."""
-
-    __slots__ = ("day", "id", "missing")
-
-    def __init__(self, aid: str, day: int, missing: bool = False) -> None:
-        self.id, self.day, self.missing = aid, day, missing
-
-    @property
-    def group(self) -> int:
-        """0 dated, 1 undated, 2 missing: the first key of the newest-first order."""
-        return 2 if self.missing else 0 if self.day else 1
-
-
-class _Batch:
-    """A batch of articles, its facts in document order, waiting for its tokens.
-
-    Per-fact data are numpy arrays in document order; positions are
-    :func:`~pktui.search.arrays.keys` (the article's place in the batch and the offset in
-    its text, as one number).
-    """
-
-    __slots__ = (
-        "counts", "date", "detail", "fact_g", "facts", "fe_ent", "fe_pos", "fields", "fields_at",
-        "groups", "k_end", "k_s0", "k_s1", "k_start", "kinds", "m_ent", "m_key", "summary", "unit",
-        "unit_off", "value",
-    )  # fmt: skip
-
-
 class FactBuilder:
     """The documents (facts, passages) of some articles, and what the segment stores of them.
 
@@ -93,7 +64,15 @@ class FactBuilder:
     listed is left out.
     """
 
-    def __init__(self, kb, articles: list[SegmentArticle], entities: list[str], names, tokenizer, expect: int) -> None:
+    def __init__(
+        self,
+        kb: FactSource,
+        articles: list[SegmentArticle],
+        entities: list[str],
+        names: list[list[str]],
+        tokenizer: Tokenizer,
+        expect: int,
+    ) -> None:
         self.kb = kb
         self.articles = articles
         self.tokenizer = tokenizer
@@ -141,7 +120,7 @@ class FactBuilder:
         """Build every article's documents; then those of ``more()``'s, if any (they go last)."""
         kb, arts = self.kb, self.articles
         total = len(arts)
-        waiting: deque[_Batch] = deque()
+        waiting: deque[Batch] = deque()
         next_flush = _WINDOW
         done = reported = 0
         i = 0
@@ -187,7 +166,7 @@ class FactBuilder:
         for p in (self.any_post, self.about_post, self.any_own, self.about_own):
             p.flush(self.d, n)
 
-    def _entity_tokens(self, names) -> None:
+    def _entity_tokens(self, names: list[list[str]]) -> None:
         """Token ids of every entity's name and aliases: the first sources."""
         texts: list[str] = []
         firsts = []
@@ -212,11 +191,11 @@ class FactBuilder:
             src.set_tokens(src.new(), toks)
 
     # ------------------------------------------------------------------ a batch
-    def _prepare(self, groups: list[tuple[int, str, list[Fact]]]) -> _Batch:
+    def _prepare(self, groups: list[tuple[int, str, list[Fact]]]) -> Batch:
         """Put the batch's facts in document order, find their sources and hand the
         articles (their place in the segment, text and facts) to the tokenizer."""
         arts = self.articles
-        b = _Batch()
+        b = Batch()
         b.groups = [ai for ai, _, _ in groups]
         texts = [text for _, text, _ in groups]
         counts = list(map(len, (facts for _, _, facts in groups)))
@@ -277,7 +256,7 @@ class FactBuilder:
         self.tokenizer.submit(articles, extras)
         return b
 
-    def _mentions(self, b: _Batch) -> None:
+    def _mentions(self, b: Batch) -> None:
         """The batch's entity mentions (sorted positions, entity) and the entities each
         fact names; notes which articles mention which entities."""
         arts, kb, get = self.articles, self.kb, self.ent_index.get
@@ -299,16 +278,16 @@ class FactBuilder:
         keep = ei >= 0
         b.fe_ent, b.fe_pos = ei[keep], pos[keep]
 
-    def _process(self, b: _Batch) -> None:
+    def _process(self, b: Batch) -> None:
         """The batch's documents and their postings, once its tokens are back."""
         src = self.src
-        ids, starts, new, (cut_pos, n_cuts, pass_pos, n_found) = self.tokenizer.result()
+        ids, starts, new, (cut_raw, n_cuts, pass_pos, found_raw) = self.tokenizer.result()
         self.words.extend(new)
         n_g = len(b.groups)
         ids_np = np.frombuffer(ids, np.uint32)
         starts_np = np.frombuffer(starts, np.int64)
         # token index of every cut (piece k of the batch starts at token starts[k])
-        cut_pos = np.frombuffer(cut_pos, np.int64)
+        cut_pos = np.frombuffer(cut_raw, np.int64)
         extras_at = len(cut_pos)
         at = starts_np[extras_at + b.fields_at :].tolist()
         for k, sid in enumerate(b.fields):
@@ -319,7 +298,7 @@ class FactBuilder:
             return starts_np[np.searchsorted(cut_key, k)]
 
         # passages: sentences with no fact in them, and not only stopwords
-        n_found = np.frombuffer(n_found, np.int64)
+        n_found = np.frombuffer(found_raw, np.int64)
         pg = np.repeat(np.arange(n_g), n_found)
         pp = np.frombuffer(pass_pos, np.int64).reshape(-1, 2)
         p_k0, p_k1 = keys(pg, pp[:, 0]), keys(pg, pp[:, 1])
@@ -370,13 +349,13 @@ class FactBuilder:
             if len(sids):
                 sink.append(expand(s_toks, src.lo[sids], src.hi[sids], docs))
         del s_toks  # src.toks may grow again
-        for sink, parts in ((self.any_post, any_own + any_ent), (self.about_post, about_own + about_ent)):
+        for post, parts in ((self.any_post, any_own + any_ent), (self.about_post, about_own + about_ent)):
             for t, d in parts:
-                sink.add(t, d)
-        for sink, parts in ((self.any_own, any_own), (self.about_own, about_own)):
+                post.add(t, d)
+        for post, parts in ((self.any_own, any_own), (self.about_own, about_own)):
             for t, d in parts:
                 named = self._names(t)
-                sink.add(t[named], d[named])
+                post.add(t[named], d[named])
         self.rel_about.append(pairs(b.fe_ent, fe_doc))
         self.rel_any.append(pairs(*unit_ents))
         self.rel_any.append(pairs(*pass_ents))
@@ -389,7 +368,17 @@ class FactBuilder:
         out[small] = self.is_name[toks[small]]
         return out
 
-    def _columns(self, b: _Batch, codes, fact_doc, pass_doc, pg, pp, n_docs, total: int) -> None:
+    def _columns(
+        self,
+        b: Batch,
+        codes: np.ndarray,
+        fact_doc: np.ndarray,
+        pass_doc: np.ndarray,
+        pg: np.ndarray,
+        pp: np.ndarray,
+        n_docs: np.ndarray,
+        total: int,
+    ) -> None:
         """Each document's kind, article, date span, place in its unit and reference."""
         src, d0 = self.src, self.d
         doc_g = np.repeat(np.arange(len(b.groups)), n_docs)
@@ -426,7 +415,7 @@ class FactBuilder:
         cols["art"].append(np.array(b.groups, np.int32)[doc_g])
         self.d += total
 
-    def _kind_codes(self, b: _Batch, n_passages: np.ndarray) -> np.ndarray:
+    def _kind_codes(self, b: Batch, n_passages: np.ndarray) -> np.ndarray:
         """The kind code of each fact; kinds new here get theirs in document order (an
         article's facts, then its passages if it has any)."""
         known = self.kind_code
@@ -441,7 +430,7 @@ class FactBuilder:
             codes = list(map(known.get, b.kinds))
         return np.array(codes, np.uint8)
 
-    def _mentioned(self, b: _Batch, lo: np.ndarray, hi: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _mentioned(self, b: Batch, lo: np.ndarray, hi: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(entities, documents): the entities mentioned in each span [lo, hi) (keys), once."""
         ents, d = expand(b.m_ent, np.searchsorted(b.m_key, lo), np.searchsorted(b.m_key, hi), docs, -1)
         if not len(ents):

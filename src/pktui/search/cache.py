@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
-class LRU(OrderedDict):
+class LRU(OrderedDict[K, V], Generic[K, V]):
     """Least recently used entries go first, past ``size`` entries or ``max_bytes``."""
 
     def __init__(self, size: int, max_bytes: int = 1 << 62) -> None:
@@ -13,15 +18,15 @@ class LRU(OrderedDict):
         self.size = size
         self.max_bytes = max_bytes
         self.nbytes = 0
-        self._sizes: dict = {}
+        self._sizes: dict[K, int] = {}
 
-    def get_(self, key):
+    def get_(self, key: K) -> V | None:
         v = self.get(key)
         if v is not None:
             self.move_to_end(key)
         return v
 
-    def put(self, key, value) -> None:
+    def put(self, key: K, value: V) -> None:
         if key in self:
             self.nbytes -= self._sizes.pop(key, 0)
         n = _nbytes(value) + 64
@@ -34,13 +39,14 @@ class LRU(OrderedDict):
             self.nbytes -= self._sizes.pop(k, 0)
 
 
-def _nbytes(value) -> int:
-    if value.__class__ is int:
+def _nbytes(value: object) -> int:
+    if isinstance(value, int):
         return value.bit_length() >> 3
-    return getattr(value, "nbytes", 64)
+    nbytes = getattr(value, "nbytes", 64)
+    return int(nbytes)
 
 
-class Fifo(OrderedDict):
+class Fifo(OrderedDict[K, V], Generic[K, V]):
     """A dict of at most ``maxlen`` entries: adding one past that drops the oldest (one at
     a time, so that no keystroke pays for freeing a whole cache)."""
 
@@ -48,7 +54,7 @@ class Fifo(OrderedDict):
         super().__init__()
         self.maxlen = maxlen
 
-    def __setitem__(self, key, value) -> None:
+    def __setitem__(self, key: K, value: V) -> None:
         if len(self) >= self.maxlen and key not in self:
             self.popitem(last=False)
         super().__setitem__(key, value)

@@ -4,6 +4,7 @@ builder and the searcher need."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 ENTITY_KIND = "entity"
@@ -32,7 +33,7 @@ class Passage:
 MAX_KEY = 96
 
 
-def names_hash(words) -> int:
+def names_hash(words: Iterable[str]) -> int:
     """A 64-bit digest of a set of words (an entity's name words): equal sets, equal digests."""
     digest = hashlib.blake2b("\x00".join(sorted(set(words))).encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little")

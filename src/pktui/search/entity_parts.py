@@ -12,17 +12,28 @@ entities; nothing to merge when the last segment's part is complete and no artic
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
+from pktui.knowledge.source import FactSource
 from pktui.search.arrays import csr, offsets, pairs
 from pktui.search.build_entities import PREFIX, entity_arrays, type_words
 from pktui.search.reader import FactSegment
 from pktui.search.segment import SegmentData, strings
 from pktui.search.vocabulary import bucket_key, ordered_vocab_arrays, word_keys
 
+#: stored words, their typo buckets and lengths
+StoredWords = tuple[np.ndarray, np.ndarray, np.ndarray]
+
 
 def current_entities(
-    data: list[SegmentData], segments: list[FactSegment], dead: list[np.ndarray], deleted: frozenset[str], kb, stopwords
+    data: list[SegmentData],
+    segments: list[FactSegment],
+    dead: list[np.ndarray],
+    deleted: frozenset[str],
+    kb: FactSource,
+    stopwords: Iterable[str],
 ) -> SegmentData:
     """The entity part of ``data`` (segments oldest first, with their ``dead`` articles, of
     which ``deleted`` were deleted and the others written again later)."""
@@ -80,7 +91,7 @@ def _rows(off: np.ndarray, values: np.ndarray, rows: np.ndarray) -> tuple[np.nda
     return np.repeat(rows, lens), values[starts]
 
 
-def _merged(parts: list[SegmentData], removed: set[str], stopwords) -> SegmentData:
+def _merged(parts: list[SegmentData], removed: set[str], stopwords: Iterable[str]) -> SegmentData:
     """Each entity from the last of ``parts`` that has it, ``removed`` left out."""
     ids = _column(parts, "ids")
     part = np.repeat(np.arange(len(parts)), [len(p[f"{PREFIX}ids"]) for p in parts])
@@ -133,7 +144,7 @@ def _stored(parts: list[SegmentData], name: str) -> tuple[np.ndarray, np.ndarray
     return _column(parts, name), np.concatenate([b for b, _ in got]), np.concatenate([n for _, n in got])
 
 
-def _vocab(used: np.ndarray, stored) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _vocab(used: np.ndarray, stored: StoredWords) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The sorted distinct words of the stored ones ``used`` (numbers), their typo buckets
     and lengths, and each use's number among them."""
     words, bkeys, lens = stored
@@ -141,7 +152,14 @@ def _vocab(used: np.ndarray, stored) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return vocab, bkeys[used][first], lens[used][first], inverse.reshape(-1)
 
 
-def _word_arrays(pairs_, stored, types: list[str], type_of: np.ndarray, stopwords, n: int):
+def _word_arrays(
+    pairs_: tuple[np.ndarray, np.ndarray],
+    stored: StoredWords,
+    types: list[str],
+    type_of: np.ndarray,
+    stopwords: Iterable[str],
+    n: int,
+) -> dict[str, np.ndarray]:
     """The vocabulary of the kept entities' names and types, their postings, their words."""
     ent, tok = pairs_
     words, bkeys, lens = stored
@@ -172,16 +190,17 @@ def _word_arrays(pairs_, stored, types: list[str], type_of: np.ndarray, stopword
     return arrays
 
 
-def _runs(lists: list) -> list[tuple[int, list]]:
+def _runs(lists: list[tuple[str, ...]]) -> list[tuple[int, tuple[str, ...]]]:
     """Each list with where it starts among all of them, one after the other."""
-    out, at = [], 0
+    out: list[tuple[int, tuple[str, ...]]] = []
+    at = 0
     for ws in lists:
         out.append((at, ws))
         at += len(ws)
     return out
 
 
-def _key_arrays(pairs_, stored, n: int) -> dict[str, np.ndarray]:
+def _key_arrays(pairs_: tuple[np.ndarray, np.ndarray], stored: StoredWords, n: int) -> dict[str, np.ndarray]:
     """The kept entities' keys and the entities of each (as :func:`key_arrays` makes them)."""
     ent, key = pairs_
     vocab, vb, vl, inverse = _vocab(key, stored)

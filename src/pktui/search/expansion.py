@@ -105,9 +105,9 @@ class Expander:
         self.spellings = spellings
         self.or_bits = or_bits
         self.bits = bits
-        self._cache: LRU = LRU(512, 16 << 20)
-        self._pinned: dict[tuple, Expansion] = {}
-        self._prefixes: LRU = LRU(2048)
+        self._cache: LRU[tuple[str, bool, bool], Expansion] = LRU(512, 16 << 20)
+        self._pinned: dict[tuple[str, bool, bool], Expansion] = {}
+        self._prefixes: LRU[str, tuple[str, ...]] = LRU(2048)
 
     def completions(self, prefix: str) -> tuple[str, ...]:
         """The vocabulary words starting with ``prefix`` (not equal), best first."""

@@ -9,10 +9,11 @@ tokens. Source 0 has none.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
 from functools import lru_cache
 from itertools import compress, repeat
 from operator import attrgetter, is_
+from typing import TypeVar
 
 import numpy as np
 
@@ -20,6 +21,10 @@ from pktui.model import Fact
 from pktui.search.docs import NO_DATE_HI, NO_DATE_LO
 from pktui.search.tokenizer import JUNK
 from pktui.search.tokens import index_tokens
+
+KeyT = TypeVar("KeyT", bound=Hashable)
+#: a fact's kind and its value (an unhashable value wrapped in a _ValueKey)
+ValueKey = tuple[str, object]
 
 _MONTHS = [
     "january",
@@ -66,7 +71,7 @@ class Sources:
         self.n += 1
         return sid
 
-    def set_tokens(self, sid: int, toks) -> None:
+    def set_tokens(self, sid: int, toks: Iterable[int]) -> None:
         self.lo[sid] = len(self.toks)
         self.toks.extend(toks)
         self.hi[sid] = len(self.toks)
@@ -77,22 +82,24 @@ class FieldSources:
 
     def __init__(self, src: Sources) -> None:
         self.src = src
-        self.value_src: dict[tuple, int] = {}  # (kind, value) -> source
-        self.str_src: dict = {None: 0, "": 0}  # unit or detail -> source
-        self.date_src: dict = {None: 0, "": 0}  # a quantity's date -> source
+        self.value_src: dict[ValueKey, int] = {}  # (kind, value) -> source
+        self.str_src: dict[str | None, int] = {None: 0, "": 0}  # unit or detail -> source
+        self.date_src: dict[str | None, int] = {None: 0, "": 0}  # a quantity's date -> source
 
-    def of(self, kinds: list[str], facts: list[Fact]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list]:
+    def of(
+        self, kinds: list[str], facts: list[Fact]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[tuple[int, str]]]:
         """Each fact's value, unit, detail and date sources, and the sources new here with
         the text to tokenize for each (sorted by text: ids in the same order on every run)."""
         new: list[tuple[int, str]] = []
         src = self.src
 
-        def value_source(key: tuple) -> int:
+        def value_source(key: ValueKey) -> int:
             kind, v = key
-            v = v.value if v.__class__ is _ValueKey else v
+            v = v.value if isinstance(v, _ValueKey) else v
             if v is None:
                 return 0
-            if v.__class__ is not str:
+            if type(v) is not str:
                 sid, text = src.new(), " ".join(_value_words(v))
             elif kind in ("date", "event"):
                 sid, text = src.new(_date_span(v)), " ".join(_date_words(v))
@@ -101,14 +108,14 @@ class FieldSources:
             new.append((sid, text))
             return sid
 
-        def string_source(s) -> int:
+        def string_source(s: str | None) -> int:
             if not s:
                 return 0
             sid = src.new()
             new.append((sid, s))
             return sid
 
-        def date_source(s) -> int:
+        def date_source(s: str | None) -> int:
             if not s:
                 return 0
             sid = src.new(_date_span(s))
@@ -119,7 +126,7 @@ class FieldSources:
         try:
             value = _sources(self.value_src, zip(kinds, values), lambda i: (kinds[i], values[i]), value_source)
         except TypeError:  # an unhashable value: keyed by the object itself
-            keyed = [(k, _key_of(v)) for k, v in zip(kinds, values)]
+            keyed: list[ValueKey] = [(k, _key_of(v)) for k, v in zip(kinds, values)]
             value = _sources(self.value_src, keyed, keyed.__getitem__, value_source)
         unit = _string_sources(list(map(_unit, facts)), self.str_src, string_source)
         detail = _string_sources(list(map(_detail, facts)), self.str_src, string_source)
@@ -128,17 +135,19 @@ class FieldSources:
         return value, unit, detail, date, new
 
 
-def distinct(ids) -> tuple[int, ...]:
+def distinct(ids: Iterable[int]) -> tuple[int, ...]:
     """The distinct ids of a slice of tokens, JUNK left out."""
     s = set(ids)
     s.discard(JUNK)
     return tuple(s)
 
 
-def _sources(table: dict, keys, key_at: Callable[[int], object], make: Callable[[object], int]) -> np.ndarray:
+def _sources(
+    table: dict[KeyT, int], keys: Iterable[KeyT], key_at: Callable[[int], KeyT], make: Callable[[KeyT], int]
+) -> np.ndarray:
     """The source of each of ``keys`` (``key_at(i)`` is the i-th): from ``table``, else
     made (once per key) and noted there."""
-    sids = list(map(table.get, keys))
+    sids: list[int | None] = list(map(table.get, keys))
     if None in sids:
         for i in compress(range(len(sids)), map(is_, sids, repeat(None))):
             key = key_at(i)
@@ -149,7 +158,9 @@ def _sources(table: dict, keys, key_at: Callable[[int], object], make: Callable[
     return np.array(sids, np.int64)
 
 
-def _string_sources(strings: list, table: dict, make: Callable[[object], int]) -> np.ndarray:
+def _string_sources(
+    strings: list[str | None], table: dict[str | None, int], make: Callable[[str | None], int]
+) -> np.ndarray:
     return _sources(table, strings, strings.__getitem__, make)
 
 
@@ -158,21 +169,21 @@ class _ValueKey:
 
     __slots__ = ("value",)
 
-    def __init__(self, value) -> None:
+    def __init__(self, value: object) -> None:
         self.value = value
 
     def __hash__(self) -> int:
         return id(self.value)
 
-    def __eq__(self, other) -> bool:
-        return other.__class__ is _ValueKey and other.value is self.value
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _ValueKey) and other.value is self.value
 
 
-def _text_of(field: tuple) -> str:
+def _text_of(field: tuple[int, str]) -> str:
     return field[-1]
 
 
-def _key_of(value):
+def _key_of(value: object) -> Hashable:
     try:
         hash(value)
     except TypeError:

@@ -14,7 +14,7 @@ of the name, and counts as a matched word of that entity's document.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
 
 import numpy as np
 
@@ -24,7 +24,8 @@ from pktui.search.docs import ENTITY_KIND, MAX_KEY, PASSAGE_KIND
 from pktui.search.expansion import Expander, Expansion, fuzzy, typo_budget
 from pktui.search.layout import Layout
 from pktui.search.query import Query, Term
-from pktui.search.reader import bits_of_docs, bits_of_mask
+from pktui.search.reader import EntityPart, FactSegment, bits_of_docs, bits_of_mask
+from pktui.search.spelling import Spellings
 from pktui.search.vocabulary import Vocabulary
 
 NAME_PREFIXES = 32  # names completed when the query's last word is being typed
@@ -33,18 +34,20 @@ NAME_PREFIXES = 32  # names completed when the query's last word is being typed
 class Filters:
     """The filter side of the index (see the module doc)."""
 
-    segments: list
+    segments: list[FactSegment]
     bases: list[int]
-    ent: object
+    ent: EntityPart
     ent_base: int
+    ent_at: np.ndarray
     ent_pos: np.ndarray
     ent_lo: np.ndarray
     ent_hi: np.ndarray
     layout: Layout
-    spellings: object
+    spellings: Spellings
     stopwords: frozenset[str]
-    _filtercache: LRU
-    _keycache: Fifo
+    #: filter bitsets by their key, and ("named", entity document) -> (every, about) bitsets
+    _filtercache: LRU[Hashable, int | tuple[int, int]]
+    _keycache: Fifo[str, list[int]]
     _all: int
     _spread: Callable[[int], int]  # the index's: "anywhere" bits over whole units
     expander: Expander
@@ -131,7 +134,7 @@ class Filters:
         return out
 
     # ------------------------------------------------------------------ entities
-    def _entity_docs(self, ents) -> int:
+    def _entity_docs(self, ents: np.ndarray) -> int:
         """The documents of entities of the entity part (their indices there)."""
         return bits_of_docs(self.layout.entity_docs(ents).astype(np.uint32)) if len(ents) else 0
 
@@ -164,12 +167,13 @@ class Filters:
             vocab = self.__dict__["_keys_vocab"] = Vocabulary([self.ent.keys])
         return vocab
 
-    def _docs_of_keys(self, tids) -> list[int]:
+    def _docs_of_keys(self, tids: Iterable[int]) -> list[int]:
         rows = [self.ent.key_ents.row(t) for t in tids]
         if not rows:
             return []
         ents = np.concatenate(rows).astype(np.int64)
-        return (np.sort(self.ent_pos[ents]) + self.ent_base).tolist()
+        docs: list[int] = (np.sort(self.ent_pos[ents]) + self.ent_base).tolist()
+        return docs
 
     def _matching_entities(self, value: str) -> list[int]:
         """Entity docs whose name or an alias matches ``value`` (folded words)."""
@@ -264,7 +268,7 @@ class Filters:
         every = about = 0
         for d in docs:
             got = self._filtercache.get_(("named", d))
-            if got is None:
+            if not isinstance(got, tuple):  # (None: not yet)
                 got = self._named_one(self._ent_of_doc(d), d)
                 self._filtercache.put(("named", d), got)
             every |= got[0]
@@ -314,9 +318,9 @@ class Filters:
             out |= bits_of_mask(col >= day if how == "ge" else col <= day) << base
         return out
 
-    def _cached(self, key, make) -> int:
+    def _cached(self, key: Hashable, make: Callable[[], int]) -> int:
         hit = self._filtercache.get_(key)
-        if hit is None:
+        if not isinstance(hit, int):  # (None: not yet)
             hit = make()
             self._filtercache.put(key, hit)
         return hit

@@ -13,12 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from pktui.model import Fact
+from pktui.knowledge.source import FactSource
+from pktui.model import Entity, Fact, Mention
 from pktui.search.cache import Fifo
 from pktui.search.docs import ENTITY_KIND, PASSAGE_KIND
 from pktui.search.expansion import Expansion
 from pktui.search.tokens import index_tokens, prefix_end, span_tokens
 from pktui.text import one_line
+
+#: a passage's article text, and where each of its tokens is: token -> ((start, end), ...)
+PassageTokens = tuple[str, dict[str, tuple[tuple[int, int], ...]]]
 
 
 @dataclass(slots=True)
@@ -80,11 +84,12 @@ class Marker:
 class HitMaker:
     """Hits from document references, with the knowledge base's objects."""
 
-    def __init__(self, kb, stopwords: frozenset[str]) -> None:
+    def __init__(self, kb: FactSource, stopwords: frozenset[str]) -> None:
         self.kb = kb
         self.stopwords = stopwords
-        self._spancache: Fifo = Fifo(1024)  # (article, start, end) -> tokens of a passage
-        self._entwords: Fifo = Fifo(4096)
+        #: (article, start, end) -> the article's text and the tokens of a passage
+        self._spancache: Fifo[tuple[str, int, int], PassageTokens] = Fifo(1024)
+        self._entwords: Fifo[str, list[frozenset[str]]] = Fifo(4096)
 
     def hit(self, ref: DocRef, score: int, marker: Marker) -> Hit | None:
         """The hit of a document, or None when the knowledge base no longer has it."""
@@ -95,7 +100,7 @@ class HitMaker:
             return None
         art, start, end, ps, pe = spans
         matches = self._matches(art, ps, pe, start, end, marker)
-        if ref.kind == ENTITY_KIND:
+        if isinstance(obj, Entity):
             label = one_line(f"{obj.type}: {obj.name}")
             return Hit("entity", ref.id, float(score), art, start, end, matches, label)
         if ref.kind == PASSAGE_KIND:
@@ -105,9 +110,11 @@ class HitMaker:
                 label = label[:119] + "\u2026"
             pid = f"{art}@{start}-{end}"
             return Hit(PASSAGE_KIND, pid, float(score), art, start, end, matches, label)
+        if not isinstance(obj, Fact):
+            return None  # (not reached: spans() is None for a document whose object is gone)
         return Hit("fact", ref.id, float(score), art, start, end, matches, one_line(fact_label(obj, kb)))
 
-    def spans(self, ref: DocRef, obj) -> tuple[str, int, int, int, int] | None:
+    def spans(self, ref: DocRef, obj: Entity | Fact | None) -> tuple[str, int, int, int, int] | None:
         """(article id, start, end, passage start, passage end) of a document (its fact or
         entity ``obj``, None for a passage)."""
         kb = self.kb
@@ -115,7 +122,7 @@ class HitMaker:
             return ref.article, ref.start, ref.end, ref.start, ref.end
         if obj is None:
             return None
-        if ref.kind == ENTITY_KIND:
+        if isinstance(obj, Entity):
             m = best_mention(kb, obj, ref.article)
             if m is None:
                 return None
@@ -200,7 +207,7 @@ class HitMaker:
                     spans.append((m.start, m.end))
         return merge_spans(spans)
 
-    def _passage_tokens(self, art: str, lo: int, hi: int):
+    def _passage_tokens(self, art: str, lo: int, hi: int) -> PassageTokens | None:
         """``(article text, {token: [(start, end), ...]})`` for a passage, cached."""
         key = (art, lo, hi)
         got = self._spancache.get(key)
@@ -216,20 +223,21 @@ class HitMaker:
 
     def entity_words(self, entity_id: str) -> list[frozenset[str]]:
         """The words of each name and alias of an entity (stopwords left out)."""
-        w = self._entwords.get(entity_id)
-        if w is None:
-            ent = self.kb.entity(entity_id)
-            w = []
-            if ent is not None:
-                for nm in (ent.name, *ent.aliases):
-                    ws = frozenset(index_tokens(nm)) - self.stopwords
-                    if ws:
-                        w.append(ws)
-            self._entwords[entity_id] = w
+        got = self._entwords.get(entity_id)
+        if got is not None:
+            return got
+        ent = self.kb.entity(entity_id)
+        w: list[frozenset[str]] = []
+        if ent is not None:
+            for nm in (ent.name, *ent.aliases):
+                ws = frozenset(index_tokens(nm)) - self.stopwords
+                if ws:
+                    w.append(ws)
+        self._entwords[entity_id] = w
         return w
 
 
-def best_mention(kb, entity, article: str):
+def best_mention(kb: FactSource, entity: Entity, article: str) -> Mention | None:
     """The mention an entity's hit shows, in ``article``: the first that writes the full
     name, else the first; anywhere, if that article has none."""
     first = None
@@ -244,7 +252,7 @@ def best_mention(kb, entity, article: str):
     return first
 
 
-def _mention_start(m) -> int:
+def _mention_start(m: Mention) -> int:
     return m.start
 
 
@@ -284,7 +292,7 @@ def sentence_around(text: str, start: int, end: int, limit: int = 400) -> tuple[
     return s, e
 
 
-def fact_label(f: Fact, kb) -> str:
+def fact_label(f: Fact, kb: FactSource) -> str:
     text = f.text
     if f.kind == "quantity":
         v = f.value
@@ -295,7 +303,8 @@ def fact_label(f: Fact, kb) -> str:
     if f.kind == "date":
         return f"date: {text}" + (f" = {f.value}" if f.value and str(f.value) != text else "")
     if f.kind == "role":
-        who = kb.entity(f.entities[0]).name if f.entities and kb.entity(f.entities[0]) else ""
+        person = kb.entity(f.entities[0]) if f.entities else None
+        who = person.name if person else ""
         return f"role: {who}, {f.value or text}" if who else f"role: {f.value or text}"
     if f.kind == "event":
         when = f" ({f.value})" if f.value else ""

@@ -35,8 +35,9 @@ import bisect
 import os
 import threading
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 
+from pktui.knowledge.source import FactSource
 from pktui.search import rank, segment
 from pktui.search.cache import LRU, Fifo
 from pktui.search.docs import ENTITY_KIND, PASSAGE_KIND, UNIT_MAX
@@ -46,7 +47,7 @@ from pktui.search.filters import Filters
 from pktui.search.hits import DocRef, Hit, HitMaker, Marker
 from pktui.search.layout import Layout, dead_articles
 from pktui.search.query import Query, parse_query
-from pktui.search.reader import EntityPart, FactSegment, bits_of_docs, bits_of_mask
+from pktui.search.reader import EntityPart, FactSegment, RowCache, bits_of_docs, bits_of_mask
 from pktui.search.segment import SegmentData, SegmentError
 from pktui.search.spelling import Spellings, default_spellings, default_stopwords
 from pktui.search.vocabulary import Vocabulary
@@ -59,13 +60,13 @@ _ENTITY_BONUS = 2
 class SearchIndex(Filters):
     """Search over the facts, passages and entities of a knowledge base. See the module doc."""
 
-    def __init__(self, kb, data: list[SegmentData], deleted_articles: Iterable[str] = frozenset()) -> None:
+    def __init__(self, kb: FactSource, data: list[SegmentData], deleted_articles: Iterable[str] = frozenset()) -> None:
         if not data:
             raise SegmentError("no search segment to open")
         self.kb = kb
         self.spellings: Spellings = default_spellings()
         self.stopwords: frozenset[str] = default_stopwords()
-        self._rows: LRU = LRU(1 << 16, 32 << 20)  # bitset rows of frequent tokens, as ints
+        self._rows: RowCache = LRU(1 << 16, 32 << 20)  # bitset rows of frequent tokens, as ints
         self.segments = [FactSegment(d, self._rows) for d in data]
         deleted = frozenset(deleted_articles)
         dead = dead_articles(self.segments, deleted)
@@ -78,11 +79,11 @@ class SearchIndex(Filters):
         self.helper_peak_mb = 0.0  # peak memory of a build's helper process, if any
         self.peak_with_helper_mb = 0.0
         self._lock = threading.RLock()
-        self._bitcache: LRU = LRU(4096, 8 << 20)
-        self._filtercache: LRU = LRU(128, 16 << 20)
-        self._keycache: Fifo = Fifo(16384)  # name keys -> entity documents
-        self._name_words: Fifo = Fifo(16384)
-        self._refcache: Fifo = Fifo(8192)  # document -> DocRef
+        self._bitcache: LRU[tuple[str, int], int] = LRU(4096, 8 << 20)  # (word, 0 any, 1 about, 2 spread)
+        self._filtercache: LRU[Hashable, int | tuple[int, int]] = LRU(128, 16 << 20)
+        self._keycache: Fifo[str, list[int]] = Fifo(16384)  # name keys -> entity documents
+        self._name_words: Fifo[str, bool] = Fifo(16384)
+        self._refcache: Fifo[int, DocRef] = Fifo(8192)  # document -> DocRef
         self._spread_masks: list[tuple[int, int]] | None = None
         self.expander = Expander(self.vocab, self.spellings, self._or_bits, self._bits)
         self.hits = HitMaker(kb, self.stopwords)
@@ -90,7 +91,7 @@ class SearchIndex(Filters):
     # ------------------------------------------------------------------ opening
     @classmethod
     def open(
-        cls, folders: Iterable[str | os.PathLike], kb, deleted_articles: Iterable[str] = frozenset()
+        cls, folders: Iterable[str | os.PathLike[str]], kb: FactSource, deleted_articles: Iterable[str] = frozenset()
     ) -> SearchIndex:
         """Map the segments ``folders`` (main first, then deltas, oldest first) as one
         index over ``kb``. An article held by a later segment hides its documents in the
@@ -100,14 +101,14 @@ class SearchIndex(Filters):
         return cls(kb, [segment.read(f) for f in folders], deleted_articles)
 
     @classmethod
-    def build(cls, kb, progress: Callable[[int, int], None] | None = None) -> SearchIndex:
+    def build(cls, kb: FactSource, progress: Callable[[int, int], None] | None = None) -> SearchIndex:
         """Index every fact, passage and entity of ``kb``, in memory."""
         from pktui.search.build import build_segment
 
         data = build_segment(kb, None, progress)
         index = cls(kb, [data])
-        index.helper_peak_mb = getattr(data, "helper_peak_mb", 0.0)
-        index.peak_with_helper_mb = getattr(data, "peak_with_helper_mb", 0.0)
+        index.helper_peak_mb = data.helper_peak_mb
+        index.peak_with_helper_mb = data.peak_with_helper_mb
         return index
 
     # ------------------------------------------------------------------ stats
@@ -132,7 +133,7 @@ class SearchIndex(Filters):
         where = [self.vocab.locate(w) for w in words]
         # the first segment (at 0) and the entity documents (numbered as they are here)
         # go into one union; a later segment's is shifted to its place
-        first: list = []
+        first: list[int | array[int]] = []
         out = 0
         for p, (seg, base) in enumerate(zip(self.segments, self.bases)):
             raw = first if not base else []
@@ -152,7 +153,7 @@ class SearchIndex(Filters):
             first.extend(self._entity_row(i, about) for q, i in locs if q == p)
         return out | rank.union_of(first)
 
-    def _entity_row(self, tid: int, about: bool) -> int | array:
+    def _entity_row(self, tid: int, about: bool) -> int | array[int]:
         """The entity documents of a token of the entity part: a long row as a bitset (kept
         with the frequent tokens' rows), a short one as numbers."""
         key = ("entities", tid, about)
@@ -311,11 +312,11 @@ class SearchIndex(Filters):
             universe = bonus or (self._all if q.has_filters else 0)
         if bonus:
             total = rank.add(total, [0, bonus & universe])
-        for n, (docs, about) in credits.items():  # the stopwords of a name count as its words
-            universe |= docs  # (which no posting holds: "to an" finds Tô An)
+        for n, (named, about) in credits.items():  # the stopwords of a name count as its words
+            universe |= named  # (which no posting holds: "to an" finds Tô An)
             for _ in range(n):  # each an exact word: 8, + 1 "about"
-                total = rank.add(total, [about, 0, 0, docs])
-                count = rank.increment(count, docs)
+                total = rank.add(total, [about, 0, 0, named])
+                count = rank.increment(count, named)
         universe &= self._live
         filt = self._filter_bits(q)
         if filt is not None:

@@ -43,8 +43,8 @@ class Layout:
         self.ranges = [(base, size, (1 << size) - 1) for base, size in sizes if size]
         self._place_entities()
         live = 0
-        for seg, base, dead in zip(segments, self.bases, self.dead_art):
-            mask = bits_of_mask(~dead[np.asarray(seg.art)]) if dead.any() else (1 << seg.n_docs) - 1
+        for seg, base, gone in zip(segments, self.bases, self.dead_art):
+            mask = bits_of_mask(~gone[np.asarray(seg.art)]) if gone.any() else (1 << seg.n_docs) - 1
             live |= mask << base
         self.live = live | (((1 << self.n_homed) - 1) << self.ent_base)
         for seg, local in zip(segments, self.ent_local):
@@ -138,13 +138,16 @@ class Layout:
         keys = [local, group, rank_]
         if scores is not None:
             keys.append(-np.array([scores[d] for d in docs], np.int64))
-        return arr[np.lexsort(keys)].tolist()
+        ordered: list[int] = arr[np.lexsort(keys)].tolist()
+        return ordered
 
     def key(self, d: int) -> tuple[int, int, int]:
         """With one segment: the newest-first order of document ``d`` (see newest_first)."""
         if d < self.ent_base:
             return d, 1, d
-        return self.ent_before[d - self.ent_base], 0, d  # type: ignore[index]
+        if self.ent_before is None:
+            raise ValueError("a document's order by key() needs one segment")
+        return self.ent_before[d - self.ent_base], 0, d
 
     def newest(self, cand: int, need: int) -> list[int]:
         """The ``need`` newest documents of ``cand`` (tie-break of :func:`rank.top_k`)."""
@@ -240,6 +243,7 @@ def _names_now(ent: EntityPart, local: np.ndarray) -> Callable[[str], list[int]]
 
     def names(word: str) -> list[int]:
         here = local[np.asarray(ent.with_name_word(word), np.int64)]
-        return here[here >= 0].tolist()
+        found: list[int] = here[here >= 0].tolist()
+        return found
 
     return names

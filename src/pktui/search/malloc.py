@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ctypes
 
 
 @lru_cache(maxsize=1)
-def _libc():
+def _libc() -> ctypes.CDLL | None:
     try:
         import ctypes
         import ctypes.util

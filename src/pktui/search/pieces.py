@@ -9,6 +9,7 @@ text and the bounds.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from itertools import islice
 
 from pktui.search.tokens import _WORD_RE
@@ -56,7 +57,7 @@ def abbreviations() -> frozenset[str]:
     return _abbrev
 
 
-def use_abbreviations(words) -> None:
+def use_abbreviations(words: Iterable[str]) -> None:
     """Take the abbreviations from the caller (a helper process need not load the domain)."""
     global _abbrev
     _abbrev = frozenset(words)

@@ -39,7 +39,7 @@ class Postings:
         # bitset while filing: one frequent only in the first windows would grow a full
         # bitset (memory, and time to turn it back into an array at the end).
         self.expect_docs = expect_docs
-        self.posts: list[array] = []
+        self.posts: list[array[int]] = []
         self._bits: dict[int, bytearray] = {}  # frequent token -> its bitset so far
         self._row = np.full(0, -1, np.int32)  # token -> its row among the frequent, or -1
         self._frequent: list[int] = []
@@ -128,7 +128,7 @@ class Postings:
         cuts = (np.flatnonzero(tok_of[1:] != tok_of[:-1]) + 1).tolist()
         starts = [0, *cuts]
         ends = [*cuts, len(key)]
-        raw = memoryview(doc_of.view(np.uint8))
+        raw = doc_of.view(np.uint8).data
         posts = self.posts
         for t, a, b in zip(tok_of[starts].tolist(), starts, ends):
             posts[t].frombytes(raw[a << 2 : b << 2])
@@ -147,7 +147,7 @@ class Postings:
         """
         dense = max(DENSE_MIN, n_docs >> DENSE_SHARE)
         nbytes = (n_docs + 7) >> 3
-        posts: list = self.posts
+        posts = self.posts
         self.posts = []
         while len(posts) < (int(order.max()) + 1 if len(order) else 0):
             posts.append(array("I"))
@@ -182,6 +182,7 @@ class Postings:
         np.cumsum(lens, out=off[1:])
         docs = np.empty(int(off[-1]), np.uint32)
         bits = np.zeros((len(dense_new), nbytes), np.uint8)
+        filed = array("I")  # what a token's postings become once copied (one empty array for all)
         for new, t in enumerate(order.tolist()):
             p = posts[t]
             r = row[new]
@@ -194,24 +195,24 @@ class Postings:
                 df[new] = int.from_bytes(raw, "little").bit_count()
             elif len(p):
                 docs[off[new] : off[new + 1]] = np.frombuffer(p, np.uint32)
-            posts[t] = None
+            posts[t] = filed
         return {"off": off, "docs": docs, "row": row, "bits": bits, "df": df}
 
 
-def _flags(docs: array, n_docs: int) -> np.ndarray:
+def _flags(docs: array[int], n_docs: int) -> np.ndarray:
     m = np.zeros(n_docs, np.bool_)
     m[np.frombuffer(docs, np.uint32)] = True
     return m
 
 
-def bits_of_array(docs: array, n_docs: int) -> int:
+def bits_of_array(docs: array[int], n_docs: int) -> int:
     """The bitset of an ``array('I')`` of document numbers below ``n_docs``."""
     m = np.zeros(n_docs, np.bool_)
     m[np.frombuffer(docs, np.uint32)] = True
     return int.from_bytes(np.packbits(m, bitorder="little").tobytes(), "little")
 
 
-def array_of_bytes(raw: np.ndarray) -> array:
+def array_of_bytes(raw: np.ndarray) -> array[int]:
     """The documents of a little-endian bitset's bytes (only the non-zero bytes unpacked)."""
     at = np.flatnonzero(raw)
     bits = np.unpackbits(raw[at, None], axis=1, bitorder="little").view(np.bool_)

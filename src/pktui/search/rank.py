@@ -12,18 +12,18 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
 _NONZERO = bytes([0] + [1] * 255)
 
 
-_consume = deque(maxlen=0).extend
+_consume: Callable[[Iterable[object]], None] = deque[object](maxlen=0).extend
 _BINARY = bytes.maketrans(b"\x00\x01", b"01")
 
 
-def _bits_of_arrays(arrays: list, total: int, top: int) -> int:
+def _bits_of_arrays(arrays: list[array[int]], total: int, top: int) -> int:
     """The bitset of many document numbers, with numpy: a flag per document packed eight
     to a byte when they are dense, else bits or-ed into a byte buffer."""
     docs = (
@@ -41,18 +41,18 @@ def _bits_of_arrays(arrays: list, total: int, top: int) -> int:
     return int.from_bytes(raw.tobytes(), "little")
 
 
-def union_of(postings: list) -> int:
+def union_of(postings: Sequence[int | array[int]]) -> int:
     """The union of postings: bitsets (ints) and sorted ``array('I')`` of document numbers.
 
     The arrays are turned into one number at once (a few numbers bit by bit, more with
     numpy), so a union of many rare words costs about as much as one of them.
     """
     out = 0
-    arrays = []
+    arrays: list[array[int]] = []
     total = 0
     top = -1
     for p in postings:
-        if p.__class__ is int:
+        if isinstance(p, int):
             out |= p
         elif p:
             arrays.append(p)
@@ -93,7 +93,7 @@ def bits_of(docs: Iterable[int]) -> int:
 _TO01 = [bytes(49 if i == c else 48 for i in range(256)) for c in range(256)]
 
 
-def bits_where(codes: array, code: int) -> int:
+def bits_where(codes: array[int], code: int) -> int:
     """The documents ``d`` with ``codes[d] == code`` (``codes`` an ``array('B')``)."""
     if not codes:
         return 0
@@ -102,7 +102,7 @@ def bits_where(codes: array, code: int) -> int:
     return int(s, 2)
 
 
-def bytes_where(codes: bytes, predicate) -> int:
+def bytes_where(codes: bytes, predicate: Callable[[int], bool]) -> int:
     """The documents ``d`` whose byte ``codes[d]`` satisfies ``predicate`` (C-level)."""
     if not codes:
         return 0
@@ -183,7 +183,7 @@ def increment(counter: list[int], ones: int) -> list[int]:
     return out
 
 
-def top_k(slices: list[int], universe: int, k: int, newest=None) -> list[int]:
+def top_k(slices: list[int], universe: int, k: int, newest: Callable[[int, int], list[int]] | None = None) -> list[int]:
     """The ``k`` documents of ``universe`` with the highest bit-sliced score.
 
     Ties go to the lowest document numbers (the newest), or to those ``newest(tied, n)``

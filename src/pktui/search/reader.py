@@ -20,7 +20,7 @@ another of their entities' current names still hold it.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -28,6 +28,10 @@ from pktui.search import rank
 from pktui.search.cache import LRU
 from pktui.search.segment import SegmentData
 from pktui.search.vocabulary import SortedWords
+
+#: the bitset rows of frequent tokens read last, as ints: (postings object id, row) -> bits,
+#: and the index's long entity rows: ("entities", token, about) -> bits
+RowCache = LRU[tuple[int, int] | tuple[str, int, bool], int]
 
 POSTINGS = ("any", "about", "any_own", "about_own")
 
@@ -54,7 +58,7 @@ class Table:
     def __init__(self, off: np.ndarray, values: np.ndarray) -> None:
         self.off, self.values = off, values
         self._item = off.item
-        self._raw = memoryview(np.ascontiguousarray(values, np.uint32).view(np.uint8)) if len(values) else None
+        self._raw = np.ascontiguousarray(values, np.uint32).view(np.uint8).data if len(values) else None
 
     def __len__(self) -> int:
         return len(self.off) - 1
@@ -62,14 +66,14 @@ class Table:
     def row(self, r: int) -> np.ndarray:
         return self.values[self._item(r) : self._item(r + 1)]
 
-    def raw(self, r: int) -> array:
+    def raw(self, r: int) -> array[int]:
         """A row as an ``array('I')`` (for :func:`pktui.search.rank.union_of`)."""
         a = array("I")
         if self._raw is not None:
             a.frombytes(self._raw[self._item(r) << 2 : self._item(r + 1) << 2])
         return a
 
-    def bits(self, rows) -> int:
+    def bits(self, rows: Iterable[int]) -> int:
         """The union of some rows, as a bitset."""
         parts = [self.row(r) for r in rows]
         parts = [p for p in parts if len(p)]
@@ -84,7 +88,7 @@ class Postings:
     """One kind of postings of a segment: a bitset row or a table row per token. The rows
     last read are kept as ints (``cache``: shared, bounded in bytes)."""
 
-    def __init__(self, data: SegmentData, name: str, cache: LRU) -> None:
+    def __init__(self, data: SegmentData, name: str, cache: RowCache) -> None:
         self.table = Table(data[f"{name}.off"], data[f"{name}.docs"])
         self.row = data[f"{name}.row"]
         self._read = data.row_reader(f"{name}.bits")
@@ -106,7 +110,7 @@ class Postings:
             self._cache.put(key, got)
         return got
 
-    def raw(self, tid: int) -> int | array:
+    def raw(self, tid: int) -> int | array[int]:
         """A token's bitset, or its sorted documents (for :func:`pktui.search.rank.union_of`)."""
         r = self.row.item(tid)
         if r >= 0:
@@ -117,7 +121,7 @@ class Postings:
 class FactSegment:
     """A segment's facts and passages (see :mod:`pktui.search.build`)."""
 
-    def __init__(self, data: SegmentData, rows: LRU) -> None:
+    def __init__(self, data: SegmentData, rows: RowCache) -> None:
         self.data = data
         meta = data.meta
         self.n_docs = int(meta["docs"])
@@ -216,7 +220,7 @@ class FactSegment:
         s, e = self.passages[self.ref.item(d)].tolist()
         return self.article_id(self.art.item(d)), s, e
 
-    def articles_in(self, ids) -> np.ndarray:
+    def articles_in(self, ids: Iterable[str]) -> np.ndarray:
         """The places of the articles ``ids`` (those this segment has)."""
         raw = [i.encode("utf-8") for i in ids]
         width = self.art_ids.dtype.itemsize
@@ -227,7 +231,8 @@ class FactSegment:
         at = np.searchsorted(self.art_ids, keys, sorter=self.art_id_order)
         at = np.minimum(at, len(self.art_ids) - 1)
         places = np.asarray(self.art_id_order)[at]
-        return places[np.asarray(self.art_ids)[places] == keys].astype(np.int64)
+        found: np.ndarray = places[np.asarray(self.art_ids)[places] == keys].astype(np.int64)
+        return found
 
     def entities_in(self, ids: np.ndarray) -> np.ndarray:
         """Each of the entity ids ``ids`` (a byte-string array): its index here, or -1."""

@@ -24,7 +24,7 @@ import shutil
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,9 @@ class SegmentData:
         self.meta = meta
         self.folder = folder
         self.offsets = offsets or {}
+        #: a build's peak memory (MB) of its helper process, and of this one with it
+        self.helper_peak_mb = 0.0
+        self.peak_with_helper_mb = 0.0
 
     def row_reader(self, name: str) -> Callable[[int], bytes]:
         """Rows of a 2-d array as bytes. From disk, each is read with ``pread`` rather than
@@ -92,7 +95,7 @@ class SegmentData:
         return name in self.arrays
 
 
-def write(data: SegmentData, folder: str | os.PathLike, *, sync: bool = True) -> Path:
+def write(data: SegmentData, folder: str | os.PathLike[str], *, sync: bool = True) -> Path:
     """Write ``data`` as the segment folder ``folder``, atomically (see the module doc).
 
     The arrays go one after the other (each at a multiple of 64 bytes) into one file,
@@ -142,7 +145,7 @@ def write(data: SegmentData, folder: str | os.PathLike, *, sync: bool = True) ->
     return target
 
 
-def read(folder: str | os.PathLike) -> SegmentData:
+def read(folder: str | os.PathLike[str]) -> SegmentData:
     """Map the segment folder ``folder`` (arrays are read-only views of one memory map)."""
     path = Path(folder)
     try:
@@ -169,7 +172,7 @@ def read(folder: str | os.PathLike) -> SegmentData:
     return SegmentData(arrays, manifest, path, offsets)
 
 
-def _map(file: Path, size: int):
+def _map(file: Path, size: int) -> mmap.mmap | bytes:
     """The data file, mapped (its size checked: a cut file is damaged)."""
     try:
         with open(file, "rb") as fh:
@@ -185,7 +188,7 @@ def _map(file: Path, size: int):
         raise SegmentError(f"search segment {file.parent}: cannot read {file.name} ({exc}): rebuild it") from None
 
 
-def _view(folder: Path, buffer, size: int, name: str, spec) -> tuple[np.ndarray, int]:
+def _view(folder: Path, buffer: mmap.mmap | bytes, size: int, name: str, spec: Sequence[Any]) -> tuple[np.ndarray, int]:
     """An array of a segment: a read-only view of the map, and where it starts."""
     try:
         dtype, shape, at = np.dtype(spec[0]), tuple(int(x) for x in spec[1]), int(spec[2])

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -15,7 +16,7 @@ from pktui.search.tokens import words
 class Spellings:
     """Variants of a folded word: ``organize`` <-> ``organise``, ``defense`` <-> ``defence``."""
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: Mapping[str, Any]) -> None:
         self.min_stem = int(data.get("min_stem", 3))
         self.words: dict[str, set[str]] = {}
         for pair in data.get("words") or ():

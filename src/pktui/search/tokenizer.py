@@ -18,9 +18,11 @@ import sys
 import threading
 from array import array
 from collections import deque
+from collections.abc import Iterable
 from itertools import chain, compress, repeat
 from operator import is_
 from pathlib import Path
+from typing import IO, Protocol, cast
 
 from pktui.search.pieces import (
     abbreviations,
@@ -45,12 +47,12 @@ Layouts = tuple[bytes, bytes, bytes, bytes]
 Tokens = tuple[bytes, bytes, list[str], Layouts]
 
 
-def packed(values) -> bytes:
+def packed(values: Iterable[int]) -> bytes:
     """Integers as one block of 64-bit numbers."""
     return array("q", values).tobytes()
 
 
-def unpacked(raw) -> list[int]:
+def unpacked(raw: bytes) -> list[int]:
     out = array("q")
     out.frombytes(raw)
     return out.tolist()
@@ -59,7 +61,7 @@ def unpacked(raw) -> list[int]:
 class Vocabulary:
     """Words to ids: ids in order of first sight, 0 for the junk words."""
 
-    def __init__(self, junk_words) -> None:
+    def __init__(self, junk_words: Iterable[str]) -> None:
         self.ids: dict[str, int] = dict.fromkeys(junk_words, JUNK)
         self.ids[SEP_WORD] = JUNK
         self.size = 1
@@ -109,7 +111,8 @@ class Vocabulary:
                     t = vocab[w] = self._new_id(w[:MAX_TOKEN], new)
                 ids[k] = t
         layouts = (packed(out_bounds), packed(out_n), packed(passages_flat), packed(n_passages))
-        return array("I", ids).tobytes(), packed(starts), new, layouts
+        filled = cast("list[int]", ids)  # every None was given its new id above
+        return array("I", filled).tobytes(), packed(starts), new, layouts
 
     def _new_id(self, word: str, new: list[str]) -> int:
         """The id of a word not seen before (a word over MAX_TOKEN letters: of its start)."""
@@ -126,10 +129,20 @@ def no_articles() -> Articles:
     return [], b"", b"", b"", b""
 
 
+class Tokenizer(Protocol):
+    """Tokenizes batches of articles, answering in the order they were submitted."""
+
+    def submit(self, articles: Articles, extras: list[str]) -> None: ...
+
+    def result(self) -> Tokens: ...
+
+    def close(self) -> None: ...
+
+
 class LocalTokenizer:
     """Tokenizes each batch when it is submitted, in this process."""
 
-    def __init__(self, junk_words) -> None:
+    def __init__(self, junk_words: Iterable[str]) -> None:
         self._vocab = Vocabulary(junk_words)
         self._done: deque[Tokens] = deque()
 
@@ -159,7 +172,7 @@ class WorkerTokenizer:
     later peaks of this process did not.
     """
 
-    def __init__(self, junk_words) -> None:
+    def __init__(self, junk_words: Iterable[str]) -> None:
         env = dict(os.environ)
         src = str(Path(__file__).resolve().parents[2])  # the directory holding pktui
         env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
@@ -170,7 +183,9 @@ class WorkerTokenizer:
             stderr=subprocess.DEVNULL,
             env=env,
         )
-        _widen(self._proc.stdin, self._proc.stdout)
+        assert self._proc.stdout is not None  # (stdout=PIPE)
+        self._stdout: IO[bytes] = self._proc.stdout
+        _widen(self._proc.stdin, self._stdout)
         self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._writer = threading.Thread(target=self._write, name="tokenizer-feed", daemon=True)
         self._writer.start()
@@ -195,7 +210,7 @@ class WorkerTokenizer:
         self._outbox.put(marshal.dumps((articles, extras)))
 
     def result(self) -> Tokens:
-        return _read_frame(self._proc.stdout)
+        return cast(Tokens, _read_frame(self._stdout))  # what the helper's Vocabulary.tokenize returned
 
     def close(self) -> None:
         """Stop the helper (once the batches sent are answered) and note its peak memory."""
@@ -205,7 +220,7 @@ class WorkerTokenizer:
         self._outbox.put(None)
         try:
             while True:  # unread answers, then the helper's peak memory
-                last = _read_frame(self._proc.stdout)
+                last = _read_frame(self._stdout)
                 if isinstance(last, float):
                     self.peak_mb = last
                     break
@@ -216,25 +231,27 @@ class WorkerTokenizer:
         except subprocess.TimeoutExpired:
             self._proc.kill()
             self._proc.wait()
-        if self._proc.stdout is not None:
-            self._proc.stdout.close()
+        self._stdout.close()
         self._writer.join(timeout=5)
         self.parent_peak_mb = _peak_mb()
 
 
-def _widen(*pipes) -> None:
+def _widen(*pipes: IO[bytes] | None) -> None:
     """Pipes of 1 MB where Linux allows it: a batch goes through in one write, not 64 KB
     at a time with a switch between the processes after each."""
     try:
         import fcntl
 
         for pipe in pipes:
+            if pipe is None:
+                continue
             fcntl.fcntl(pipe.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ
     except (ImportError, OSError, AttributeError):
         pass
 
 
-def _read_frame(pipe):
+def _read_frame(pipe: IO[bytes]) -> object:
+    """One frame sent by :func:`_send`, as marshal loads it."""
     head = pipe.read(8)
     if len(head) < 8:
         raise EOFError("the tokenizer process ended")
@@ -245,18 +262,18 @@ def _read_frame(pipe):
     return marshal.loads(body)
 
 
-def _send(pipe, msg: bytes) -> None:
+def _send(pipe: IO[bytes], msg: bytes) -> None:
     """One frame: the length of ``msg``, then ``msg`` (read back by :func:`_read_frame`)."""
     pipe.write(len(msg).to_bytes(8, "little"))
     pipe.write(msg)
     pipe.flush()
 
 
-def _write_frame(pipe, obj) -> None:
+def _write_frame(pipe: IO[bytes], obj: Tokens | float) -> None:
     _send(pipe, marshal.dumps(obj))
 
 
-def serve(inp, out) -> None:
+def serve(inp: IO[bytes], out: IO[bytes]) -> None:
     """The helper's loop: junk words and abbreviations first, then batches of articles,
     answered in order; at the end of its input, its peak memory in MB (a float)."""
     vocab: Vocabulary | None = None
@@ -265,12 +282,14 @@ def serve(inp, out) -> None:
             msg = _read_frame(inp)
         except EOFError:
             break
+        # the frames WorkerTokenizer sends: (junk words, abbreviations), then (articles, extras)
         if vocab is None:
-            junk_words, abbrevs = msg
+            junk_words, abbrevs = cast("tuple[list[str], list[str]]", msg)
             use_abbreviations(abbrevs)
             vocab = Vocabulary(junk_words)
         else:
-            _write_frame(out, vocab.tokenize(*msg))
+            articles, extras = cast("tuple[Articles, list[str]]", msg)
+            _write_frame(out, vocab.tokenize(articles, extras))
     _write_frame(out, _peak_mb())
 
 

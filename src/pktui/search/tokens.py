@@ -59,7 +59,7 @@ def fold_text(text: str) -> str:
     return _NON_ASCII_RUN.sub(_fold_match, text).lower()
 
 
-def _fold_match(m: re.Match) -> str:
+def _fold_match(m: re.Match[str]) -> str:
     run = m.group()
     out = _run_cache.get(run)
     if out is None:
@@ -297,7 +297,7 @@ def piece_tokens(texts: list[str]) -> tuple[list[str], list[int]]:
     if hy or dg:
         found = _compounds_at(f, hy, dg)
         if found:
-            parts = []
+            parts: list[str] = []
             pos = 0
             for _, end, c in found:
                 parts.extend((f[pos:end], " ", c, " "))

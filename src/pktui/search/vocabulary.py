@@ -14,7 +14,8 @@ the candidates for a typo.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Protocol
 
 import numpy as np
 
@@ -55,7 +56,13 @@ def ordered_vocab_arrays(
     }
 
 
-def word_keys(data, prefix: str = "") -> tuple[np.ndarray, np.ndarray]:
+class NamedArrays(Protocol):
+    """Arrays by name: a segment (:class:`pktui.search.segment.SegmentData`) or a dict."""
+
+    def __getitem__(self, name: str, /) -> np.ndarray: ...
+
+
+def word_keys(data: NamedArrays, prefix: str = "") -> tuple[np.ndarray, np.ndarray]:
     """Each word's typo bucket (-1: none) and length, back from a stored vocabulary."""
     n = len(data[f"{prefix}words"])
     bkeys = np.full(n, -1, np.int64)
@@ -75,20 +82,22 @@ class SortedWords:
     """One segment's vocabulary (mapped arrays, see :func:`vocab_arrays`); ``python``: may
     be read into a list and a dict (the vocabularies every keystroke looks words up in)."""
 
-    def __init__(self, data, prefix: str = "", python: bool = True) -> None:
+    def __init__(self, data: NamedArrays, prefix: str = "", python: bool = True) -> None:
         self.words: np.ndarray = data[f"{prefix}words"]
         self.df: np.ndarray = data[f"{prefix}df"]
-        self._bucket_order = data[f"{prefix}bucket_order"]
-        self._bucket_key = data[f"{prefix}bucket_key"]
-        self._len_order = data[f"{prefix}len_order"]
-        self._len_key = data[f"{prefix}len_key"]
+        self._bucket_order: np.ndarray = data[f"{prefix}bucket_order"]
+        self._bucket_key: np.ndarray = data[f"{prefix}bucket_key"]
+        self._len_order: np.ndarray = data[f"{prefix}len_order"]
+        self._len_key: np.ndarray = data[f"{prefix}len_key"]
         self.width = self.words.dtype.itemsize
         self._dtype = self.words.dtype
-        self._buckets: Fifo = Fifo(4096)  # (first letter, length) -> words
+        self._buckets: Fifo[tuple[str, int], tuple[str, ...]] = Fifo(4096)  # (first letter, length) -> words
         self._list: list[str] | None = None
         self._ids: dict[str, int] | None = None
-        if python and len(self.words) <= PYTHON_WORDS_MAX:
-            self.find = self._find_in_dict  # type: ignore[method-assign]
+        #: the id of a word, or -1 (looked up in a dict when the vocabulary is small enough)
+        self.find: Callable[[str], int] = (
+            self._find_in_dict if python and len(self.words) <= PYTHON_WORDS_MAX else self._find_in_array
+        )
 
     def __len__(self) -> int:
         return len(self.words)
@@ -103,8 +112,8 @@ class SortedWords:
         ids = self._ids if self._ids is not None else self._python()[1]
         return ids.get(word, -1)
 
-    def find(self, word: str) -> int:
-        """The id of ``word``, or -1."""
+    def _find_in_array(self, word: str) -> int:
+        """The id of ``word``, or -1 (a binary search of the mapped array)."""
         raw = word.encode("utf-8")
         words = self.words
         if not raw or len(raw) > self.width or not len(words):
@@ -167,7 +176,7 @@ class Vocabulary:
     def __init__(self, parts: list[SortedWords], counted: int | None = None) -> None:
         self.parts = parts
         self.counted = len(parts) if counted is None else counted
-        self._where: Fifo = Fifo(16384)  # word -> (part, id) of each part holding it
+        self._where: Fifo[str, tuple[tuple[int, int], ...]] = Fifo(16384)  # word -> (part, id) of each part holding it
 
     def locate(self, word: str) -> tuple[tuple[int, int], ...]:
         """``(part, id)`` for each part that has ``word``."""

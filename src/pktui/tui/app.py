@@ -25,6 +25,7 @@ from pktui.text import one_line
 from pktui.tui.commands import PktuiCommands
 from pktui.tui.config import Config, load_config
 from pktui.tui.keymap import BY_ID, bindings
+from pktui.tui.messages import RunCommand
 from pktui.tui.screens.browser import BrowserScreen
 from pktui.tui.widgets.bars import SearchInput
 
@@ -139,7 +140,7 @@ class PktuiApp(App[int]):
 
     @property
     def browser(self) -> BrowserScreen:
-        return self.get_screen("browser")  # type: ignore[return-value]
+        return self.get_screen("browser", BrowserScreen)
 
     def on_mount(self) -> None:
         self.install_screen(BrowserScreen(), "browser")
@@ -386,6 +387,11 @@ class PktuiApp(App[int]):
             old.close()
             old.kb = old.index = None  # the archive and its knowledge base hold each other
         self.notify(one_line(done.message), title="Corrected", markup=False, timeout=4)
+
+    def on_run_command(self, event: RunCommand) -> None:
+        """The commands a screen leaves to the app: ``figures`` (about an entity, or all)."""
+        if event.name == "figures":
+            self.show_figures(event.arg or None)
 
     def show_figures(self, entity_id: str | None = None) -> None:
         from pktui.tui.screens.figures import FiguresScreen

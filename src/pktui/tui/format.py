@@ -137,9 +137,10 @@ def fact_value(fact: Fact, entity_name=None) -> str:
     """The fact's value in words, one line."""
     if fact.kind == "quantity":
         text = quantity_words(fact)
-        counted = fold(fact.detail or "").rstrip("s")
+        detail = fact.detail or ""
+        counted = fold(detail).rstrip("s")
         if counted and counted not in (fold(fact.unit or "").rstrip("s"), fold(fmt_unit(fact.unit)).rstrip("s")):
-            text += f" ({one_line(fact.detail)})"  # what was counted, when it says more than the unit
+            text += f" ({one_line(detail)})"  # what was counted, when it says more than the unit
         return text
     if fact.kind == "date":
         text = fmt_date(fact.value if isinstance(fact.value, str) else None)

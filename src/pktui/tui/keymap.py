@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +238,7 @@ BY_ID = {k.id: k for k in KEYS}
 _GROUPS = {"history": HISTORY, "step": STEP, "fact": FACT_STEP, "fix": FIX_ENTITY}
 
 
-def bindings(scope: str) -> list[Binding]:
+def bindings(scope: str) -> list[BindingType]:
     return [
         Binding(
             k.keys,

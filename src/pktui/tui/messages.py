@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from textual.message import Message
 
@@ -41,3 +41,11 @@ class RunCommand(Message):
     def __init__(self, name: str, arg: Any = "") -> None:
         super().__init__()
         self.name, self.arg = name, arg
+
+
+@runtime_checkable
+class AsksCorrections(Protocol):
+    """What a screen asks of the app for a correction key (the app is ``PktuiApp``; a screen
+    does not import it: the app imports the screens)."""
+
+    def ask_correction(self, op: str, *, entity: Any = None, fact: Any = None) -> None: ...

@@ -105,9 +105,9 @@ def _known_acronym_after(
         g = by_start.pop(toks[k].start, None)
         if g is not None:
             g.end = g.start  # replaced by the whole name (finalise drops empty mentions)
-    named = Found(start, end_of(end), entry.type, entry.name, gaz=entry, why=f"name before its known acronym {acr}")
-    by_start[start] = named
-    return art.add(named, first, i - 1)
+    whole = Found(start, end_of(end), entry.type, entry.name, gaz=entry, why=f"name before its known acronym {acr}")
+    by_start[start] = whole
+    return art.add(whole, first, i - 1)
 
 
 def _words_in(part: str, whole: str) -> bool:

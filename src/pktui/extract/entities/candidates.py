@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pktui.extract.entities.state import ACRONYM_RE, ROMAN_RE, ArticleState, Found, end_of, head_type, is_namey
 from pktui.extract.gazetteer import GazMatch
+from pktui.extract.tokens import Token
 from pktui.text import fold
 
 ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
@@ -30,7 +31,7 @@ def numbered_units(art: ArticleState) -> None:
         if not ordinal and prev is not None and prev.is_word and prev.is_cap and i - 1 not in art.sentence_starts:
             continue  # "Rotation 6", handled as a designation
         j = i + 2 if ordinal else i + 1
-        words = []
+        words: list[Token] = []
         while j < n and toks[j].is_word and toks[j].is_cap and len(words) < 4:
             if toks[j].key in lex.unit_heads:
                 break

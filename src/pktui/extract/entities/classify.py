@@ -23,6 +23,7 @@ from pktui.extract.entities.state import (
     rank_before,
 )
 from pktui.extract.gazetteer import GazMatch
+from pktui.extract.tokens import Token
 from pktui.text import fold
 
 
@@ -60,7 +61,13 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
     )
     if head_in_gaz and (_place_then_named(art, seq, gaz_at, etype) or _unknown_then_named(art, seq, gaz_at)):
         head_in_gaz = False  # "Seoul UN Peacekeeping Ministerial Meeting", "National Security Council": one name
-    if etype is not None and not head_in_gaz and len(seq) >= 2 and not all_demonym(art, seq[:-1]):
+    if (
+        etype is not None
+        and head_idx is not None
+        and not head_in_gaz
+        and len(seq) >= 2
+        and not all_demonym(art, seq[:-1])
+    ):
         name = name_text(art, seq)
         if fold(name) in lex.not_names or toks[head_idx].key in lex.not_names:
             if head_idx == last and _number_after(art, last):
@@ -256,7 +263,7 @@ def _type_part(art: ArticleState, part: list[int], gaz_at: dict[int, GazMatch]) 
                 _type_unknown(art, part)
             return
         rest: list[int] = []
-        covered = set()
+        covered: set[int] = set()
         for m in inner:
             if _add_known(art, m) is not None:
                 covered.update(range(m.first, m.last + 1))
@@ -385,13 +392,13 @@ def _age_after(art: ArticleState, last: int) -> bool:
     )
 
 
-def _initials(tok) -> bool:
+def _initials(tok: Token) -> bool:
     """ "H", "FK", "E.W.", "L.P.": initials in a person's name."""
     letters = tok.text.replace(".", "")
     return tok.text[:1].isupper() and len(letters) <= 3 and letters.isalpha() and letters.isupper()
 
 
-def name_word(tok) -> bool:
+def name_word(tok: Token) -> bool:
     """A word as names are written: "Cullity", "Liying", "H", "E.W." (not "UNIFIL", "de")."""
     t = tok.bare
     return _initials(tok) or tok.text == "." or (t[:1].isupper() and t[1:].islower() and t.isalpha())
@@ -479,8 +486,8 @@ def type_single(art: ArticleState, i: int) -> None:
     tok = art.tokens[i]
     if tok.bare_key in art.lex.place_prefixes or art.in_byline[i]:
         return  # "Co" in "Co Wexford", "County" alone; an author
-    if prev_is(art, i, art.lex.org_nouns):
-        why = f"name after “{art.prev_word(i).text}”"  # "the newspaper Metro"
+    if (prev := art.prev_word(i)) is not None and prev_is(art, i, art.lex.org_nouns):
+        why = f"name after “{prev.text}”"  # "the newspaper Metro"
         art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why=why), i, i)
     elif _title_before_single(art, i):
         art.add(Found(tok.start, end_of(tok), "person", tok.bare, why="title before name"), i, i)  # "President Aquino"

@@ -99,24 +99,35 @@ class Lexicon:
         for t in dom.titles:
             self.titles.add(t, t)
         #: first words of every rank and title (no other word opens one)
-        self.rank_title_starts = frozenset(self.ranks.root) | frozenset(self.titles.root)
+        self.rank_title_starts = frozenset(self.ranks.root.children) | frozenset(self.titles.root.children)
+
+
+class _PhraseNode:
+    """A word of the trie: the words that may follow it, and a phrase's value if one ends here."""
+
+    __slots__ = ("children", "value")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _PhraseNode] = {}
+        self.value: str | None = None
 
 
 class PhraseTrie:
     """Multi-word phrases matched on folded words, punctuation ignored ("Maj. Gen.")."""
 
     def __init__(self) -> None:
-        self.root: dict = {}
+        self.root = _PhraseNode()
 
     def add(self, phrase: str, value: str) -> None:
         node = self.root
         for w in fold(phrase).split():
-            node = node.setdefault(w, {})
-        node.setdefault("$", value)
+            node = node.children.setdefault(w, _PhraseNode())
+        if node.value is None:
+            node.value = value
 
     def match(self, tokens: list[Token], i: int, *, skip_periods: bool = True) -> tuple[int, str] | None:
         """Longest phrase starting at token i: (last token index, value)."""
-        if tokens[i].bare_key.split(" ", 1)[0] not in self.root:
+        if tokens[i].bare_key.split(" ", 1)[0] not in self.root.children:
             return None
         node = self.root
         best = None
@@ -125,22 +136,22 @@ class PhraseTrie:
             tok = tokens[j]
             if tok.is_punct:
                 if skip_periods and tok.text == "." and j > i:
-                    if "$" in node:
-                        best = (j, node["$"])
+                    if node.value is not None:
+                        best = (j, node.value)
                     j += 1
                     continue
                 break
             words = tok.bare_key.split()
             ok = True
             for w in words:
-                if w not in node:
+                if w not in node.children:
                     ok = False
                     break
-                node = node[w]
+                node = node.children[w]
             if not ok:
                 break
-            if "$" in node:
-                best = (j, node["$"])
+            if node.value is not None:
+                best = (j, node.value)
             if tok.bare != tok.text:
                 break
             j += 1

@@ -9,6 +9,7 @@ import bisect
 from pktui.extract.entities.acronyms import initials_match
 from pktui.extract.entities.classify import add_person, name_word, type_single
 from pktui.extract.entities.state import ROMAN_RE, ArticleState, Found, end_of, is_namey, name_text, rank_before
+from pktui.extract.tokens import Token
 from pktui.text import fold, has_diacritics, slug
 
 
@@ -20,7 +21,7 @@ def designations(art: ArticleState) -> None:
     """
     toks = art.tokens
     token_starts = [t.start for t in toks]
-    designated: dict[str, list[tuple[int, str]]] = {}  # head word -> (end, base name), by end
+    designated: dict[str, list[tuple[int, str, str]]] = {}  # head word -> (end, base name, name), by end
     for f in list(art.found):
         if f.type != "unit":
             continue
@@ -75,8 +76,8 @@ def _sister_units(art: ArticleState, designated: dict[str, list[tuple[int, str, 
     """ "unit IV" after "Tactical Intelligence Unit III" is "Tactical Intelligence Unit IV":
     a head word and a Roman number name a sister of the nearest designated unit before."""
     toks = art.tokens
-    for bases in designated.values():
-        bases.sort()
+    for listed in designated.values():
+        listed.sort()
     for k in range(len(toks) - 1):
         bases = designated.get(toks[k].text.lower())
         if not bases or art.taken[k] or art.taken[k + 1] or not ROMAN_RE.match(toks[k + 1].text):
@@ -323,11 +324,11 @@ def place_lists(art: ArticleState) -> None:
             i += 1
 
 
-def _list_at(art: ArticleState, i: int, at: dict[int, Found]):
+def _list_at(art: ArticleState, i: int, at: dict[int, Found]) -> tuple[list[Found | list[int]], int, bool]:
     """The items of a list starting at token i (known mentions, or runs of unknown capitalised
     words), the token after it, and whether a conjunction joins its last item."""
     toks = art.tokens
-    items: list = []
+    items: list[Found | list[int]] = []
     conj = False
     j = i
     while j < len(toks):
@@ -342,7 +343,7 @@ def _list_at(art: ArticleState, i: int, at: dict[int, Found]):
             and toks[j].bare_key not in art.lex.common
             and toks[j].bare_key not in art.lex.calendar_words
         ):
-            run = []
+            run: list[int] = []
             while j < len(toks) and len(run) < _LIST_ITEM_WORDS and not art.taken[j] and is_namey(toks[j]):
                 run.append(j)
                 j += 1
@@ -380,7 +381,7 @@ def coordinated_people(art: ArticleState) -> None:
             add_person(art, part, None, f"joined to the person {partner.name}")
 
 
-def _joined(toks, k: int, step: int) -> int | None:
+def _joined(toks: list[Token], k: int, step: int) -> int | None:
     """The token after (step 1) or before (step -1) an "and" or a comma at k."""
     seen = 0
     while 0 <= k < len(toks) and toks[k].text in (",", "and") and seen < 2:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from pktui.domain import GazEntry
-from pktui.extract.entities.lexicon import lexicon
+from pktui.extract.entities.lexicon import Lexicon, lexicon
 from pktui.extract.gazetteer import GazMatch, gazetteer
 from pktui.extract.tokens import Token
 from pktui.text import slug
@@ -144,7 +144,7 @@ def rank_before(art: ArticleState, first: int) -> tuple[int, str] | None:
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 
 
-def line_kinds(text: str, tokens: list[Token], lex) -> tuple[list[bool], list[bool]]:
+def line_kinds(text: str, tokens: list[Token], lex: Lexicon) -> tuple[list[bool], list[bool]]:
     """Per token: is it in a title-case line (a headline, a link line), in a byline?"""
     headline = [False] * len(tokens)
     byline = [False] * len(tokens)
@@ -176,12 +176,12 @@ _BYLINE_CHARS = 80
 _NAME_LINE_WORDS = 4
 
 
-def _calendar_word(line: str, at: int, lex) -> bool:
+def _calendar_word(line: str, at: int, lex: Lexicon) -> bool:
     word = _WORD_RE.match(line, at)
     return word is not None and word.group().lower() in lex.calendar
 
 
-def _title_case(line: str, lex) -> bool:
+def _title_case(line: str, lex: Lexicon) -> bool:
     """A headline or a link line: three or more words of four letters or more, every one of
     them capitalised, no sentence end and at most one comma ("Uruguay Troops to Finish
     Peacekeeping Tour in Haiti"); not a name alone on its line."""

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pktui.knowledge.store import codec
+from pktui.knowledge.store.codec import Row
 from pktui.knowledge.store.reader import StoredKnowledgeBase
 from pktui.knowledge.store.schema import (
     SCHEMA_VERSION,
@@ -26,6 +28,9 @@ from pktui.knowledge.store.schema import (
     set_aside,
 )
 from pktui.model import Article, LoadProblem
+
+if TYPE_CHECKING:
+    from pktui.knowledge.store.writer import StoreWriter
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -118,7 +123,7 @@ class StoredArticle:
 _STORED = "id, ekey, meta, file, place, base_id, identity, url_key, text_key"
 
 
-def _stored_article(row: tuple) -> StoredArticle:
+def _stored_article(row: Row) -> StoredArticle:
     aid, ekey, meta, file, place, base_id, identity, url_key, text_key = row
     return StoredArticle(aid, ekey, meta, file, place, base_id, _shown(identity) or aid, url_key, text_key)
 
@@ -164,7 +169,7 @@ class KnowledgeStore:
         aside = set_aside(self.path, why)
         self.warnings.append(f"index {self.path} {reason}; set aside as {aside.name} and rebuilt")
 
-    def writer(self):
+    def writer(self) -> StoreWriter:
         from pktui.knowledge.store.writer import StoreWriter
 
         return StoreWriter(self.conn)
@@ -179,8 +184,8 @@ class KnowledgeStore:
         rows = self.conn.execute("SELECT path, size, mtime_ns, hash, shown FROM file").fetchall()
         return {p: FileState(s, m, h, sh) for p, s, m, h, sh in rows}
 
-    def _stored(self, where: str, values: list, column: str) -> list[StoredArticle]:
-        out = []
+    def _stored(self, where: str, values: Iterable[str], column: str) -> list[StoredArticle]:
+        out: list[StoredArticle] = []
         values = list(values)
         for i in range(0, len(values), 500):
             chunk = values[i : i + 500]
@@ -220,7 +225,7 @@ class KnowledgeStore:
                 out.update(r[0] for r in self.conn.execute(q, chunk))
         return out
 
-    def save_duplicates(self, rows_by_file: dict[str, list[tuple]], read: list[str]) -> None:
+    def save_duplicates(self, rows_by_file: dict[str, list[Row]], read: list[str]) -> None:
         """The copies left out in the files just read (their old rows replaced)."""
         self.conn.executemany("DELETE FROM duplicate WHERE file = ?", [(f,) for f in read])
         for file, rows in rows_by_file.items():
@@ -267,7 +272,9 @@ class KnowledgeStore:
     def remember_walk(self, memo: dict[str, str] | None, *, within: bool = False) -> None:
         """What the next scan may reuse (:mod:`pktui.archive.scan`: key -> text; None: nothing).
         ``within`` a transaction of the caller's; else best effort, never waiting for a writer."""
-        rows = memo or {"walk": None, "walk.names": None}
+        rows: dict[str, str | None] = {"walk": None, "walk.names": None}
+        if memo:
+            rows = dict(memo)
         if within:
             for key, value in rows.items():
                 self.set_meta(key, value)

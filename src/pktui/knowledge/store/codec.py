@@ -13,9 +13,13 @@ import json
 import operator
 from datetime import date
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pktui.model import Article, Fact, Mention
+
+#: a row as sqlite3 gives it: SQL values (text, integers, reals, blobs, NULL)
+Row = tuple[Any, ...]
+M = TypeVar("M")
 
 if TYPE_CHECKING:
     from pktui.extract import ArticleExtraction
@@ -82,7 +86,8 @@ def tuples(value: Any) -> Any:
 
 
 def fields_of(obj: Any, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
-    names, getter, nullable = _plan(type(obj), skip)
+    cls: type = type(obj)
+    names, getter, nullable = _plan(cls, skip)
     return {n: v for n, v in zip(names, getter(obj)) if v is not None or n not in nullable}
 
 
@@ -92,12 +97,13 @@ def _names(cls: type) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(n for n, _t in fields), frozenset(n for n, t in fields if t)
 
 
-def make(cls: type, stored: Any, **columns: Any) -> Any:
+def make(cls: type[M], stored: Any, **columns: Any) -> M:
     """An object of ``cls`` from its stored fields (a dict) and the row's columns; fields it
     does not know are ignored, fields the row lacks take their defaults."""
     if not isinstance(stored, dict):
         raise BadRow(f"stored {cls.__name__} is not an object")
-    names, tuple_names = _names(cls)
+    plain: type = cls
+    names, tuple_names = _names(plain)
     kwargs = stored if names.issuperset(stored) else {k: v for k, v in stored.items() if k in names}
     for k in tuple_names:
         v = kwargs.get(k)

@@ -22,10 +22,10 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pktui.knowledge.store import codec
-from pktui.knowledge.store.codec import BadRow
+from pktui.knowledge.store.codec import BadRow, Row
 from pktui.knowledge.store.views import Concat, LazyArticle, LazyEntity, LazyRows
 from pktui.model import Article, Entity, Fact, LoadProblem, LoadSummary, Mention, Series, SeriesPoint, TimelineEntry
 
@@ -37,13 +37,15 @@ _ARTICLE_SELECT = "SELECT n, id, published, length, meta FROM article"
 _MENTION_SELECT = "SELECT m.start, m.end, m.entity, m.text, m.data, a.id, a.length, m.n FROM mention m JOIN article a ON a.n = m.article"
 _ARTICLE_ORDER = "ORDER BY a.undated, a.published, a.id"
 
+V = TypeVar("V")
 
-class _LRU(OrderedDict):
+
+class _LRU(OrderedDict[str, V], Generic[V]):
     def __init__(self, size: int) -> None:
         super().__init__()
         self.size = size
 
-    def put(self, key, value) -> None:
+    def put(self, key: str, value: V) -> None:
         self[key] = value
         self.move_to_end(key)
         if len(self) > self.size:
@@ -72,12 +74,12 @@ class StoredKnowledgeBase:
         self.summary = LoadSummary()
         self._suspects: dict[str, str] = {}
         self._exists: dict[str, bool] = {}
-        self._articles_cache = _LRU(512)
-        self._facts_cache = _LRU(2048)
+        self._articles_cache: _LRU[Article | None] = _LRU(512)
+        self._facts_cache: _LRU[Fact | None] = _LRU(2048)
         # what search asks for each hit shown (its article's facts and mentions), kept a while
-        self._facts_in_cache = _LRU(512)
-        self._mentions_in_cache = _LRU(512)
-        counts = dict(self._rows("SELECT k, v FROM meta WHERE k LIKE 'count.%'"))
+        self._facts_in_cache: _LRU[list[Fact]] = _LRU(512)
+        self._mentions_in_cache: _LRU[list[Mention]] = _LRU(512)
+        counts: dict[str, str] = dict(self._rows("SELECT k, v FROM meta WHERE k LIKE 'count.%'"))
         self.counts = {k.split(".", 1)[1]: int(v) for k, v in counts.items()}
         self.problems.extend(self._stored_problems())
         self.articles: Sequence[Article] = LazyRows(
@@ -114,7 +116,7 @@ class StoredKnowledgeBase:
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self._lock:
             try:
                 return self.conn.execute(sql, params).fetchall()
@@ -122,7 +124,7 @@ class StoredKnowledgeBase:
                 self._damaged(exc)
                 return []
 
-    def _stream(self, sql: str, params: Sequence[Any] = (), size: int = 1024) -> Iterator[tuple]:
+    def _stream(self, sql: str, params: Sequence[Any] = (), size: int = 1024) -> Iterator[Row]:
         with self._lock:
             try:
                 cur = self.conn.cursor()
@@ -141,7 +143,7 @@ class StoredKnowledgeBase:
                 return
             yield from rows
 
-    def _order(self, sql: str, params: Sequence[Any] = ()) -> array:
+    def _order(self, sql: str, params: Sequence[Any] = ()) -> array[int]:
         return array("q", (r[0] for r in self._rows(sql, params)))
 
     def _damaged(self, exc: Exception) -> None:
@@ -173,7 +175,7 @@ class StoredKnowledgeBase:
                 conn.close()
 
     def _stored_problems(self) -> list[LoadProblem]:
-        out = []
+        out: list[LoadProblem] = []
         for (data,) in self._rows("SELECT problems FROM file WHERE problems IS NOT NULL ORDER BY path"):
             with contextlib.suppress(BadRow, TypeError, ValueError):
                 out.extend(LoadProblem(str(p), str(r), bool(s)) for p, r, s in codec.loads(data))
@@ -239,7 +241,7 @@ class StoredKnowledgeBase:
 
     # -- articles ---------------------------------------------------------------------------
 
-    def _make_article(self, row: tuple) -> Article:
+    def _make_article(self, row: Row) -> Article:
         n, aid, published, length, meta = row
         try:
             fields = codec.loads(meta)
@@ -296,7 +298,7 @@ class StoredKnowledgeBase:
 
     # -- facts ------------------------------------------------------------------------------
 
-    def _make_fact(self, row: tuple) -> Fact | None:
+    def _make_fact(self, row: Row) -> Fact | None:
         _n, fid, start, end, kind, text, data, aid, length = row
         try:
             codec.check_span(start, end, length)
@@ -328,7 +330,7 @@ class StoredKnowledgeBase:
             if f is not None:
                 yield f
 
-    def _fact_order(self) -> array:
+    def _fact_order(self) -> array[int]:
         return self._order(
             f"SELECT f.n FROM fact f JOIN article a ON a.n = f.article {_ARTICLE_ORDER}, f.start, f.end, f.kind"
         )
@@ -362,7 +364,7 @@ class StoredKnowledgeBase:
 
     # -- entities and mentions ---------------------------------------------------------------
 
-    def _make_entity(self, row: tuple) -> Entity:
+    def _make_entity(self, row: Row) -> Entity:
         eid, etype, name, aliases, attributes, nmentions, narticles = row
         try:
             al = [] if aliases == "[]" else codec.loads(aliases)
@@ -397,7 +399,7 @@ class StoredKnowledgeBase:
         )
         return self._make_entity(rows[0]) if rows else None
 
-    def _make_mention(self, row: tuple) -> Mention | None:
+    def _make_mention(self, row: Row) -> Mention | None:
         start, end, entity, text, data, aid, length, _n = row
         try:
             codec.check_span(start, end, length)
@@ -469,7 +471,9 @@ class StoredKnowledgeBase:
         return LazyRows(lambda: self._order(q, (entity_id,)), self._ids_of_articles, length=lambda: count)
 
     def _ids_of_articles(self, ns: list[int]) -> list[str]:
-        found = dict(self._rows(f"SELECT n, id FROM article WHERE n IN ({','.join('?' * len(ns))})", ns))
+        found: dict[int, str] = dict(
+            self._rows(f"SELECT n, id FROM article WHERE n IN ({','.join('?' * len(ns))})", ns)
+        )
         return [found[n] for n in ns if n in found]
 
     def entity_counts_by_type(self) -> dict[str, int]:
@@ -477,7 +481,7 @@ class StoredKnowledgeBase:
 
     # -- timeline and series -------------------------------------------------------------------
 
-    def _make_entry(self, row: tuple) -> TimelineEntry | None:
+    def _make_entry(self, row: Row) -> TimelineEntry | None:
         _fact_n, data, fid, aid = row
         try:
             entry = codec.make(TimelineEntry, codec.loads(data), fact=fid, article=aid)
@@ -524,7 +528,7 @@ class StoredKnowledgeBase:
         return [found[n] for n in rowids if n in found]
 
 
-def _unreadable_fact(row: tuple) -> Fact:
+def _unreadable_fact(row: Row) -> Fact:
     _n, fid, _s, _e, kind, _t, _d, aid, _len = row
     return Fact(
         fid, str(kind), aid, 0, 0, "", (0, 0), summary="(unreadable stored fact; extracted again at the next open)"

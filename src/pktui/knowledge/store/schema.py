@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 #: bump when the tables change: an older store is set aside and rebuilt
@@ -140,7 +141,7 @@ def connect(path: Path, *, timeout: float = 30.0) -> sqlite3.Connection:
     return conn
 
 
-def _retry_locked(action, attempts: int = 40) -> None:
+def _retry_locked(action: Callable[[], object], attempts: int = 40) -> None:
     # Two processes making a new store at once: switching it to WAL can report "locked" at
     # once, without waiting (SQLite does not call the busy handler there). Retry.
     for attempt in range(attempts):

@@ -21,7 +21,7 @@ T = TypeVar("T")
 class LazyRows(Sequence[T], Generic[T]):
     def __init__(
         self,
-        order: Callable[[], array],
+        order: Callable[[], array[int]],
         load: Callable[[list[int]], list[T]],
         *,
         length: Callable[[], int] | None = None,
@@ -31,10 +31,10 @@ class LazyRows(Sequence[T], Generic[T]):
         self._load = load
         self._length_fn = length
         self._stream = stream
-        self._order: array | None = None
+        self._order: array[int] | None = None
         self._length: int | None = None
 
-    def _keys(self) -> array:
+    def _keys(self) -> array[int]:
         if self._order is None:
             self._order = self._order_fn()
         return self._order
@@ -79,7 +79,11 @@ class Concat(Sequence[T]):
     def __len__(self) -> int:
         return len(self.first) + len(self.second)
 
-    def __getitem__(self, i):  # type: ignore[override]
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+    def __getitem__(self, i: int | slice) -> T | list[T]:
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         n = len(self)
@@ -103,6 +107,7 @@ class LazyArticle(Article):
     """An article whose text is read from the store the first time it is used."""
 
     __slots__ = ("_read_text",)
+    _read_text: Callable[[], str]
 
     @classmethod
     def make(cls, read_text: Callable[[], str], **fields: Any) -> LazyArticle:
@@ -113,10 +118,11 @@ class LazyArticle(Article):
                 slot.__set__(self, fields[name])
         return self
 
-    @property  # type: ignore[override]
+    @property
     def text(self) -> str:
         try:
-            return _TEXT_SLOT.__get__(self, Article)
+            stored: str = _TEXT_SLOT.__get__(self, Article)
+            return stored
         except AttributeError:
             text = self._read_text()
             _TEXT_SLOT.__set__(self, text)
@@ -134,7 +140,7 @@ class LazyArticle(Article):
     def __hash__(self) -> int:
         return hash(self.id)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[Article], tuple[object, ...]]:
         return (Article, tuple(getattr(self, n) for n in _ARTICLE_SLOTS))
 
 
@@ -145,6 +151,9 @@ class LazyEntity(Entity):
     """An entity whose mentions (and the articles they are in) are read when used."""
 
     __slots__ = ("_count", "_read_articles", "_read_mentions")
+    _count: int
+    _read_articles: Callable[[], Sequence[str]]
+    _read_mentions: Callable[[], Sequence[Mention]]
 
     @classmethod
     def make(
@@ -170,32 +179,35 @@ class LazyEntity(Entity):
         object.__setattr__(self, "_read_articles", read_articles)
         return self
 
+    # A stored entity's mentions are rows read when asked (a LazyRows), not the list an Entity
+    # built in memory holds: read-only, so the override narrows what Entity promises.
     @property  # type: ignore[override]
     def mentions(self) -> Sequence[Mention]:
         try:
-            return _MENTIONS_SLOT.__get__(self, Entity)
+            stored: Sequence[Mention] = _MENTIONS_SLOT.__get__(self, Entity)
+            return stored
         except AttributeError:
             ms = self._read_mentions()
             _MENTIONS_SLOT.__set__(self, ms)
             return ms
 
     @mentions.setter
-    def mentions(self, value) -> None:
+    def mentions(self, value: Sequence[Mention]) -> None:
         _MENTIONS_SLOT.__set__(self, value)
 
     @property
     def mention_count(self) -> int:
         return self._count
 
-    @property
+    @property  # (rows read when asked, as for mentions above: read-only, narrower than Entity's list)
     def articles(self) -> Sequence[str]:  # type: ignore[override]
         return self._read_articles()
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[dict[str, Any]], Entity], tuple[dict[str, Any]]]:
         fields = {n: getattr(self, n) for n in Entity.__dataclass_fields__}
         fields["mentions"] = list(self.mentions)
         return (_entity, (fields,))
 
 
-def _entity(fields: dict) -> Entity:
+def _entity(fields: dict[str, Any]) -> Entity:
     return Entity(**fields)

@@ -27,14 +27,23 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pktui.extract import ArticleExtraction
 from pktui.knowledge import entities as ents
-from pktui.knowledge.build import article_order, resolved_entities, sorted_facts, timeline_entry, timeline_order
-from pktui.knowledge.figures import article_points, series_of
+from pktui.knowledge.build import (
+    DatedAttributes,
+    article_order,
+    resolved_entities,
+    sorted_facts,
+    timeline_entry,
+    timeline_order,
+)
+from pktui.knowledge.figures import SeriesKey, article_points, series_of
 from pktui.knowledge.ids import longer_fact_id, span_ranks, text_digest
 from pktui.knowledge.store import codec
-from pktui.model import Article, Fact, SeriesPoint
+from pktui.knowledge.store.codec import Row
+from pktui.model import Article, Fact, SeriesPoint, TimelineEntry
 from pktui.text import fold
 
 BATCH = 256  # articles per statement batch while publishing
@@ -62,7 +71,7 @@ class Staged:
     #: the corpus file it was read from (the directory scan's key)
     file: str = ""
     #: what decides its id and whether it is a copy (:class:`pktui.knowledge.store.Identity`)
-    who: dict = field(default_factory=dict)
+    who: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -74,12 +83,12 @@ class Published:
     entities_changed: set[str] = field(default_factory=set)
 
 
-def tkey(entry) -> bytes:
+def tkey(entry: TimelineEntry) -> bytes:
     """The timeline order (:func:`timeline_order`) as bytes that sort the same way."""
     return b"\0".join(_key_part(p) for p in timeline_order(entry))
 
 
-def _key_part(value) -> bytes:
+def _key_part(value: object) -> bytes:
     if isinstance(value, str):
         return value.encode("utf-8", "surrogatepass")
     if isinstance(value, bool | int):
@@ -132,7 +141,7 @@ class StoreWriter:
                     yield (ekey, str(exc))
 
     @contextlib.contextmanager
-    def transaction(self):
+    def transaction(self) -> Iterator[None]:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -206,7 +215,9 @@ class StoreWriter:
 
     # 2. adding -------------------------------------------------------------------------
 
-    def _insert_articles(self, staged: Iterable[Staged], progress, total: int) -> dict[str, int]:
+    def _insert_articles(
+        self, staged: Iterable[Staged], progress: Callable[[int, int], None] | None, total: int
+    ) -> dict[str, int]:
         """Articles, their texts and what they say of each key; returns id -> row number."""
         c = self.conn
         (n,) = c.execute("SELECT COALESCE(MAX(n), 0) FROM article").fetchone()
@@ -237,7 +248,7 @@ class StoreWriter:
         self._write_articles(articles, texts, locals_)
         return numbers
 
-    def _write_articles(self, articles: list, texts: list, locals_: list) -> None:
+    def _write_articles(self, articles: list[Row], texts: list[Row], locals_: list[Row]) -> None:
         c = self.conn
         c.executemany(
             "INSERT INTO article (n, id, file, place, ekey, undated, published, length, meta, problem, base_id, "
@@ -272,7 +283,7 @@ class StoreWriter:
 
     # 3. resolution ---------------------------------------------------------------------
 
-    def _select(self, columns: str, table: str, key: str, keys: Iterable[str], where: str = "") -> list[tuple]:
+    def _select(self, columns: str, table: str, key: str, keys: Iterable[str], where: str = "") -> list[Row]:
         """Rows whose ``key`` column is one of ``keys``: by index for a few, one pass for many."""
         keys = list(dict.fromkeys(keys))
         extra = f" AND {where}" if where else ""
@@ -280,7 +291,7 @@ class StoreWriter:
             wanted = set(keys)
             q = f"SELECT {key}, {columns} FROM {table} WHERE 1{extra}"
             return [r for r in self.conn.execute(q) if r[0] in wanted]
-        out = []
+        out: list[Row] = []
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
             q = f"SELECT {key}, {columns} FROM {table} WHERE {key} IN ({','.join('?' * len(chunk))}){extra}"
@@ -338,7 +349,7 @@ class StoreWriter:
         variants = self._variants(keys)
         attributes = self._attributes(keys)
         per_key = self._article_counts(keys)
-        before = dict(self._select("name", "entity", "id", ids))
+        before: dict[str, str] = dict(self._select("name", "entity", "id", ids))
         rows, gone, renamed = [], [], set()
         for gid in ids:
             ks = members.get(gid, [])
@@ -362,7 +373,7 @@ class StoreWriter:
         c.executemany("INSERT OR REPLACE INTO entity VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         return renamed
 
-    def _attributes(self, keys: list[str]) -> dict[str, list]:
+    def _attributes(self, keys: list[str]) -> dict[str, list[DatedAttributes]]:
         rows = self._select(
             "a.undated, a.published, a.id, l.attrs",
             "local_entity l JOIN article a ON a.n = l.article",
@@ -370,7 +381,7 @@ class StoreWriter:
             keys,
             "l.attrs IS NOT NULL",
         )
-        out: dict[str, list] = defaultdict(list)
+        out: dict[str, list[DatedAttributes]] = defaultdict(list)
         for key, undated, published, aid, attrs in rows:
             out[key].append((ents.recency(None if undated else published, aid), codec.loads(attrs)))
         return out
@@ -387,12 +398,13 @@ class StoreWriter:
 
     def _article_count(self, keys: list[str]) -> int:
         q = f"SELECT COUNT(DISTINCT article) FROM local_entity WHERE key IN ({','.join('?' * len(keys))})"
-        return self.conn.execute(q, keys).fetchone()[0]
+        count: int = self.conn.execute(q, keys).fetchone()[0]
+        return count
 
     # 5. derived rows ---------------------------------------------------------------------
 
     def _insert_derived(
-        self, staged: Iterable[Staged], numbers: dict[str, int], names: _NameCache, touched_series: set
+        self, staged: Iterable[Staged], numbers: dict[str, int], names: _NameCache, touched_series: set[SeriesKey]
     ) -> None:
         rows = _DerivedRows()
         (fn,) = self.conn.execute("SELECT COALESCE(MAX(n), 0) FROM fact").fetchone()
@@ -402,8 +414,8 @@ class StoreWriter:
                 continue
             n = numbers[a.id]
             for m in ex.mentions:
-                extra = codec.fields_of(m, _MENTION_COLUMNS)
-                extra = codec.dumps(extra) if extra else "{}"
+                fields = codec.fields_of(m, _MENTION_COLUMNS)
+                extra = codec.dumps(fields) if fields else "{}"
                 rows.mentions.append((n, m.start, m.end, m.entity, names.entity_of(m.entity), m.text, extra))
             facts = sorted_facts(ex, a)
             keys = [list(f.entities) for f in facts]
@@ -417,8 +429,10 @@ class StoreWriter:
                 rows.write(self.conn)
         rows.write(self.conn)
 
-    def _points(self, n: int, a: Article, facts: list[Fact], names: _NameCache, touched_series: set) -> list:
-        out = []
+    def _points(
+        self, n: int, a: Article, facts: list[Fact], names: _NameCache, touched_series: set[SeriesKey]
+    ) -> list[Row]:
+        out: list[Row] = []
         for (subject, measure), p in article_points(a, facts, names.name_of):
             touched_series.add((subject, measure))
             out.append((n, subject, measure, codec.dumps(codec.fields_of(p, _POINT_SKIP))))
@@ -440,7 +454,8 @@ class StoreWriter:
         return out
 
     def _article_id(self, n: int) -> str:
-        return self.conn.execute("SELECT id FROM article WHERE n = ?", (n,)).fetchone()[0]
+        aid: str = self.conn.execute("SELECT id FROM article WHERE n = ?", (n,)).fetchone()[0]
+        return aid
 
     def _refresh_article(
         self, n: int, names: _NameCache, touched_series: set[tuple[str, str]], *, points_only: bool
@@ -554,12 +569,13 @@ class _DerivedRows:
     """Rows of mentions, facts, their entities, timeline entries and points, written in batches."""
 
     def __init__(self) -> None:
-        self.mentions: list[tuple] = []
-        self.facts: list[tuple] = []
-        self.fact_entities: list[tuple] = []
-        self.timeline: list[tuple] = []
-        self.points: list[tuple] = []
-        self.ids: dict[str, tuple] = {}  # fact id -> what longer_fact_id needs, this batch
+        self.mentions: list[Row] = []
+        self.facts: list[list[Any]] = []  # (lists: a taken id is made longer in place)
+        self.fact_entities: list[Row] = []
+        self.timeline: list[Row] = []
+        self.points: list[Row] = []
+        #: fact id -> (its row among the facts, and what longer_fact_id needs), this batch
+        self.ids: dict[str, tuple[int, Article, Fact, int]] = {}
 
     def __len__(self) -> int:
         return len(self.mentions) + len(self.facts)
@@ -590,7 +606,7 @@ class _DerivedRows:
         """A fact id another stored fact already has (about one in a million at two million
         facts) is made longer; timeline rows and points carry the id, so they follow."""
         ids = list(self.ids)
-        taken = set()
+        taken: set[str] = set()
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             taken.update(
@@ -617,7 +633,7 @@ def fact_data(f: Fact, keys: list[str]) -> str:
     return codec.dumps(fields)
 
 
-def fact_keys(stored: dict) -> list[str]:
+def fact_keys(stored: dict[str, Any]) -> list[str]:
     """The local keys of a stored fact (its entities, unless it says otherwise)."""
     return list(stored.get(KEYS, stored.get("entities", [])))
 

@@ -83,9 +83,9 @@ class ReaderPane(Pane):
     # -- showing a location ------------------------------------------------------------
 
     def show(self, article: Article, loc: Location, fact: Fact | None) -> None:
-        passage = None
+        passage: tuple[int, int] | None = None
         if fact is not None:
-            passage = tuple(fact.sentence) if fact.sentence else None
+            passage = (fact.sentence[0], fact.sentence[1]) if fact.sentence else None
         elif loc.highlight:
             passage = self.sentence_at(article, loc.highlight[0])
         marks = loc.steps.in_article(article.id) if loc.steps else ()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -81,7 +82,7 @@ class ResultList(VirtualList):
 
 class ResultsPane(Pane):
     TITLE = "Results"
-    query = ""
+    query_text = ""  # (not ``query``: that is every widget's CSS query method)
     shown_query: str | None = None  # the query whose results are listed
     index: Any = None
     index_error: str | None = None
@@ -93,7 +94,7 @@ class ResultsPane(Pane):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self._timer = None
+        self._timer: Timer | None = None
         self.help()
 
     @property
@@ -112,7 +113,7 @@ class ResultsPane(Pane):
 
     def set_index(self, index: Any, error: str | None) -> None:
         self.index, self.index_error = index, error
-        if self.query.strip():
+        if self.query_text.strip():
             self.search_now()
 
     _restore_row: int | None = None
@@ -131,7 +132,7 @@ class ResultsPane(Pane):
 
     def set_query(self, query: str) -> None:
         """The query changed: search once typing pauses."""
-        self.query = query
+        self.query_text = query
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(SEARCH_DEBOUNCE, self.search_now)
@@ -143,7 +144,7 @@ class ResultsPane(Pane):
 
     def pending(self) -> bool:
         """Are the listed results not yet those of the query typed?"""
-        return self._timer is not None or (self.shown_query != self.query and bool(self.query.strip()))
+        return self._timer is not None or (self.shown_query != self.query_text and bool(self.query_text.strip()))
 
     def help(self) -> None:
         rows = [(Text("Type to search facts and entities. Filters:", "italic"), None)]
@@ -156,7 +157,7 @@ class ResultsPane(Pane):
 
     def search_now(self) -> None:
         self._timer = None
-        query = self.query
+        query = self.query_text
         if not query.strip():
             self.shown_query = query
             self.help()
@@ -194,7 +195,7 @@ class ResultsPane(Pane):
     def show_results(
         self, query: str, hits: list[Any], total: int | None, suggestion: str | None, error: str | None = None
     ) -> None:
-        if query != self.query:
+        if query != self.query_text:
             return  # a newer query is on its way
         self.shown_query = query
         if error:
@@ -245,8 +246,7 @@ class ResultsPane(Pane):
             fmt.mark_corrected(label, entity)
             if entity:
                 label.append(f" · {len(entity.mentions):,} mentions", "dim")
-        elif hit.kind == "fact" and kb.fact(hit.id) is not None:
-            fact = kb.fact(hit.id)
+        elif hit.kind == "fact" and (fact := kb.fact(hit.id)) is not None:
             badge = BADGES.get(fact.kind, fact.kind[:4].upper())
             label.append(one_line(fmt.fact_value(fact, lambda e: fmt.entity_name(kb, e))), "bold")
             fmt.mark_corrected(label, fact)
@@ -284,7 +284,7 @@ class ResultsPane(Pane):
         kb = self.kb
         fact = kb.fact(hit.id) if kb is not None and hit.kind == "fact" else None
         if fact is not None and fact.sentence:
-            return tuple(fact.sentence)  # type: ignore[return-value]
+            return (fact.sentence[0], fact.sentence[1])
         article = kb.article(hit.article) if kb is not None else None
         if article is not None:
             for s, e in sentence_spans(article.text):
@@ -315,7 +315,7 @@ class ResultsPane(Pane):
             return Location(hit.article, (hit.start, hit.end), None, steps)
         steps = None
         if hit.matches:
-            label = f"matches of “{fmt.clip(self.shown_query or self.query, 30)}”"
+            label = f"matches of “{fmt.clip(self.shown_query or self.query_text, 30)}”"
             steps = Steps(label, tuple((hit.article, s, e) for s, e in hit.matches))
         return Location(hit.article, (hit.start, hit.end), hit.id if kb.fact(hit.id) else None, steps)
 
@@ -346,7 +346,7 @@ class ResultsPane(Pane):
         if self._timer is not None:
             self.stop()
             self.search_now()
-        if self.shown_query != self.query and tries > 0 and self.query.strip():
+        if self.shown_query != self.query_text and tries > 0 and self.query_text.strip():
             self.set_timer(0.02, lambda: self.open_when_ready(tries - 1))
             return
         item = self.vlist.current

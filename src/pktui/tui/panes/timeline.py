@@ -46,7 +46,7 @@ class MergedTimeline(Sequence):
     def __len__(self) -> int:
         return len(self.order)
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         v = self.order[index]
         return self.timeline[v] if v >= 0 else Published(self.published[-1 - v])
 

@@ -24,7 +24,7 @@ from pktui.tui import format as fmt
 from pktui.tui.history import History, Location, Steps
 from pktui.tui.keymap import bindings
 from pktui.tui.locations import citation, fact_location, mention_steps, next_fact, next_mark, why
-from pktui.tui.messages import EntitySelected, FactSelected, OpenLocation, RunCommand
+from pktui.tui.messages import AsksCorrections, EntitySelected, FactSelected, OpenLocation, RunCommand
 from pktui.tui.panes.articles import ArticlesPane
 from pktui.tui.panes.entities import EntitiesPane, EntityList
 from pktui.tui.panes.entity import EntityDetail, EntityPane
@@ -96,7 +96,7 @@ class BrowserScreen(Screen):
 
     @property
     def search_query(self) -> str:
-        return self.results.query
+        return self.results.query_text
 
     @property
     def narrow(self) -> bool:
@@ -305,11 +305,11 @@ class BrowserScreen(Screen):
 
     @on(RunCommand)
     def run_command(self, event: RunCommand) -> None:
+        if event.name == "figures":
+            return  # the app opens the figures view over the browser: the message goes on up to it
         event.stop()
         if event.name == "timeline":
             self.set_pane("timeline")
-        elif event.name == "figures":
-            self.app.show_figures(event.arg or None)
         elif event.name == "clear_filter":
             self.action_clear_filter()
         elif event.name == "suggest":
@@ -338,8 +338,7 @@ class BrowserScreen(Screen):
         self.query_one(EntityPane).show_entity(kb, entity)
         self.timeline.show(entity.id, one_line(entity.name))
         self.query_one(EntitiesPane).select(entity.id)
-        if open_first and entity.mentions:
-            steps = self._entity_steps()
+        if open_first and entity.mentions and (steps := self._entity_steps()) is not None:
             a, s, e = steps.spans[0]
             self.open(Location(a, (s, e), None, steps))
         if focus:
@@ -459,7 +458,9 @@ class BrowserScreen(Screen):
 
     def action_fix(self, op: str) -> None:
         """A correction key on the focused list: ask for what the operation needs, then write."""
-        self.app.ask_correction(op, entity=self.entity_at_cursor(), fact=self.fact_at_cursor())
+        app = self.app
+        if isinstance(app, AsksCorrections):
+            app.ask_correction(op, entity=self.entity_at_cursor(), fact=self.fact_at_cursor())
 
     def entity_at_cursor(self):
         focused, kb = self.focused, self.kb
@@ -482,7 +483,7 @@ class BrowserScreen(Screen):
         if isinstance(focused, CorrectableFacts):
             return item if isinstance(item, Fact) else None
         if isinstance(focused, ResultList):
-            return kb.fact(item.id) if getattr(item, "kind", None) == "fact" else None
+            return kb.fact(item.id) if item is not None and getattr(item, "kind", None) == "fact" else None
         if isinstance(focused, TimelineList):
             fact_id = getattr(item, "fact", None)
             return kb.fact(fact_id) if fact_id else None

@@ -8,6 +8,7 @@ waits for it. Rows are ``Text`` and the input's value is plain: nothing is read 
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -107,7 +108,7 @@ class ChoiceScreen(ModalScreen[Choice | None]):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._found, text, items)
 
-    def _found(self, text: str, items: list[Any]) -> None:
+    def _found(self, text: str, items: builtins.list[Any]) -> None:
         if not self.is_mounted or text != self.query_one("#choose-input", Input).value:
             return  # typed over: a newer list is on its way
         render = self.row_text or (lambda item: Text(str(item)))

@@ -7,6 +7,7 @@ the selected entry. The ledger is read in a worker; the view reads it again afte
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,7 +99,14 @@ class CorrectionsScreen(Screen[Opened | None]):
             note.append(f" · {len(stale):,} stale (their target is gone)", "bold")
         self.app.call_from_thread(self._show, rows, {e.n: e for e in ledger.entries}, originals, effective, note)
 
-    def _show(self, rows: list, entries: dict[int, Entry], originals: dict, effective: set[int], note: Text) -> None:
+    def _show(
+        self,
+        rows: builtins.list[Any],
+        entries: dict[int, Entry],
+        originals: dict[str, Fact],
+        effective: set[int],
+        note: Text,
+    ) -> None:
         self.entries, self.originals, self.effective = entries, originals, effective
         self.query_one("#corrections-note", Static).update(note)
         row = self.list.highlighted

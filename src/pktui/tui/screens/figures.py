@@ -21,6 +21,7 @@ from pktui.model import Series
 from pktui.text import one_line
 from pktui.tui import format as fmt
 from pktui.tui.keymap import bindings
+from pktui.tui.messages import AsksCorrections
 from pktui.tui.panes.figures import SORTS, Row, SeriesTable, draw_chart, make_rows, select_rows
 
 WIDE = 120
@@ -189,13 +190,15 @@ class FiguresScreen(Screen[str | None]):
 
     def action_reject_point(self) -> None:
         fact = self._point_fact()
-        if fact is not None:
-            self.app.ask_correction("reject", fact=fact)
+        app = self.app
+        if fact is not None and isinstance(app, AsksCorrections):
+            app.ask_correction("reject", fact=fact)
 
     def action_edit_point(self) -> None:
         fact = self._point_fact()
-        if fact is not None:
-            self.app.ask_correction("set", fact=fact)
+        app = self.app
+        if fact is not None and isinstance(app, AsksCorrections):
+            app.ask_correction("set", fact=fact)
 
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rich.console import Group
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -49,7 +51,7 @@ class HelpScreen(ModalScreen[None]):
 
     def help_text(self) -> Group:
         """Everything as Rich renderables (Text and tables; no markup is parsed)."""
-        parts: list[object] = []
+        parts: list[RenderableType] = []
         intro = Text()
         intro.append("pktui", "bold")
         intro.append(" shows what news articles say as facts, each tied to the sentence it came from. ")
@@ -92,7 +94,7 @@ class HelpScreen(ModalScreen[None]):
         return Group(*parts)
 
     @staticmethod
-    def _table(title: str, rows: list[tuple[str, ...]], headers: tuple[str, ...]) -> Table:
+    def _table(title: str, rows: Sequence[tuple[str, ...]], headers: tuple[str, ...]) -> Table:
         table = Table(
             title=Text(title, "bold underline"),
             title_justify="left",

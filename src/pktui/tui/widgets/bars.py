@@ -51,10 +51,10 @@ class PaneBar(Static):
             text.append_text(self._status)
         return text
 
-    def on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
         for start, end, pane in self._hits:
             if start <= event.x < end:
-                self.screen.run_action(f"pane('{pane}')")
+                await self.screen.run_action(f"pane('{pane}')")
                 return
 
 

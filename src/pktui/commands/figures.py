@@ -27,7 +27,7 @@ def series_rows(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
 
 def run_figures(kb: KnowledgeBase, *, as_json: bool, out: TextIO) -> int:
     if as_json:
-        from pktui.export import series_dict
+        from pktui.commands.export import series_dict
 
         json.dump([series_dict(s) for s in kb.series], out, ensure_ascii=False, indent=1)
         out.write("\n")

@@ -14,14 +14,14 @@ from typing import TextIO
 from pktui.knowledge.base import KnowledgeBase
 from pktui.model import Fact
 from pktui.search.index import Hit, SearchIndex
-from pktui.text import one_line, safe_display
+from pktui.text import json_terminal_safe, one_line, safe_display
 
 PASSAGE_WIDTH = 360  # characters of passage shown around the hit
 
 
 def fact_json(f: Fact) -> dict:
     """A fact as in the export schema (``pktui export``): one definition for both."""
-    from pktui.export import fact_dict
+    from pktui.commands.export import fact_dict
 
     return fact_dict(f)
 
@@ -65,7 +65,9 @@ def run_search(
         index = SearchIndex.build(kb)
     hits = index.search(query, limit=limit)
     if as_json:
-        out.write(json.dumps([hit_json(kb, index, h) for h in hits], ensure_ascii=False, indent=2) + "\n")
+        doc = json.dumps([hit_json(kb, index, h) for h in hits], ensure_ascii=False, indent=2) + "\n"
+        # on a terminal, controls inside strings are written as JSON escapes: same document, nothing raw
+        out.write(json_terminal_safe(doc) if out.isatty() else doc)
         return 0
     if not hits:
         suggestion = index.suggest(query)

@@ -1,0 +1,30 @@
+"""What the layers above read of a knowledge base (search, corrections): the in-memory
+``KnowledgeBase`` and the store on disk (``pktui.knowledge.store``) are both one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from pktui.model import Article, Entity, Fact, Mention
+
+
+class FactSource(Protocol):
+    @property
+    def articles(self) -> Sequence[Article]: ...
+
+    @property
+    def entities(self) -> Sequence[Entity]: ...
+
+    @property
+    def facts(self) -> Sequence[Fact]: ...
+
+    def article(self, article_id: str, /) -> Article | None: ...
+
+    def entity(self, entity_id: str, /) -> Entity | None: ...
+
+    def fact(self, fact_id: str, /) -> Fact | None: ...
+
+    def facts_in(self, article_id: str, /) -> Sequence[Fact]: ...
+
+    def mentions_in(self, article_id: str, /) -> Sequence[Mention]: ...
