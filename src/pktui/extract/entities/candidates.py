@@ -142,10 +142,11 @@ def mark_ranks_and_titles(art: ArticleState, gaz_matches: list[GazMatch]) -> Non
             i += 1
             continue
         rank = art.lex.ranks.match(toks, i)
-        if rank is not None and tok.is_cap:
+        if rank is not None and tok.is_cap and toks[rank[0]].bare == toks[rank[0]].text:  # "the Lord's …" is none
             last, name = rank
             nxt = toks[last + 1] if last + 1 < len(toks) else None
-            if nxt is not None and nxt.is_word and nxt.is_cap:
+            if nxt is not None and nxt.is_word and nxt.is_cap and art.lex.heads.get(nxt.bare_key) != "organization":
+                # "General Staff", "Colonel Staff": a rank before a body's head word names no one
                 art.rank_before[last + 1] = (i, name)
                 art.ranks.append((tok.start, toks[last].end, name))
                 for k in range(i, last + 1):
@@ -259,7 +260,9 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
                 break  # "Garuda Contingent XXXIX-A": the designation is added later
             seq.append(j)
             j += 1
-            if tok.bare != tok.text and tok.bare_key not in lex.possessives_in_names:
+            opens = len(seq) == 1 or toks[seq[-2]].text in lex.connectors
+            inside = opens and _body_after(art, j + 1)  # "Lord's Resistance Army", not "Air Force's Unit"
+            if tok.bare != tok.text and tok.bare_key not in lex.possessives_in_names and not inside:
                 break  # a possessive ends a name ("Ghana's army"), not "Sudan People's Liberation Movement"
             continue
         if tok.is_word and tok.text in lex.connectors and seq:
@@ -303,6 +306,19 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
     return seq, max(j, i + 1)
 
 
+def _body_after(art: ArticleState, k: int, reach: int = 3) -> bool:
+    """Do a few capitalised words from token k end in a body's head word ("Lord's Resistance
+    Army")? Then the possessive before them is inside the body's name."""
+    toks = art.tokens
+    for m in range(k, min(k + reach, len(toks))):
+        tok = toks[m]
+        if not is_namey(tok) or tok.bare != tok.text:
+            return False
+        if art.lex.heads.get(tok.bare_key) == "organization":
+            return m + 1 >= len(toks) or not is_namey(toks[m + 1])
+    return False
+
+
 def trim(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> list[int]:
     toks = art.tokens
     lex = art.lex
@@ -312,9 +328,10 @@ def trim(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> list
         key = toks[k].key
         if k in gaz_at:
             break
-        if (toks[k].text.rpartition("-")[2] in lex.compound_modifiers or key in lex.credit_words) and len(seq) > 1:
-            seq.pop(0)  # "French-led Serval Operation", "UN-backed Transitional Council", "Photo Trọng Đức"
-            continue
+        hyphened = toks[k].text.rpartition("-")[2] in lex.compound_modifiers
+        if (hyphened or key in lex.credit_words) and (len(seq) > 1 or hyphened):
+            seq.pop(0)  # "French-led Serval Operation", "UN-backed Transitional Council", "Photo Trọng Đức",
+            continue  # "Ebola-affected countries"
         if toks[k].is_word and toks[k].text in lex.connectors:
             seq.pop(0)
             continue

@@ -93,6 +93,8 @@ class Lexicon:
         for name, forms in dom.ranks:
             for form in forms:
                 self.ranks.add(form, name)
+                if (plural := _plural_rank(form)) is not None:
+                    self.ranks.add(plural, name)  # "Brigadier Generals Zoran Nasković and …"
         for h in dom.honorifics:
             self.ranks.add(h, h.capitalize())
         self.titles = PhraseTrie()
@@ -110,6 +112,15 @@ class _PhraseNode:
     def __init__(self) -> None:
         self.children: dict[str, _PhraseNode] = {}
         self.value: str | None = None
+
+
+def _plural_rank(form: str) -> str | None:
+    """The plural of a spelled-out rank ("Generals", "Lieutenant Colonels"), or None for an
+    abbreviation or a word that is no plain noun."""
+    last = form.split()[-1] if form.split() else ""
+    if len(last) < 4 or not last.isalpha() or not last[0].isupper() or last.endswith("s"):
+        return None
+    return form + "s"
 
 
 class PhraseTrie:
