@@ -247,3 +247,83 @@ def test_a_possessive_after_a_known_name_or_inside_a_run_still_ends_it(text, kep
 def test_a_hyphened_compound_modifier_alone_is_no_name(text):
     got = texts(text)
     assert not {t for t in got if "-" in t}, got
+
+
+# -- entities: names written again, short names, compass words, clock markers ---------------
+
+
+def entity_of(text: str, mention: str) -> str:
+    return next(m.entity for m in extract(text).mentions if m.text == mention)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Major General Sem Ratana said so. The country sent 9,826 peacekeepers, according to Sem Ratana.",
+        "Colonel Mirjana Milenković opened the centre. Flowers were handed to Mirjana Milenković.",
+    ],
+)
+def test_a_person_named_again_after_a_place_cue_stays_a_person(text):
+    assert {k.split("/")[0] for k in {m.entity for m in extract(text).mentions}} == {"person"}
+
+
+@pytest.mark.parametrize(
+    ("text", "short", "full"),
+    [
+        (
+            "General Songwit Noonphakdi presided. General Songwit said the group would leave.",
+            "Songwit",
+            "Songwit Noonphakdi",
+        ),
+        ("Captain Farhat Akbaliev spoke. Later Captain Farhat thanked them.", "Farhat", "Farhat Akbaliev"),
+        ("Colonel Jeff Mwanaka spoke. Colonel Mwanaka thanked them.", "Mwanaka", "Jeff Mwanaka"),
+    ],
+)
+def test_a_ranked_first_or_last_name_refers_to_the_full_name_before_it(text, short, full):
+    assert entity_of(text, short) == entity_of(text, full)
+
+
+def test_a_ranked_first_name_before_the_full_name_is_not_linked_back():
+    text = "General Songwit said so before General Songwit Noonphakdi arrived."
+    assert entity_of(text, "Songwit") != entity_of(text, "Songwit Noonphakdi")
+
+
+@pytest.mark.parametrize(
+    ("text", "dropped"),
+    [
+        ("Kenyan troops in Southern Somalia will withdraw.", "Southern"),
+        ("They patrol in Northern Mali and in Central.", "Northern"),
+        ("The page was updated at 12:49 PM on Aug 05, 2009.", "PM"),
+        ("The convoy left at 6:30 AM on Monday.", "AM"),
+    ],
+)
+def test_compass_words_alone_and_clock_markers_are_no_names(text, dropped):
+    assert dropped not in texts(text), texts(text)
+
+
+def test_a_listed_body_named_for_another_country_is_that_country_s_body():
+    text = "The Ministry of Defense of Mongolia will send troops, according to the Ministry of Defense."
+    got = {m.text: m.entity for m in extract(text).mentions}
+    assert got["Ministry of Defense of Mongolia"] == got["Ministry of Defense"], got
+    assert "Viet" not in str(got) and "national-defence" not in str(got), got
+    # without another country, the listed ministry is still found
+    assert "organization/ministry-of-national-defence" in {
+        m.entity for m in extract("The Ministry of Defence said so.").mentions
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "full", "short"),
+    [
+        ("The Second Zambia Battalion (ZAMBATT II) left Lusaka.", "Second Zambia Battalion", "ZAMBATT II"),
+        ("The 9th Formed Police Unit (BANFPU-3) arrived.", "9th Formed Police Unit", "BANFPU-3"),
+        ("The 27th Mechanised Battalion (GHANBATT 12) took over.", "27th Mechanised Battalion", "GHANBATT 12"),
+    ],
+)
+def test_a_unit_s_short_name_in_brackets_is_the_same_unit(text, full, short):
+    assert entity_of(text, full) == entity_of(text, short)
+
+
+def test_a_mission_in_brackets_after_a_unit_stays_the_mission():
+    text = "The Nepalese Formed Police Unit 2 (UNMISS) arrived."
+    assert entity_of(text, "UNMISS").startswith("mission/")

@@ -8,13 +8,14 @@ brackets, shortened names). Every mention says which rule or list found it (``Fo
 
 from __future__ import annotations
 
-from pktui.extract.entities.acronyms import acronym_definitions, ambiguous_acronyms
+from pktui.extract.entities.acronyms import acronym_definitions, ambiguous_acronyms, bracketed_unit_names
 from pktui.extract.entities.candidates import (
     contingent_names,
     described_units,
     find_runs,
     mark_ranks_and_titles,
     numbered_units,
+    other_countries_bodies,
 )
 from pktui.extract.entities.classify import type_run
 from pktui.extract.entities.resolve import (
@@ -36,7 +37,7 @@ __all__ = ["EntityResult", "Found", "find_entities"]
 
 def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> EntityResult:
     art = ArticleState(text, tokens, sentence_starts)
-    gaz_matches = art.gaz.find(text, tokens)
+    gaz_matches = other_countries_bodies(art, art.gaz.find(text, tokens))
     numbered_units(art)
     described_units(art, gaz_matches)
     contingent_names(art)
@@ -48,6 +49,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     acronym_definitions(art)
     ambiguous_acronyms(art)
     designations(art)
+    bracketed_unit_names(art)
     short_references(art)
     place_lists(art)
     coordinated_people(art)

@@ -301,6 +301,10 @@ def _type_unknown(art: ArticleState, part: list[int]) -> None:
         art.add(Found(toks[first].start, end_of(toks[last]), etype, name_text(art, part), why=why), first, last)
         return
     rank = rank_before(art, first)
+    if rank is not None and len(part) == 1 and (known := art.people_by_word.get(fold(words[0].bare))) is not None:
+        why = f"short reference to {known.name}"  # "General Songwit Noonphakdi … General Songwit"
+        art.add(Found(toks[first].start, end_of(toks[last]), "person", known.name, key=known.key, why=why), first, last)
+        return
     person_why = looks_like_person(art, part, rank is not None)
     if person_why:
         add_person(art, part, rank, person_why)
@@ -316,6 +320,11 @@ def _type_unknown(art: ArticleState, part: list[int]) -> None:
             art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="camel-case brand"), first, last)
             return
         art.unknown_singles.append(first)  # typed once every full name is known
+        return
+    known = art.people_by_name.get(fold(name_text(art, part)))
+    if known is not None:  # "… Major General Sem Ratana …, according to Sem Ratana"
+        why = f"same name as {known.name}"
+        art.add(Found(toks[first].start, end_of(toks[last]), "person", known.name, key=known.key, why=why), first, last)
         return
     place_why = location_context(art, first, last)
     if place_why:
@@ -451,6 +460,8 @@ def location_context(art: ArticleState, first: int, last: int) -> str | None:
         return f"place word after: {nxt.text}"
     if prev is None or last - first > 2:
         return None
+    if first == last and art.tokens[first].bare_key in lex.not_places:
+        return None  # "in Southern Somalia" with Somalia known: a compass word alone is no place
     if prev.text in lex.location_before:
         return f"place cue before: {prev.text}"
     if prev.text in ("and", "or"):
