@@ -327,3 +327,40 @@ def test_a_unit_s_short_name_in_brackets_is_the_same_unit(text, full, short):
 def test_a_mission_in_brackets_after_a_unit_stays_the_mission():
     text = "The Nepalese Formed Police Unit 2 (UNMISS) arrived."
     assert entity_of(text, "UNMISS").startswith("mission/")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "dropped"),
+    [
+        (
+            "Arrival of the Main body of the Ethiopian Infantry Battalion to UNAMID",
+            {"Ethiopian Infantry Battalion", "UNAMID"},
+            {"Ethiopian Infantry Battalion to UNAMID"},
+        ),
+        ("The British Army Task Group to Mali arrived.", {"Mali"}, {"British Army Task Group to Mali"}),
+        ("The Road to Peace Foundation met on Monday.", {"Road to Peace Foundation"}, {"Peace Foundation"}),
+    ],
+)
+def test_a_run_is_cut_at_to_only_before_a_known_name(text, kept, dropped):
+    got = texts(text)
+    assert kept <= got, got
+    assert not dropped & got, got
+
+
+@pytest.mark.parametrize(
+    ("text", "mission"),
+    [
+        (
+            "It sent 98 personnel to the United Nations Multidimensional Integrated Stabilization Mission in the CAR.",
+            "minusca",
+        ),
+        ("Troops of the UN Organization Stabilization Mission in the DRC arrived.", "monusco"),
+    ],
+)
+def test_a_mission_named_with_its_host_s_short_name_is_the_listed_mission(text, mission):
+    assert f"mission/{mission}" in {m.entity for m in extract(text).mentions}
+
+
+def test_an_acronym_skips_the_possessive_of_the_name_it_spells():
+    text = "It fought the Lord's Resistance Army (LRA). The LRA's deputy commander fled."
+    assert entity_of(text, "LRA") == entity_of(text, "Lord's Resistance Army")

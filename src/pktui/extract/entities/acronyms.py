@@ -196,7 +196,7 @@ def initials_match(acr: str, name: str) -> bool:
 
 _DIGIT_WORDS = {"4": ("for", "four"), "2": ("to", "two"), "3": ("three",)}
 _SMALL_WORDS = frozenset(
-    ["of", "for", "and", "the", "in", "on", "to", "de", "du", "des", "la", "le", "with", "a", "an"]
+    ["of", "for", "and", "the", "in", "on", "to", "de", "du", "des", "la", "le", "with", "a", "an", "s"]
 )
 
 

@@ -241,6 +241,8 @@ def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, g
         return False
     if kind == "any":
         return True
+    if kind == "known":
+        return _one_known_name(right, gaz_at) is not None
     right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
     if kind == "place":
         last = art.tokens[right[-1]].bare_key
