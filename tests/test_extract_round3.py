@@ -364,3 +364,77 @@ def test_a_mission_named_with_its_host_s_short_name_is_the_listed_mission(text, 
 def test_an_acronym_skips_the_possessive_of_the_name_it_spells():
     text = "It fought the Lord's Resistance Army (LRA). The LRA's deputy commander fled."
     assert entity_of(text, "LRA") == entity_of(text, "Lord's Resistance Army")
+
+
+# -- dates ------------------------------------------------------------------------------------
+# published on Wednesday 12 April 2023
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "value"),
+    [
+        (
+            "850 troops were deployed between April and June in 2013.",
+            "between April and June in 2013",
+            "2013-04/2013-06",
+        ),
+        ("They served from March to May, 2019, in Gao.", "from March to May, 2019", "2019-03/2019-05"),
+    ],
+)
+def test_a_month_range_takes_the_year_written_after_it(text, quote, value):
+    assert dates(text).get(quote) == value, dates(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "value"),
+    [
+        ("16-8-2024 (BANGKOK) The troops left.", "16-8-2024", "2024-08-16"),
+        ("Published 12.05.2021 the report came out.", "12.05.2021", "2021-05-12"),
+        ("The date line reads 14.12.2017 13.58 today.", "14.12.2017 13.58", "2017-12-14"),
+    ],
+)
+def test_dotted_and_hyphened_numeric_dates_are_day_first(text, quote, value):
+    assert dates(text).get(quote) == value, dates(text)
+
+
+def test_a_slashed_numeric_date_still_takes_the_reading_nearer_the_publication():
+    assert dates("Published: 1/5/2023 by the desk.").get("1/5/2023") == "2023-05-01"
+
+
+def test_impossible_numeric_dates_and_year_ranges_are_not_day_dates():
+    got = dates("Call 0-12-2024 now. It ran 2019-2021.")
+    assert got == {"2019-2021": "2019/2021"}, got
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "value"),
+    [
+        ("The group departs this Sunday and the rest later.", "this Sunday", "2023-04-16"),
+        ("He will speak this Friday in Juba.", "this Friday", "2023-04-14"),
+        ("The rotation ended this Monday, he said.", "this Monday", "2023-04-10"),
+        ("The ceremony is held this Wednesday (12) in Naqoura.", "this Wednesday", "2023-04-12"),
+    ],
+)
+def test_this_weekday_is_the_coming_one_unless_the_clause_is_past(text, quote, value):
+    assert dates(text).get(quote) == value, dates(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "value"),
+    [
+        ("The talks will be held from 4-6 October.", "from 4-6 October", "2023-10-04/2023-10-06"),
+        ("The talks were held from 4-6 October.", "from 4-6 October", "2022-10-04/2022-10-06"),
+        ("France launched a military offensive on Jan. 11 to oust them.", "on Jan. 11", "2023-01-11"),
+        ("The brigade launched a large joint operation on May 20.", "on May 20", "2022-05-20"),
+    ],
+)
+def test_day_ranges_and_days_without_a_year_follow_the_tense(text, quote, value):
+    got = {k.rstrip("."): v for k, v in dates(text).items()}
+    assert got.get(quote) == value, got
+
+
+def test_for_the_last_year_is_a_duration_not_a_date():
+    text = "We have trained hard for the last year. They met last year."
+    assert list(dates(text).values()) == ["2022"], dates(text)
+    assert quantities("We have trained hard for the last year.").get("last year") == 1
+    assert quantities("Over the past month the unit built roads.").get("past month") == 1

@@ -71,7 +71,7 @@ def patterns() -> list[tuple[str, re.Pattern[str]]]:
         ),
         (
             "mrange",
-            rf"(?:[Ff]rom|[Bb]etween)\s+{month}\s+(?:to|until|till|through|and|[–—-])\s+{month2}(?:,?\s+{year})?{nb}",
+            rf"(?:[Ff]rom|[Bb]etween)\s+{month}\s+(?:to|until|till|through|and|[–—-])\s+{month2}(?:,?\s+(?:in\s+)?{year})?{nb}",
         ),
         ("mdy", rf"{_PREPS}(?:(?P<the>the)\s+)?(?:{wd},?\s+)?{month}\s+{day}(?:,?\s+{year})?{nb}"),
         ("dmy", rf"{_PREPS}(?:{wd},?\s+)?(?:the\s+)?{day}\s+(?:of\s+)?{month}(?:,?\s+{year})?{nb}"),
@@ -119,7 +119,7 @@ def patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("holiday", rf"{_PREPS}(?P<hol>{holidays})\b"),
         (
             "numeric",
-            r"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[01]?\d)(?P=sep)(?P<year>(?:19|20)\d\d)(?![\d/]|\.\d)"
+            r"(?<![\d/.-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[01]?\d)(?P=sep)(?P<year>(?:19|20)\d\d)(?![\d/-]|\.\d)"
             r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?![\d.:]))?",
         ),
         (
@@ -168,7 +168,7 @@ def gates() -> dict[str, re.Pattern[str]]:
         "decade": re.compile(r"(?:1[89]\d0|20\d0)s"),
         "month": month,
         "holiday": re.compile("|".join(re.escape(h) for h in holidays) or "(?!)"),
-        "numeric": re.compile(r"\d[/.]\d"),
+        "numeric": re.compile(r"\d[/.-]\d"),
         "iso": re.compile(r"\d-[01]\d-"),
         "year": year,
     }

@@ -30,7 +30,7 @@ _NUM_WORDS = {
 
 
 _PAST_BEFORE_RE = re.compile(
-    r"\b(?:\w+ed|said|told|met|left|went|came|saw|made|gave|took|held|began|sent|set off|set out|flew|spoke|wrote|won|led|got)\s+(?:\w+\s+){0,2}$",
+    r"\b(?:\w+ed|said|told|met|left|went|came|saw|made|gave|took|held|began|sent|set off|set out|flew|spoke|wrote|won|led|got)\s+(?:\w+\s+){0,4}$",
     re.I,
 )
 
@@ -64,6 +64,14 @@ def _nearest_year(published: date, month: int, day: int | None = None) -> int:
 #: nearest the publication when the clause is past (future) tense and the nearest year puts it
 #: more than this many days on the wrong side: "launched an offensive on Jan. 11" in November
 _TENSE_SLACK = 14
+
+
+def _year_of_range(published: date, month: int, day: int | None, tense: str | None) -> int:
+    """The year of a range's first month (and day) written without a year: the one nearest the
+    publication, moved by the clause's tense ("will be held from 4-6 October" in April)."""
+    if day is not None:
+        return _year_of_day(published, month, day, tense)[0]
+    return _year_of_day(published, month, 15, tense)[0]
 
 
 def _year_of_day(published: date, month: int, day: int, tense: str | None) -> tuple[int, str]:
@@ -139,7 +147,7 @@ def resolve_match(
         if g.get("year"):
             y1 = int(g["year"])
         elif published is not None:
-            y1 = _nearest_year(published, m1, int(g["d1"]) if name == "drange" else None)
+            y1 = _year_of_range(published, m1, int(g["d1"]) if name != "mrange" else None, _tense(text, s, sentences))
         else:
             return None
         y2 = y1 + 1 if m2 < m1 else y1
@@ -154,7 +162,8 @@ def resolve_match(
             return None
         return DateMention(s, e, f"{start.isoformat()}/{end.isoformat()}", "range")
     if name == "numeric":
-        return _numeric(s, e, int(g["a"]), int(g["b"]), int(g["year"]), published)
+        day_first = g["sep"] in ".-"  # "14.12.2017", "16-8-2024": written day first; "1/5/2016" may be either
+        return _numeric(s, e, int(g["a"]), int(g["b"]), int(g["year"]), None if day_first else published)
     if name == "iso":
         return DateMention(s, e, date(int(g["year"]), int(g["mo"]), int(g["d"])).isoformat(), "day")
     if name in ("mdy", "dmy"):
@@ -228,6 +237,8 @@ def resolve_match(
         mod = (g.get("mod") or "").lower()
         if rel == "the" and (("end" not in mod and "beginning" not in mod) or text[e : e + 2] in ("'s", "’s")):
             return None  # "the year" alone is no date; "the end of the month" is ("last year's budget" too)
+        if rel in ("last", "previous") and not mod and _SPAN_BEFORE_RE.search(text, max(0, s - 20), s):
+            return None  # "trained hard for the last year": a duration, not a date
         step = {"last": -1, "previous": -1, "this": 0, "the": 0, "next": 1, "coming": 1}[rel]
         unit = g["unit"]
         if unit == "year" and ("end" in mod or "beginning" in mod):
@@ -263,7 +274,8 @@ def resolve_match(
             d = monday + timedelta(days=wd)
             return DateMention(s, e, d.isoformat(), "day", detail, f"weekday of “{g['wk']} week”")
         tense = _tense(text, s, sentences)
-        future = rel == "next" or (rel != "last" and tense == "future")
+        # "this Sunday" is the coming one unless the clause is past ("departs this Sunday")
+        future = rel == "next" or (rel == "this" and tense != "past") or (rel != "last" and tense == "future")
         if rel:
             why = f"weekday after “{rel}”"
         else:
@@ -332,6 +344,7 @@ _COORDINATED_YEAR_RE = re.compile(
 )
 
 
+_SPAN_BEFORE_RE = re.compile(r"\b(?:[Ff]or|[Oo]ver|[Tt]hroughout)\s+the\s+$")
 _WOULD_RE = re.compile(r"\b(?:would|could|should|was to|were to|was due|were due)\b[^.;]*$")
 
 
