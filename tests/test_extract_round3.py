@@ -437,3 +437,37 @@ def test_for_the_last_year_is_no_date():
     text = "We have trained hard for the last year. They met last year."
     assert list(dates(text).values()) == ["2022"], dates(text)
     assert dates("Over the last month the unit built roads.") == {}
+
+
+# -- entities: places by a cue at a sentence start, an appositive, an opening word ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("In Almaty, the peacekeepers were welcomed by their relatives.", "Almaty"),
+        ("Lungi, the primary airport for travel to Sierra Leone, was busy.", "Lungi"),
+        ("Gulu, a town in the north, is calm.", "Gulu"),
+        ("The final soldiers left Camp Castor, their base near Gao.", "Camp Castor"),
+        ("Troops patrolled the slopes of Mount Elgon last week.", "Mount Elgon"),
+    ],
+)
+def test_places_by_a_capitalised_cue_an_appositive_or_an_opening_word(text, place):
+    assert (place, "location") in kinds(text), kinds(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "dropped"),
+    [
+        ("Thursday, the day of the parade, was hot.", "Thursday"),
+        ("Ravi Menon, the ambassador to Juba, spoke.", "Ravi Menon"),
+        ("The Camp David Accords were signed long ago.", "Camp David Accords"),
+    ],
+)
+def test_no_place_from_a_weekday_a_person_s_appositive_or_a_longer_name(text, dropped):
+    assert (dropped, "location") not in kinds(text), kinds(text)
+
+
+def test_the_army_and_the_armed_forces_of_one_country_are_two_bodies():
+    text = "The Royal Thai Armed Forces sent 256 Royal Thai Army soldiers."
+    assert entity_of(text, "Royal Thai Army") != entity_of(text, "Royal Thai Armed Forces")

@@ -16,6 +16,7 @@ from pktui.extract.entities.cues import (
     location_context,
     looks_like_person,
     name_word,
+    place_apposition,
     place_supported,
     prev_is,
 )
@@ -358,7 +359,7 @@ def type_single(art: ArticleState, i: int) -> None:
     elif tok.is_allcaps and len(tok.bare) <= 8 and not ROMAN_RE.match(tok.bare) and not _number_or_zone(art, i):
         art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="all-capitals acronym"), i, i)
     elif (
-        i not in art.sentence_starts
+        (i not in art.sentence_starts or place_apposition(art, i) is not None)  # "Lungi, the airport for …"
         and tok.bare_key not in art.lex.heads
         and (place_why := location_context(art, i, i))
     ):

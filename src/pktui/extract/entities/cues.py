@@ -131,11 +131,13 @@ def location_context(art: ArticleState, first: int, last: int) -> str | None:
     nxt = art.next_tok(last)
     if nxt is not None and nxt.text in lex.location_suffixes:
         return f"place word after: {nxt.text}"
+    if last - first <= 2 and (head := place_apposition(art, last)) is not None:
+        return f"place apposition: the … {head}"  # "Lungi, the primary airport for …"
     if prev is None or last - first > 2:
         return None
     if first == last and art.tokens[first].bare_key in lex.not_places:
         return None  # "in Southern Somalia" with Somalia known: a compass word alone is no place
-    if prev.text in lex.location_before:
+    if prev.key in lex.location_before:  # "in Athlone", "In Almaty, the troops …"
         return f"place cue before: {prev.text}"
     if prev.text in ("and", "or"):
         # coordinated with a place: "at Phalaborwa and Entabeni"
@@ -145,6 +147,26 @@ def location_context(art: ArticleState, first: int, last: int) -> str | None:
                 return (
                     f"coordinated with the place {f.name}" if gap == "" and f.type in ("location", "country") else None
                 )
+    return None
+
+
+#: words an appositive may have before its place word ("Lungi, the primary international airport")
+_APPOSITION_REACH = 4
+
+
+def place_apposition(art: ArticleState, last: int) -> str | None:
+    """The place word of an appositive right after the name (", the primary airport", ", a
+    town in"), or None."""
+    toks = art.tokens
+    k = last + 1
+    if k + 2 >= len(toks) or toks[k].text != "," or toks[k + 1].key not in ("the", "a", "an"):
+        return None
+    for m in range(k + 2, min(k + 2 + _APPOSITION_REACH, len(toks))):
+        tok = toks[m]
+        if not tok.is_word or tok.is_cap:
+            return None
+        if art.lex.heads.get(tok.key) == "location":
+            return tok.text
     return None
 
 

@@ -35,6 +35,7 @@ class Lexicon:
             fold(str(w)) for w in lex.get("person_title_words", [])
         }
         self.place_prefixes = {fold(str(w)) for w in lex.get("place_prefixes", [])}
+        self.place_openers = {fold(str(w)) for w in lex.get("place_openers", [])}
         #: nouns of a post that may stand right before a name ("Cabinet Secretary Yoshihide Suga")
         self.post_nouns = {fold(str(w)) for w in lex.get("person_title_words", [])} - {
             "general",
