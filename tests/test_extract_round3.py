@@ -471,3 +471,32 @@ def test_no_place_from_a_weekday_a_person_s_appositive_or_a_longer_name(text, dr
 def test_the_army_and_the_armed_forces_of_one_country_are_two_bodies():
     text = "The Royal Thai Armed Forces sent 256 Royal Thai Army soldiers."
     assert entity_of(text, "Royal Thai Army") != entity_of(text, "Royal Thai Armed Forces")
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Prime Minister U.Khurelsukh visited the camp.", "U.Khurelsukh"),
+        ("President Kh.Battulga spoke to the troops.", "Kh.Battulga"),
+        ("Victor H. Simatupang said so.", "Victor H. Simatupang"),
+    ],
+)
+def test_initials_glued_to_a_name_or_spaced_before_it_stay_in_it(text, person):
+    assert (person, "person") in kinds(text), kinds(text)
+
+
+def test_initials_do_not_join_abbreviations_that_are_no_names():
+    got = texts("The U.S. team left for Washington D.C. on Monday.")
+    assert "U.S." in got and not {t for t in got if t.startswith("U.S. ")}, got
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("He joined the Sudan People's Liberation Movement in 1983.", "Sudan People's Liberation Movement"),
+        ("The March 23 Movement attacked the town.", "March 23 Movement"),
+        ("The Non-Aligned Movement met in Belgrade.", "Non-Aligned Movement"),
+    ],
+)
+def test_a_movement_is_a_body(text, name):
+    assert (name, "organization") in kinds(text), kinds(text)

@@ -308,16 +308,8 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
                 j = k
                 continue
             break
-        if (
-            tok.text == "."
-            and seq
-            and len(toks[seq[-1]].text) == 1
-            and toks[seq[-1]].text.isupper()
-            and j + 1 < n
-            and is_namey(toks[j + 1])
-            and toks[j + 1].start == tok.end + 1
-        ):
-            seq.append(j)  # an initial inside a name: "Victor H. Simatupang"
+        if tok.text == "." and seq and j + 1 < n and is_namey(toks[j + 1]) and _initial_before(toks, seq[-1], j):
+            seq.append(j)  # an initial inside a name: "Victor H. Simatupang", "U.Khurelsukh", "Kh.Battulga"
             j += 1
             continue
         if tok.text == "&" and seq and j + 1 < n and is_namey(toks[j + 1]):
@@ -326,6 +318,18 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
             continue
         break
     return seq, max(j, i + 1)
+
+
+def _initial_before(toks: list[Token], k: int, dot: int) -> bool:
+    """Is token k an initial ending at the period ``dot``: one capital before a spaced name
+    ("H. Simatupang"), or one or two letters glued to it ("U.Khurelsukh", "Kh.Battulga")?"""
+    initial, nxt = toks[k].text, toks[dot + 1]
+    if toks[k].end != toks[dot].start:
+        return False
+    if len(initial) == 1 and initial.isupper() and nxt.start == toks[dot].end + 1:
+        return True
+    glued = nxt.start == toks[dot].end
+    return glued and len(initial) <= 2 and initial[0].isupper() and (len(initial) == 1 or initial[1:].islower())
 
 
 def _body_after(art: ArticleState, k: int, reach: int = 3) -> bool:
