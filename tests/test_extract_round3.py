@@ -500,3 +500,18 @@ def test_initials_do_not_join_abbreviations_that_are_no_names():
 )
 def test_a_movement_is_a_body(text, name):
     assert (name, "organization") in kinds(text), kinds(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "entity"),
+    [
+        ("Troops joined the UN-led peacekeeping operations.", "UN", "organization/united-nations"),
+        ("An AU-backed force moved north.", "AU", "organization/african-union"),
+    ],
+)
+def test_a_known_acronym_opening_a_compound_is_a_mention(text, mention, entity):
+    assert (mention, entity) in {(m.text, m.entity) for m in extract(text).mentions}
+
+
+def test_a_demonym_or_a_word_opening_a_compound_is_no_mention():
+    assert texts("The French-led operation and the Ebola-affected towns.") == set()

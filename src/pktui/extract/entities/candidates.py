@@ -320,6 +320,19 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
     return seq, max(j, i + 1)
 
 
+def _known_acronym_before_hyphen(art: ArticleState, k: int) -> None:
+    """A known acronym opening a compound ("UN-led", "AU-backed", "NATO-trained") is a mention."""
+    tok = art.tokens[k]
+    if art.taken[k]:
+        return
+    acr = tok.text.rpartition("-")[0]
+    entry = art.gaz.acronyms.get(acr)
+    if entry is None or not acr.isupper():
+        return
+    why = f"known acronym before a compound: {tok.text}"
+    art.add(Found(tok.start, tok.start + len(acr), entry.type, entry.name, gaz=entry, why=why), k, k)
+
+
 def _initial_before(toks: list[Token], k: int, dot: int) -> bool:
     """Is token k an initial ending at the period ``dot``: one capital before a spaced name
     ("H. Simatupang"), or one or two letters glued to it ("U.Khurelsukh", "Kh.Battulga")?"""
@@ -356,6 +369,8 @@ def trim(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> list
             break
         hyphened = toks[k].text.rpartition("-")[2] in lex.compound_modifiers
         if (hyphened or key in lex.credit_words) and (len(seq) > 1 or hyphened):
+            if hyphened:
+                _known_acronym_before_hyphen(art, k)  # "UN-led": the UN is named
             seq.pop(0)  # "French-led Serval Operation", "UN-backed Transitional Council", "Photo Trọng Đức",
             continue  # "Ebola-affected countries"
         if toks[k].is_word and toks[k].text in lex.connectors:
