@@ -515,3 +515,15 @@ def test_a_known_acronym_opening_a_compound_is_a_mention(text, mention, entity):
 
 def test_a_demonym_or_a_word_opening_a_compound_is_no_mention():
     assert texts("The French-led operation and the Ebola-affected towns.") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "entity"),
+    [
+        ("It has links to al Shabaab in the south.", "al Shabaab", "organization/al-shabaab"),
+        ("He fought al Qaida in Mali.", "al Qaida", "organization/al-qaida"),
+        ("The attack was claimed by al-Qaeda on Monday.", "al-Qaeda", "organization/al-qaida"),
+    ],
+)
+def test_a_listed_name_opening_with_a_lower_case_particle(text, mention, entity):
+    assert (mention, entity) in {(m.text, m.entity) for m in extract(text).mentions}
