@@ -527,3 +527,19 @@ def test_a_demonym_or_a_word_opening_a_compound_is_no_mention():
 )
 def test_a_listed_name_opening_with_a_lower_case_particle(text, mention, entity):
     assert (mention, entity) in {(m.text, m.entity) for m in extract(text).mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "agencies"),
+    [
+        ("Montevideo, March 21 (RHC-Xinhua) -- The president spoke.", {"RHC", "Xinhua"}),
+        ("New Delhi, May 2 (Xinhua-ANI) The troops left.", {"Xinhua", "ANI"}),
+    ],
+)
+def test_two_agencies_joined_in_a_tag_are_each_an_organisation(text, agencies):
+    got = kinds(text)
+    assert {(a, "organization") for a in agencies} <= got, got
+
+
+def test_a_hyphened_pair_in_brackets_naming_no_known_body_is_nothing():
+    assert not {t for t in texts("The (North-South) road was closed.") if "North" in t}

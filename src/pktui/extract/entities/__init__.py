@@ -13,6 +13,7 @@ from pktui.extract.entities.candidates import (
     contingent_names,
     described_units,
     find_runs,
+    joined_agency_tags,
     mark_ranks_and_titles,
     numbered_units,
     other_countries_bodies,
@@ -41,6 +42,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     numbered_units(art)
     described_units(art, gaz_matches)
     contingent_names(art)
+    joined_agency_tags(art)
     mark_ranks_and_titles(art, gaz_matches)
     gaz_at = {m.first: m for m in gaz_matches if not any(art.taken[m.first : m.last + 1])}
     art.gaz_at = gaz_at

@@ -148,6 +148,33 @@ def other_countries_bodies(art: ArticleState, gaz_matches: list[GazMatch]) -> li
     return kept
 
 
+def joined_agency_tags(art: ArticleState) -> None:
+    """An agency tag naming two agencies joined by a hyphen, "(RHC-Xinhua)", "(Xinhua-ANI)": each
+    is an organisation when one of them is a known one."""
+    toks = art.tokens
+    for k in range(1, len(toks) - 1):
+        tok = toks[k]
+        if toks[k - 1].text != "(" or toks[k + 1].text != ")" or "-" not in tok.text or art.taken[k]:
+            continue
+        parts = tok.text.split("-")
+        if len(parts) != 2 or not all(len(x) >= 2 and x[0].isupper() for x in parts):
+            continue
+        known = [art.gaz.lookup(x) for x in parts]
+        if not any(e is not None and e.type == "organization" for e in known):
+            continue
+        start = tok.start
+        for part, entry in zip(parts, known):
+            if entry is not None:
+                f = Found(start, start + len(part), entry.type, entry.name, gaz=entry, why="agency tag, joined")
+            elif part.isupper():
+                f = Found(start, start + len(part), "organization", part, why="agency tag, joined to a known agency")
+            else:
+                f = None
+            if f is not None:
+                art.add(f, k, k)
+            start += len(part) + 1
+
+
 def mark_ranks_and_titles(art: ArticleState, gaz_matches: list[GazMatch]) -> None:
     toks = art.tokens
     in_gaz = [False] * len(toks)
