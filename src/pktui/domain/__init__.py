@@ -266,7 +266,7 @@ def _add_host_short_names(dom: Domain) -> None:
     for entry in dom.entries:
         if entry.type != "mission":
             continue
-        extra = []
+        extra: list[str] = []
         for host in _as_list(entry.meta.get("host")):
             country = countries.get(str(host))
             if country is None:
