@@ -6,7 +6,8 @@ from __future__ import annotations
 from pktui.extract.entities import find_entities
 from pktui.extract.entities.acronyms import acronym_definitions, initials_match
 from pktui.extract.entities.candidates import find_runs, mark_ranks_and_titles, numbered_units, split_run
-from pktui.extract.entities.classify import looks_like_person, type_run
+from pktui.extract.entities.classify import type_run
+from pktui.extract.entities.cues import looks_like_person
 from pktui.extract.entities.resolve import short_references
 from pktui.extract.entities.state import ArticleState
 from pktui.extract.tokens import tokenize

@@ -253,9 +253,32 @@ def _load_files(directory: Path, extra: list[Path]) -> Domain:
     dom.abbreviations = abbrevs
     for d in _as_list(dom.lexicon.get("extra_demonyms")):
         dom.demonyms.setdefault(fold(d), "")
+    _add_host_short_names(dom)
     _add_library_places(dom, digest)
     dom.fingerprint = digest.hexdigest()
     return dom
+
+
+def _add_host_short_names(dom: Domain) -> None:
+    """A mission named for its host country is also written with the host's short name:
+    "… Stabilization Mission in the Central African Republic" as "… Mission in the CAR"."""
+    countries = {e.name: e for e in dom.entries if e.type == "country"}
+    for entry in dom.entries:
+        if entry.type != "mission":
+            continue
+        extra: list[str] = []
+        for host in _as_list(entry.meta.get("host")):
+            country = countries.get(str(host))
+            if country is None:
+                continue
+            shorts = [a for a in country.acronyms if a.isalpha()]
+            for form in entry.forms:
+                for long_name in (country.name, *country.forms):
+                    if form.endswith(" in the " + long_name) or form.endswith(" in " + long_name):
+                        base = form[: -len(long_name)]
+                        extra.extend(base + s for s in shorts)
+        if extra:
+            entry.forms = _dedupe(entry.forms + extra)
 
 
 def _add_library_places(dom: Domain, digest: Any) -> None:

@@ -9,14 +9,17 @@ from pktui.extract.numbers import Numbers, QuantityMention, num, qualifier_befor
 from pktui.extract.tokens import Token
 from pktui.text import fold
 
-_DURATION_ADJ_RE = re.compile(r"^(?P<n>[a-z]+|\d+)-(?P<unit>year|month|week|day|hour)(?:s)?(?:-(?:old|long))?$", re.I)
+_DURATION_ADJ_RE = re.compile(
+    r"^(?P<n>[a-z]+|\d+)-(?P<unit>year|month|week|day|hour|decade)(?:s)?(?:-(?:old|long))?$", re.I
+)
+_ONE_UNIT_ADJ_RE = re.compile(r"^[a-z]+-(?:long|old)$")
 
 
 def duration_adjective(tokens: list[Token], i: int, nums: Numbers) -> tuple[QuantityMention, int] | None:
     tok = tokens[i]
     # "13-year-old": number, "-", "year-old"
     if tok.is_number and i + 2 < len(tokens) and tokens[i + 1].text == "-" and tokens[i + 1].start == tok.end:
-        m = re.match(r"^(year|month|week|day|hour)s?(?:-(?:old|long))?$", tokens[i + 2].text, re.I)
+        m = re.match(r"^(year|month|week|day|hour|decade)s?(?:-(?:old|long))?$", tokens[i + 2].text, re.I)
         if m:
             value = float(tok.text.replace(",", ""))
             q, qs = qualifier_before(tokens, i, nums)
@@ -29,8 +32,8 @@ def duration_adjective(tokens: list[Token], i: int, nums: Numbers) -> tuple[Quan
     if not tok.is_word:
         return None
     low = tok.text.lower()
-    if low in ("year-long", "month-long", "week-long", "day-long", "yearlong"):
-        unit = low.split("-")[0].replace("yearlong", "year")
+    if low == "yearlong" or (_ONE_UNIT_ADJ_RE.match(low) and low.split("-")[0] in nums.durations):
+        unit = low.split("-")[0].replace("yearlong", "year")  # "year-long", "decade-old"
         return QuantityMention(tok.start, tok.end, 1, "exact", unit, tok.text, "duration adjective: one " + unit), i + 1
     m = _DURATION_ADJ_RE.match(tok.text)
     if m:

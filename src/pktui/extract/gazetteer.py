@@ -89,6 +89,8 @@ class Gazetteer:
                         self._add(variant + "s", entry)
 
         self._can_start: dict[str, bool] = {}
+        #: particles a name may open in lower case ("al Shabaab", "al Qaida" for "Al Shabaab")
+        self.particles = frozenset(domain.particles)
         self.weak = domain.weak_places
         self.weak_words = max((len(k.split()) for k in self.weak), default=0)
         self.weak_firsts = {k.split()[0] for k in self.weak if k}
@@ -207,7 +209,7 @@ class Gazetteer:
                     break
                 j += 1
                 continue
-            cap = tok.text[0].isupper() or tok.text[0].isdigit()
+            cap = tok.text[0].isupper() or tok.text[0].isdigit() or (j == i and tok.key in self.particles)
             if tok.bare != tok.text:
                 # a possessive ("Vietnam’s") may end a name here, whatever longer forms go on
                 # through the full word ("Vietnam's Ministry of National Defence")

@@ -52,6 +52,10 @@ class Numbers:
         self.headcount_words = {fold(str(w)) for w in doc.get("headcount_words") or []}
         self.duration_adjectives = {fold(str(w)) for w in doc.get("duration_adjectives") or []}
         self.rate_words = {fold(str(w)) for w in doc.get("rate_words") or []}
+        self.change_words = {fold(str(w)) for w in doc.get("change_words") or []}
+        self.designation_nouns = {fold(str(w)) for w in doc.get("designation_nouns") or []}
+        self.function_words = {fold(str(w)) for w in dom.lexicon.get("function_words") or []}
+        self.calendar_words = set(dom.months) | set(dom.weekdays)
         #: words a number or a duration may start with (besides digits and hyphenated words)
         self.starters = {*self.units, *self.tens, *self.collectives, "a", "an", "past", "last", "previous", "yearlong"}
 
@@ -96,6 +100,9 @@ def parse_number(tokens: list[Token], i: int, nums: Numbers) -> tuple[float, int
     value = float(v)
     last = i
     j = i + 1
+    if (unit := _unit_after_tens(tokens, i, nums)) is not None:  # "seventy two"
+        value += unit
+        last, j = i + 1, i + 2
     # "two hundred", "one thousand five hundred" (a number is a few words: a run of
     # "twenty-five hundred twenty-five hundred ..." is cut, or each start re-reads it all)
     while j < len(tokens) and j - i < MAX_NUMBER_WORDS and tokens[j].text.lower() in nums.scales:
@@ -107,8 +114,22 @@ def parse_number(tokens: list[Token], i: int, nums: Numbers) -> tuple[float, int
         if j < len(tokens) and (w := nums.word_value(tokens[j].text)) is not None:
             value += w
             last = j
-            j += 1
+            if (unit := _unit_after_tens(tokens, j, nums)) is not None:  # "one hundred and seventy two"
+                value += unit
+                last = j + 1
+            j = last + 1
     return value, last
+
+
+def _unit_after_tens(tokens: list[Token], i: int, nums: Numbers) -> int | None:
+    """The units written as a word of their own after a tens word ("seventy two"), or None."""
+    if tokens[i].text.lower() not in nums.tens or i + 1 >= len(tokens):
+        return None
+    nxt = tokens[i + 1]
+    unit = nums.units.get(nxt.text.lower())
+    if unit is None or not 0 < unit < 10 or nxt.start != tokens[i].end + 1:
+        return None
+    return unit
 
 
 def num(value: float) -> int | float:

@@ -97,6 +97,8 @@ def _quantity_at(
         and tokens[i - 1].start == (tokens[i - 2].end if i > 1 else -1)
     ):
         return None  # "C-17", "COVID-19"
+    if currency is None and i > 1 and tokens[i - 1].text in ("-", "–") and _is_short_name(tokens[i - 2]):
+        return None  # a designator after a spaced dash: "ZAMBATT – 7", "BANFPU - 3"
     nxt = tokens[last + 1] if last + 1 < len(tokens) else None
     if (
         nxt is not None
@@ -161,6 +163,8 @@ def _quantity_at(
     unit, counted, uend, ulast = after
     if _to_another(tokens, ulast):
         return None  # "from one mission to another"
+    if value >= 100 and fold(counted.split()[-1]) in nums.designation_nouns:
+        return None  # "1701 and 2373 resolutions": numbers that name, not count
     known = unit in numbers().measures.values()
     why = f"number + counted noun: {counted} → {unit}" if known else f"number + plural noun: {counted}"
     return QuantityMention(start, uend, num(value), qualifier, unit, counted, why), ulast + 1
@@ -175,11 +179,13 @@ def _bare_count(
     nxt = tokens[last + 1] if last + 1 < len(tokens) else None
     follower = nxt is not None and nxt.is_word and nxt.key in nums.count_followers
     if not tok.is_number:  # a number word needs a noun, or a follower: "nine from Malta"
-        return (
-            f"number before “{nxt.text}”"
-            if nxt is not None and follower and nxt.text in ("from", "of", "who", "were")
-            else None
-        )
+        if nxt is not None and follower and nxt.text in ("from", "of", "who", "were"):
+            return f"number before “{nxt.text}”"
+        prev = tokens[i - 1] if i > 0 else None
+        verb_after = nxt is None or not nxt.is_word or nxt.key in nums.count_followers or nxt.key in _AUXILIARIES
+        if prev is not None and prev.key in ("another", "remaining") and verb_after:
+            return f"number after “{prev.text}”"  # "and another one is missing"
+        return None
     if qualifier != "exact":
         return "qualified number"
     if _looks_like_year(value):
@@ -192,8 +198,14 @@ def _bare_count(
     prev = tokens[i - 1] if i > 0 else None
     if prev is not None and prev.text == "(" and nxt is not None and nxt.text == ")" and i >= 2:
         before = tokens[i - 2]
+        if before.is_word and before.key in nums.calendar_words:
+            return None  # a day in brackets: "this Thursday (29)"
         if before.is_word and before.is_cap:
             return "number in brackets after a name"  # "Cork (64), Kilkenny (50)"
+        if before.is_word and before.text.islower() and before.text.endswith("s") and len(before.text) > 3:
+            return "number in brackets after a plural noun"  # "sons (594) and daughters (102)"
+    if prev is not None and prev.key in ("to", "from") and _after_change_word(tokens, i, nums):
+        return f"number after “{prev.text}” in a change of a count"
     if (
         prev is not None
         and prev.text == ":"
@@ -201,6 +213,27 @@ def _bare_count(
     ):
         return "number after a label"  # "Counties represented: 28"
     return None
+
+
+def _after_change_word(tokens: list[Token], i: int, nums: Numbers, reach: int = 12) -> bool:
+    """Is the number after "to"/"from" the end of a change of a count ("brought the number of …
+    to 12", "increase the contingent from 538 to 1,600"), a change word earlier in its clause?"""
+    if tokens[i - 1].key == "from":
+        k = i + 1
+        if not (k + 1 < len(tokens) and tokens[k].key == "to" and tokens[k + 1].is_number):
+            return False
+    for k in range(i - 2, max(-1, i - 2 - reach), -1):
+        tok = tokens[k]
+        if tok.is_punct and tok.text in (".", ";", ":", "!", "?"):
+            return False
+        if tok.is_word and tok.key in nums.change_words:
+            return True
+    return False
+
+
+def _is_short_name(tok: Token) -> bool:
+    """A contingent's short name in capitals ("ZAMBATT", "BANFPU"): the word before a designator."""
+    return tok.is_word and len(tok.text) >= 3 and tok.text.isupper()
 
 
 def _preceder(tokens: list[Token], i: int, nums: Numbers) -> str | None:
@@ -283,6 +316,8 @@ def _is_designation(text: str, tokens: list[Token], i: int, sentence_starts: set
     if prev.is_word and prev.text[0].isupper() and (i - 1) not in sentence_starts and prev.end == tokens[i].start - 1:
         nums = numbers()
         word = prev.key
+        if word in nums.function_words:
+            return False  # "A 135-member contingent", "Another 35": a determiner opens the clause
         return word not in nums.qualifiers and (word,) not in nums.count_preceders and word != "than"
     return False
 
@@ -295,6 +330,7 @@ def _phrase_at(tokens: list[Token], j: int, phrases: Iterable[str]) -> int | Non
     return None
 
 
+_AUXILIARIES = frozenset(["is", "was", "has", "had", "have", "will", "would", "may", "might", "remains"])
 _STOP_BEFORE_UNIT = frozenset(["of", "and", "to", "in", "for", "at", "on", "by", "from", "with", "than", "as", "or"])
 _SKIPPABLE_BEFORE_UNIT = frozenset(["are", "were", "more", "new", "additional", "other", "such", "extra", "further"])
 
@@ -308,6 +344,9 @@ def _counted_after(
     seen = 0
     while k < len(tokens) and seen <= window:
         tok = tokens[k]
+        if _bracketed_acronym(tokens, k):
+            k += 3  # "Four Malawi Defence Force (MDF) soldiers"
+            continue
         if (tok.is_punct and tok.text not in ("-",)) or "\n" in text[tokens[k - 1].end : tok.start]:
             break  # a counted noun is in the number's sentence and line
         for width in range(nums.max_measure_words, 0, -1):
@@ -351,12 +390,26 @@ def _counted_after(
         tok = tokens[k]
         if not tok.is_word or (tok.text.islower() and tok.text in _STOP_BEFORE_UNIT):
             break
-        plural = len(tok.text) > 2 and tok.text.endswith("s") and tok.text not in _SKIPPABLE_BEFORE_UNIT
+        plural = (len(tok.text) > 3 or tok.text[:-1].isupper()) and tok.text.endswith("s")
+        plural = plural and tok.text not in _SKIPPABLE_BEFORE_UNIT
         if plural and (tok.text.islower() or tok.text[:-1].isupper()) and tok.text not in nums.not_counts:
             return tok.text, text[tokens[j].start : tok.end], tok.end, k
         if tok.text.isupper() and len(tok.text) > 1:
             break  # an acronym, no plural: "12 UN"
     return None
+
+
+def _bracketed_acronym(tokens: list[Token], k: int) -> bool:
+    """ "(MDF)" at token k, after a capitalised word."""
+    return (
+        k + 2 < len(tokens)
+        and k > 0
+        and tokens[k].text == "("
+        and tokens[k + 2].text == ")"
+        and tokens[k + 1].text.isupper()
+        and tokens[k - 1].is_word
+        and tokens[k - 1].is_cap
+    )
 
 
 ORDINAL_MEASURES = ("unit", "hospital")

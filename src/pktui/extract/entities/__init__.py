@@ -8,13 +8,15 @@ brackets, shortened names). Every mention says which rule or list found it (``Fo
 
 from __future__ import annotations
 
-from pktui.extract.entities.acronyms import acronym_definitions, ambiguous_acronyms
+from pktui.extract.entities.acronyms import acronym_definitions, ambiguous_acronyms, bracketed_unit_names
 from pktui.extract.entities.candidates import (
     contingent_names,
     described_units,
     find_runs,
+    joined_agency_tags,
     mark_ranks_and_titles,
     numbered_units,
+    other_countries_bodies,
 )
 from pktui.extract.entities.classify import type_run
 from pktui.extract.entities.resolve import (
@@ -36,10 +38,11 @@ __all__ = ["EntityResult", "Found", "find_entities"]
 
 def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> EntityResult:
     art = ArticleState(text, tokens, sentence_starts)
-    gaz_matches = art.gaz.find(text, tokens)
+    gaz_matches = other_countries_bodies(art, art.gaz.find(text, tokens))
     numbered_units(art)
     described_units(art, gaz_matches)
     contingent_names(art)
+    joined_agency_tags(art)
     mark_ranks_and_titles(art, gaz_matches)
     gaz_at = {m.first: m for m in gaz_matches if not any(art.taken[m.first : m.last + 1])}
     art.gaz_at = gaz_at
@@ -48,6 +51,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     acronym_definitions(art)
     ambiguous_acronyms(art)
     designations(art)
+    bracketed_unit_names(art)
     short_references(art)
     place_lists(art)
     coordinated_people(art)

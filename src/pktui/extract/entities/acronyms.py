@@ -59,6 +59,27 @@ def acronym_definitions(art: ArticleState) -> None:
             art.add(Found(tok.start, end_of(tok), f.type, f.name, key=f.key, why=why), i, i)
 
 
+def bracketed_unit_names(art: ArticleState) -> None:
+    """A unit's short name in brackets right after its full name is the same unit: "the Second
+    Zambia Battalion (ZAMBATT II)", "the Nepalese Battalion (NEPBATT 2)"."""
+    by_start = {f.start: f for f in art.found if f.type == "unit"}
+    text = art.text
+    for f in art.found:
+        if f.type != "unit" or f.gaz is not None:
+            continue
+        k = f.end
+        while k < len(text) and text[k] == " ":
+            k += 1
+        if k >= len(text) or text[k] != "(":
+            continue
+        g = by_start.get(k + 1)
+        if g is None or g is f or g.gaz is not None or text[g.end : g.end + 1] != ")":
+            continue
+        g.key, g.name = f.key, f.name
+        g.why = f"short name in brackets after the unit {f.name}"
+        f.aliases.add(text[g.start : g.end])
+
+
 #: words a name before a bracketed acronym may have ("United Nations Assistance Mission in Iraq")
 _NAME_REACH = 12
 
@@ -175,7 +196,7 @@ def initials_match(acr: str, name: str) -> bool:
 
 _DIGIT_WORDS = {"4": ("for", "four"), "2": ("to", "two"), "3": ("three",)}
 _SMALL_WORDS = frozenset(
-    ["of", "for", "and", "the", "in", "on", "to", "de", "du", "des", "la", "le", "with", "a", "an"]
+    ["of", "for", "and", "the", "in", "on", "to", "de", "du", "des", "la", "le", "with", "a", "an", "s"]
 )
 
 

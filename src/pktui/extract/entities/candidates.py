@@ -128,6 +128,53 @@ def contingent_names(art: ArticleState) -> None:
         art.add(Found(tok.start, end_of(toks[last]), "unit", name, why="contingent short name"), i, last)
 
 
+def other_countries_bodies(art: ArticleState, gaz_matches: list[GazMatch]) -> list[GazMatch]:
+    """The matches, less a known country's body named for another country: "the Ministry of
+    Defence of Kazakhstan" is not the listed Ministry of Defence of Việt Nam."""
+    toks = art.tokens
+    by_first = {m.first: m for m in gaz_matches}
+    kept = []
+    for m in gaz_matches:
+        country = m.entry.meta.get("country") if m.entry.type == "organization" else None
+        k = m.last + 1
+        if country and k + 1 < len(toks) and toks[k].key == "of":
+            k += 2 if toks[k + 1].key == "the" and k + 2 < len(toks) else 1
+            after = by_first.get(k)
+            if after is not None and after.entry.type == "country" and after.entry.name != country:
+                full = " ".join(art.text[toks[m.first].start : toks[after.last].end].split())
+                art.other_countries.setdefault(m.entry.name, full)
+                continue
+        kept.append(m)
+    return kept
+
+
+def joined_agency_tags(art: ArticleState) -> None:
+    """An agency tag naming two agencies joined by a hyphen, "(RHC-Xinhua)", "(Xinhua-ANI)": each
+    is an organisation when one of them is a known one."""
+    toks = art.tokens
+    for k in range(1, len(toks) - 1):
+        tok = toks[k]
+        if toks[k - 1].text != "(" or toks[k + 1].text != ")" or "-" not in tok.text or art.taken[k]:
+            continue
+        parts = tok.text.split("-")
+        if len(parts) != 2 or not all(len(x) >= 2 and x[0].isupper() for x in parts):
+            continue
+        known = [art.gaz.lookup(x) for x in parts]
+        if not any(e is not None and e.type == "organization" for e in known):
+            continue
+        start = tok.start
+        for part, entry in zip(parts, known):
+            if entry is not None:
+                f = Found(start, start + len(part), entry.type, entry.name, gaz=entry, why="agency tag, joined")
+            elif part.isupper():
+                f = Found(start, start + len(part), "organization", part, why="agency tag, joined to a known agency")
+            else:
+                f = None
+            if f is not None:
+                art.add(f, k, k)
+            start += len(part) + 1
+
+
 def mark_ranks_and_titles(art: ArticleState, gaz_matches: list[GazMatch]) -> None:
     toks = art.tokens
     in_gaz = [False] * len(toks)
@@ -142,10 +189,11 @@ def mark_ranks_and_titles(art: ArticleState, gaz_matches: list[GazMatch]) -> Non
             i += 1
             continue
         rank = art.lex.ranks.match(toks, i)
-        if rank is not None and tok.is_cap:
+        if rank is not None and tok.is_cap and toks[rank[0]].bare == toks[rank[0]].text:  # "the Lord's …" is none
             last, name = rank
             nxt = toks[last + 1] if last + 1 < len(toks) else None
-            if nxt is not None and nxt.is_word and nxt.is_cap:
+            if nxt is not None and nxt.is_word and nxt.is_cap and art.lex.heads.get(nxt.bare_key) != "organization":
+                # "General Staff", "Colonel Staff": a rank before a body's head word names no one
                 art.rank_before[last + 1] = (i, name)
                 art.ranks.append((tok.start, toks[last].end, name))
                 for k in range(i, last + 1):
@@ -220,6 +268,8 @@ def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, g
         return False
     if kind == "any":
         return True
+    if kind == "known":
+        return _one_known_name(right, gaz_at) is not None
     right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
     if kind == "place":
         last = art.tokens[right[-1]].bare_key
@@ -259,7 +309,9 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
                 break  # "Garuda Contingent XXXIX-A": the designation is added later
             seq.append(j)
             j += 1
-            if tok.bare != tok.text and tok.bare_key not in lex.possessives_in_names:
+            opens = len(seq) == 1 or toks[seq[-2]].text in lex.connectors
+            inside = opens and _body_after(art, j + 1)  # "Lord's Resistance Army", not "Air Force's Unit"
+            if tok.bare != tok.text and tok.bare_key not in lex.possessives_in_names and not inside:
                 break  # a possessive ends a name ("Ghana's army"), not "Sudan People's Liberation Movement"
             continue
         if tok.is_word and tok.text in lex.connectors and seq:
@@ -283,16 +335,8 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
                 j = k
                 continue
             break
-        if (
-            tok.text == "."
-            and seq
-            and len(toks[seq[-1]].text) == 1
-            and toks[seq[-1]].text.isupper()
-            and j + 1 < n
-            and is_namey(toks[j + 1])
-            and toks[j + 1].start == tok.end + 1
-        ):
-            seq.append(j)  # an initial inside a name: "Victor H. Simatupang"
+        if tok.text == "." and seq and j + 1 < n and is_namey(toks[j + 1]) and _initial_before(toks, seq[-1], j):
+            seq.append(j)  # an initial inside a name: "Victor H. Simatupang", "U.Khurelsukh", "Kh.Battulga"
             j += 1
             continue
         if tok.text == "&" and seq and j + 1 < n and is_namey(toks[j + 1]):
@@ -301,6 +345,44 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
             continue
         break
     return seq, max(j, i + 1)
+
+
+def _known_acronym_before_hyphen(art: ArticleState, k: int) -> None:
+    """A known acronym opening a compound ("UN-led", "AU-backed", "NATO-trained") is a mention."""
+    tok = art.tokens[k]
+    if art.taken[k]:
+        return
+    acr = tok.text.rpartition("-")[0]
+    entry = art.gaz.acronyms.get(acr)
+    if entry is None or not acr.isupper():
+        return
+    why = f"known acronym before a compound: {tok.text}"
+    art.add(Found(tok.start, tok.start + len(acr), entry.type, entry.name, gaz=entry, why=why), k, k)
+
+
+def _initial_before(toks: list[Token], k: int, dot: int) -> bool:
+    """Is token k an initial ending at the period ``dot``: one capital before a spaced name
+    ("H. Simatupang"), or one or two letters glued to it ("U.Khurelsukh", "Kh.Battulga")?"""
+    initial, nxt = toks[k].text, toks[dot + 1]
+    if toks[k].end != toks[dot].start:
+        return False
+    if len(initial) == 1 and initial.isupper() and nxt.start == toks[dot].end + 1:
+        return True
+    glued = nxt.start == toks[dot].end
+    return glued and len(initial) <= 2 and initial[0].isupper() and (len(initial) == 1 or initial[1:].islower())
+
+
+def _body_after(art: ArticleState, k: int, reach: int = 3) -> bool:
+    """Do a few capitalised words from token k end in a body's head word ("Lord's Resistance
+    Army")? Then the possessive before them is inside the body's name."""
+    toks = art.tokens
+    for m in range(k, min(k + reach, len(toks))):
+        tok = toks[m]
+        if not is_namey(tok) or tok.bare != tok.text:
+            return False
+        if art.lex.heads.get(tok.bare_key) == "organization":
+            return m + 1 >= len(toks) or not is_namey(toks[m + 1])
+    return False
 
 
 def trim(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> list[int]:
@@ -312,9 +394,12 @@ def trim(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> list
         key = toks[k].key
         if k in gaz_at:
             break
-        if (toks[k].text.rpartition("-")[2] in lex.compound_modifiers or key in lex.credit_words) and len(seq) > 1:
-            seq.pop(0)  # "French-led Serval Operation", "UN-backed Transitional Council", "Photo Trọng Đức"
-            continue
+        hyphened = toks[k].text.rpartition("-")[2] in lex.compound_modifiers
+        if (hyphened or key in lex.credit_words) and (len(seq) > 1 or hyphened):
+            if hyphened:
+                _known_acronym_before_hyphen(art, k)  # "UN-led": the UN is named
+            seq.pop(0)  # "French-led Serval Operation", "UN-backed Transitional Council", "Photo Trọng Đức",
+            continue  # "Ebola-affected countries"
         if toks[k].is_word and toks[k].text in lex.connectors:
             seq.pop(0)
             continue

@@ -8,9 +8,18 @@ reference to a name found later in the article).
 
 from __future__ import annotations
 
-import re
-
 from pktui.extract.entities.candidates import trim
+from pktui.extract.entities.cues import (
+    add_person,
+    credit_context,
+    initials,
+    location_context,
+    looks_like_person,
+    name_word,
+    place_apposition,
+    place_supported,
+    prev_is,
+)
 from pktui.extract.entities.state import (
     ROMAN_RE,
     ArticleState,
@@ -23,7 +32,6 @@ from pktui.extract.entities.state import (
     rank_before,
 )
 from pktui.extract.gazetteer import GazMatch
-from pktui.extract.tokens import Token
 from pktui.text import fold
 
 
@@ -116,15 +124,10 @@ def _title_then_name(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMat
     words = [toks[i] for i in tail]
     if not all(name_word(t) and t.bare_key not in lex.heads and t.bare_key not in lex.common for t in words):
         return False
-    if len(tail) == 1 and (words[0].is_allcaps or _initials(words[0]) or _not_a_lone_name(art, tail[0])):
+    if len(tail) == 1 and (words[0].is_allcaps or initials(words[0]) or _not_a_lone_name(art, tail[0])):
         return False
     add_person(art, tail, None, f"title word before name: {toks[seq[k]].text}")
     return True
-
-
-def prev_is(art: ArticleState, i: int, words: set[str]) -> bool:
-    prev = art.prev_word(i)
-    return prev is not None and prev.text in words
 
 
 def _title_before_single(art: ArticleState, i: int) -> bool:
@@ -134,7 +137,7 @@ def _title_before_single(art: ArticleState, i: int) -> bool:
     prev = art.prev_word(i)
     if prev is None or prev.bare != prev.text or not any(te == prev.end for _s, te in art.title_spans):
         return False
-    if not name_word(tok) or _initials(tok) or tok.bare_key in art.lex.heads or tok.bare_key in art.lex.common:
+    if not name_word(tok) or initials(tok) or tok.bare_key in art.lex.heads or tok.bare_key in art.lex.common:
         return False
     return not _not_a_lone_name(art, i) and not any(tok.bare in f.aliases for f in art.found)
 
@@ -301,6 +304,10 @@ def _type_unknown(art: ArticleState, part: list[int]) -> None:
         art.add(Found(toks[first].start, end_of(toks[last]), etype, name_text(art, part), why=why), first, last)
         return
     rank = rank_before(art, first)
+    if rank is not None and len(part) == 1 and (known := art.people_by_word.get(fold(words[0].bare))) is not None:
+        why = f"short reference to {known.name}"  # "General Songwit Noonphakdi … General Songwit"
+        art.add(Found(toks[first].start, end_of(toks[last]), "person", known.name, key=known.key, why=why), first, last)
+        return
     person_why = looks_like_person(art, part, rank is not None)
     if person_why:
         add_person(art, part, rank, person_why)
@@ -316,6 +323,11 @@ def _type_unknown(art: ArticleState, part: list[int]) -> None:
             art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="camel-case brand"), first, last)
             return
         art.unknown_singles.append(first)  # typed once every full name is known
+        return
+    known = art.people_by_name.get(fold(name_text(art, part)))
+    if known is not None:  # "… Major General Sem Ratana …, according to Sem Ratana"
+        why = f"same name as {known.name}"
+        art.add(Found(toks[first].start, end_of(toks[last]), "person", known.name, key=known.key, why=why), first, last)
         return
     place_why = location_context(art, first, last)
     if place_why:
@@ -334,153 +346,6 @@ def _type_unknown(art: ArticleState, part: list[int]) -> None:
     art.unknown_multi.append(part)
 
 
-def looks_like_person(art: ArticleState, part: list[int], ranked: bool) -> str | None:
-    """Why the run is a person's name, or None."""
-    toks = art.tokens
-    lex = art.lex
-    words = [toks[k] for k in part]
-    words = [t for t in words if t.text != "."]  # "Victor H. Simatupang"
-    if any(not t.is_word for t in words):
-        return None
-    keys = [t.bare_key for t in words]
-    if any(k in lex.heads for k in keys[-1:]):
-        return None
-    if any(t.is_allcaps and len(t.bare) > 1 and not _initials(t) for t in words) and len(words) > 1:
-        return None
-    if _initials(words[-1]):
-        return None  # a name ends with a name, not an initial
-    if ranked and 1 <= len(words) <= 5:
-        return "rank before name"
-    if not 2 <= len(words) <= 5:
-        return None
-    if keys[0] in lex.surnames and all(len(k) <= 7 and "-" not in t.text for k, t in zip(keys, words)):
-        return f"name list: surname {words[0].text}"
-    if keys[0] in lex.given or keys[0].split(" ")[0] in lex.given:
-        return f"name list: given name {words[0].text}"
-    if keys[0] in lex.honorifics:
-        return f"honorific: {words[0].text}"
-    prev = art.prev_word(part[0])
-    nxt = art.next_tok(part[-1])
-    if prev is not None and any(te == prev.end for _ts, te in art.title_spans) and len(words) <= 4:
-        return "title before name"  # "Under-Secretary-General for Peace Operations Jean-Pierre Lacroix"
-    if prev is not None and prev.key in lex.person_before and len(words) <= 3:
-        return f"person cue before: {prev.text}"
-    if nxt is not None and nxt.text in lex.person_after and len(words) <= 3 and part[0] not in art.sentence_starts:
-        return f"person cue after: {nxt.text}"
-    if (
-        nxt is not None
-        and nxt.text == "("
-        and len(words) <= 4
-        and all(name_word(t) for t in words)
-        and _age_after(art, part[-1])
-    ):
-        return "name before an age in brackets"
-    if len(words) <= 4 and all(name_word(t) and t.bare_key not in lex.heads for t in words):
-        return _appositive(art, part)
-    return None
-
-
-def _age_after(art: ArticleState, last: int) -> bool:
-    """ "(29)" after a name: a person's age."""
-    toks = art.tokens
-    k = last + 1
-    return (
-        k + 2 < len(toks)
-        and toks[k + 1].text.isdigit()
-        and 15 <= int(toks[k + 1].text) <= 99
-        and toks[k + 2].text == ")"
-    )
-
-
-def _initials(tok: Token) -> bool:
-    """ "H", "FK", "E.W.", "L.P.": initials in a person's name."""
-    letters = tok.text.replace(".", "")
-    return tok.text[:1].isupper() and len(letters) <= 3 and letters.isalpha() and letters.isupper()
-
-
-def name_word(tok: Token) -> bool:
-    """A word as names are written: "Cullity", "Liying", "H", "E.W." (not "UNIFIL", "de")."""
-    t = tok.bare
-    return _initials(tok) or tok.text == "." or (t[:1].isupper() and t[1:].islower() and t.isalpha())
-
-
-_APPOSITION_AFTER_RE = re.compile(
-    r",\s+(?:the|a|an|who|whose|[a-z]+(?:-[a-z]+)*(?:\s+[a-z]+(?:-[a-z]+)*)?\s+(?:of|to|for|at|in|with)\b)"
-)
-
-
-def _appositive(art: ArticleState, part: list[int]) -> str | None:
-    """A name set off by commas with a description: "Ravi Menon, the ambassador to Juba, ..."
-    or "... the UN coordinator in Cambodia, Jo Scheuer." (a title word before the comma)."""
-    toks = art.tokens
-    lex = art.lex
-    start, end = toks[part[0]].start, end_of(toks[part[-1]])
-    prev = art.prev_word(part[0])
-    if prev is not None and prev.text == "the":
-        return None  # "at the opening of the Khaan Quest, the President said": no person has "the"
-    if _APPOSITION_AFTER_RE.match(art.text, end, end + 40):
-        return "name before an appositive"
-    before = art.text[max(0, start - 80) : start].rstrip()
-    if not before.endswith(","):
-        return None
-    after = art.text[end : end + 2]
-    if not after[:1] or after[:1] not in ",.;":
-        return None
-    words = [fold(w) for w in before[:-1].split()[-6:]]
-    if any(w in lex.person_title_words for w in words):
-        return "name after a title and a comma"
-    return None
-
-
-def add_person(art: ArticleState, part: list[int], rank: tuple[int, str] | None, why: str) -> None:
-    toks = art.tokens
-    first, last = part[0], part[-1]
-    name = name_text(art, part)
-    f = Found(toks[first].start, end_of(toks[last]), "person", name, why=why)
-    if rank is not None and rank[1] not in art.lex.civil_ranks:
-        f.attrs["rank"] = rank[1]
-    art.add(f, first, last)
-
-
-def location_context(art: ArticleState, first: int, last: int) -> str | None:
-    """Why the run is a place by its context, or None."""
-    lex = art.lex
-    prev = art.prev_word(first)
-    nxt = art.next_tok(last)
-    if nxt is not None and nxt.text in lex.location_suffixes:
-        return f"place word after: {nxt.text}"
-    if prev is None or last - first > 2:
-        return None
-    if prev.text in lex.location_before:
-        return f"place cue before: {prev.text}"
-    if prev.text in ("and", "or"):
-        # coordinated with a place: "at Phalaborwa and Entabeni"
-        for f in reversed(art.found):
-            if f.end <= prev.start:
-                gap = art.text[f.end : prev.start].strip()
-                return (
-                    f"coordinated with the place {f.name}" if gap == "" and f.type in ("location", "country") else None
-                )
-    return None
-
-
-def credit_context(art: ArticleState, first: int) -> bool:
-    """After "Photo:", "Photo by", "Source:" (and "Photo: VNA/" before a photographer)."""
-    toks = art.tokens
-    j = first - 1
-    if j >= 1 and toks[j].text == "/" and toks[j - 1].is_word:
-        agency = toks[j - 1]
-        if agency.key in ("photo", "photos", "image", "credit") or agency.is_allcaps:
-            return True  # "(Photo/Dai Tianjiao)", "ANDINA/Vidal Tarqui"
-        j -= 2  # "VNA/Trọng Đức": look before the agency
-    while j >= 0 and toks[j].text in ":/":
-        j -= 1
-    if j < 0:
-        return False
-    before = fold(art.text[max(0, toks[j].start - 20) : toks[j].end])
-    return before.endswith(("photo by", "photo", "photos", "source", "credit", "image", "courtesy of", "photos by"))
-
-
 def type_single(art: ArticleState, i: int) -> None:
     """An unknown one-word name: an acronym, a place by context, or nothing."""
     tok = art.tokens[i]
@@ -494,7 +359,7 @@ def type_single(art: ArticleState, i: int) -> None:
     elif tok.is_allcaps and len(tok.bare) <= 8 and not ROMAN_RE.match(tok.bare) and not _number_or_zone(art, i):
         art.add(Found(tok.start, end_of(tok), "organization", tok.bare, why="all-capitals acronym"), i, i)
     elif (
-        i not in art.sentence_starts
+        (i not in art.sentence_starts or place_apposition(art, i) is not None)  # "Lungi, the airport for …"
         and tok.bare_key not in art.lex.heads
         and (place_why := location_context(art, i, i))
     ):
@@ -517,35 +382,6 @@ def _add_known(art: ArticleState, m: GazMatch) -> Found | None:
     f = add_gaz(art, m)
     f.why = f"{f.why}, {why}"
     return f
-
-
-_LIST_GAP_RE = re.compile(r"^(?:\s*\(\s*\d[\d,.]*\s*\))?\s*(?:,|;|,?\s*and|,?\s*or)\s*$")
-
-
-def place_supported(art: ArticleState, first: int, last: int) -> str | None:
-    """Why the text supports a place name from a big list, or None: a place cue before it ("in
-    Athlone", "County Clare"), a place word after it, a known place after a comma ("Kilmore, Co
-    Wexford"), or a list it continues ("Cork (64), Kilkenny (50) and Clare")."""
-    lex = art.lex
-    toks = art.tokens
-    why = location_context(art, first, last)
-    if why and first not in art.sentence_starts:
-        return why
-    prev = art.prev_word(first)
-    if prev is not None and prev.bare_key in lex.place_prefixes:
-        return f"place word before: {prev.bare}"
-    if last + 2 < len(toks) and toks[last + 1].text == "," and (last + 2) in art.gaz_at:
-        after = art.gaz_at[last + 2]
-        if after.entry.type in ("country", "location"):
-            return f"place before {after.entry.name}"
-        if toks[last + 2].bare_key in lex.place_prefixes:
-            return "place before a county or province"
-    before = [f for f in art.found[-3:] if f.end <= toks[first].start]
-    if before and before[-1].type in ("location", "country"):
-        gap = art.text[before[-1].end : toks[first].start]
-        if len(gap) <= 16 and _LIST_GAP_RE.match(gap):
-            return f"in a list after the place {before[-1].name}"
-    return None
 
 
 def _designated(art: ArticleState, last: int) -> bool:

@@ -29,11 +29,13 @@ class Lexicon:
         self.person_before = {str(w) for w in lex.get("person_cues_before", [])}
         self.person_after = {str(w) for w in lex.get("person_cues_after", [])}
         self.location_before = {str(w) for w in lex.get("location_cues_before", [])}
+        self.not_places = {fold(str(w)) for w in lex.get("not_places", [])}
         self.location_suffixes = {str(w) for w in lex.get("location_suffixes", [])}
         self.person_title_words = {fold(w) for t in dom.titles for w in str(t).split() if len(w) > 3} | {
             fold(str(w)) for w in lex.get("person_title_words", [])
         }
         self.place_prefixes = {fold(str(w)) for w in lex.get("place_prefixes", [])}
+        self.place_openers = {fold(str(w)) for w in lex.get("place_openers", [])}
         #: nouns of a post that may stand right before a name ("Cabinet Secretary Yoshihide Suga")
         self.post_nouns = {fold(str(w)) for w in lex.get("person_title_words", [])} - {
             "general",
@@ -93,6 +95,8 @@ class Lexicon:
         for name, forms in dom.ranks:
             for form in forms:
                 self.ranks.add(form, name)
+                if (plural := _plural_rank(form)) is not None:
+                    self.ranks.add(plural, name)  # "Brigadier Generals Zoran Nasković and …"
         for h in dom.honorifics:
             self.ranks.add(h, h.capitalize())
         self.titles = PhraseTrie()
@@ -110,6 +114,15 @@ class _PhraseNode:
     def __init__(self) -> None:
         self.children: dict[str, _PhraseNode] = {}
         self.value: str | None = None
+
+
+def _plural_rank(form: str) -> str | None:
+    """The plural of a spelled-out rank ("Generals", "Lieutenant Colonels"), or None for an
+    abbreviation or a word that is no plain noun."""
+    last = form.split()[-1] if form.split() else ""
+    if len(last) < 4 or not last.isalpha() or not last[0].isupper() or last.endswith("s"):
+        return None
+    return form + "s"
 
 
 class PhraseTrie:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import bisect
 
 from pktui.extract.entities.acronyms import initials_match
-from pktui.extract.entities.classify import add_person, name_word, type_single
+from pktui.extract.entities.classify import type_single
+from pktui.extract.entities.cues import add_person, name_word
 from pktui.extract.entities.state import ROMAN_RE, ArticleState, Found, end_of, is_namey, name_text, rank_before
 from pktui.extract.tokens import Token
 from pktui.text import fold, has_diacritics, slug

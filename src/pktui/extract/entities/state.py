@@ -11,7 +11,7 @@ from pktui.domain import GazEntry
 from pktui.extract.entities.lexicon import Lexicon, lexicon
 from pktui.extract.gazetteer import GazMatch, gazetteer
 from pktui.extract.tokens import Token
-from pktui.text import slug
+from pktui.text import fold, slug
 
 #: a Roman number as a designation ("III", "XXXIX-A", "XXVIII-K")
 ROMAN_RE = re.compile(r"^(?=[IVXL])L?X{0,3}(?:IX|IV|VI{0,3}|I{1,3})?(?:-[A-Z]{1,2})?$")
@@ -68,10 +68,20 @@ class ArticleState:
         #: where a capital says nothing about a name?
         self.in_headline, self.in_byline = line_kinds(text, tokens, self.lex)
         self.headline_parts: list[list[int]] = []  # runs of such lines, names only if named elsewhere
+        self.people_by_name: dict[str, Found] = {}  # folded full names of people found so far
+        self.people_by_word: dict[str, Found] = {}  # their first and last names
+        #: listed bodies named for another country here ("Ministry of Defence of Kazakhstan"): their
+        #: short form ("the Ministry of Defence") is that body in this article, not the listed one
+        self.other_countries: dict[str, str] = {}
 
     # -- helpers ---------------------------------------------------------------------
     def add(self, f: Found, first: int, last: int) -> Found:
         self.found.append(f)
+        if f.type == "person" and " " in f.name:
+            self.people_by_name.setdefault(fold(f.name), f)
+            words = f.name.split()
+            for w in (words[0], words[-1]):
+                self.people_by_word[fold(w)] = f  # the latest person of that name wins
         for k in range(first, last + 1):
             self.taken[k] = True
         return f
@@ -115,6 +125,8 @@ def head_type(art: ArticleState, seq: list[int]) -> tuple[str | None, int | None
         ka = toks[a].key
         if ka in lex.heads and toks[b].is_word and toks[b].text in lex.connectors:
             return lex.heads[ka], a
+    if len(seq) == 2 and toks[seq[0]].bare_key in lex.place_openers:
+        return "location", seq[0]  # "Camp Castor", "Mount Elgon", "Port Sudan"
     return None, None
 
 
@@ -133,6 +145,10 @@ def all_demonym(art: ArticleState, seq: list[int]) -> bool:
 def add_gaz(art: ArticleState, m: GazMatch) -> Found:
     entry = m.entry
     name = entry.name
+    if name in art.other_countries:
+        full = art.other_countries[name]
+        f = Found(m.start, m.end, entry.type, full, why=f"short form of {full}")
+        return art.add(f, m.first, m.last)
     f = Found(m.start, m.end, entry.type, name, gaz=entry, why=f"gazetteer: {entry.source}")
     return art.add(f, m.first, m.last)
 
