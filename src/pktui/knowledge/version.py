@@ -19,7 +19,7 @@ def _inputs() -> list[Path]:
     from pktui.domain import domain_dir, user_gazetteers
 
     base = Path(__file__).resolve().parent.parent
-    files = sorted((base / "extract").glob("*.py")) + [base / "textsplit.py"]
+    files = sorted((base / "extract").rglob("*.py")) + [base / "textsplit.py"]  # as extractor_version hashes them
     return files + sorted(domain_dir().glob("*.yaml")) + list(user_gazetteers())
 
 
