@@ -99,6 +99,28 @@ def test_reopening_an_unchanged_corpus_extracts_and_writes_nothing(corpus, cache
     again.close()
 
 
+def test_a_new_extractor_extracts_a_settled_unchanged_folder_again(corpus, cache_home, monkeypatch):
+    """An upgrade of pktui (or of its domain data) on a folder where nothing moved: the quiet
+    scan lists no file, and every article is still extracted again by the new extractor."""
+    import pktui.archive.plan as plan
+
+    past = time.time() - 3600
+    for p in [corpus, *corpus.iterdir()]:
+        os.utime(p, (past, past))
+    open_archive([corpus], with_search=False).close()
+    count = Counter(monkeypatch)
+    real = plan.current_version
+    monkeypatch.setattr(plan, "current_version", lambda *a: (real(*a)[0] + "-next", "another signature"))
+    again = open_archive([corpus])
+    assert sorted(count.extracted) == sorted(a.id for a in again.kb.articles) and again.summary.extracted == 12
+    assert export_document(again.kb) == clean(corpus)
+    again.close()
+    count.extracted.clear()
+    settled = open_archive([corpus], with_search=False)  # the new version is remembered now
+    assert count.extracted == [] and settled.summary.extracted == 0
+    settled.close()
+
+
 def test_added_changed_and_deleted_articles_are_followed_and_equal_a_build_at_once(corpus, cache_home, monkeypatch):
     open_archive([corpus], with_search=False).close()
     count = Counter(monkeypatch)

@@ -20,6 +20,7 @@ again from its file when its turn to be extracted comes.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from dataclasses import dataclass, field
@@ -106,9 +107,14 @@ class _Read:
 
 
 def quiet_plan(store: KnowledgeStore) -> Plan:
-    """Nothing in the folder moved (:attr:`Scan.quiet`): only the extractor may be new."""
+    """Nothing in the folder moved (:attr:`Scan.quiet`): only the extractor may be new, and
+    then every article is extracted again from its stored text."""
     version, signature = current_version(store.meta("extractor"), store.meta("extractor.inputs"))
-    return Plan(version=version, signature=signature)
+    plan = Plan(version=version, signature=signature)
+    if store.meta("extractor") not in (None, version):
+        _extract_again(store, plan, {aid: aid for aid in store.article_ids()})
+        plan.removed = sorted(set(plan.removed))
+    return plan
 
 
 def plan_update(store: KnowledgeStore, scan: Scan, options: Any = None, *, everything: bool = False) -> Plan:
@@ -268,8 +274,6 @@ def _assign_ids(store, kept: list[_Read], old: dict, plan: Plan) -> tuple[list[s
 
 
 def _diff(store, kept: list[_Read], ids: list[str], old: dict, renamed: dict[str, str], plan: Plan) -> None:
-    import dataclasses
-
     fresh = {}
     for r, aid in zip(kept, ids):
         a = dataclasses.replace(r.article, id=aid)
@@ -292,6 +296,11 @@ def _diff(store, kept: list[_Read], ids: list[str], old: dict, renamed: dict[str
     again.update(renamed)
     if store.meta("extractor") not in (None, plan.version):
         again.update({aid: aid for aid in store.article_ids() - set(fresh) - set(old) - set(plan.removed)})
+    _extract_again(store, plan, again)
+
+
+def _extract_again(store: KnowledgeStore, plan: Plan, again: dict[str, str]) -> None:
+    """Stored articles (id -> the id they take) to extract again from their stored text."""
     for file, a, who in store.stored_articles(list(again)):
         new_id = again[a.id]
         moved = dataclasses.replace(a, id=new_id)
