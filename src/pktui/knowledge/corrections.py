@@ -33,6 +33,8 @@ class Outcome:
 
     applied: list[int] = field(default_factory=list)
     stale: list[tuple[Entry, str]] = field(default_factory=list)
+    #: whether the figures had to be assembled again (a fact or an entity they use changed)
+    series_changed: bool = False
 
     def problems(self, ledger_path: str) -> list[LoadProblem]:
         return [
@@ -80,6 +82,7 @@ def apply_ledger(kb: KnowledgeBase, entries: Sequence[Entry]) -> Outcome:
         else:
             outcome.stale.append((entry, reason))
     corrector.finish()
+    outcome.series_changed = corrector.changed_series
     return outcome
 
 
@@ -222,7 +225,7 @@ class _Corrector:
         ent = self._entity(t["entity"])
         if ent is None:
             return f"no entity {t['entity']}"
-        pattern = _name_pattern(t["name"])
+        pattern = name_pattern(t["name"])
         if pattern is None:
             return f"{t['name']!r} has no letters or digits to find"
         _add_aliases(ent, [t["name"]])
@@ -361,7 +364,7 @@ def _any_within(sorted_starts: list[int], lo: int, hi: int) -> bool:
     return i < len(sorted_starts) and sorted_starts[i] < hi
 
 
-def _name_pattern(name: str) -> re.Pattern[str] | None:
+def name_pattern(name: str) -> re.Pattern[str] | None:
     """A name's words, folded, as whole words with any punctuation or space between them,
     matched against :func:`fold_keep` text (same length as the article, so offsets hold)."""
     words = fold(name).split()

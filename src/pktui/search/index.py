@@ -50,6 +50,7 @@ from pktui.search.query import Query, parse_query
 from pktui.search.reader import EntityPart, FactSegment, RowCache, bits_of_docs, bits_of_mask
 from pktui.search.segment import SegmentData, SegmentError
 from pktui.search.spelling import Spellings, default_spellings, default_stopwords
+from pktui.search.tokens import MAX_TOKEN
 from pktui.search.vocabulary import Vocabulary
 
 __all__ = ["Hit", "SearchIndex", "SegmentError"]
@@ -364,6 +365,39 @@ class SearchIndex(Filters):
     def passage(self, hit: Hit) -> tuple[int, int]:
         """The passage (sentence) to show for a hit: offsets into its article's text."""
         return self.hits.passage(hit)
+
+    # ------------------------------------------------------------------ where words occur
+    def articles_holding(self, words: list[str]) -> set[str] | None:
+        """Ids of the live articles that hold each of ``words`` (folded words) somewhere: a
+        superset of those where they occur as a name. None when the postings cannot tell (a
+        stopword, a single letter or an over-long word among them: read every article)."""
+        if not words or any(w in self.stopwords or len(w) < 2 or len(w) > MAX_TOKEN for w in words):
+            return None
+        with self._lock:
+            found: set[str] | None = None
+            for w in words:
+                arts = self._articles_of_docs(self._bits(w, False) & self._live)
+                found = arts if found is None else found & arts
+                if not found:
+                    return set()
+            return found or set()
+
+    def _articles_of_docs(self, bits: int) -> set[str]:
+        """The articles of the fact and passage documents of a bitset."""
+        import numpy as np
+
+        bits &= (1 << self.ent_base) - 1
+        if not bits:
+            return set()
+        raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), np.uint8)
+        docs = np.flatnonzero(np.unpackbits(raw, bitorder="little"))
+        out: set[str] = set()
+        for seg, lo, hi in zip(self.segments, self.bases, [*self.bases[1:], self.ent_base]):
+            local = docs[(docs >= lo) & (docs < hi)] - lo
+            if len(local):
+                arts = np.unique(np.asarray(seg.art)[local])
+                out.update(seg.article_id(int(a)) for a in arts.tolist())
+        return out
 
     # ------------------------------------------------------------------ did you mean
     def suggest(self, query: str) -> str | None:

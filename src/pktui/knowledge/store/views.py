@@ -211,3 +211,84 @@ class LazyEntity(Entity):
 
 def _entity(fields: dict[str, Any]) -> Entity:
     return Entity(**fields)
+
+
+class Patched(Sequence[T]):
+    """A stored sequence (:class:`LazyRows`) with some rows left out, some items swapped for
+    others and some put in at given places: what corrections make of a stored list.
+
+    ``drop_rows`` are the row keys left out and ``dropped`` tells such an item when streamed;
+    ``swap`` gives an item's replacement; ``inserts`` are ``(place in the result, item)``,
+    sorted by place."""
+
+    def __init__(
+        self,
+        base: LazyRows[T],
+        *,
+        drop_rows: set[int],
+        dropped: Callable[[T], bool],
+        swap: Callable[[T], T] = lambda item: item,
+        inserts: list[tuple[int, T]] | None = None,
+        length: Callable[[], int] | None = None,
+    ) -> None:
+        self.base = base
+        self.drop_rows = drop_rows
+        self.dropped = dropped
+        self.swap = swap
+        self.inserts = inserts or []
+        self._places = [p for p, _ in self.inserts]
+        self._length_fn = length
+        self._kept: array | None = None
+
+    def _kept_rows(self) -> array:
+        if self._kept is None:
+            keys = self.base._keys()
+            drop = self.drop_rows
+            self._kept = array("q", (k for k in keys if k not in drop)) if drop else keys
+        return self._kept
+
+    def __len__(self) -> int:
+        if self._length_fn is not None:
+            return self._length_fn()
+        return len(self.base) - len(self.drop_rows) + len(self.inserts)
+
+    def _at(self, i: int) -> T:
+        import bisect
+
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        k = bisect.bisect_left(self._places, i)
+        if k < len(self._places) and self._places[k] == i:
+            return self.inserts[k][1]
+        return self.swap(self.base._load([self._kept_rows()[i - k]])[0])
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self._at(k) for k in range(*i.indices(len(self)))]
+        return self._at(i)
+
+    def __iter__(self) -> Iterator[T]:
+        inserts = iter(self.inserts)
+        nxt = next(inserts, None)
+        place = 0
+        for item in self.base:
+            if self.dropped(item):
+                continue
+            while nxt is not None and nxt[0] == place:
+                yield nxt[1]
+                place += 1
+                nxt = next(inserts, None)
+            yield self.swap(item)
+            place += 1
+        while nxt is not None:
+            yield nxt[1]
+            nxt = next(inserts, None)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {len(self)}>"

@@ -1,0 +1,313 @@
+"""The stored knowledge base with a corrections overlay: every query answered as if the ledger had
+been applied to the whole of it.
+
+:class:`CorrectedKnowledgeBase` has the interface of
+:class:`~pktui.knowledge.store.reader.StoredKnowledgeBase` (and of the in-memory
+``KnowledgeBase``). What the overlay (:mod:`.overlay`) read and corrected is answered from it;
+the rest from the store, lazily as before. Lists keep the order the in-memory path gives them:
+stored rows are left out and corrected items put in at their place, counted with one indexed
+query each (:class:`~.views.Patched`). Figures: when the ledger changed what they are built from,
+the series of the articles whose facts it read are assembled again from their points (the
+others' stored points, these articles' points made again), the same functions as the store's.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from pktui.knowledge.figures import article_points, series_of, series_order
+from pktui.knowledge.store import codec
+from pktui.knowledge.store.overlay import Overlay
+from pktui.knowledge.store.reader import StoredKnowledgeBase
+from pktui.knowledge.store.views import LazyRows, Patched
+from pktui.knowledge.store.writer import tkey
+from pktui.model import Article, Entity, Fact, Mention, Series, SeriesPoint, TimelineEntry
+from pktui.text import fold
+
+
+class CorrectedKnowledgeBase:
+    """A :class:`StoredKnowledgeBase` seen through an :class:`Overlay` (module doc)."""
+
+    def __init__(self, store: StoredKnowledgeBase, overlay: Overlay) -> None:
+        self.store = store
+        self.overlay = ov = overlay
+        self.path = store.path
+        self.problems = store.problems
+        self.summary = store.summary
+        self.archive: Any = None
+        self.corrections = ov.outcome
+        self._gone = ov.gone()
+        self._names: dict[str, str | None] = {}
+        self._mentions = _by_article(ov.entities.values())
+        counts = dict(store.counts)
+        counts["entities"] = counts.get("entities", 0) - len(ov.replaced) + len(ov.entities)
+        counts["facts"] = counts.get("facts", 0) - len(ov.rejected)
+        counts["timeline"] = counts.get("timeline", 0) - len(ov.timeline_rows) + len(ov.timeline)
+        self.counts = counts
+        self.articles: Sequence[Article] = store.articles
+        self.entities: Sequence[Entity] = self._entities()
+        self.facts: Sequence[Fact] = Patched(
+            store.facts,  # type: ignore[arg-type]
+            drop_rows={ov.fact_rows[f] for f in ov.rejected},
+            dropped=lambda f: f.id in ov.rejected,
+            swap=self._swap_fact,
+        )
+        self._timeline_order = sorted(ov.timeline.values(), key=tkey)
+        self.timeline: Sequence[TimelineEntry] = self._patched_timeline()
+        self.series: Sequence[Series] = self._series() if ov.outcome.series_changed else store.series
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        return self.store.meta(key)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def _count(self, sql: str, params: Sequence[Any]) -> int:
+        rows = self.store._rows(sql, params)
+        return int(rows[0][0]) if rows else 0
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def article(self, article_id: str) -> Article | None:
+        return self.store.article(article_id)
+
+    def articles_newest_first(self) -> Sequence[Article]:
+        return self.store.articles_newest_first()
+
+    # -- entities ---------------------------------------------------------------------------
+
+    def entity(self, entity_id: str) -> Entity | None:
+        if entity_id in self.overlay.entities:
+            return self.overlay.entities[entity_id]
+        if entity_id in self._gone:
+            return None
+        return self.store.entity(entity_id)
+
+    def _entity_key(self, e: Entity) -> tuple:
+        """Where an entity of the overlay goes: by type and folded name, ties in the order the
+        whole corpus had them before (the store's; new entities after)."""
+        old = self.overlay.replaced.get(e.id)
+        tie = (0, *old) if old is not None else (1, self.overlay.new.index(e.id))
+        return (e.type, fold(e.name), tie)
+
+    def _entities(self) -> Sequence[Entity]:
+        ov, store = self.overlay, self.store
+        mine = sorted(ov.entities.values(), key=self._entity_key)
+        dropped = list(ov.replaced.values())
+        inserts = []
+        for k, e in enumerate(mine):
+            etype, fname, tie = self._entity_key(e)
+            before = self._count(
+                "SELECT COUNT(*) FROM entity WHERE type < ? OR (type = ? AND fname < ?)", (etype, etype, fname)
+            )
+            tied = store._rows("SELECT type, fname, id FROM entity WHERE type = ? AND fname = ?", (etype, fname))
+            before += sum(1 for row in tied if (0, *row) < tie)
+            before -= sum(1 for row in dropped if (row[0], row[1], (0, *row)) < (etype, fname, tie))
+            inserts.append((before + k, e))
+        rows = _rows_of(store, "SELECT rowid FROM entity WHERE id IN (?*)", list(ov.replaced))
+        return Patched(
+            store.entities,  # type: ignore[arg-type]
+            drop_rows={r[0] for r in rows},
+            dropped=lambda e: e.id in ov.replaced,
+            inserts=inserts,
+        )
+
+    def entity_counts_by_type(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int, self.store.entity_counts_by_type())
+        for etype, _fname, _id in self.overlay.replaced.values():
+            counts[etype] -= 1
+        for e in self.overlay.entities.values():
+            counts[e.type] += 1
+        return {k: v for k, v in sorted(counts.items()) if v > 0}
+
+    def mentions_in(self, article_id: str) -> list[Mention]:
+        """Entity mentions of one article in text order (``Mention.entity`` is the id)."""
+        if article_id not in self.overlay.mention_articles:
+            return self.store.mentions_in(article_id)
+        replaced = self.overlay.replaced
+        kept = [m for m in self.store.mentions_in(article_id) if m.entity not in replaced]
+        return sorted([*kept, *self._mentions.get(article_id, ())], key=lambda m: (m.start, m.end))
+
+    def name_of(self, entity_id: str) -> str | None:
+        if entity_id in self.overlay.entities:
+            return self.overlay.entities[entity_id].name
+        if entity_id in self._gone:
+            return None
+        if entity_id not in self._names:
+            rows = self.store._rows("SELECT name FROM entity WHERE id = ?", (entity_id,))
+            self._names[entity_id] = rows[0][0] if rows else None
+        return self._names[entity_id]
+
+    # -- facts ------------------------------------------------------------------------------
+
+    def _swap_fact(self, f: Fact) -> Fact:
+        return self.overlay.facts.get(f.id, f)
+
+    def fact(self, fact_id: str) -> Fact | None:
+        if fact_id in self.overlay.rejected:
+            return None
+        return self.overlay.facts.get(fact_id) or self.store.fact(fact_id)
+
+    def facts_in(self, article_id: str) -> list[Fact]:
+        """Facts of one article in text order."""
+        ov = self.overlay
+        return [ov.facts.get(f.id, f) for f in self.store.facts_in(article_id) if f.id not in ov.rejected]
+
+    def _involves(self, entity_id: str) -> bool:
+        """Whether a fact the overlay read names the entity (before or after correcting)."""
+        ov = self.overlay
+        if any(entity_id in f.entities for f in ov.facts.values()):
+            return True
+        return bool(ov.rejected) and any(entity_id in (self.store.fact(f) or _NO_FACT).entities for f in ov.rejected)
+
+    def facts_about(self, entity_id: str) -> Sequence[Fact]:
+        ov = self.overlay
+        if entity_id in ov.entities or entity_id in self._gone:
+            mine = [f for f in ov.facts.values() if entity_id in f.entities]
+            return sorted(mine, key=lambda f: ov.fact_order[f.id])
+        base = self.store.facts_about(entity_id)
+        if not self._involves(entity_id):
+            return base
+        return _exact_length(
+            Patched(
+                base,  # type: ignore[arg-type]
+                drop_rows={ov.fact_rows[f] for f in ov.rejected},
+                dropped=lambda f: f.id in ov.rejected,
+                swap=self._swap_fact,
+            )
+        )
+
+    # -- timeline ---------------------------------------------------------------------------
+
+    def _patched_timeline(self) -> Sequence[TimelineEntry]:
+        ov, store = self.overlay, self.store
+        dropped = sorted(
+            r[0] for r in _rows_of(store, "SELECT tkey FROM timeline WHERE fact IN (?*)", list(ov.timeline_rows))
+        )
+        inserts = []
+        for k, t in enumerate(self._timeline_order):
+            key = tkey(t)
+            before = self._count("SELECT COUNT(*) FROM timeline WHERE tkey < ?", (key,))
+            inserts.append((before - bisect.bisect_left(dropped, key) + k, t))
+        return Patched(
+            store.timeline,  # type: ignore[arg-type]
+            drop_rows=set(ov.timeline_rows),
+            dropped=lambda t: t.fact in ov.fact_rows,
+            inserts=inserts,
+        )
+
+    def timeline_for(self, entity_id: str | None) -> Sequence[TimelineEntry]:
+        if entity_id is None:
+            return self.timeline
+        ov = self.overlay
+        mine = [t for t in self._timeline_order if entity_id in t.entities]
+        if entity_id in ov.entities or entity_id in self._gone:
+            return mine
+        if not self._involves(entity_id):
+            return self.store.timeline_for(entity_id)
+        kept = [t for t in self.store.timeline_for(entity_id) if t.fact not in ov.fact_rows]
+        return sorted([*kept, *mine], key=tkey)
+
+    # -- figures ----------------------------------------------------------------------------
+
+    def _series(self) -> Sequence[Series]:
+        """The series made again where the articles of the facts read give their points."""
+        store, ov = self.store, self.overlay
+        articles = sorted({key[2] for key in ov.fact_order.values()})
+        numbers = dict(_rows_of(store, "SELECT id, n FROM article WHERE id IN (?*)", articles))
+        keys: set[tuple[str, str]] = set()
+        fresh: dict[tuple[str, str], list[tuple[SeriesPoint, int]]] = defaultdict(list)
+        for aid, n in numbers.items():
+            keys.update(store._rows("SELECT DISTINCT subject, measure FROM point WHERE article = ?", (n,)))
+            a = store.article(aid)
+            if a is None:
+                continue
+            for key, point in article_points(a, self.facts_in(aid), self.name_of):
+                fresh[key].append((point, n))
+                keys.add(key)
+        mine, drop_rows = [], set()
+        ns = set(numbers.values())
+        for subject, measure in sorted(keys):
+            points = list(fresh.get((subject, measure), []))
+            for n, data in store._rows(
+                "SELECT article, data FROM point WHERE subject = ? AND measure = ?", (subject, measure)
+            ):
+                if n not in ns:
+                    points.append((codec.make(SeriesPoint, codec.loads(data)), n))
+            drop_rows.update(
+                r[0] for r in store._rows("SELECT rowid FROM series WHERE subject = ? AND measure = ?", (subject, measure))
+            )
+            if points:
+                mine.append(series_of((subject, measure), points))
+        mine.sort(key=series_order)
+        dropped_keys = sorted(
+            (r[0], -r[1], r[2])
+            for r in _rows_of(store, "SELECT subject, npoints, measure FROM series WHERE rowid IN (?*)", list(drop_rows))
+        )
+        inserts = []
+        for k, s in enumerate(mine):
+            subject, neg, measure = series_order(s)
+            before = self._count(
+                "SELECT COUNT(*) FROM series WHERE subject < ? OR (subject = ? AND (npoints > ? "
+                "OR (npoints = ? AND measure < ?)))",
+                (subject, subject, -neg, -neg, measure),
+            )
+            inserts.append((before - bisect.bisect_left(dropped_keys, (subject, neg, measure)) + k, s))
+        return Patched(
+            store.series,  # type: ignore[arg-type]
+            drop_rows=drop_rows,
+            dropped=lambda s: (s.subject, s.measure) in keys,
+            inserts=inserts,
+        )
+
+    def materialize(self):
+        """The whole corrected knowledge base in memory."""
+        from pktui.knowledge.base import KnowledgeBase
+
+        whole = self.store.materialize()
+        return KnowledgeBase(
+            articles=whole.articles,
+            entities=[
+                Entity(e.id, e.name, e.type, list(e.aliases), list(e.mentions), dict(e.attributes), e.corrected)
+                for e in self.entities
+            ],
+            facts=list(self.facts),
+            timeline=list(self.timeline),
+            series=list(self.series),
+            problems=self.problems,
+            summary=self.summary,
+            corrections=self.corrections,
+        )
+
+
+_NO_FACT = Fact("", "", "", 0, 0, "", (0, 0))
+
+
+def _exact_length(p: Patched) -> Patched:
+    """A patched list whose left-out rows may not all be in it: counted from what is kept."""
+    p._length_fn = lambda: len(p._kept_rows()) + len(p.inserts)
+    return p
+
+
+def _rows_of(store: StoredKnowledgeBase, sql: str, values: list) -> list[tuple]:
+    out: list[tuple] = []
+    for i in range(0, len(values), 500):
+        chunk = values[i : i + 500]
+        out.extend(store._rows(sql.replace("(?*)", f"({','.join('?' * len(chunk))})"), chunk))
+    return out
+
+
+def _by_article(entities) -> dict[str, list[Mention]]:
+    out: dict[str, list[Mention]] = defaultdict(list)
+    for e in entities:
+        for m in e.mentions:
+            out[m.article].append(m)
+    return out
+
+
+__all__ = ["CorrectedKnowledgeBase", "LazyRows"]
