@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from pktui.archive import open_archive
 from pktui.archive.corrected import search_changes
 from pktui.corpus import bundled_corpus_dir
-from pktui.export import export_document
+from pktui.export import entity_dict, export_document, series_dict
 from pktui.knowledge.corrections import apply_ledger
 from pktui.knowledge.store.corrected import CorrectedKnowledgeBase
 from pktui.knowledge.store.overlay import correct
@@ -25,7 +25,20 @@ from pktui.search.index import SearchIndex
 from pktui.text import fold
 from tests.test_corrections import entry, ledgers
 
-QUERIES = ["abyei", "peacekeeping", "x y", "nguyen van a", "hanoi", "lacroix", "un", "250", "vpa", "hospital"]
+QUERIES = [
+    "abyei ",
+    "peacekeeping ",
+    "x y ",
+    "nguyen van a ",
+    "hanoi ",
+    "lacroix ",
+    "un ",
+    "250 ",
+    "vpa ",
+    "hospital ",
+    "korea ",
+    "republic ",
+]
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +109,7 @@ def test_undone_entries_leave_the_store_as_it_was(stored):
 
 
 def test_search_over_the_overlay_finds_what_search_over_memory_finds(stored):
-    @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(ledgers(*_ids(stored)))
     def check(ops):
         overlay = _overlay_search(stored, _corrected(stored, ops))
@@ -123,3 +136,36 @@ def test_alias_candidates_hold_every_article_a_name_occurs_in(stored):
         assert pattern is not None
         where = {aid for aid, text in texts.items() if pattern.search(text)}
         assert where <= found, name
+
+
+def _same_list(got, expected, norm=lambda item: item) -> None:
+    assert len(got) == len(expected)
+    want = [norm(x) for x in expected]
+    assert [norm(x) for x in got] == want
+    assert [norm(got[i]) for i in range(len(got))] == want  # by place, as the lists on screen read
+
+
+def test_every_lookup_of_the_overlay_answers_as_memory_does(stored):
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(ledgers(*_ids(stored)))
+    def check(ops):
+        kb, memory = _corrected(stored, ops), _in_memory(stored, ops)
+        for name, norm in (("entities", entity_dict), ("facts", None), ("timeline", None), ("series", series_dict)):
+            _same_list(getattr(kb, name), getattr(memory, name), *([norm] if norm else []))
+        assert kb.entity_counts_by_type() == memory.entity_counts_by_type()
+        assert kb.counts["entities"] == len(memory.entities) and kb.counts["facts"] == len(memory.facts)
+        assert kb.counts["timeline"] == len(memory.timeline)
+        for e in list(memory.entities)[::7] + [stored.kb.entities[0]]:
+            got, want = kb.entity(e.id), memory.entity(e.id)
+            assert (got and entity_dict(got)) == (want and entity_dict(want))
+            _same_list(kb.facts_about(e.id), memory.facts_about(e.id))
+            _same_list(kb.timeline_for(e.id), memory.timeline_for(e.id))
+        for a in list(memory.articles)[::3]:
+            assert kb.facts_in(a.id) == memory.facts_in(a.id)
+            assert [(m.start, m.end, m.entity, m.corrected) for m in kb.mentions_in(a.id)] == [
+                (m.start, m.end, m.entity, m.corrected) for m in memory.mentions_in(a.id)
+            ]
+        for f in list(stored.kb.facts)[::11]:
+            assert kb.fact(f.id) == memory.fact(f.id)
+
+    check()

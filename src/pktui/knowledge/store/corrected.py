@@ -240,14 +240,17 @@ class CorrectedKnowledgeBase:
                 if n not in ns:
                     points.append((codec.make(SeriesPoint, codec.loads(data)), n))
             drop_rows.update(
-                r[0] for r in store._rows("SELECT rowid FROM series WHERE subject = ? AND measure = ?", (subject, measure))
+                r[0]
+                for r in store._rows("SELECT rowid FROM series WHERE subject = ? AND measure = ?", (subject, measure))
             )
             if points:
                 mine.append(series_of((subject, measure), points))
         mine.sort(key=series_order)
         dropped_keys = sorted(
             (r[0], -r[1], r[2])
-            for r in _rows_of(store, "SELECT subject, npoints, measure FROM series WHERE rowid IN (?*)", list(drop_rows))
+            for r in _rows_of(
+                store, "SELECT subject, npoints, measure FROM series WHERE rowid IN (?*)", list(drop_rows)
+            )
         )
         inserts = []
         for k, s in enumerate(mine):

@@ -277,5 +277,5 @@ def _mention_select() -> str:
 
 def _fact_key(row: tuple) -> tuple:
     """A fact's place in the store's order: its article's, then its span and kind."""
-    n, _fid, start, end, kind, _t, _d, aid, _len, undated, published = row
+    _n, _fid, start, end, kind, _t, _d, aid, _len, undated, published = row
     return (undated, published, aid, start, end, kind)
