@@ -64,8 +64,10 @@ def active_entries(entries: Sequence[Entry]) -> list[Entry]:
     return [e for e in entries if e.n in effective and e.op != "undo"]
 
 
-def apply_ledger(kb: KnowledgeBase, entries: Sequence[Entry]) -> Outcome:
-    """Apply the active entries of a ledger to ``kb`` in place."""
+def apply_ledger(kb: KnowledgeBase, entries: Sequence[Entry], *, series: bool = True) -> Outcome:
+    """Apply the active entries of a ledger to ``kb`` in place. Without ``series`` the figures
+    are left as they were (``outcome.series_changed`` says whether they are to be made again:
+    the overlay on the store makes only those of the articles it read)."""
     outcome = Outcome()
     known = {e.n for e in entries}
     for entry in entries:
@@ -81,7 +83,7 @@ def apply_ledger(kb: KnowledgeBase, entries: Sequence[Entry]) -> Outcome:
             outcome.applied.append(entry.n)
         else:
             outcome.stale.append((entry, reason))
-    corrector.finish()
+    corrector.finish(series)
     outcome.series_changed = corrector.changed_series
     return outcome
 
@@ -104,6 +106,8 @@ class _Corrector:
                 self.about[eid].add(f.id)
         self.rejected: set[str] = set()
         self.changed_series = False
+        self.folded: dict[str, tuple[str, str]] = dict(getattr(kb, "folded_texts", None) or {})
+        self.spans: dict[str, list[tuple[int, int, Mention]]] | None = None
 
     def apply(self, entry: Entry) -> str | None:
         """Apply one entry; the reason it is stale, or None."""
@@ -230,18 +234,31 @@ class _Corrector:
             return f"{t['name']!r} has no letters or digits to find"
         _add_aliases(ent, [t["name"]])
         _mark(ent, entry.n)
-        spans = self._mention_spans()
         key = fold(t["name"])
-        for article in self.kb.articles:
-            if key not in fold(article.text):
-                continue
-            for match in pattern.finditer(fold_keep(article.text)):
-                self._claim(ent, article.id, match.start(), match.end(), spans, entry.n)
+        found = [(a.id, self._folded(a)) for a in self.kb.articles if key in self._folded(a)[0]]
+        spans = self._mention_spans()
+        for aid, (_words, in_place) in found:
+            for match in pattern.finditer(in_place):
+                self._claim(ent, aid, match.start(), match.end(), spans, entry.n)
         ent.mentions.sort(key=lambda m: (m.article, m.start))
         return None
 
+    def _folded(self, article: Any) -> tuple[str, str]:
+        """An article's text folded (its words) and folded in place (offsets kept), made once
+        for all the aliases of a ledger (the overlay hands over those it made)."""
+        got = self.folded.get(article.id)
+        if got is None:
+            got = self.folded[article.id] = (fold(article.text), fold_keep(article.text))
+        return got
+
     def _mention_spans(self) -> dict[str, list[tuple[int, int, Mention]]]:
+        """Every mention by article in text order: made once, then kept as entries change
+        them (a mention made is put in, a rejected one taken out; one that changes entity is
+        the same object)."""
+        if self.spans is not None:
+            return self.spans
         spans: dict[str, list[tuple[int, int, Mention]]] = defaultdict(list)
+        self.spans = spans
         for e in self.entities.values():
             for m in e.mentions:
                 spans[m.article].append((m.start, m.end, m))
@@ -288,15 +305,21 @@ class _Corrector:
             self.changed_series = True
             return None
         article, start, end = ref
-        for ent in self.entities.values():
-            for m in ent.mentions:
-                if m.article == article and m.start == start and m.end == end:
-                    ent.mentions.remove(m)
-                    _mark(ent, entry.n)
-                    if not ent.mentions:
-                        self._drop_entity(ent, entry.n)
-                    return None
-        return f"no mention at {t['target']}"
+        rows = self._mention_spans().get(article, [])
+        held = [(k, r[2]) for k, r in enumerate(rows) if r[0] == start and r[1] == end and r[2].entity in self.entities]
+        if not held:
+            return f"no mention at {t['target']}"
+        if len(held) > 1:  # the same span in two entities: the first entity's, in their order
+            order = {eid: i for i, eid in enumerate(self.entities)}
+            held.sort(key=lambda km: order[km[1].entity])
+        k, m = held[0]
+        ent = self.entities[m.entity]
+        ent.mentions.remove(m)
+        del rows[k]
+        _mark(ent, entry.n)
+        if not ent.mentions:
+            self._drop_entity(ent, entry.n)
+        return None
 
     def _drop_entity(self, ent: Entity, n: int) -> None:
         for fid in self.about.pop(ent.id, set()):
@@ -330,7 +353,7 @@ class _Corrector:
 
     # -- the end --------------------------------------------------------------------------------
 
-    def finish(self) -> None:
+    def finish(self, series: bool = True) -> None:
         kb = self.kb
         kb.entities = sorted(self.entities.values(), key=lambda e: (e.type, fold(e.name)))
         kb.facts = [f for f in kb.facts if f.id not in self.rejected]
@@ -345,7 +368,7 @@ class _Corrector:
                     t.date, t.precision = f.value, f.precision or t.precision
             timeline.append(t)
         kb.timeline = sort_timeline(timeline)
-        if self.changed_series:
+        if self.changed_series and series:
             kb.series = build_series(kb.articles, kb.entities, kb.facts)
         kb.reindex()
 

@@ -37,6 +37,8 @@ import threading
 from array import array
 from collections.abc import Callable, Hashable, Iterable
 
+import numpy as np
+
 from pktui.knowledge.source import FactSource
 from pktui.search import rank, segment
 from pktui.search.cache import LRU, Fifo
@@ -369,34 +371,31 @@ class SearchIndex(Filters):
     # ------------------------------------------------------------------ where words occur
     def articles_holding(self, words: list[str]) -> set[str] | None:
         """Ids of the live articles that hold each of ``words`` (folded words) somewhere: a
-        superset of those where they occur as a name. None when the postings cannot tell (a
-        stopword, a single letter or an over-long word among them: read every article)."""
-        if not words or any(w in self.stopwords or len(w) < 2 or len(w) > MAX_TOKEN for w in words):
+        superset of those where they occur as a name. Stopwords and single letters are not
+        posted, so they do not narrow it; None when nothing else is left (read every article)."""
+        words = [w[:MAX_TOKEN] for w in words if w not in self.stopwords and len(w) > 1]
+        if not words:
             return None
         with self._lock:
-            found: set[str] | None = None
-            for w in words:
-                arts = self._articles_of_docs(self._bits(w, False) & self._live)
-                found = arts if found is None else found & arts
-                if not found:
-                    return set()
-            return found or set()
+            per_word = [self._articles_of_docs(self._bits(w, False) & self._live) for w in words]
+        out: set[str] = set()
+        for p, seg in enumerate(self.segments):  # an article's live documents are in one segment
+            common = per_word[0][p]
+            for arts in per_word[1:]:
+                common = np.intersect1d(common, arts[p], assume_unique=True)
+            out.update(seg.article_id(int(a)) for a in common.tolist())
+        return out
 
-    def _articles_of_docs(self, bits: int) -> set[str]:
-        """The articles of the fact and passage documents of a bitset."""
-        import numpy as np
-
+    def _articles_of_docs(self, bits: int) -> list[np.ndarray]:
+        """Per segment, the articles (numbers there) of the fact and passage documents of a
+        bitset."""
         bits &= (1 << self.ent_base) - 1
-        if not bits:
-            return set()
         raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), np.uint8)
         docs = np.flatnonzero(np.unpackbits(raw, bitorder="little"))
-        out: set[str] = set()
+        out = []
         for seg, lo, hi in zip(self.segments, self.bases, [*self.bases[1:], self.ent_base]):
             local = docs[(docs >= lo) & (docs < hi)] - lo
-            if len(local):
-                arts = np.unique(np.asarray(seg.art)[local])
-                out.update(seg.article_id(int(a)) for a in arts.tolist())
+            out.append(np.unique(np.asarray(seg.art)[local]))
         return out
 
     # ------------------------------------------------------------------ did you mean

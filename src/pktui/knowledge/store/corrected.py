@@ -22,7 +22,7 @@ from pktui.knowledge.figures import article_points, series_of, series_order
 from pktui.knowledge.store import codec
 from pktui.knowledge.store.overlay import Overlay
 from pktui.knowledge.store.reader import StoredKnowledgeBase
-from pktui.knowledge.store.views import LazyRows, Patched
+from pktui.knowledge.store.views import Deferred, LazyRows, Patched
 from pktui.knowledge.store.writer import tkey
 from pktui.model import Article, Entity, Fact, Mention, Series, SeriesPoint, TimelineEntry
 from pktui.text import fold
@@ -57,7 +57,7 @@ class CorrectedKnowledgeBase:
         )
         self._timeline_order = sorted(ov.timeline.values(), key=tkey)
         self.timeline: Sequence[TimelineEntry] = self._patched_timeline()
-        self.series: Sequence[Series] = self._series() if ov.outcome.series_changed else store.series
+        self.series: Sequence[Series] = Deferred(self._series) if ov.outcome.series_changed else store.series
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -66,10 +66,6 @@ class CorrectedKnowledgeBase:
 
     def close(self) -> None:
         self.store.close()
-
-    def _count(self, sql: str, params: Sequence[Any]) -> int:
-        rows = self.store._rows(sql, params)
-        return int(rows[0][0]) if rows else 0
 
     # -- articles ---------------------------------------------------------------------------
 
@@ -99,22 +95,25 @@ class CorrectedKnowledgeBase:
         ov, store = self.overlay, self.store
         mine = sorted(ov.entities.values(), key=self._entity_key)
         dropped = list(ov.replaced.values())
-        inserts = []
-        for k, e in enumerate(mine):
-            etype, fname, tie = self._entity_key(e)
-            before = self._count(
-                "SELECT COUNT(*) FROM entity WHERE type < ? OR (type = ? AND fname < ?)", (etype, etype, fname)
-            )
-            tied = store._rows("SELECT type, fname, id FROM entity WHERE type = ? AND fname = ?", (etype, fname))
-            before += sum(1 for row in tied if (0, *row) < tie)
-            before -= sum(1 for row in dropped if (row[0], row[1], (0, *row)) < (etype, fname, tie))
-            inserts.append((before + k, e))
+
+        def inserts() -> list[tuple[int, Entity]]:
+            keys = [self._entity_key(e) for e in mine]
+            below = ranks(store, "entity", "type, fname", [(t, f) for t, f, _tie in keys])
+            out = []
+            for k, (e, (etype, fname, tie), before) in enumerate(zip(mine, keys, below)):
+                tied = store._rows("SELECT type, fname, id FROM entity WHERE type = ? AND fname = ?", (etype, fname))
+                before += sum(1 for row in tied if (0, *row) < tie)
+                before -= sum(1 for row in dropped if (row[0], row[1], (0, *row)) < (etype, fname, tie))
+                out.append((before + k, e))
+            return out
+
         rows = _rows_of(store, "SELECT rowid FROM entity WHERE id IN (?*)", list(ov.replaced))
         return Patched(
             store.entities,  # type: ignore[arg-type]
             drop_rows={r[0] for r in rows},
             dropped=lambda e: e.id in ov.replaced,
             inserts=inserts,
+            count=len(mine),
         )
 
     def entity_counts_by_type(self) -> dict[str, int]:
@@ -186,19 +185,21 @@ class CorrectedKnowledgeBase:
 
     def _patched_timeline(self) -> Sequence[TimelineEntry]:
         ov, store = self.overlay, self.store
-        dropped = sorted(
-            r[0] for r in _rows_of(store, "SELECT tkey FROM timeline WHERE fact IN (?*)", list(ov.timeline_rows))
-        )
-        inserts = []
-        for k, t in enumerate(self._timeline_order):
-            key = tkey(t)
-            before = self._count("SELECT COUNT(*) FROM timeline WHERE tkey < ?", (key,))
-            inserts.append((before - bisect.bisect_left(dropped, key) + k, t))
+        mine = self._timeline_order
+
+        def inserts() -> list[tuple[int, TimelineEntry]]:
+            q = "SELECT tkey FROM timeline WHERE fact IN (?*)"
+            dropped = sorted(r[0] for r in _rows_of(store, q, list(ov.timeline_rows)))
+            keys = [tkey(t) for t in mine]
+            below = ranks(store, "timeline", "tkey", [(k,) for k in keys])
+            return [(n - bisect.bisect_left(dropped, k) + i, t) for i, (t, k, n) in enumerate(zip(mine, keys, below))]
+
         return Patched(
             store.timeline,  # type: ignore[arg-type]
             drop_rows=set(ov.timeline_rows),
             dropped=lambda t: t.fact in ov.fact_rows,
             inserts=inserts,
+            count=len(mine),
         )
 
     def timeline_for(self, entity_id: str | None) -> Sequence[TimelineEntry]:
@@ -216,9 +217,15 @@ class CorrectedKnowledgeBase:
     # -- figures ----------------------------------------------------------------------------
 
     def _series(self) -> Sequence[Series]:
-        """The series made again where the articles of the facts read give their points."""
+        """The series made again where their points may have changed: in the articles of the
+        facts corrected or rejected, and of the facts about an entity whose name changed (a
+        figure may count for the country a name says)."""
         store, ov = self.store, self.overlay
-        articles = sorted({key[2] for key in ov.fact_order.values()})
+        renamed = {e for e, name in ov.names_before.items() if self.name_of(e) != name}
+        articles = sorted(
+            ov.fact_articles
+            | {ov.fact_order[f.id][2] for f in ov.facts.values() if renamed.intersection(f.entities)}
+        )
         numbers = dict(_rows_of(store, "SELECT id, n FROM article WHERE id IN (?*)", articles))
         keys: set[tuple[str, str]] = set()
         fresh: dict[tuple[str, str], list[tuple[SeriesPoint, int]]] = defaultdict(list)
@@ -246,26 +253,21 @@ class CorrectedKnowledgeBase:
             if points:
                 mine.append(series_of((subject, measure), points))
         mine.sort(key=series_order)
-        dropped_keys = sorted(
-            (r[0], -r[1], r[2])
-            for r in _rows_of(
-                store, "SELECT subject, npoints, measure FROM series WHERE rowid IN (?*)", list(drop_rows)
-            )
-        )
-        inserts = []
-        for k, s in enumerate(mine):
-            subject, neg, measure = series_order(s)
-            before = self._count(
-                "SELECT COUNT(*) FROM series WHERE subject < ? OR (subject = ? AND (npoints > ? "
-                "OR (npoints = ? AND measure < ?)))",
-                (subject, subject, -neg, -neg, measure),
-            )
-            inserts.append((before - bisect.bisect_left(dropped_keys, (subject, neg, measure)) + k, s))
+        q = "SELECT subject, -npoints, measure FROM series WHERE rowid IN (?*)"
+        dropped_keys = sorted(_rows_of(store, q, list(drop_rows)))
+
+        def inserts() -> list[tuple[int, Series]]:
+            order = [series_order(s) for s in mine]
+            below = ranks(store, "series", "subject, -npoints, measure", order)
+            return [(n - bisect.bisect_left(dropped_keys, o) + k, s) for k, (s, o, n) in enumerate(zip(mine, order, below))]
+
         return Patched(
             store.series,  # type: ignore[arg-type]
             drop_rows=drop_rows,
             dropped=lambda s: (s.subject, s.measure) in keys,
             inserts=inserts,
+            count=len(mine),
+            length=lambda: len(store.series) - len(drop_rows) + len(mine),
         )
 
     def materialize(self):
@@ -295,6 +297,26 @@ def _exact_length(p: Patched) -> Patched:
     """A patched list whose left-out rows may not all be in it: counted from what is kept."""
     p._length_fn = lambda: len(p._kept_rows()) + len(p.inserts)
     return p
+
+
+def ranks(store: StoredKnowledgeBase, table: str, columns: str, keys: list[tuple]) -> list[int]:
+    """For each of ``keys`` (sorted), how many rows of ``table`` have ``columns`` below it:
+    counted between one key and the next, so the whole costs one pass over the index."""
+    out: list[int] = []
+    total = 0
+    prev: tuple | None = None
+    marks = ", ".join("?" * len(keys[0])) if keys else ""
+    for key in keys:
+        if prev is None:
+            q, params = f"SELECT COUNT(*) FROM {table} WHERE ({columns}) < ({marks})", key
+        else:
+            q = f"SELECT COUNT(*) FROM {table} WHERE ({columns}) >= ({marks}) AND ({columns}) < ({marks})"
+            params = (*prev, *key)
+        rows = store._rows(q, params)
+        total += int(rows[0][0]) if rows else 0
+        out.append(total)
+        prev = key
+    return out
 
 
 def _rows_of(store: StoredKnowledgeBase, sql: str, values: list) -> list[tuple]:

@@ -53,6 +53,8 @@ class Overlay:
     entities: dict[str, Entity] = field(default_factory=dict)
     #: store entity id -> its place in the store's order (type, folded name, id), for those read
     replaced: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: store entity id -> its name before correcting (for those read)
+    names_before: dict[str, str] = field(default_factory=dict)
     #: new entities (a split's), in the order they were made
     new: list[str] = field(default_factory=list)
     #: the facts read, as corrected (rejected ones left out), and their store rows
@@ -107,8 +109,9 @@ def correct(skb: StoredKnowledgeBase, entries: Sequence[Entry], find_articles: F
             part.named_facts.add(t["fact"])
     part.read_alias_articles(names, find_articles)
     kb = part.knowledge_base()
+    kb.folded_texts = part.folded  # type: ignore[attr-defined]  # (the alias articles, folded once)
     before = _mention_places(kb)
-    outcome = apply_ledger(kb, entries)
+    outcome = apply_ledger(kb, entries, series=False)
     overlay = part.overlay(kb, outcome)
     overlay.moved_mention_articles = {place[0] for place in before ^ _mention_places(kb)}
     return overlay
@@ -135,6 +138,7 @@ class _Part:
         self.named_facts: set[str] = set()
         self.articles: dict[str, object] = {}  # where an added alias occurs
         self.stand_ins: set[str] = set()
+        self.folded: dict[str, tuple[str, str]] = {}
 
     def _rows(self, sql: str, values: Iterable, params: Sequence = ()) -> list[tuple]:
         values = list(values)
@@ -161,15 +165,25 @@ class _Part:
             ids = sorted(found) if found is not None else [r[0] for r in self.skb._rows("SELECT id FROM article")]
             key = fold(name)
             for aid in ids:
-                a = self.skb.article(aid)
-                if a is None or key not in fold(a.text):
+                folded = self._folded(aid)
+                if folded is None or key not in folded[0]:
                     continue
-                self.articles[aid] = a
-                spans = {(m.start(), m.end()) for m in pattern.finditer(fold_keep(a.text))}
+                self.articles[aid] = self.skb.article(aid)
+                spans = {(m.start(), m.end()) for m in pattern.finditer(folded[1])}
                 if spans:
                     for m in self.skb.mentions_in(aid):
                         if (m.start, m.end) in spans:
                             self.whole.add(m.entity)
+
+    def _folded(self, aid: str) -> tuple[str, str] | None:
+        """An article's text folded (words), and folded in place (offsets kept), once each."""
+        got = self.folded.get(aid)
+        if got is None:
+            a = self.skb.article(aid)
+            if a is None:
+                return None
+            got = self.folded[aid] = (fold(a.text), fold_keep(a.text))
+        return got
 
     def knowledge_base(self) -> KnowledgeBase:
         """The part as a knowledge base: entities in the store's order (the order the ledger
@@ -177,6 +191,7 @@ class _Part:
         skb = self.skb
         rows = sorted(self._rows(f"{_ENTITY_ROW} WHERE id IN (?*)", self.whole), key=lambda r: (r[1], r[7], r[0]))
         self.replaced = {r[0]: (r[1], r[7], r[0]) for r in rows}
+        self.names_before = {r[0]: r[2] for r in rows}
         mentions: dict[str, list[Mention]] = {eid: [] for eid in self.replaced}
         order = "ORDER BY a.undated, a.published, a.id, m.start, m.end, m.key"
         for row in self._rows(f"{_mention_select()} WHERE m.entity IN (?*) {order}", self.replaced):
@@ -241,6 +256,7 @@ class _Part:
     def overlay(self, kb: KnowledgeBase, outcome: Outcome) -> Overlay:
         """The corrected part, checked: a stand-in changed means the part was not enough."""
         out = Overlay(outcome, replaced=self.replaced, fact_rows=self.fact_rows, fact_order=self.fact_order)
+        out.names_before = self.names_before
         out.timeline_rows = self.timeline_rows
         for e in kb.entities:
             if e.id in self.stand_ins and e.id not in self.replaced:

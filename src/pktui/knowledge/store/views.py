@@ -228,17 +228,27 @@ class Patched(Sequence[T]):
         drop_rows: set[int],
         dropped: Callable[[T], bool],
         swap: Callable[[T], T] = lambda item: item,
-        inserts: list[tuple[int, T]] | None = None,
+        inserts: Callable[[], list[tuple[int, T]]] | None = None,
+        count: int = 0,
         length: Callable[[], int] | None = None,
     ) -> None:
         self.base = base
         self.drop_rows = drop_rows
         self.dropped = dropped
         self.swap = swap
-        self.inserts = inserts or []
-        self._places = [p for p, _ in self.inserts]
+        self._inserts_fn = inserts
+        self._inserts: list[tuple[int, T]] | None = None if inserts else []
+        self._places: list[int] = []
+        self._count = count  # how many ``inserts`` gives (their places are worked out when used)
         self._length_fn = length
         self._kept: array | None = None
+
+    @property
+    def inserts(self) -> list[tuple[int, T]]:
+        if self._inserts is None:
+            self._inserts = self._inserts_fn() if self._inserts_fn else []
+            self._places = [p for p, _ in self._inserts]
+        return self._inserts
 
     def _kept_rows(self) -> array:
         if self._kept is None:
@@ -250,7 +260,7 @@ class Patched(Sequence[T]):
     def __len__(self) -> int:
         if self._length_fn is not None:
             return self._length_fn()
-        return len(self.base) - len(self.drop_rows) + len(self.inserts)
+        return len(self.base) - len(self.drop_rows) + self._count
 
     def _at(self, i: int) -> T:
         import bisect
@@ -260,9 +270,10 @@ class Patched(Sequence[T]):
             i += n
         if not 0 <= i < n:
             raise IndexError(i)
+        inserts = self.inserts
         k = bisect.bisect_left(self._places, i)
         if k < len(self._places) and self._places[k] == i:
-            return self.inserts[k][1]
+            return inserts[k][1]
         return self.swap(self.base._load([self._kept_rows()[i - k]])[0])
 
     def __getitem__(self, i):  # type: ignore[override]
@@ -292,3 +303,33 @@ class Patched(Sequence[T]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {len(self)}>"
+
+
+class Deferred(Sequence[T]):
+    """A sequence made the first time it is used (figures corrected only when asked for)."""
+
+    def __init__(self, make: Callable[[], Sequence[T]]) -> None:
+        self._make: Callable[[], Sequence[T]] | None = make
+        self._made: Sequence[T] | None = None
+
+    @property
+    def made(self) -> Sequence[T]:
+        if self._made is None:
+            assert self._make is not None
+            self._made, self._make = self._make(), None
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self.made)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self.made[i]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.made)
+
+    def __bool__(self) -> bool:
+        return len(self.made) > 0
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {'of ' + str(len(self._made)) if self._made is not None else 'not made'}>"
