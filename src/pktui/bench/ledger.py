@@ -24,7 +24,9 @@ def synthetic_ledger(kb: Any, n: int, seed: int = 11) -> list[Entry]:
     rng = random.Random(seed)
     n_entities, n_facts = len(kb.entities), len(kb.facts)
     entries: list[Entry] = []
-    while len(entries) < n:
+    for _attempt in range(n * 50):  # (a draw that names nothing usable is drawn again)
+        if len(entries) >= n:
+            break
         k = len(entries) + 1
         if entries and rng.random() < 0.03:
             entries.append(_entry(k, "undo", entry=rng.randrange(1, k)))
@@ -71,3 +73,33 @@ def write_ledger(path: Path, entries: list[Entry]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(format_entry(e) for e in entries), encoding="utf-8")
     return path
+
+
+LEDGER_SIZES = (100, 1000)
+
+
+def ledger_figures(folder: Path, query: str, run: Any) -> dict[str, float]:
+    """The reopen with a ledger of 100 and 1,000 entries made up against the indexed corpus at
+    ``folder`` (``run(args)``: seconds, peak MB, status, stderr of ``pktui ARGS`` in a new
+    process): the first time (its search segment written) and again (read back)."""
+    from pktui.archive import open_archive
+    from pktui.knowledge.cache import cache_dir
+
+    archive = open_archive([folder], with_search=False)
+    try:
+        ledgers = {
+            n: write_ledger(
+                cache_dir() / "bench" / "ledgers" / f"{folder.name}-{n}.yaml", synthetic_ledger(archive.kb, n)
+            )
+            for n in LEDGER_SIZES
+        }
+    finally:
+        archive.close()
+    out: dict[str, float] = {}
+    for n, path in ledgers.items():
+        for label in ("", "_again"):
+            seconds, peak, status, err = run(["search", query, str(folder), "--corrections", str(path)])
+            if status != 0:
+                raise RuntimeError(f"pktui exited {status}: {err.strip()[-300:]}")
+            out[f"ledger_{n}{label}_s"], out[f"ledger_{n}{label}_peak_mb"] = round(seconds, 3), round(peak, 1)
+    return out

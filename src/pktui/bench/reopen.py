@@ -2,6 +2,8 @@
 
 * ``reopen``: ``pktui search QUERY DIR`` on an indexed, unchanged corpus (open the index,
   scan the folder, answer): seconds and the process's peak memory;
+* ``ledger_100``, ``ledger_1000`` (synthetic corpus): the same search with a corrections ledger
+  of that many mixed entries (:mod:`pktui.bench.ledger`), the first time and ``_again``;
 * ``update_1``, ``update_100``: the same search right after 1, then 100 articles were added
   to the folder (the update, its extraction and search delta included).
 
@@ -67,6 +69,9 @@ def reopen_figures(folder: Path, query: str = DEFAULT_QUERY, *, updates: bool = 
     out["reopen_s"], out["reopen_peak_mb"] = round(seconds, 3), round(peak, 1)
     if not updates:
         return out
+    from pktui.bench.ledger import ledger_figures
+
+    out.update(ledger_figures(folder, query, in_new_process))
     import tempfile
 
     from pktui.bench.synthetic import write_corpus

@@ -88,6 +88,24 @@ def apply_ledger(kb: KnowledgeBase, entries: Sequence[Entry], *, series: bool = 
     return outcome
 
 
+class Folded:
+    """An article's text folded: its words (where a name is looked for first) and, made only
+    where it is there, folded in place (offsets kept: where it is)."""
+
+    __slots__ = ("_in_place", "text", "words")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words = fold(text)
+        self._in_place: str | None = None
+
+    @property
+    def in_place(self) -> str:
+        if self._in_place is None:
+            self._in_place = fold_keep(self.text)
+        return self._in_place
+
+
 def _mark(item: Entity | Fact | Mention, n: int) -> None:
     if n not in item.corrected:
         item.corrected = (*item.corrected, n)
@@ -106,7 +124,7 @@ class _Corrector:
                 self.about[eid].add(f.id)
         self.rejected: set[str] = set()
         self.changed_series = False
-        self.folded: dict[str, tuple[str, str]] = dict(getattr(kb, "folded_texts", None) or {})
+        self.folded: dict[str, Folded] = dict(getattr(kb, "folded_texts", None) or {})
         self.spans: dict[str, list[tuple[int, int, Mention]]] | None = None
 
     def apply(self, entry: Entry) -> str | None:
@@ -235,20 +253,20 @@ class _Corrector:
         _add_aliases(ent, [t["name"]])
         _mark(ent, entry.n)
         key = fold(t["name"])
-        found = [(a.id, self._folded(a)) for a in self.kb.articles if key in self._folded(a)[0]]
+        found = [(a.id, self._folded(a)) for a in self.kb.articles if key in self._folded(a).words]
         spans = self._mention_spans()
-        for aid, (_words, in_place) in found:
-            for match in pattern.finditer(in_place):
+        for aid, folded in found:
+            for match in pattern.finditer(folded.in_place):
                 self._claim(ent, aid, match.start(), match.end(), spans, entry.n)
         ent.mentions.sort(key=lambda m: (m.article, m.start))
         return None
 
-    def _folded(self, article: Any) -> tuple[str, str]:
-        """An article's text folded (its words) and folded in place (offsets kept), made once
-        for all the aliases of a ledger (the overlay hands over those it made)."""
+    def _folded(self, article: Any) -> Folded:
+        """An article's text folded once for all the aliases of a ledger (the overlay hands
+        over those it folded)."""
         got = self.folded.get(article.id)
         if got is None:
-            got = self.folded[article.id] = (fold(article.text), fold_keep(article.text))
+            got = self.folded[article.id] = Folded(article.text)
         return got
 
     def _mention_spans(self) -> dict[str, list[tuple[int, int, Mention]]]:

@@ -41,6 +41,7 @@ class CorrectedKnowledgeBase:
         self.corrections = ov.outcome
         self._gone = ov.gone()
         self._names: dict[str, str | None] = {}
+        self._facts_about: dict[str, list[Fact]] | None = None
         self._mentions = _by_article(ov.entities.values())
         counts = dict(store.counts)
         counts["entities"] = counts.get("entities", 0) - len(ov.replaced) + len(ov.entities)
@@ -157,18 +158,29 @@ class CorrectedKnowledgeBase:
         ov = self.overlay
         return [ov.facts.get(f.id, f) for f in self.store.facts_in(article_id) if f.id not in ov.rejected]
 
+    def _about(self) -> dict[str, list[Fact]]:
+        """Entity id -> the facts read that name it now (in the store's order), and with an
+        empty list those that only a rejected fact named."""
+        if self._facts_about is None:
+            ov = self.overlay
+            about: dict[str, list[Fact]] = defaultdict(list)
+            for f in sorted(ov.facts.values(), key=lambda f: ov.fact_order[f.id]):
+                for eid in dict.fromkeys(f.entities):
+                    about[eid].append(f)
+            for fid in ov.rejected:
+                for eid in (self.store.fact(fid) or _NO_FACT).entities:
+                    about.setdefault(eid, [])
+            self._facts_about = dict(about)
+        return self._facts_about
+
     def _involves(self, entity_id: str) -> bool:
         """Whether a fact the overlay read names the entity (before or after correcting)."""
-        ov = self.overlay
-        if any(entity_id in f.entities for f in ov.facts.values()):
-            return True
-        return bool(ov.rejected) and any(entity_id in (self.store.fact(f) or _NO_FACT).entities for f in ov.rejected)
+        return entity_id in self._about()
 
     def facts_about(self, entity_id: str) -> Sequence[Fact]:
         ov = self.overlay
         if entity_id in ov.entities or entity_id in self._gone:
-            mine = [f for f in ov.facts.values() if entity_id in f.entities]
-            return sorted(mine, key=lambda f: ov.fact_order[f.id])
+            return list(self._about().get(entity_id, ()))
         base = self.store.facts_about(entity_id)
         if not self._involves(entity_id):
             return base
@@ -223,8 +235,7 @@ class CorrectedKnowledgeBase:
         store, ov = self.store, self.overlay
         renamed = {e for e, name in ov.names_before.items() if self.name_of(e) != name}
         articles = sorted(
-            ov.fact_articles
-            | {ov.fact_order[f.id][2] for f in ov.facts.values() if renamed.intersection(f.entities)}
+            ov.fact_articles | {ov.fact_order[f.id][2] for f in ov.facts.values() if renamed.intersection(f.entities)}
         )
         numbers = dict(_rows_of(store, "SELECT id, n FROM article WHERE id IN (?*)", articles))
         keys: set[tuple[str, str]] = set()
@@ -259,7 +270,9 @@ class CorrectedKnowledgeBase:
         def inserts() -> list[tuple[int, Series]]:
             order = [series_order(s) for s in mine]
             below = ranks(store, "series", "subject, -npoints, measure", order)
-            return [(n - bisect.bisect_left(dropped_keys, o) + k, s) for k, (s, o, n) in enumerate(zip(mine, order, below))]
+            return [
+                (n - bisect.bisect_left(dropped_keys, o) + k, s) for k, (s, o, n) in enumerate(zip(mine, order, below))
+            ]
 
         return Patched(
             store.series,  # type: ignore[arg-type]

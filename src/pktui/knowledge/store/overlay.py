@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pktui.knowledge.base import KnowledgeBase
-from pktui.knowledge.corrections import Outcome, active_entries, apply_ledger, name_pattern
+from pktui.knowledge.corrections import Folded, Outcome, active_entries, apply_ledger, name_pattern
 from pktui.knowledge.ledger import Entry, mention_ref
 from pktui.model import ENTITY_TYPES, Entity, Fact, Mention, TimelineEntry
-from pktui.text import fold, fold_keep, slug
+from pktui.text import fold, slug
 
 if TYPE_CHECKING:
     from pktui.knowledge.store.reader import StoredKnowledgeBase
@@ -138,7 +138,7 @@ class _Part:
         self.named_facts: set[str] = set()
         self.articles: dict[str, object] = {}  # where an added alias occurs
         self.stand_ins: set[str] = set()
-        self.folded: dict[str, tuple[str, str]] = {}
+        self.folded: dict[str, Folded] = {}
 
     def _rows(self, sql: str, values: Iterable, params: Sequence = ()) -> list[tuple]:
         values = list(values)
@@ -166,23 +166,23 @@ class _Part:
             key = fold(name)
             for aid in ids:
                 folded = self._folded(aid)
-                if folded is None or key not in folded[0]:
+                if folded is None or key not in folded.words:
                     continue
                 self.articles[aid] = self.skb.article(aid)
-                spans = {(m.start(), m.end()) for m in pattern.finditer(folded[1])}
+                spans = {(m.start(), m.end()) for m in pattern.finditer(folded.in_place)}
                 if spans:
                     for m in self.skb.mentions_in(aid):
                         if (m.start, m.end) in spans:
                             self.whole.add(m.entity)
 
-    def _folded(self, aid: str) -> tuple[str, str] | None:
-        """An article's text folded (words), and folded in place (offsets kept), once each."""
+    def _folded(self, aid: str) -> Folded | None:
+        """An article's text folded, once for all the aliases."""
         got = self.folded.get(aid)
         if got is None:
             a = self.skb.article(aid)
             if a is None:
                 return None
-            got = self.folded[aid] = (fold(a.text), fold_keep(a.text))
+            got = self.folded[aid] = Folded(a.text)
         return got
 
     def knowledge_base(self) -> KnowledgeBase:
