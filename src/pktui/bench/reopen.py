@@ -48,13 +48,16 @@ def _take_out(folder: Path) -> None:
 
 def in_new_process(args: list[str]) -> tuple[float, float, int, str]:
     """``pktui ARGS`` in a new process: (seconds, its peak memory in MB, exit status, stderr)."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(
-        [sys.executable, "-m", "pktui", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    _pid, status, usage = os.wait4(p.pid, 0)
-    seconds = time.perf_counter() - t0
-    err = p.stderr.read() if p.stderr else ""
+    import tempfile
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errors:
+        # (to a file: a pipe nobody reads while waiting fills up, and the process stops)
+        t0 = time.perf_counter()
+        p = subprocess.Popen([sys.executable, "-m", "pktui", *args], stdout=subprocess.DEVNULL, stderr=errors)
+        _pid, status, usage = os.wait4(p.pid, 0)
+        seconds = time.perf_counter() - t0
+        errors.seek(0)
+        err = errors.read()
     p.returncode = os.waitstatus_to_exitcode(status)
     peak = usage.ru_maxrss / (1024 * 1024) if sys.platform == "darwin" else usage.ru_maxrss / 1024
     return seconds, peak, p.returncode, err
