@@ -22,8 +22,8 @@ from pktui.knowledge.figures import article_points, series_of, series_order
 from pktui.knowledge.store import codec
 from pktui.knowledge.store.overlay import Overlay
 from pktui.knowledge.store.reader import StoredKnowledgeBase
+from pktui.knowledge.store.rows import tkey
 from pktui.knowledge.store.views import Deferred, LazyRows, Patched
-from pktui.knowledge.store.writer import tkey
 from pktui.model import Article, Entity, Fact, Mention, Series, SeriesPoint, TimelineEntry
 from pktui.text import fold
 

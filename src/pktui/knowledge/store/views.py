@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from array import array
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
@@ -333,3 +334,20 @@ class Deferred(Sequence[T]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {'of ' + str(len(self._made)) if self._made is not None else 'not made'}>"
+
+
+V = TypeVar("V")
+
+
+class Recent(OrderedDict[str, V], Generic[V]):
+    """The last ``size`` values put, by key (what the reader keeps of rows read lately)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def put(self, key: str, value: V) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        if len(self) > self.size:
+            self.popitem(last=False)
