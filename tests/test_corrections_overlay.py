@@ -19,6 +19,7 @@ from pktui.corpus import bundled_corpus_dir
 from pktui.export import entity_dict, export_document, series_dict
 from pktui.knowledge.corrections import apply_ledger
 from pktui.knowledge.store.corrected import CorrectedKnowledgeBase
+from pktui.knowledge.store.memory import in_memory
 from pktui.knowledge.store.overlay import correct
 from pktui.search.build import build_segment
 from pktui.search.index import SearchIndex
@@ -59,7 +60,7 @@ def _corrected(archive, ops) -> CorrectedKnowledgeBase:
 
 
 def _in_memory(archive, ops):
-    memory = archive.kb.materialize()
+    memory = in_memory(archive.kb)
     apply_ledger(memory, ops)
     return memory
 

@@ -69,8 +69,9 @@ def _in_memory(kb: Any, ledger: Path, why: str) -> Any:
     """The whole knowledge base read into memory and the ledger applied there (a safety net
     the overlay is never expected to need)."""
     from pktui.knowledge.loader import apply_corrections
+    from pktui.knowledge.store.memory import in_memory
 
-    memory = kb.materialize()
+    memory = in_memory(kb)
     kb.close()
     memory.problems.append(LoadProblem(str(ledger), f"corrections applied in memory ({why})", skipped=False))
     memory.problems.extend(apply_corrections(memory, ledger))

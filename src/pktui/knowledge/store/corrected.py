@@ -15,17 +15,20 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
 from pktui.knowledge.figures import article_points, series_of, series_order
 from pktui.knowledge.store import codec
+from pktui.knowledge.store.codec import Row
 from pktui.knowledge.store.overlay import Overlay
 from pktui.knowledge.store.reader import StoredKnowledgeBase
 from pktui.knowledge.store.rows import tkey
 from pktui.knowledge.store.views import Deferred, LazyRows, Patched
 from pktui.model import Article, Entity, Fact, Mention, Series, SeriesPoint, TimelineEntry
 from pktui.text import fold
+
+T = TypeVar("T")
 
 
 class CorrectedKnowledgeBase:
@@ -85,7 +88,7 @@ class CorrectedKnowledgeBase:
             return None
         return self.store.entity(entity_id)
 
-    def _entity_key(self, e: Entity) -> tuple:
+    def _entity_key(self, e: Entity) -> tuple[str, str, tuple[object, ...]]:
         """Where an entity of the overlay goes: by type and folded name, ties in the order the
         whole corpus had them before (the store's; new entities after)."""
         old = self.overlay.replaced.get(e.id)
@@ -237,18 +240,19 @@ class CorrectedKnowledgeBase:
         articles = sorted(
             ov.fact_articles | {ov.fact_order[f.id][2] for f in ov.facts.values() if renamed.intersection(f.entities)}
         )
-        numbers = dict(_rows_of(store, "SELECT id, n FROM article WHERE id IN (?*)", articles))
+        numbers: dict[str, int] = dict(_rows_of(store, "SELECT id, n FROM article WHERE id IN (?*)", articles))
         keys: set[tuple[str, str]] = set()
-        fresh: dict[tuple[str, str], list[tuple[SeriesPoint, int]]] = defaultdict(list)
+        fresh: dict[tuple[str, str], list[tuple[SeriesPoint, str]]] = defaultdict(list)
         for aid, n in numbers.items():
             keys.update(store._rows("SELECT DISTINCT subject, measure FROM point WHERE article = ?", (n,)))
             a = store.article(aid)
             if a is None:
                 continue
             for key, point in article_points(a, self.facts_in(aid), self.name_of):
-                fresh[key].append((point, n))
+                fresh[key].append((point, str(n)))  # (which article: its row number will do)
                 keys.add(key)
-        mine, drop_rows = [], set()
+        mine: list[Series] = []
+        drop_rows: set[int] = set()
         ns = set(numbers.values())
         for subject, measure in sorted(keys):
             points = list(fresh.get((subject, measure), []))
@@ -256,7 +260,7 @@ class CorrectedKnowledgeBase:
                 "SELECT article, data FROM point WHERE subject = ? AND measure = ?", (subject, measure)
             ):
                 if n not in ns:
-                    points.append((codec.make(SeriesPoint, codec.loads(data)), n))
+                    points.append((codec.make(SeriesPoint, codec.loads(data)), str(n)))
             drop_rows.update(
                 r[0]
                 for r in store._rows("SELECT rowid FROM series WHERE subject = ? AND measure = ?", (subject, measure))
@@ -283,41 +287,22 @@ class CorrectedKnowledgeBase:
             length=lambda: len(store.series) - len(drop_rows) + len(mine),
         )
 
-    def materialize(self):
-        """The whole corrected knowledge base in memory."""
-        from pktui.knowledge.base import KnowledgeBase
-
-        whole = self.store.materialize()
-        return KnowledgeBase(
-            articles=whole.articles,
-            entities=[
-                Entity(e.id, e.name, e.type, list(e.aliases), list(e.mentions), dict(e.attributes), e.corrected)
-                for e in self.entities
-            ],
-            facts=list(self.facts),
-            timeline=list(self.timeline),
-            series=list(self.series),
-            problems=self.problems,
-            summary=self.summary,
-            corrections=self.corrections,
-        )
-
 
 _NO_FACT = Fact("", "", "", 0, 0, "", (0, 0))
 
 
-def _exact_length(p: Patched) -> Patched:
+def _exact_length(p: Patched[T]) -> Patched[T]:
     """A patched list whose left-out rows may not all be in it: counted from what is kept."""
     p._length_fn = lambda: len(p._kept_rows()) + len(p.inserts)
     return p
 
 
-def ranks(store: StoredKnowledgeBase, table: str, columns: str, keys: list[tuple]) -> list[int]:
+def ranks(store: StoredKnowledgeBase, table: str, columns: str, keys: Sequence[Row]) -> list[int]:
     """For each of ``keys`` (sorted), how many rows of ``table`` have ``columns`` below it:
     counted between one key and the next, so the whole costs one pass over the index."""
     out: list[int] = []
     total = 0
-    prev: tuple | None = None
+    prev: Row | None = None
     marks = ", ".join("?" * len(keys[0])) if keys else ""
     for key in keys:
         if prev is None:
@@ -332,15 +317,15 @@ def ranks(store: StoredKnowledgeBase, table: str, columns: str, keys: list[tuple
     return out
 
 
-def _rows_of(store: StoredKnowledgeBase, sql: str, values: list) -> list[tuple]:
-    out: list[tuple] = []
+def _rows_of(store: StoredKnowledgeBase, sql: str, values: Sequence[object]) -> list[Row]:
+    out: list[Row] = []
     for i in range(0, len(values), 500):
         chunk = values[i : i + 500]
         out.extend(store._rows(sql.replace("(?*)", f"({','.join('?' * len(chunk))})"), chunk))
     return out
 
 
-def _by_article(entities) -> dict[str, list[Mention]]:
+def _by_article(entities: Iterable[Entity]) -> dict[str, list[Mention]]:
     out: dict[str, list[Mention]] = defaultdict(list)
     for e in entities:
         for m in e.mentions:

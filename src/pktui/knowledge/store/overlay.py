@@ -24,12 +24,15 @@ from typing import TYPE_CHECKING
 from pktui.knowledge.base import KnowledgeBase
 from pktui.knowledge.corrections import Folded, Outcome, active_entries, apply_ledger, name_pattern
 from pktui.knowledge.ledger import Entry, mention_ref
+from pktui.knowledge.store.codec import Row
 from pktui.model import ENTITY_TYPES, Entity, Fact, Mention, TimelineEntry
 from pktui.text import fold, slug
 
 if TYPE_CHECKING:
     from pktui.knowledge.store.reader import StoredKnowledgeBase
 
+#: a fact's place in the store's order: (undated, published, article id, start, end, kind)
+FactPlace = tuple[int, str, str, int, int, str]
 #: articles that may hold a name (a superset), or None when that cannot be told
 FindArticles = Callable[[str], "set[str] | None"]
 
@@ -60,7 +63,7 @@ class Overlay:
     #: the facts read, as corrected (rejected ones left out), and their store rows
     facts: dict[str, Fact] = field(default_factory=dict)
     fact_rows: dict[str, int] = field(default_factory=dict)
-    fact_order: dict[str, tuple] = field(default_factory=dict)
+    fact_order: dict[str, FactPlace] = field(default_factory=dict)
     rejected: set[str] = field(default_factory=set)
     #: fact id -> its corrected timeline entry (facts read that have one)
     timeline: dict[str, TimelineEntry] = field(default_factory=dict)
@@ -140,9 +143,9 @@ class _Part:
         self.stand_ins: set[str] = set()
         self.folded: dict[str, Folded] = {}
 
-    def _rows(self, sql: str, values: Iterable, params: Sequence = ()) -> list[tuple]:
+    def _rows(self, sql: str, values: Iterable[object], params: Sequence[object] = ()) -> list[Row]:
         values = list(values)
-        out: list[tuple] = []
+        out: list[Row] = []
         for i in range(0, len(values), 500):
             chunk = values[i : i + 500]
             out.extend(self.skb._rows(sql.replace("(?*)", f"({','.join('?' * len(chunk))})"), [*params, *chunk]))
@@ -209,7 +212,7 @@ class _Part:
             timeline=self._timeline(),
         )
 
-    def _entity(self, row: tuple, mentions: list[Mention]) -> Entity:
+    def _entity(self, row: Row, mentions: list[Mention]) -> Entity:
         e = self.skb._make_entity(row[:7])
         return Entity(e.id, e.name, e.type, list(e.aliases), mentions, dict(e.attributes))
 
@@ -291,7 +294,7 @@ def _mention_select() -> str:
     return _MENTION_SELECT
 
 
-def _fact_key(row: tuple) -> tuple:
+def _fact_key(row: Row) -> FactPlace:
     """A fact's place in the store's order: its article's, then its span and kind."""
     _n, _fid, start, end, kind, _t, _d, aid, _len, undated, published = row
     return (undated, published, aid, start, end, kind)

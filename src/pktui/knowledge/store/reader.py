@@ -29,7 +29,7 @@ from pktui.knowledge.store.views import Concat, LazyArticle, LazyEntity, LazyRow
 from pktui.model import Article, Entity, Fact, LoadProblem, LoadSummary, Mention, Series, SeriesPoint, TimelineEntry
 
 if TYPE_CHECKING:
-    from pktui.knowledge.base import KnowledgeBase
+    pass
 
 _FACT_SELECT = "SELECT f.n, f.id, f.start, f.end, f.kind, f.text, f.data, a.id, a.length FROM fact f JOIN article a ON a.n = f.article"
 _ARTICLE_SELECT = "SELECT n, id, published, length, meta FROM article"
@@ -185,12 +185,6 @@ class StoredKnowledgeBase:
         if known is None:
             known = self._exists[entity_id] = bool(self._rows("SELECT 1 FROM entity WHERE id = ?", (entity_id,)))
         return known
-
-    def materialize(self) -> KnowledgeBase:
-        """The whole knowledge base in memory (the corrections overlay's safety net)."""
-        from pktui.knowledge.store.memory import in_memory
-
-        return in_memory(self)
 
     def close(self) -> None:
         if self._own_conn:

@@ -242,7 +242,7 @@ class Patched(Sequence[T]):
         self._places: list[int] = []
         self._count = count  # how many ``inserts`` gives (their places are worked out when used)
         self._length_fn = length
-        self._kept: array | None = None
+        self._kept: array[int] | None = None
 
     @property
     def inserts(self) -> list[tuple[int, T]]:
@@ -251,7 +251,7 @@ class Patched(Sequence[T]):
             self._places = [p for p, _ in self._inserts]
         return self._inserts
 
-    def _kept_rows(self) -> array:
+    def _kept_rows(self) -> array[int]:
         if self._kept is None:
             keys = self.base._keys()
             drop = self.drop_rows
@@ -277,7 +277,11 @@ class Patched(Sequence[T]):
             return inserts[k][1]
         return self.swap(self.base._load([self._kept_rows()[i - k]])[0])
 
-    def __getitem__(self, i):  # type: ignore[override]
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+    def __getitem__(self, i: int | slice) -> T | list[T]:
         if isinstance(i, slice):
             return [self._at(k) for k in range(*i.indices(len(self)))]
         return self._at(i)
@@ -323,7 +327,11 @@ class Deferred(Sequence[T]):
     def __len__(self) -> int:
         return len(self.made)
 
-    def __getitem__(self, i):  # type: ignore[override]
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[T]: ...
+    def __getitem__(self, i: int | slice) -> T | Sequence[T]:
         return self.made[i]
 
     def __iter__(self) -> Iterator[T]:
