@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 
 from pktui.archive import open_archive
 from pktui.archive.corrected import search_changes
+from pktui.commands.export import entity_dict, export_document, series_dict
 from pktui.corpus import bundled_corpus_dir
-from pktui.export import entity_dict, export_document, series_dict
 from pktui.knowledge.corrections import apply_ledger
 from pktui.knowledge.store.corrected import CorrectedKnowledgeBase
 from pktui.knowledge.store.memory import in_memory
