@@ -123,7 +123,7 @@ def test_search_over_the_overlay_finds_what_search_over_memory_finds(stored):
 
 def test_alias_candidates_hold_every_article_a_name_occurs_in(stored):
     """The postings give a superset of the articles where a name occurs as words."""
-    from pktui.knowledge.corrections import name_pattern
+    from pktui.knowledge.correction_values import name_pattern
     from pktui.text import fold_keep
 
     kb = stored.kb

@@ -9,7 +9,6 @@ entry's number in ``corrected``, so the export and the browser can say so.
 from __future__ import annotations
 
 import bisect
-import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,11 +16,12 @@ from typing import Any
 
 from pktui.knowledge.base import KnowledgeBase
 from pktui.knowledge.build import sort_timeline
+from pktui.knowledge.correction_values import Folded, check_fact_fields, name_pattern, number, precision
 from pktui.knowledge.figures import build_series
-from pktui.knowledge.ledger import CorrectionRefused, Entry, Ledger, check_fields, is_date_value, mention_ref
+from pktui.knowledge.ledger import CorrectionRefused, Entry, Ledger, check_fields, mention_ref
 from pktui.knowledge.source import FactSource
 from pktui.model import Entity, Fact, LoadProblem, Mention
-from pktui.text import fold, fold_keep, slug
+from pktui.text import fold, slug
 
 #: a correction's fields (``entity``, ``into``, ``alias``, ...), as the ledger holds them
 Targets = dict[str, Any]
@@ -86,24 +86,6 @@ def apply_ledger(kb: KnowledgeBase, entries: Sequence[Entry], *, series: bool = 
     corrector.finish(series)
     outcome.series_changed = corrector.changed_series
     return outcome
-
-
-class Folded:
-    """An article's text folded: its words (where a name is looked for first) and, made only
-    where it is there, folded in place (offsets kept: where it is)."""
-
-    __slots__ = ("_in_place", "text", "words")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.words = fold(text)
-        self._in_place: str | None = None
-
-    @property
-    def in_place(self) -> str:
-        if self._in_place is None:
-            self._in_place = fold_keep(self.text)
-        return self._in_place
 
 
 def _mark(item: Entity | Fact | Mention, n: int) -> None:
@@ -358,9 +340,9 @@ class _Corrector:
         for key, value in t["fields"].items():
             if key == "value" and fact.kind in ("date", "event"):
                 fact.value = value
-                fact.precision = _precision(value)
+                fact.precision = precision(value)
             elif key == "value" and fact.kind in ("quantity", "ordinal"):
-                fact.value = _number(value)
+                fact.value = number(value)
             elif key == "value":
                 fact.value = str(value)
             else:
@@ -403,48 +385,6 @@ def _add_aliases(ent: Entity, names: list[str]) -> None:
 def _any_within(sorted_starts: list[int], lo: int, hi: int) -> bool:
     i = bisect.bisect_left(sorted_starts, lo)
     return i < len(sorted_starts) and sorted_starts[i] < hi
-
-
-def name_pattern(name: str) -> re.Pattern[str] | None:
-    """A name's words, folded, as whole words with any punctuation or space between them,
-    matched against :func:`fold_keep` text (same length as the article, so offsets hold)."""
-    words = fold(name).split()
-    if not words:
-        return None
-    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(re.escape(w) for w in words) + r"(?![^\W_])")
-
-
-def check_fact_fields(fact: Fact, fields: Targets) -> str | None:
-    for key, value in fields.items():
-        if fact.kind in ("date", "event"):
-            if key != "value":
-                return f"a {fact.kind} fact has only a value to set, not {key!r}"
-            if not (isinstance(value, str) and is_date_value(value)):
-                return f"a date is YYYY, YYYY-MM, YYYY-MM-DD or START/END, not {value!r}"
-        elif fact.kind in ("quantity", "ordinal"):
-            if key == "value" and _number(value) is None:
-                return f"a quantity's value is a number, not {value!r}"
-        elif key != "value":
-            return f"a {fact.kind} fact has only a value to set, not {key!r}"
-    return None
-
-
-def _number(value: object) -> int | float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return value
-    try:
-        number = float(str(value).replace(",", "").strip())
-    except ValueError:
-        return None
-    return int(number) if number.is_integer() else number
-
-
-def _precision(value: str) -> str:
-    if "/" in value:
-        return "range"
-    return {4: "year", 7: "month"}.get(len(value), "day")
 
 
 # -- checking a correction before it is written -------------------------------------------------

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pktui.knowledge.base import KnowledgeBase
-from pktui.knowledge.corrections import Folded, Outcome, active_entries, apply_ledger, name_pattern
+from pktui.knowledge.correction_values import Folded, name_pattern
+from pktui.knowledge.corrections import Outcome, active_entries, apply_ledger
 from pktui.knowledge.ledger import Entry, mention_ref
 from pktui.knowledge.store.codec import Row
 from pktui.model import ENTITY_TYPES, Entity, Fact, Mention, TimelineEntry
