@@ -166,8 +166,8 @@ def _open_archive(
     """The corpus under ``paths`` (the bundled sample when none), up to date (module doc).
 
     ``options``: how its files are read (:class:`pktui.corpus.ReadOptions`); ``corrections``:
-    the ledger to apply (when the file exists, the knowledge base is read from the index into
-    memory and the ledger applied there, search built on it); ``rebuild``: extract and index
+    the ledger to apply (when the file exists: as an overlay on the stored knowledge base, and
+    a search segment of what it changed, :mod:`pktui.archive.corrected`); ``rebuild``: extract and index
     everything again; ``merge``: fold the search deltas into one segment; ``cancel``: a
     ``threading.Event`` (raises :class:`Cancelled`); ``on_wait``: told once when another
     process holds the index; ``with_search``: open the search index.
@@ -215,7 +215,11 @@ def _open_archive(
     kb = KnowledgeStore.open_reader(folder, problems)
     kb.summary = _load_summary(read, duplicates)
     if corrections is not None and os.path.lexists(corrections):
-        return _corrected(kb, corrections, summary, t0, with_search)
+        from pktui.knowledge.base import KnowledgeBase
+
+        kb = _corrected(kb, corrections, folder)
+        if isinstance(kb, KnowledgeBase):  # applied in memory (the overlay's safety net)
+            return _memory_archive(kb, summary, t0, with_search)
     archive = Archive(kb, None, summary, folder=folder)
     kb.archive = archive
     if with_search:
@@ -232,18 +236,28 @@ def _load_summary(read: Any, duplicates: list[tuple[str, str]]) -> LoadSummary:
     return summary
 
 
-def _corrected(kb: Any, ledger: Path, summary: Report, t0: float, with_search: bool) -> Archive:
-    """With a corrections ledger: the knowledge base read from the index into memory and the
-    ledger applied there (the index itself holds what extraction found)."""
-    from pktui.knowledge.loader import apply_corrections
+def _corrected(kb: Any, ledger: Path, folder: Path) -> Any:
+    """With a corrections ledger: the ledger applied as an overlay on the stored knowledge
+    base (:mod:`pktui.archive.corrected`); the index itself holds what extraction found."""
+    from pktui.archive.corrected import with_ledger
 
-    memory = kb.materialize()
-    kb.close()
-    memory.problems.extend(apply_corrections(memory, ledger))
+    def plain_index() -> Any:
+        manifest = Manifest.load(kb.meta("search"))
+        if not manifest.segments or not segments_supported(writing=False):
+            return None
+        try:
+            return Segments(folder).open(kb, manifest)
+        except (OSError, ValueError, ImportError):
+            return None
+
+    return with_ledger(kb, ledger, plain_index)
+
+
+def _memory_archive(memory: Any, summary: Report, t0: float, with_search: bool) -> Archive:
     archive = Archive(memory, None, summary)
     memory.archive = archive
     if with_search:
-        _build_in_memory(archive, "a corrections ledger applied")
+        _build_in_memory(archive, "a corrections ledger applied in memory")
     _finish(summary, memory, t0)
     return archive
 
@@ -320,7 +334,7 @@ def _open_search(archive: Archive, folder: Path) -> None:
                 _build_in_memory(archive, "no search segments")
             return
         try:
-            archive.index = Segments(folder).open(kb, manifest)
+            archive.index = _open_segments(kb, folder, manifest)
             archive.summary.search = "segments"
             return
         except FileNotFoundError:  # a writer replaced them meanwhile: read its manifest
@@ -335,10 +349,29 @@ def _open_search(archive: Archive, folder: Path) -> None:
             )
             rewritten = True
         problems, summary = kb.problems, kb.summary
+        ledger = getattr(kb, "ledger_path", None)
         kb.close()
         kb = archive.kb = KnowledgeStore.open_reader(folder, problems)
+        if ledger is not None:
+            problems = list(problems)
+            kb = archive.kb = _corrected(kb, ledger, folder)
+            kb.problems[:] = problems
         kb.summary, kb.archive = summary, archive
     _build_in_memory(archive, "search segments unreadable")
+
+
+def _open_segments(kb: Any, folder: Path, manifest: Manifest) -> Any:
+    """The index's segments, and after them the corrections' when a ledger changed anything."""
+    from pktui.archive.corrected import corrections_segment
+
+    extra, built = corrections_segment(kb, folder, manifest)
+    if not extra and not built:
+        return Segments(folder).open(kb, manifest)
+    from pktui.search import segment
+    from pktui.search.index import SearchIndex
+
+    data = [segment.read(f) for f in [*(folder / "search" / s for s in manifest.segments), *extra]]
+    return SearchIndex(kb, [*data, *built], deleted_articles=frozenset(manifest.deleted))
 
 
 def _rewrite_segments(folder: Path, why: str) -> bool:

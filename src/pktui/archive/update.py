@@ -105,7 +105,7 @@ def run_update(
 def _staged(writer, ekeys, plan: Plan, scan: Scan, options, problems: list[LoadProblem], facts: bool) -> Iterator[Any]:
     """The staged results to publish; one that cannot be trusted is extracted again here (and
     staged again, so that the second reading finds it whole)."""
-    from pktui.knowledge.store.writer import Staged
+    from pktui.knowledge.store.rows import Staged
 
     wanted = {new.ekey: new for new in plan.add.values()}
     for item in writer.read_staged(ekeys, facts):
@@ -160,7 +160,7 @@ def _extract_and_stage(store, scan, plan: Plan, todo, options, workers, progress
     if not todo:
         return 0
     from pktui.knowledge.loader import iter_extractions
-    from pktui.knowledge.store.writer import Staged
+    from pktui.knowledge.store.rows import Staged
 
     writer = store.writer()
     total = len(todo)

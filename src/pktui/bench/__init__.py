@@ -175,6 +175,12 @@ def run_bench(
     labels = {
         "reopen_s": "reopen + first search (new process)",
         "reopen_peak_mb": "  its peak memory (MB)",
+        **{
+            f"ledger_{n}{again}_{what}": label
+            for n in (100, 1000)
+            for again, first in (("", f"with a ledger of {n:,} entries"), ("_again", "  the same again"))
+            for what, label in (("s", first), ("peak_mb", "    its peak memory (MB)"))
+        },
         "update_1_s": "after 1 article added",
         "update_1_peak_mb": "  its peak memory (MB)",
         "update_100_s": "after 100 articles added",

@@ -2,6 +2,8 @@
 
 * ``reopen``: ``pktui search QUERY DIR`` on an indexed, unchanged corpus (open the index,
   scan the folder, answer): seconds and the process's peak memory;
+* ``ledger_100``, ``ledger_1000`` (synthetic corpus): the same search with a corrections ledger
+  of that many mixed entries (:mod:`pktui.bench.ledger`), the first time and ``_again``;
 * ``update_1``, ``update_100``: the same search right after 1, then 100 articles were added
   to the folder (the update, its extraction and search delta included).
 
@@ -46,13 +48,16 @@ def _take_out(folder: Path) -> None:
 
 def in_new_process(args: list[str]) -> tuple[float, float, int, str]:
     """``pktui ARGS`` in a new process: (seconds, its peak memory in MB, exit status, stderr)."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(
-        [sys.executable, "-m", "pktui", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    _pid, status, usage = os.wait4(p.pid, 0)
-    seconds = time.perf_counter() - t0
-    err = p.stderr.read() if p.stderr else ""
+    import tempfile
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errors:
+        # (to a file: a pipe nobody reads while waiting fills up, and the process stops)
+        t0 = time.perf_counter()
+        p = subprocess.Popen([sys.executable, "-m", "pktui", *args], stdout=subprocess.DEVNULL, stderr=errors)
+        _pid, status, usage = os.wait4(p.pid, 0)
+        seconds = time.perf_counter() - t0
+        errors.seek(0)
+        err = errors.read()
     p.returncode = os.waitstatus_to_exitcode(status)
     peak = usage.ru_maxrss / (1024 * 1024) if sys.platform == "darwin" else usage.ru_maxrss / 1024
     return seconds, peak, p.returncode, err
@@ -67,6 +72,9 @@ def reopen_figures(folder: Path, query: str = DEFAULT_QUERY, *, updates: bool = 
     out["reopen_s"], out["reopen_peak_mb"] = round(seconds, 3), round(peak, 1)
     if not updates:
         return out
+    from pktui.bench.ledger import ledger_figures
+
+    out.update(ledger_figures(folder, query, in_new_process))
     import tempfile
 
     from pktui.bench.synthetic import write_corpus

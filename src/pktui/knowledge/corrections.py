@@ -9,7 +9,6 @@ entry's number in ``corrected``, so the export and the browser can say so.
 from __future__ import annotations
 
 import bisect
-import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,11 +16,12 @@ from typing import Any
 
 from pktui.knowledge.base import KnowledgeBase
 from pktui.knowledge.build import sort_timeline
+from pktui.knowledge.correction_values import Folded, check_fact_fields, name_pattern, number, precision
 from pktui.knowledge.figures import build_series
-from pktui.knowledge.ledger import CorrectionRefused, Entry, Ledger, check_fields, is_date_value, mention_ref
+from pktui.knowledge.ledger import CorrectionRefused, Entry, Ledger, check_fields, mention_ref
 from pktui.knowledge.source import FactSource
 from pktui.model import Entity, Fact, LoadProblem, Mention
-from pktui.text import fold, fold_keep, slug
+from pktui.text import fold, slug
 
 #: a correction's fields (``entity``, ``into``, ``alias``, ...), as the ledger holds them
 Targets = dict[str, Any]
@@ -33,6 +33,8 @@ class Outcome:
 
     applied: list[int] = field(default_factory=list)
     stale: list[tuple[Entry, str]] = field(default_factory=list)
+    #: whether the figures had to be assembled again (a fact or an entity they use changed)
+    series_changed: bool = False
 
     def problems(self, ledger_path: str) -> list[LoadProblem]:
         return [
@@ -62,8 +64,10 @@ def active_entries(entries: Sequence[Entry]) -> list[Entry]:
     return [e for e in entries if e.n in effective and e.op != "undo"]
 
 
-def apply_ledger(kb: KnowledgeBase, entries: Sequence[Entry]) -> Outcome:
-    """Apply the active entries of a ledger to ``kb`` in place."""
+def apply_ledger(kb: KnowledgeBase, entries: Sequence[Entry], *, series: bool = True) -> Outcome:
+    """Apply the active entries of a ledger to ``kb`` in place. Without ``series`` the figures
+    are left as they were (``outcome.series_changed`` says whether they are to be made again:
+    the overlay on the store makes only those of the articles it read)."""
     outcome = Outcome()
     known = {e.n for e in entries}
     for entry in entries:
@@ -79,7 +83,8 @@ def apply_ledger(kb: KnowledgeBase, entries: Sequence[Entry]) -> Outcome:
             outcome.applied.append(entry.n)
         else:
             outcome.stale.append((entry, reason))
-    corrector.finish()
+    corrector.finish(series)
+    outcome.series_changed = corrector.changed_series
     return outcome
 
 
@@ -101,6 +106,8 @@ class _Corrector:
                 self.about[eid].add(f.id)
         self.rejected: set[str] = set()
         self.changed_series = False
+        self.folded: dict[str, Folded] = dict(getattr(kb, "folded_texts", None) or {})
+        self.spans: dict[str, list[tuple[int, int, Mention]]] | None = None
 
     def apply(self, entry: Entry) -> str | None:
         """Apply one entry; the reason it is stale, or None."""
@@ -222,23 +229,36 @@ class _Corrector:
         ent = self._entity(t["entity"])
         if ent is None:
             return f"no entity {t['entity']}"
-        pattern = _name_pattern(t["name"])
+        pattern = name_pattern(t["name"])
         if pattern is None:
             return f"{t['name']!r} has no letters or digits to find"
         _add_aliases(ent, [t["name"]])
         _mark(ent, entry.n)
-        spans = self._mention_spans()
         key = fold(t["name"])
-        for article in self.kb.articles:
-            if key not in fold(article.text):
-                continue
-            for match in pattern.finditer(fold_keep(article.text)):
-                self._claim(ent, article.id, match.start(), match.end(), spans, entry.n)
+        found = [(a.id, self._folded(a)) for a in self.kb.articles if key in self._folded(a).words]
+        spans = self._mention_spans()
+        for aid, folded in found:
+            for match in pattern.finditer(folded.in_place):
+                self._claim(ent, aid, match.start(), match.end(), spans, entry.n)
         ent.mentions.sort(key=lambda m: (m.article, m.start))
         return None
 
+    def _folded(self, article: Any) -> Folded:
+        """An article's text folded once for all the aliases of a ledger (the overlay hands
+        over those it folded)."""
+        got = self.folded.get(article.id)
+        if got is None:
+            got = self.folded[article.id] = Folded(article.text)
+        return got
+
     def _mention_spans(self) -> dict[str, list[tuple[int, int, Mention]]]:
+        """Every mention by article in text order: made once, then kept as entries change
+        them (a mention made is put in, a rejected one taken out; one that changes entity is
+        the same object)."""
+        if self.spans is not None:
+            return self.spans
         spans: dict[str, list[tuple[int, int, Mention]]] = defaultdict(list)
+        self.spans = spans
         for e in self.entities.values():
             for m in e.mentions:
                 spans[m.article].append((m.start, m.end, m))
@@ -285,15 +305,21 @@ class _Corrector:
             self.changed_series = True
             return None
         article, start, end = ref
-        for ent in self.entities.values():
-            for m in ent.mentions:
-                if m.article == article and m.start == start and m.end == end:
-                    ent.mentions.remove(m)
-                    _mark(ent, entry.n)
-                    if not ent.mentions:
-                        self._drop_entity(ent, entry.n)
-                    return None
-        return f"no mention at {t['target']}"
+        rows = self._mention_spans().get(article, [])
+        held = [(k, r[2]) for k, r in enumerate(rows) if r[0] == start and r[1] == end and r[2].entity in self.entities]
+        if not held:
+            return f"no mention at {t['target']}"
+        if len(held) > 1:  # the same span in two entities: the first entity's, in their order
+            order = {eid: i for i, eid in enumerate(self.entities)}
+            held.sort(key=lambda km: order[km[1].entity])
+        k, m = held[0]
+        ent = self.entities[m.entity]
+        ent.mentions.remove(m)
+        del rows[k]
+        _mark(ent, entry.n)
+        if not ent.mentions:
+            self._drop_entity(ent, entry.n)
+        return None
 
     def _drop_entity(self, ent: Entity, n: int) -> None:
         for fid in self.about.pop(ent.id, set()):
@@ -314,9 +340,9 @@ class _Corrector:
         for key, value in t["fields"].items():
             if key == "value" and fact.kind in ("date", "event"):
                 fact.value = value
-                fact.precision = _precision(value)
+                fact.precision = precision(value)
             elif key == "value" and fact.kind in ("quantity", "ordinal"):
-                fact.value = _number(value)
+                fact.value = number(value)
             elif key == "value":
                 fact.value = str(value)
             else:
@@ -327,7 +353,7 @@ class _Corrector:
 
     # -- the end --------------------------------------------------------------------------------
 
-    def finish(self) -> None:
+    def finish(self, series: bool = True) -> None:
         kb = self.kb
         kb.entities = sorted(self.entities.values(), key=lambda e: (e.type, fold(e.name)))
         kb.facts = [f for f in kb.facts if f.id not in self.rejected]
@@ -342,7 +368,7 @@ class _Corrector:
                     t.date, t.precision = f.value, f.precision or t.precision
             timeline.append(t)
         kb.timeline = sort_timeline(timeline)
-        if self.changed_series:
+        if self.changed_series and series:
             kb.series = build_series(kb.articles, kb.entities, kb.facts)
         kb.reindex()
 
@@ -359,48 +385,6 @@ def _add_aliases(ent: Entity, names: list[str]) -> None:
 def _any_within(sorted_starts: list[int], lo: int, hi: int) -> bool:
     i = bisect.bisect_left(sorted_starts, lo)
     return i < len(sorted_starts) and sorted_starts[i] < hi
-
-
-def _name_pattern(name: str) -> re.Pattern[str] | None:
-    """A name's words, folded, as whole words with any punctuation or space between them,
-    matched against :func:`fold_keep` text (same length as the article, so offsets hold)."""
-    words = fold(name).split()
-    if not words:
-        return None
-    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(re.escape(w) for w in words) + r"(?![^\W_])")
-
-
-def check_fact_fields(fact: Fact, fields: Targets) -> str | None:
-    for key, value in fields.items():
-        if fact.kind in ("date", "event"):
-            if key != "value":
-                return f"a {fact.kind} fact has only a value to set, not {key!r}"
-            if not (isinstance(value, str) and is_date_value(value)):
-                return f"a date is YYYY, YYYY-MM, YYYY-MM-DD or START/END, not {value!r}"
-        elif fact.kind in ("quantity", "ordinal"):
-            if key == "value" and _number(value) is None:
-                return f"a quantity's value is a number, not {value!r}"
-        elif key != "value":
-            return f"a {fact.kind} fact has only a value to set, not {key!r}"
-    return None
-
-
-def _number(value: object) -> int | float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return value
-    try:
-        number = float(str(value).replace(",", "").strip())
-    except ValueError:
-        return None
-    return int(number) if number.is_integer() else number
-
-
-def _precision(value: str) -> str:
-    if "/" in value:
-        return "range"
-    return {4: "year", 7: "month"}.get(len(value), "day")
 
 
 # -- checking a correction before it is written -------------------------------------------------

@@ -37,6 +37,8 @@ import threading
 from array import array
 from collections.abc import Callable, Hashable, Iterable
 
+import numpy as np
+
 from pktui.knowledge.source import FactSource
 from pktui.search import rank, segment
 from pktui.search.cache import LRU, Fifo
@@ -50,6 +52,7 @@ from pktui.search.query import Query, parse_query
 from pktui.search.reader import EntityPart, FactSegment, RowCache, bits_of_docs, bits_of_mask
 from pktui.search.segment import SegmentData, SegmentError
 from pktui.search.spelling import Spellings, default_spellings, default_stopwords
+from pktui.search.tokens import MAX_TOKEN
 from pktui.search.vocabulary import Vocabulary
 
 __all__ = ["Hit", "SearchIndex", "SegmentError"]
@@ -364,6 +367,36 @@ class SearchIndex(Filters):
     def passage(self, hit: Hit) -> tuple[int, int]:
         """The passage (sentence) to show for a hit: offsets into its article's text."""
         return self.hits.passage(hit)
+
+    # ------------------------------------------------------------------ where words occur
+    def articles_holding(self, words: list[str]) -> set[str] | None:
+        """Ids of the live articles that hold each of ``words`` (folded words) somewhere: a
+        superset of those where they occur as a name. Stopwords and single letters are not
+        posted, so they do not narrow it; None when nothing else is left (read every article)."""
+        words = [w[:MAX_TOKEN] for w in words if w not in self.stopwords and len(w) > 1]
+        if not words:
+            return None
+        with self._lock:
+            per_word = [self._articles_of_docs(self._bits(w, False) & self._live) for w in words]
+        out: set[str] = set()
+        for p, seg in enumerate(self.segments):  # an article's live documents are in one segment
+            common = per_word[0][p]
+            for arts in per_word[1:]:
+                common = np.intersect1d(common, arts[p], assume_unique=True)
+            out.update(seg.article_id(int(a)) for a in common.tolist())
+        return out
+
+    def _articles_of_docs(self, bits: int) -> list[np.ndarray]:
+        """Per segment, the articles (numbers there) of the fact and passage documents of a
+        bitset."""
+        bits &= (1 << self.ent_base) - 1
+        raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), np.uint8)
+        docs = np.flatnonzero(np.unpackbits(raw, bitorder="little"))
+        out = []
+        for seg, lo, hi in zip(self.segments, self.bases, [*self.bases[1:], self.ent_base]):
+            local = docs[(docs >= lo) & (docs < hi)] - lo
+            out.append(np.unique(np.asarray(seg.art)[local]))
+        return out
 
     # ------------------------------------------------------------------ did you mean
     def suggest(self, query: str) -> str | None:

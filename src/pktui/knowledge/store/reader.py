@@ -19,37 +19,22 @@ import contextlib
 import sqlite3
 import threading
 from array import array
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from pktui.knowledge.store import codec
 from pktui.knowledge.store.codec import BadRow, Row
-from pktui.knowledge.store.views import Concat, LazyArticle, LazyEntity, LazyRows
+from pktui.knowledge.store.views import Concat, LazyArticle, LazyEntity, LazyRows, Recent
 from pktui.model import Article, Entity, Fact, LoadProblem, LoadSummary, Mention, Series, SeriesPoint, TimelineEntry
 
 if TYPE_CHECKING:
-    from pktui.knowledge.base import KnowledgeBase
+    pass
 
 _FACT_SELECT = "SELECT f.n, f.id, f.start, f.end, f.kind, f.text, f.data, a.id, a.length FROM fact f JOIN article a ON a.n = f.article"
 _ARTICLE_SELECT = "SELECT n, id, published, length, meta FROM article"
 _MENTION_SELECT = "SELECT m.start, m.end, m.entity, m.text, m.data, a.id, a.length, m.n FROM mention m JOIN article a ON a.n = m.article"
 _ARTICLE_ORDER = "ORDER BY a.undated, a.published, a.id"
-
-V = TypeVar("V")
-
-
-class _LRU(OrderedDict[str, V], Generic[V]):
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def put(self, key: str, value: V) -> None:
-        self[key] = value
-        self.move_to_end(key)
-        if len(self) > self.size:
-            self.popitem(last=False)
 
 
 class StoredKnowledgeBase:
@@ -74,11 +59,11 @@ class StoredKnowledgeBase:
         self.summary = LoadSummary()
         self._suspects: dict[str, str] = {}
         self._exists: dict[str, bool] = {}
-        self._articles_cache: _LRU[Article | None] = _LRU(512)
-        self._facts_cache: _LRU[Fact | None] = _LRU(2048)
+        self._articles_cache: Recent[Article | None] = Recent(512)
+        self._facts_cache: Recent[Fact | None] = Recent(2048)
         # what search asks for each hit shown (its article's facts and mentions), kept a while
-        self._facts_in_cache: _LRU[list[Fact]] = _LRU(512)
-        self._mentions_in_cache: _LRU[list[Mention]] = _LRU(512)
+        self._facts_in_cache: Recent[list[Fact]] = Recent(512)
+        self._mentions_in_cache: Recent[list[Mention]] = Recent(512)
         counts: dict[str, str] = dict(self._rows("SELECT k, v FROM meta WHERE k LIKE 'count.%'"))
         self.counts = {k.split(".", 1)[1]: int(v) for k, v in counts.items()}
         self.problems.extend(self._stored_problems())
@@ -200,39 +185,6 @@ class StoredKnowledgeBase:
         if known is None:
             known = self._exists[entity_id] = bool(self._rows("SELECT 1 FROM entity WHERE id = ?", (entity_id,)))
         return known
-
-    def materialize(self) -> KnowledgeBase:
-        """The whole knowledge base in memory (to apply a corrections ledger to it)."""
-        from pktui.knowledge.base import KnowledgeBase
-
-        articles = []
-        for n, aid, published, length, meta, text in self._stream(
-            "SELECT a.n, a.id, a.published, a.length, a.meta, t.text FROM article a JOIN article_text t ON t.n = a.n "
-            f"{_ARTICLE_ORDER}"
-        ):
-            a = self._make_article((n, aid, published, length, meta))
-            if len(text) != length:
-                self._suspect(aid, "article text of the wrong length")
-            articles.append(
-                Article(**{k: getattr(a, k) for k in Article.__dataclass_fields__ if k != "text"}, text=text)
-            )
-        mentions: dict[str, list[Mention]] = {}
-        for row in self._stream(f"{_MENTION_SELECT} {_ARTICLE_ORDER}, m.start, m.end, m.key"):
-            m = self._make_mention(row)
-            if m is not None:
-                mentions.setdefault(m.entity, []).append(m)
-        entities = []
-        for e in self.entities:
-            entities.append(Entity(e.id, e.name, e.type, list(e.aliases), mentions.get(e.id, []), dict(e.attributes)))
-        return KnowledgeBase(
-            articles=articles,
-            entities=entities,
-            facts=list(self.facts),
-            timeline=list(self.timeline),
-            series=list(self.series),
-            problems=list(self.problems),
-            summary=self.summary,
-        )
 
     def close(self) -> None:
         if self._own_conn:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from array import array
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
@@ -211,3 +212,150 @@ class LazyEntity(Entity):
 
 def _entity(fields: dict[str, Any]) -> Entity:
     return Entity(**fields)
+
+
+class Patched(Sequence[T]):
+    """A stored sequence (:class:`LazyRows`) with some rows left out, some items swapped for
+    others and some put in at given places: what corrections make of a stored list.
+
+    ``drop_rows`` are the row keys left out and ``dropped`` tells such an item when streamed;
+    ``swap`` gives an item's replacement; ``inserts`` are ``(place in the result, item)``,
+    sorted by place."""
+
+    def __init__(
+        self,
+        base: LazyRows[T],
+        *,
+        drop_rows: set[int],
+        dropped: Callable[[T], bool],
+        swap: Callable[[T], T] = lambda item: item,
+        inserts: Callable[[], list[tuple[int, T]]] | None = None,
+        count: int = 0,
+        length: Callable[[], int] | None = None,
+    ) -> None:
+        self.base = base
+        self.drop_rows = drop_rows
+        self.dropped = dropped
+        self.swap = swap
+        self._inserts_fn = inserts
+        self._inserts: list[tuple[int, T]] | None = None if inserts else []
+        self._places: list[int] = []
+        self._count = count  # how many ``inserts`` gives (their places are worked out when used)
+        self._length_fn = length
+        self._kept: array[int] | None = None
+
+    @property
+    def inserts(self) -> list[tuple[int, T]]:
+        if self._inserts is None:
+            self._inserts = self._inserts_fn() if self._inserts_fn else []
+            self._places = [p for p, _ in self._inserts]
+        return self._inserts
+
+    def _kept_rows(self) -> array[int]:
+        if self._kept is None:
+            keys = self.base._keys()
+            drop = self.drop_rows
+            self._kept = array("q", (k for k in keys if k not in drop)) if drop else keys
+        return self._kept
+
+    def __len__(self) -> int:
+        if self._length_fn is not None:
+            return self._length_fn()
+        return len(self.base) - len(self.drop_rows) + self._count
+
+    def _at(self, i: int) -> T:
+        import bisect
+
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        inserts = self.inserts
+        k = bisect.bisect_left(self._places, i)
+        if k < len(self._places) and self._places[k] == i:
+            return inserts[k][1]
+        return self.swap(self.base._load([self._kept_rows()[i - k]])[0])
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        if isinstance(i, slice):
+            return [self._at(k) for k in range(*i.indices(len(self)))]
+        return self._at(i)
+
+    def __iter__(self) -> Iterator[T]:
+        inserts = iter(self.inserts)
+        nxt = next(inserts, None)
+        place = 0
+        for item in self.base:
+            if self.dropped(item):
+                continue
+            while nxt is not None and nxt[0] == place:
+                yield nxt[1]
+                place += 1
+                nxt = next(inserts, None)
+            yield self.swap(item)
+            place += 1
+        while nxt is not None:
+            yield nxt[1]
+            nxt = next(inserts, None)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {len(self)}>"
+
+
+class Deferred(Sequence[T]):
+    """A sequence made the first time it is used (figures corrected only when asked for)."""
+
+    def __init__(self, make: Callable[[], Sequence[T]]) -> None:
+        self._make: Callable[[], Sequence[T]] | None = make
+        self._made: Sequence[T] | None = None
+
+    @property
+    def made(self) -> Sequence[T]:
+        if self._made is None:
+            assert self._make is not None
+            self._made, self._make = self._make(), None
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self.made)
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[T]: ...
+    def __getitem__(self, i: int | slice) -> T | Sequence[T]:
+        return self.made[i]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.made)
+
+    def __bool__(self) -> bool:
+        return len(self.made) > 0
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {'of ' + str(len(self._made)) if self._made is not None else 'not made'}>"
+
+
+V = TypeVar("V")
+
+
+class Recent(OrderedDict[str, V], Generic[V]):
+    """The last ``size`` values put, by key (what the reader keeps of rows read lately)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def put(self, key: str, value: V) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        if len(self) > self.size:
+            self.popitem(last=False)

@@ -26,76 +26,40 @@ import contextlib
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
-from pktui.extract import ArticleExtraction
 from pktui.knowledge import entities as ents
 from pktui.knowledge.build import (
     DatedAttributes,
     article_order,
-    resolved_entities,
     sorted_facts,
     timeline_entry,
-    timeline_order,
 )
 from pktui.knowledge.figures import SeriesKey, article_points, series_of
-from pktui.knowledge.ids import longer_fact_id, span_ranks, text_digest
+from pktui.knowledge.ids import span_ranks
 from pktui.knowledge.store import codec
 from pktui.knowledge.store.codec import Row
-from pktui.model import Article, Fact, SeriesPoint, TimelineEntry
+from pktui.knowledge.store.rows import (
+    MENTION_COLUMNS,
+    POINT_SKIP,
+    TIMELINE_COLUMNS,
+    DerivedRows,
+    NameCache,
+    Published,
+    Staged,
+    fact_data,
+    fact_keys,
+    stored_variants,
+)
+from pktui.model import Article, Fact, SeriesPoint
 from pktui.text import fold
 
 BATCH = 256  # articles per statement batch while publishing
 STAGE = "st.stage"  # in a file of its own beside the store (KnowledgeStore.attach_stage)
 BULK = 2000  # past this many keys, read a whole table once rather than key by key
 
-_POINT_SKIP = frozenset({"conflict"})
-_FACT_COLUMNS = frozenset({"id", "kind", "article", "start", "end", "text"})
-KEYS = "keys"  # a fact's local entity keys, beside its fields (to resolve it again)
-_MENTION_COLUMNS = frozenset({"article", "start", "end", "text", "entity"})
-_TIMELINE_COLUMNS = frozenset({"fact", "article"})
 _INSERT_FACT = (
     "INSERT INTO fact (id, article, start, end, kind, text, keys, entities, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-
-
-@dataclass(slots=True)
-class Staged:
-    """One article ready to publish: its extraction, or why extraction failed."""
-
-    ekey: str
-    article: Article
-    extraction: ArticleExtraction | None
-    error: str | None = None
-    #: the corpus file it was read from (the directory scan's key)
-    file: str = ""
-    #: what decides its id and whether it is a copy (:class:`pktui.knowledge.store.Identity`)
-    who: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Published:
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    #: articles whose stored rows changed besides the added ones (a key moved to another entity)
-    refreshed: list[str] = field(default_factory=list)
-    entities_changed: set[str] = field(default_factory=set)
-
-
-def tkey(entry: TimelineEntry) -> bytes:
-    """The timeline order (:func:`timeline_order`) as bytes that sort the same way."""
-    return b"\0".join(_key_part(p) for p in timeline_order(entry))
-
-
-def _key_part(value: object) -> bytes:
-    if isinstance(value, str):
-        return value.encode("utf-8", "surrogatepass")
-    if isinstance(value, bool | int):
-        return (int(value) + (1 << 62)).to_bytes(8, "big")
-    if isinstance(value, tuple):
-        return b"\1".join(_key_part(v) for v in value)
-    return str(value).encode("utf-8", "surrogatepass")
 
 
 class StoreWriter:
@@ -179,7 +143,7 @@ class StoreWriter:
         affected.update(e for _k, e in self._select("entity", "keyinfo", "key", both))
         renamed = self._recompute_entities(affected)
         out.entities_changed = affected
-        names = _NameCache(self.conn, preload=len(numbers) > BULK // 4)
+        names = NameCache(self.conn, preload=len(numbers) > BULK // 4)
         self._insert_derived(staged(True), numbers, names, touched_series)
         new_rows = set(numbers.values())
         refresh = self._articles_holding(moved) - new_rows
@@ -204,7 +168,7 @@ class StoreWriter:
             return False
         n = row[0]
         for key, data in c.execute("SELECT key, data FROM local_entity WHERE article = ?", (n,)).fetchall():
-            self._add_variants(key, _stored_variants(data), -1)
+            self._add_variants(key, stored_variants(data), -1)
         touched_series.update(c.execute("SELECT DISTINCT subject, measure FROM point WHERE article = ?", (n,)))
         c.execute("DELETE FROM fact_entity WHERE fact IN (SELECT n FROM fact WHERE article = ?)", (n,))
         for table in ("fact", "mention", "timeline", "point", "local_entity"):
@@ -404,9 +368,9 @@ class StoreWriter:
     # 5. derived rows ---------------------------------------------------------------------
 
     def _insert_derived(
-        self, staged: Iterable[Staged], numbers: dict[str, int], names: _NameCache, touched_series: set[SeriesKey]
+        self, staged: Iterable[Staged], numbers: dict[str, int], names: NameCache, touched_series: set[SeriesKey]
     ) -> None:
-        rows = _DerivedRows()
+        rows = DerivedRows()
         (fn,) = self.conn.execute("SELECT COALESCE(MAX(n), 0) FROM fact").fetchone()
         for s in staged:
             ex, a = s.extraction, s.article
@@ -414,7 +378,7 @@ class StoreWriter:
                 continue
             n = numbers[a.id]
             for m in ex.mentions:
-                fields = codec.fields_of(m, _MENTION_COLUMNS)
+                fields = codec.fields_of(m, MENTION_COLUMNS)
                 extra = codec.dumps(fields) if fields else "{}"
                 rows.mentions.append((n, m.start, m.end, m.entity, names.entity_of(m.entity), m.text, extra))
             facts = sorted_facts(ex, a)
@@ -430,12 +394,12 @@ class StoreWriter:
         rows.write(self.conn)
 
     def _points(
-        self, n: int, a: Article, facts: list[Fact], names: _NameCache, touched_series: set[SeriesKey]
+        self, n: int, a: Article, facts: list[Fact], names: NameCache, touched_series: set[SeriesKey]
     ) -> list[Row]:
         out: list[Row] = []
         for (subject, measure), p in article_points(a, facts, names.name_of):
             touched_series.add((subject, measure))
-            out.append((n, subject, measure, codec.dumps(codec.fields_of(p, _POINT_SKIP))))
+            out.append((n, subject, measure, codec.dumps(codec.fields_of(p, POINT_SKIP))))
         return out
 
     def _articles_holding(self, keys: set[str]) -> set[int]:
@@ -458,7 +422,7 @@ class StoreWriter:
         return aid
 
     def _refresh_article(
-        self, n: int, names: _NameCache, touched_series: set[tuple[str, str]], *, points_only: bool
+        self, n: int, names: NameCache, touched_series: set[tuple[str, str]], *, points_only: bool
     ) -> None:
         """An older article after a key it holds moved to another entity (or an entity it
         speaks of was renamed): its mentions, facts, timeline entries and points follow."""
@@ -487,7 +451,7 @@ class StoreWriter:
             if entry is not None:
                 c.execute(
                     "UPDATE timeline SET data = ? WHERE fact = ?",
-                    (codec.dumps(codec.fields_of(entry, _TIMELINE_COLUMNS)), fn),
+                    (codec.dumps(codec.fields_of(entry, TIMELINE_COLUMNS)), fn),
                 )
         article = self._article(n)
         for f in facts:
@@ -531,112 +495,3 @@ class StoreWriter:
         ):
             (count,) = c.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
             c.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"count.{name}", str(count)))
-
-
-class _NameCache:
-    """Entity ids and names as the transaction sees them, looked up once."""
-
-    def __init__(self, conn: sqlite3.Connection, preload: bool = False) -> None:
-        self.conn = conn
-        self._entity: dict[str, str] = {}
-        self._name: dict[str, str | None] = {}
-        self._complete = preload  # everything is loaded: a key not found has no entity
-        if preload:
-            self._entity = dict(conn.execute("SELECT key, entity FROM keyinfo"))
-            self._name = dict(conn.execute("SELECT id, name FROM entity"))
-
-    def entity_of(self, key: str) -> str:
-        e = self._entity.get(key)
-        if e is None and self._complete:
-            return key
-        if e is None:
-            row = self.conn.execute("SELECT entity FROM keyinfo WHERE key = ?", (key,)).fetchone()
-            e = self._entity[key] = row[0] if row else key
-        return e
-
-    def name_of(self, entity_id: str) -> str | None:
-        if entity_id not in self._name and not self._complete:
-            row = self.conn.execute("SELECT name FROM entity WHERE id = ?", (entity_id,)).fetchone()
-            self._name[entity_id] = row[0] if row else None
-        return self._name.get(entity_id)
-
-    def resolved(self, keys: Iterable[str]) -> list[str]:
-        """A fact's local keys -> its entities, in order, each once, only those that exist."""
-        return resolved_entities(keys, self.entity_of, lambda e: self.name_of(e) is not None)
-
-
-class _DerivedRows:
-    """Rows of mentions, facts, their entities, timeline entries and points, written in batches."""
-
-    def __init__(self) -> None:
-        self.mentions: list[Row] = []
-        self.facts: list[list[Any]] = []  # (lists: a taken id is made longer in place)
-        self.fact_entities: list[Row] = []
-        self.timeline: list[Row] = []
-        self.points: list[Row] = []
-        #: fact id -> (its row among the facts, and what longer_fact_id needs), this batch
-        self.ids: dict[str, tuple[int, Article, Fact, int]] = {}
-
-    def __len__(self) -> int:
-        return len(self.mentions) + len(self.facts)
-
-    def add_fact(self, fn: int, n: int, f: Fact, keys: list[str], rank: int, a: Article) -> None:
-        self.facts.append([fn, f.id, n, f.start, f.end, f.kind, f.text, fact_data(f, keys)])
-        self.ids[f.id] = (len(self.facts) - 1, a, f, rank)
-        self.fact_entities.extend((e, fn) for e in f.entities)
-        entry = timeline_entry(f)
-        if entry is not None:
-            self.timeline.append((fn, tkey(entry), n, codec.dumps(codec.fields_of(entry, _TIMELINE_COLUMNS))))
-
-    def write(self, conn: sqlite3.Connection) -> None:
-        self._lengthen_taken_ids(conn)
-        conn.executemany(
-            "INSERT OR IGNORE INTO mention (article, start, end, key, entity, text, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            self.mentions,
-        )
-        conn.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.facts)
-        conn.executemany("INSERT OR IGNORE INTO fact_entity VALUES (?, ?)", self.fact_entities)
-        conn.executemany("INSERT INTO timeline VALUES (?, ?, ?, ?)", self.timeline)
-        conn.executemany("INSERT INTO point VALUES (?, ?, ?, ?)", self.points)
-        for rows in (self.mentions, self.facts, self.fact_entities, self.timeline, self.points):
-            rows.clear()
-        self.ids.clear()
-
-    def _lengthen_taken_ids(self, conn: sqlite3.Connection) -> None:
-        """A fact id another stored fact already has (about one in a million at two million
-        facts) is made longer; timeline rows and points carry the id, so they follow."""
-        ids = list(self.ids)
-        taken: set[str] = set()
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            taken.update(
-                r[0] for r in conn.execute(f"SELECT id FROM fact WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-            )
-        if len(ids) < len(self.facts):  # two facts of this batch with one id
-            seen = set()
-            for row in self.facts:
-                if row[1] in seen:
-                    taken.add(row[1])
-                seen.add(row[1])
-        for old in taken:
-            at, a, f, rank = self.ids[old]
-            row = self.facts[at]
-            f.id = row[1] = longer_fact_id(a.id, text_digest(a.text), f.start, f.end, f.kind, rank)
-            self.timeline = [(t[0], t[1].replace(old.encode(), f.id.encode()), t[2], t[3]) for t in self.timeline]
-            self.points = [(p[0], p[1], p[2], p[3].replace(old, f.id)) for p in self.points]
-
-
-def fact_data(f: Fact, keys: list[str]) -> str:
-    fields = codec.fields_of(f, _FACT_COLUMNS)
-    if keys != f.entities:  # (mostly they are the same)
-        fields[KEYS] = keys
-    return codec.dumps(fields)
-
-
-def fact_keys(stored: dict[str, Any]) -> list[str]:
-    """The local keys of a stored fact (its entities, unless it says otherwise)."""
-    return list(stored.get(KEYS, stored.get("entities", [])))
-
-
-def _stored_variants(data: str) -> dict[str, list[int]]:
-    return {t: list(ns) for t, ns in codec.loads(data).items()}

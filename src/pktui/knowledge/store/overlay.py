@@ -1,0 +1,301 @@
+"""Corrections over the stored knowledge base: only what a ledger can change is read and corrected.
+
+:func:`correct` works out from the active entries what they can touch: the entities they name
+(and the ids a split may take), the owners of the mentions they reject and of the spans an
+added alias takes over, the facts they name and every fact about an entity read. It reads
+those from the store, whole, into a small in-memory :class:`KnowledgeBase` (with the articles
+where an added alias occurs and their other mentions, under stand-in entities, so that the
+alias leaves longer names alone exactly as it would over the whole corpus), runs
+:func:`~pktui.knowledge.corrections.apply_ledger` on it (the one implementation) and keeps the
+result as an :class:`Overlay`. :class:`~.corrected.CorrectedKnowledgeBase` answers from the
+overlay for what it holds and from the store for the rest.
+
+Where an added alias occurs is asked of ``find_articles(name)`` (the search index's postings,
+from :mod:`pktui.archive`): a superset of the articles holding its words, or None to read every
+article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pktui.knowledge.base import KnowledgeBase
+from pktui.knowledge.correction_values import Folded, name_pattern
+from pktui.knowledge.corrections import Outcome, active_entries, apply_ledger
+from pktui.knowledge.ledger import Entry, mention_ref
+from pktui.knowledge.store.codec import Row
+from pktui.model import ENTITY_TYPES, Entity, Fact, Mention, TimelineEntry
+from pktui.text import fold, slug
+
+if TYPE_CHECKING:
+    from pktui.knowledge.store.reader import StoredKnowledgeBase
+
+#: a fact's place in the store's order: (undated, published, article id, start, end, kind)
+FactPlace = tuple[int, str, str, int, int, str]
+#: articles that may hold a name (a superset), or None when that cannot be told
+FindArticles = Callable[[str], "set[str] | None"]
+
+_ENTITY_ROW = "SELECT id, type, name, aliases, attributes, nmentions, narticles, fname FROM entity"
+_FACT_ROW = (
+    "SELECT f.n, f.id, f.start, f.end, f.kind, f.text, f.data, a.id, a.length, a.undated, a.published "
+    "FROM fact f JOIN article a ON a.n = f.article"
+)
+
+
+class OverlayUnsafe(Exception):
+    """The part read was not enough to correct exactly (never expected): load in memory."""
+
+
+@dataclass
+class Overlay:
+    """A ledger applied to the part of the store it touches (see the module doc)."""
+
+    outcome: Outcome
+    #: the corrected entities: those read whole from the store and still there, and new ones
+    entities: dict[str, Entity] = field(default_factory=dict)
+    #: store entity id -> its place in the store's order (type, folded name, id), for those read
+    replaced: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: store entity id -> its name before correcting (for those read)
+    names_before: dict[str, str] = field(default_factory=dict)
+    #: new entities (a split's), in the order they were made
+    new: list[str] = field(default_factory=list)
+    #: the facts read, as corrected (rejected ones left out), and their store rows
+    facts: dict[str, Fact] = field(default_factory=dict)
+    fact_rows: dict[str, int] = field(default_factory=dict)
+    fact_order: dict[str, FactPlace] = field(default_factory=dict)
+    rejected: set[str] = field(default_factory=set)
+    #: fact id -> its corrected timeline entry (facts read that have one)
+    timeline: dict[str, TimelineEntry] = field(default_factory=dict)
+    #: store rows of the timeline entries read
+    timeline_rows: set[int] = field(default_factory=set)
+    #: articles whose mentions changed hands (or were made or rejected)
+    mention_articles: set[str] = field(default_factory=set)
+    #: articles whose facts changed
+    fact_articles: set[str] = field(default_factory=set)
+    #: articles where a mention was made, rejected or changed entity
+    moved_mention_articles: set[str] = field(default_factory=set)
+
+    @property
+    def empty(self) -> bool:
+        return not self.replaced and not self.new and not self.facts
+
+    def gone(self) -> set[str]:
+        """Store entities the ledger removed (merged away, all mentions rejected)."""
+        return set(self.replaced) - set(self.entities)
+
+    def touched_entities(self) -> set[str]:
+        """Entity ids whose entity document changed: read, made or removed."""
+        return set(self.replaced) | set(self.new)
+
+
+def correct(skb: StoredKnowledgeBase, entries: Sequence[Entry], find_articles: FindArticles | None = None) -> Overlay:
+    """Apply ``entries`` to the part of ``skb`` they can touch (module doc)."""
+    active = active_entries(entries)
+    part = _Part(skb)
+    names: list[str] = []
+    for e in active:
+        t = e.targets
+        if e.op in ("merge", "split", "rename", "retype", "alias"):
+            part.whole.update(x for x in (t["entity"], t.get("into")) if x)
+        if e.op == "split":
+            part.whole.update(_split_ids(e))
+        elif e.op == "alias":
+            names.append(t["name"])
+        elif e.op == "reject":
+            ref = mention_ref(t["target"])
+            if ref is None:
+                part.named_facts.add(t["target"])
+            else:
+                part.whole.update(part.owners_at(*ref))
+        elif e.op == "set":
+            part.named_facts.add(t["fact"])
+    part.read_alias_articles(names, find_articles)
+    kb = part.knowledge_base()
+    kb.folded_texts = part.folded  # type: ignore[attr-defined]  # (the alias articles, folded once)
+    before = _mention_places(kb)
+    outcome = apply_ledger(kb, entries, series=False)
+    overlay = part.overlay(kb, outcome)
+    overlay.moved_mention_articles = {place[0] for place in before ^ _mention_places(kb)}
+    return overlay
+
+
+def _mention_places(kb: KnowledgeBase) -> set[tuple[str, int, int, str]]:
+    return {(m.article, m.start, m.end, m.entity) for e in kb.entities for m in e.mentions}
+
+
+def _split_ids(e: Entry) -> set[str]:
+    """Every id a split may give its new entity (an existing one of that id takes the mentions)."""
+    t = e.targets
+    name = " ".join((t.get("name") or t["alias"]).split())
+    ids = {f"{etype}/{slug(name)}" for etype in ENTITY_TYPES}
+    return ids | {f"{i}-{e.n}" for i in ids}
+
+
+class _Part:
+    """What is read from the store, and how it is put together as a small knowledge base."""
+
+    def __init__(self, skb: StoredKnowledgeBase) -> None:
+        self.skb = skb
+        self.whole: set[str] = set()  # entity ids read whole
+        self.named_facts: set[str] = set()
+        self.articles: dict[str, object] = {}  # where an added alias occurs
+        self.stand_ins: set[str] = set()
+        self.folded: dict[str, Folded] = {}
+
+    def _rows(self, sql: str, values: Iterable[object], params: Sequence[object] = ()) -> list[Row]:
+        values = list(values)
+        out: list[Row] = []
+        for i in range(0, len(values), 500):
+            chunk = values[i : i + 500]
+            out.extend(self.skb._rows(sql.replace("(?*)", f"({','.join('?' * len(chunk))})"), [*params, *chunk]))
+        return out
+
+    def owners_at(self, article: str, start: int, end: int) -> set[str]:
+        q = "SELECT m.entity FROM mention m JOIN article a ON a.n = m.article WHERE a.id = ? AND m.start = ? AND m.end = ?"
+        return {r[0] for r in self.skb._rows(q, (article, start, end))}
+
+    def read_alias_articles(self, names: list[str], find_articles: FindArticles | None) -> None:
+        """The articles where an added alias occurs; the owners of mentions it would take over
+        are read whole."""
+        if not names:
+            return
+        for name in names:
+            pattern = name_pattern(name)
+            if pattern is None:
+                continue
+            found = find_articles(name) if find_articles is not None else None
+            ids = sorted(found) if found is not None else [r[0] for r in self.skb._rows("SELECT id FROM article")]
+            key = fold(name)
+            for aid in ids:
+                folded = self._folded(aid)
+                if folded is None or key not in folded.words:
+                    continue
+                self.articles[aid] = self.skb.article(aid)
+                spans = {(m.start(), m.end()) for m in pattern.finditer(folded.in_place)}
+                if spans:
+                    for m in self.skb.mentions_in(aid):
+                        if (m.start, m.end) in spans:
+                            self.whole.add(m.entity)
+
+    def _folded(self, aid: str) -> Folded | None:
+        """An article's text folded, once for all the aliases."""
+        got = self.folded.get(aid)
+        if got is None:
+            a = self.skb.article(aid)
+            if a is None:
+                return None
+            got = self.folded[aid] = Folded(a.text)
+        return got
+
+    def knowledge_base(self) -> KnowledgeBase:
+        """The part as a knowledge base: entities in the store's order (the order the ledger
+        is applied in over the whole), their mentions and facts, the timeline of those facts."""
+        skb = self.skb
+        rows = sorted(self._rows(f"{_ENTITY_ROW} WHERE id IN (?*)", self.whole), key=lambda r: (r[1], r[7], r[0]))
+        self.replaced = {r[0]: (r[1], r[7], r[0]) for r in rows}
+        self.names_before = {r[0]: r[2] for r in rows}
+        mentions: dict[str, list[Mention]] = {eid: [] for eid in self.replaced}
+        order = "ORDER BY a.undated, a.published, a.id, m.start, m.end, m.key"
+        for row in self._rows(f"{_mention_select()} WHERE m.entity IN (?*) {order}", self.replaced):
+            m = skb._make_mention(row)
+            if m is not None:
+                mentions[m.entity].append(m)
+        entities = [self._entity(r, mentions[r[0]]) for r in rows]
+        entities.extend(self._stand_ins())
+        entities.sort(key=lambda e: self.replaced.get(e.id) or (e.type, fold(e.name), e.id))
+        facts = self._facts()
+        return KnowledgeBase(
+            articles=list(self.articles.values()),  # type: ignore[arg-type]
+            entities=entities,
+            facts=facts,
+            timeline=self._timeline(),
+        )
+
+    def _entity(self, row: Row, mentions: list[Mention]) -> Entity:
+        e = self.skb._make_entity(row[:7])
+        return Entity(e.id, e.name, e.type, list(e.aliases), mentions, dict(e.attributes))
+
+    def _stand_ins(self) -> list[Entity]:
+        """The other mentions of the alias articles, each under a stand-in of its entity (an
+        added alias never changes them: it only must not overlap them)."""
+        held: dict[str, list[Mention]] = {}
+        order = "ORDER BY a.id, m.start, m.end, m.key"
+        for row in self._rows(f"{_mention_select()} WHERE a.id IN (?*) {order}", self.articles):
+            m = self.skb._make_mention(row)
+            if m is not None and m.entity not in self.replaced:
+                held.setdefault(m.entity, []).append(m)
+        self.stand_ins = set(held)
+        out = []
+        for row in self._rows(f"{_ENTITY_ROW} WHERE id IN (?*)", held):
+            e = self.skb._make_entity(row[:7])
+            out.append(Entity(e.id, e.name, e.type, list(e.aliases), held[e.id], dict(e.attributes)))
+        return out
+
+    def _facts(self) -> list[Fact]:
+        about = f"{_FACT_ROW} WHERE f.n IN (SELECT fact FROM fact_entity WHERE entity IN (?*))"
+        rows = {r[0]: r for r in self._rows(about, self.replaced)}
+        rows.update((r[0], r) for r in self._rows(f"{_FACT_ROW} WHERE f.id IN (?*)", self.named_facts))
+        ordered = sorted(rows.values(), key=_fact_key)
+        self.fact_rows, self.fact_order = {}, {}
+        facts = []
+        for r in ordered:
+            f = self.skb._make_fact(r[:9])
+            if f is not None:
+                facts.append(f)
+                self.fact_rows[f.id] = r[0]
+                self.fact_order[f.id] = _fact_key(r)
+        return facts
+
+    def _timeline(self) -> list[TimelineEntry]:
+        q = (
+            "SELECT t.fact, t.data, f.id, a.id FROM timeline t JOIN fact f ON f.n = t.fact "
+            "JOIN article a ON a.n = t.article WHERE t.fact IN (?*) ORDER BY t.tkey"
+        )
+        rows = self._rows(q, self.fact_rows.values())
+        self.timeline_rows = {r[0] for r in rows}
+        return [t for t in map(self.skb._make_entry, rows) if t is not None]
+
+    def overlay(self, kb: KnowledgeBase, outcome: Outcome) -> Overlay:
+        """The corrected part, checked: a stand-in changed means the part was not enough."""
+        out = Overlay(outcome, replaced=self.replaced, fact_rows=self.fact_rows, fact_order=self.fact_order)
+        out.names_before = self.names_before
+        out.timeline_rows = self.timeline_rows
+        for e in kb.entities:
+            if e.id in self.stand_ins and e.id not in self.replaced:
+                if e.corrected or any(m.corrected for m in e.mentions):
+                    raise OverlayUnsafe(f"entity {e.id} changed but was not read whole")
+                continue
+            out.entities[e.id] = e
+            if e.id not in self.replaced:
+                out.new.append(e.id)
+        for f in kb.facts:
+            out.facts[f.id] = f
+        out.rejected = set(self.fact_rows) - set(out.facts)
+        out.timeline = {t.fact: t for t in kb.timeline}
+        for f in kb.facts:
+            if f.corrected:
+                out.fact_articles.add(f.article)
+        out.fact_articles.update(self.skb.fact(fid).article for fid in out.rejected if self.skb.fact(fid))  # type: ignore[union-attr]
+        out.mention_articles = self._mention_articles(out)
+        return out
+
+    def _mention_articles(self, out: Overlay) -> set[str]:
+        q = "SELECT DISTINCT a.id FROM mention m JOIN article a ON a.n = m.article WHERE m.entity IN (?*)"
+        arts = {r[0] for r in self._rows(q, self.replaced)}
+        for e in out.entities.values():
+            arts.update(m.article for m in e.mentions)
+        return arts
+
+
+def _mention_select() -> str:
+    from pktui.knowledge.store.reader import _MENTION_SELECT
+
+    return _MENTION_SELECT
+
+
+def _fact_key(row: Row) -> FactPlace:
+    """A fact's place in the store's order: its article's, then its span and kind."""
+    _n, _fid, start, end, kind, _t, _d, aid, _len, undated, published = row
+    return (undated, published, aid, start, end, kind)

@@ -1,0 +1,172 @@
+"""Corrections as an overlay on the stored knowledge base equal the ledger applied in memory.
+
+The overlay reads only what a ledger touches and answers the rest from the store; the search
+index adds a segment of what it changed. For random ledgers over the sample corpus, the export
+of the overlay must equal, exactly, the export of the whole knowledge base read into memory with
+the ledger applied there, and search must find the same documents.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from pktui.archive import open_archive
+from pktui.archive.corrected import search_changes
+from pktui.commands.export import entity_dict, export_document, series_dict
+from pktui.corpus import bundled_corpus_dir
+from pktui.knowledge.corrections import apply_ledger
+from pktui.knowledge.store.corrected import CorrectedKnowledgeBase
+from pktui.knowledge.store.memory import in_memory
+from pktui.knowledge.store.overlay import correct
+from pktui.search.build import build_segment
+from pktui.search.index import SearchIndex
+from pktui.text import fold
+from tests.test_corrections import entry, ledgers
+
+QUERIES = [
+    "abyei ",
+    "peacekeeping ",
+    "x y ",
+    "nguyen van a ",
+    "hanoi ",
+    "lacroix ",
+    "un ",
+    "250 ",
+    "vpa ",
+    "hospital ",
+    "korea ",
+    "republic ",
+]
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("overlay")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(tmp / "cache"))
+        folder = tmp / "corpus"
+        shutil.copytree(bundled_corpus_dir(), folder)
+        archive = open_archive([folder])
+        yield archive
+        archive.close()
+
+
+def _corrected(archive, ops) -> CorrectedKnowledgeBase:
+    overlay = correct(archive.kb, ops, lambda name: archive.index.articles_holding(fold(name).split()))
+    return CorrectedKnowledgeBase(archive.kb, overlay)
+
+
+def _in_memory(archive, ops):
+    memory = in_memory(archive.kb)
+    apply_ledger(memory, ops)
+    return memory
+
+
+def _found(index, query: str) -> set[tuple[str, str]]:
+    return {(h.kind, h.id) for h in index.search(query, limit=5000)}
+
+
+def _overlay_search(archive, kb: CorrectedKnowledgeBase) -> SearchIndex:
+    """The index's own segments and the corrections' one (built here in memory)."""
+    from pktui.search import segment
+
+    articles, entity_ids = search_changes(kb)
+    folders = [archive.folder / "search" / s for s in _manifest(archive).segments]
+    data = [segment.read(f) for f in folders]
+    if articles or entity_ids:
+        data.append(build_segment(kb, articles, entity_ids=entity_ids))
+    return SearchIndex(kb, data, deleted_articles=frozenset(_manifest(archive).deleted))
+
+
+def _manifest(archive):
+    from pktui.archive.segments import Manifest
+
+    return Manifest.load(archive.kb.meta("search"))
+
+
+def _ids(archive):
+    kb = archive.kb
+    entity_ids = [e.id for e in kb.entities]
+    fact_ids = [f.id for f in kb.facts]
+    refs = [f"{m.article}:{m.start}-{m.end}" for e in kb.entities for m in e.mentions][::3]
+    return entity_ids, fact_ids, refs
+
+
+def test_the_overlay_exports_what_the_ledger_applied_in_memory_exports(stored):
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(ledgers(*_ids(stored)))
+    def check(ops):
+        assert export_document(_corrected(stored, ops)) == export_document(_in_memory(stored, ops))
+
+    check()
+
+
+def test_undone_entries_leave_the_store_as_it_was(stored):
+    ops = [entry(1, "merge", entity=stored.kb.entities[0].id, into=stored.kb.entities[1].id), entry(2, "undo", entry=1)]
+    assert export_document(_corrected(stored, ops)) == export_document(stored.kb)
+
+
+def test_search_over_the_overlay_finds_what_search_over_memory_finds(stored):
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(ledgers(*_ids(stored)))
+    def check(ops):
+        overlay = _overlay_search(stored, _corrected(stored, ops))
+        memory = SearchIndex.build(_in_memory(stored, ops))
+        for q in QUERIES:
+            assert _found(overlay, q) == _found(memory, q), q
+
+    check()
+
+
+def test_alias_candidates_hold_every_article_a_name_occurs_in(stored):
+    """The postings give a superset of the articles where a name occurs as words."""
+    from pktui.knowledge.correction_values import name_pattern
+    from pktui.text import fold_keep
+
+    kb = stored.kb
+    texts = {a.id: fold_keep(a.text) for a in kb.articles}
+    words = sorted({w for e in list(kb.entities)[:80] for w in fold(e.name).split()})
+    for name in [*words, "Abyei peacekeeping", "Viet Nam", "Hà Nội"]:
+        found = stored.index.articles_holding(fold(name).split())
+        if found is None:
+            continue
+        pattern = name_pattern(name)
+        assert pattern is not None
+        where = {aid for aid, text in texts.items() if pattern.search(text)}
+        assert where <= found, name
+
+
+def _same_list(got, expected, norm=lambda item: item) -> None:
+    assert len(got) == len(expected)
+    want = [norm(x) for x in expected]
+    assert [norm(x) for x in got] == want
+    assert [norm(got[i]) for i in range(len(got))] == want  # by place, as the lists on screen read
+
+
+def test_every_lookup_of_the_overlay_answers_as_memory_does(stored):
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(ledgers(*_ids(stored)))
+    def check(ops):
+        kb, memory = _corrected(stored, ops), _in_memory(stored, ops)
+        for name, norm in (("entities", entity_dict), ("facts", None), ("timeline", None), ("series", series_dict)):
+            _same_list(getattr(kb, name), getattr(memory, name), *([norm] if norm else []))
+        assert kb.entity_counts_by_type() == memory.entity_counts_by_type()
+        assert kb.counts["entities"] == len(memory.entities) and kb.counts["facts"] == len(memory.facts)
+        assert kb.counts["timeline"] == len(memory.timeline)
+        for e in list(memory.entities)[::7] + [stored.kb.entities[0]]:
+            got, want = kb.entity(e.id), memory.entity(e.id)
+            assert (got and entity_dict(got)) == (want and entity_dict(want))
+            _same_list(kb.facts_about(e.id), memory.facts_about(e.id))
+            _same_list(kb.timeline_for(e.id), memory.timeline_for(e.id))
+        for a in list(memory.articles)[::3]:
+            assert kb.facts_in(a.id) == memory.facts_in(a.id)
+            assert [(m.start, m.end, m.entity, m.corrected) for m in kb.mentions_in(a.id)] == [
+                (m.start, m.end, m.entity, m.corrected) for m in memory.mentions_in(a.id)
+            ]
+        for f in list(stored.kb.facts)[::11]:
+            assert kb.fact(f.id) == memory.fact(f.id)
+
+    check()
