@@ -135,6 +135,18 @@ def test_import_pktui_loads_no_benchmark_generator():
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+def test_the_command_line_starts_without_the_extractor_or_the_index():
+    """Every command (the browser too) parses its arguments first: that must not load the
+    extractor, the corpus index or the corrections machinery (a third of a second)."""
+    code = (
+        "import sys, pktui.cli; pktui.cli.build_parser(); "
+        "heavy = [m for m in sys.modules if m.startswith(('pktui.extract', 'pktui.archive', 'pktui.corpus', "
+        "'pktui.knowledge.corrections', 'textual'))]; assert not heavy, heavy"
+    )
+    r = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True

@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+#: The corrections ledger, by default beside the articles (see pktui.knowledge.ledger).
+LEDGER_NAME = "pktui-corrections.yaml"
+
 ENTITY_TYPES = (
     "person",
     "organization",

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from pktui.archive.corrections import record, undo_in
-from pktui.knowledge.corrections import in_effect
 from pktui.knowledge.ledger import (
     OPERATIONS,
     SETTABLE_FIELDS,
@@ -113,7 +111,10 @@ def _value(text: str) -> Any:
 
 def run_correct(args: argparse.Namespace, ledger_path: Path, open_corpus: Callable[[], Any], out: TextIO) -> int:
     """Carry out one ``pktui correct`` operation; raises :class:`CorrectionRefused` for exit 2.
+    (The corrections machinery is imported here: every command builds this parser.)
     ``open_corpus()`` opens the corpus (an :class:`pktui.archive.Archive`) with the ledger."""
+    from pktui.archive.corrections import record, undo_in
+
     if args.op == "undo":
         entry, target = undo_in(ledger_path, args.entry, args.note)
         out.write(f"entry {entry.n}: undo {target.n} ({one_line(target.describe())})\n")
@@ -131,6 +132,8 @@ def run_correct(args: argparse.Namespace, ledger_path: Path, open_corpus: Callab
 
 
 def _list(ledger: Ledger, open_corpus: Callable[[], Any], out: TextIO, *, as_json: bool) -> int:
+    from pktui.knowledge.corrections import in_effect
+
     stale: dict[int, str] = {}
     if ledger.entries:  # which entries still apply to the corpus as it is now
         outcome = open_corpus().kb.corrections

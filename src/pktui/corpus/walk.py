@@ -22,12 +22,11 @@ from typing import Literal
 from pktui.corpus.base import SourceFile
 from pktui.corpus.forms import form_of_name
 from pktui.fileio import describe_mode, open_fd
-from pktui.model import LoadProblem, LoadSummary
+from pktui.model import LEDGER_NAME, LoadProblem, LoadSummary
 
 #: paths at least this long cannot be resolved safely for the symlink check
 #: The corrections ledger pktui keeps beside the articles, and its lock: pktui's own, never an
 #: article nor a skipped file.
-LEDGER_NAME = "pktui-corrections.yaml"
 OWN_FILES = frozenset({LEDGER_NAME, f".{LEDGER_NAME}.lock"})
 
 _LONG_PATH = 3800

@@ -30,9 +30,8 @@ from typing import Any
 
 import yaml
 
-from pktui.corpus.walk import LEDGER_NAME
 from pktui.fileio import UserFileError, atomic_output, compose_user_yaml, construct_yaml, read_user_text
-from pktui.model import ENTITY_TYPES, QUALIFIERS
+from pktui.model import ENTITY_TYPES, LEDGER_NAME, QUALIFIERS
 
 MAX_LEDGER_BYTES = 64 * 1024 * 1024
 
