@@ -81,6 +81,23 @@ async def render(name: str, size: tuple[int, int], keys: list, out: Path, paths:
     return path
 
 
+#: Views of a folder mixing every input form (the test suite's fixture, written by the team):
+#: outlets beside dates in the list, the metadata above the article.
+MIXED_VIEWS = [
+    ("mixed", (160, 45), ["down", "enter"], "a mixed folder: pages, feeds, records, notes, plain text"),
+]
+
+
+def mixed_corpus() -> str:
+    """The test suite's mixed folder, written to a temporary place."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.mixed_corpus import build_mixed_corpus
+
+    return str(build_mixed_corpus(Path(tempfile.mkdtemp(prefix="pktui-shots-mixed-")) / "corpus"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "screenshots"))
@@ -97,6 +114,11 @@ def main() -> int:
         if args.only and name not in args.only:
             continue
         path = asyncio.run(render(name, size, keys, out, args.paths))
+        print(f"{path}  {size[0]}×{size[1]}  {what}")
+    for name, size, keys, what in MIXED_VIEWS:
+        if args.only and name not in args.only:
+            continue
+        path = asyncio.run(render(name, size, keys, out, [mixed_corpus()]))
         print(f"{path}  {size[0]}×{size[1]}  {what}")
     return 0
 
