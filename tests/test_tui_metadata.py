@@ -105,3 +105,11 @@ async def test_fact_bar_key_hints_are_never_cut():
         text = str(keys.render())
         assert text == "[ ] facts · y cite · w why"
         assert keys.region.width >= len(text) and keys.region.right <= app.browser.query_one("#reader").region.right
+
+
+def test_one_skipped_file_is_counted_in_the_singular():
+    from pktui.tui.format import load_summary
+
+    kb = meta_kb(problems=[])
+    kb.summary = LoadSummary(duplicates=1, hidden=1, other_files=1)
+    assert load_summary(kb) == ["1 duplicate skipped", "1 hidden file skipped", "1 other file"]

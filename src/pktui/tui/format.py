@@ -302,13 +302,17 @@ def load_summary(kb) -> list[str]:
     if warnings:
         parts.append(f"{warnings:,} warning{'s' if warnings > 1 else ''}")
     summary = getattr(kb, "summary", None)
-    labels = (("duplicates", "duplicates skipped"), ("hidden", "hidden files skipped"), ("other_files", "other files"))
-    for key, label in labels:
+    labels = (
+        ("duplicates", "duplicate", "duplicates", "skipped"),
+        ("hidden", "hidden file", "hidden files", "skipped"),
+        ("other_files", "other file", "other files", ""),
+    )
+    for key, one, many, then in labels:
         n = summary.get(key) if isinstance(summary, dict) else getattr(summary, key, None)
         if n is None:
             n = getattr(kb, key, None)
         if isinstance(n, int) and not isinstance(n, bool) and n > 0:
-            parts.append(f"{n:,} {label}")
+            parts.append(f"{n:,} {one if n == 1 else many} {then}".rstrip())
     return parts
 
 
