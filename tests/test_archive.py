@@ -225,6 +225,36 @@ def test_duplicates_and_ids_stay_as_a_full_read_gives_them_update_after_update(t
         ar.close()
 
 
+def test_a_folder_seen_changed_once_is_not_listed_again_at_every_open(tmp_path, cache_home, monkeypatch):
+    """A file added and removed again leaves the folder's time moved and its files as they were:
+    the next open lists that folder once, and remembers it (every open after is a look at the
+    times only; at 20,000 articles the listing cost the browser 0.3 s at each start)."""
+    import importlib
+
+    scan_module = importlib.import_module("pktui.archive.scan")  # (pktui.archive.scan is also a function)
+    folder = tmp_path / "c"
+    write_corpus(folder, 4)
+    hour_ago = time.time() - 3600
+
+    def age(seconds: float) -> None:
+        for p in [folder, *folder.rglob("*")]:
+            os.utime(p, (seconds, seconds))
+
+    age(hour_ago)
+    open_archive([folder], with_search=False).close()
+    write_article(folder, "draft.txt", "Nepal sent 40 engineers to UNISFA.")
+    (folder / "draft.txt").unlink()
+    os.utime(folder, (hour_ago + 60, hour_ago + 60))  # the folder's time moved, settled since
+    listed = []
+    real = scan_module._follow_folders
+    monkeypatch.setattr(scan_module, "_follow_folders", lambda *a: listed.append(1) or real(*a))
+    for _ in range(3):
+        ar = open_archive([folder], with_search=False)
+        assert ar.summary.extracted == 0 and len(ar.kb.articles) == 4
+        ar.close()
+    assert listed == [1]
+
+
 def test_an_unchanged_folder_is_not_walked_again_and_every_change_is_still_seen(tmp_path, cache_home, monkeypatch):
     """Folder times tell when nothing was added, removed or renamed: the files are then not
     listed again, one stat each; a file changed in place, a new one, one in a new sub-folder,

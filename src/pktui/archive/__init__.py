@@ -285,7 +285,7 @@ def _bring_up_to_date(store, paths, options, summary, workers, progress, cancel,
     needs_search = _search_needs_writing(store)
     if plan.empty and plan.remembers(store) and not needs_search and not merge and not store.suspects():
         summary.unchanged = int(store.meta("count.articles") or 0)
-        if found.walked:
+        if found.walked or found.memo is not None:  # a walk, or a memo brought up to date
             store.remember_walk(found.memo)
         return problems, found
     generation = store.meta("generation")
