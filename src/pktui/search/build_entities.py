@@ -91,13 +91,7 @@ def _name_arrays(
     type_ids = [[tid[w] for w in ws] for ws in type_words]
     type_tok = np.array([t for ty in type_of for t in type_ids[ty]], np.int64)
     type_ent = np.repeat(np.arange(len(words)), [len(type_ids[ty]) for ty in type_of])
-    about = pairs(name_tok, name_ent)
-    arrays: dict[str, np.ndarray] = {}
-    for name, parts in (("about", [about]), ("any", [about, pairs(type_tok, type_ent)])):
-        off, docs = csr(parts, len(vocab))
-        arrays[f"{PREFIX}{name}.off"] = off
-        arrays[f"{PREFIX}{name}.docs"] = docs
-    df = np.diff(arrays[f"{PREFIX}any.off"]).astype(np.uint32)
+    arrays, df = posting_arrays(pairs(name_tok, name_ent), pairs(type_tok, type_ent), len(vocab))
     arrays.update(vocab_arrays(vocab, df, PREFIX))
     by_entity = np.lexsort((name_tok, name_ent))
     arrays[f"{PREFIX}names.off"] = offsets(np.array([len(ws) for ws in words], np.int64))
@@ -119,3 +113,16 @@ def key_arrays(keys: list[tuple[str, ...]]) -> dict[str, np.ndarray]:
     out = {f"{PREFIX}keys.off": off, f"{PREFIX}keys.ents": docs}
     out.update(vocab_arrays(names, np.diff(off).astype(np.uint32), f"{PREFIX}keys."))
     return out
+
+
+def posting_arrays(
+    name_pairs: np.ndarray, type_pairs: np.ndarray, n_words: int
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """An entity part's postings, by word: the entities a name word is "about", and "any"
+    entity a name or type word leads to; with each word's count of entities ("any")."""
+    arrays: dict[str, np.ndarray] = {}
+    for name, parts in (("about", [name_pairs]), ("any", [name_pairs, type_pairs])):
+        off, docs = csr(parts, n_words)
+        arrays[f"{PREFIX}{name}.off"] = off
+        arrays[f"{PREFIX}{name}.docs"] = docs
+    return arrays, np.diff(arrays[f"{PREFIX}any.off"]).astype(np.uint32)

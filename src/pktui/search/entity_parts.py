@@ -18,7 +18,7 @@ import numpy as np
 
 from pktui.knowledge.source import FactSource
 from pktui.search.arrays import csr, offsets, pairs
-from pktui.search.build_entities import PREFIX, entity_arrays, type_words
+from pktui.search.build_entities import PREFIX, entity_arrays, posting_arrays, type_words
 from pktui.search.reader import FactSegment
 from pktui.search.segment import SegmentData, strings
 from pktui.search.vocabulary import bucket_key, ordered_vocab_arrays, word_keys
@@ -176,13 +176,7 @@ def _word_arrays(
     type_ent = np.repeat(np.arange(n), [len(per_type[t]) for t in type_of.tolist()])
     vocab, vb, vl, inverse = _vocab(np.concatenate([tok, type_tok]).astype(np.int64), (words, bkeys, lens))
     name_tok, type_tok = inverse[: len(tok)], inverse[len(tok) :]
-    about = pairs(name_tok, ent)
-    arrays: dict[str, np.ndarray] = {}
-    for name, parts in (("about", [about]), ("any", [about, pairs(type_tok, type_ent)])):
-        off, docs = csr(parts, len(vocab))
-        arrays[f"{PREFIX}{name}.off"] = off
-        arrays[f"{PREFIX}{name}.docs"] = docs
-    df = np.diff(arrays[f"{PREFIX}any.off"]).astype(np.uint32)
+    arrays, df = posting_arrays(pairs(name_tok, ent), pairs(type_tok, type_ent), len(vocab))
     arrays.update(ordered_vocab_arrays(_narrowest(vocab), df, vb, vl, PREFIX))
     arrays[f"{PREFIX}names.off"] = offsets(np.bincount(ent, minlength=n).astype(np.int64))
     arrays[f"{PREFIX}names.tok"] = name_tok[np.lexsort((name_tok, ent))].astype(np.int32)
