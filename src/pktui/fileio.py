@@ -288,3 +288,16 @@ def node_line(root: Any, *keys: str | int) -> int | None:
         else:
             return line
     return line
+
+
+def move_database(path: str | os.PathLike[str], aside: str | os.PathLike[str]) -> None:
+    """Move an SQLite file and its write-ahead log and shared memory to ``aside`` (each one
+    that cannot be moved is deleted: it must not be opened as the live database again)."""
+    for suffix in ("", "-wal", "-shm"):
+        p = os.fspath(path) + suffix
+        if os.path.exists(p):
+            try:
+                os.replace(p, os.fspath(aside) + suffix)
+            except OSError:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(p)

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pktui.fileio import move_database
 from pktui.model import Article
 from pktui.text import one_line
 
@@ -122,13 +123,7 @@ class ExtractionCache:
 
     def _set_aside(self, why: str) -> Path:
         aside = self.path.with_name(f"{self.path.name}.{why}-{int(time.time())}")
-        for suffix in ("", "-wal", "-shm"):
-            p = Path(str(self.path) + suffix)
-            if p.exists():
-                try:
-                    p.replace(Path(str(aside) + suffix))
-                except OSError:
-                    p.unlink(missing_ok=True)
+        move_database(self.path, aside)
         return aside
 
     def get_many(self, keys: Iterable[str], articles: Mapping[str, Article]) -> dict[str, ArticleExtraction]:

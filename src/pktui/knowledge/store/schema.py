@@ -23,6 +23,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from pktui.fileio import move_database
+
 #: bump when the tables change: an older store is set aside and rebuilt
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x706B7475  # "pktu": marks the file as ours
@@ -193,11 +195,5 @@ def set_aside(path: Path, why: str) -> Path:
         if old.name.split(".")[-1].split("-")[0] in ("damaged", "outdated"):
             with contextlib.suppress(OSError):
                 old.unlink()
-    for suffix in ("", "-wal", "-shm"):
-        p = Path(str(path) + suffix)
-        if p.exists():
-            try:
-                p.replace(Path(str(aside) + suffix))
-            except OSError:
-                p.unlink(missing_ok=True)
+    move_database(path, aside)
     return aside
