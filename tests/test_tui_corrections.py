@@ -16,6 +16,7 @@ from pktui.tui.screens.choose import ChoiceScreen
 from pktui.tui.screens.corrections import CorrectionsScreen
 from pktui.tui.screens.figures import FiguresScreen
 from pktui.tui.screens.help import HelpScreen
+from tests.test_tui_support import until
 
 DEPT = "organization/viet-nam-department-of-peacekeeping-operations"
 MND = "organization/ministry-of-national-defence"
@@ -41,11 +42,7 @@ def make_app(corpus: Path, **kwargs):
 
 async def loaded(pilot) -> None:
     app = pilot.app
-    for _ in range(600):
-        if app.ready:
-            break
-        await pilot.pause(0.02)
-    assert app.ready and app.archive is not None, "the corpus never loaded"
+    assert await until(pilot, lambda: app.ready, seconds=12) and app.archive is not None, "the corpus never loaded"
     await settle(pilot)
 
 
