@@ -27,6 +27,14 @@ def _isolated_dirs(tmp_path_factory):
             os.environ[k] = v
 
 
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch) -> Path:
+    """A cache folder of this test's own (``XDG_CACHE_HOME``), empty at the start."""
+    home = tmp_path / "xdg-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
 @pytest.fixture(scope="session")
 def sample_kb():
     from pktui.knowledge.loader import load_knowledge

@@ -41,13 +41,6 @@ def clean(folder: Path) -> dict:
 
 
 @pytest.fixture
-def cache_home(tmp_path, monkeypatch) -> Path:
-    home = tmp_path / "xdg-cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    return home
-
-
-@pytest.fixture
 def corpus(tmp_path) -> Path:
     folder = tmp_path / "corpus"
     write_corpus(folder, 12)

@@ -46,13 +46,6 @@ def expected(articles) -> dict:
     return export_document(load_knowledge([articles], use_cache=False))
 
 
-@pytest.fixture
-def cache_home(tmp_path, monkeypatch) -> Path:
-    home = tmp_path / "xdg-cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    return home
-
-
 def db_path(home: Path) -> Path:
     return home / "pktui" / "extractions.sqlite3"
 
