@@ -53,7 +53,7 @@ def interrupt_after(seconds: float, folder: Path, tmp_path: Path) -> tuple[int, 
 
 @pytest.mark.parametrize(
     ("articles", "sentences"),
-    [(1, 5_000), (80, 600)],
+    [(1, 40_000), (80, 2_000)],
     ids=["one-long-article-in-process", "many-articles-in-worker-processes"],
 )
 def test_ctrl_c_stops_extraction_at_once_and_leaves_no_process(tmp_path, articles, sentences):

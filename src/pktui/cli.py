@@ -257,11 +257,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"pktui: error: {exc}", file=sys.stderr)
         return 2
-    parser = build_parser()
-    args = parser.parse_args(args_list)
     try:
         try:
-            return _dispatch(args)
+            return _dispatch(build_parser().parse_args(args_list))
         finally:
             report_later_problems()
     except KeyboardInterrupt:
