@@ -294,10 +294,9 @@ def _open_browser(args: argparse.Namespace, options) -> int:
     terminal: :func:`pktui.tui.run` refuses otherwise)."""
     _check_paths(args.paths)
     if args.paths:
-        from pktui.corpus import SourceFile, iter_source_files
+        from pktui.corpus.walk import has_article_file
 
-        found = iter_source_files(args.paths, follow_links=args.follow_links)
-        if not any(isinstance(item, SourceFile) for item in found):
+        if not has_article_file(args.paths, follow_links=args.follow_links):
             raise UsageError(f"no article files in {one_line(' '.join(args.paths))}: nothing to open")
     from pktui.tui import run
 

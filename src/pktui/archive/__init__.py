@@ -31,6 +31,7 @@ from pktui.archive.lock import write_lock
 from pktui.archive.plan import plan_update, quiet_plan
 from pktui.archive.scan import scan
 from pktui.archive.segments import Manifest, Segments, segments_supported
+from pktui.archive.trust import folder_changed, ready_as_it_stands
 from pktui.archive.update import run_update
 from pktui.knowledge.cache import cache_dir
 from pktui.knowledge.cancel import Cancel, Cancelled
@@ -71,6 +72,8 @@ class Archive:
     folder: Path | None = None  # the corpus index folder (None: in memory)
     #: how it was opened (the arguments of :func:`open_archive`), to open it again
     opened_with: dict[str, Any] = field(default_factory=dict)
+    #: False when opened from the index before the folder was scanned (``trust_index``)
+    checked: bool = True
 
     @property
     def ledger(self) -> Path | None:
@@ -84,6 +87,15 @@ class Archive:
         self.kb, self.index, self.summary = fresh.kb, fresh.index, fresh.summary
         self.search_error, self.folder = fresh.search_error, fresh.folder
         self.kb.archive = self
+
+    def check(self) -> bool:
+        """Scan the folder of an archive opened with ``trust_index``: True when it changed
+        since the index was written (open it again to see it, :meth:`reopen` or
+        :func:`open_archive`); False when the index shows it as it is."""
+        if self.checked or self.folder is None:
+            return False
+        self.checked = True
+        return folder_changed(self.folder, self.opened_with.get("paths"), self.opened_with.get("options"))
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -118,9 +130,11 @@ def open_archive(
     cancel: Cancel | None = None,
     on_wait: Callable[[str], None] | None = None,
     with_search: bool = True,
+    trust_index: bool = False,
 ) -> Archive:
     """The corpus under ``paths`` (the bundled sample when none), up to date: see
-    :func:`_open_archive`."""
+    :func:`_open_archive`; with ``trust_index``, as its index holds it when it may be shown
+    before the folder is scanned (then ``archive.checked`` is False: see :meth:`Archive.check`)."""
     paths = list(paths) if paths else None
     archive = _open_archive(
         paths,
@@ -134,6 +148,7 @@ def open_archive(
         cancel=cancel,
         on_wait=on_wait,
         with_search=with_search,
+        trust_index=trust_index,
     )
     archive.opened_with = dict(
         paths=paths,
@@ -162,6 +177,7 @@ def _open_archive(
     cancel: Cancel | None,
     on_wait: Callable[[str], None] | None,
     with_search: bool,
+    trust_index: bool = False,
 ) -> Archive:
     """The corpus under ``paths`` (the bundled sample when none), up to date (module doc).
 
@@ -198,10 +214,17 @@ def _open_archive(
         return _in_memory(paths, [str(exc)], t0, **memory)
     warnings.extend(store.warnings)
     summary = Report(index=str(folder))
+    trusted = None
+    if trust_index and not (rebuild or merge or _search_needs_writing(store)):
+        trusted = ready_as_it_stands(store, paths)
     try:
-        outcome, read = _bring_up_to_date(
-            store, paths, options, summary, workers, progress, cancel, on_wait, merge, rebuild
-        )
+        if trusted is not None:
+            outcome, read = list(trusted[1]), trusted[0]
+            summary.unchanged = int(store.meta("count.articles") or 0)
+        else:
+            outcome, read = _bring_up_to_date(
+                store, paths, options, summary, workers, progress, cancel, on_wait, merge, rebuild
+            )
     except Cancelled:
         store.close()
         raise
@@ -220,7 +243,7 @@ def _open_archive(
         kb = _corrected(kb, corrections, folder)
         if isinstance(kb, KnowledgeBase):  # applied in memory (the overlay's safety net)
             return _memory_archive(kb, summary, t0, with_search)
-    archive = Archive(kb, None, summary, folder=folder)
+    archive = Archive(kb, None, summary, folder=folder, checked=trusted is None)
     kb.archive = archive
     if with_search:
         _open_search(archive, folder)
@@ -229,8 +252,9 @@ def _open_archive(
 
 
 def _load_summary(read: Any, duplicates: list[tuple[str, str]]) -> LoadSummary:
-    """What reading left out on purpose: the walk's counts and the copies left out."""
-    summary = read.summary
+    """What reading left out on purpose: the walk's counts (``read``: the scan, or the last
+    walk's summary) and the copies left out."""
+    summary = read if isinstance(read, LoadSummary) else read.summary
     summary.duplicates = len(duplicates)
     summary.duplicate_paths = duplicates
     return summary

@@ -112,7 +112,7 @@ class Scan:
         return self._known
 
 
-MEMO_KEYS = ("walk", "walk.names")
+MEMO_KEYS = ("walk", "walk.names", "walk.notes")
 
 
 def scan(
@@ -243,7 +243,12 @@ def _memo_text(out: Scan, roots: list[str], folders: dict[str, list], files: lis
     times = {f: settled(t, now) for f, (t, _names) in folders.items()}
     doc = {"roots": roots, "resolved": resolved, "folders": times, "files": files, "problems": problems}
     names = {f: n for f, (_t, n) in folders.items()}
-    return {"walk": json.dumps({**doc, "counts": counts}), "walk.names": json.dumps(names)}
+    notes = {"roots": roots, "counts": counts, "problems": problems}  # memo_notes reads only these
+    return {
+        "walk": json.dumps({**doc, "counts": counts}),
+        "walk.names": json.dumps(names),
+        "walk.notes": json.dumps(notes),
+    }
 
 
 def _place(path: str, roots: list[str]) -> list | None:
@@ -261,6 +266,23 @@ def _order(root: int, rel: str) -> tuple:
     """The walk's order: roots as named; in a folder its files by name, then its sub-folders."""
     parts = rel.split(os.sep) if rel else []
     return (root, *((1, p) for p in parts[:-1]), (0, parts[-1] if parts else ""))
+
+
+def memo_notes(memo: str | None, paths: list) -> tuple[LoadSummary, list[LoadProblem]] | None:
+    """What the last walk of ``paths`` counted and met (hidden files, files it could not read),
+    as its memo (``walk.notes``, or the whole ``walk``) keeps them, without looking at the
+    folder (None: no memo of these paths)."""
+    try:
+        doc = json.loads(memo or "")
+        if [os.fspath(p) for p in paths] != doc["roots"]:
+            return None
+        summary = LoadSummary()
+        for name, n in doc.get("counts", {}).items():
+            if name in _COUNTS:
+                setattr(summary, name, int(n))
+        return summary, [LoadProblem(p, r, s) for p, r, s in doc.get("problems", [])]
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _from_memo(memo: str, load_names: Any, paths: list, load_known: Any) -> Scan | None:

@@ -112,6 +112,36 @@ def iter_source_files(
         yield SourceFile(text, str(text), form_of_name(os.path.basename(text)), named=True)
 
 
+def has_article_file(paths: Iterable[str | os.PathLike[str]], *, follow_links: bool = False) -> bool:
+    """Whether :func:`iter_source_files` would yield an article file, answered as soon as one
+    is seen: a regular file of an article form, reached through real folders, settles it
+    without listing (and stat-ing) the whole corpus; otherwise the full walk decides."""
+    for raw in paths:
+        text = os.fspath(raw)
+        if check_named_path(raw) is None and not _is_dir(text):
+            return True  # a file the user named is read whatever its name
+        if _is_dir(text) and _plain_article_below(text):
+            return True
+    return any(isinstance(item, SourceFile) for item in iter_source_files(paths, follow_links=follow_links))
+
+
+def _plain_article_below(root: str) -> bool:
+    stack = [root]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as it:
+                for entry in it:
+                    if entry.name.startswith(".") or entry.name in OWN_FILES or entry.is_symlink():
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    elif form_of_name(entry.name) is not None and entry.is_file(follow_symlinks=False):
+                        return True
+        except OSError:
+            continue
+    return False
+
+
 def _is_dir(path: str) -> bool:
     try:
         return stat.S_ISDIR(os.stat(path).st_mode)

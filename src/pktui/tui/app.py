@@ -25,7 +25,7 @@ from pktui.text import one_line
 from pktui.tui.commands import PktuiCommands
 from pktui.tui.config import Config, load_config
 from pktui.tui.keymap import BY_ID, bindings
-from pktui.tui.messages import RunCommand
+from pktui.tui.messages import ListsFilled, RunCommand
 from pktui.tui.screens.browser import BrowserScreen
 from pktui.tui.widgets.bars import SearchInput
 
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 Loader = Callable[..., "KnowledgeBase"]
 #: builder(kb, progress=callback(done, total)) -> a search index
 IndexBuilder = Callable[..., Any]
+#: seconds the search index waits for the lists to be drawn before it opens anyway
+LISTS_FIRST = 2.0
 
 
 def default_loader(
@@ -61,6 +63,7 @@ def default_loader(
         progress=progress,
         cancel=cancel,
         with_search=False,
+        trust_index=True,  # shown at once; the app scans the folder after (PktuiApp._check_folder)
     ).kb
     gc.freeze()  # see _out_of_collectors_way; a full collection here would hold the UI 0.3 s per 100k facts
     return kb
@@ -129,6 +132,7 @@ class PktuiApp(App[int]):
         self.ready = False  # knowledge base loaded and index attempted
         self._last_progress = 0.0
         self.cancel = threading.Event()  # set on quit: loading stops
+        self.lists_filled = threading.Event()  # the browser's lists are filled and drawn
         self.loader_thread: threading.Thread | None = None
         if corrections is None:
             from pktui.knowledge.ledger import default_ledger_path
@@ -199,6 +203,7 @@ class PktuiApp(App[int]):
         if self.cancel.is_set():
             return
         self._from_thread(self._kb_ready, kb)
+        self.lists_filled.wait(LISTS_FIRST)  # the index opens once the lists are drawn
         index, error = None, None
         try:
             index = self.index_builder(kb, progress=self._index_progress)
@@ -207,6 +212,28 @@ class PktuiApp(App[int]):
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
         self._from_thread(self._index_ready, index, error)
+        self._check_folder(kb)
+        self._from_thread(self._settled)
+
+    def _check_folder(self, kb: KnowledgeBase) -> None:
+        """A corpus shown from its index before its folder was scanned: scan it now; when the
+        folder changed, open it again (which updates the index; progress in the status) and
+        show that, each pane keeping its place."""
+        archive = getattr(kb, "archive", None)
+        try:
+            changed = archive is not None and archive.check()
+        except Exception:
+            changed = True  # opening it again says what is wrong
+        if not changed or self.cancel.is_set():
+            return
+        from pktui.tui.corrections import reopen
+
+        try:
+            fresh, index, error = reopen(archive, progress=self._update_progress)
+        except Exception as exc:
+            self._from_thread(self._not_updated, f"{type(exc).__name__}: {exc}")
+            return
+        self._from_thread(self._folder_updated, archive, fresh, index, error)
 
     def _progress(self, done: int, total: int) -> None:
         now = monotonic()
@@ -219,6 +246,15 @@ class PktuiApp(App[int]):
         if done >= total or now - self._last_progress > 0.1:
             self._last_progress = now
             self.post_message(self.Loaded(done, total, "indexing"))
+
+    def _update_progress(self, done: int, total: int) -> None:
+        now = monotonic()
+        if done >= total or now - self._last_progress > 0.1:
+            self._last_progress = now
+            self.post_message(self.Loaded(done, total, "updating"))
+
+    def on_lists_filled(self, _message: ListsFilled) -> None:
+        self.lists_filled.set()
 
     def on_pktui_app_loaded(self, message: Loaded) -> None:
         self.browser.load_progress(message.done, message.total, message.what)
@@ -272,8 +308,29 @@ class PktuiApp(App[int]):
 
     def _index_ready(self, index: Any, error: str | None) -> None:
         self.index, self.index_error = index, error
-        self.ready = True
         self.browser.index_changed(index, error)
+
+    def _settled(self) -> None:
+        """Loaded, the index attempted, the folder checked."""
+        self.ready = True
+
+    def _folder_updated(self, checked: Any, fresh: Any, index: Any, error: str | None) -> None:
+        if self.archive is not checked:  # a correction opened it again meanwhile (scanned, so up to date)
+            fresh.close()
+            return
+        self._swap_archive(fresh, index, error)
+        s = fresh.summary
+        what = [f"{n:,} {label}" for n, label in ((s.extracted, "read"), (s.removed, "removed")) if n]
+        self.notify(
+            f"Articles {', '.join(what)}." if what else "The index was brought up to date.",
+            title="The folder changed since it was indexed",
+            markup=False,
+            timeout=6,
+        )
+
+    def _not_updated(self, reason: str) -> None:
+        self.browser.set_status(self.browser.kb_status())
+        self.notify(one_line(reason), title="Could not read what changed", severity="error", markup=False)
 
     # -- app-wide actions --------------------------------------------------------------
 
@@ -370,23 +427,27 @@ class PktuiApp(App[int]):
         self.notify(one_line(reason), title="Not corrected", severity="error", markup=False, timeout=10)
 
     def _corrected(self, done: Any) -> None:
-        """Swap the corpus opened again in: the panes refill, each keeping its place; then the
-        old one is closed (nothing shows it any more)."""
+        """Swap the corpus opened again in (:meth:`_swap_archive`)."""
+        self.correcting = None
+        self._swap_archive(done.archive, done.index, done.index_error, select=done.select)
+        self.notify(one_line(done.message), title="Corrected", markup=False, timeout=4)
+
+    def _swap_archive(self, archive: Any, index: Any, error: str | None, *, select: str | None = None) -> None:
+        """Show ``archive`` (the corpus opened again) in every view, each keeping its place;
+        then close the old one (nothing shows it any more)."""
         from pktui.tui.screens.corrections import CorrectionsScreen
         from pktui.tui.screens.figures import FiguresScreen
 
         old = self.archive
-        self.correcting = None
-        self.archive, self.kb = done.archive, done.archive.kb
-        self.index, self.index_error = done.index, done.index_error
-        self.browser.corrected(self.kb, done.index, done.index_error, select=done.select)
+        self.archive, self.kb = archive, archive.kb
+        self.index, self.index_error = index, error
+        self.browser.corrected(self.kb, index, error, select=select)
         for screen in self.screen_stack:
             if isinstance(screen, FiguresScreen | CorrectionsScreen):
                 screen.corrected(self.kb)
         if old is not None and old is not self.archive:
             old.close()
             old.kb = old.index = None  # the archive and its knowledge base hold each other
-        self.notify(one_line(done.message), title="Corrected", markup=False, timeout=4)
 
     def on_run_command(self, event: RunCommand) -> None:
         """The commands a screen leaves to the app: ``figures`` (about an entity, or all)."""

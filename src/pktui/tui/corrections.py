@@ -64,11 +64,12 @@ def apply_correction(archive: Any, correction: Correction) -> Corrected:
     return Corrected(fresh, index, error, message, correction.select)
 
 
-def reopen(archive: Any) -> tuple[Any, Any, str | None]:
-    """The corpus opened again as ``archive`` was (its ledger applied), with its search index."""
+def reopen(archive: Any, progress: Any = None) -> tuple[Any, Any, str | None]:
+    """The corpus opened again as ``archive`` was (its ledger applied; its folder scanned, what
+    changed extracted with ``progress``), with its search index."""
     from pktui.archive import open_archive, open_search
 
-    fresh = open_archive(**{**archive.opened_with, "progress": None})
+    fresh = open_archive(**{**archive.opened_with, "progress": progress})
     try:
         return fresh, open_search(fresh), None
     except ImportError as exc:

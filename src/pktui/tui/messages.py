@@ -43,6 +43,11 @@ class RunCommand(Message):
         self.name, self.arg = name, arg
 
 
+class ListsFilled(Message):
+    """Every list of a newly loaded knowledge base is filled and the article list drawn: work
+    that competes with drawing (opening the search index) may start."""
+
+
 @runtime_checkable
 class AsksCorrections(Protocol):
     """What a screen asks of the app for a correction key (the app is ``PktuiApp``; a screen

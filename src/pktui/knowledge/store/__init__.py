@@ -272,9 +272,9 @@ class KnowledgeStore:
     def remember_walk(self, memo: dict[str, str] | None, *, within: bool = False) -> None:
         """What the next scan may reuse (:mod:`pktui.archive.scan`: key -> text; None: nothing).
         ``within`` a transaction of the caller's; else best effort, never waiting for a writer."""
-        rows: dict[str, str | None] = {"walk": None, "walk.names": None}
+        rows: dict[str, str | None] = {"walk": None, "walk.names": None, "walk.notes": None}
         if memo:
-            rows = dict(memo)
+            rows.update(memo)
         if within:
             for key, value in rows.items():
                 self.set_meta(key, value)

@@ -62,7 +62,8 @@ class ArticlesPane(Pane):
 
     @work(thread=True, exclusive=True, group="articles-order", description="articles-order")
     def _order(self, kb: KnowledgeBase) -> None:
-        articles = kb.articles_newest_first()  # a sort: off the UI thread
+        articles = kb.articles_newest_first()
+        len(articles)  # the order is read here, off the UI thread (a lazy view reads it on first use)
         self.app.call_from_thread(self._fill, kb, articles)
 
     def _fill(self, kb: KnowledgeBase, articles: Sequence[Article]) -> None:

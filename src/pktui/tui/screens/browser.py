@@ -22,7 +22,7 @@ from pktui.tui import format as fmt
 from pktui.tui.history import History, Location, Steps
 from pktui.tui.keymap import bindings
 from pktui.tui.locations import citation, fact_location, mention_steps, next_fact, next_mark, why
-from pktui.tui.messages import EntitySelected, FactSelected, OpenLocation, RunCommand
+from pktui.tui.messages import EntitySelected, FactSelected, ListsFilled, OpenLocation, RunCommand
 from pktui.tui.panes.articles import ArticlesPane
 from pktui.tui.panes.entities import EntitiesPane
 from pktui.tui.panes.entity import EntityPane
@@ -56,6 +56,7 @@ class BrowserScreen(CorrectionsMixin):
         self._status = Text("loading…", "dim")
         self._bindings_state: tuple[bool | None, ...] = ()
         self._steps: tuple[str | None, Steps | None] | None = None
+        self._lists_waiting: KnowledgeBase | None = None  # lists filled once the articles are drawn
 
     # -- layout ------------------------------------------------------------------------
 
@@ -207,9 +208,10 @@ class BrowserScreen(CorrectionsMixin):
     # -- loading -----------------------------------------------------------------------
 
     def load_progress(self, done: int, total: int, what: str = "reading") -> None:
-        if what == "indexing":  # the panes are filled: say how far the search index is
+        if what in ("indexing", "updating"):  # the panes are filled: the status says how far
             status = self.kb_status()
-            status.append(f" · indexing for search {100 * done // max(total, 1)}%", "dim italic")
+            doing = "indexing for search" if what == "indexing" else "reading what changed in the folder"
+            status.append(f" · {doing} {100 * done // max(total, 1)}%", "dim italic")
             self.set_status(status)
             return
         self.reader.progress(done, total)
@@ -223,10 +225,13 @@ class BrowserScreen(CorrectionsMixin):
         self.set_status(Text("load failed", "bold"))
 
     def set_kb(self, kb: KnowledgeBase, paths: list[str] | None) -> None:
-        """The knowledge base is loaded: every pane fills itself (the big ones in workers)."""
+        """The knowledge base is loaded: every pane fills itself (the big ones in workers), the
+        article list first, the entities and the timeline once it is drawn (their workers would
+        hold the lock Python runs under while the one list a user sees waits to be drawn)."""
         self.kb, self.paths, self._steps = kb, paths, None
-        for pane in (ArticlesPane, EntitiesPane, TimelinePane, ResultsPane, ReaderPane):
+        for pane in (ArticlesPane, ResultsPane, ReaderPane):
             self.query_one(pane).set_kb(kb)
+        self._lists_waiting = kb
         self.set_status(self.kb_status())
         if not len(kb.articles):
             self.reader.no_articles(paths)
@@ -237,6 +242,15 @@ class BrowserScreen(CorrectionsMixin):
         """Open the newest article once the list is there (unless the user opened something)."""
         if self.shown is None and len(event.articles):
             self.open(Location(event.articles[0].id), push=True)
+        if self._lists_waiting is not None:
+            kb, self._lists_waiting = self._lists_waiting, None
+            self.call_after_refresh(self._fill_other_lists, kb)
+
+    def _fill_other_lists(self, kb: KnowledgeBase) -> None:
+        if kb is self.kb:
+            self.query_one(EntitiesPane).set_kb(kb)
+            self.query_one(TimelinePane).set_kb(kb)
+        self.post_message(ListsFilled())
 
     def kb_status(self) -> Text:
         return fmt.kb_status(self.kb, getattr(self.app, "index_error", None))
