@@ -277,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _index(paths: list[str], *, jobs: int | None, rebuild: bool, options=None) -> int:
     """``pktui index``: bring the corpus index up to date (or make it again), with progress."""
-    archive = _open(paths, no_cache=False, options=options, workers=jobs, rebuild=rebuild, merge=True)
+    archive = _open(paths, no_cache=False, options=options, workers=jobs, rebuild=rebuild)
     s = archive.summary
     where = f"; index in {s.index}" if s.index else " (in memory: no index could be written)"
     print(

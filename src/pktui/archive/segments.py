@@ -5,7 +5,7 @@ knowledge base).
 A first index writes one main segment; an update writes a small delta of the added and
 changed articles (with a fresh entity part), searched beside the main one, the last copy of an
 article winning; deleted articles are listed so that they vanish from results at once. When
-the deltas grow (or on ``pktui index``), they are merged: a new main segment is written from the
+the deltas grow, they are merged: a new main segment is written from the
 knowledge base. Folders no manifest names any more are removed after the commit.
 
 Where the search engine cannot write segments (an older one), the index is built in memory
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 #: merge the deltas into a new main segment past this many delta articles (and this share), or
-#: this many deltas (``pktui index`` merges whenever there are deltas)
+#: this many deltas
 MERGE_MIN_ARTICLES = 2000
 MERGE_SHARE = 0.2
 MERGE_MAX_DELTAS = 32
