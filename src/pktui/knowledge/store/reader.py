@@ -337,6 +337,15 @@ class StoredKnowledgeBase:
             attributes=at,
         )
 
+    def entity_keys(self) -> Iterator[tuple[str, int, str, str]]:
+        """(type, mentions, name, id) of every entity, in the order of ``entities``: what a list
+        groups and sorts them by, without making each entity."""
+        for etype, nmentions, name, eid in self._stream(
+            "SELECT type, nmentions, name, id FROM entity ORDER BY type, fname, id"
+        ):
+            ok = isinstance(name, str) and type(nmentions) is int
+            yield (etype, nmentions, name, eid) if ok else (etype, 0, eid, eid)
+
     def _entities_by_rowid(self, rowids: list[int]) -> list[Entity]:
         q = (
             "SELECT rowid, id, type, name, aliases, attributes, nmentions, narticles FROM entity "
@@ -455,6 +464,16 @@ class StoredKnowledgeBase:
                 "", "day", row[2], "(unreadable stored entry)", [], row[3]
             )
         return [found[n] for n in ns if n in found]
+
+    def timeline_dates(self) -> list[tuple[str, int]]:
+        """(date, article number) of every timeline entry, in the order of ``timeline``: what the
+        browser merges the publication dates into, without making each entry."""
+        rows = self._rows("SELECT json_extract(data, '$.date'), article FROM timeline ORDER BY tkey")
+        return [(d if isinstance(d, str) else "", n) for d, n in rows]
+
+    def published_dates(self) -> list[tuple[int, str, str]]:
+        """(article number, id, publication date) of every dated article, in the order of ``articles``."""
+        return self._rows(f"SELECT a.n, a.id, a.published FROM article a WHERE a.undated = 0 {_ARTICLE_ORDER}")
 
     def timeline_for(self, entity_id: str | None) -> Sequence[TimelineEntry]:
         if entity_id is None:

@@ -1,0 +1,93 @@
+"""The browser's big lists read from the index's rows (entity_keys, timeline_dates,
+published_dates) instead of making every entity, entry and article: the rows they give are
+those made the slow way, on a corpus with undated articles, ties and publication rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pktui.archive import open_archive
+from pktui.tui.panes.entities import group_entities
+from pktui.tui.panes.timeline import Published, merge_published
+from tests.conftest import write_article
+
+BODIES = [
+    "Ghana deployed {n} soldiers to UNIFIL. Brigadier General Kwame Asante said on Monday they were ready.",
+    "Việt Nam sent {n} engineers to UNISFA in Abyei in March 2021. Lt. Gen. Hoang Xuan Chien saw them off.",
+    "The ministry said nothing.",  # no dated fact: a publication row of its own
+]
+
+
+class Plain:
+    """The same knowledge base without the index's shortcuts: entities, entries, articles made one by one."""
+
+    def __init__(self, kb) -> None:
+        self.entities = getattr(kb, "entities", [])
+        self.timeline, self.articles, self.article = kb.timeline, kb.articles, kb.article
+
+
+@pytest.fixture
+def stored(tmp_path, cache_home):
+    folder = tmp_path / "corpus"
+    for i in range(14):
+        date = None if i % 5 == 4 else f"2022-0{i % 3 + 1}-1{i % 2}"
+        write_article(folder, f"a{i:02d}.txt", BODIES[i % 3].format(n=10 + i), date=date)
+    archive = open_archive([Path(folder)], with_search=False)
+    yield archive.kb
+    archive.close()
+
+
+def test_the_entities_grouped_from_the_index_rows_are_those_grouped_one_by_one(stored):
+    assert hasattr(stored, "entity_keys")
+    fast, slow = group_entities(stored), group_entities(Plain(stored))
+    assert len(fast) > 5
+    assert list(fast.order) == list(slow.order) and fast.groups == slow.groups and fast.row_of == slow.row_of
+
+
+def test_the_timeline_merged_from_the_index_rows_is_the_one_merged_one_by_one(stored):
+    assert hasattr(stored, "timeline_dates")
+    fast, slow = merge_published(stored), merge_published(Plain(stored))
+    assert fast.order == slow.order
+    rows = [(fast[i], slow[i]) for i in range(len(fast))]
+    assert len(rows) > 10
+    for a, b in rows:
+        if isinstance(a, Published):
+            assert isinstance(b, Published) and a.article.id == b.article.id
+        else:
+            assert a == b
+
+
+def test_publication_rows_merge_in_from_the_index_rows_as_from_the_articles():
+    """An article whose publication date no entry of its own holds gets a row of its own, before
+    the entries of its day (every extracted article has its "Published" entry: made up here)."""
+    from datetime import date
+
+    from pktui.model import Article, TimelineEntry
+
+    arts = [Article(f"a{i}", f"a{i}.txt", "x", date(2022, 1, d), f"t{i}") for i, d in enumerate((3, 1, 3, 9))]
+    entries = [
+        TimelineEntry("2022-01-01", "day", "f1", "Published: t1", [], "a1"),
+        TimelineEntry("2022-01-03", "day", "f2", "Published: t2", [], "a2"),
+        TimelineEntry("2022-01-03/2022-01-05", "day", "f3", "a range", [], "a0"),
+        TimelineEntry("2022-02", "month", "f4", "a month", [], "a3"),
+    ]
+    number = {a.id: n for n, a in enumerate(arts)}
+
+    class Indexed:
+        timeline, articles = entries, arts
+
+        def article(self, aid):
+            return next(a for a in arts if a.id == aid)
+
+        def timeline_dates(self):
+            return [(e.date, number[e.article]) for e in entries]
+
+        def published_dates(self):
+            return [(number[a.id], a.id, a.published_iso) for a in arts]
+
+    fast, slow = merge_published(Indexed()), merge_published(Plain(Indexed()))
+    assert fast.order == slow.order
+    shown = [x.article.id if isinstance(x, Published) else x.fact for x in (fast[i] for i in range(len(fast)))]
+    assert shown == ["f1", "a0", "f2", "f3", "a3", "f4"]
