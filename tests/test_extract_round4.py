@@ -179,3 +179,24 @@ def test_a_past_verb_after_its_subject_dates_a_far_day_in_the_past(text, publish
 def test_an_adjective_in_ed_after_an_adverb_does_not_make_the_clause_past():
     got = dates("The newly appointed commander takes over on January 5.", date(2013, 11, 1))
     assert got["on January 5"] == "2014-01-05", got
+
+
+# -- places after a settlement word and "of" ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("The base was set up near the village of Lukweti.", "Lukweti"),
+        ("They patrolled the town of Marup on foot.", "Marup"),
+        ("Clashes spread to the district of Kajo Keji.", "Kajo Keji"),
+    ],
+)
+def test_a_settlement_word_and_of_before_a_name_make_it_a_place(text, place):
+    got = mentions(text)
+    assert got.get(place, "").startswith("location/"), got
+
+
+def test_other_nouns_and_of_make_no_place():
+    got = mentions("The head of Mission spoke, and a wave of Anger rose.")
+    assert not any(k.startswith("location/") for k in got.values()), got
