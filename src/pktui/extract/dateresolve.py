@@ -189,6 +189,10 @@ def resolve_match(
         part = g["part"].lower()
         if part.endswith("end of"):  # "by the end of 2020" is its December
             return DateMention(s, e, f"{g['year']}-12", "month", detail, "end of a year")
+        if part.endswith("half of"):  # "in the first half of 2018": January to June
+            first = part.startswith("the first")
+            span = f"{g['year']}-{'01' if first else '07'}/{g['year']}-{'06' if first else '12'}"
+            return DateMention(s, e, span, "range", detail, "half of a year")
         return DateMention(s, e, g["year"], "year", detail)
     if name == "decade":
         dec = int(g["dec"])
@@ -257,6 +261,11 @@ def resolve_match(
     if name == "day_rel":
         w = g["w"].lower()
         d = published + timedelta(days={"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[w])
+        if g.get("wd"):
+            # "tomorrow (Wednesday)" quoted from the day before: the weekday in brackets wins
+            shift = (dom.weekdays[g["wd"].lower()] - d.weekday() + 3) % 7 - 3
+            why = f"{w} ({g['wd']}): the {g['wd']} nearest the publication date's {w}"
+            return DateMention(s, e, (d + timedelta(days=shift)).isoformat(), "day", None, why)
         return DateMention(s, e, d.isoformat(), "day")
     if name == "part_day":
         back = g["w"].lower() == "last"
@@ -367,7 +376,28 @@ def _tense(text: str, pos: int, sentences: list[tuple[int, int]]) -> str | None:
         return "future"
     if _PAST_BEFORE_RE.search(before.rstrip() + " ") or re.search(r"\b(?:said|told|announced)\b", before[-25:]):
         return "past"
+    if _past_verb_further(before):
+        return "past"
     return None
+
+
+#: a past verb with its object between it and the date: "launched a military offensive on Jan. 11"
+_PAST_FAR_RE = re.compile(
+    r"(?P<lead>\w+)\s+(?:\w+ed|sent|began|held|took|made|gave|set up|won|led)\s+(?:[\w-]+\s+){3,4}$", re.I
+)
+_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you"])
+_DETERMINERS = frozenset(["the", "a", "an", "this", "that", "its", "their", "his", "her", "our"])
+
+
+def _past_verb_further(before: str) -> bool:
+    """A past verb three or four words before the date right after its subject, a name or a pronoun
+    ("France launched a military offensive on Jan. 11"), not an adjective after a determiner or an
+    adverb ("The newly appointed commander takes over on January 5")."""
+    m = _PAST_FAR_RE.search(before.rstrip() + " ")
+    if m is None:
+        return False
+    lead = m.group("lead")
+    return lead.lower() in _PRONOUNS or (lead[:1].isupper() and lead.lower() not in _DETERMINERS)
 
 
 def _add_months(y: int, m: int, k: int) -> tuple[int, int]:

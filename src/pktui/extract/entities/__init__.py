@@ -16,6 +16,8 @@ from pktui.extract.entities.candidates import (
     joined_agency_tags,
     mark_ranks_and_titles,
     numbered_units,
+    ordinal_unit_references,
+    ordinal_units,
     other_countries_bodies,
 )
 from pktui.extract.entities.classify import type_run
@@ -41,6 +43,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     gaz_matches = other_countries_bodies(art, art.gaz.find(text, tokens))
     numbered_units(art)
     described_units(art, gaz_matches)
+    ordinal_units(art)
     contingent_names(art)
     joined_agency_tags(art)
     mark_ranks_and_titles(art, gaz_matches)
@@ -57,6 +60,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     coordinated_people(art)
     spelled_acronyms(art)
     the_references(art)
+    ordinal_unit_references(art)
     demonym_variants(art)
     place_short_names(art)
     mentions = finalise(art)

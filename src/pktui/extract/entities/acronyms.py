@@ -33,7 +33,8 @@ def acronym_definitions(art: ArticleState) -> None:
         if f is None:
             continue
         known = f.gaz is not None and (acr in f.gaz.acronyms or acr == f.gaz.name)
-        if not known and not any(initials_match(acr, form) for form in _forms_of(f, art)):
+        spelled = known or any(initials_match(acr, form) for form in _forms_of(f, art))
+        if not spelled and not _other_language_acronym(art, acr, f):
             continue
         f.aliases.add(acr)
         art.acronyms[acr] = f
@@ -45,6 +46,8 @@ def acronym_definitions(art: ArticleState) -> None:
                 g.why = f"acronym defined in brackets for {f.name}"
             continue
         why = f"acronym defined in brackets for {f.name}"
+        if not spelled:
+            why = f"acronym in brackets right after {f.name} (its letters in another language)"
         art.add(Found(acr_tok.start, acr_tok.end, f.type, f.name, key=f.key, why=why), i + 1, i + 1)
     art.found = [f for f in art.found if f.end > f.start]  # without the mentions a whole name replaced
     # later uses of a defined acronym
@@ -129,6 +132,17 @@ def _known_acronym_after(
     whole = Found(start, end_of(end), entry.type, entry.name, gaz=entry, why=f"name before its known acronym {acr}")
     by_start[start] = whole
     return art.add(whole, first, i - 1)
+
+
+def _other_language_acronym(art: ArticleState, acr: str, f: Found) -> bool:
+    """ "the Defense Ministry (SEDENA)", "Malaysian Armed Forces (ATM)", "Central African Armed Forces
+    (FACa)": capitals in brackets right after a body's name of two or more words are its acronym in
+    the body's own language, unless the gazetteer gives those letters to something else ("(UN)")."""
+    if f.type not in ("organization", "mission", "unit") or " " not in f.name:
+        return False
+    if fold(acr) in art.lex.common or fold(acr) in art.lex.not_names:
+        return False  # "(HQ)", "(PDF)"
+    return art.gaz.acronyms.get(acr) is None and art.gaz.lookup(acr) is None
 
 
 def _words_in(part: str, whole: str) -> bool:

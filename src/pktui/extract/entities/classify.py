@@ -59,6 +59,8 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
         return
     if _title_then_name(art, seq, gaz_at) or _named_with_year(art, seq, gaz_at):
         return
+    if _person_with_initial(art, seq, gaz_at) or _person_with_particle(art, seq, gaz_at):
+        return
     if len(seq) >= 2 and toks[first].bare_key in lex.event_openers and first not in gaz_at:
         why = f"named event: {toks[first].bare} + name"
         art.add(Found(toks[first].start, end_of(toks[last]), "event", name_text(art, seq), why=why), first, last)
@@ -104,6 +106,49 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
             _type_part(art, p, gaz_at)
         return
     _type_part(art, seq, gaz_at)
+
+
+def _person_with_particle(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> bool:
+    """ "General José Conde de Arjona", "Rafael van der Berg": a particle between name words keeps
+    one person's name whole (its words may also be towns' names), when a rank or a person cue
+    says it is a person. Other connectors still cut or join as before."""
+    toks = art.tokens
+    lex = art.lex
+    inner = seq[1:-1]
+    if len(seq) < 3 or not any(toks[k].text in lex.name_particles for k in inner):
+        return False
+    if any(gaz_at[k].entry.type != "location" or gaz_at[k].last != k for k in seq if k in gaz_at):
+        return False  # a known country or body inside is no person's name
+    if not all(toks[k].text in lex.name_particles or name_word(toks[k]) for k in seq):
+        return False
+    if not name_word(toks[seq[0]]) or not name_word(toks[seq[-1]]):
+        return False
+    rank = rank_before(art, seq[0])
+    why = looks_like_person(art, seq, rank is not None)
+    if why is None:
+        return False
+    add_person(art, seq, rank, f"{why}; name particle inside")
+    return True
+
+
+def _person_with_initial(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> bool:
+    """ "Edmond R. Dejon Wega": a middle initial between name words makes one person's name, even
+    when its first word is also a town's name."""
+    toks = art.tokens
+    if len(seq) < 4 or any(gaz_at[k].entry.type not in ("location",) for k in seq if k in gaz_at):
+        return False
+    middle = [k for k in seq[1:-2] if initials(toks[k]) and toks[k + 1].text == "."]
+    if not middle or not all(name_word(toks[k]) or toks[k].text == "." for k in seq):
+        return False
+    rank = rank_before(art, seq[0])
+    plain = toks[seq[0]].bare_key not in art.lex.place_openers and not any(
+        toks[k].bare_key in art.lex.heads or toks[k].bare_key in art.lex.demonyms for k in seq
+    )
+    why = looks_like_person(art, seq, rank is not None) or ("name words" if plain else None)
+    if why is None:
+        return False
+    add_person(art, seq, rank, f"{why}; middle initial {toks[middle[0]].text}.")
+    return True
 
 
 #: name words after a title word ("Chief Cabinet Secretary Yoshihide Suga", "President Aquino")

@@ -4,6 +4,7 @@ a photo or source credit, a list of places the text supports."""
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from pktui.extract.entities.state import ArticleState, Found, end_of, name_text
@@ -139,6 +140,9 @@ def location_context(art: ArticleState, first: int, last: int) -> str | None:
         return None  # "in Southern Somalia" with Somalia known: a compass word alone is no place
     if prev.key in lex.location_before:  # "in Athlone", "In Almaty, the troops …"
         return f"place cue before: {prev.text}"
+    noun = art.prev_word(bisect.bisect_left(art.token_starts, prev.start)) if prev.key == "of" else None
+    if noun is not None and noun.text in lex.place_nouns_before_of:
+        return f"place noun before: {noun.text} of"  # "the village of Lukweti", "the town of Marup"
     if prev.text in ("and", "or"):
         # coordinated with a place: "at Phalaborwa and Entabeni"
         for f in reversed(art.found):

@@ -23,6 +23,9 @@ class Lexicon:
                 w = str(w).rstrip("-")
                 self.heads[w] = etype
         self.connectors = {str(w) for w in lex.get("connectors", [])}
+        self.name_particles = {str(w) for w in lex.get("name_particles", [])}
+        self.ordinal_unit_heads = {str(w) for w in lex.get("ordinal_unit_heads", [])}
+        self.place_nouns_before_of = {str(w) for w in lex.get("place_nouns_before_of", [])}
         self.function_words = {str(w) for w in lex.get("function_words", [])}
         self.common = {str(w) for w in lex.get("common_capitalised", [])}
         self.not_names = {fold(str(w)) for w in lex.get("not_names", [])}
