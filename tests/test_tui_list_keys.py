@@ -91,3 +91,13 @@ def test_publication_rows_merge_in_from_the_index_rows_as_from_the_articles():
     assert fast.order == slow.order
     shown = [x.article.id if isinstance(x, Published) else x.fact for x in (fast[i] for i in range(len(fast)))]
     assert shown == ["f1", "a0", "f2", "f3", "a3", "f4"]
+
+
+def test_an_entitys_mentions_to_step_through_from_the_index_are_those_sorted_one_by_one(stored):
+    from pktui.tui.locations import mention_steps
+
+    assert hasattr(stored, "mention_spans")
+    many = [e for e in stored.entities if len({m.article for m in e.mentions}) > 2]
+    assert many, "entities named in several articles, dated and undated"
+    for entity in many:
+        assert mention_steps(stored, entity) == mention_steps(Plain(stored), entity)

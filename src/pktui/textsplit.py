@@ -33,6 +33,13 @@ def _dateline_words() -> frozenset[str]:
     return frozenset(w.lower() for w in (*dom.months, *dom.weekdays))
 
 
+def prepare() -> None:
+    """Read the word lists sentence splitting needs (the domain data: half a second), so that
+    the first split, on whichever thread, does not."""
+    _abbreviations()
+    _dateline_words()
+
+
 def _is_abbreviation(word: str) -> bool:
     """``word`` ends with the period that may end a sentence."""
     core = word.rstrip(".")

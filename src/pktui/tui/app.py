@@ -65,6 +65,9 @@ def default_loader(
         with_search=False,
         trust_index=True,  # shown at once; the app scans the folder after (PktuiApp._check_folder)
     ).kb
+    from pktui.textsplit import prepare
+
+    prepare()  # here, not on the UI thread when the first article is shown
     gc.freeze()  # see _out_of_collectors_way; a full collection here would hold the UI 0.3 s per 100k facts
     return kb
 

@@ -396,6 +396,15 @@ class StoredKnowledgeBase:
             stream=lambda: self._stream_mentions_of(entity_id, count, order),
         )
 
+    def mention_spans(self, entity_id: str) -> list[tuple[str, int, int]]:
+        """(article id, start, end) of the entity's mentions, newest article first and in text
+        order within each (the order the browser steps through them), read as three fields."""
+        return self._rows(
+            "SELECT a.id, m.start, m.end FROM mention m JOIN article a ON a.n = m.article WHERE m.entity = ? "
+            "ORDER BY a.undated, a.published DESC, a.id DESC, m.start, m.end",
+            (entity_id,),
+        )
+
     def _stream_mentions_of(self, entity_id: str, count: int, order: str) -> Iterator[Mention]:
         seen = 0
         for row in self._stream(f"{_MENTION_SELECT} WHERE m.entity = ? {order}", (entity_id,)):

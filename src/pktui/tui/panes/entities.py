@@ -66,6 +66,8 @@ def group_entities(kb: KnowledgeBase) -> GroupedEntities:
         for _, _, i, entity_id in members:
             row_of[entity_id] = len(order)
             order.append(i)
+    if len(kb.entities):
+        kb.entities[0]  # a lazy list reads its order here, in the worker, not when first drawn
     rows = GroupedEntities(kb, order, groups)
     rows.row_of = row_of
     return rows

@@ -94,6 +94,8 @@ def merge_published(kb: KnowledgeBase) -> MergedTimeline:
         else:
             order.append(i)
             i += 1
+    if len(kb.timeline):
+        kb.timeline[0]  # a lazy timeline reads its order here, in the worker, not when first drawn
     return MergedTimeline(kb.timeline, published, order, kb)
 
 
@@ -158,6 +160,8 @@ class TimelinePane(Pane):
     @work(thread=True, exclusive=True, group="timeline-rows", description="timeline-rows")
     def _rows(self, kb: KnowledgeBase, entity_id: str | None, name: str | None) -> None:
         items: Sequence[Any] = kb.timeline_for(entity_id) if entity_id else merge_published(kb)
+        if entity_id and len(items):
+            items[0]  # its order read here, in the worker
         self.app.call_from_thread(self._fill, kb, entity_id, name, items)
 
     def _fill(self, kb: KnowledgeBase, entity_id: str | None, name: str | None, items: Sequence[Any]) -> None:
