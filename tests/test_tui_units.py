@@ -156,3 +156,24 @@ def test_missing_or_unreadable_config(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(b"\xff\xfe\x00bad")
     assert "cannot read" in load_config(bad).errors[0]
+
+
+def test_a_long_series_is_charted_from_its_lows_highs_conflicts_and_the_selected_point():
+    """A series of an archive holds hundreds of points; plotext draws each in Python (a second a
+    key): the chart draws the lowest and highest of each slice of time, every conflict and the
+    point selected, in date order."""
+    from pktui.model import SeriesPoint
+    from pktui.tui.panes.figures import CHART_POINTS, thinned
+
+    def point(i: int, value: int, conflict: bool = False) -> SeriesPoint:
+        return SeriesPoint(f"{1990 + i // 12}-{i % 12 + 1:02d}", value, "exact", f"f{i}", conflict=conflict)
+
+    values = [(i * 37) % 101 for i in range(1000)]
+    values[500] = 10_000  # a spike: it is a slice's highest, so it stays
+    points = [point(i, v, conflict=i in (3, 777)) for i, v in enumerate(values)]
+    kept = thinned(points, keep=123)
+    assert len(kept) <= CHART_POINTS + 3 and kept == sorted(kept)
+    assert {3, 777, 123, 500} <= set(kept)
+    assert min(values) in {values[i] for i in kept} and max(values) in {values[i] for i in kept}
+    short = points[:50]
+    assert thinned(short) == list(range(50))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -27,6 +28,11 @@ from pktui.tui.keymap import bindings
 
 SORTS = ("size", "recency", "conflicts", "subject")
 MAX_CELL = 24
+#: points measured for the cell width (an archive's 75,000 took seconds on the UI thread)
+CELL_SAMPLE = 3000
+#: points a chart draws at most: past it, the lowest and highest of each of half as many
+#: slices of time (the line keeps its shape; plotext draws a point in Python)
+CHART_POINTS = 240
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +138,8 @@ class SeriesTable(ScrollView, can_focus=True):
         """Show ``rows``, the cursor on ``row`` and ``point`` (clamped)."""
         self.rows = rows
         self.row = self.point = self.first_point = 0
-        longest = max((point_cell(p, True).cell_len for r in rows[:2000] for p in r.series.points), default=10)
+        sample = islice((p for r in rows for p in r.series.points), CELL_SAMPLE)
+        longest = max((point_cell(p, True).cell_len for p in sample), default=10)
         self.cell = min(MAX_CELL, longest + 2)
         self.virtual_size = Size(0, len(rows) + 1)
         self.scroll_to(0, 0, animate=False, immediate=True)
@@ -274,6 +281,9 @@ def draw_chart(plot: PlotextPlot, row: Row | None, selected: int) -> None:
         plot.refresh()
         return
     points = row.series.points
+    kept = thinned(points, selected)
+    selected = kept.index(selected) if selected in kept else -1
+    points = [points[i] for i in kept]
     xs = [_year(p.date) for p in points]
     ys = [float(p.value) for p in points]
     plt.plot(xs, ys, marker="braille")
@@ -292,8 +302,27 @@ def draw_chart(plot: PlotextPlot, row: Row | None, selected: int) -> None:
     if len(ticks) > 5:  # a few dates, chosen here (plotext would thin them by itself, not always alike)
         ticks = [ticks[round(i * (len(ticks) - 1) / 4)] for i in range(5)]
     plt.xticks(ticks, [_tick(points, t, xs) for t in ticks])
-    plt.title(f"{row.subject} · {row.measure}")
+    title = f"{row.subject} · {row.measure}"
+    if len(points) < len(row.series.points):
+        title += f" · {len(row.series.points):,} points, lowest and highest of each period drawn"
+    plt.title(title)
     plot.refresh()
+
+
+def thinned(points: Sequence[SeriesPoint], keep: int = -1) -> list[int]:
+    """Which of ``points`` (in date order) a chart draws, at most about :data:`CHART_POINTS`
+    and every conflict: the lowest and the highest of each slice of time, and ``keep``."""
+    if len(points) <= CHART_POINTS:
+        return list(range(len(points)))
+    size = -(-len(points) // (CHART_POINTS // 2))
+    chosen = {i for i, p in enumerate(points) if p.conflict}
+    if 0 <= keep < len(points):
+        chosen.add(keep)
+    for start in range(0, len(points), size):
+        part = range(start, min(start + size, len(points)))
+        chosen.add(min(part, key=lambda i: float(points[i].value)))
+        chosen.add(max(part, key=lambda i: float(points[i].value)))
+    return sorted(chosen)
 
 
 def _year(date: str) -> float:
