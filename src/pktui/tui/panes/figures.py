@@ -123,6 +123,7 @@ class SeriesTable(ScrollView, can_focus=True):
         self.point = 0
         self.first_point = 0  # the first point column shown
         self.cell = 12
+        self._frozen_for: tuple[int, tuple[int, int]] | None = None  # (width, widths) for these rows
         #: was this point's fact corrected (set by the figures screen, which has the corpus)
         self.corrected: Callable[[SeriesPoint], bool] = lambda point: False
 
@@ -136,7 +137,7 @@ class SeriesTable(ScrollView, can_focus=True):
 
     def fill(self, rows: list[Row], *, row: int = 0, point: int = 0) -> None:
         """Show ``rows``, the cursor on ``row`` and ``point`` (clamped)."""
-        self.rows = rows
+        self.rows, self._frozen_for = rows, None
         self.row = self.point = self.first_point = 0
         sample = islice((p for r in rows for p in r.series.points), CELL_SAMPLE)
         longest = max((point_cell(p, True).cell_len for p in sample), default=10)
@@ -152,10 +153,15 @@ class SeriesTable(ScrollView, can_focus=True):
     # -- geometry ----------------------------------------------------------------------
 
     def _frozen(self, width: int) -> tuple[int, int]:
-        """Widths of the subject and measure columns: a third of the width each at most."""
+        """Widths of the subject and measure columns: a third of the width each at most
+        (measured once per fill and width: every line drawn asks)."""
+        if self._frozen_for is not None and self._frozen_for[0] == width:
+            return self._frozen_for[1]
         subject = min(max((cell_len(r.subject) for r in self.rows[:2000]), default=7), max(10, width // 4), 30)
         measure = min(max((cell_len(r.measure) for r in self.rows[:2000]), default=7), max(10, width // 4), 36)
-        return max(7, subject), max(7, measure)
+        widths = max(7, subject), max(7, measure)
+        self._frozen_for = (width, widths)
+        return widths
 
     def _visible_points(self, width: int) -> int:
         subject, measure = self._frozen(width)

@@ -13,6 +13,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual_plotext import PlotextPlot
 
@@ -25,6 +26,7 @@ from pktui.tui.messages import AsksCorrections
 from pktui.tui.panes.figures import SORTS, Row, SeriesTable, draw_chart, make_rows, select_rows
 
 WIDE = 120
+CHART_DELAY = 0.12  # seconds the cursor rests before the chart is drawn again
 
 
 class FiguresScreen(Screen[str | None]):
@@ -39,6 +41,7 @@ class FiguresScreen(Screen[str | None]):
         self.sort = SORTS[0]
         self.all_rows: list[Row] | None = None
         self._place: tuple[str, str, int, int] | None = None  # kept across a correction
+        self._chart_timer: Timer | None = None
 
     def _entity_name(self, entity_id: str | None) -> str | None:
         return fmt.entity_name(self.kb, entity_id)
@@ -147,6 +150,14 @@ class FiguresScreen(Screen[str | None]):
 
     @on(SeriesTable.Moved)
     def _moved(self, event: SeriesTable.Moved) -> None:
+        """The chart follows the cursor once it rests (plotext takes a good part of a second to
+        draw a wide chart: a held arrow key would queue one drawing a row)."""
+        if self._chart_timer is not None:
+            self._chart_timer.stop()
+        self._chart_timer = self.set_timer(CHART_DELAY, self._draw_chart)
+
+    def _draw_chart(self) -> None:
+        self._chart_timer = None
         table = self.query_one(SeriesTable)
         draw_chart(self.query_one(PlotextPlot), table.current, table.point)
 
