@@ -486,3 +486,34 @@ def test_domain_yaml_has_no_accidental_booleans():
 
     for path in sorted(domain_dir().glob("*.yaml")):
         walk(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
+
+
+def test_the_parsed_domain_is_kept_in_the_cache_and_read_back_whole(tmp_path, monkeypatch):
+    """Without user gazetteers the parsed data is kept (keyed by the bundled files, the libraries
+    and pktui's version) and read back equal; a damaged copy is made again; with a user
+    gazetteer the files are read every time (its content is not in the key)."""
+    import pktui.domain as domain
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("PKTUI_GAZETTEER", raising=False)
+    domain.load_domain.cache_clear()
+    try:
+        fresh = domain.load_domain()
+        kept = list((tmp_path / "cache" / "pktui" / "domain").glob("*.pickle"))
+        assert len(kept) == 1
+        domain.load_domain.cache_clear()
+        again = domain.load_domain()
+        assert again is not fresh and again.fingerprint == fresh.fingerprint
+        assert again.weak_places.keys() == fresh.weak_places.keys() and again.ranks == fresh.ranks
+        kept[0].write_bytes(b"not a pickle")
+        domain.load_domain.cache_clear()
+        assert domain.load_domain().fingerprint == fresh.fingerprint  # made again
+        assert kept[0].read_bytes()[:1] == b"\x80"  # and kept again
+        gazetteer = tmp_path / "gaz.yaml"
+        gazetteer.write_text("locations:\n  - name: Zorbatown\n", encoding="utf-8")
+        monkeypatch.setenv("PKTUI_GAZETTEER", str(gazetteer))
+        domain.load_domain.cache_clear()
+        assert any(e.name == "Zorbatown" for e in domain.load_domain().entries)
+    finally:
+        domain.load_domain.cache_clear()
