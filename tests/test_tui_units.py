@@ -177,3 +177,18 @@ def test_a_long_series_is_charted_from_its_lows_highs_conflicts_and_the_selected
     assert min(values) in {values[i] for i in kept} and max(values) in {values[i] for i in kept}
     short = points[:50]
     assert thinned(short) == list(range(50))
+
+
+def test_the_status_is_cut_between_its_parts_never_inside_one():
+    from rich.text import Text
+
+    from pktui.tui.widgets.bars import fit_parts
+
+    status = Text("20,000 articles · 19,815 entities · 423,981 facts · 1 hidden file skipped", "dim")
+    assert fit_parts(status, 200).plain == status.plain
+    assert fit_parts(status, 40).plain == "20,000 articles · 19,815 entities"
+    assert fit_parts(status, 33).plain == "20,000 articles · 19,815 entities"
+    assert fit_parts(status, 32).plain == "20,000 articles"
+    assert fit_parts(status, 20).plain == "20,000 articles"
+    assert fit_parts(status, 10).plain == "20,000 ar…"
+    assert fit_parts(status, 40).style == "dim"

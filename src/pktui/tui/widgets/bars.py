@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.containers import Horizontal
@@ -47,9 +48,29 @@ class PaneBar(Static):
             text.append(label, "reverse bold" if pane == self._active else "")
             self._hits.append((start, len(text), pane))
         if self._status:
+            room = self.size.width - len(text) - 2 if self.size.width else len(self._status)
             text.append("  ")
-            text.append_text(self._status)
+            text.append_text(fit_parts(self._status, room))
         return text
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.update(self._render_bar())
+
+
+def fit_parts(status: Text, width: int, sep: str = " · ") -> Text:
+    """``status`` cut to ``width`` cells at a separator, whole parts only (``20,000 articles ·``
+    cut mid-way read as if something followed); one part too long is cut with an ellipsis."""
+    if status.cell_len <= width:
+        return status
+    plain = status.plain
+    cut, at = -1, plain.find(sep)
+    while at != -1 and cell_len(plain[:at]) <= width:
+        cut, at = at, plain.find(sep, at + len(sep))
+    if cut > 0:
+        return status[:cut]
+    short = status.copy()
+    short.truncate(max(0, width), overflow="ellipsis")
+    return short
 
     async def on_click(self, event: events.Click) -> None:
         for start, end, pane in self._hits:
