@@ -111,7 +111,7 @@ _PREFIXES = frozenset(["anti", "pro", "post", "pre", "non", "neo", "pan", "trans
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
-    out = []
+    out: list[Token] = []
     for m in _TOKEN_RE.finditer(text, start, end):
         s = m.group()
         if len(s) <= MAX_TOKEN:
