@@ -118,3 +118,83 @@ def test_the_navy_alone_is_the_navy_named_later_in_the_article():
 def test_a_service_word_with_no_owner_or_in_a_title_is_no_mention(text):
     got = mentions(text)
     assert "Army" not in got and "Navy" not in got, got
+
+
+# -- a demonym before a listed body of another country -----------------------------------------
+
+
+@pytest.mark.parametrize("demonym", ["Mexican", "Kenyan", "Peruvian"])
+def test_a_demonym_before_a_listed_body_makes_another_countrys_body(demonym):
+    got = mentions(f"The {demonym} Ministry of Foreign Affairs said the Ministry of Foreign Affairs would help.")
+    full = f"{demonym} Ministry of Foreign Affairs"
+    assert full in got, got
+    assert got["Ministry of Foreign Affairs"] == got[full], got
+
+
+def test_the_listed_countrys_own_demonym_keeps_the_listed_body():
+    got = mentions("The Vietnamese Ministry of Foreign Affairs and the Ministry of Foreign Affairs agreed.")
+    assert got["Vietnamese Ministry of Foreign Affairs"] == got["Ministry of Foreign Affairs"], got
+
+
+# -- a company named by an opening word and a place --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The troops flew on an Air Asia flight to Kuala Lumpur.", "Air Asia"),
+        ("An Air Tanzania plane brought them home.", "Air Tanzania"),
+        ("They boarded an Ethiopian Airlines jet in Addis Ababa.", "Ethiopian Airlines"),
+        ("Kenya Airways carried the second group.", "Kenya Airways"),
+    ],
+)
+def test_an_airline_is_an_organisation_not_its_place(text, name):
+    got = mentions(text)
+    assert got.get(name, "").startswith("organization/"), got
+
+
+def test_air_before_a_head_word_keeps_the_head_words_type():
+    got = mentions("The Air Force flew from the Air Base near Goma.")
+    assert got.get("Air Force", "").startswith("organization/"), got
+    assert got.get("Air Base", "").startswith("location/"), got
+
+
+# -- a known mission written without its place -------------------------------------------------
+
+
+def test_a_mission_written_without_its_place_is_the_known_mission_the_article_names():
+    got = mentions(
+        "Cameroon sent gendarmes to the United Nations Multidimensional Integrated Stabilization Mission, dubbed MINUSCA."
+    )
+    assert got["United Nations Multidimensional Integrated Stabilization Mission"] == got["MINUSCA"], got
+
+
+def test_first_words_shared_by_two_named_missions_link_to_neither():
+    got = mentions(
+        "The United Nations Multidimensional Integrated Stabilization Mission was praised; MINUSMA and MINUSCA agreed."
+    )
+    key = got["United Nations Multidimensional Integrated Stabilization Mission"]
+    assert key not in (got["MINUSMA"], got["MINUSCA"]), got
+
+
+def test_first_words_of_a_mission_the_article_does_not_name_stay_unlinked():
+    got = mentions("The United Nations Multidimensional Integrated Stabilization Mission was praised in Bangui.")
+    assert got["United Nations Multidimensional Integrated Stabilization Mission"] != "mission/minusca", got
+
+
+# -- a month with no tense half a year ahead -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Tunisia sends 120 troops under a resolution in March, the ministry says.", "2021-03"),
+        ("The vote in April extends the mandate by a year.", "2021-04"),
+        ("The troops will deploy in March.", "2022-03"),  # a future cue
+        ("The mandate runs until March.", "2022-03"),
+        ("The talks in November bring the parties together.", "2021-11"),  # two months ahead: nearest
+    ],
+)
+def test_a_month_with_no_tense_far_ahead_is_the_one_before(text, value):
+    got = dates(text, date(2021, 9, 23))
+    assert value in got.values(), got

@@ -203,26 +203,6 @@ def contingent_names(art: ArticleState) -> None:
         art.add(Found(tok.start, end_of(toks[last]), "unit", name, why="contingent short name"), i, last)
 
 
-def other_countries_bodies(art: ArticleState, gaz_matches: list[GazMatch]) -> list[GazMatch]:
-    """The matches, less a known country's body named for another country: "the Ministry of
-    Defence of Kazakhstan" is not the listed Ministry of Defence of Việt Nam."""
-    toks = art.tokens
-    by_first = {m.first: m for m in gaz_matches}
-    kept = []
-    for m in gaz_matches:
-        country = m.entry.meta.get("country") if m.entry.type == "organization" else None
-        k = m.last + 1
-        if country and k + 1 < len(toks) and toks[k].key == "of":
-            k += 2 if toks[k + 1].key == "the" and k + 2 < len(toks) else 1
-            after = by_first.get(k)
-            if after is not None and after.entry.type == "country" and after.entry.name != country:
-                full = " ".join(art.text[toks[m.first].start : toks[after.last].end].split())
-                art.other_countries.setdefault(m.entry.name, full)
-                continue
-        kept.append(m)
-    return kept
-
-
 def joined_agency_tags(art: ArticleState) -> None:
     """An agency tag naming two agencies joined by a hyphen, "(RHC-Xinhua)", "(Xinhua-ANI)": each
     is an organisation when one of them is a known one."""

@@ -80,6 +80,7 @@ class Lexicon:
         self.calendar = {m for m in dom.months if len(m) > 3} | set(dom.weekdays)
         self.calendar_words = set(dom.months) | set(dom.weekdays)  # with "Jan", "Sept"
         self.event_openers = {fold(str(w)) for w in lex.get("event_openers", [])}
+        self.organization_openers = {fold(str(w)) for w in lex.get("organization_openers", [])}
         units = dom.units_doc
         endings = sorted((str(e).lower() for e in units.get("contingent_endings") or []), key=len, reverse=True)
         self.contingent_re = (

@@ -8,8 +8,8 @@ import bisect
 
 from pktui.extract.entities.acronyms import initials_match
 from pktui.extract.entities.classify import type_single
+from pktui.extract.entities.countries import national_service
 from pktui.extract.entities.cues import add_person, name_word
-from pktui.extract.entities.services import national_service
 from pktui.extract.entities.state import ROMAN_RE, ArticleState, Found, end_of, is_namey, name_text, rank_before
 from pktui.extract.tokens import Token
 from pktui.text import fold, has_diacritics, slug

@@ -1,10 +1,12 @@
-"""A country's armed service named alone ("the Army", "the Navy"): whose service it is."""
+"""Bodies that belong to a country: a listed body named for another country ("the Mexican Ministry
+of Foreign Affairs"), an armed service named alone ("the Army", "the Navy")."""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from pktui.extract.entities.state import ArticleState, Found
+from pktui.extract.gazetteer import GazMatch
 from pktui.text import fold
 
 
@@ -46,3 +48,29 @@ def _main_country(art: ArticleState) -> str | None:
     if not top or (len(top) == 2 and top[0][1] == top[1][1]):
         return None
     return spelled[top[0][0]]
+
+
+def other_countries_bodies(art: ArticleState, gaz_matches: list[GazMatch]) -> list[GazMatch]:
+    """The matches, less a known country's body named for another country: "the Ministry of
+    Defence of Kazakhstan" is not the listed Ministry of Defence of Việt Nam."""
+    toks = art.tokens
+    by_first = {m.first: m for m in gaz_matches}
+    kept = []
+    for m in gaz_matches:
+        country = m.entry.meta.get("country") if m.entry.type == "organization" else None
+        before = toks[m.first - 1] if m.first > 0 else None
+        owner = art.lex.demonym_country.get(before.bare_key) if before is not None and before.is_cap else None
+        if country and owner is not None and owner != fold(country) and before is not None:
+            # "the Mexican Ministry of Foreign Affairs": the demonym names another country's body
+            art.other_countries.setdefault(m.entry.name, " ".join(art.text[before.start : m.end].split()))
+            continue
+        k = m.last + 1
+        if country and k + 1 < len(toks) and toks[k].key == "of":
+            k += 2 if toks[k + 1].key == "the" and k + 2 < len(toks) else 1
+            after = by_first.get(k)
+            if after is not None and after.entry.type == "country" and after.entry.name != country:
+                full = " ".join(art.text[toks[m.first].start : toks[after.last].end].split())
+                art.other_countries.setdefault(m.entry.name, full)
+                continue
+        kept.append(m)
+    return kept
