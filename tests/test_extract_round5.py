@@ -198,3 +198,58 @@ def test_first_words_of_a_mission_the_article_does_not_name_stay_unlinked():
 def test_a_month_with_no_tense_far_ahead_is_the_one_before(text, value):
     got = dates(text, date(2021, 9, 23))
     assert value in got.values(), got
+
+
+# -- ranges and a stray space after the thousands comma ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("About 45-50 men stayed behind in Gao.", 45, 50),
+        ("The project cost $1.2–1.5 million in all.", 1_200_000, 1_500_000),
+        ("Sweden will spend ($95-105 million) on it.", 95_000_000, 105_000_000),
+        ("Between them, 300 – 400 troops patrol the border.", 300, 400),
+        ("Some 10-15 per cent of the staff are women.", 10, 15),
+    ],
+)
+def test_a_range_is_two_counts_of_one_thing(text, low, high):
+    got = counts(text)
+    assert sorted(got.values()) == [low, high], got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The 2019-2020 budget was approved.",  # years
+        "The council voted 3-2 on the text.",  # no counted noun
+        "It flew a C-130 from Entebbe.",  # a designation
+        "Resolution 12-15 was cited.",
+    ],
+)
+def test_dashed_numbers_that_are_no_range_of_counts(text):
+    got = counts(text)
+    assert not any(v in (2, 3, 12, 15, 130, 2019, 2020) for v in got.values()), got
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("UNISFA has 4, 500 troops in Abyei.", 4500),
+        ("Nearly 1, 200 peacekeepers arrived.", 1200),
+    ],
+)
+def test_a_stray_space_after_the_thousands_comma_is_one_number(text, value):
+    assert value in counts(text).values(), counts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Battalions 101, 102, 103 soldiers each.", 103),  # a list, not 101,102
+        ("In 2019, 500 troops left.", 500),  # a year, then a count
+    ],
+)
+def test_a_comma_list_is_not_one_number(text, value):
+    got = counts(text)
+    assert value in got.values() and not any(v > 100_000 for v in got.values()), got
