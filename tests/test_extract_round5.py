@@ -253,3 +253,23 @@ def test_a_stray_space_after_the_thousands_comma_is_one_number(text, value):
 def test_a_comma_list_is_not_one_number(text, value):
     got = counts(text)
     assert value in got.values() and not any(v > 100_000 for v in got.values()), got
+
+
+# -- a list of places with a count in brackets after each -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Deaths were reported in Warrap (3), Unity (2) and Jonglei (4) states.", ["Warrap", "Unity", "Jonglei"]),
+        ("Cases rose in Marup (12), Dokura (5) and Juba (2).", ["Marup", "Dokura", "Juba"]),
+    ],
+)
+def test_a_count_in_brackets_does_not_end_a_list_of_places(text, names):
+    got = mentions(text)
+    assert all(got.get(n, "").startswith("location/") for n in names), got
+
+
+def test_a_bracketed_count_after_a_lone_capital_makes_no_place():
+    got = mentions("The Unity (2) cup went to Juba's team.")
+    assert "Unity" not in got, got

@@ -354,6 +354,8 @@ def _list_at(art: ArticleState, i: int, at: dict[int, Found]) -> tuple[list[Foun
             items.append(run)
         else:
             break
+        if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 1].is_number and toks[j + 2].text == ")":
+            j += 3  # a count in brackets after an item: "Warrap (3), Unity (2) and Jonglei (4)"
         k = j
         if k < len(toks) and toks[k].text == ",":
             k += 1
