@@ -17,7 +17,8 @@ from pktui.domain import load_domain
 from pktui.extract.dates import find_dates
 from pktui.extract.entities import Found, find_entities
 from pktui.extract.events import find_events
-from pktui.extract.quantities import find_ordinals, find_quantities
+from pktui.extract.ordinals import find_ordinals
+from pktui.extract.quantities import find_quantities
 from pktui.extract.roles import RoleMention, find_roles
 from pktui.extract.subjects import ArticleIndex, main_country
 from pktui.extract.tokens import Token, tokenize

@@ -45,6 +45,11 @@ def _month_num(name: str, dom: Domain) -> int:
     return dom.months[name.lower().rstrip(".")]
 
 
+#: a month named with no tense this many months after the publication date or more is read as
+#: the one before it (the nearest reading splits the year evenly; news looks back more than ahead)
+_FAR_AHEAD_MONTHS = 5
+
+
 def _nearest_year(published: date, month: int, day: int | None = None) -> int:
     """The year that puts month/day closest to the publication date."""
     best = None
@@ -338,7 +343,12 @@ def resolve_match(
             y += 1
         elif tense == "past" and (y, month) > (published.year, published.month):
             y -= 1
+        elif tense is None and (y - published.year) * 12 + month - published.month >= _FAR_AHEAD_MONTHS:
+            y -= 1
+            tense = "no"  # "a resolution in March" in September: news tells what happened
         why = f"month name, {tense} tense" if tense else "month name, nearest the publication date"
+        if tense == "no":
+            why = "month name, no tense, half a year or more ahead: the one before the publication date"
         if g.get("part"):
             why = f"part of a month ({g['part']}), " + why.removeprefix("month name, ")
         return DateMention(s, e, f"{y:04d}-{month:02d}", "month", detail, why)

@@ -87,9 +87,12 @@ def parse_number(tokens: list[Token], i: int, nums: Numbers) -> tuple[float, int
         except ValueError:
             return None
         last = i
-        if i + 1 < len(tokens) and tokens[i + 1].text.lower() in nums.scales:
-            value *= nums.scales[tokens[i + 1].text.lower()]
-            last = i + 1
+        if _stray_space_thousands(tokens, i):  # "4, 500 troops": a space slipped in after the comma
+            value = value * 1000 + float(tokens[i + 2].text)
+            last = i + 2
+        if last + 1 < len(tokens) and tokens[last + 1].text.lower() in nums.scales:
+            value *= nums.scales[tokens[last + 1].text.lower()]
+            last += 1
         return value, last
     v = nums.word_value(tok.text)
     if v is None:
@@ -119,6 +122,19 @@ def parse_number(tokens: list[Token], i: int, nums: Numbers) -> tuple[float, int
                 last = j + 1
             j = last + 1
     return value, last
+
+
+def _stray_space_thousands(tokens: list[Token], i: int) -> bool:
+    """ "4, 500 troops": one to three digits, a comma, one space, three digits and a word in lower
+    case; not a list ("101, 102, 103", "in 2, 500 and 600")."""
+    if i + 3 >= len(tokens) or not tokens[i].text.isdigit() or len(tokens[i].text) > 3:
+        return False
+    comma, rest, word = tokens[i + 1], tokens[i + 2], tokens[i + 3]
+    if comma.text != "," or comma.start != tokens[i].end or rest.start != comma.end + 1:
+        return False
+    if not (rest.text.isdigit() and len(rest.text) == 3 and word.is_word and word.text.islower()):
+        return False
+    return word.text not in ("and", "or", "to") and not (i > 0 and tokens[i - 1].text == ",")
 
 
 def _unit_after_tens(tokens: list[Token], i: int, nums: Numbers) -> int | None:

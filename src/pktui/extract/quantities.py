@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 
-from pktui.domain import load_domain
 from pktui.extract.durations import duration_adjective
 from pktui.extract.numbers import Numbers, QuantityMention, num, numbers, parse_number, qualifier_before
 from pktui.extract.tokens import Token
@@ -29,7 +28,7 @@ def find_quantities(
 ) -> list[QuantityMention]:
     """Quantities in ``text``; numbers inside ``blocked`` spans (dates, names) are skipped."""
     nums = numbers()
-    blocked_at = _blocked_mask(tokens, blocked)
+    blocked_at = blocked_mask(tokens, blocked)
     out: list[QuantityMention] = []
     i = 0
     n = len(tokens)
@@ -38,6 +37,11 @@ def find_quantities(
         tok = tokens[i]
         if blocked_at[i] or not (tok.is_number or "-" in tok.text or tok.text.lower() in starters):
             i += 1  # no number, number word or duration starts here
+            continue
+        pair = _range_at(text, tokens, i, nums, blocked_at, sentence_starts, out)
+        if pair is not None:  # "45-50 men", "$1.2–1.5 million": two numbers, one count
+            out.extend(pair[:2])
+            i = pair[2]
             continue
         found = _quantity_at(text, tokens, i, nums, blocked_at, sentence_starts, out)
         if found is None:
@@ -51,7 +55,70 @@ def find_quantities(
     return out
 
 
-def _blocked_mask(tokens: list[Token], blocked: list[tuple[int, int]]) -> list[bool]:
+def _range_at(
+    text: str,
+    tokens: list[Token],
+    i: int,
+    nums: Numbers,
+    blocked_at: list[bool],
+    sentence_starts: set[int],
+    previous: list[QuantityMention],
+) -> tuple[QuantityMention, QuantityMention, int] | None:
+    """A range of two numbers joined by a dash ("about 45-50 men", "$1.2–1.5 million"): the
+    second is read as any count, the first counts the same thing at the same scale."""
+    if not tokens[i].is_number:  # "about 45-50 men": from the qualifier before the first number
+        j = next((j for j in range(i + 1, min(i + 4, len(tokens))) if tokens[j].is_number), None)
+        if j is None or qualifier_before(tokens, j, nums)[1] != i:
+            return None
+        i = j
+    k = i + 2
+    if k >= len(tokens) or tokens[i + 1].text not in ("-", "–") or not tokens[k].is_number:
+        return None
+    low, high = _digits(tokens[i].text), _digits(tokens[k].text)
+    if low is None or high is None or not low < high or _looks_like_year(low) or blocked_at[k]:
+        return None
+    if _is_designation(text, tokens, i, sentence_starts) or (i > 0 and tokens[i - 1].key in nums.designation_words):
+        return None  # "Resolution 2-3"
+    currency = _currency_before(tokens, i)
+    parsed = parse_number(tokens, k, nums)
+    if parsed is None:
+        return None
+    value, last = parsed
+    scale = value / high
+    qualifier, qstart = qualifier_before(tokens, currency if currency is not None else i, nums)
+    start = tokens[qstart if qstart is not None else currency if currency is not None else i].start
+    if currency is not None:
+        counted = text[tokens[currency].start : tokens[last].end]
+        second = QuantityMention(
+            tokens[k].start, tokens[last].end, num(value), "exact", "money", counted, "currency sign + number"
+        )
+        nxt = last + 1
+    elif (pw := _phrase_at(tokens, last + 1, ("%", *_PERCENT_WORDS))) is not None:
+        why = "number + per cent"
+        second = QuantityMention(tokens[k].start, tokens[pw].end, num(value), "exact", "percent", "%", why)
+        nxt = pw + 1
+    else:
+        after = counted_after(text, tokens, last + 1, nums, blocked_at)
+        if after is None:
+            return None
+        unit, counted, uend, ulast = after
+        why = f"number + counted noun: {counted} → {unit}"
+        second, nxt = QuantityMention(tokens[k].start, uend, num(value), "exact", unit, counted, why), ulast + 1
+    why = f"range: {tokens[i].text}{tokens[i + 1].text}{tokens[k].text}, "
+    first = QuantityMention(start, tokens[i].end, num(low * scale), qualifier, second.unit, second.counted)
+    first.why = why + "the first number counts what the second counts"
+    second.why = why + "the second number" + (f" ({second.why})" if second.why else "")
+    return first, second, nxt
+
+
+def _digits(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def blocked_mask(tokens: list[Token], blocked: list[tuple[int, int]]) -> list[bool]:
     """Per token: does it overlap a blocked span?"""
     mask = [False] * len(tokens)
     if not blocked:
@@ -154,7 +221,7 @@ def _quantity_at(
         counted = previous[-1].counted if previous else None
         why = f"number + “of {tokens[j + 1].text}”: counts what the count before it counts"
         return QuantityMention(start, tokens[j + 1].end, num(value), qualifier, unit, counted, why), j + 2
-    after = _counted_after(text, tokens, j, nums, blocked_at)
+    after = counted_after(text, tokens, j, nums, blocked_at)
     if after is None:
         bare_why = _bare_count(text, tokens, i, last, nums, qualifier, value)
         if bare_why is None:
@@ -335,7 +402,7 @@ _STOP_BEFORE_UNIT = frozenset(["of", "and", "to", "in", "for", "at", "on", "by",
 _SKIPPABLE_BEFORE_UNIT = frozenset(["are", "were", "more", "new", "additional", "other", "such", "extra", "further"])
 
 
-def _counted_after(
+def counted_after(
     text: str, tokens: list[Token], j: int, nums: Numbers, blocked_at: list[bool]
 ) -> tuple[str, str, int, int] | None:
     """The measure of the noun phrase after the number: (unit, counted text, end offset, last token)."""
@@ -410,34 +477,3 @@ def _bracketed_acronym(tokens: list[Token], k: int) -> bool:
         and tokens[k - 1].is_word
         and tokens[k - 1].is_cap
     )
-
-
-ORDINAL_MEASURES = ("unit", "hospital")
-
-
-def find_ordinals(text: str, tokens: list[Token], blocked: list[tuple[int, int]]) -> list[QuantityMention]:
-    """ "its first engineering unit", "the third rotation": the count a rank in a series implies.
-
-    Kept apart from quantities (kind ``ordinal``): the article does not state a count, but
-    the Figures view may derive one from it.
-    """
-    nums = numbers()
-    ordinal_values = {k: int(v) for k, v in (load_domain().numbers.get("ordinals") or {}).items()}
-    blocked_at = _blocked_mask(tokens, blocked)
-    out: list[QuantityMention] = []
-    for i, tok in enumerate(tokens):
-        value = ordinal_values.get(tok.text.lower())
-        if value is None or blocked_at[i] or i == 0:
-            continue
-        if tokens[i - 1].text.lower() not in ("its", "their", "the", "his", "her", "our") and not tokens[
-            i - 1
-        ].text.endswith(("’s", "'s")):
-            continue
-        after = _counted_after(text, tokens, i + 1, nums, blocked_at)
-        if after is None:
-            continue
-        unit, counted, end, last = after
-        if unit in ORDINAL_MEASURES and last - i <= 3:
-            why = f"ordinal after “{tokens[i - 1].text}” + counted noun: {counted} → {unit}"
-            out.append(QuantityMention(tok.start, end, value, "exact", unit, counted, why))
-    return out

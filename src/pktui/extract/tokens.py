@@ -103,12 +103,22 @@ def _describe(text: str) -> TokenInfo:
     return key, bare, key if bare == text else fold(bare), is_word, is_number, is_punct, is_cap, is_allcaps
 
 
+#: a name glued to an acronym by a hyphen ("Somalia-AMISOM", "Mali-MINUSMA"): two names, not one word
+_GLUED_ACRONYM_RE = re.compile(r"^([A-Z][a-z]{2,})-([A-Z]{3,})$")
+#: prefixes that make one word with the acronym after them ("Anti-MONUSCO protests")
+_PREFIXES = frozenset(["anti", "pro", "post", "pre", "non", "neo", "pan", "trans", "inter", "multi", "sub", "mid"])
+
+
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
-    out = []
+    out: list[Token] = []
     for m in _TOKEN_RE.finditer(text, start, end):
         s = m.group()
         if len(s) <= MAX_TOKEN:
             a, b = m.span()
+            if "-" in s and (g := _GLUED_ACRONYM_RE.match(s)) and g.group(1).lower() not in _PREFIXES:
+                cut = a + len(g.group(1))
+                out.extend((Token(a, cut, g.group(1)), Token(cut, cut + 1, "-"), Token(cut + 1, b, g.group(2))))
+                continue
             out.append(Token(a, b, s))
     return out

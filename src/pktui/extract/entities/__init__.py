@@ -8,7 +8,12 @@ brackets, shortened names). Every mention says which rule or list found it (``Fo
 
 from __future__ import annotations
 
-from pktui.extract.entities.acronyms import acronym_definitions, ambiguous_acronyms, bracketed_unit_names
+from pktui.extract.entities.acronyms import (
+    acronym_definitions,
+    ambiguous_acronyms,
+    bracketed_unit_names,
+    cut_short_known_names,
+)
 from pktui.extract.entities.candidates import (
     contingent_names,
     described_units,
@@ -18,9 +23,9 @@ from pktui.extract.entities.candidates import (
     numbered_units,
     ordinal_unit_references,
     ordinal_units,
-    other_countries_bodies,
 )
 from pktui.extract.entities.classify import type_run
+from pktui.extract.entities.countries import other_countries_bodies
 from pktui.extract.entities.resolve import (
     coordinated_people,
     demonym_variants,
@@ -59,6 +64,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     place_lists(art)
     coordinated_people(art)
     spelled_acronyms(art)
+    cut_short_known_names(art)
     the_references(art)
     ordinal_unit_references(art)
     demonym_variants(art)

@@ -8,7 +8,8 @@ import re
 from functools import lru_cache
 
 from pktui.extract.entities.state import ACRONYM_RE, ArticleState, Found, end_of
-from pktui.text import fold
+from pktui.extract.gazetteer import spelling
+from pktui.text import fold, slug
 
 
 def acronym_definitions(art: ArticleState) -> None:
@@ -228,3 +229,28 @@ def _spell(letters: str, words: tuple[str, ...]) -> bool:
         if letters[:take] == w[:take] and _spell(letters[take:], words[1:]):
             return True
     return bool(w in _SMALL_WORDS and _spell(letters, words[1:]))
+
+
+def cut_short_known_names(art: ArticleState) -> None:
+    """A known name written without its last words ("United Nations Multidimensional Integrated
+    Stabilization Mission", then "dubbed MINUSCA") is that known name, when exactly one known
+    name the article mentions elsewhere opens with those words."""
+    known = {f.gaz.name: f.gaz for f in art.found if f.gaz is not None and f.type in ("mission", "organization")}
+    if not known:
+        return
+    forms = {name: [_spelled(form) for form in (name, *g.forms)] for name, g in known.items()}
+    for f in art.found:
+        if f.gaz is not None or f.type not in ("mission", "organization") or f.name.count(" ") < 2:
+            continue
+        start = _spelled(f.name) + " "
+        hits = [
+            name for name, fs in forms.items() if known[name].type == f.type and any(s.startswith(start) for s in fs)
+        ]
+        if len(hits) == 1:
+            g = known[hits[0]]
+            f.key, f.name, f.gaz = f"{g.type}/{slug(g.name)}", g.name, g
+            f.why = f"first words of {g.name}, named in the article"
+
+
+def _spelled(name: str) -> str:
+    return " ".join(spelling(w) for w in fold(name).split())

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import bisect
 
-from pktui.extract.entities.state import ACRONYM_RE, ROMAN_RE, ArticleState, Found, end_of, head_type, is_namey
+from pktui.extract.entities.state import (
+    ACRONYM_RE,
+    ROMAN_RE,
+    ArticleState,
+    Found,
+    end_of,
+    head_type,
+    initial_before,
+    is_namey,
+    opens_sentence,
+)
 from pktui.extract.gazetteer import GazMatch
 from pktui.extract.tokens import Token
 from pktui.text import fold
@@ -193,26 +203,6 @@ def contingent_names(art: ArticleState) -> None:
         art.add(Found(tok.start, end_of(toks[last]), "unit", name, why="contingent short name"), i, last)
 
 
-def other_countries_bodies(art: ArticleState, gaz_matches: list[GazMatch]) -> list[GazMatch]:
-    """The matches, less a known country's body named for another country: "the Ministry of
-    Defence of Kazakhstan" is not the listed Ministry of Defence of Việt Nam."""
-    toks = art.tokens
-    by_first = {m.first: m for m in gaz_matches}
-    kept = []
-    for m in gaz_matches:
-        country = m.entry.meta.get("country") if m.entry.type == "organization" else None
-        k = m.last + 1
-        if country and k + 1 < len(toks) and toks[k].key == "of":
-            k += 2 if toks[k + 1].key == "the" and k + 2 < len(toks) else 1
-            after = by_first.get(k)
-            if after is not None and after.entry.type == "country" and after.entry.name != country:
-                full = " ".join(art.text[toks[m.first].start : toks[after.last].end].split())
-                art.other_countries.setdefault(m.entry.name, full)
-                continue
-        kept.append(m)
-    return kept
-
-
 def joined_agency_tags(art: ArticleState) -> None:
     """An agency tag naming two agencies joined by a hyphen, "(RHC-Xinhua)", "(Xinhua-ANI)": each
     is an organisation when one of them is a known one."""
@@ -329,8 +319,13 @@ def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, g
         right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
         return right_type in ("organization", "mission", "unit", "country")
     left_known = _one_known_name(left, gaz_at)
-    if not (left_known or (len(left) >= 2 and head_type(art, left)[0] is not None)):
+    left_type = left_known or (head_type(art, left)[0] if len(left) >= 2 else None)
+    if left_type is None and len(left) >= 2 and art.tokens[left[0]].bare_key in art.lex.event_openers:
+        left_type = "event"  # "Operation Aslan from Operation Azure"
+    if left_type is None:
         return False
+    if kind == "located":
+        return left_type in ("location", "country")
     if kind == "any":
         return True
     if kind == "known":
@@ -400,7 +395,7 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
                 j = k
                 continue
             break
-        if tok.text == "." and seq and j + 1 < n and is_namey(toks[j + 1]) and _initial_before(toks, seq[-1], j):
+        if tok.text == "." and seq and j + 1 < n and is_namey(toks[j + 1]) and initial_before(toks, seq[-1], j):
             seq.append(j)  # an initial inside a name: "Victor H. Simatupang", "U.Khurelsukh", "Kh.Battulga"
             j += 1
             continue
@@ -423,18 +418,6 @@ def _known_acronym_before_hyphen(art: ArticleState, k: int) -> None:
         return
     why = f"known acronym before a compound: {tok.text}"
     art.add(Found(tok.start, tok.start + len(acr), entry.type, entry.name, gaz=entry, why=why), k, k)
-
-
-def _initial_before(toks: list[Token], k: int, dot: int) -> bool:
-    """Is token k an initial ending at the period ``dot``: one capital before a spaced name
-    ("H. Simatupang"), or one or two letters glued to it ("U.Khurelsukh", "Kh.Battulga")?"""
-    initial, nxt = toks[k].text, toks[dot + 1]
-    if toks[k].end != toks[dot].start:
-        return False
-    if len(initial) == 1 and initial.isupper() and nxt.start == toks[dot].end + 1:
-        return True
-    glued = nxt.start == toks[dot].end
-    return glued and len(initial) <= 2 and initial[0].isupper() and (len(initial) == 1 or initial[1:].islower())
 
 
 def _body_after(art: ArticleState, k: int, reach: int = 3) -> bool:
@@ -473,7 +456,7 @@ def trim(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> list
                 toks[k].text == "The"
                 and len(seq) > 1
                 and is_namey(toks[seq[1]])
-                and (k not in art.sentence_starts or toks[seq[-1]].bare_key in lex.names_with_the)
+                and (not opens_sentence(art, k) or toks[seq[-1]].bare_key in lex.names_with_the)
             ):
                 break  # "told The New Times", "The UB Post said": a capital The belongs to the name
             seq.pop(0)

@@ -66,6 +66,17 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
         art.add(Found(toks[first].start, end_of(toks[last]), "event", name_text(art, seq), why=why), first, last)
         return
     etype, head_idx = head_type(art, seq)
+    place = gaz_at.get(last)
+    if (
+        len(seq) == 2
+        and etype is None
+        and toks[first].bare_key in lex.organization_openers
+        and place is not None
+        and place.entry.type in ("country", "location")
+    ):
+        why = f"company: {toks[first].bare} + name"  # "Air Asia"
+        art.add(Found(toks[first].start, end_of(toks[last]), "organization", name_text(art, seq), why=why), first, last)
+        return
     head_in_gaz = head_idx is not None and any(
         g.first <= head_idx <= g.last for g in gaz_at.values() if first <= g.first and g.last <= last
     )

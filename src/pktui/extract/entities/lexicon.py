@@ -80,6 +80,7 @@ class Lexicon:
         self.calendar = {m for m in dom.months if len(m) > 3} | set(dom.weekdays)
         self.calendar_words = set(dom.months) | set(dom.weekdays)  # with "Jan", "Sept"
         self.event_openers = {fold(str(w)) for w in lex.get("event_openers", [])}
+        self.organization_openers = {fold(str(w)) for w in lex.get("organization_openers", [])}
         units = dom.units_doc
         endings = sorted((str(e).lower() for e in units.get("contingent_endings") or []), key=len, reverse=True)
         self.contingent_re = (
@@ -93,6 +94,7 @@ class Lexicon:
         self.not_contingents = {fold(str(w)) for w in units.get("not_contingents") or []}
         self.need_designation = {str(w) for w in units.get("need_designation") or []}
         self.split_connectors = {str(k): str(v) for k, v in (lex.get("split_connectors") or {}).items()}
+        self.national_services = {fold(str(w)) for w in lex.get("national_services", [])}
         self.possessives_in_names = {fold(str(w)) for w in lex.get("possessives_in_names", [])}
         self.ranks = PhraseTrie()
         for name, forms in dom.ranks:

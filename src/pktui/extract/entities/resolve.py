@@ -8,6 +8,7 @@ import bisect
 
 from pktui.extract.entities.acronyms import initials_match
 from pktui.extract.entities.classify import type_single
+from pktui.extract.entities.countries import national_service
 from pktui.extract.entities.cues import add_person, name_word
 from pktui.extract.entities.state import ROMAN_RE, ArticleState, Found, end_of, is_namey, name_text, rank_before
 from pktui.extract.tokens import Token
@@ -283,7 +284,9 @@ def the_references(art: ArticleState) -> None:
         ):
             continue  # "the department store"
         target = _last_named_before(named, head.bare_key, head.start)
-        if target is not None:
+        if target is None and (service := national_service(art, i + 1)) is not None:
+            art.add(service, i + 1, i + 1)  # "the Army" of the country named before it
+        elif target is not None:
             why = f"the {head.text}: refers to {target.name}"
             art.add(Found(head.start, head.end, target.type, target.name, key=target.key, why=why), i + 1, i + 1)
 
@@ -351,6 +354,8 @@ def _list_at(art: ArticleState, i: int, at: dict[int, Found]) -> tuple[list[Foun
             items.append(run)
         else:
             break
+        if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 1].is_number and toks[j + 2].text == ")":
+            j += 3  # a count in brackets after an item: "Warrap (3), Unity (2) and Jonglei (4)"
         k = j
         if k < len(toks) and toks[k].text == ",":
             k += 1

@@ -210,3 +210,20 @@ def _title_case(line: str, lex: Lexicon) -> bool:
         return False
     content = [w for w in words if len(w) >= 4 and w not in lex.connectors and w not in lex.function_words]
     return len(content) >= 3 and all(w[0].isupper() for w in content)
+
+
+def initial_before(toks: list[Token], k: int, dot: int) -> bool:
+    """Is token k an initial ending at the period ``dot``: one capital before a spaced name
+    ("H. Simatupang"), or one or two letters glued to it ("U.Khurelsukh", "Kh.Battulga")?"""
+    initial, nxt = toks[k].text, toks[dot + 1]
+    if toks[k].end != toks[dot].start:
+        return False
+    if len(initial) == 1 and initial.isupper() and nxt.start == toks[dot].end + 1:
+        return True
+    glued = nxt.start == toks[dot].end
+    return glued and len(initial) <= 2 and initial[0].isupper() and (len(initial) == 1 or initial[1:].islower())
+
+
+def opens_sentence(art: ArticleState, k: int) -> bool:
+    """Does token k open a sentence, also one glued to the full stop before it ("residents.The Army")?"""
+    return k in art.sentence_starts or (k > 0 and art.tokens[k - 1].text == "." and k - 1 not in art.taken)
