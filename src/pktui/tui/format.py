@@ -320,10 +320,14 @@ def kb_status(kb, index_error: str | None = None) -> Text:
     """The status line: what was loaded, what was left out, whether search works."""
     if kb is None:
         return Text("loading…", "dim")
-    parts = [f"{len(kb.articles):,} articles", f"{len(kb.entities):,} entities", f"{len(kb.facts):,} facts"]
-    text = Text(" · ".join(parts + load_summary(kb)), "dim")
+    # what was left out before the entity and fact counts (the panes' titles count those too):
+    # a narrow bar keeps the first parts whole
+    text = Text(f"{len(kb.articles):,} articles", "dim")
     if index_error:
-        text.append(" · search unavailable", "bold")
+        text.append(" · ", "dim")
+        text.append("search unavailable", "bold")
+    rest = [*load_summary(kb), f"{len(kb.entities):,} entities", f"{len(kb.facts):,} facts"]
+    text.append("".join(f" · {part}" for part in rest), "dim")
     return text
 
 

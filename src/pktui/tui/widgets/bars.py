@@ -56,6 +56,12 @@ class PaneBar(Static):
     def on_resize(self, _event: events.Resize) -> None:
         self.update(self._render_bar())
 
+    async def on_click(self, event: events.Click) -> None:
+        for start, end, pane in self._hits:
+            if start <= event.x < end:
+                await self.screen.run_action(f"pane('{pane}')")
+                return
+
 
 def fit_parts(status: Text, width: int, sep: str = " · ") -> Text:
     """``status`` cut to ``width`` cells at a separator, whole parts only (``20,000 articles ·``
@@ -71,12 +77,6 @@ def fit_parts(status: Text, width: int, sep: str = " · ") -> Text:
     short = status.copy()
     short.truncate(max(0, width), overflow="ellipsis")
     return short
-
-    async def on_click(self, event: events.Click) -> None:
-        for start, end, pane in self._hits:
-            if start <= event.x < end:
-                await self.screen.run_action(f"pane('{pane}')")
-                return
 
 
 class SearchInput(Input):
