@@ -22,17 +22,21 @@ from typing import Any
 
 from pktui.knowledge.ledger import LedgerError, read_ledger
 from pktui.knowledge.store.corrected import CorrectedKnowledgeBase
-from pktui.knowledge.store.overlay import OverlayUnsafe, correct
+from pktui.knowledge.store.overlay import OverlayUnsafe
+from pktui.knowledge.store.overlay_cache import cached_correct
 from pktui.model import LoadProblem
 from pktui.text import fold
 
 CORRECTIONS = "corrections"
+#: the overlay kept beside the corrections' search segment
+OVERLAY = "overlay.json"
 
 
-def with_ledger(kb: Any, ledger: Path, open_plain_index: Any) -> Any:
+def with_ledger(kb: Any, ledger: Path, open_plain_index: Any, folder: Path | None = None) -> Any:
     """``kb`` (a stored knowledge base) with the ledger at ``ledger`` applied: corrected, or
     ``kb`` itself with a problem when the ledger cannot be read (the corpus loads without it).
-    ``open_plain_index()`` gives the index's search without corrections, or None."""
+    ``open_plain_index()`` gives the index's search without corrections, or None. Under the
+    index ``folder`` the overlay is kept (:mod:`pktui.knowledge.store.overlay_cache`)."""
     try:
         raw = Path(ledger).read_bytes() if Path(ledger).is_file() else b""
         entries = read_ledger(Path(ledger)).entries
@@ -54,12 +58,16 @@ def with_ledger(kb: Any, ledger: Path, open_plain_index: Any) -> Any:
             return None
         return index.articles_holding(fold(name).split())
 
+    cache = folder / CORRECTIONS / OVERLAY if folder is not None else None
     try:
-        overlay = correct(kb, entries, find_articles)
+        overlay, warning, how = cached_correct(kb, entries, find_articles, cache)
     except OverlayUnsafe as exc:
         return _in_memory(kb, ledger, str(exc))
     corrected = CorrectedKnowledgeBase(kb, overlay)
+    if warning:
+        corrected.problems.append(LoadProblem(str(cache), warning, skipped=False))
     corrected.problems.extend(overlay.outcome.problems(str(ledger)))
+    corrected.overlay_from = how  # type: ignore[attr-defined]
     corrected.ledger_digest = hashlib.sha256(raw).hexdigest()[:20]  # type: ignore[attr-defined]
     corrected.ledger_path = Path(ledger)  # type: ignore[attr-defined]
     return corrected
@@ -110,9 +118,10 @@ def corrections_segment(kb: Any, folder: Path, manifest: Any) -> tuple[list[Path
 
 
 def _remove_others(home: Path, key: str) -> None:
-    """Segments of other ledgers or generations go (a reader that has one open keeps its map)."""
+    """Segments of other ledgers or generations go (a reader that has one open keeps its map);
+    the overlay kept (and one being written) stays."""
     for p in home.iterdir():
-        if p.name != key:
+        if p.name != key and not p.name.startswith((OVERLAY, f".{OVERLAY}")):
             with contextlib.suppress(OSError):
                 shutil.rmtree(p) if p.is_dir() else p.unlink()
 

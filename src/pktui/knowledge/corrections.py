@@ -35,6 +35,10 @@ class Outcome:
     stale: list[tuple[Entry, str]] = field(default_factory=list)
     #: whether the figures had to be assembled again (a fact or an entity they use changed)
     series_changed: bool = False
+    #: ids of the entities the entries made (a split's), in the order they were made (one
+    #: removed and made again counts from the second time): the order an incremental apply
+    #: keeps them in
+    made: list[str] = field(default_factory=list)
 
     def problems(self, ledger_path: str) -> list[LoadProblem]:
         return [
@@ -85,6 +89,7 @@ def apply_ledger(kb: KnowledgeBase, entries: Sequence[Entry], *, series: bool = 
             outcome.stale.append((entry, reason))
     corrector.finish(series)
     outcome.series_changed = corrector.changed_series
+    outcome.made = [eid for eid in corrector.made if eid in corrector.entities]
     return outcome
 
 
@@ -108,6 +113,7 @@ class _Corrector:
         self.changed_series = False
         self.folded: dict[str, Folded] = dict(getattr(kb, "folded_texts", None) or {})
         self.spans: dict[str, list[tuple[int, int, Mention]]] | None = None
+        self.made: dict[str, None] = {}
 
     def apply(self, entry: Entry) -> str | None:
         """Apply one entry; the reason it is stale, or None."""
@@ -162,6 +168,8 @@ class _Corrector:
         target = self.entities.get(new_id)
         if target is None:
             target = self.entities[new_id] = Entity(new_id, new_name, new_type)
+            self.made.pop(new_id, None)
+            self.made[new_id] = None
         _mark(target, entry.n)
         _mark(ent, entry.n)
         ent.mentions = [m for m in ent.mentions if fold(m.text) != key]
