@@ -215,6 +215,8 @@ def test_a_cached_or_extended_overlay_answers_as_the_ledger_applied_in_memory(st
         _same_answers(stored, grown, memory)
         assert grown.corrections.applied == outcome.applied
         assert [(e.n, why) for e, why in grown.corrections.stale] == [(e.n, why) for e, why in outcome.stale]
+        assert grown.corrections.gone_entities == outcome.gone_entities  # (what the corrections view names)
+        assert grown.corrections.gone_facts == outcome.gone_facts
 
     check()
 

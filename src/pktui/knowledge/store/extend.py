@@ -281,6 +281,8 @@ class _Growth:
         out.applied.extend(outcome.applied)
         out.stale.extend(outcome.stale)
         out.series_changed = out.series_changed or outcome.series_changed
+        out.gone_entities.update(outcome.gone_entities)
+        out.gone_facts.update(outcome.gone_facts)
 
     def _put_back_made(self, made: list[str]) -> None:
         base = self.base

@@ -134,6 +134,8 @@ def overlay_doc(ov: Overlay) -> dict[str, Any]:
             "stale": [[e.n, why] for e, why in out.stale],
             "series_changed": out.series_changed,
             "made": out.made,
+            "gone_entities": out.gone_entities,
+            "gone_facts": [codec.fields_of(f) for f in out.gone_facts.values()],
         },
         "entities": [_entity_row(e) for e in ov.entities.values()],
         "replaced": ov.replaced,
@@ -173,6 +175,8 @@ def _overlay(doc: dict[str, Any], by_n: dict[int, Entry]) -> Overlay:
         stale=[(by_n[n], str(why)) for n, why in o["stale"]],
         series_changed=bool(o["series_changed"]),
         made=[str(x) for x in o["made"]],
+        gone_entities={str(k): str(v) for k, v in o["gone_entities"].items()},
+        gone_facts={f.id: f for f in (_fact(d) for d in o["gone_facts"])},
     )
     ov = Overlay(outcome)
     for row in doc["entities"]:
@@ -183,8 +187,7 @@ def _overlay(doc: dict[str, Any], by_n: dict[int, Entry]) -> Overlay:
     ov.new = [str(x) for x in doc["new"]]
     ov.created = [str(x) for x in doc["created"]]
     for d in doc["facts"]:
-        f = codec.make(Fact, d)
-        f.corrected = tuple(int(n) for n in f.corrected)
+        f = _fact(d)
         ov.facts[f.id] = f
     ov.fact_rows = {str(k): int(v) for k, v in doc["fact_rows"].items()}
     ov.fact_order = {str(k): _place(v) for k, v in doc["fact_order"].items()}
@@ -198,6 +201,12 @@ def _overlay(doc: dict[str, Any], by_n: dict[int, Entry]) -> Overlay:
     ov.moved_mention_articles = {str(x) for x in doc["moved_mention_articles"]}
     _check(ov)
     return ov
+
+
+def _fact(d: Any) -> Fact:
+    f = codec.make(Fact, d)
+    f.corrected = tuple(int(n) for n in f.corrected)
+    return f
 
 
 def _entity(row: list[Any]) -> Entity:
