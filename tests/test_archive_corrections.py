@@ -99,3 +99,32 @@ def test_where_the_overlay_cannot_be_kept_it_is_used_from_memory(archive, monkey
     assert again.kb.overlay_from == "made" and again.kb.entity(DEPT) is None
     assert not any("corrections cache" in p.reason for p in again.kb.problems)
     again.close()
+
+
+def _chain(archive) -> list[str]:
+    import json
+
+    from pktui.archive.corrected import CHAIN, CORRECTIONS
+
+    return json.loads((archive.folder / CORRECTIONS / CHAIN).read_text(encoding="utf-8"))["segments"]
+
+
+def _entity_hits(archive, query: str) -> set[str]:
+    return {h.id for h in archive.index.search(query, limit=50) if h.kind == "entity"}
+
+
+def test_a_grown_ledger_adds_a_search_segment_of_what_its_new_entries_changed(archive):
+    record(archive, "merge", {"entity": DEPT, "into": MND})
+    assert len(_chain(archive)) == 1 and MND in _entity_hits(archive, "VDPO")
+    record(archive, "rename", {"entity": MND, "name": "Quartermaster Office"})
+    assert len(_chain(archive)) == 2  # the first kept, one more of the rename
+    assert MND in _entity_hits(archive, "quartermaster") and MND in _entity_hits(archive, "VDPO")
+    assert DEPT not in _entity_hits(archive, "peacekeeping operations department")
+    again = open_archive(**{**archive.opened_with, "progress": None})
+    try:
+        assert again.kb.overlay_from == "cached" and len(_chain(again)) == 2
+        assert MND in _entity_hits(again, "quartermaster")
+    finally:
+        again.close()
+    undo(archive)  # written again as one
+    assert len(_chain(archive)) == 1 and MND not in _entity_hits(archive, "quartermaster")

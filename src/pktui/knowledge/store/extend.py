@@ -71,9 +71,12 @@ def extend(
     part.read_alias_articles(names, find_articles)
     kb = part.knowledge_base()
     before = _mention_places(kb)
+    types = {e.id: e.type for e in kb.entities}
     outcome = apply_ledger(kb, tail, series=False)
     part.put_back(kb, outcome)
-    base.moved_mention_articles.update(place[0] for place in before ^ _mention_places(kb))
+    moved = {place[0] for place in before ^ _mention_places(kb)}
+    base.moved_mention_articles.update(moved)
+    base.grown = part.search_changes(kb, {e.n for e in tail}, types, moved)
     return base
 
 
@@ -283,6 +286,30 @@ class _Growth:
         out.series_changed = out.series_changed or outcome.series_changed
         out.gone_entities.update(outcome.gone_entities)
         out.gone_facts.update(outcome.gone_facts)
+
+    def search_changes(
+        self, kb: KnowledgeBase, numbers: set[int], types: dict[str, str], moved: set[str]
+    ) -> tuple[list[str], list[str]]:
+        """What :func:`pktui.archive.corrected.search_changes` gives, for the new entries only:
+        the articles of the facts they corrected or rejected, where mentions moved, of a
+        retyped entity; the entities read whole or made."""
+        articles = set(moved)
+        kept = {f.id for f in kb.facts}
+        for fid in self.fact_ids:
+            f = self.base.facts.get(fid)
+            if fid not in kept:
+                gone = self.base.outcome.gone_facts.get(fid) or self.skb.fact(fid)
+                if gone is not None:
+                    articles.add(gone.article)
+            elif f is not None and numbers.intersection(f.corrected):
+                articles.add(f.article)
+        for e in kb.entities:
+            if e.id in self.stand_ins or types.get(e.id, e.type) == e.type:
+                continue
+            articles.update(e.articles)
+            articles.update(f.article for f in kb.facts if e.id in f.entities)
+        entities = (self.whole | {e.id for e in kb.entities}) - self.stand_ins
+        return sorted(articles), sorted(entities)
 
     def _put_back_made(self, made: list[str]) -> None:
         base = self.base

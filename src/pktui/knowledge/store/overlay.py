@@ -79,6 +79,11 @@ class Overlay:
     fact_articles: set[str] = field(default_factory=set)
     #: articles where a mention was made, rejected or changed entity
     moved_mention_articles: set[str] = field(default_factory=set)
+    #: after :func:`~.extend.extend` (never kept on disk): the articles whose search documents
+    #: the new entries changed and the entities whose entity document they changed, or None
+    grown: tuple[list[str], list[str]] | None = None
+    #: ... and how many entries the overlay it grew from had
+    grown_after: int = 0
 
     @property
     def empty(self) -> bool:

@@ -88,9 +88,11 @@ def _extended(
     if any(e.op == "undo" for e in tail):
         return None
     try:
-        return extend(skb, overlay_from_doc(doc, entries[:known]), entries, tail, find_articles)
+        grown = extend(skb, overlay_from_doc(doc, entries[:known]), entries, tail, find_articles)
     except OverlayUnsafe:
         return None
+    grown.grown_after = known
+    return grown
 
 
 def _read(cache: Path) -> dict[str, Any] | None:
