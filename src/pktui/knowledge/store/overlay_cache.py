@@ -15,6 +15,7 @@ from memory.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
@@ -28,7 +29,7 @@ from pktui.knowledge.store import codec
 from pktui.knowledge.store.overlay import FindArticles, Overlay, correct
 from pktui.model import Entity, Fact, Mention, TimelineEntry
 
-FORMAT = 1
+FORMAT = 2
 #: a cached overlay larger than this is not read (it is made again)
 MAX_CACHE_BYTES = 512 * 1024 * 1024
 
@@ -137,23 +138,35 @@ def overlay_doc(ov: Overlay) -> dict[str, Any]:
             "series_changed": out.series_changed,
             "made": out.made,
             "gone_entities": out.gone_entities,
-            "gone_facts": [codec.fields_of(f) for f in out.gone_facts.values()],
+            "gone_facts": [_fact_row(f) for f in out.gone_facts.values()],
         },
         "entities": [_entity_row(e) for e in ov.entities.values()],
         "replaced": ov.replaced,
         "names_before": ov.names_before,
         "new": ov.new,
         "created": ov.created,
-        "facts": [codec.fields_of(f) for f in ov.facts.values()],
+        "fact_fields": FACT_FIELDS,
+        "facts": [_fact_row(f) for f in ov.facts.values()],
         "fact_rows": ov.fact_rows,
         "fact_order": ov.fact_order,
         "rejected": sorted(ov.rejected),
-        "timeline": [codec.fields_of(t) for t in ov.timeline.values()],
+        "timeline_fields": TIMELINE_FIELDS,
+        "timeline": [[getattr(t, k) for k in TIMELINE_FIELDS] for t in ov.timeline.values()],
         "timeline_rows": sorted(ov.timeline_rows),
         "mention_articles": sorted(ov.mention_articles),
         "fact_articles": sorted(ov.fact_articles),
         "moved_mention_articles": sorted(ov.moved_mention_articles),
     }
+
+
+#: facts and timeline entries are kept as lists of their fields, in this order (a cache made
+#: with other fields is made again)
+FACT_FIELDS = [f.name for f in dataclasses.fields(Fact)]
+TIMELINE_FIELDS = [f.name for f in dataclasses.fields(TimelineEntry)]
+
+
+def _fact_row(f: Fact) -> list[Any]:
+    return [getattr(f, k) for k in FACT_FIELDS]
 
 
 def _entity_row(e: Entity) -> list[Any]:
@@ -171,6 +184,8 @@ def overlay_from_doc(doc: dict[str, Any], entries: Sequence[Entry]) -> Overlay:
 
 
 def _overlay(doc: dict[str, Any], by_n: dict[int, Entry]) -> Overlay:
+    if doc["fact_fields"] != FACT_FIELDS or doc["timeline_fields"] != TIMELINE_FIELDS:
+        raise ValueError("kept with other fields")
     o = doc["outcome"]
     outcome = Outcome(
         applied=[int(n) for n in o["applied"]],
@@ -194,8 +209,10 @@ def _overlay(doc: dict[str, Any], by_n: dict[int, Entry]) -> Overlay:
     ov.fact_rows = {str(k): int(v) for k, v in doc["fact_rows"].items()}
     ov.fact_order = {str(k): _place(v) for k, v in doc["fact_order"].items()}
     ov.rejected = {str(x) for x in doc["rejected"]}
-    for d in doc["timeline"]:
-        t = codec.make(TimelineEntry, d)
+    for row in doc["timeline"]:
+        t = TimelineEntry(*row)
+        if not isinstance(t.fact, str) or not isinstance(t.entities, list):
+            raise ValueError("timeline entry")
         ov.timeline[t.fact] = t
     ov.timeline_rows = {int(x) for x in doc["timeline_rows"]}
     ov.mention_articles = {str(x) for x in doc["mention_articles"]}
@@ -205,8 +222,11 @@ def _overlay(doc: dict[str, Any], by_n: dict[int, Entry]) -> Overlay:
     return ov
 
 
-def _fact(d: Any) -> Fact:
-    f = codec.make(Fact, d)
+def _fact(row: list[Any]) -> Fact:
+    f = Fact(*row)
+    if not isinstance(f.id, str) or not isinstance(f.entities, list) or len(f.sentence) != 2:
+        raise ValueError("fact row")
+    f.sentence = (int(f.sentence[0]), int(f.sentence[1]))
     f.corrected = tuple(int(n) for n in f.corrected)
     return f
 
