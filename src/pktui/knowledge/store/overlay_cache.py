@@ -88,10 +88,11 @@ def _extended(
     tail = list(entries[known:])
     if any(e.op == "undo" for e in tail):
         return None
+    base = overlay_from_doc(doc, entries[:known])
     try:
-        grown = extend(skb, overlay_from_doc(doc, entries[:known]), entries, tail, find_articles)
-    except OverlayUnsafe:
-        return None
+        grown = extend(skb, base, entries, tail, find_articles)
+    except (OverlayUnsafe, KeyError, ValueError, TypeError, AttributeError):
+        return None  # (a kept overlay that does not fit the store: the whole ledger is applied)
     grown.grown_after = known
     return grown
 
