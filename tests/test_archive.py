@@ -598,7 +598,15 @@ def test_bench_gives_the_reopen_figures_on_a_synthetic_corpus_written_once(tmp_p
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
     assert report["articles"] == 12
-    for key in ("reopen_s", "reopen_peak_mb", "ledger_100_s", "ledger_1000_again_s", "update_1_s", "update_100_s"):
+    for key in (
+        "reopen_s",
+        "reopen_peak_mb",
+        "ledger_100_s",
+        "ledger_1000_again_s",
+        "ledger_100_grown_s",
+        "update_1_s",
+        "update_100_s",
+    ):
         assert report[key] > 0, key
     folder = next((cache / "pktui" / "bench").glob("synthetic-12-*"))
     assert len(list(folder.glob("*.txt"))) == 12 and not list(folder.glob("bench-added-*"))  # put back

@@ -45,3 +45,86 @@ def test_a_correction_naming_nothing_leaves_the_ledger_alone(archive):
 def test_undo_with_nothing_in_effect_is_refused(archive):
     with pytest.raises(CorrectionRefused):
         undo(archive)
+
+
+def _reopen(archive):
+    return open_archive(**{**archive.opened_with, "progress": None, "with_search": False})
+
+
+def _kept(archive):
+    from pktui.archive.corrected import CORRECTIONS, OVERLAY
+
+    return archive.folder / CORRECTIONS / OVERLAY
+
+
+def test_the_overlay_is_kept_read_back_and_extended_as_the_ledger_grows(archive):
+    record(archive, "merge", {"entity": DEPT, "into": MND})
+    again = _reopen(archive)
+    assert again.kb.overlay_from == "cached" and again.kb.entity(DEPT) is None
+    again.close()
+    record(archive, "rename", {"entity": MND, "name": "Defence Ministry"})
+    assert archive.kb.overlay_from == "extended"  # (the reopen after recording)
+    again = _reopen(archive)
+    assert again.kb.overlay_from == "cached"
+    assert again.kb.entity(MND).name == "Defence Ministry" and again.kb.entity(MND).corrected == (1, 2)
+    assert again.kb.entity(DEPT) is None
+    again.close()
+    undo(archive)  # an undo may take back anything: the whole ledger is applied again
+    assert archive.kb.overlay_from == "made"
+    assert archive.kb.entity(MND).name != "Defence Ministry" and archive.kb.entity(DEPT) is None
+
+
+def test_a_damaged_kept_overlay_is_made_again_with_a_warning(archive):
+    record(archive, "merge", {"entity": DEPT, "into": MND})
+    _kept(archive).write_text('{"format": 1, "base": "', encoding="utf-8")
+    again = _reopen(archive)
+    assert again.kb.overlay_from == "made" and again.kb.entity(DEPT) is None
+    assert any("corrections cache" in p.reason and "made again" in p.reason for p in again.kb.problems)
+    again.close()
+    again = _reopen(archive)  # written again whole
+    assert again.kb.overlay_from == "cached" and not any("corrections cache" in p.reason for p in again.kb.problems)
+    again.close()
+
+
+def test_where_the_overlay_cannot_be_kept_it_is_used_from_memory(archive, monkeypatch):
+    from pktui.knowledge.store import overlay_cache
+
+    def unwritable(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(overlay_cache, "atomic_output", unwritable)
+    record(archive, "merge", {"entity": DEPT, "into": MND})
+    assert not _kept(archive).exists()
+    again = _reopen(archive)
+    assert again.kb.overlay_from == "made" and again.kb.entity(DEPT) is None
+    assert not any("corrections cache" in p.reason for p in again.kb.problems)
+    again.close()
+
+
+def _chain(archive) -> list[str]:
+    import json
+
+    from pktui.archive.corrected import CHAIN, CORRECTIONS
+
+    return json.loads((archive.folder / CORRECTIONS / CHAIN).read_text(encoding="utf-8"))["segments"]
+
+
+def _entity_hits(archive, query: str) -> set[str]:
+    return {h.id for h in archive.index.search(query, limit=50) if h.kind == "entity"}
+
+
+def test_a_grown_ledger_adds_a_search_segment_of_what_its_new_entries_changed(archive):
+    record(archive, "merge", {"entity": DEPT, "into": MND})
+    assert len(_chain(archive)) == 1 and MND in _entity_hits(archive, "VDPO")
+    record(archive, "rename", {"entity": MND, "name": "Quartermaster Office"})
+    assert len(_chain(archive)) == 2  # the first kept, one more of the rename
+    assert MND in _entity_hits(archive, "quartermaster") and MND in _entity_hits(archive, "VDPO")
+    assert DEPT not in _entity_hits(archive, "peacekeeping operations department")
+    again = open_archive(**{**archive.opened_with, "progress": None})
+    try:
+        assert again.kb.overlay_from == "cached" and len(_chain(again)) == 2
+        assert MND in _entity_hits(again, "quartermaster")
+    finally:
+        again.close()
+    undo(archive)  # written again as one
+    assert len(_chain(archive)) == 1 and MND not in _entity_hits(archive, "quartermaster")

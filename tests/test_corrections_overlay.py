@@ -8,19 +8,24 @@ the ledger applied there, and search must find the same documents.
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pktui.archive import open_archive
 from pktui.archive.corrected import search_changes
 from pktui.commands.export import entity_dict, export_document, series_dict
 from pktui.corpus import bundled_corpus_dir
 from pktui.knowledge.corrections import apply_ledger
+from pktui.knowledge.store import codec
 from pktui.knowledge.store.corrected import CorrectedKnowledgeBase
+from pktui.knowledge.store.extend import extend
 from pktui.knowledge.store.memory import in_memory
 from pktui.knowledge.store.overlay import correct
+from pktui.knowledge.store.overlay_cache import overlay_doc, overlay_from_doc
 from pktui.search.build import build_segment
 from pktui.search.index import SearchIndex
 from pktui.text import fold
@@ -150,23 +155,90 @@ def test_every_lookup_of_the_overlay_answers_as_memory_does(stored):
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(ledgers(*_ids(stored)))
     def check(ops):
-        kb, memory = _corrected(stored, ops), _in_memory(stored, ops)
-        for name, norm in (("entities", entity_dict), ("facts", None), ("timeline", None), ("series", series_dict)):
-            _same_list(getattr(kb, name), getattr(memory, name), *([norm] if norm else []))
-        assert kb.entity_counts_by_type() == memory.entity_counts_by_type()
-        assert kb.counts["entities"] == len(memory.entities) and kb.counts["facts"] == len(memory.facts)
-        assert kb.counts["timeline"] == len(memory.timeline)
-        for e in list(memory.entities)[::7] + [stored.kb.entities[0]]:
-            got, want = kb.entity(e.id), memory.entity(e.id)
-            assert (got and entity_dict(got)) == (want and entity_dict(want))
-            _same_list(kb.facts_about(e.id), memory.facts_about(e.id))
-            _same_list(kb.timeline_for(e.id), memory.timeline_for(e.id))
-        for a in list(memory.articles)[::3]:
-            assert kb.facts_in(a.id) == memory.facts_in(a.id)
-            assert [(m.start, m.end, m.entity, m.corrected) for m in kb.mentions_in(a.id)] == [
-                (m.start, m.end, m.entity, m.corrected) for m in memory.mentions_in(a.id)
-            ]
-        for f in list(stored.kb.facts)[::11]:
-            assert kb.fact(f.id) == memory.fact(f.id)
+        _same_answers(stored, _corrected(stored, ops), _in_memory(stored, ops))
+
+    check()
+
+
+def _same_answers(stored, kb, memory) -> None:
+    for name, norm in (("entities", entity_dict), ("facts", None), ("timeline", None), ("series", series_dict)):
+        _same_list(getattr(kb, name), getattr(memory, name), *([norm] if norm else []))
+    assert kb.entity_counts_by_type() == memory.entity_counts_by_type()
+    assert kb.counts["entities"] == len(memory.entities) and kb.counts["facts"] == len(memory.facts)
+    assert kb.counts["timeline"] == len(memory.timeline)
+    for e in list(memory.entities)[::7] + [stored.kb.entities[0]]:
+        got, want = kb.entity(e.id), memory.entity(e.id)
+        assert (got and entity_dict(got)) == (want and entity_dict(want))
+        _same_list(kb.facts_about(e.id), memory.facts_about(e.id))
+        _same_list(kb.timeline_for(e.id), memory.timeline_for(e.id))
+    for a in list(memory.articles)[::3]:
+        assert kb.facts_in(a.id) == memory.facts_in(a.id)
+        assert [(m.start, m.end, m.entity, m.corrected) for m in kb.mentions_in(a.id)] == [
+            (m.start, m.end, m.entity, m.corrected) for m in memory.mentions_in(a.id)
+        ]
+    for f in list(stored.kb.facts)[::11]:
+        assert kb.fact(f.id) == memory.fact(f.id)
+
+
+# -- the overlay kept on disk, and extended when the ledger grew ----------------------------------
+
+
+def _find(archive):
+    return lambda name: archive.index.articles_holding(fold(name).split())
+
+
+def _round_trip(overlay, ops):
+    """The overlay as the cache file holds it, read back."""
+    return overlay_from_doc(json.loads(codec.dumps_any(overlay_doc(overlay))), ops)
+
+
+def _grown(archive, ops, k: int) -> CorrectedKnowledgeBase:
+    """The overlay of the first ``k`` entries, cached and read back, the rest applied on it."""
+    base = _round_trip(correct(archive.kb, ops[:k], _find(archive)), ops[:k])
+    return CorrectedKnowledgeBase(archive.kb, extend(archive.kb, base, ops, ops[k:], _find(archive)))
+
+
+def test_a_cached_or_extended_overlay_answers_as_the_ledger_applied_in_memory(stored):
+    """Cached overlay == overlay made afresh == the ledger applied in memory, and so is one
+    cached for the first entries with the others applied on it, whatever the split."""
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(ledgers(*_ids(stored)), st.integers(0, 8))
+    def check(ops, k):
+        memory = in_memory(stored.kb)
+        outcome = apply_ledger(memory, ops)
+        expected = export_document(memory)
+        cached = CorrectedKnowledgeBase(stored.kb, _round_trip(correct(stored.kb, ops, _find(stored)), ops))
+        assert export_document(cached) == expected
+        grown = _grown(stored, ops, min(k, len(ops)))
+        assert export_document(grown) == expected
+        _same_answers(stored, grown, memory)
+        assert grown.corrections.applied == outcome.applied
+        assert [(e.n, why) for e, why in grown.corrections.stale] == [(e.n, why) for e, why in outcome.stale]
+        assert grown.corrections.gone_entities == outcome.gone_entities  # (what the corrections view names)
+        assert grown.corrections.gone_facts == outcome.gone_facts
+
+    check()
+
+
+def test_search_over_an_extended_overlay_finds_what_search_over_memory_finds(stored):
+    """The corrections' segments as a chain: the first entries' segment, then one of what the
+    others changed (as a reopen after the ledger grew writes them) find what memory finds."""
+    from pktui.search import segment
+
+    @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(ledgers(*_ids(stored)), st.integers(0, 8))
+    def check(ops, k):
+        k = min(k, len(ops))
+        first = CorrectedKnowledgeBase(stored.kb, correct(stored.kb, ops[:k], _find(stored)))
+        grown = _grown(stored, ops, k)
+        data = [segment.read(stored.folder / "search" / s) for s in _manifest(stored).segments]
+        for kb, (articles, entity_ids) in ((first, search_changes(first)), (grown, grown.overlay.grown)):
+            if articles or entity_ids:
+                data.append(build_segment(kb, articles, entity_ids=entity_ids))
+        overlay = SearchIndex(grown, data, deleted_articles=frozenset(_manifest(stored).deleted))
+        memory = SearchIndex.build(_in_memory(stored, ops))
+        for q in QUERIES:
+            assert _found(overlay, q) == _found(memory, q), q
 
     check()

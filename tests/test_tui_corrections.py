@@ -242,6 +242,92 @@ async def test_reject_and_edit_a_fact_in_lists_search_and_figures(corpus):
         assert rows and rows[0].startswith("2022-07") and "✎" in rows[0]
 
 
+async def test_add_an_alias_reject_a_mention_and_note_an_entry_by_keys(corpus):
+    from pktui.commands.export import export_document
+
+    app = make_app(corpus)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(pilot)
+        before = len(app.kb.entity(MND).mentions)
+        await pilot.press("2")
+        entities = app.browser.query_one("#entities")
+        await move_to(pilot, entities, "Ministry of National Defence")
+        # ; a note for the next correction, then a: a name the extractor missed
+        await pilot.press("semicolon")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, ChoiceScreen)
+        await type_text(pilot, "short form in two articles")
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        await pilot.press("a")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, ChoiceScreen)
+        await type_text(pilot, "National Defence")
+        await pilot.press("enter")
+        await settle(pilot)
+        entry = read_ledger(corpus / "pktui-corrections.yaml").entries[-1]
+        assert (entry.op, entry.targets) == ("alias", {"entity": MND, "name": "National Defence"})
+        assert entry.note == "short form in two articles" and app.next_note is None
+        exported = next(e for e in export_document(app.kb)["entities"] if e["id"] == MND)
+        added = [m for m in exported["mentions"] if m["text"] == "National Defence"]
+        assert len(exported["mentions"]) == before + 2 and len(added) == 2
+        hits = await search(pilot, "national defence")
+        assert any(h.kind == "entity" and h.id == MND for h in hits)
+
+        # D: the highlighted mention (Enter on the entity opens its first) is not this entity
+        await pilot.press("2")
+        await move_to(pilot, entities, "Ministry of National Defence")
+        await pilot.press("enter")
+        await settle(pilot)
+        loc = app.browser.shown
+        first = (loc.article, *loc.highlight)
+        assert any((m.article, m.start, m.end) == first for m in app.kb.entity(MND).mentions)
+        await pilot.press("D")
+        await settle(pilot)
+        entry = read_ledger(corpus / "pktui-corrections.yaml").entries[-1]
+        assert (entry.op, entry.targets) == ("reject", {"target": "{}:{}-{}".format(*first)})
+        assert entry.note is None  # the note went with the alias only
+        exported = next(e for e in export_document(app.kb)["entities"] if e["id"] == MND)
+        assert len(exported["mentions"]) == before + 1
+        assert not any((m["article"], m["start"], m["end"]) == first for m in exported["mentions"])
+
+        # D where no mention is highlighted (a fact is) does nothing, and is not in the footer
+        await pilot.press("5")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.browser.mention_at_cursor() is None
+        assert app.browser.check_action("fix", ("reject_mention",)) is False
+        await pilot.press("D")
+        await settle(pilot)
+        assert len(read_ledger(corpus / "pktui-corrections.yaml").entries) == 2
+
+
+async def test_the_corrections_view_names_what_is_gone_also_without_the_cache(corpus):
+    from pktui.knowledge.loader import load_knowledge
+
+    fact = next(f for f in load_knowledge([corpus]).facts if f.text == "nearly 50 years")
+    (corpus / "pktui-corrections.yaml").write_text(
+        f"- n: 1\n  op: merge\n  entity: {DEPT}\n  into: {MND}\n  at: '2026-01-02T03:04:05+00:00'\n"
+        f"- n: 2\n  op: reject\n  target: {fact.id}\n  at: '2026-01-02T03:05:05+00:00'\n",
+        encoding="utf-8",
+    )
+    for use_cache in (True, False):
+        app = make_app(corpus, use_cache=use_cache)
+        async with app.run_test(size=WIDE) as pilot:
+            await loaded(pilot)
+            await pilot.press("c")
+            await settle(pilot)
+            rows = [r.strip() for r in app.screen.list.texts()]
+            assert rows[0].startswith("2 reject nearly 50 years"), (use_cache, rows)
+            assert rows[1].startswith(
+                "1 merge Việt Nam Department of Peacekeeping Operations into Ministry of National Defence"
+            ), (use_cache, rows)
+            await pilot.press("enter")  # the rejected fact's passage, in its source
+            await settle(pilot)
+            src = app.browser.reader.source
+            assert src.article.text[slice(*src.highlight)] == "nearly 50 years"
+
+
 async def test_corrections_view_lists_opens_and_undoes(corpus):
     app = make_app(corpus)
     async with app.run_test(size=NARROW) as pilot:
@@ -328,7 +414,19 @@ async def test_help_lists_the_correction_keys():
         console = Console(width=100, record=True)
         console.print(app.screen.help_text())
         shown = console.export_text()
-        for key_id in ("merge", "rename", "retype", "split", "reject", "edit_value", "undo", "corrections"):
+        for key_id in (
+            "merge",
+            "rename",
+            "retype",
+            "split",
+            "alias",
+            "reject",
+            "reject_mention",
+            "edit_value",
+            "note",
+            "undo",
+            "corrections",
+        ):
             assert key_id in shown
 
 

@@ -274,7 +274,7 @@ def _corrected(kb: Any, ledger: Path, folder: Path) -> Any:
         except (OSError, ValueError, ImportError):
             return None
 
-    return with_ledger(kb, ledger, plain_index)
+    return with_ledger(kb, ledger, plain_index, folder)
 
 
 def _memory_archive(memory: Any, summary: Report, t0: float, with_search: bool) -> Archive:

@@ -16,23 +16,29 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import shutil
 from pathlib import Path
 from typing import Any
 
+from pktui.fileio import atomic_output
 from pktui.knowledge.ledger import LedgerError, read_ledger
 from pktui.knowledge.store.corrected import CorrectedKnowledgeBase
-from pktui.knowledge.store.overlay import OverlayUnsafe, correct
+from pktui.knowledge.store.overlay import OverlayUnsafe
+from pktui.knowledge.store.overlay_cache import cached_correct, entry_digests
 from pktui.model import LoadProblem
 from pktui.text import fold
 
 CORRECTIONS = "corrections"
+#: the overlay kept beside the corrections' search segment
+OVERLAY = "overlay.json"
 
 
-def with_ledger(kb: Any, ledger: Path, open_plain_index: Any) -> Any:
+def with_ledger(kb: Any, ledger: Path, open_plain_index: Any, folder: Path | None = None) -> Any:
     """``kb`` (a stored knowledge base) with the ledger at ``ledger`` applied: corrected, or
     ``kb`` itself with a problem when the ledger cannot be read (the corpus loads without it).
-    ``open_plain_index()`` gives the index's search without corrections, or None."""
+    ``open_plain_index()`` gives the index's search without corrections, or None. Under the
+    index ``folder`` the overlay is kept (:mod:`pktui.knowledge.store.overlay_cache`)."""
     try:
         raw = Path(ledger).read_bytes() if Path(ledger).is_file() else b""
         entries = read_ledger(Path(ledger)).entries
@@ -54,13 +60,18 @@ def with_ledger(kb: Any, ledger: Path, open_plain_index: Any) -> Any:
             return None
         return index.articles_holding(fold(name).split())
 
+    cache = folder / CORRECTIONS / OVERLAY if folder is not None else None
     try:
-        overlay = correct(kb, entries, find_articles)
+        overlay, warning, how = cached_correct(kb, entries, find_articles, cache)
     except OverlayUnsafe as exc:
         return _in_memory(kb, ledger, str(exc))
     corrected = CorrectedKnowledgeBase(kb, overlay)
+    if warning:
+        corrected.problems.append(LoadProblem(str(cache), warning, skipped=False))
     corrected.problems.extend(overlay.outcome.problems(str(ledger)))
+    corrected.overlay_from = how  # type: ignore[attr-defined]
     corrected.ledger_digest = hashlib.sha256(raw).hexdigest()[:20]  # type: ignore[attr-defined]
+    corrected.entry_digests = entry_digests(entries)  # type: ignore[attr-defined]
     corrected.ledger_path = Path(ledger)  # type: ignore[attr-defined]
     return corrected
 
@@ -78,41 +89,90 @@ def _in_memory(kb: Any, ledger: Path, why: str) -> Any:
     return memory
 
 
+#: how many segments the corrections' search may be in before they are written again as one
+MAX_CHAIN = 8
+CHAIN = "chain.json"
+
+
 def corrections_segment(kb: Any, folder: Path, manifest: Any) -> tuple[list[Path], list[Any]]:
-    """The search segment of a corrected knowledge base: ``([folder], [])`` kept on disk, or
-    ``([], [data])`` built in memory where it cannot be written; ``([], [])`` when the ledger
-    changes nothing search shows."""
+    """The search segments of a corrected knowledge base: ``(folders, [])`` kept on disk, or
+    ``([], [data])`` built in memory where they cannot be written; ``([], [])`` when the ledger
+    changes nothing search shows.
+
+    They are kept as a chain (``chain.json``, under the key of the ledger's entries, the
+    index's generation and segments): a ledger that only grew adds a segment of what its new
+    entries changed (the last copy of an article wins) instead of writing all again."""
     if not isinstance(kb, CorrectedKnowledgeBase):
         return [], []
-    articles, entity_ids = search_changes(kb)
-    if not articles and not entity_ids:
-        return [], []
-    from pktui.search import segment
+    home = folder / CORRECTIONS
+    digests = getattr(kb, "entry_digests", [])
+    key = _chain_key(kb, manifest, digests)
+    chain = _read_chain(home)
+    if chain.get("key") == key and _readable(home, chain["segments"]):
+        return [home / s for s in chain["segments"]], []
     from pktui.search.build import build_segment, write_segment
 
-    key = hashlib.sha256(
-        "\0".join([getattr(kb, "ledger_digest", ""), kb.meta("generation") or "", manifest.dump()]).encode()
-    ).hexdigest()[:20]
-    home = folder / CORRECTIONS
-    target = home / key
+    ov = kb.overlay
+    grown = ov.grown is not None and chain.get("key") == _chain_key(kb, manifest, digests[: ov.grown_after])
+    if grown and len(chain["segments"]) < MAX_CHAIN and _readable(home, chain["segments"]):
+        articles, entity_ids = ov.grown  # type: ignore[misc]
+        segments = list(chain["segments"])
+    else:
+        articles, entity_ids = search_changes(kb)
+        segments = []
+    if not articles and not entity_ids and not segments:
+        return [], []
     try:
-        if target.is_dir():
-            with contextlib.suppress(segment.SegmentError):
-                segment.read(target)
-                return [target], []
-            shutil.rmtree(target, ignore_errors=True)
         home.mkdir(exist_ok=True)
-        _remove_others(home, key)
-        write_segment(kb, target, articles, entity_ids=entity_ids)
-        return [target], []
+        if articles or entity_ids:
+            name = f"{key}-{len(segments)}"
+            shutil.rmtree(home / name, ignore_errors=True)
+            write_segment(kb, home / name, articles, entity_ids=entity_ids)
+            segments.append(name)
+        with atomic_output(home / CHAIN) as fh:
+            fh.write(json.dumps({"key": key, "segments": segments}))
+        _remove_others(home, set(segments))
+        return [home / s for s in segments], []
     except OSError:
-        return [], [build_segment(kb, articles, entity_ids=entity_ids)]
+        articles, entity_ids = search_changes(kb)
+        return [], ([build_segment(kb, articles, entity_ids=entity_ids)] if articles or entity_ids else [])
 
 
-def _remove_others(home: Path, key: str) -> None:
-    """Segments of other ledgers or generations go (a reader that has one open keeps its map)."""
+def _chain_key(kb: Any, manifest: Any, digests: list[str]) -> str:
+    """The key of a ledger's entries (their digests) over an index's generation and segments."""
+    parts = [kb.meta("generation") or "", manifest.dump(), *digests]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
+
+
+def _read_chain(home: Path) -> dict[str, Any]:
+    """The chain kept under ``home``, or an empty one (none, or unreadable: written again)."""
+    try:
+        doc = json.loads((home / CHAIN).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(doc, dict) or not isinstance(doc.get("segments"), list):
+        return {}
+    if not all(isinstance(s, str) and s and "/" not in s and not s.startswith(".") for s in doc["segments"]):
+        return {}
+    return doc
+
+
+def _readable(home: Path, names: list[str]) -> bool:
+    from pktui.search import segment
+
+    for name in names:
+        try:
+            segment.read(home / name)
+        except (segment.SegmentError, OSError):
+            return False
+    return True
+
+
+def _remove_others(home: Path, keep: set[str]) -> None:
+    """Segments of other ledgers or generations go (a reader that has one open keeps its map);
+    the chain and the overlay kept (and one being written) stay."""
     for p in home.iterdir():
-        if p.name != key:
+        if p.name not in keep and not p.name.startswith((OVERLAY, f".{OVERLAY}", CHAIN, f".{CHAIN}")):
             with contextlib.suppress(OSError):
                 shutil.rmtree(p) if p.is_dir() else p.unlink()
 

@@ -178,7 +178,11 @@ def run_bench(
         **{
             f"ledger_{n}{again}_{what}": label
             for n in (100, 1000)
-            for again, first in (("", f"with a ledger of {n:,} entries"), ("_again", "  the same again"))
+            for again, first in (
+                ("", f"with a ledger of {n:,} entries"),
+                ("_again", "  the same again"),
+                ("_grown", "  after one entry appended"),
+            )
             for what, label in (("s", first), ("peak_mb", "    its peak memory (MB)"))
         },
         "update_1_s": "after 1 article added",

@@ -81,23 +81,34 @@ LEDGER_SIZES = (100, 1000)
 def ledger_figures(folder: Path, query: str, run: Any) -> dict[str, float]:
     """The reopen with a ledger of 100 and 1,000 entries made up against the indexed corpus at
     ``folder`` (``run(args)``: seconds, peak MB, status, stderr of ``pktui ARGS`` in a new
-    process): the first time (its search segment written) and again (read back)."""
+    process): the first time (the overlay made, its search segment written: what was kept
+    for another ledger is removed first), again (both read back), and once more after one
+    entry was appended (the new entry applied on the kept overlay, a search segment of what
+    it changed added)."""
+    import shutil
+
     from pktui.archive import open_archive
+    from pktui.archive.corrected import CORRECTIONS
     from pktui.knowledge.cache import cache_dir
 
     archive = open_archive([folder], with_search=False)
     try:
-        ledgers = {
-            n: write_ledger(
-                cache_dir() / "bench" / "ledgers" / f"{folder.name}-{n}.yaml", synthetic_ledger(archive.kb, n)
-            )
-            for n in LEDGER_SIZES
-        }
+        kept = archive.folder / CORRECTIONS if archive.folder is not None else None
+        ledgers = {}
+        for n in LEDGER_SIZES:
+            entries = synthetic_ledger(archive.kb, n + 1)
+            path = cache_dir() / "bench" / "ledgers" / f"{folder.name}-{n}.yaml"
+            ledgers[n] = (write_ledger(path, entries[:n]), entries[n:])
     finally:
         archive.close()
     out: dict[str, float] = {}
-    for n, path in ledgers.items():
-        for label in ("", "_again"):
+    for n, (path, appended) in ledgers.items():
+        if kept is not None:
+            shutil.rmtree(kept, ignore_errors=True)
+        for label in ("", "_again", "_grown"):
+            if label == "_grown":
+                with path.open("a", encoding="utf-8") as fh:
+                    fh.write("".join(format_entry(e) for e in appended))
             seconds, peak, status, err = run(["search", query, str(folder), "--corrections", str(path)])
             if status != 0:
                 raise RuntimeError(f"pktui exited {status}: {err.strip()[-300:]}")

@@ -3,7 +3,8 @@
 * ``reopen``: ``pktui search QUERY DIR`` on an indexed, unchanged corpus (open the index,
   scan the folder, answer): seconds and the process's peak memory;
 * ``ledger_100``, ``ledger_1000`` (synthetic corpus): the same search with a corrections ledger
-  of that many mixed entries (:mod:`pktui.bench.ledger`), the first time and ``_again``;
+  of that many mixed entries (:mod:`pktui.bench.ledger`), the first time, ``_again`` and
+  ``_grown`` (after one entry appended);
 * ``update_1``, ``update_100``: the same search right after 1, then 100 articles were added
   to the folder (the update, its extraction and search delta included).
 

@@ -35,6 +35,15 @@ class Outcome:
     stale: list[tuple[Entry, str]] = field(default_factory=list)
     #: whether the figures had to be assembled again (a fact or an entity they use changed)
     series_changed: bool = False
+    #: ids of the entities the entries made (a split's), in the order they were made (one
+    #: removed and made again counts from the second time): the order an incremental apply
+    #: keeps them in
+    made: list[str] = field(default_factory=list)
+    #: what the entries took away, as it was just before: entity id -> its name (merged away,
+    #: split off whole, its mentions all rejected) and rejected facts, so that the corrections
+    #: view can name them when nothing else holds them (read in memory)
+    gone_entities: dict[str, str] = field(default_factory=dict)
+    gone_facts: dict[str, Fact] = field(default_factory=dict)
 
     def problems(self, ledger_path: str) -> list[LoadProblem]:
         return [
@@ -85,6 +94,9 @@ def apply_ledger(kb: KnowledgeBase, entries: Sequence[Entry], *, series: bool = 
             outcome.stale.append((entry, reason))
     corrector.finish(series)
     outcome.series_changed = corrector.changed_series
+    outcome.made = [eid for eid in corrector.made if eid in corrector.entities]
+    outcome.gone_entities = corrector.gone
+    outcome.gone_facts = corrector.gone_facts
     return outcome
 
 
@@ -108,6 +120,9 @@ class _Corrector:
         self.changed_series = False
         self.folded: dict[str, Folded] = dict(getattr(kb, "folded_texts", None) or {})
         self.spans: dict[str, list[tuple[int, int, Mention]]] | None = None
+        self.made: dict[str, None] = {}
+        self.gone: dict[str, str] = {}
+        self.gone_facts: dict[str, Fact] = {}
 
     def apply(self, entry: Entry) -> str | None:
         """Apply one entry; the reason it is stale, or None."""
@@ -133,7 +148,7 @@ class _Corrector:
             dst.attributes.setdefault(k, v)
         _mark(dst, entry.n)
         self._replace_in_facts(src.id, dst.id, self.about.pop(src.id, set()), entry.n)
-        del self.entities[src.id]
+        self._remove(src)
         return None
 
     def _replace_in_facts(self, old: str, new: str, fact_ids: set[str], n: int) -> None:
@@ -162,6 +177,8 @@ class _Corrector:
         target = self.entities.get(new_id)
         if target is None:
             target = self.entities[new_id] = Entity(new_id, new_name, new_type)
+            self.made.pop(new_id, None)
+            self.made[new_id] = None
         _mark(target, entry.n)
         _mark(ent, entry.n)
         ent.mentions = [m for m in ent.mentions if fold(m.text) != key]
@@ -175,7 +192,7 @@ class _Corrector:
         self._split_facts(ent, target, moved, entry.n)
         if not ent.mentions:
             self._replace_in_facts(ent.id, target.id, self.about.pop(ent.id, set()), entry.n)
-            del self.entities[ent.id]
+            self._remove(ent)
         return None
 
     def _split_facts(self, ent: Entity, target: Entity, moved: list[Mention], n: int) -> None:
@@ -300,6 +317,7 @@ class _Corrector:
             if fact is None:
                 return f"no fact {t['target']}"
             self.rejected.add(fact.id)
+            self.gone_facts[fact.id] = fact
             for eid in fact.entities:
                 self.about[eid].discard(fact.id)
             self.changed_series = True
@@ -327,8 +345,12 @@ class _Corrector:
             if f is not None:
                 f.entities = [e for e in f.entities if e != ent.id]
                 _mark(f, n)
-        del self.entities[ent.id]
+        self._remove(ent)
         self.changed_series = True
+
+    def _remove(self, ent: Entity) -> None:
+        del self.entities[ent.id]
+        self.gone[ent.id] = ent.name
 
     def _set(self, entry: Entry, t: Targets) -> str | None:
         fact = self.facts.get(t["fact"])

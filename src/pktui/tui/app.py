@@ -11,6 +11,7 @@ import gc
 import inspect
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING, Any
@@ -144,6 +145,7 @@ class PktuiApp(App[int]):
         self.ledger_path: Path | None = Path(corrections)
         self.archive: Any = None  # the open corpus (pktui.archive.Archive); None with a test loader
         self.correcting: str | None = None  # what the correction worker is doing
+        self.next_note: str | None = None  # the note the next correction carries (; asks for it)
 
     @property
     def browser(self) -> BrowserScreen:
@@ -389,10 +391,16 @@ class PktuiApp(App[int]):
         if opened is not None:
             self.browser.open_correction(opened.entry, opened.original)
 
-    def ask_correction(self, op: str, *, entity: Any = None, fact: Any = None) -> None:
+    def ask_correction(self, op: str, *, entity: Any = None, fact: Any = None, mention: Any = None) -> None:
         from pktui.tui.fixes import ask
 
-        ask(self, op, entity=entity, fact=fact)
+        ask(self, op, entity=entity, fact=fact, mention=mention)
+
+    def action_note(self) -> None:
+        """Ask for a note that the next correction carries into the ledger."""
+        from pktui.tui.fixes import ask_note
+
+        ask_note(self)
 
     def correct(self, correction: Any) -> None:
         """Write ``correction`` and open the corpus again, in a worker; then every view shows
@@ -404,6 +412,8 @@ class PktuiApp(App[int]):
         if self.correcting:
             self.notify(f"Still {self.correcting}…", markup=False, timeout=2)
             return
+        if self.next_note and correction.note is None:
+            correction = replace(correction, note=self.next_note)
         self.correcting = correction.doing or "writing the correction"
         self.browser.set_status(Text(f"{self.correcting}…", "bold italic"))
         self._write_correction(self.archive, correction)
@@ -432,6 +442,8 @@ class PktuiApp(App[int]):
     def _corrected(self, done: Any) -> None:
         """Swap the corpus opened again in (:meth:`_swap_archive`)."""
         self.correcting = None
+        if done.note is not None and done.note == self.next_note:
+            self.next_note = None  # carried into the ledger (a refused correction keeps it)
         self._swap_archive(done.archive, done.index, done.index_error, select=done.select)
         self.notify(one_line(done.message), title="Corrected", markup=False, timeout=4)
 

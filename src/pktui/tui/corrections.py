@@ -32,6 +32,8 @@ class Correction:
     targets: dict[str, Any] = field(default_factory=dict)
     select: str | None = None
     doing: str = ""
+    #: the entry's note (``;`` sets one for the next correction)
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class Corrected:
     index_error: str | None
     message: str
     select: str | None = None
+    note: str | None = None
 
 
 def apply_correction(archive: Any, correction: Correction) -> Corrected:
@@ -53,15 +56,15 @@ def apply_correction(archive: Any, correction: Correction) -> Corrected:
     from pktui.archive.corrections import record, undo
 
     if correction.op == "undo":
-        entry, target = undo(archive, correction.targets.get("entry"), refresh=False)
+        entry, target = undo(archive, correction.targets.get("entry"), correction.note, refresh=False)
         fact_id = target.targets.get("fact") or target.targets.get("target")
         original = extracted_facts(archive, [fact_id]).get(fact_id) if fact_id else None
         message = f"Entry {entry.n}: undid {target.n} ({describe(target, archive.kb, original)})"
     else:
-        entry = record(archive, correction.op, correction.targets, refresh=False)
+        entry = record(archive, correction.op, correction.targets, correction.note, refresh=False)
         message = f"Entry {entry.n}: {describe(entry, archive.kb)}"  # by name: before the reopen
     fresh, index, error = reopen(archive)
-    return Corrected(fresh, index, error, message, correction.select)
+    return Corrected(fresh, index, error, message, correction.select, correction.note)
 
 
 def reopen(archive: Any, progress: Any = None) -> tuple[Any, Any, str | None]:
@@ -205,17 +208,26 @@ def _number(text: str) -> Any:
 
 
 def entity_label(kb: Any, entity_id: str | None) -> str:
-    """An entity by name (its id when it is gone: merged away, say)."""
+    """An entity by name: the one it has, or the one it had when the ledger took it away
+    (merged away, say); its id only when neither is known."""
     if not entity_id:
         return ""
     entity = kb.entity(entity_id) if kb is not None else None
-    return one_line(entity.name) if entity is not None else one_line(entity_id)
+    if entity is not None:
+        return one_line(entity.name)
+    gone = getattr(getattr(kb, "corrections", None), "gone_entities", None) or {}
+    return one_line(gone[entity_id]) if entity_id in gone else one_line(entity_id)
+
+
+def gone_facts(kb: Any) -> dict[str, Fact]:
+    """The facts the ledger rejected, as they were (kept by the corrections applied)."""
+    return dict(getattr(getattr(kb, "corrections", None), "gone_facts", None) or {})
 
 
 def fact_label(kb: Any, fact_id: str, original: Any = None) -> str:
     """A fact by its value and article (``original``: the fact as extracted, when the corpus no
     longer holds it: rejected)."""
-    fact = (kb.fact(fact_id) if kb is not None else None) or original
+    fact = (kb.fact(fact_id) if kb is not None else None) or original or gone_facts(kb).get(fact_id)
     if fact is None:
         return f"fact {one_line(fact_id)}"
     article = kb.article(fact.article) if kb is not None else None

@@ -10,25 +10,30 @@ from typing import Any
 
 from rich.text import Text
 
-from pktui.model import Entity, Fact
+from pktui.model import Entity, Fact, Mention
 from pktui.text import one_line
 from pktui.tui import format as fmt
 from pktui.tui.corrections import Correction, EntityMatcher, changed_fields, entity_row, split_names, type_rows
 from pktui.tui.screens.choose import Choice, ChoiceScreen
 
-ENTITY_OPS = ("merge", "rename", "retype", "split")
+ENTITY_OPS = ("merge", "rename", "retype", "split", "alias")
 FACT_OPS = ("reject", "set")
 
 
-def ask(app: Any, op: str, *, entity: Entity | None = None, fact: Fact | None = None) -> None:
+def ask(
+    app: Any, op: str, *, entity: Entity | None = None, fact: Fact | None = None, mention: Mention | None = None
+) -> None:
     """Ask what ``op`` needs (nothing for a reject), then correct."""
     if op in ENTITY_OPS:
         if entity is None:
             app.notify(
-                "Not on an entity: m r t s work on the Entities pane, an entity's detail or result.", markup=False
+                "Not on an entity: m r t s a work on the Entities pane, an entity's detail or result.", markup=False
             )
             return
-        {"merge": _merge, "rename": _rename, "retype": _retype, "split": _split}[op](app, entity)
+        {"merge": _merge, "rename": _rename, "retype": _retype, "split": _split, "alias": _alias}[op](app, entity)
+        return
+    if op == "reject_mention":
+        _reject_mention(app, mention)
         return
     if fact is None:
         app.notify("Not on a fact: d and e work on a fact in the facts, results, timeline or figures.", markup=False)
@@ -80,6 +85,71 @@ def _rename(app: Any, entity: Entity) -> None:
         )
 
     app.push_screen(ChoiceScreen(f"Rename {fmt.clip(entity.name, 50)}", value=entity.name), chosen)
+
+
+def _alias(app: Any, entity: Entity) -> None:
+    def chosen(choice: Choice | None) -> None:
+        name = " ".join(choice.text.split()) if choice else ""
+        if not name:
+            return
+        app.correct(
+            Correction(
+                "alias",
+                {"entity": entity.id, "name": name},
+                select=entity.id,
+                doing=f"adding {name} as a name of {one_line(entity.name)}",
+            )
+        )
+
+    app.push_screen(
+        ChoiceScreen(
+            f"Another name of {fmt.clip(entity.name, 50)}",
+            hint="Where it is written, in every article, it becomes a mention of this entity.",
+            value="",
+            placeholder="the name as the articles write it",
+        ),
+        chosen,
+    )
+
+
+def _reject_mention(app: Any, mention: Mention | None) -> None:
+    if mention is None:
+        app.notify(
+            "No mention highlighted: select an entity and step to its mentions with n / N in the source view.",
+            markup=False,
+        )
+        return
+    ref = f"{mention.article}:{mention.start}-{mention.end}"
+    owner = fmt.entity_name(app.kb, mention.entity) or mention.entity
+    app.correct(
+        Correction(
+            "reject",
+            {"target": ref},
+            doing=f"rejecting “{fmt.clip(one_line(mention.text), 40)}” as a mention of {one_line(owner)}",
+        )
+    )
+
+
+def ask_note(app: Any) -> None:
+    """A note the next correction carries into the ledger (an empty one clears it)."""
+
+    def chosen(choice: Choice | None) -> None:
+        if choice is None:
+            return
+        note = " ".join(choice.text.split())
+        app.next_note = note or None
+        said = f"The next correction carries the note “{fmt.clip(note, 60)}”." if note else "No note."
+        app.notify(said, markup=False, timeout=3)
+
+    app.push_screen(
+        ChoiceScreen(
+            "Note for the next correction",
+            hint="Kept in the ledger beside it (why it was made, who agreed). Empty: no note.",
+            value=app.next_note or "",
+            placeholder="e.g. the same general, per the ministry's list",
+        ),
+        chosen,
+    )
 
 
 def _retype(app: Any, entity: Entity) -> None:

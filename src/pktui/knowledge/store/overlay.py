@@ -59,8 +59,11 @@ class Overlay:
     replaced: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     #: store entity id -> its name before correcting (for those read)
     names_before: dict[str, str] = field(default_factory=dict)
-    #: new entities (a split's), in the order they were made
+    #: new entities (a split's), in the order the corrected corpus lists them (by type and
+    #: folded name, ties in the order they were made)
     new: list[str] = field(default_factory=list)
+    #: the same, in the order they were made (what an incremental apply goes on from)
+    created: list[str] = field(default_factory=list)
     #: the facts read, as corrected (rejected ones left out), and their store rows
     facts: dict[str, Fact] = field(default_factory=dict)
     fact_rows: dict[str, int] = field(default_factory=dict)
@@ -76,6 +79,11 @@ class Overlay:
     fact_articles: set[str] = field(default_factory=set)
     #: articles where a mention was made, rejected or changed entity
     moved_mention_articles: set[str] = field(default_factory=set)
+    #: after :func:`~.extend.extend` (never kept on disk): the articles whose search documents
+    #: the new entries changed and the entities whose entity document they changed, or None
+    grown: tuple[list[str], list[str]] | None = None
+    #: ... and how many entries the overlay it grew from had
+    grown_after: int = 0
 
     @property
     def empty(self) -> bool:
@@ -117,6 +125,7 @@ def correct(skb: StoredKnowledgeBase, entries: Sequence[Entry], find_articles: F
     before = _mention_places(kb)
     outcome = apply_ledger(kb, entries, series=False)
     overlay = part.overlay(kb, outcome)
+    overlay.created = [eid for eid in outcome.made if eid not in overlay.replaced]
     overlay.moved_mention_articles = {place[0] for place in before ^ _mention_places(kb)}
     return overlay
 

@@ -372,7 +372,7 @@ class BrowserScreen(CorrectionsMixin):
     def _refresh_bindings(self) -> None:
         """Refresh the footer only when what ``check_action`` answers changed (it recomposes)."""
         actions = ("step", "fact_step", "copy_citation", "clear_filter", "back", "forward", "why")
-        state = tuple(self.check_action(a, ()) for a in actions)
+        state = (*(self.check_action(a, ()) for a in actions), self.check_action("fix", ("reject_mention",)))
         if state != self._bindings_state:
             self._bindings_state = state
             self.refresh_bindings()
@@ -386,6 +386,8 @@ class BrowserScreen(CorrectionsMixin):
             return self.shown is not None and self.shown.highlight is not None
         if action == "clear_filter":
             return self.timeline_filter is not None
+        if action == "fix" and parameters == ("reject_mention",):  # only on a highlighted mention
+            return self.mention_at_cursor() is not None
         if action == "back":  # stays on while previewing, so the footer is not rebuilt on every move
             return len(self.history) > 0
         if action == "forward":

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
-from pktui.model import Fact
+from pktui.model import Fact, Mention
 from pktui.text import one_line
 from pktui.tui.history import Location
 from pktui.tui.messages import AsksCorrections
@@ -59,7 +59,17 @@ class CorrectionsMixin(Screen[Any]):
         """A correction key on the focused list: ask for what the operation needs, then write."""
         app = self.app
         if isinstance(app, AsksCorrections):
-            app.ask_correction(op, entity=self.entity_at_cursor(), fact=self.fact_at_cursor())
+            app.ask_correction(
+                op, entity=self.entity_at_cursor(), fact=self.fact_at_cursor(), mention=self.mention_at_cursor()
+            )
+
+    def mention_at_cursor(self) -> Mention | None:
+        """The mention the source view highlights (stepped to with n / N), or None."""
+        loc, kb = self.shown, self.kb
+        if loc is None or kb is None or loc.highlight is None:
+            return None
+        start, end = loc.highlight
+        return next((m for m in kb.mentions_in(loc.article) if (m.start, m.end) == (start, end)), None)
 
     def entity_at_cursor(self):
         focused, kb = self.focused, self.kb

@@ -22,7 +22,7 @@ from pktui.knowledge.corrections import in_effect
 from pktui.knowledge.ledger import Entry, LedgerError, mention_ref, read_ledger
 from pktui.model import Fact
 from pktui.text import one_line
-from pktui.tui.corrections import entry_line, extracted_facts
+from pktui.tui.corrections import entry_line, extracted_facts, gone_facts
 from pktui.tui.keymap import bindings
 from pktui.tui.widgets.vlist import ListRows, MappedRows, VirtualList
 
@@ -82,7 +82,7 @@ class CorrectionsScreen(Screen[Opened | None]):
         effective = in_effect(ledger.entries)
         undone_by = {e.targets["entry"]: e.n for e in ledger.entries if e.op == "undo" and e.n in effective}
         gone = [fid for e in ledger.entries for fid in [_fact_of(e)] if fid and (kb is None or kb.fact(fid) is None)]
-        originals = extracted_facts(archive, gone)
+        originals = {**{fid: f for fid, f in gone_facts(kb).items() if fid in gone}, **extracted_facts(archive, gone)}
         rows = []
         for e in reversed(ledger.entries):
             state, why = "in effect", ""
@@ -116,7 +116,9 @@ class CorrectionsScreen(Screen[Opened | None]):
             entry, state, why, original = row
             return entry_line(entry, kb, state, why, original, width)
 
-        self.list.fill(MappedRows(rows, line), empty="No corrections yet: m r t s on an entity, d e on a fact.")
+        self.list.fill(
+            MappedRows(rows, line), empty="No corrections yet: m r t s a on an entity, d e on a fact, D on a mention."
+        )
         if row is not None:
             self.list.move_to(self.list.nearest_selectable(row))
 
