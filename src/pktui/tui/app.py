@@ -26,7 +26,7 @@ from pktui.text import one_line
 from pktui.tui.commands import PktuiCommands
 from pktui.tui.config import Config, load_config
 from pktui.tui.keymap import BY_ID, bindings
-from pktui.tui.messages import ListsFilled, RunCommand
+from pktui.tui.messages import ArticlesListed, RunCommand
 from pktui.tui.screens.browser import BrowserScreen
 from pktui.tui.widgets.bars import SearchInput
 
@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 Loader = Callable[..., "KnowledgeBase"]
 #: builder(kb, progress=callback(done, total)) -> a search index
 IndexBuilder = Callable[..., Any]
-#: seconds the search index waits for the lists to be drawn before it opens anyway
-LISTS_FIRST = 2.0
+#: seconds the search index waits for the article list to be drawn before it opens anyway
+ARTICLES_FIRST = 2.0
 
 
 def default_loader(
@@ -136,7 +136,7 @@ class PktuiApp(App[int]):
         self.ready = False  # knowledge base loaded and index attempted
         self._last_progress = 0.0
         self.cancel = threading.Event()  # set on quit: loading stops
-        self.lists_filled = threading.Event()  # the browser's lists are filled and drawn
+        self.articles_listed = threading.Event()  # the browser's article list is drawn
         self.loader_thread: threading.Thread | None = None
         if corrections is None:
             from pktui.knowledge.ledger import default_ledger_path
@@ -208,7 +208,7 @@ class PktuiApp(App[int]):
         if self.cancel.is_set():
             return
         self._from_thread(self._kb_ready, kb)
-        self.lists_filled.wait(LISTS_FIRST)  # the index opens once the lists are drawn
+        self.articles_listed.wait(ARTICLES_FIRST)  # the index opens once the list is drawn
         index, error = None, None
         try:
             index = self.index_builder(kb, progress=self._index_progress)
@@ -258,8 +258,8 @@ class PktuiApp(App[int]):
             self._last_progress = now
             self.post_message(self.Loaded(done, total, "updating"))
 
-    def on_lists_filled(self, _message: ListsFilled) -> None:
-        self.lists_filled.set()
+    def on_articles_listed(self, _message: ArticlesListed) -> None:
+        self.articles_listed.set()
 
     def on_pktui_app_loaded(self, message: Loaded) -> None:
         self.browser.load_progress(message.done, message.total, message.what)

@@ -43,9 +43,9 @@ class RunCommand(Message):
         self.name, self.arg = name, arg
 
 
-class ListsFilled(Message):
-    """Every list of a newly loaded knowledge base is filled and the article list drawn: work
-    that competes with drawing (opening the search index) may start."""
+class ArticlesListed(Message):
+    """The article list of a newly loaded knowledge base is drawn: work that competes with
+    drawing (opening the search index) may start."""
 
 
 @runtime_checkable

@@ -22,7 +22,7 @@ from pktui.tui import format as fmt
 from pktui.tui.history import History, Location, Steps
 from pktui.tui.keymap import bindings
 from pktui.tui.locations import citation, fact_location, mention_steps, next_fact, next_mark, why
-from pktui.tui.messages import EntitySelected, FactSelected, ListsFilled, OpenLocation, RunCommand
+from pktui.tui.messages import ArticlesListed, EntitySelected, FactSelected, OpenLocation, RunCommand
 from pktui.tui.panes.articles import ArticlesPane
 from pktui.tui.panes.entities import EntitiesPane
 from pktui.tui.panes.entity import EntityPane
@@ -36,6 +36,10 @@ from pktui.tui.widgets.bars import PaneBar, SearchBar, SearchInput
 
 if TYPE_CHECKING:
     from pktui.knowledge.base import KnowledgeBase
+
+#: seconds after the article list is drawn when the entities and the timeline are filled even
+#: if search is not open yet
+OTHER_LISTS_AFTER = 3.0
 
 
 class BrowserScreen(CorrectionsMixin):
@@ -56,7 +60,7 @@ class BrowserScreen(CorrectionsMixin):
         self._status = Text("loading…", "dim")
         self._bindings_state: tuple[bool | None, ...] = ()
         self._steps: tuple[str | None, Steps | None] | None = None
-        self._lists_waiting: KnowledgeBase | None = None  # lists filled once the articles are drawn
+        self._lists_waiting: KnowledgeBase | None = None  # entities and timeline, filled after search opens
 
     # -- layout ------------------------------------------------------------------------
 
@@ -243,14 +247,17 @@ class BrowserScreen(CorrectionsMixin):
         if self.shown is None and len(event.articles):
             self.open(Location(event.articles[0].id), push=True)
         if self._lists_waiting is not None:
-            kb, self._lists_waiting = self._lists_waiting, None
-            self.call_after_refresh(self._fill_other_lists, kb)
+            self.call_after_refresh(self.post_message, ArticlesListed())
+            self.set_timer(OTHER_LISTS_AFTER, self.fill_other_lists)
 
-    def _fill_other_lists(self, kb: KnowledgeBase) -> None:
-        if kb is self.kb:
+    def fill_other_lists(self) -> None:
+        """The entities and the timeline, once search is open (or a while after the article
+        list, if it takes long): at 100,000 articles their workers and the index opening took
+        4 s together, and the first search waited for both."""
+        kb, self._lists_waiting = self._lists_waiting, None
+        if kb is not None and kb is self.kb:
             self.query_one(EntitiesPane).set_kb(kb)
             self.query_one(TimelinePane).set_kb(kb)
-        self.post_message(ListsFilled())
 
     def kb_status(self) -> Text:
         return fmt.kb_status(self.kb, getattr(self.app, "index_error", None))
@@ -258,6 +265,7 @@ class BrowserScreen(CorrectionsMixin):
     def index_changed(self, index: object, error: str | None) -> None:
         self.set_status(self.kb_status())
         self.results.set_index(index, error)
+        self.fill_other_lists()
 
     # -- opening things ----------------------------------------------------------------
 

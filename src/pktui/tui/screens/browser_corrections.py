@@ -37,6 +37,7 @@ class CorrectionsMixin(Screen[Any]):
     pane: str
     list_pane: str
     _steps: Any
+    _lists_waiting: KnowledgeBase | None
 
     if TYPE_CHECKING:
 
@@ -101,7 +102,7 @@ class CorrectionsMixin(Screen[Any]):
     def corrected(self, kb: KnowledgeBase, index: object, error: str | None, *, select: str | None = None) -> None:
         """The corpus was corrected: every pane shows ``kb`` and keeps its place; ``select``
         (the entity merged into, say) is the entity selected now."""
-        self.kb, self._steps = kb, None
+        self.kb, self._steps, self._lists_waiting = kb, None, None
         self.query_one(ArticlesPane).set_kb(kb, keep_place=True)
         entities = self.query_one(EntitiesPane)
         if select is not None:
