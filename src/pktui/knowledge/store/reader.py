@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from pktui.knowledge.store import codec
 from pktui.knowledge.store.codec import BadRow, Row
+from pktui.knowledge.store.reader_timeline import ARTICLE_ORDER, TimelineReads
 from pktui.knowledge.store.views import Concat, LazyArticle, LazyEntity, LazyRows, Recent
-from pktui.model import Article, Entity, Fact, LoadProblem, LoadSummary, Mention, Series, SeriesPoint, TimelineEntry
+from pktui.model import Article, Entity, Fact, LoadProblem, LoadSummary, Mention, Series, TimelineEntry
 
 if TYPE_CHECKING:
     pass
@@ -34,10 +35,10 @@ if TYPE_CHECKING:
 _FACT_SELECT = "SELECT f.n, f.id, f.start, f.end, f.kind, f.text, f.data, a.id, a.length FROM fact f JOIN article a ON a.n = f.article"
 _ARTICLE_SELECT = "SELECT n, id, published, length, meta FROM article"
 _MENTION_SELECT = "SELECT m.start, m.end, m.entity, m.text, m.data, a.id, a.length, m.n FROM mention m JOIN article a ON a.n = m.article"
-_ARTICLE_ORDER = "ORDER BY a.undated, a.published, a.id"
+_ARTICLE_ORDER = ARTICLE_ORDER
 
 
-class StoredKnowledgeBase:
+class StoredKnowledgeBase(TimelineReads):
     """A knowledge base over an open store file (see the module doc)."""
 
     def __init__(
@@ -473,70 +474,6 @@ class StoredKnowledgeBase:
 
     def entity_counts_by_type(self) -> dict[str, int]:
         return dict(self._rows("SELECT type, COUNT(*) FROM entity GROUP BY type ORDER BY type"))
-
-    # -- timeline and series -------------------------------------------------------------------
-
-    def _make_entry(self, row: Row) -> TimelineEntry | None:
-        _fact_n, data, fid, aid = row
-        try:
-            entry = codec.make(TimelineEntry, codec.loads(data), fact=fid, article=aid)
-            if not isinstance(entry.date, str) or not all(self.entity_exists(e) for e in entry.entities):
-                raise BadRow("timeline entry")
-            return entry
-        except (BadRow, TypeError) as exc:
-            self._suspect(aid, str(exc))
-            return None
-
-    def _timeline_by_fact(self, ns: list[int]) -> list[TimelineEntry]:
-        q = (
-            "SELECT t.fact, t.data, f.id, a.id FROM timeline t JOIN fact f ON f.n = t.fact JOIN article a ON "
-            f"a.n = t.article WHERE t.fact IN ({','.join('?' * len(ns))})"
-        )
-        found = {}
-        for row in self._rows(q, ns):
-            found[row[0]] = self._make_entry(row) or TimelineEntry(
-                "", "day", row[2], "(unreadable stored entry)", [], row[3]
-            )
-        return [found[n] for n in ns if n in found]
-
-    def timeline_dates(self) -> list[tuple[str, int]]:
-        """(date, article number) of every timeline entry, in the order of ``timeline``: what the
-        browser merges the publication dates into, without making each entry."""
-        rows = self._stream(
-            "SELECT json_extract(data, '$.date'), article FROM timeline ORDER BY tkey", size=8192, bulk=True
-        )
-        return [(d if isinstance(d, str) else "", n) for d, n in rows]
-
-    def published_dates(self) -> list[tuple[int, str, str]]:
-        """(article number, id, publication date) of every dated article, in the order of ``articles``."""
-        return list(
-            self._stream(
-                f"SELECT a.n, a.id, a.published FROM article a WHERE a.undated = 0 {_ARTICLE_ORDER}", bulk=True
-            )
-        )
-
-    def timeline_for(self, entity_id: str | None) -> Sequence[TimelineEntry]:
-        if entity_id is None:
-            return self.timeline
-        return LazyRows(
-            lambda: self._order(
-                "SELECT t.fact FROM fact_entity fe JOIN timeline t ON t.fact = fe.fact WHERE fe.entity = ? ORDER BY t.tkey",
-                (entity_id,),
-            ),
-            self._timeline_by_fact,
-        )
-
-    def _series_by_rowid(self, rowids: list[int]) -> list[Series]:
-        q = f"SELECT rowid, subject, measure, unit, points FROM series WHERE rowid IN ({','.join('?' * len(rowids))})"
-        found = {}
-        for rowid, subject, measure, unit, points in self._rows(q, rowids):
-            try:
-                pts = [codec.make(SeriesPoint, p) for p in codec.loads(points)]
-            except (BadRow, TypeError):
-                self.problems.append(LoadProblem("store", f"series {subject} {measure}: stored row not trusted", False))
-                pts = []
-            found[rowid] = Series(subject, measure, unit, pts)
-        return [found[n] for n in rowids if n in found]
 
 
 def _unreadable_fact(row: Row) -> Fact:
