@@ -7,6 +7,7 @@ the rows on screen.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -63,11 +64,41 @@ class MergedTimeline(Sequence):
         return Published(article)
 
 
-def merge_published(kb: KnowledgeBase) -> MergedTimeline:
+class SparseMerged(Sequence):
+    """The timeline with a few publication rows merged in, each at its place (``rows``: entries
+    before it, article id; oldest first), nothing made for the rest."""
+
+    def __init__(self, timeline: Sequence[TimelineEntry], rows: list[tuple[int, str, str]], kb: KnowledgeBase) -> None:
+        self.timeline, self.kb = timeline, kb
+        self.at = [before + j for j, (before, _aid, _date) in enumerate(rows)]  # their merged indexes
+        self.articles = [aid for _before, aid, _date in rows]
+
+    def __len__(self) -> int:
+        return len(self.timeline) + len(self.at)
+
+    def __getitem__(self, index):
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        j = bisect.bisect_left(self.at, index)
+        if j < len(self.at) and self.at[j] == index:
+            aid = self.articles[j]
+            return Published(self.kb.article(aid) or Article(aid, "", "", None, aid))
+        return self.timeline[index - j]
+
+
+def merge_published(kb: KnowledgeBase) -> Sequence[Any]:
     """Publication dates of the articles whose date the timeline does not hold yet, merged in
     (a publication row before the entries of its day). One pass: run it in a worker. From the
     index's rows when it keeps them (making every entry and article took 24 s at 100,000
     articles), else from each entry and article."""
+    missing = getattr(kb, "publications_missing", None)
+    rows = missing() if missing is not None else None
+    if rows is not None:  # the index counts the few rows to merge in: nothing else is made
+        if len(kb.timeline):
+            kb.timeline[0]  # a lazy timeline reads its order here, in the worker, not when first drawn
+        return SparseMerged(kb.timeline, rows, kb)
     timeline_dates, published_dates = getattr(kb, "timeline_dates", None), getattr(kb, "published_dates", None)
     published: Sequence[Article | str]
     if timeline_dates is not None and published_dates is not None:
