@@ -17,19 +17,20 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pktui.knowledge.base import KnowledgeBase
-from pktui.knowledge.correction_values import Folded, name_pattern
+from pktui.knowledge.correction_values import Folded
 from pktui.knowledge.corrections import Outcome, apply_ledger
-from pktui.knowledge.ledger import Entry, mention_ref
+from pktui.knowledge.ledger import Entry
 from pktui.knowledge.store.overlay import (
     _ENTITY_ROW,
     _FACT_ROW,
+    AliasReading,
     FindArticles,
     Overlay,
     OverlayUnsafe,
     _fact_key,
     _mention_places,
     _mention_select,
-    _split_ids,
+    touched_by,
 )
 from pktui.model import Entity, Fact, Mention, TimelineEntry
 from pktui.text import fold
@@ -51,23 +52,11 @@ def extend(
     if any(e.op == "undo" for e in tail):
         raise OverlayUnsafe("an undo is applied with the whole ledger")
     part = _Growth(skb, base)
-    names: list[str] = []
-    for e in tail:
-        t = e.targets
-        if e.op in ("merge", "split", "rename", "retype", "alias"):
-            part.whole.update(x for x in (t["entity"], t.get("into")) if x)
-        if e.op == "split":
-            part.whole.update(_split_ids(e))
-        elif e.op == "alias":
-            names.append(t["name"])
-        elif e.op == "reject":
-            ref = mention_ref(t["target"])
-            if ref is None:
-                part.named_facts.add(t["target"])
-            else:
-                part.whole.update(m.entity for m in part.mentions_in(ref[0]) if (m.start, m.end) == ref[1:])
-        elif e.op == "set":
-            part.named_facts.add(t["fact"])
+
+    def owners_at(article: str, start: int, end: int) -> set[str]:
+        return {m.entity for m in part.mentions_in(article) if (m.start, m.end) == (start, end)}
+
+    names = touched_by(tail, part.whole, part.named_facts, owners_at)
     part.read_alias_articles(names, find_articles)
     kb = part.knowledge_base()
     before = _mention_places(kb)
@@ -80,7 +69,7 @@ def extend(
     return base
 
 
-class _Growth:
+class _Growth(AliasReading):
     """What the new entries touch, read from the overlay or the store, and put back."""
 
     def __init__(self, skb: StoredKnowledgeBase, base: Overlay) -> None:
@@ -120,35 +109,6 @@ class _Growth:
             chunk = values[i : i + 500]
             out.extend(self.skb._rows(sql.replace("(?*)", f"({','.join('?' * len(chunk))})"), chunk))
         return out
-
-    def read_alias_articles(self, names: list[str], find_articles: FindArticles | None) -> None:
-        """As :meth:`~.overlay._Part.read_alias_articles`, over the corrected corpus."""
-        for name in names:
-            pattern = name_pattern(name)
-            if pattern is None:
-                continue
-            found = find_articles(name) if find_articles is not None else None
-            ids = sorted(found) if found is not None else [r[0] for r in self.skb._rows("SELECT id FROM article")]
-            key = fold(name)
-            for aid in ids:
-                folded = self._folded(aid)
-                if folded is None or key not in folded.words:
-                    continue
-                self.articles[aid] = self.skb.article(aid)
-                spans = {(m.start(), m.end()) for m in pattern.finditer(folded.in_place)}
-                if spans:
-                    self.whole.update(m.entity for m in self.mentions_in(aid) if (m.start, m.end) in spans)
-
-    def _folded(self, aid: str) -> Folded | None:
-        got = self.folded.get(aid)
-        if got is None:
-            a = self.skb.article(aid)
-            if a is None:
-                return None
-            got = self.folded[aid] = Folded(a.text)
-        return got
-
-    # -- the part as a knowledge base ----------------------------------------------------------
 
     def knowledge_base(self) -> KnowledgeBase:
         base = self.base

@@ -98,27 +98,40 @@ class Overlay:
         return set(self.replaced) | set(self.new)
 
 
-def correct(skb: StoredKnowledgeBase, entries: Sequence[Entry], find_articles: FindArticles | None = None) -> Overlay:
-    """Apply ``entries`` to the part of ``skb`` they can touch (module doc)."""
-    active = active_entries(entries)
-    part = _Part(skb)
+def touched_by(
+    entries: Sequence[Entry],
+    whole: set[str],
+    named_facts: set[str],
+    owners_at: Callable[[str, int, int], Iterable[str]],
+) -> list[str]:
+    """Note what ``entries`` can touch: the entities to read whole (``owners_at``: the entities of
+    the mention at a place), the facts they name; returns the names of added aliases (whose
+    articles are read next)."""
     names: list[str] = []
-    for e in active:
+    for e in entries:
         t = e.targets
         if e.op in ("merge", "split", "rename", "retype", "alias"):
-            part.whole.update(x for x in (t["entity"], t.get("into")) if x)
+            whole.update(x for x in (t["entity"], t.get("into")) if x)
         if e.op == "split":
-            part.whole.update(_split_ids(e))
+            whole.update(_split_ids(e))
         elif e.op == "alias":
             names.append(t["name"])
         elif e.op == "reject":
             ref = mention_ref(t["target"])
             if ref is None:
-                part.named_facts.add(t["target"])
+                named_facts.add(t["target"])
             else:
-                part.whole.update(part.owners_at(*ref))
+                whole.update(owners_at(*ref))
         elif e.op == "set":
-            part.named_facts.add(t["fact"])
+            named_facts.add(t["fact"])
+    return names
+
+
+def correct(skb: StoredKnowledgeBase, entries: Sequence[Entry], find_articles: FindArticles | None = None) -> Overlay:
+    """Apply ``entries`` to the part of ``skb`` they can touch (module doc)."""
+    active = active_entries(entries)
+    part = _Part(skb)
+    names = touched_by(active, part.whole, part.named_facts, part.owners_at)
     part.read_alias_articles(names, find_articles)
     kb = part.knowledge_base()
     kb.folded_texts = part.folded  # type: ignore[attr-defined]  # (the alias articles, folded once)
@@ -142,7 +155,48 @@ def _split_ids(e: Entry) -> set[str]:
     return ids | {f"{i}-{e.n}" for i in ids}
 
 
-class _Part:
+class AliasReading:
+    """Where an added alias occurs (for the part read from the store and for a kept overlay
+    that grows): the articles holding the name, and the owners of the mentions it would take
+    over, read whole."""
+
+    skb: StoredKnowledgeBase
+    whole: set[str]
+    articles: dict[str, object]
+    folded: dict[str, Folded]
+
+    def mentions_in(self, aid: str) -> list[Mention]:
+        raise NotImplementedError
+
+    def read_alias_articles(self, names: list[str], find_articles: FindArticles | None) -> None:
+        for name in names:
+            pattern = name_pattern(name)
+            if pattern is None:
+                continue
+            found = find_articles(name) if find_articles is not None else None
+            ids = sorted(found) if found is not None else [r[0] for r in self.skb._rows("SELECT id FROM article")]
+            key = fold(name)
+            for aid in ids:
+                folded = self._folded(aid)
+                if folded is None or key not in folded.words:
+                    continue
+                self.articles[aid] = self.skb.article(aid)
+                spans = {(m.start(), m.end()) for m in pattern.finditer(folded.in_place)}
+                if spans:
+                    self.whole.update(m.entity for m in self.mentions_in(aid) if (m.start, m.end) in spans)
+
+    def _folded(self, aid: str) -> Folded | None:
+        """An article's text folded, once for all the aliases."""
+        got = self.folded.get(aid)
+        if got is None:
+            a = self.skb.article(aid)
+            if a is None:
+                return None
+            got = self.folded[aid] = Folded(a.text)
+        return got
+
+
+class _Part(AliasReading):
     """What is read from the store, and how it is put together as a small knowledge base."""
 
     def __init__(self, skb: StoredKnowledgeBase) -> None:
@@ -165,38 +219,8 @@ class _Part:
         q = "SELECT m.entity FROM mention m JOIN article a ON a.n = m.article WHERE a.id = ? AND m.start = ? AND m.end = ?"
         return {r[0] for r in self.skb._rows(q, (article, start, end))}
 
-    def read_alias_articles(self, names: list[str], find_articles: FindArticles | None) -> None:
-        """The articles where an added alias occurs; the owners of mentions it would take over
-        are read whole."""
-        if not names:
-            return
-        for name in names:
-            pattern = name_pattern(name)
-            if pattern is None:
-                continue
-            found = find_articles(name) if find_articles is not None else None
-            ids = sorted(found) if found is not None else [r[0] for r in self.skb._rows("SELECT id FROM article")]
-            key = fold(name)
-            for aid in ids:
-                folded = self._folded(aid)
-                if folded is None or key not in folded.words:
-                    continue
-                self.articles[aid] = self.skb.article(aid)
-                spans = {(m.start(), m.end()) for m in pattern.finditer(folded.in_place)}
-                if spans:
-                    for m in self.skb.mentions_in(aid):
-                        if (m.start, m.end) in spans:
-                            self.whole.add(m.entity)
-
-    def _folded(self, aid: str) -> Folded | None:
-        """An article's text folded, once for all the aliases."""
-        got = self.folded.get(aid)
-        if got is None:
-            a = self.skb.article(aid)
-            if a is None:
-                return None
-            got = self.folded[aid] = Folded(a.text)
-        return got
+    def mentions_in(self, aid: str) -> list[Mention]:
+        return self.skb.mentions_in(aid)
 
     def knowledge_base(self) -> KnowledgeBase:
         """The part as a knowledge base: entities in the store's order (the order the ledger
