@@ -188,3 +188,14 @@ def test_pktui_index_after_a_change_writes_a_delta_not_the_whole_search_index(in
     found = open_archive([indexed])
     assert len(found.kb.articles) == 6 and found.index.search("ghana 106", limit=3)
     found.close()
+
+
+def test_a_ledger_written_beside_the_articles_after_indexing_is_never_counted_as_a_skipped_file(indexed):
+    """The memo's quick follow of a changed folder counted the ledger as an other file and its
+    lock as a hidden one (the full walk leaves both out)."""
+    ledger = indexed / "pktui-corrections.yaml"
+    ledger.write_text("entries: []\n", encoding="utf-8")
+    (indexed / ".pktui-corrections.yaml.lock").write_text("", encoding="utf-8")
+    archive = open_archive([indexed])
+    assert (archive.kb.summary.hidden, archive.kb.summary.other_files) == (1, 1)  # the fixture's own two
+    archive.close()

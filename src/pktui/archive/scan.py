@@ -370,6 +370,7 @@ def _follow_folders(changed: list[str], folders: dict, files: list, roots: list[
     """The files after regular files were added to or removed from the ``changed`` folders
     (None when anything else changed there: a folder, a link, a special file)."""
     from pktui.corpus.forms import form_of_name
+    from pktui.corpus.walk import OWN_FILES
 
     root_dirs = [os.path.abspath(r) for r in roots]
     by_path = {}
@@ -385,6 +386,8 @@ def _follow_folders(changed: list[str], folders: dict, files: list, roots: list[
         before = set(folders[folder][1])
         for name in sorted(set(entries) - before):
             e = entries[name]
+            if name in OWN_FILES:  # the corrections ledger and its lock: pktui's own, as in the walk
+                continue
             if name.startswith("."):
                 out.summary.hidden += 1
                 continue
