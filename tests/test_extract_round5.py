@@ -273,3 +273,31 @@ def test_a_count_in_brackets_does_not_end_a_list_of_places(text, names):
 def test_a_bracketed_count_after_a_lone_capital_makes_no_place():
     got = mentions("The Unity (2) cup went to Juba's team.")
     assert "Unity" not in got, got
+
+
+# -- money written with a currency code ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("Sweden pledged SEK 800 million to the mission.", "SEK 800 million", 800_000_000),
+        ("The budget was XOF 2.5 billion this year.", "XOF 2.5 billion", 2_500_000_000),
+        ("The MINUSMA budget rose by USD 5 million.", "USD 5 million", 5_000_000),
+        ("The CAD 40 million grant arrived in June.", "CAD 40 million", 40_000_000),
+        ("Japan gave ¥40 million for the clinic.", "¥40 million", 40_000_000),
+    ],
+)
+def test_a_currency_code_or_sign_before_a_number_is_money(text, span, value):
+    """The codes come from pycountry's ISO 4217 list (they were three in code, and a capitalised
+    word before a number read as a designation, "Rotation 6", so none of them worked)."""
+    facts = {f.text: (f.value, f.unit) for f in extract(text).facts if f.kind == "quantity"}
+    assert facts.get(span) == (value, "money"), facts
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ALL 500 TROOPS ARRIVED IN JUBA on Monday.", "Resolution 2719 was adopted.", "Rotation 6 left for Abyei."],
+)
+def test_a_capital_word_that_is_no_currency_stays_no_money(text):
+    assert all(f.unit != "money" for f in extract(text).facts if f.kind == "quantity")

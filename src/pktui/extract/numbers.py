@@ -47,6 +47,9 @@ class Numbers:
         self.clock_words = {fold(str(w)) for w in dom.measures_doc.get("clock_words") or []}
         doc = dom.measures_doc
         self.designation_words = {fold(str(w)) for w in doc.get("designation_words") or []}
+        self.currency_signs = {str(w) for w in doc.get("currency_signs") or []}
+        self.currency_prefixes = {str(w) for w in doc.get("currency_sign_prefixes") or []}
+        self.currency_codes = _currency_codes() - {str(w) for w in doc.get("currency_codes_not") or []}
         self.count_followers = {fold(str(w)) for w in doc.get("count_followers") or []}
         self.count_preceders = {tuple(fold(str(w)).split()) for w in doc.get("count_preceders") or []}
         self.headcount_words = {fold(str(w)) for w in doc.get("headcount_words") or []}
@@ -164,3 +167,12 @@ def qualifier_before(tokens: list[Token], i: int, nums: Numbers) -> tuple[str, i
         if phrase in nums.qualifiers:
             return nums.qualifiers[phrase], s
     return best
+
+
+def _currency_codes() -> set[str]:
+    """ISO 4217 codes ("USD", "SEK", "XOF"), from pycountry (none when it is missing)."""
+    try:
+        import pycountry
+    except ImportError:
+        return set()
+    return {str(c.alpha_3) for c in pycountry.currencies}

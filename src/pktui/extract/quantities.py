@@ -77,9 +77,11 @@ def _range_at(
     low, high = _digits(tokens[i].text), _digits(tokens[k].text)
     if low is None or high is None or not low < high or _looks_like_year(low) or blocked_at[k]:
         return None
-    if _is_designation(text, tokens, i, sentence_starts) or (i > 0 and tokens[i - 1].key in nums.designation_words):
-        return None  # "Resolution 2-3"
-    currency = _currency_before(tokens, i)
+    currency = _currency_before(tokens, i, nums)
+    if currency is None and (
+        _is_designation(text, tokens, i, sentence_starts) or (i > 0 and tokens[i - 1].key in nums.designation_words)
+    ):
+        return None  # "Resolution 2-3" (but "USD 5-10 million": a currency code is no designation)
     parsed = parse_number(tokens, k, nums)
     if parsed is None:
         return None
@@ -150,9 +152,9 @@ def _quantity_at(
     if parsed is None:
         return None
     value, last = parsed
-    currency = _currency_before(tokens, i)
-    if tok.is_number and _is_designation(text, tokens, i, sentence_starts):
-        return None
+    currency = _currency_before(tokens, i, nums)
+    if tok.is_number and currency is None and _is_designation(text, tokens, i, sentence_starts):
+        return None  # ("USD 5 million": a currency code is no designation)
     if i > 0 and tokens[i - 1].key in nums.designation_words:
         return None  # "resolution 186", "route 4"
     if i > 1 and tokens[i - 1].text in (":", ".") and tokens[i - 2].is_number and tokens[i - 2].end == tok.start - 1:
@@ -357,16 +359,17 @@ def _to_another(tokens: list[Token], last: int) -> bool:
     return after in (["to", "another"], ["or", "another"])
 
 
-def _currency_before(tokens: list[Token], i: int) -> int | None:
-    """Index of a currency sign right before the number ("$1.2 million", "US$ 5")."""
+def _currency_before(tokens: list[Token], i: int, nums: Numbers) -> int | None:
+    """Index of a currency sign or code right before the number ("$1.2 million", "US$ 5",
+    "SEK 800 million"); the signs, letters and codes are domain data and pycountry's."""
     if i == 0:
         return None
     prev = tokens[i - 1]
-    if prev.text in ("$", "€", "£") and prev.end == tokens[i].start:
-        if i >= 2 and tokens[i - 2].text in ("US", "A", "C", "NZ") and tokens[i - 2].end == prev.start:
+    if prev.text in nums.currency_signs and prev.end == tokens[i].start:
+        if i >= 2 and tokens[i - 2].text in nums.currency_prefixes and tokens[i - 2].end == prev.start:
             return i - 2
         return i - 1
-    if prev.text in ("USD", "VND", "EUR") and prev.end + 1 == tokens[i].start:
+    if prev.text in nums.currency_codes and prev.end + 1 == tokens[i].start:
         return i - 1
     return None
 
