@@ -123,7 +123,8 @@ async def test_the_browser_shows_the_index_then_what_changed_in_the_folder(index
         assert len(app.kb.articles) == 8 and app.archive.checked
         pane = app.browser.query_one(ArticlesPane)
         assert pane.border_title == "Articles · 8"
-        assert any(n.title == "The folder changed since it was indexed" for n in app._notifications)
+        notes = [n for n in app._notifications if n.title == "The folder changed since it was indexed"]
+        assert [n.message for n in notes] == ["2 articles read."]
         assert app.index is not None and app.index.search("unifil", limit=3)
 
 

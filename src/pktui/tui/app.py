@@ -325,9 +325,10 @@ class PktuiApp(App[int]):
             return
         self._swap_archive(fresh, index, error)
         s = fresh.summary
-        what = [f"{n:,} {label}" for n, label in ((s.extracted, "read"), (s.removed, "removed")) if n]
+        what = [f"{s.extracted:,} article{'' if s.extracted == 1 else 's'} read"] if s.extracted else []
+        what += [f"{s.removed:,} removed"] if s.removed else []
         self.notify(
-            f"Articles {', '.join(what)}." if what else "The index was brought up to date.",
+            f"{', '.join(what)}." if what else "The index was brought up to date.",
             title="The folder changed since it was indexed",
             markup=False,
             timeout=6,
