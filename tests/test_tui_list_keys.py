@@ -4,11 +4,13 @@ those made the slow way, on a corpus with undated articles, ties and publication
 
 from __future__ import annotations
 
+from array import array
 from pathlib import Path
 
 import pytest
 
 from pktui.archive import open_archive
+from pktui.knowledge.store.views import LazyRows, Patched
 from pktui.tui.panes.entities import group_entities
 from pktui.tui.panes.timeline import Published, merge_published
 from tests.conftest import write_article
@@ -88,7 +90,10 @@ def test_publication_rows_merge_in_from_the_index_rows_as_from_the_articles():
             return [(number[a.id], a.id, a.published_iso) for a in arts]
 
     class Counted(Indexed):
-        """As the store answers: the few rows to merge, each with the entries before it."""
+        """As the store answers: its timeline a stored list, the few rows to merge counted, each
+        with the entries before it."""
+
+        timeline = LazyRows(lambda: array("q", range(len(entries))), lambda keys: [entries[k] for k in keys])
 
         def publications_missing(self):
             from pktui.model import date_key
@@ -102,7 +107,8 @@ def test_publication_rows_merge_in_from_the_index_rows_as_from_the_articles():
 
     want = ["f1", "a0", "f2", "f3", "a3", "f4"]
     assert ids(merge_published(Indexed())) == ids(merge_published(Plain(Indexed()))) == want
-    assert ids(merge_published(Counted())) == want
+    assert isinstance(merge_published(Counted()), Patched) and ids(merge_published(Counted())) == want
+    assert list(merge_published(Counted())) == [merge_published(Counted())[i] for i in range(6)]
     assert merge_published(Counted())[-1].fact == "f4" and merge_published(Counted())[-2].article.id == "a3"
 
 

@@ -7,7 +7,6 @@ the rows on screen.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from pktui.knowledge.store.views import LazyRows, Patched
 from pktui.model import Article, TimelineEntry
 from pktui.text import one_line
 from pktui.tui import format as fmt
@@ -60,32 +60,12 @@ class MergedTimeline(Sequence):
             return self.timeline[v]
         article = self.published[-1 - v]
         if isinstance(article, str) and self.kb is not None:
-            article = self.kb.article(article) or Article(article, "", "", None, article)
+            return published_row(self.kb, article)
         return Published(article)
 
 
-class SparseMerged(Sequence):
-    """The timeline with a few publication rows merged in, each at its place (``rows``: entries
-    before it, article id; oldest first), nothing made for the rest."""
-
-    def __init__(self, timeline: Sequence[TimelineEntry], rows: list[tuple[int, str, str]], kb: KnowledgeBase) -> None:
-        self.timeline, self.kb = timeline, kb
-        self.at = [before + j for j, (before, _aid, _date) in enumerate(rows)]  # their merged indexes
-        self.articles = [aid for _before, aid, _date in rows]
-
-    def __len__(self) -> int:
-        return len(self.timeline) + len(self.at)
-
-    def __getitem__(self, index):
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        j = bisect.bisect_left(self.at, index)
-        if j < len(self.at) and self.at[j] == index:
-            aid = self.articles[j]
-            return Published(self.kb.article(aid) or Article(aid, "", "", None, aid))
-        return self.timeline[index - j]
+def published_row(kb: KnowledgeBase, article_id: str) -> Published:
+    return Published(kb.article(article_id) or Article(article_id, "", "", None, article_id))
 
 
 def merge_published(kb: KnowledgeBase) -> Sequence[Any]:
@@ -94,11 +74,18 @@ def merge_published(kb: KnowledgeBase) -> Sequence[Any]:
     index's rows when it keeps them (making every entry and article took 24 s at 100,000
     articles), else from each entry and article."""
     missing = getattr(kb, "publications_missing", None)
-    rows = missing() if missing is not None else None
-    if rows is not None:  # the index counts the few rows to merge in: nothing else is made
-        if len(kb.timeline):
-            kb.timeline[0]  # a lazy timeline reads its order here, in the worker, not when first drawn
-        return SparseMerged(kb.timeline, rows, kb)
+    stored = kb.timeline
+    if missing is not None and isinstance(stored, LazyRows) and (few := missing()) is not None:
+        # the index counts the few rows to merge in: the stored list, patched
+        if len(stored):
+            stored[0]  # a lazy timeline reads its order here, in the worker, not when first drawn
+        return Patched(
+            stored,
+            drop_rows=set(),
+            dropped=lambda _entry: False,
+            inserts=lambda: [(before + j, published_row(kb, aid)) for j, (before, aid, _date) in enumerate(few)],
+            count=len(few),
+        )
     timeline_dates, published_dates = getattr(kb, "timeline_dates", None), getattr(kb, "published_dates", None)
     published: Sequence[Article | str]
     if timeline_dates is not None and published_dates is not None:
