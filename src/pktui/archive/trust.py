@@ -27,7 +27,7 @@ def ready_as_it_stands(store: KnowledgeStore, paths: list[Any] | None) -> tuple[
     version, signature = current_version(store.meta("extractor"), store.meta("extractor.inputs"))
     if store.meta("extractor") != version or store.meta("extractor.inputs") != signature:
         return None
-    return memo_notes(store.meta("walk.notes") or store.meta("walk"), paths)
+    return _last_walk_notes(store, paths)
 
 
 def folder_changed(folder: Path, paths: list[Any] | None, options: Any = None) -> bool:
@@ -40,7 +40,7 @@ def folder_changed(folder: Path, paths: list[Any] | None, options: Any = None) -
     except (OSError, StoreUnavailable, sqlite3.Error):
         return True
     try:
-        shown = memo_notes(store.meta("walk.notes") or store.meta("walk"), paths or [])
+        shown = _last_walk_notes(store, paths or [])
         found = scan(paths, store.files, options, memo=store.meta)
         if store.suspects() or shown is None or _notes(found.summary, found.problems) != _notes(*shown):
             return True
@@ -54,6 +54,11 @@ def folder_changed(folder: Path, paths: list[Any] | None, options: Any = None) -
         return False
     finally:
         store.close()
+
+
+def _last_walk_notes(store: KnowledgeStore, paths: list[Any]) -> tuple[LoadSummary, list[LoadProblem]] | None:
+    """What the last walk counted and met (the small ``walk.notes`` memo, else the whole walk's)."""
+    return memo_notes(store.meta("walk.notes") or store.meta("walk"), paths)
 
 
 def _notes(summary: LoadSummary, problems: list[LoadProblem]) -> tuple[Any, ...]:

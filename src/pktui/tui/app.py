@@ -241,22 +241,20 @@ class PktuiApp(App[int]):
         self._from_thread(self._folder_updated, archive, fresh, index, error)
 
     def _progress(self, done: int, total: int) -> None:
-        now = monotonic()
-        if done >= total or now - self._last_progress > 0.05:
-            self._last_progress = now
-            self.post_message(self.Loaded(done, total))
+        self._post_progress(done, total, "reading", 0.05)
 
     def _index_progress(self, done: int, total: int) -> None:
-        now = monotonic()
-        if done >= total or now - self._last_progress > 0.1:
-            self._last_progress = now
-            self.post_message(self.Loaded(done, total, "indexing"))
+        self._post_progress(done, total, "indexing", 0.1)
 
     def _update_progress(self, done: int, total: int) -> None:
+        self._post_progress(done, total, "updating", 0.1)
+
+    def _post_progress(self, done: int, total: int, what: str, every: float) -> None:
+        """Tell the browser how far ``what`` is, at most once every ``every`` seconds (and at the end)."""
         now = monotonic()
-        if done >= total or now - self._last_progress > 0.1:
+        if done >= total or now - self._last_progress > every:
             self._last_progress = now
-            self.post_message(self.Loaded(done, total, "updating"))
+            self.post_message(self.Loaded(done, total, what))
 
     def on_articles_listed(self, _message: ArticlesListed) -> None:
         self.articles_listed.set()
