@@ -334,6 +334,19 @@ def test_cancel_stops_extraction_and_keeps_the_work_done(tmp_path, cache_home, m
 # -- the lazy knowledge base ----------------------------------------------------------------------
 
 
+def _same_mention_reads(kb, mem, article) -> None:
+    """The narrow mention reads a search makes (one entity's, those in a passage) agree."""
+    ms = mem.mentions_in(article.id)
+    assert ms, "the article should have mentions"
+    n = len(article.text)
+    for lo, hi in ((0, n), (0, n // 2), (n // 3, n), (ms[0].start, ms[0].end), (ms[0].start + 1, n)):
+        want = [(m.start, m.end, m.entity) for m in ms if lo <= m.start and m.end <= hi]
+        assert kb.mention_owners(article.id, lo, hi) == mem.mention_owners(article.id, lo, hi) == want
+    for m in ms:
+        assert kb.mentions_of_in(m.entity, article.id) == mem.mentions_of_in(m.entity, article.id)
+        assert m in kb.mentions_of_in(m.entity, article.id)
+
+
 def test_the_stored_knowledge_base_answers_like_the_one_in_memory(corpus, cache_home):
     ar = open_archive([corpus], with_search=False)
     kb, mem = ar.kb, load_knowledge([corpus], use_cache=False)
@@ -351,6 +364,7 @@ def test_the_stored_knowledge_base_answers_like_the_one_in_memory(corpus, cache_
     a = mem.articles[3]
     assert kb.article(a.id).text == a.text and kb.article(a.id) == a
     assert kb.facts_in(a.id) == mem.facts_in(a.id) and kb.mentions_in(a.id) == mem.mentions_in(a.id)
+    _same_mention_reads(kb, mem, mem.articles[4])  # (one whose mentions were not read whole)
     for e in mem.entities:
         got = kb.entity(e.id)
         assert (got.name, got.aliases, got.attributes, list(got.mentions)) == (

@@ -176,6 +176,13 @@ def _same_answers(stored, kb, memory) -> None:
         assert [(m.start, m.end, m.entity, m.corrected) for m in kb.mentions_in(a.id)] == [
             (m.start, m.end, m.entity, m.corrected) for m in memory.mentions_in(a.id)
         ]
+        n = len(a.text)
+        assert kb.mention_owners(a.id, 0, n) == memory.mention_owners(a.id, 0, n)
+        assert kb.mention_owners(a.id, n // 3, n) == memory.mention_owners(a.id, n // 3, n)
+        for eid in {m.entity for m in memory.mentions_in(a.id)}:
+            assert [(m.start, m.end, m.corrected) for m in kb.mentions_of_in(eid, a.id)] == [
+                (m.start, m.end, m.corrected) for m in memory.mentions_of_in(eid, a.id)
+            ]
     for f in list(stored.kb.facts)[::11]:
         assert kb.fact(f.id) == memory.fact(f.id)
 

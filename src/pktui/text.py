@@ -53,6 +53,12 @@ _COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20f
 _NON_ALNUM_RE = re.compile(r"[\W_]+")
 
 
+def prepare_folding() -> None:
+    """Build the table that folding letters beyond ASCII needs (16 ms, once a process): a
+    search index calls it when it opens, so that no keystroke waits for it."""
+    _whole_char_table()
+
+
 @lru_cache(maxsize=1)
 def _whole_char_table() -> dict[int, str]:
     """Characters folded one by one: ``_EXTRA_FOLDS`` plus those whose compatibility form

@@ -67,6 +67,14 @@ class KnowledgeBase:
         """Entity mentions of one article in text order (``Mention.entity`` is the id)."""
         return self._mentions_by_article.get(article_id, [])
 
+    def mentions_of_in(self, entity_id: str, article_id: str) -> list[Mention]:
+        """An entity's mentions in one article, in text order."""
+        return [m for m in self.mentions_in(article_id) if m.entity == entity_id]
+
+    def mention_owners(self, article_id: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """(start, end, entity id) of an article's mentions that lie within ``[lo, hi)``."""
+        return [(m.start, m.end, m.entity) for m in self.mentions_in(article_id) if lo <= m.start and m.end <= hi]
+
     def timeline_for(self, entity_id: str | None) -> list[TimelineEntry]:
         if entity_id is None:
             return self.timeline

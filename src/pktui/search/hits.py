@@ -8,10 +8,9 @@ that the query matched are marked in the passage shown.
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from pktui.knowledge.source import FactSource
 from pktui.model import Entity, Fact, Mention
@@ -23,6 +22,8 @@ from pktui.text import one_line
 
 #: a passage's article text, and where each of its tokens is: token -> ((start, end), ...)
 PassageTokens = tuple[str, dict[str, tuple[tuple[int, int], ...]]]
+#: a hit less its score and matches: kind, id, article, start, end, passage start and end, label
+HitBase = tuple[str, str, str, int, int, int, int, str]
 
 
 @dataclass(slots=True)
@@ -90,29 +91,40 @@ class HitMaker:
         #: (article, start, end) -> the article's text and the tokens of a passage
         self._spancache: Fifo[tuple[str, int, int], PassageTokens] = Fifo(1024)
         self._entwords: Fifo[str, list[frozenset[str]]] = Fifo(4096)
+        #: a document's hit without its matches (the same at every key typed), False: gone
+        self._bases: Fifo[DocRef, HitBase | Literal[False]] = Fifo(4096)
+        self._ownercache: Fifo[tuple[str, int, int], tuple[tuple[int, int, str], ...]] = Fifo(1024)
 
     def hit(self, ref: DocRef, score: int, marker: Marker) -> Hit | None:
         """The hit of a document, or None when the knowledge base no longer has it."""
+        base = self._bases.get(ref)
+        if base is None:
+            base = self._bases[ref] = self._base(ref)
+        if base is False:
+            return None
+        kind, hid, art, start, end, ps, pe, label = base
+        matches = self._matches(art, ps, pe, start, end, marker)
+        return Hit(kind, hid, float(score), art, start, end, matches, label)
+
+    def _base(self, ref: DocRef) -> HitBase | Literal[False]:
+        """What a document's hit is whatever the query: where it is, what it reads."""
         kb = self.kb
         obj = None if ref.kind == PASSAGE_KIND else kb.entity(ref.id) if ref.kind == ENTITY_KIND else kb.fact(ref.id)
         spans = self.spans(ref, obj)
         if spans is None:
-            return None
+            return False
         art, start, end, ps, pe = spans
-        matches = self._matches(art, ps, pe, start, end, marker)
         if isinstance(obj, Entity):
-            label = one_line(f"{obj.type}: {obj.name}")
-            return Hit("entity", ref.id, float(score), art, start, end, matches, label)
+            return ("entity", ref.id, art, start, end, ps, pe, one_line(f"{obj.type}: {obj.name}"))
         if ref.kind == PASSAGE_KIND:
             a = kb.article(art)
             label = one_line(f"passage: {a.text[start:end] if a is not None else ''}")
             if len(label) > 120:
                 label = label[:119] + "\u2026"
-            pid = f"{art}@{start}-{end}"
-            return Hit(PASSAGE_KIND, pid, float(score), art, start, end, matches, label)
+            return (PASSAGE_KIND, f"{art}@{start}-{end}", art, start, end, ps, pe, label)
         if not isinstance(obj, Fact):
-            return None  # (not reached: spans() is None for a document whose object is gone)
-        return Hit("fact", ref.id, float(score), art, start, end, matches, one_line(fact_label(obj, kb)))
+            return False  # (not reached: spans() is None for a document whose object is gone)
+        return ("fact", ref.id, art, start, end, ps, pe, one_line(fact_label(obj, kb)))
 
     def spans(self, ref: DocRef, obj: Entity | Fact | None) -> tuple[str, int, int, int, int] | None:
         """(article id, start, end, passage start, passage end) of a document (its fact or
@@ -195,17 +207,21 @@ class HitMaker:
         # an entity found through another of its names (acronym, full name): mark its mention
         if marker.entity_words:
             named = marker.named
-            ms = self.kb.mentions_in(art)
-            i = bisect.bisect_left(ms, lo, key=_mention_start)
-            while i < len(ms) and ms[i].start < hi:
-                m = ms[i]
-                i += 1
-                v = named.get(m.entity)
+            for ms, me, entity in self._owners(art, lo, hi):
+                v = named.get(entity)
                 if v is None:
-                    v = marker.names_entity(m.entity)
-                if v and m.end <= hi and not any(s < m.end and m.start < e for s, e in spans):
-                    spans.append((m.start, m.end))
+                    v = marker.names_entity(entity)
+                if v and not any(s < me and ms < e for s, e in spans):
+                    spans.append((ms, me))
         return merge_spans(spans)
+
+    def _owners(self, art: str, lo: int, hi: int) -> Sequence[tuple[int, int, str]]:
+        """(start, end, entity) of the mentions within a passage, cached."""
+        key = (art, lo, hi)
+        got = self._ownercache.get(key)
+        if got is None:
+            got = self._ownercache[key] = tuple(self.kb.mention_owners(art, lo, hi))
+        return got
 
     def _passage_tokens(self, art: str, lo: int, hi: int) -> PassageTokens | None:
         """``(article text, {token: [(start, end), ...]})`` for a passage, cached."""
@@ -241,19 +257,14 @@ def best_mention(kb: FactSource, entity: Entity, article: str) -> Mention | None
     """The mention an entity's hit shows, in ``article``: the first that writes the full
     name, else the first; anywhere, if that article has none."""
     first = None
-    for m in kb.mentions_in(article):
-        if m.entity == entity.id:
-            if m.text == entity.name:
-                return m
-            if first is None:
-                first = m
+    for m in kb.mentions_of_in(entity.id, article):
+        if m.text == entity.name:
+            return m
+        if first is None:
+            first = m
     if first is None and entity.mentions:
         first = entity.mentions[0]
     return first
-
-
-def _mention_start(m: Mention) -> int:
-    return m.start
 
 
 def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -54,6 +54,7 @@ from pktui.search.segment import SegmentData, SegmentError
 from pktui.search.spelling import Spellings, default_spellings, default_stopwords
 from pktui.search.tokens import MAX_TOKEN
 from pktui.search.vocabulary import Vocabulary
+from pktui.text import prepare_folding
 
 __all__ = ["Hit", "SearchIndex", "SegmentError"]
 
@@ -90,6 +91,7 @@ class SearchIndex(Filters):
         self._spread_masks: list[tuple[int, int]] | None = None
         self.expander = Expander(self.vocab, self.spellings, self._or_bits, self._bits)
         self.hits = HitMaker(kb, self.stopwords)
+        prepare_folding()
 
     # ------------------------------------------------------------------ opening
     @classmethod

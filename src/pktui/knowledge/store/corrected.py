@@ -136,6 +136,18 @@ class CorrectedKnowledgeBase:
         kept = [m for m in self.store.mentions_in(article_id) if m.entity not in replaced]
         return sorted([*kept, *self._mentions.get(article_id, ())], key=lambda m: (m.start, m.end))
 
+    def mentions_of_in(self, entity_id: str, article_id: str) -> list[Mention]:
+        """An entity's mentions in one article, in text order."""
+        if article_id not in self.overlay.mention_articles:
+            return self.store.mentions_of_in(entity_id, article_id)
+        return [m for m in self.mentions_in(article_id) if m.entity == entity_id]
+
+    def mention_owners(self, article_id: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """(start, end, entity id) of an article's mentions that lie within ``[lo, hi)``."""
+        if article_id not in self.overlay.mention_articles:
+            return self.store.mention_owners(article_id, lo, hi)
+        return [(m.start, m.end, m.entity) for m in self.mentions_in(article_id) if lo <= m.start and m.end <= hi]
+
     def name_of(self, entity_id: str) -> str | None:
         if entity_id in self.overlay.entities:
             return self.overlay.entities[entity_id].name

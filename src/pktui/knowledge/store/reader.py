@@ -406,6 +406,29 @@ class StoredKnowledgeBase(TimelineReads):
             self._mentions_in_cache.put(article_id, got)
         return list(got)
 
+    def mentions_of_in(self, entity_id: str, article_id: str) -> list[Mention]:
+        """An entity's mentions in one article, in text order (an entity's search hit shows one)."""
+        got = self._mentions_in_cache.get(article_id)
+        if got is not None:
+            return [m for m in got if m.entity == entity_id]
+        rows = self._rows(
+            f"{_MENTION_SELECT} WHERE a.id = ? AND m.entity = ? ORDER BY m.start, m.end, m.key", (article_id, entity_id)
+        )
+        return [m for m in map(self._make_mention, rows) if m is not None]
+
+    def mention_owners(self, article_id: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """(start, end, entity id) of an article's mentions that lie within ``[lo, hi)``: three
+        columns of the few rows in the range (a search marks them in each hit's passage)."""
+        got = self._mentions_in_cache.get(article_id)
+        if got is not None:
+            return [(m.start, m.end, m.entity) for m in got if lo <= m.start and m.end <= hi]
+        rows = self._rows(
+            "SELECT m.start, m.end, m.entity FROM mention m JOIN article a ON a.n = m.article "
+            "WHERE a.id = ? AND m.start >= ? AND m.end <= ? ORDER BY m.start, m.end, m.key",
+            (article_id, lo, hi),
+        )
+        return [(s, e, ent) for s, e, ent in rows if self.entity_exists(ent)]
+
     def _mentions_of(self, entity_id: str, count: int) -> Sequence[Mention]:
         """An entity's mentions in article order: counted at once, listed when asked."""
         order = f"{_ARTICLE_ORDER}, m.start, m.end, m.key"
