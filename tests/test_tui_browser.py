@@ -703,3 +703,45 @@ async def test_figures_filter_sort_and_chart():
         assert table.point == 38
         drawn = "".join(s.text for s in table.render_line(1))
         assert "3,938!" in drawn  # the last point: scrolled into view whole, conflict marked
+
+
+async def test_an_entitys_many_mentions_are_read_off_the_ui_thread(monkeypatch):
+    """Past ``QUICK_STEPS`` mentions an entity's steps are read in a worker (a country's
+    hundred thousand held the screen): its detail shows at once, its first mention opens once
+    they are read, ``n`` steps through them; a search hit on it gains them in its preview."""
+    from pktui.tui import locations
+    from pktui.tui.panes import results
+    from pktui.tui.screens import browser_reading
+
+    monkeypatch.setattr(locations, "QUICK_STEPS", 0)
+    gate, on_ui_thread = threading.Event(), []
+
+    def slow_steps(kb, entity):
+        on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        gate.wait(5)
+        return locations.mention_steps(kb, entity)
+
+    monkeypatch.setattr(browser_reading, "mention_steps", slow_steps)
+    monkeypatch.setattr(results, "mention_steps", slow_steps)
+    app = demo_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await move_to(pilot, "entities", "UNISFA")
+        await pilot.press("enter")
+        assert texts(app, "entity")[0].startswith("UNISFA")  # at once, while the steps are read
+        assert app.browser.shown is None or app.browser.shown.steps is None
+        gate.set()
+        assert await until(pilot, lambda: source(app).highlight is not None)
+        assert highlighted(app) == "UN Interim Security Force for Abyei"  # its first mention, once read
+        await pilot.press("n")
+        assert highlighted(app) == "UNISFA"
+        gate.clear()
+        await pilot.press("slash", *"unisfa")
+        await pilot.pause(0.3)
+        hit = app.browser.query_one(results.ResultsPane).vlist.current
+        assert hit is not None and hit.kind == "entity"
+        gate.set()
+        assert await until(pilot, lambda: app.browser.shown is not None and app.browser.shown.steps is not None)
+        assert "mentions of UNISFA" in app.browser.shown.steps.label
+    assert on_ui_thread and not any(on_ui_thread)

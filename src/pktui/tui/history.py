@@ -59,6 +59,11 @@ class History:
             del self._items[0]
         self._pos = len(self._items) - 1
 
+    def replace(self, old: Location, new: Location) -> None:
+        """``old``, where the history holds it now, becomes ``new`` (it gained its steps)."""
+        if self.current == old:
+            self._items[self._pos] = new
+
     def can_forward(self) -> bool:
         return self._pos < len(self._items) - 1
 

@@ -18,6 +18,23 @@ def fact_location(fact: Fact, steps: Steps | None = None) -> Location:
     return Location(fact.article, (fact.start, fact.end), fact.id, steps)
 
 
+#: an entity with more mentions than this has its steps read in a worker (a country may have a
+#: hundred thousand: their order took the screen 0.1-0.5 s)
+QUICK_STEPS = 1000
+
+
+def ready_mention_steps(kb: KnowledgeBase, entity: Entity) -> Steps | None:
+    """The entity's mentions to step through when they are to hand (read before, or few);
+    None when they must be read first (:func:`mention_steps`, in a worker)."""
+    cached = getattr(kb, "cached_mention_spans", None)
+    spans = cached(entity.id) if cached is not None else None
+    if spans is not None:
+        return Steps(f"mentions of {one_line(entity.name)}", tuple(spans))
+    if len(entity.mentions) <= QUICK_STEPS:
+        return mention_steps(kb, entity)
+    return None
+
+
 def mention_steps(kb: KnowledgeBase, entity: Entity) -> Steps:
     """The entity's mentions, newest article first (as the articles pane lists them), in text
     order: from the index in one query when it gives them (an entity of 30,000 mentions made

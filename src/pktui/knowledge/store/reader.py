@@ -441,6 +441,10 @@ class StoredKnowledgeBase(TimelineReads):
             stream=lambda: self._stream_mentions_of(entity_id, count, order),
         )
 
+    def cached_mention_spans(self, entity_id: str) -> list[tuple[str, int, int]] | None:
+        """:meth:`mention_spans` when they were read lately, else None (nothing is read)."""
+        return self._spans_cache.get(entity_id)
+
     def mention_spans(self, entity_id: str) -> list[tuple[str, int, int]]:
         """(article id, start, end) of the entity's mentions, newest article first and in text
         order within each (the order the browser steps through them), read as three fields."""

@@ -19,9 +19,9 @@ from textual.widgets import ContentSwitcher, Footer, Input
 
 from pktui.text import one_line
 from pktui.tui import format as fmt
-from pktui.tui.history import History, Location, Steps
+from pktui.tui.history import History, Location
 from pktui.tui.keymap import bindings
-from pktui.tui.locations import fact_location, mention_steps
+from pktui.tui.locations import fact_location
 from pktui.tui.messages import ArticlesListed, EntitySelected, FactSelected, OpenLocation, RunCommand
 from pktui.tui.panes.articles import ArticlesPane
 from pktui.tui.panes.entities import EntitiesPane
@@ -59,7 +59,6 @@ class BrowserScreen(ReadingMixin):
         self.entity_id: str | None = None  # the entity in the detail pane
         self._status = Text("loading…", "dim")
         self._bindings_state: tuple[bool | None, ...] = ()
-        self._steps: tuple[str | None, Steps | None] | None = None
         self._lists_waiting: KnowledgeBase | None = None  # entities and timeline, filled after search opens
 
     # -- layout ------------------------------------------------------------------------
@@ -232,7 +231,7 @@ class BrowserScreen(ReadingMixin):
         """The knowledge base is loaded: every pane fills itself (the big ones in workers), the
         article list first, the entities and the timeline once it is drawn (their workers would
         hold the lock Python runs under while the one list a user sees waits to be drawn)."""
-        self.kb, self.paths, self._steps = kb, paths, None
+        self.kb, self.paths, self._steps, self._steps_reading, self._steps_wanted = kb, paths, None, None, None
         for pane in (ArticlesPane, ResultsPane, ReaderPane):
             self.query_one(pane).set_kb(kb)
         self._lists_waiting = kb
@@ -303,7 +302,10 @@ class BrowserScreen(ReadingMixin):
             self.app.notify(f"No fact {one_line(fact_id)!r}.", severity="warning", markup=False)
             return
         steps = self._entity_steps() if by_entity else (self.shown.steps if self.shown else None)
-        self.open(fact_location(fact, steps), push=not preview)
+        loc = fact_location(fact, steps)
+        self.open(loc, push=not preview)
+        if by_entity and steps is None:
+            self._await_steps(loc)
         if not preview:
             self.set_pane("source")
 
@@ -337,16 +339,6 @@ class BrowserScreen(ReadingMixin):
             self.query_one(SearchInput).value = str(event.arg)
             self.set_pane("query")
 
-    def _entity_steps(self) -> Steps | None:
-        """The selected entity's mentions to step through (worked out once per entity: a
-        country may have a hundred thousand)."""
-        if self._steps is not None and self._steps[0] == self.entity_id:
-            return self._steps[1]
-        entity = self.kb.entity(self.entity_id) if (self.kb and self.entity_id) else None
-        steps = mention_steps(self.kb, entity) if self.kb and entity and entity.mentions else None
-        self._steps = (self.entity_id, steps)
-        return steps
-
     def select_entity(self, entity_id: str, *, open_first: bool = True, focus: bool = True) -> None:
         """Show the entity's detail, filter the timeline to it, and open its first mention."""
         kb = self.kb
@@ -359,9 +351,12 @@ class BrowserScreen(ReadingMixin):
         self.query_one(EntityPane).show_entity(kb, entity)
         self.timeline.show(entity.id, one_line(entity.name))
         self.query_one(EntitiesPane).select(entity.id)
-        if open_first and entity.mentions and (steps := self._entity_steps()) is not None:
-            a, s, e = steps.spans[0]
-            self.open(Location(a, (s, e), None, steps))
+        if open_first and entity.mentions:
+            if (steps := self._entity_steps()) is None:
+                self._await_steps(None)  # opened when read
+            elif steps.spans:
+                a, s, e = steps.spans[0]
+                self.open(Location(a, (s, e), None, steps))
         if focus:
             self.set_pane("entity")
         else:
