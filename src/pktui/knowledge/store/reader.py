@@ -67,6 +67,7 @@ class StoredKnowledgeBase(TimelineReads):
         self._exists: dict[str, bool] = {}
         self._articles_cache: Recent[Article | None] = Recent(512)
         self._facts_cache: Recent[Fact | None] = Recent(2048)
+        self._entities_cache: Recent[Entity | None] = Recent(2048)
         # what search asks for each hit shown (its article's facts and mentions), kept a while
         self._facts_in_cache: Recent[list[Fact]] = Recent(512)
         self._mentions_in_cache: Recent[list[Mention]] = Recent(512)
@@ -377,10 +378,14 @@ class StoredKnowledgeBase(TimelineReads):
         return [found[n] for n in rowids if n in found]
 
     def entity(self, entity_id: str) -> Entity | None:
+        if entity_id in self._entities_cache:
+            return self._entities_cache[entity_id]
         rows = self._rows(
             "SELECT id, type, name, aliases, attributes, nmentions, narticles FROM entity WHERE id = ?", (entity_id,)
         )
-        return self._make_entity(rows[0]) if rows else None
+        e = self._make_entity(rows[0]) if rows else None
+        self._entities_cache.put(entity_id, e)
+        return e
 
     def _make_mention(self, row: Row) -> Mention | None:
         start, end, entity, text, data, aid, length, _n = row

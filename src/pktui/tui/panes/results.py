@@ -188,6 +188,10 @@ class ResultsPane(Pane):
             else:
                 hits = list(index.search(query, limit=LIMIT))
             suggestion = None if hits or worker.is_cancelled else index.suggest(query)
+            for hit in hits:
+                if worker.is_cancelled:
+                    break
+                self._read_for_line(hit)
             error = None
         except Exception as exc:
             hits, suggestion, error = [], None, f"{type(exc).__name__}: {exc}"
@@ -265,6 +269,20 @@ class ResultsPane(Pane):
             snip.stylize("dim")
             line.append_text(snip)
         return fmt.right_aligned(line, self.where(article), width)
+
+    def _read_for_line(self, hit: Any) -> None:
+        """Read (in the search's worker) what a hit's line shows, so that drawing it finds it
+        all read: the UI thread never waits on the store for a result line."""
+        kb = self.kb
+        if kb is None:
+            return
+        kb.article(hit.article)
+        if hit.kind == "entity":
+            kb.entity(hit.id)
+        elif hit.kind == "fact" and (fact := kb.fact(hit.id)) is not None:
+            for eid in fact.entities:
+                kb.entity(eid)
+        self.passage_of(hit)
 
     @staticmethod
     def where(article: Any) -> Text:
