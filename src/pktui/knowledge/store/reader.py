@@ -455,10 +455,14 @@ class StoredKnowledgeBase(TimelineReads):
         order within each (the order the browser steps through them), read as three fields."""
         spans = self._spans_cache.get(entity_id)
         if spans is None:  # (a search previews the same entity at every key typed)
-            spans = self._rows(
-                "SELECT a.id, m.start, m.end FROM mention m JOIN article a ON a.n = m.article WHERE m.entity = ? "
-                "ORDER BY a.undated, a.published DESC, a.id DESC, m.start, m.end",
-                (entity_id,),
+            # on the second connection: a country's hundred thousand never hold up the UI's reads
+            spans = list(
+                self._stream(
+                    "SELECT a.id, m.start, m.end FROM mention m JOIN article a ON a.n = m.article WHERE m.entity = ? "
+                    "ORDER BY a.undated, a.published DESC, a.id DESC, m.start, m.end",
+                    (entity_id,),
+                    bulk=True,
+                )
             )
             self._spans_cache.put(entity_id, spans)
         return spans
