@@ -7,7 +7,8 @@ and look at the SVGs in tests/__snapshots__/ before committing them.
 
 from __future__ import annotations
 
-from tests.test_tui_support import demo_app, ready, settle
+from pktui.tui.screens.figures import FiguresScreen
+from tests.test_tui_support import demo_app, ready, settle, until
 
 WIDE = (160, 45)
 NARROW = (80, 24)
@@ -22,6 +23,8 @@ def run_before(*keys: str, search: bool = False):
             if search:
                 await settle(pilot)
         await settle(pilot)
+        if isinstance(pilot.app.screen, FiguresScreen):  # its chart is drawn in a worker
+            assert await until(pilot, lambda: pilot.app.screen.chart_drawn)
 
     return before
 

@@ -19,7 +19,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual_plotext import PlotextPlot
+from textual_plotext.plot import Plot
 
 from pktui.model import Series, SeriesPoint
 from pktui.text import fold, one_line
@@ -277,14 +277,11 @@ def _cut(text: str, width: int) -> Text:
     return cell
 
 
-def draw_chart(plot: PlotextPlot, row: Row | None, selected: int) -> None:
-    """The series as a line over time, qualifiers beside their points, conflicts marked."""
-    plt = plot.plt
-    plt.clear_data()
-    plt.clear_figure()
+def draw_chart(plt: Plot, row: Row | None, selected: int) -> None:
+    """The series as a line over time, qualifiers beside their points, conflicts marked, on
+    a plotext figure of its own (see :mod:`pktui.tui.widgets.chart`)."""
     if row is None or not row.series.points:
         plt.title("no series selected")
-        plot.refresh()
         return
     points = row.series.points
     kept = thinned(points, selected)
@@ -312,7 +309,6 @@ def draw_chart(plot: PlotextPlot, row: Row | None, selected: int) -> None:
     if len(points) < len(row.series.points):
         title += f" · {len(row.series.points):,} points, lowest and highest of each period drawn"
     plt.title(title)
-    plot.refresh()
 
 
 def thinned(points: Sequence[SeriesPoint], keep: int = -1) -> list[int]:

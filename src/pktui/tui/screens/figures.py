@@ -15,7 +15,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
-from textual_plotext import PlotextPlot
 
 from pktui.knowledge.base import KnowledgeBase
 from pktui.model import Series
@@ -24,6 +23,7 @@ from pktui.tui import format as fmt
 from pktui.tui.keymap import bindings
 from pktui.tui.messages import AsksCorrections
 from pktui.tui.panes.figures import SORTS, Row, SeriesTable, draw_chart, make_rows, select_rows
+from pktui.tui.widgets.chart import ChartPlot
 
 WIDE = 120
 CHART_DELAY = 0.12  # seconds the cursor rests before the chart is drawn again
@@ -54,7 +54,7 @@ class FiguresScreen(Screen[str | None]):
             )
             with Horizontal(id="figures-main"):
                 yield SeriesTable(id="figures-table")
-                yield PlotextPlot(id="figures-chart")
+                yield ChartPlot(id="figures-chart")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -156,10 +156,16 @@ class FiguresScreen(Screen[str | None]):
             self._chart_timer.stop()
         self._chart_timer = self.set_timer(CHART_DELAY, self._draw_chart)
 
+    @property
+    def chart_drawn(self) -> bool:
+        """Does the chart show the series and point under the cursor (none waits to be drawn)?"""
+        return self._chart_timer is None and self.query_one(ChartPlot).drawn
+
     def _draw_chart(self) -> None:
         self._chart_timer = None
         table = self.query_one(SeriesTable)
-        draw_chart(self.query_one(PlotextPlot), table.current, table.point)
+        row, point = table.current, table.point
+        self.query_one(ChartPlot).draw(lambda plt: draw_chart(plt, row, point))
 
     @on(SeriesTable.Chosen)
     def _chosen(self, event: SeriesTable.Chosen) -> None:
