@@ -26,6 +26,8 @@ def counted_after(
     text: str, tokens: list[Token], j: int, nums: Numbers, blocked_at: list[bool]
 ) -> tuple[str, str, int, int] | None:
     """The measure of the noun phrase after the number: (unit, counted text, end offset, last token)."""
+    if (occurrences := _occurrences_at(tokens, j, nums)) is not None:
+        return occurrences
     window = 4
     k = j
     seen = 0
@@ -84,6 +86,19 @@ def counted_after(
         if tok.text.isupper() and len(tok.text) > 1:
             break  # an acronym, no plural: "12 UN"
     return None
+
+
+def _occurrences_at(tokens: list[Token], j: int, nums: Numbers) -> tuple[str, str, int, int] | None:
+    """ "three times" as a count of occurrences: the noun ends its clause or a placing word follows
+    ("attacked three times", "three times since 2012"); "three times more" is a multiplier."""
+    if j >= len(tokens) or tokens[j].key not in nums.occurrence_nouns:
+        return None
+    nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+    if nxt is not None and nxt.is_word and nxt.key not in nums.occurrence_followers:
+        return None
+    if nxt is not None and nxt.is_number:
+        return None
+    return tokens[j].text, tokens[j].text, tokens[j].end, j
 
 
 def _bracketed_acronym(tokens: list[Token], k: int) -> bool:

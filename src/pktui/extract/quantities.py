@@ -38,7 +38,9 @@ def find_quantities(
         if blocked_at[i] or not (tok.is_number or "-" in tok.text or tok.text.lower() in starters):
             i += 1  # no number, number word or duration starts here
             continue
-        pair = _range_at(text, tokens, i, nums, blocked_at, sentence_starts, out)
+        pair = _range_at(text, tokens, i, nums, blocked_at, sentence_starts, out) or _coordinated_range_at(
+            text, tokens, i, nums, blocked_at
+        )
         if pair is not None:  # "45-50 men", "$1.2–1.5 million": two numbers, one count
             out.extend(pair[:2])
             i = pair[2]
@@ -111,6 +113,49 @@ def _range_at(
     first.why = why + "the first number counts what the second counts"
     second.why = why + "the second number" + (f" ({second.why})" if second.why else "")
     return first, second, nxt
+
+
+def _coordinated_range_at(
+    text: str, tokens: list[Token], i: int, nums: Numbers, blocked_at: list[bool]
+) -> tuple[QuantityMention, QuantityMention, int] | None:
+    """Two numbers joined by "and" or "to" after "between" ("between 200 and 300 troops", "Between
+    two and five servicemen"), or after a currency with the scale written once ("SEK 800 and 900
+    million"): the first counts what the second counts, at the second's scale."""
+    currency = _currency_before(tokens, i, nums)
+    after_between = i > 0 and tokens[i - 1].key == "between"
+    if not (after_between or currency is not None):
+        return None
+    first = parse_number(tokens, i, nums)
+    if first is None or first[1] + 2 >= len(tokens) or tokens[first[1] + 1].key not in ("and", "to"):
+        return None
+    k = first[1] + 2
+    second = parse_number(tokens, k, nums) if not blocked_at[k] else None
+    if second is None:
+        return None
+    low, (value, last) = first[0], second
+    high = _digits(tokens[k].text) if tokens[k].is_number else value
+    if high is None or not low < high or _looks_like_year(low) or _looks_like_year(value):
+        return None
+    scale = value / high
+    if currency is not None and not after_between and scale == 1:
+        return None  # "$5 and $6": two amounts, each read on its own
+    joined = f"{tokens[first[1] + 1].text} {tokens[k].text}"
+    if currency is not None:
+        unit, counted, end, nxt = "money", text[tokens[currency].start : tokens[last].end], tokens[last].end, last + 1
+    elif (pw := phrase_at(tokens, last + 1, ("%", *_PERCENT_WORDS))) is not None:
+        unit, counted, end, nxt = "percent", "%", tokens[pw].end, pw + 1
+    else:
+        after = counted_after(text, tokens, last + 1, nums, blocked_at)
+        if after is None:
+            return None
+        unit, counted, end, ulast = after
+        nxt = ulast + 1
+    start = tokens[currency].start if currency is not None and currency < i else tokens[i].start
+    why = f"range: {tokens[i].text} {joined}, "
+    low_q = QuantityMention(start, tokens[first[1]].end, num(low * scale), "exact", unit, counted)
+    low_q.why = why + "the first number counts what the second counts"
+    high_q = QuantityMention(tokens[k].start, end, num(value), "exact", unit, counted, why + "the second number")
+    return low_q, high_q, nxt
 
 
 def _digits(text: str) -> float | None:

@@ -1,0 +1,90 @@
+"""Classes of misses left after round five (round six), each checked as a class: made-up
+sentences of several shapes, with negative examples that guard precision."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pktui.extract import extract_article
+from pktui.model import Article
+
+
+def extract(text: str, published: date | None = date(2023, 9, 12)):
+    return extract_article(Article("a", "a.txt", text, published, "t"))
+
+
+def mentions(text: str) -> dict[str, str]:
+    """Mention text -> entity key."""
+    return {m.text: m.entity for m in extract(text).mentions}
+
+
+def dates(text: str, published: date | None = date(2023, 9, 12)) -> dict[str, str]:
+    return {f.text: f.value for f in extract(text, published).facts if f.kind == "date"}
+
+
+def counts(text: str) -> dict[str, float]:
+    return {f.text: f.value for f in extract(text).facts if f.kind == "quantity"}
+
+
+# -- ranges joined by "and" or "to" ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "low_quote", "low", "high"),
+    [
+        ("Between two and five Navy servicemen will serve there.", "two", 2, 5),
+        ("An advance party of between 100 to 115 soldiers would leave.", "100", 100, 115),
+        ("The unit will grow to between 200 and 300 troops next year.", "200", 200, 300),
+        ("Between 40 and 60 per cent of the staff are women.", "40", 40, 60),
+        ("The mission costs SEK 800 and 900 million a year.", "SEK 800", 800_000_000, 900_000_000),
+    ],
+)
+def test_the_first_number_of_a_range_joined_by_and_or_to_counts_what_the_second_counts(text, low_quote, low, high):
+    got = counts(text)
+    assert got.get(low_quote) == low, got
+    assert high in got.values(), got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Between 2010 and 2015 the force grew.",  # years
+        "They met between 10 and 11 am on Monday.",  # clock times
+        "She paid $5 and $6 for the meals.",  # two amounts, each its own
+    ],
+)
+def test_years_clock_times_and_separate_amounts_are_no_range(text):
+    got = counts(text)
+    assert 2010 not in got.values() and 10 not in got.values(), got
+    if "$5" in text:
+        assert got.get("$5") == 5 and got.get("$6") == 6, got
+
+
+# -- occurrences: "three times" ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Peacekeepers there have been taken hostage three times.", 3),
+        ("The camp was attacked four times since 2012.", 4),
+        ("The mandate has been renewed six times, most recently in May.", 6),
+        ("The base was shelled 2 times during the night.", 2),
+    ],
+)
+def test_times_at_the_end_of_its_clause_counts_occurrences(text, value):
+    assert value in counts(text).values(), counts(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The force is three times larger than in 2010.",
+        "The new camp is five times the size of the old one.",
+        "Prices went up 3 times more than expected.",
+    ],
+)
+def test_times_before_a_comparison_is_a_multiplier_not_a_count(text):
+    assert counts(text) == {}
