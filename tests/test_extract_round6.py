@@ -88,3 +88,42 @@ def test_times_at_the_end_of_its_clause_counts_occurrences(text, value):
 )
 def test_times_before_a_comparison_is_a_multiplier_not_a_count(text):
     assert counts(text) == {}
+
+
+# -- the Security Council in a resolution reference ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "council"),
+    [
+        (
+            "The contingent operates under the UN Security Council Resolution 1701 and is led by Italy.",
+            "UN Security Council",
+        ),
+        (
+            "Women serve, as affirmed by United Nations Security Council Resolution (UNSCR) 1325.",
+            "United Nations Security Council",
+        ),
+        ("The mandate comes from UN Security Council Resolution No. 2100, adopted in April.", "UN Security Council"),
+        ("Under Security Council Resolution 2149 (2014) the mission was set up.", "Security Council"),
+    ],
+)
+def test_the_council_in_a_resolution_reference_is_the_organisation(text, council):
+    got = mentions(text)
+    assert got.get(council) == "organization/united-nations-security-council", got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Women serve, as affirmed by United Nations Security Council Resolution (UNSCR) 1325.",
+        "The Security Council Resolution (UNSCR) 2250 was adopted in 2015.",
+    ],
+)
+def test_a_resolutions_bracketed_acronym_is_no_body(text):
+    assert "UNSCR" not in mentions(text)
+
+
+def test_a_bracketed_acronym_after_a_body_still_defines_it():
+    got = mentions("He joined the Department of Peace Operations (DPO) in 2019.")
+    assert got.get("DPO") == got.get("Department of Peace Operations") is not None, got

@@ -39,7 +39,7 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
     toks = art.tokens
     lex = art.lex
     seq = trim(art, seq, gaz_at)
-    if not seq:
+    if not seq or _designator_acronym(art, seq):
         return
     first, last = seq[0], seq[-1]
     if art.in_byline[first] and not (first in gaz_at and gaz_at[first].last == last):
@@ -246,8 +246,32 @@ def _named_with_year(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMat
 
 
 def _number_after(art: ArticleState, last: int) -> bool:
-    nxt = art.next_tok(last)
-    return nxt is not None and nxt.is_number
+    """A designator's number follows, also past a bracketed acronym or a number sign:
+    "Resolution 1701", "Resolution (UNSCR) 1325", "Resolution No. 2100"."""
+    toks = art.tokens
+    k = last + 1
+    if k + 2 < len(toks) and toks[k].text == "(" and toks[k + 2].text == ")" and toks[k + 1].text.isupper():
+        k += 3
+    while k < len(toks) and toks[k].text in _NUMBER_SIGNS:
+        k += 1
+    return k < len(toks) and toks[k].is_number
+
+
+def _designator_acronym(art: ArticleState, seq: list[int]) -> bool:
+    """The bracketed acronym of a designator before its number ("Resolution (UNSCR) 1325"):
+    it names the resolution, not a body."""
+    k = seq[0]
+    toks = art.tokens
+    return (
+        len(seq) == 1
+        and k >= 2
+        and toks[k - 1].text == "("
+        and toks[k - 2].key in art.lex.not_names
+        and _number_after(art, k - 2)
+    )
+
+
+_NUMBER_SIGNS = frozenset(["No", "No.", "no.", "Nº", "№", "#", "."])
 
 
 def _type_headline(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> None:
