@@ -127,3 +127,28 @@ def test_a_resolutions_bracketed_acronym_is_no_body(text):
 def test_a_bracketed_acronym_after_a_body_still_defines_it():
     got = mentions("He joined the Department of Peace Operations (DPO) in 2019.")
     assert got.get("DPO") == got.get("Department of Peace Operations") is not None, got
+
+
+# -- a place named by the place word after it, also past an adjective ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("The troops flew out after a ceremony at Yerevan's Zvartnots airport on Wednesday night.", "Zvartnots"),
+        ("On Monday, July 20, Shamaa military base was the venue of a handover ceremony.", "Shamaa"),
+        ("The helicopters moved from Kavumu air base to the east.", "Kavumu"),
+        ("Soldiers from Kilbride barracks paraded through the town.", "Kilbride"),
+    ],
+)
+def test_a_name_before_a_place_word_is_a_place(text, place):
+    assert mentions(text).get(place, "").startswith("location/"), mentions(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The United Nations military base was shelled.", "The Irish army camp was quiet at night."],
+)
+def test_a_body_or_a_demonym_before_a_place_word_stays_what_it_is(text):
+    got = mentions(text)
+    assert not any(v.startswith("location/") for v in got.values()), got

@@ -132,6 +132,10 @@ def location_context(art: ArticleState, first: int, last: int) -> str | None:
     nxt = art.next_tok(last)
     if nxt is not None and nxt.text in lex.location_suffixes:
         return f"place word after: {nxt.text}"
+    if nxt is not None and nxt.text in lex.location_suffix_modifiers:
+        word = art.next_tok(last + 1)  # "Shamaa military base", "Entebbe air base"
+        if word is not None and word.text in lex.location_suffixes:
+            return f"place word after: {nxt.text} {word.text}"
     if last - first <= 2 and (head := place_apposition(art, last)) is not None:
         return f"place apposition: the … {head}"  # "Lungi, the primary airport for …"
     if prev is None or last - first > 2:

@@ -34,6 +34,7 @@ class Lexicon:
         self.location_before = {str(w) for w in lex.get("location_cues_before", [])}
         self.not_places = {fold(str(w)) for w in lex.get("not_places", [])}
         self.location_suffixes = {str(w) for w in lex.get("location_suffixes", [])}
+        self.location_suffix_modifiers = {str(w) for w in lex.get("location_suffix_modifiers", [])}
         self.person_title_words = {fold(w) for t in dom.titles for w in str(t).split() if len(w) > 3} | {
             fold(str(w)) for w in lex.get("person_title_words", [])
         }
