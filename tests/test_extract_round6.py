@@ -152,3 +152,28 @@ def test_a_name_before_a_place_word_is_a_place(text, place):
 def test_a_body_or_a_demonym_before_a_place_word_stays_what_it_is(text):
     got = mentions(text)
     assert not any(v.startswith("location/") for v in got.values()), got
+
+
+# -- contingent short names: platoons, contingents, squadrons; a number joined by a hyphen -------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("ESTPLA-25, the next contingent of peacekeepers, arrived on Wednesday.", "ESTPLA-25"),
+        ("The platoon ESTPLA-23 is based at a post near the line.", "ESTPLA-23"),
+        ("Infantry company Estcoy-1 served there in 1996.", "Estcoy-1"),
+        ("The 135-member BANCON-8 left Chittagong on Tuesday.", "BANCON-8"),
+        ("The HUNCON rotation arrived in Famagusta.", "HUNCON"),
+    ],
+)
+def test_contingent_short_names_with_platoon_contingent_endings_are_units(text, name):
+    assert mentions(text).get(name, "").startswith("unit/"), mentions(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The Falcon 9 rocket flew from the coast.", "The RECON team left early.", "A new icon-1 badge was issued."],
+)
+def test_words_that_only_end_like_a_contingent_are_no_units(text):
+    assert not any(v.startswith("unit/") for v in mentions(text).values()), mentions(text)

@@ -189,6 +189,7 @@ def contingent_names(art: ArticleState) -> None:
         base = m.group("base")
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         numbered = nxt is not None and nxt.is_number and nxt.start == tok.end + 1 and len(nxt.text) <= 4
+        numbered = numbered or m.group("number") is not None  # "Estcoy-1"
         if not (base.isupper() or base[1:].lower().endswith("batt") or "Batt" in base[1:] or numbered):
             continue  # mixed case only for "...batt" ("Nepbatt", "IndBatt") or with a number ("Gamcoy 23")
         last = i
