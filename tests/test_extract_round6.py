@@ -177,3 +177,57 @@ def test_contingent_short_names_with_platoon_contingent_endings_are_units(text, 
 )
 def test_words_that_only_end_like_a_contingent_are_no_units(text):
     assert not any(v.startswith("unit/") for v in mentions(text).values()), mentions(text)
+
+
+# -- dates: plans reported with "would", weekends, "October of this year" -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "value"),
+    [
+        ("He told reporters on Thursday that an advance party would leave on Saturday.", "on Saturday", "2004-01-17"),
+        ("The minister said the troops would arrive on Monday.", "on Monday", "2004-01-19"),
+        ("The contingent was to fly out on Sunday, officials said.", "on Sunday", "2004-01-18"),
+        ("The ceremony was held on Monday.", "on Monday", "2004-01-12"),  # no plan: the last one
+        ("He said on Tuesday he would step down.", "on Tuesday", "2004-01-13"),  # the saying is past
+    ],
+)
+def test_a_weekday_in_a_plan_reported_with_would_looks_ahead(text, quote, value):
+    assert dates(text, date(2004, 1, 15)).get(quote) == value  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "quote", "value"),
+    [
+        (
+            "An advance unit will be deployed at the weekend.",
+            date(2004, 1, 15),
+            "at the weekend",
+            "2004-01-17/2004-01-18",
+        ),
+        ("The troops left at the weekend.", date(2004, 1, 15), "at the weekend", "2004-01-10/2004-01-11"),
+        ("Fighting broke out last weekend.", date(2004, 1, 15), "last weekend", "2004-01-10/2004-01-11"),
+        ("Clashes over the weekend killed four.", date(2004, 1, 19), "over the weekend", "2004-01-17/2004-01-18"),
+        ("The rally is planned for next weekend.", date(2004, 1, 17), "next weekend", "2004-01-24/2004-01-25"),
+        ("They will leave this weekend.", date(2004, 1, 15), "this weekend", "2004-01-17/2004-01-18"),
+    ],
+)
+def test_a_weekend_is_its_saturday_and_sunday(text, published, quote, value):
+    assert dates(text, published).get(quote) == value
+
+
+def test_a_weekend_word_in_a_compound_is_no_date():
+    assert dates("A weekend-long visit ended.") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "value"),
+    [
+        ("He will lead the force until October of this year.", "until October of this year", "2018-10"),
+        ("In March of last year the camp was attacked.", "In March of last year", "2017-03"),
+        ("The next rotation is due in January of next year.", "in January of next year", "2019-01"),
+    ],
+)
+def test_a_month_of_this_last_or_next_year_is_one_date(text, quote, value):
+    got = dates(text, date(2018, 5, 2))
+    assert got.get(quote) == value and len(got) == 1, got

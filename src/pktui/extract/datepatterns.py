@@ -81,7 +81,7 @@ def patterns() -> list[tuple[str, re.Pattern[str]]]:
         ),
         (
             "m_rel",
-            rf"{_PREPS}(?:(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?)?{month}\s+(?P<rel>last|this|next)\s+year\b",
+            rf"{_PREPS}(?:(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?)?{month}\s+(?:of\s+)?(?P<rel>last|this|next)\s+year\b",
         ),
         ("rel_m", rf"(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+{month2}\b"),
         (
@@ -91,6 +91,10 @@ def patterns() -> list[tuple[str, re.Pattern[str]]]:
         (
             "rel",
             r"(?:(?P<prep>[Bb]y|[Uu]ntil|[Tt]ill|[Bb]efore|[Ss]ince)\s+)?(?P<mod>(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|(?:[Aa]t\s+)?[Tt]he end of|[Ee]nd of|[Tt]he beginning of)[\s-]+)?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious|[Cc]oming|the)\s+(?P<unit>year|month|week)\b",
+        ),
+        (
+            "weekend",
+            r"(?:(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Cc]oming|[Pp]ast)\s+|(?:[Aa]t|[Oo]ver|[Dd]uring|[Oo]n)\s+the\s+)weekend\b(?![-'’])",
         ),
         ("yearend", r"(?:[Aa]t\s+)?(?:the\s+)?(?P<w>[Yy]ear[- ]end|end of the year|[Yy]ear's end)\b"),
         (
@@ -158,6 +162,7 @@ def gates() -> dict[str, re.Pattern[str]]:
         "rel_m": month,
         "ago": re.compile(r"ago\b"),
         "rel": re.compile(r"(?:year|month|week)\b"),
+        "weekend": re.compile("weekend"),
         "yearend": re.compile(r"ear[- ]end|end of the year|ear's end"),
         "day_rel": re.compile("esterday|oday|omorrow|onight"),  # (without the first letter: a literal scan)
         "part_day": re.compile(parts),
@@ -187,6 +192,7 @@ PATTERN_WHY = {
     "rel_m": "“last/this/next” + month, from the publication date",
     "ago": "“… ago”, from the publication date",
     "rel": "“last/this/next” + year/month/week, from the publication date",
+    "weekend": "weekend: Saturday and Sunday",
     "yearend": "year end of the publication year",
     "day_rel": "today/yesterday/tomorrow, from the publication date",
     "part_day": "part of the day, from the publication date",

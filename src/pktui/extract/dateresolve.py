@@ -261,6 +261,8 @@ def resolve_match(
             return DateMention(s, e, f"{y:04d}-{mo:02d}", "month")
         monday = published - timedelta(days=published.weekday()) + timedelta(weeks=step)
         return DateMention(s, e, f"{monday.isoformat()}/{(monday + timedelta(days=6)).isoformat()}", "range")
+    if name == "weekend":
+        return _weekend(text, s, e, g, published, sentences)
     if name == "yearend":
         return DateMention(s, e, f"{published.year:04d}-12", "month")
     if name == "day_rel":
@@ -288,6 +290,8 @@ def resolve_match(
             d = monday + timedelta(days=wd)
             return DateMention(s, e, d.isoformat(), "day", detail, f"weekday of “{g['wk']} week”")
         tense = _tense(text, s, sentences)
+        if _WOULD_VERB_RE.search(text, max(0, s - 40), s):
+            tense = "future"  # reported plans: "said an advance party would leave on Saturday"
         # "this Sunday" is the coming one unless the clause is past ("departs this Sunday")
         future = rel == "next" or (rel == "this" and tense != "past") or (rel != "last" and tense == "future")
         if rel:
@@ -364,6 +368,11 @@ _COORDINATED_YEAR_RE = re.compile(
 
 
 _SPAN_BEFORE_RE = re.compile(r"\b(?:[Ff]or|[Oo]ver|[Tt]hroughout)\s+the\s+$")
+#: "would" or "was to" right before the weekday's verb phrase: "would leave on Saturday",
+#: "were to arrive on Monday" (a plan reported in the past looks ahead)
+_WOULD_VERB_RE = re.compile(
+    r"\b(?:would|was to|were to|was due to|were due to)\s+(?:be\s+)?\w+(?:\s+\w+)?\s+(?:on\s+)?$", re.I
+)
 _WOULD_RE = re.compile(r"\b(?:would|could|should|was to|were to|was due|were due)\b[^.;]*$")
 
 
@@ -408,6 +417,23 @@ def _past_verb_further(before: str) -> bool:
         return False
     lead = m.group("lead")
     return lead.lower() in _PRONOUNS or (lead[:1].isupper() and lead.lower() not in _DETERMINERS)
+
+
+def _weekend(
+    text: str, s: int, e: int, g: dict[str, str], published: date, sentences: list[tuple[int, int]]
+) -> DateMention:
+    """Saturday and Sunday as a range: "last weekend" the one before, "this/next/coming weekend"
+    the coming one (this one on a weekend day), "at/over the weekend" by the clause's tense."""
+    rel = (g.get("rel") or "").lower()
+    tense = _tense(text, s, sentences) if not rel else None
+    on_weekend = published.weekday() >= 5
+    saturday = published - timedelta(days=published.weekday() - 5)  # this week's Saturday
+    if rel in ("last", "past") or (not rel and tense != "future" and not on_weekend):
+        saturday -= timedelta(weeks=1)  # the weekend gone by
+    elif rel == "next" and on_weekend:
+        saturday += timedelta(weeks=1)
+    why = f"weekend after “{rel}”" if rel else f"weekend, {tense or 'no'} tense"
+    return DateMention(s, e, f"{saturday.isoformat()}/{(saturday + timedelta(days=1)).isoformat()}", "range", None, why)
 
 
 def _add_months(y: int, m: int, k: int) -> tuple[int, int]:
