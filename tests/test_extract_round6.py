@@ -231,3 +231,30 @@ def test_a_weekend_word_in_a_compound_is_no_date():
 def test_a_month_of_this_last_or_next_year_is_one_date(text, quote, value):
     got = dates(text, date(2018, 5, 2))
     assert got.get(quote) == value and len(got) == 1, got
+
+
+# -- a person's surname that a town list also holds ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surname", "person"),
+    [
+        (
+            "Deputy Mauricio Oliva said the vote was unanimous. They will stay a year in Haiti, Oliva, deputy of the party said.",
+            "Oliva",
+            "person/mauricio-oliva",
+        ),
+        (
+            "Colonel Pedro Gandia led the convoy. It reached Juba, Gandia, its commander, told reporters.",
+            "Gandia",
+            "person/pedro-gandia",
+        ),
+    ],
+)
+def test_a_surname_after_a_place_list_is_the_person_not_a_town(text, surname, person):
+    assert mentions(text).get(surname) == person, mentions(text)
+
+
+def test_a_town_after_a_place_word_stays_a_town_even_when_someone_bears_its_name():
+    result = extract("Colonel Ama Tema spoke first. Troops in Tema and Accra were briefed.")
+    assert [m.entity for m in result.mentions if m.text == "Tema"] == ["location/tema"]
