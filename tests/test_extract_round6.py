@@ -258,3 +258,36 @@ def test_a_surname_after_a_place_list_is_the_person_not_a_town(text, surname, pe
 def test_a_town_after_a_place_word_stays_a_town_even_when_someone_bears_its_name():
     result = extract("Colonel Ama Tema spoke first. Troops in Tema and Accra were briefed.")
     assert [m.entity for m in result.mentions if m.text == "Tema"] == ["location/tema"]
+
+
+# -- ranks joined by a hyphen; numbered parts of an area -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("He took over the contingent from Lt.-Col. Péter Lukács in May.", "Péter Lukács"),
+        ("They met Maj.-Gen. John Mensah at the base.", "John Mensah"),
+        ("The guests included Brig.-Gen. Ama Owusu.", "Ama Owusu"),
+    ],
+)
+def test_two_rank_abbreviations_joined_by_a_hyphen_are_one_rank(text, person):
+    got = mentions(text)
+    assert got.get(person, "").startswith("person/") and set(got) == {person}, got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ambassadors of the nations serving in Sector 4 attended.",
+        "The platoon is at Position 2-45 near the line.",
+        "They stayed in Zone 3 for a week.",
+    ],
+)
+def test_a_numbered_part_of_an_area_is_no_place_name(text):
+    assert mentions(text) == {}
+
+
+def test_a_named_sector_and_a_town_before_a_number_stay_places():
+    got = mentions("The team in Sector West near Tyre moved to Bunia 2 days ago.")
+    assert {"Sector West", "Tyre", "Bunia"} <= set(got), got

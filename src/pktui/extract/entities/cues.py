@@ -130,6 +130,8 @@ def location_context(art: ArticleState, first: int, last: int) -> str | None:
     lex = art.lex
     prev = art.prev_word(first)
     nxt = art.next_tok(last)
+    if first == last and nxt is not None and nxt.is_number and art.tokens[first].bare_key in lex.designated_area_words:
+        return None  # "in Sector 4", "at Position 2-45": a numbered part of an area, no name
     if nxt is not None and nxt.text in lex.location_suffixes:
         return f"place word after: {nxt.text}"
     if nxt is not None and nxt.text in lex.location_suffix_modifiers:
