@@ -291,3 +291,37 @@ def test_a_numbered_part_of_an_area_is_no_place_name(text):
 def test_a_named_sector_and_a_town_before_a_number_stay_places():
     got = mentions("The team in Sector West near Tyre moved to Bunia 2 days ago.")
     assert {"Sector West", "Tyre", "Bunia"} <= set(got), got
+
+
+# -- a demonym + unit head named by its bracketed short name; long names with particles ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "short"),
+    [
+        ("Indian Battalion (INDBATT) troops in Malakal received the medal.", "Indian Battalion", "INDBATT"),
+        ("The Nepalese Battalion (NEPBATT 2) took over the sector.", "Nepalese Battalion", "NEPBATT 2"),
+        ("The Rwandan Battalion (RWANBATT-3) patrolled the town.", "Rwandan Battalion", "RWANBATT-3"),
+    ],
+)
+def test_a_demonym_unit_with_its_short_name_in_brackets_is_that_unit(text, unit, short):
+    got = mentions(text)
+    assert got.get(unit, "").startswith("unit/") and got.get(short) == got.get(unit), got
+
+
+def test_a_demonym_unit_alone_stays_a_description():
+    assert mentions("The Rwandan Battalion patrolled the town.") == {}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Marcos de Sa Affonso da Costa", "Carlos Alberto dos Santos Cruz", "Muhammad bin Abdullah"],
+)
+def test_a_ranked_name_with_particles_is_one_person(name):
+    got = mentions(f"The Force Commander, Lieutenant General {name}, decorated the troops.")
+    assert got.get(name, "").startswith("person/"), got
+
+
+def test_particles_do_not_join_two_places():
+    got = mentions("Troops from Rio de Janeiro and Santos left on Monday.")
+    assert got.get("Rio de Janeiro", "").startswith("location/") and got.get("Santos", "").startswith("location/"), got

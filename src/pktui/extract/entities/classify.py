@@ -465,11 +465,14 @@ def _add_known(art: ArticleState, m: GazMatch) -> Found | None:
 
 
 def _designated(art: ArticleState, last: int) -> bool:
-    """A designation follows: "Ghanaian Battalion 96", "... Battalion III", "... Rotation 2"."""
+    """A designation follows: "Ghanaian Battalion 96", "... Battalion III", "... Rotation 2", or the
+    contingent's short name in brackets: "Indian Battalion (INDBATT)"."""
     nxt = art.next_tok(last)
     if nxt is None:
         return False
     adjacent = nxt.start == art.tokens[last].end + 1
+    if adjacent and nxt.text == "(" and last + 2 < len(art.tokens):
+        return art.lex.contingent_re.match(art.tokens[last + 2].bare) is not None
     return adjacent and (nxt.is_number or bool(ROMAN_RE.match(nxt.text)) or nxt.text in ("Rotation", "No"))
 
 

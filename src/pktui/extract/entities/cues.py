@@ -32,9 +32,10 @@ def looks_like_person(art: ArticleState, part: list[int], ranked: bool) -> str |
         return None
     if initials(words[-1]):
         return None  # a name ends with a name, not an initial
-    if ranked and 1 <= len(words) <= 5:
+    size = sum(t.text not in lex.name_particles for t in words)  # "Marcos de Sa Affonso da Costa": 4
+    if ranked and 1 <= size <= 5:
         return "rank before name"
-    if not 2 <= len(words) <= 5:
+    if not 2 <= size <= 5:
         return None
     if keys[0] in lex.surnames and all(len(k) <= 7 and "-" not in t.text for k, t in zip(keys, words)):
         return f"name list: surname {words[0].text}"
