@@ -325,3 +325,32 @@ def test_a_ranked_name_with_particles_is_one_person(name):
 def test_particles_do_not_join_two_places():
     got = mentions("Troops from Rio de Janeiro and Santos left on Monday.")
     assert got.get("Rio de Janeiro", "").startswith("location/") and got.get("Santos", "").startswith("location/"), got
+
+
+# -- ordinal units: a mission's acronym inside; a shorter reference to the fuller name ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        (
+            "In September the 32nd UNFICYP Hungarian contingent arrived on the island.",
+            "32nd UNFICYP Hungarian contingent",
+        ),
+        ("The 12th MINUSCA Rwandan battalion left Kigali on Monday.", "12th MINUSCA Rwandan battalion"),
+    ],
+)
+def test_an_ordinal_unit_may_carry_its_missions_acronym(text, unit):
+    assert mentions(text).get(unit, "").startswith("unit/"), mentions(text)
+
+
+def test_an_ordinal_unit_without_its_demonym_is_the_fuller_one_named_in_the_article():
+    got = mentions(
+        "Cameroon sent its 7th contingent of 280 officers. They are the 7th Cameroonian contingent to serve."
+    )
+    assert got["7th contingent"] == got["7th Cameroonian contingent"], got
+
+
+def test_an_ordinal_unit_stays_apart_when_two_fuller_ones_share_its_ordinal():
+    got = mentions("The 7th Nepalese contingent and the 7th Indian contingent met. The 7th contingent left.")
+    assert len({got["7th contingent"], got["7th Nepalese contingent"], got["7th Indian contingent"]}) == 3, got

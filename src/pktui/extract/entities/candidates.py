@@ -125,7 +125,9 @@ def ordinal_units(art: ArticleState) -> None:
         if toks[i + 1].start != tok.end or toks[i + 1].text.lower() not in ORDINAL_SUFFIXES:
             continue
         j = i + 2
-        demonym = toks[j].is_cap and toks[j].bare_key in lex.demonyms
+        if toks[j].is_allcaps and (entry := art.gaz.lookup(toks[j].bare)) is not None and entry.type == "mission":
+            j += 1  # "the 32nd UNFICYP Hungarian contingent"
+        demonym = j < n and toks[j].is_cap and toks[j].bare_key in lex.demonyms
         if demonym:
             j += 1
             while j < n and j - i - 3 < 2 and toks[j].is_word and toks[j].text.islower():
@@ -164,6 +166,9 @@ def ordinal_unit_references(art: ArticleState) -> None:
             continue
         same = [g for g in named if g.name.startswith(f"{number}") and g.name[len(number) : len(number) + 2].isalpha()]
         target = same[0] if len({g.key for g in same}) == 1 else None
+        if target is None:  # "its 7th contingent" ... "the 7th Cameroonian contingent": the fuller name
+            fuller = {g.key: g for g in art.found if _fuller_ordinal_unit(g, f)}
+            target = next(iter(fuller.values())) if len(fuller) == 1 else None
         i = bisect.bisect_left(art.token_starts, f.start)
         prev = art.prev_word(i)
         if target is None and prev is not None and (prev.key in ("its", "their") or prev.text != prev.bare):
@@ -173,6 +178,13 @@ def ordinal_unit_references(art: ArticleState) -> None:
         if target is not None:
             f.key, f.name = target.key, target.name
             f.why = f"{f.why}; the same unit as {target.name}"
+
+
+def _fuller_ordinal_unit(g: Found, f: Found) -> bool:
+    """g is the same ordinal and unit word as f, with more words between ("7th Cameroonian contingent"
+    for "7th contingent")."""
+    gw, fw = g.name.lower().split(), f.name.lower().split()
+    return g.attrs.get("ordinal") == f.attrs.get("ordinal") and len(gw) > len(fw) and gw[-1] == fw[-1]
 
 
 def contingent_names(art: ArticleState) -> None:
