@@ -354,3 +354,22 @@ def test_an_ordinal_unit_without_its_demonym_is_the_fuller_one_named_in_the_arti
 def test_an_ordinal_unit_stays_apart_when_two_fuller_ones_share_its_ordinal():
     got = mentions("The 7th Nepalese contingent and the 7th Indian contingent met. The 7th contingent left.")
     assert len({got["7th contingent"], got["7th Nepalese contingent"], got["7th Indian contingent"]}) == 3, got
+
+
+# -- counts in a list whose noun is left out -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "value"),
+    [
+        ("Up to three servicemen will serve in Lebanon, up to five in the Western Sahara.", "up to five", 5),
+        ("Up to three servicemen serve in Lebanon and up to nine in India.", "up to nine", 9),
+        ("About twenty officers went to Goma, and nearly forty from Beni stayed.", "nearly forty", 40),
+    ],
+)
+def test_a_qualified_number_word_in_a_list_counts_with_its_noun_left_out(text, quote, value):
+    assert counts(text).get(quote) == value, counts(text)
+
+
+def test_a_qualified_number_word_alone_is_no_count():
+    assert counts("He woke at about two in the morning.") == {}

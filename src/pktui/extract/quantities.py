@@ -295,6 +295,9 @@ def _bare_count(
     if not tok.is_number:  # a number word needs a noun, or a follower: "nine from Malta"
         if nxt is not None and follower and nxt.text in ("from", "of", "who", "were"):
             return f"number before “{nxt.text}”"
+        qstart = qualifier_before(tokens, i, nums)[1] if follower and qualifier != "exact" else None
+        if qstart and (tokens[qstart - 1].text == "," or tokens[qstart - 1].key == "and"):
+            return "qualified number in a list, its noun left out"  # "…, up to five in the Western Sahara"
         prev = tokens[i - 1] if i > 0 else None
         verb_after = nxt is None or not nxt.is_word or nxt.key in nums.count_followers or nxt.key in _AUXILIARIES
         if prev is not None and prev.key in ("another", "remaining") and verb_after:
