@@ -373,3 +373,54 @@ def test_a_qualified_number_word_in_a_list_counts_with_its_noun_left_out(text, q
 
 def test_a_qualified_number_word_alone_is_no_count():
     assert counts("He woke at about two in the morning.") == {}
+
+
+# -- year ranges after a preposition; clock times after a date line; "the 5th of this month" -------
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "value"),
+    [
+        ("He was appointed in 2019-20.", "in 2019-20", "2019/2020"),
+        ("The force grew during 2019-2020.", "during 2019-2020", "2019/2020"),
+        ("The unit has served since 2015-2016.", "since 2015-2016", "2015/2016"),
+        ("In the 2015/16 season they served.", "In the 2015/16", "2015/2016"),
+        ("The plan holds in 2023 and 2024.", "in 2023 and 2024", "2023/2024"),
+    ],
+)
+def test_a_year_range_after_a_preposition_is_one_range(text, quote, value):
+    assert dates(text).get(quote) == value, dates(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("They served in 2010 and 2012 rotations.", {"2010", "2012"}),
+        ("The 2010 and 2012 elections were calm.", {"2010", "2012"}),
+        ("The report 2019/06 was filed.", {"2019"}),
+    ],
+)
+def test_two_years_that_are_no_range_stay_apart(text, years):
+    assert set(dates(text).values()) == years, dates(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Updated: October 7, 2021 / 09:12 PM IST", "October 7, 2021 - 09:04 UTC", "October 7, 2021 | 9:12 pm"],
+)
+def test_a_clock_time_after_a_date_line_separator_is_that_day(text):
+    got = dates(text, date(2021, 10, 8))
+    assert list(got.values()) == ["2021-10-07"], got
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The ceremony on the 5th of this month was colourful.", "2021-10-05"),
+        ("On the 28th of last month, the unit left.", "2021-09-28"),
+        ("They will leave on the 2nd of next month.", "2021-11-02"),
+    ],
+)
+def test_a_day_of_this_last_or_next_month(text, value):
+    got = dates(text, date(2021, 10, 7))
+    assert list(got.values()) == [value], got

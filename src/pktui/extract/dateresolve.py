@@ -133,8 +133,13 @@ def resolve_match(
         y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
         if not (y1 < y2 <= y1 + 50):
             return None
-        if not g.get("the") and not g.get("period") and text[m.start("y1") : m.start("y2")].strip() in ("and",):
-            return None
+        joined = text[m.end("y1") : m.start("y2")].strip()
+        led = bool(g.get("the") or g.get("prep"))
+        between = (g.get("the") or "").lower() == "between"
+        if joined == "and" and not g.get("period") and not between and (not led or y2 != y1 + 1):
+            return None  # "in 2023 and 2024" is one range; "in 2010 and 2012" two years
+        if joined == "/" and len(y2s) == 2 and y2 != y1 + 1:
+            return None  # "2019/06": a year and a month, not "2015/16"
         if g.get("the") and g["the"].lower() in ("from", "between"):
             detail = None
         return DateMention(s, e, f"{y1}/{y2}", "range", detail)
@@ -261,6 +266,10 @@ def resolve_match(
             return DateMention(s, e, f"{y:04d}-{mo:02d}", "month")
         monday = published - timedelta(days=published.weekday()) + timedelta(weeks=step)
         return DateMention(s, e, f"{monday.isoformat()}/{(monday + timedelta(days=6)).isoformat()}", "range")
+    if name == "day_relm":  # "on the 5th of this month", "the 28th of last month"
+        step = {"last": -1, "the previous": -1, "next": 1}.get(g["rel"].lower(), 0)
+        y, mo = _add_months(published.year, published.month, step)
+        return DateMention(s, e, date(y, mo, int(g["day"])).isoformat(), "day", detail)
     if name == "weekend":
         return _weekend(text, s, e, g, published, sentences)
     if name == "yearend":
