@@ -424,3 +424,16 @@ def test_a_clock_time_after_a_date_line_separator_is_that_day(text):
 def test_a_day_of_this_last_or_next_month(text, value):
     got = dates(text, date(2021, 10, 7))
     assert list(got.values()) == [value], got
+
+
+# -- a currency code before an amount is no body ----------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["The unit costs SEK 800 million a year.", "A grant of USD 5 million was made."])
+def test_a_currency_code_before_an_amount_is_no_organisation(text):
+    assert mentions(text) == {}
+
+
+def test_acronyms_of_bodies_stay_bodies():
+    got = mentions("The UNDP and UNICEF signed the plan.")
+    assert got.get("UNDP", "").startswith("organization/") and got.get("UNICEF", "").startswith("organization/"), got

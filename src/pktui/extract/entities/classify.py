@@ -32,6 +32,7 @@ from pktui.extract.entities.state import (
     rank_before,
 )
 from pktui.extract.gazetteer import GazMatch
+from pktui.extract.numbers import numbers
 from pktui.text import fold
 
 
@@ -206,9 +207,13 @@ def _not_a_lone_name(art: ArticleState, i: int) -> bool:
 
 
 def _number_or_zone(art: ArticleState, i: int) -> bool:
-    """ "TWO more peacekeepers" (a number word in capitals), "01:13 IST" (a time zone)."""
+    """ "TWO more peacekeepers" (a number word in capitals), "01:13 IST" (a time zone), "SEK 800
+    million" (a currency code before an amount)."""
     tok = art.tokens[i]
     if tok.key in art.lex.number_words:
+        return True
+    nxt = art.next_tok(i)
+    if nxt is not None and nxt.is_number and tok.text in numbers().currency_codes:
         return True
     return tok.text in art.lex.time_zones and i > 0 and art.tokens[i - 1].is_number
 
