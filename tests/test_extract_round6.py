@@ -437,3 +437,38 @@ def test_a_currency_code_before_an_amount_is_no_organisation(text):
 def test_acronyms_of_bodies_stay_bodies():
     got = mentions("The UNDP and UNICEF signed the plan.")
     assert got.get("UNDP", "").startswith("organization/") and got.get("UNICEF", "").startswith("organization/"), got
+
+
+# -- "at the" before a named body; a country's mission to the UN -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Signing of the Letter of Intent at the Norwegian Mission to the UN.", "Norwegian Mission to the UN"),
+        ("The Code of Conduct at the Ghana Armed Forces Staff College is strict.", "Ghana Armed Forces Staff College"),
+        ("The Language Lab at the Air Force Officers Training School opened.", "Air Force Officers Training School"),
+    ],
+)
+def test_at_the_cuts_a_phrase_from_the_named_body_after_it(text, name):
+    got = mentions(text)
+    assert name in got and not any(" at the " in m for m in got), got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Signing of the Letter of Intent at the Norwegian Mission to the UN.",
+        "The Permanent Mission of Ghana to the United Nations hosted the event.",
+    ],
+)
+def test_a_countrys_mission_to_the_un_is_one_body(text):
+    got = mentions(text)
+    assert [v for v in got.values() if v.startswith("organization/")] and not any(
+        v.startswith("mission/") for v in got.values()
+    ), got
+
+
+def test_a_unit_to_a_peacekeeping_mission_is_still_cut():
+    got = mentions("The Ethiopian Infantry Battalion to UNAMID arrived.")
+    assert got.get("UNAMID") == "mission/unamid" and "Ethiopian Infantry Battalion" in got, got

@@ -327,6 +327,11 @@ def split_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) ->
 def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, gaz_at: dict[int, GazMatch]) -> bool:
     if kind == "always":
         return True
+    if kind == "named_after":
+        right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
+        if right_type in ("organization", "mission", "unit", "location", "country"):
+            return True
+        kind = "any"
     if kind == "body" and left[0] in art.rank_before and len(left) <= 4:
         # "Captain Hossam Karimi of the Lebanese Navy": a ranked person, then the body
         right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
@@ -341,8 +346,11 @@ def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, g
         return left_type in ("location", "country")
     if kind == "any":
         return True
-    if kind == "known":
-        return _one_known_name(right, gaz_at) is not None
+    if kind == "known":  # (a country's "Mission to the UN" is one name, a body)
+        envoys = (
+            any(art.tokens[k].bare_key == "mission" for k in left) and gaz_at[right[0]].entry.name == "United Nations"
+        )
+        return _one_known_name(right, gaz_at) is not None and not envoys
     right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
     if kind == "place":
         last = art.tokens[right[-1]].bare_key

@@ -124,6 +124,8 @@ def head_type(art: ArticleState, seq: list[int]) -> tuple[str | None, int | None
     for a, b in itertools.pairwise(seq):
         ka = toks[a].key
         if ka in lex.heads and toks[b].is_word and toks[b].text in lex.connectors:
+            if ka == "mission" and toks[last].bare in ("UN", "Nations"):
+                return "organization", a  # "the Permanent Mission of Ghana to the UN": a country's envoys
             return lex.heads[ka], a
     if len(seq) == 2 and toks[seq[0]].bare_key in lex.place_openers:
         return "location", seq[0]  # "Camp Castor", "Mount Elgon", "Port Sudan"
