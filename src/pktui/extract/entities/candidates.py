@@ -327,14 +327,11 @@ def split_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) ->
 def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, gaz_at: dict[int, GazMatch]) -> bool:
     if kind == "always":
         return True
-    if kind == "named_after":
-        right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
-        if right_type in ("organization", "mission", "unit", "location", "country"):
-            return True
-        kind = "any"
+    right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
+    if kind == "named_after" and right_type in ("organization", "mission", "unit", "location", "country"):
+        return True
     if kind == "body" and left[0] in art.rank_before and len(left) <= 4:
         # "Captain Hossam Karimi of the Lebanese Navy": a ranked person, then the body
-        right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
         return right_type in ("organization", "mission", "unit", "country")
     left_known = _one_known_name(left, gaz_at)
     left_type = left_known or (head_type(art, left)[0] if len(left) >= 2 else None)
@@ -344,14 +341,13 @@ def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, g
         return False
     if kind == "located":
         return left_type in ("location", "country")
-    if kind == "any":
+    if kind in ("any", "named_after"):
         return True
     if kind == "known":  # (a country's "Mission to the UN" is one name, a body)
-        envoys = (
-            any(art.tokens[k].bare_key == "mission" for k in left) and gaz_at[right[0]].entry.name == "United Nations"
+        un = _one_known_name(right, gaz_at) is not None and gaz_at[right[0]].entry.name == "United Nations"
+        return _one_known_name(right, gaz_at) is not None and not (
+            un and any(art.tokens[k].key == "mission" for k in left)
         )
-        return _one_known_name(right, gaz_at) is not None and not envoys
-    right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
     if kind == "place":
         last = art.tokens[right[-1]].bare_key
         return right_type == "location" or last in art.lex.location_suffixes
