@@ -472,3 +472,22 @@ def test_a_countrys_mission_to_the_un_is_one_body(text):
 def test_a_unit_to_a_peacekeeping_mission_is_still_cut():
     got = mentions("The Ethiopian Infantry Battalion to UNAMID arrived.")
     assert got.get("UNAMID") == "mission/unamid" and "Ethiopian Infantry Battalion" in got, got
+
+
+# -- "residents of X", "people of X": a place ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Residents of Mikenge welcomed the peacekeepers.", "Mikenge"),
+        ("People of Nyamilima gathered at the base.", "Nyamilima"),
+        ("They met the inhabitants of Kalehe on Monday.", "Kalehe"),
+    ],
+)
+def test_a_name_after_residents_of_is_a_place(text, place):
+    assert mentions(text).get(place, "").startswith("location/"), mentions(text)
+
+
+def test_members_of_a_body_are_no_place():
+    assert not any(v.startswith("location/") for v in mentions("Members of Parliament spoke.").values())

@@ -148,7 +148,7 @@ def location_context(art: ArticleState, first: int, last: int) -> str | None:
     if prev.key in lex.location_before:  # "in Athlone", "In Almaty, the troops …"
         return f"place cue before: {prev.text}"
     noun = art.prev_word(bisect.bisect_left(art.token_starts, prev.start)) if prev.key == "of" else None
-    if noun is not None and noun.text in lex.place_nouns_before_of:
+    if noun is not None and noun.key in lex.place_nouns_before_of:
         return f"place noun before: {noun.text} of"  # "the village of Lukweti", "the town of Marup"
     if prev.text in ("and", "or"):
         # coordinated with a place: "at Phalaborwa and Entabeni"
