@@ -491,3 +491,19 @@ def test_a_name_after_residents_of_is_a_place(text, place):
 
 def test_members_of_a_body_are_no_place():
     assert not any(v.startswith("location/") for v in mentions("Members of Parliament spoke.").values())
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "value"),
+    [
+        ("The troops have been in the area since the start of the year.", "since the start of the year", "2021-01"),
+        ("At the start of this month the unit moved.", "At the start of this month", "2021-10"),
+    ],
+)
+def test_the_start_of_a_year_or_month_is_its_beginning(text, quote, value):
+    assert dates(text, date(2021, 10, 7)).get(quote) == value
+
+
+def test_a_weekend_named_by_its_days_is_those_days():
+    got = dates("Over the weekend of 2-3 October, the troops were deployed.", date(2021, 10, 7))
+    assert got == {"2-3 October": "2021-10-02/2021-10-03"}, got

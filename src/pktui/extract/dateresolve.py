@@ -249,6 +249,7 @@ def resolve_match(
     if name == "rel":
         rel = g["rel"].lower()
         mod = (g.get("mod") or "").lower()
+        mod = mod.replace("start", "beginning")  # "the start of the year" is its beginning
         if rel == "the" and (("end" not in mod and "beginning" not in mod) or text[e : e + 2] in ("'s", "’s")):
             return None  # "the year" alone is no date; "the end of the month" is ("last year's budget" too)
         if rel in ("last", "previous") and not mod and _SPAN_BEFORE_RE.search(text, max(0, s - 20), s):
