@@ -507,3 +507,30 @@ def test_the_start_of_a_year_or_month_is_its_beginning(text, quote, value):
 def test_a_weekend_named_by_its_days_is_those_days():
     got = dates("Over the weekend of 2-3 October, the troops were deployed.", date(2021, 10, 7))
     assert got == {"2-3 October": "2021-10-02/2021-10-03"}, got
+
+
+# -- a service after a country's possessive is that country's ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "service", "key"),
+    [
+        ("The ceremony was presided over by Niger's Army boss, Gen. Seyni Garba.", "Army", "organization/niger-army"),
+        ("Kenya's Navy sent two ships.", "Navy", "organization/kenya-navy"),
+        ("Peru's Air Force flew them out.", "Air Force", "organization/peru-air-force"),
+    ],
+)
+def test_a_service_after_a_countrys_possessive_is_that_countrys(text, service, key):
+    assert mentions(text).get(service) == key, mentions(text)
+
+
+def test_two_countries_air_forces_are_two_bodies():
+    got = mentions("Peru's Air Force and Chile's Air Force flew together.")
+    assert [
+        m.entity
+        for m in extract("Peru's Air Force and Chile's Air Force flew together.").mentions
+        if m.text == "Air Force"
+    ] == [
+        "organization/peru-air-force",
+        "organization/chile-air-force",
+    ], got

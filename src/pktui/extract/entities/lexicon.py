@@ -97,6 +97,7 @@ class Lexicon:
         self.need_designation = {str(w) for w in units.get("need_designation") or []}
         self.split_connectors = {str(k): str(v) for k, v in (lex.get("split_connectors") or {}).items()}
         self.national_services = {fold(str(w)) for w in lex.get("national_services", [])}
+        self.possessive_services = [str(w) for w in lex.get("possessive_services", [])]
         self.possessives_in_names = {fold(str(w)) for w in lex.get("possessives_in_names", [])}
         self.ranks = PhraseTrie()
         for name, forms in dom.ranks:
