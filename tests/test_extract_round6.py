@@ -534,3 +534,25 @@ def test_two_countries_air_forces_are_two_bodies():
         "organization/peru-air-force",
         "organization/chile-air-force",
     ], got
+
+
+# -- a capital "The" after a dateline opens the sentence, it is no part of a name ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Nov 17, 2017 – The Nepali Formed Police Unit serving in Juba has been awarded.", "Nepali Formed Police Unit"),
+        ("JUBA, 5 May (Xinhua): The Kenya Defence Forces sent troops.", "Kenya Defence Forces"),
+    ],
+)
+def test_the_after_a_dateline_opens_the_sentence(text, name):
+    got = mentions(text)
+    assert name in got and not any(m.startswith("The ") for m in got), got
+
+
+@pytest.mark.parametrize(
+    "text", ["Editor's note: The New Times reported the story.", "He told The New Times on Monday."]
+)
+def test_a_capital_the_inside_a_papers_name_stays(text):
+    assert "The New Times" in mentions(text)

@@ -227,5 +227,20 @@ def initial_before(toks: list[Token], k: int, dot: int) -> bool:
 
 
 def opens_sentence(art: ArticleState, k: int) -> bool:
-    """Does token k open a sentence, also one glued to the full stop before it ("residents.The Army")?"""
-    return k in art.sentence_starts or (k > 0 and art.tokens[k - 1].text == "." and k - 1 not in art.taken)
+    """Does token k open a sentence, also one glued to the full stop before it ("residents.The Army")
+    or after a dateline's colon or dash ("April 14 (ANI): The Indian Battalion", "Nov 17 – The ...")?"""
+    if k in art.sentence_starts:
+        return True
+    prev = art.tokens[k - 1] if k > 0 else None
+    if prev is not None and prev.text == "." and k - 1 not in art.taken:
+        return True
+    return prev is not None and prev.text in _DATELINE_ENDS and _after_dateline(art, k - 1)
+
+
+_DATELINE_ENDS = frozenset([":", "–", "—", "--", "-"])
+
+
+def _after_dateline(art: ArticleState, k: int) -> bool:
+    """Token k (a colon or dash) closes a dateline: a bracketed agency or a date's number before it."""
+    before = art.tokens[k - 1] if k > 0 else None
+    return before is not None and (before.text == ")" or before.is_number)
