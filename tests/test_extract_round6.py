@@ -556,3 +556,28 @@ def test_the_after_a_dateline_opens_the_sentence(text, name):
 )
 def test_a_capital_the_inside_a_papers_name_stays(text):
     assert "The New Times" in mentions(text)
+
+
+# -- people: a title after the name and a comma; ranks before coordinated names of a body ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("At the send-off, Ke Kim Yan, Commander-in-Chief of the Royal Armed Forces, spoke.", "Ke Kim Yan"),
+        ("Sok Dara Lim, Deputy Defence Minister, attended the ceremony.", "Sok Dara Lim"),
+    ],
+)
+def test_a_name_before_a_title_after_a_comma_is_a_person(text, person):
+    assert mentions(text).get(person, "").startswith("person/"), mentions(text)
+
+
+def test_a_place_before_a_title_after_a_comma_stays_a_place():
+    got = mentions("Bor Town, Head of the Office, spoke.")
+    assert not any(v.startswith("person/") for v in got.values()), got
+
+
+def test_a_plural_rank_before_two_names_of_a_body():
+    got = mentions("They honoured Constables Motaher Hosen and Rafiq Islam of Bangladesh Police.")
+    assert got.get("Motaher Hosen", "").startswith("person/") and got.get("Rafiq Islam", "").startswith("person/"), got
+    assert got.get("Bangladesh Police", "").startswith("organization/"), got

@@ -330,7 +330,8 @@ def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, g
     right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
     if kind == "named_after" and right_type in ("organization", "mission", "unit", "location", "country"):
         return True
-    if kind == "body" and left[0] in art.rank_before and len(left) <= 4:
+    reach = 9 if any(art.tokens[k].text == "and" for k in left) else 4  # "Constables A B and C D of the Police"
+    if kind == "body" and left[0] in art.rank_before and len(left) <= reach:
         # "Captain Hossam Karimi of the Lebanese Navy": a ranked person, then the body
         return right_type in ("organization", "mission", "unit", "country")
     left_known = _one_known_name(left, gaz_at)

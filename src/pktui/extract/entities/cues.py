@@ -93,6 +93,10 @@ _APPOSITION_AFTER_RE = re.compile(
 )
 
 
+#: a capitalised post right after ", " ("Ke Kim Yan, Commander-in-Chief of ...", "X, Deputy Defence Minister,")
+_TITLE_AFTER_RE = re.compile(r",\s+(?P<title>(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)(?=\s+of\b|\s*,)")
+
+
 def _appositive(art: ArticleState, part: list[int]) -> str | None:
     """A name set off by commas with a description: "Ravi Menon, the ambassador to Juba, ..."
     or "... the UN coordinator in Cambodia, Jo Scheuer." (a title word before the comma)."""
@@ -104,6 +108,10 @@ def _appositive(art: ArticleState, part: list[int]) -> str | None:
         return None  # "at the opening of the Khaan Quest, the President said": no person has "the"
     if _APPOSITION_AFTER_RE.match(art.text, end, end + 40):
         return "name before an appositive"
+    if (m := _TITLE_AFTER_RE.match(art.text, end, end + 40)) and any(
+        fold(w) in lex.person_title_words for w in re.split(r"[\s-]+", m.group("title"))
+    ):
+        return "name before a title after a comma"  # "Ke Kim Yan, Commander-in-Chief of the ..."
     before = art.text[max(0, start - 80) : start].rstrip()
     if not before.endswith(","):
         return None
