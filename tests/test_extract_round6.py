@@ -581,3 +581,8 @@ def test_a_plural_rank_before_two_names_of_a_body():
     got = mentions("They honoured Constables Motaher Hosen and Rafiq Islam of Bangladesh Police.")
     assert got.get("Motaher Hosen", "").startswith("person/") and got.get("Rafiq Islam", "").startswith("person/"), got
     assert got.get("Bangladesh Police", "").startswith("organization/"), got
+
+
+def test_wa_is_a_name_particle():
+    got = mentions("Colonel Kamau wa Njoroge spoke at the parade.")
+    assert got.get("Kamau wa Njoroge", "").startswith("person/"), got
