@@ -55,7 +55,7 @@ def patterns() -> list[tuple[str, re.Pattern[str]]]:
     pats = [
         (
             "range",
-            rf"(?:(?P<the>[Tt]he|[Ff]rom|[Bb]etween|[Ii]n the|[Ff]or the|[Bb]y the|[Oo]ver the|[Dd]uring the)\s+)?(?P<y1>1[89]\d\d|20\d\d)\s*(?:[–—-]|to|and|until|through)\s*(?P<y2>1[89]\d\d|20\d\d|\d\d){nb}(?:\s+(?P<period>period|term|cycle|plan|strategy))?",
+            rf"(?:(?P<the>[Tt]he|[Ff]rom|[Bb]etween|[Ii]n the|[Ff]or the|[Bb]y the|[Oo]ver the|[Dd]uring the)\s+|{_PREPS})?(?P<y1>1[89]\d\d|20\d\d)\s*(?:[–—/-]|to|and|until|through)\s*(?P<y2>1[89]\d\d|20\d\d|\d\d){nb}(?:\s+(?P<period>period|term|cycle|plan|strategy))?",
         ),
         (
             "drange",
@@ -81,7 +81,7 @@ def patterns() -> list[tuple[str, re.Pattern[str]]]:
         ),
         (
             "m_rel",
-            rf"{_PREPS}(?:(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?)?{month}\s+(?P<rel>last|this|next)\s+year\b",
+            rf"{_PREPS}(?:(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?)?{month}\s+(?:of\s+)?(?P<rel>last|this|next)\s+year\b",
         ),
         ("rel_m", rf"(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+{month2}\b"),
         (
@@ -90,7 +90,15 @@ def patterns() -> list[tuple[str, re.Pattern[str]]]:
         ),
         (
             "rel",
-            r"(?:(?P<prep>[Bb]y|[Uu]ntil|[Tt]ill|[Bb]efore|[Ss]ince)\s+)?(?P<mod>(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|(?:[Aa]t\s+)?[Tt]he end of|[Ee]nd of|[Tt]he beginning of)[\s-]+)?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious|[Cc]oming|the)\s+(?P<unit>year|month|week)\b",
+            r"(?:(?P<prep>[Bb]y|[Uu]ntil|[Tt]ill|[Bb]efore|[Ss]ince)\s+)?(?P<mod>(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|(?:[Aa]t\s+)?[Tt]he end of|[Ee]nd of|[Tt]he beginning of|(?:[Aa]t\s+)?[Tt]he start of)[\s-]+)?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious|[Cc]oming|the)\s+(?P<unit>year|month|week)\b",
+        ),
+        (
+            "day_relm",
+            rf"{_PREPS}the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\s+of\s+(?P<rel>this|last|next|the same|the previous)\s+month\b",
+        ),
+        (
+            "weekend",
+            r"(?:(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Cc]oming|[Pp]ast)\s+|(?:[Aa]t|[Oo]ver|[Dd]uring|[Oo]n)\s+the\s+)weekend\b(?![-'’]|\s+of\b)",
         ),
         ("yearend", r"(?:[Aa]t\s+)?(?:the\s+)?(?P<w>[Yy]ear[- ]end|end of the year|[Yy]ear's end)\b"),
         (
@@ -158,6 +166,8 @@ def gates() -> dict[str, re.Pattern[str]]:
         "rel_m": month,
         "ago": re.compile(r"ago\b"),
         "rel": re.compile(r"(?:year|month|week)\b"),
+        "weekend": re.compile("weekend"),
+        "day_relm": re.compile(r"\d(?:st|nd|rd|th) of"),
         "yearend": re.compile(r"ear[- ]end|end of the year|ear's end"),
         "day_rel": re.compile("esterday|oday|omorrow|onight"),  # (without the first letter: a literal scan)
         "part_day": re.compile(parts),
@@ -187,6 +197,8 @@ PATTERN_WHY = {
     "rel_m": "“last/this/next” + month, from the publication date",
     "ago": "“… ago”, from the publication date",
     "rel": "“last/this/next” + year/month/week, from the publication date",
+    "weekend": "weekend: Saturday and Sunday",
+    "day_relm": "day of “this/last/next month”, from the publication date",
     "yearend": "year end of the publication year",
     "day_rel": "today/yesterday/tomorrow, from the publication date",
     "part_day": "part of the day, from the publication date",

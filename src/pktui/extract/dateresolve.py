@@ -133,8 +133,13 @@ def resolve_match(
         y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
         if not (y1 < y2 <= y1 + 50):
             return None
-        if not g.get("the") and not g.get("period") and text[m.start("y1") : m.start("y2")].strip() in ("and",):
-            return None
+        joined = text[m.end("y1") : m.start("y2")].strip()
+        led = bool(g.get("the") or g.get("prep"))
+        between = (g.get("the") or "").lower() == "between"
+        if joined == "and" and not g.get("period") and not between and (not led or y2 != y1 + 1):
+            return None  # "in 2023 and 2024" is one range; "in 2010 and 2012" two years
+        if joined == "/" and len(y2s) == 2 and y2 != y1 + 1:
+            return None  # "2019/06": a year and a month, not "2015/16"
         if g.get("the") and g["the"].lower() in ("from", "between"):
             detail = None
         return DateMention(s, e, f"{y1}/{y2}", "range", detail)
@@ -244,6 +249,7 @@ def resolve_match(
     if name == "rel":
         rel = g["rel"].lower()
         mod = (g.get("mod") or "").lower()
+        mod = mod.replace("start", "beginning")  # "the start of the year" is its beginning
         if rel == "the" and (("end" not in mod and "beginning" not in mod) or text[e : e + 2] in ("'s", "’s")):
             return None  # "the year" alone is no date; "the end of the month" is ("last year's budget" too)
         if rel in ("last", "previous") and not mod and _SPAN_BEFORE_RE.search(text, max(0, s - 20), s):
@@ -261,6 +267,12 @@ def resolve_match(
             return DateMention(s, e, f"{y:04d}-{mo:02d}", "month")
         monday = published - timedelta(days=published.weekday()) + timedelta(weeks=step)
         return DateMention(s, e, f"{monday.isoformat()}/{(monday + timedelta(days=6)).isoformat()}", "range")
+    if name == "day_relm":  # "on the 5th of this month", "the 28th of last month"
+        step = {"last": -1, "the previous": -1, "next": 1}.get(g["rel"].lower(), 0)
+        y, mo = _add_months(published.year, published.month, step)
+        return DateMention(s, e, date(y, mo, int(g["day"])).isoformat(), "day", detail)
+    if name == "weekend":
+        return _weekend(text, s, e, g, published, sentences)
     if name == "yearend":
         return DateMention(s, e, f"{published.year:04d}-12", "month")
     if name == "day_rel":
@@ -288,6 +300,8 @@ def resolve_match(
             d = monday + timedelta(days=wd)
             return DateMention(s, e, d.isoformat(), "day", detail, f"weekday of “{g['wk']} week”")
         tense = _tense(text, s, sentences)
+        if _WOULD_VERB_RE.search(text, max(0, s - 40), s):
+            tense = "future"  # reported plans: "said an advance party would leave on Saturday"
         # "this Sunday" is the coming one unless the clause is past ("departs this Sunday")
         future = rel == "next" or (rel == "this" and tense != "past") or (rel != "last" and tense == "future")
         if rel:
@@ -364,6 +378,11 @@ _COORDINATED_YEAR_RE = re.compile(
 
 
 _SPAN_BEFORE_RE = re.compile(r"\b(?:[Ff]or|[Oo]ver|[Tt]hroughout)\s+the\s+$")
+#: "would" or "was to" right before the weekday's verb phrase: "would leave on Saturday",
+#: "were to arrive on Monday" (a plan reported in the past looks ahead)
+_WOULD_VERB_RE = re.compile(
+    r"\b(?:would|was to|were to|was due to|were due to)\s+(?:be\s+)?\w+(?:\s+\w+)?\s+(?:on\s+)?$", re.I
+)
 _WOULD_RE = re.compile(r"\b(?:would|could|should|was to|were to|was due|were due)\b[^.;]*$")
 
 
@@ -408,6 +427,23 @@ def _past_verb_further(before: str) -> bool:
         return False
     lead = m.group("lead")
     return lead.lower() in _PRONOUNS or (lead[:1].isupper() and lead.lower() not in _DETERMINERS)
+
+
+def _weekend(
+    text: str, s: int, e: int, g: dict[str, str], published: date, sentences: list[tuple[int, int]]
+) -> DateMention:
+    """Saturday and Sunday as a range: "last weekend" the one before, "this/next/coming weekend"
+    the coming one (this one on a weekend day), "at/over the weekend" by the clause's tense."""
+    rel = (g.get("rel") or "").lower()
+    tense = _tense(text, s, sentences) if not rel else None
+    on_weekend = published.weekday() >= 5
+    saturday = published - timedelta(days=published.weekday() - 5)  # this week's Saturday
+    if rel in ("last", "past") or (not rel and tense != "future" and not on_weekend):
+        saturday -= timedelta(weeks=1)  # the weekend gone by
+    elif rel == "next" and on_weekend:
+        saturday += timedelta(weeks=1)
+    why = f"weekend after “{rel}”" if rel else f"weekend, {tense or 'no'} tense"
+    return DateMention(s, e, f"{saturday.isoformat()}/{(saturday + timedelta(days=1)).isoformat()}", "range", None, why)
 
 
 def _add_months(y: int, m: int, k: int) -> tuple[int, int]:

@@ -104,7 +104,7 @@ def _join_clock_times(
             out.append(DateMention(dm.start, day.end, day.value, day.precision, day.detail, f"clock time + {day.why}"))
             k += 2
             continue
-        if name == "clock" and prev is not None and _day_next_to(text, prev.end, dm):
+        if name == "clock" and prev is not None and _clock_after_day(text, prev, dm):
             prev.end = dm.end
             prev.why = f"{prev.why.partition(' → ')[0]} + clock time → {prev.value}"
             k += 1
@@ -126,6 +126,16 @@ def _day_of_the_news(clock: DateMention, before: list[tuple[str, DateMention]], 
             clock.value = dm.value
             clock.why = f"clock time, on the day written before it → {dm.value}"
         return
+
+
+def _clock_after_day(text: str, day: DateMention, clock: DateMention) -> bool:
+    """A clock time right after a day, also past a date line's separator ("October 7, 2021 / 09:12
+    PM IST", "24 January 2022 - 09:04 UTC", "Oct 7, 2021 | 9:12 pm")."""
+    gap = _CLOCK_AFTER_DAY_RE.match(text, day.end, clock.start)
+    return day.precision == "day" and "/" not in day.value and gap is not None and gap.end() == clock.start
+
+
+_CLOCK_AFTER_DAY_RE = re.compile(r"[ \t]*(?:[,/|–—-][ \t]*)?(?:at[ \t]+|on[ \t]+)?")
 
 
 def _day_next_to(text: str, end: int, day: DateMention) -> bool:

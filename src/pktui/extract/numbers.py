@@ -44,6 +44,8 @@ class Numbers:
         self.durations = set(dom.durations)
         self.measures_by_word = {k[0]: v for k, v in self.measures.items() if len(k) == 1}
         self.not_counts = {str(w) for w in dom.measures_doc.get("not_counts") or []}
+        self.occurrence_nouns = {fold(str(w)) for w in dom.measures_doc.get("occurrence_nouns") or []}
+        self.occurrence_followers = {fold(str(w)) for w in dom.measures_doc.get("occurrence_followers") or []}
         self.clock_words = {fold(str(w)) for w in dom.measures_doc.get("clock_words") or []}
         doc = dom.measures_doc
         self.designation_words = {fold(str(w)) for w in doc.get("designation_words") or []}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pktui.domain import load_domain
+from pktui.extract.counted import counted_after
 from pktui.extract.numbers import QuantityMention, numbers
-from pktui.extract.quantities import blocked_mask, counted_after
+from pktui.extract.quantities import blocked_mask
 from pktui.extract.tokens import Token
 
 ORDINAL_MEASURES = ("unit", "hospital")

@@ -10,8 +10,8 @@ counts.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
 
+from pktui.extract.counted import counted_after, phrase_at
 from pktui.extract.durations import duration_adjective
 from pktui.extract.numbers import Numbers, QuantityMention, num, numbers, parse_number, qualifier_before
 from pktui.extract.tokens import Token
@@ -38,7 +38,9 @@ def find_quantities(
         if blocked_at[i] or not (tok.is_number or "-" in tok.text or tok.text.lower() in starters):
             i += 1  # no number, number word or duration starts here
             continue
-        pair = _range_at(text, tokens, i, nums, blocked_at, sentence_starts, out)
+        pair = _range_at(text, tokens, i, nums, blocked_at, sentence_starts, out) or _coordinated_range_at(
+            text, tokens, i, nums, blocked_at
+        )
         if pair is not None:  # "45-50 men", "$1.2–1.5 million": two numbers, one count
             out.extend(pair[:2])
             i = pair[2]
@@ -95,7 +97,7 @@ def _range_at(
             tokens[k].start, tokens[last].end, num(value), "exact", "money", counted, "currency sign + number"
         )
         nxt = last + 1
-    elif (pw := _phrase_at(tokens, last + 1, ("%", *_PERCENT_WORDS))) is not None:
+    elif (pw := phrase_at(tokens, last + 1, ("%", *_PERCENT_WORDS))) is not None:
         why = "number + per cent"
         second = QuantityMention(tokens[k].start, tokens[pw].end, num(value), "exact", "percent", "%", why)
         nxt = pw + 1
@@ -111,6 +113,49 @@ def _range_at(
     first.why = why + "the first number counts what the second counts"
     second.why = why + "the second number" + (f" ({second.why})" if second.why else "")
     return first, second, nxt
+
+
+def _coordinated_range_at(
+    text: str, tokens: list[Token], i: int, nums: Numbers, blocked_at: list[bool]
+) -> tuple[QuantityMention, QuantityMention, int] | None:
+    """Two numbers joined by "and" or "to" after "between" ("between 200 and 300 troops", "Between
+    two and five servicemen"), or after a currency with the scale written once ("SEK 800 and 900
+    million"): the first counts what the second counts, at the second's scale."""
+    currency = _currency_before(tokens, i, nums)
+    after_between = i > 0 and tokens[i - 1].key == "between"
+    if not (after_between or currency is not None):
+        return None
+    first = parse_number(tokens, i, nums)
+    if first is None or first[1] + 2 >= len(tokens) or tokens[first[1] + 1].key not in ("and", "to"):
+        return None
+    k = first[1] + 2
+    second = parse_number(tokens, k, nums) if not blocked_at[k] else None
+    if second is None:
+        return None
+    low, (value, last) = first[0], second
+    high = _digits(tokens[k].text) if tokens[k].is_number else value
+    if high is None or not low < high or _looks_like_year(low) or _looks_like_year(value):
+        return None
+    scale = value / high
+    if currency is not None and not after_between and scale == 1:
+        return None  # "$5 and $6": two amounts, each read on its own
+    joined = f"{tokens[first[1] + 1].text} {tokens[k].text}"
+    if currency is not None:
+        unit, counted, end, nxt = "money", text[tokens[currency].start : tokens[last].end], tokens[last].end, last + 1
+    elif (pw := phrase_at(tokens, last + 1, ("%", *_PERCENT_WORDS))) is not None:
+        unit, counted, end, nxt = "percent", "%", tokens[pw].end, pw + 1
+    else:
+        after = counted_after(text, tokens, last + 1, nums, blocked_at)
+        if after is None:
+            return None
+        unit, counted, end, ulast = after
+        nxt = ulast + 1
+    start = tokens[currency].start if currency is not None and currency < i else tokens[i].start
+    why = f"range: {tokens[i].text} {joined}, "
+    low_q = QuantityMention(start, tokens[first[1]].end, num(low * scale), "exact", unit, counted)
+    low_q.why = why + "the first number counts what the second counts"
+    high_q = QuantityMention(tokens[k].start, end, num(value), "exact", unit, counted, why + "the second number")
+    return low_q, high_q, nxt
 
 
 def _digits(text: str) -> float | None:
@@ -209,7 +254,7 @@ def _quantity_at(
     # percent
     if j < len(tokens) and tokens[j].text == "%":
         return QuantityMention(start, tokens[j].end, num(value), qualifier, "percent", "%", "number + %"), j + 1
-    pw = _phrase_at(tokens, j, _PERCENT_WORDS)
+    pw = phrase_at(tokens, j, _PERCENT_WORDS)
     if pw is not None:
         why = f"number + {text[tokens[j].start : tokens[pw].end]}"
         return QuantityMention(start, tokens[pw].end, num(value), qualifier, "percent", "percent", why), pw + 1
@@ -250,6 +295,9 @@ def _bare_count(
     if not tok.is_number:  # a number word needs a noun, or a follower: "nine from Malta"
         if nxt is not None and follower and nxt.text in ("from", "of", "who", "were"):
             return f"number before “{nxt.text}”"
+        qstart = qualifier_before(tokens, i, nums)[1] if follower and qualifier != "exact" else None
+        if qstart and (tokens[qstart - 1].text == "," or tokens[qstart - 1].key == "and"):
+            return "qualified number in a list, its noun left out"  # "…, up to five in the Western Sahara"
         prev = tokens[i - 1] if i > 0 else None
         verb_after = nxt is None or not nxt.is_word or nxt.key in nums.count_followers or nxt.key in _AUXILIARIES
         if prev is not None and prev.key in ("another", "remaining") and verb_after:
@@ -392,91 +440,4 @@ def _is_designation(text: str, tokens: list[Token], i: int, sentence_starts: set
     return False
 
 
-def _phrase_at(tokens: list[Token], j: int, phrases: Iterable[str]) -> int | None:
-    for p in phrases:
-        words = p.split()
-        if j + len(words) <= len(tokens) and [t.text.lower() for t in tokens[j : j + len(words)]] == words:
-            return j + len(words) - 1
-    return None
-
-
 _AUXILIARIES = frozenset(["is", "was", "has", "had", "have", "will", "would", "may", "might", "remains"])
-_STOP_BEFORE_UNIT = frozenset(["of", "and", "to", "in", "for", "at", "on", "by", "from", "with", "than", "as", "or"])
-_SKIPPABLE_BEFORE_UNIT = frozenset(["are", "were", "more", "new", "additional", "other", "such", "extra", "further"])
-
-
-def counted_after(
-    text: str, tokens: list[Token], j: int, nums: Numbers, blocked_at: list[bool]
-) -> tuple[str, str, int, int] | None:
-    """The measure of the noun phrase after the number: (unit, counted text, end offset, last token)."""
-    window = 4
-    k = j
-    seen = 0
-    while k < len(tokens) and seen <= window:
-        tok = tokens[k]
-        if _bracketed_acronym(tokens, k):
-            k += 3  # "Four Malawi Defence Force (MDF) soldiers"
-            continue
-        if (tok.is_punct and tok.text not in ("-",)) or "\n" in text[tokens[k - 1].end : tok.start]:
-            break  # a counted noun is in the number's sentence and line
-        for width in range(nums.max_measure_words, 0, -1):
-            if any(t.is_punct and t.text != "-" for t in tokens[k : k + width]):
-                continue
-            words = tuple(fold(" ".join(t.text for t in tokens[k : k + width])).split())
-            if len(words) and words in nums.measures and k + width <= len(tokens):
-                last = k + width - 1
-                measure = nums.measures[words]
-                # "officers and soldiers", "doctors and nurses"
-                if last + 2 < len(tokens) and tokens[last + 1].text == "and":
-                    w2 = (tokens[last + 2].key,)
-                    if w2 in nums.measures and nums.measures[w2] == measure:
-                        last += 2
-                counted = text[tokens[k].start : tokens[last].end]
-                if k > j:
-                    counted = text[tokens[j].start : tokens[last].end]
-                return measure, counted, tokens[last].end, last
-        if tok.is_word and tok.text.lower() in (
-            "of",
-            "and",
-            "to",
-            "in",
-            "for",
-            "at",
-            "on",
-            "by",
-            "from",
-            "with",
-            "than",
-            "as",
-        ):
-            break
-        if tok.is_number:
-            break
-        seen += 1
-        k += 1
-    # no known measure: the first plural noun within a few words counts ("14 bases", "six other
-    # conflict zones", "37 Muslim civilians", "18 IPOs")
-    for k in range(j, min(j + 4, len(tokens))):
-        tok = tokens[k]
-        if not tok.is_word or (tok.text.islower() and tok.text in _STOP_BEFORE_UNIT):
-            break
-        plural = (len(tok.text) > 3 or tok.text[:-1].isupper()) and tok.text.endswith("s")
-        plural = plural and tok.text not in _SKIPPABLE_BEFORE_UNIT
-        if plural and (tok.text.islower() or tok.text[:-1].isupper()) and tok.text not in nums.not_counts:
-            return tok.text, text[tokens[j].start : tok.end], tok.end, k
-        if tok.text.isupper() and len(tok.text) > 1:
-            break  # an acronym, no plural: "12 UN"
-    return None
-
-
-def _bracketed_acronym(tokens: list[Token], k: int) -> bool:
-    """ "(MDF)" at token k, after a capitalised word."""
-    return (
-        k + 2 < len(tokens)
-        and k > 0
-        and tokens[k].text == "("
-        and tokens[k + 2].text == ")"
-        and tokens[k + 1].text.isupper()
-        and tokens[k - 1].is_word
-        and tokens[k - 1].is_cap
-    )

@@ -25,7 +25,7 @@ from pktui.extract.entities.candidates import (
     ordinal_units,
 )
 from pktui.extract.entities.classify import type_run
-from pktui.extract.entities.countries import other_countries_bodies
+from pktui.extract.entities.countries import other_countries_bodies, possessive_services
 from pktui.extract.entities.resolve import (
     coordinated_people,
     demonym_variants,
@@ -56,6 +56,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     art.gaz_at = gaz_at
     for run in find_runs(art, gaz_at):
         type_run(art, run, gaz_at)
+    possessive_services(art)
     acronym_definitions(art)
     ambiguous_acronyms(art)
     designations(art)

@@ -125,7 +125,9 @@ def ordinal_units(art: ArticleState) -> None:
         if toks[i + 1].start != tok.end or toks[i + 1].text.lower() not in ORDINAL_SUFFIXES:
             continue
         j = i + 2
-        demonym = toks[j].is_cap and toks[j].bare_key in lex.demonyms
+        if toks[j].is_allcaps and (entry := art.gaz.lookup(toks[j].bare)) is not None and entry.type == "mission":
+            j += 1  # "the 32nd UNFICYP Hungarian contingent"
+        demonym = j < n and toks[j].is_cap and toks[j].bare_key in lex.demonyms
         if demonym:
             j += 1
             while j < n and j - i - 3 < 2 and toks[j].is_word and toks[j].text.islower():
@@ -164,6 +166,9 @@ def ordinal_unit_references(art: ArticleState) -> None:
             continue
         same = [g for g in named if g.name.startswith(f"{number}") and g.name[len(number) : len(number) + 2].isalpha()]
         target = same[0] if len({g.key for g in same}) == 1 else None
+        if target is None:  # "its 7th contingent" ... "the 7th Cameroonian contingent": the fuller name
+            fuller = {g.key: g for g in art.found if _fuller_ordinal_unit(g, f)}
+            target = next(iter(fuller.values())) if len(fuller) == 1 else None
         i = bisect.bisect_left(art.token_starts, f.start)
         prev = art.prev_word(i)
         if target is None and prev is not None and (prev.key in ("its", "their") or prev.text != prev.bare):
@@ -173,6 +178,13 @@ def ordinal_unit_references(art: ArticleState) -> None:
         if target is not None:
             f.key, f.name = target.key, target.name
             f.why = f"{f.why}; the same unit as {target.name}"
+
+
+def _fuller_ordinal_unit(g: Found, f: Found) -> bool:
+    """g is the same ordinal and unit word as f, with more words between ("7th Cameroonian contingent"
+    for "7th contingent")."""
+    gw, fw = g.name.lower().split(), f.name.lower().split()
+    return g.attrs.get("ordinal") == f.attrs.get("ordinal") and len(gw) > len(fw) and gw[-1] == fw[-1]
 
 
 def contingent_names(art: ArticleState) -> None:
@@ -189,6 +201,7 @@ def contingent_names(art: ArticleState) -> None:
         base = m.group("base")
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         numbered = nxt is not None and nxt.is_number and nxt.start == tok.end + 1 and len(nxt.text) <= 4
+        numbered = numbered or m.group("number") is not None  # "Estcoy-1"
         if not (base.isupper() or base[1:].lower().endswith("batt") or "Batt" in base[1:] or numbered):
             continue  # mixed case only for "...batt" ("Nepbatt", "IndBatt") or with a number ("Gamcoy 23")
         last = i
@@ -314,9 +327,12 @@ def split_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) ->
 def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, gaz_at: dict[int, GazMatch]) -> bool:
     if kind == "always":
         return True
-    if kind == "body" and left[0] in art.rank_before and len(left) <= 4:
+    right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
+    if kind == "named_after" and right_type in ("organization", "mission", "unit", "location", "country"):
+        return True
+    reach = 9 if any(art.tokens[k].text == "and" for k in left) else 4  # "Constables A B and C D of the Police"
+    if kind == "body" and left[0] in art.rank_before and len(left) <= reach:
         # "Captain Hossam Karimi of the Lebanese Navy": a ranked person, then the body
-        right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
         return right_type in ("organization", "mission", "unit", "country")
     left_known = _one_known_name(left, gaz_at)
     left_type = left_known or (head_type(art, left)[0] if len(left) >= 2 else None)
@@ -326,11 +342,13 @@ def _cut_here(art: ArticleState, left: list[int], right: list[int], kind: str, g
         return False
     if kind == "located":
         return left_type in ("location", "country")
-    if kind == "any":
+    if kind in ("any", "named_after"):
         return True
-    if kind == "known":
-        return _one_known_name(right, gaz_at) is not None
-    right_type = _one_known_name(right, gaz_at) or (head_type(art, right)[0] if len(right) >= 2 else None)
+    if kind == "known":  # (a country's "Mission to the UN" is one name, a body)
+        un = _one_known_name(right, gaz_at) is not None and gaz_at[right[0]].entry.name == "United Nations"
+        return _one_known_name(right, gaz_at) is not None and not (
+            un and any(art.tokens[k].key == "mission" for k in left)
+        )
     if kind == "place":
         last = art.tokens[right[-1]].bare_key
         return right_type == "location" or last in art.lex.location_suffixes

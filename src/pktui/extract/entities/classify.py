@@ -32,6 +32,7 @@ from pktui.extract.entities.state import (
     rank_before,
 )
 from pktui.extract.gazetteer import GazMatch
+from pktui.extract.numbers import numbers
 from pktui.text import fold
 
 
@@ -39,7 +40,7 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
     toks = art.tokens
     lex = art.lex
     seq = trim(art, seq, gaz_at)
-    if not seq:
+    if not seq or _designator_acronym(art, seq):
         return
     first, last = seq[0], seq[-1]
     if art.in_byline[first] and not (first in gaz_at and gaz_at[first].last == last):
@@ -206,9 +207,13 @@ def _not_a_lone_name(art: ArticleState, i: int) -> bool:
 
 
 def _number_or_zone(art: ArticleState, i: int) -> bool:
-    """ "TWO more peacekeepers" (a number word in capitals), "01:13 IST" (a time zone)."""
+    """ "TWO more peacekeepers" (a number word in capitals), "01:13 IST" (a time zone), "SEK 800
+    million" (a currency code before an amount)."""
     tok = art.tokens[i]
     if tok.key in art.lex.number_words:
+        return True
+    nxt = art.next_tok(i)
+    if nxt is not None and nxt.is_number and tok.text in numbers().currency_codes:
         return True
     return tok.text in art.lex.time_zones and i > 0 and art.tokens[i - 1].is_number
 
@@ -246,8 +251,32 @@ def _named_with_year(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMat
 
 
 def _number_after(art: ArticleState, last: int) -> bool:
-    nxt = art.next_tok(last)
-    return nxt is not None and nxt.is_number
+    """A designator's number follows, also past a bracketed acronym or a number sign:
+    "Resolution 1701", "Resolution (UNSCR) 1325", "Resolution No. 2100"."""
+    toks = art.tokens
+    k = last + 1
+    if k + 2 < len(toks) and toks[k].text == "(" and toks[k + 2].text == ")" and toks[k + 1].text.isupper():
+        k += 3
+    while k < len(toks) and toks[k].text in _NUMBER_SIGNS:
+        k += 1
+    return k < len(toks) and toks[k].is_number
+
+
+def _designator_acronym(art: ArticleState, seq: list[int]) -> bool:
+    """The bracketed acronym of a designator before its number ("Resolution (UNSCR) 1325"):
+    it names the resolution, not a body."""
+    k = seq[0]
+    toks = art.tokens
+    return (
+        len(seq) == 1
+        and k >= 2
+        and toks[k - 1].text == "("
+        and toks[k - 2].key in art.lex.not_names
+        and _number_after(art, k - 2)
+    )
+
+
+_NUMBER_SIGNS = frozenset(["No", "No.", "no.", "Nº", "№", "#", "."])
 
 
 def _type_headline(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> None:
@@ -441,11 +470,14 @@ def _add_known(art: ArticleState, m: GazMatch) -> Found | None:
 
 
 def _designated(art: ArticleState, last: int) -> bool:
-    """A designation follows: "Ghanaian Battalion 96", "... Battalion III", "... Rotation 2"."""
+    """A designation follows: "Ghanaian Battalion 96", "... Battalion III", "... Rotation 2", or the
+    contingent's short name in brackets: "Indian Battalion (INDBATT)"."""
     nxt = art.next_tok(last)
     if nxt is None:
         return False
     adjacent = nxt.start == art.tokens[last].end + 1
+    if adjacent and nxt.text == "(" and last + 2 < len(art.tokens):
+        return art.lex.contingent_re.match(art.tokens[last + 2].bare) is not None
     return adjacent and (nxt.is_number or bool(ROMAN_RE.match(nxt.text)) or nxt.text in ("Rotation", "No"))
 
 

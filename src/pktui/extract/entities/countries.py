@@ -3,6 +3,8 @@ of Foreign Affairs"), an armed service named alone ("the Army", "the Navy")."""
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections import Counter
 
 from pktui.extract.entities.state import ArticleState, Found
@@ -29,6 +31,39 @@ def national_service(art: ArticleState, i: int) -> Found | None:
         return None
     name = f"{owner} {head.bare}"
     return Found(head.start, end, "organization", name, why=f"the {head.bare} of the country named most ({owner})")
+
+
+def possessive_services(art: ArticleState) -> None:
+    """ "Niger's Army", "Peru's Air Force": the service named after a country's possessive is that
+    country's (the listed body when the gazetteer has "Peru Air Force" or "Peruvian Air Force")."""
+    if not art.lex.possessive_services:
+        return
+    service_re = _service_re(tuple(art.lex.possessive_services))
+    for f in [f for f in art.found if f.type == "country"]:
+        m = service_re.match(art.text, f.end)
+        if m is None:
+            continue
+        first = bisect.bisect_left(art.token_starts, m.start("service"))
+        last = bisect.bisect_left(art.token_starts, m.end("service")) - 1
+        service = m.group("service")
+        entry = art.gaz.lookup(f"{f.name} {service}")
+        name = entry.name if entry is not None else f"{f.name} {service}"
+        why = f"service after the possessive of {f.name}"
+        generic = next((g for g in art.found if g.start == m.start("service") and fold(g.name) == fold(service)), None)
+        if generic is not None:  # typed alone by its head word ("Air Force"): the country's
+            generic.name, generic.key, generic.gaz, generic.why = (
+                name,
+                Found(0, 0, "organization", name).key,
+                entry,
+                why,
+            )
+        elif not any(art.taken[first : last + 1]):
+            art.add(Found(m.start("service"), m.end("service"), "organization", name, gaz=entry, why=why), first, last)
+
+
+def _service_re(services: tuple[str, ...]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(s.title()) for s in sorted(services, key=len, reverse=True))
+    return re.compile(rf"['’]s\s+(?P<service>{alts})\b(?!\s+[A-Z])")
 
 
 def _main_country(art: ArticleState) -> str | None:

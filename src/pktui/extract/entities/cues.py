@@ -32,9 +32,10 @@ def looks_like_person(art: ArticleState, part: list[int], ranked: bool) -> str |
         return None
     if initials(words[-1]):
         return None  # a name ends with a name, not an initial
-    if ranked and 1 <= len(words) <= 5:
+    size = sum(t.text not in lex.name_particles for t in words)  # "Marcos de Sa Affonso da Costa": 4
+    if ranked and 1 <= size <= 5:
         return "rank before name"
-    if not 2 <= len(words) <= 5:
+    if not 2 <= size <= 5:
         return None
     if keys[0] in lex.surnames and all(len(k) <= 7 and "-" not in t.text for k, t in zip(keys, words)):
         return f"name list: surname {words[0].text}"
@@ -92,6 +93,10 @@ _APPOSITION_AFTER_RE = re.compile(
 )
 
 
+#: a capitalised post right after ", " ("Ke Kim Yan, Commander-in-Chief of ...", "X, Deputy Defence Minister,")
+_TITLE_AFTER_RE = re.compile(r",\s+(?P<title>(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)(?=\s+of\b|\s*,)")
+
+
 def _appositive(art: ArticleState, part: list[int]) -> str | None:
     """A name set off by commas with a description: "Ravi Menon, the ambassador to Juba, ..."
     or "... the UN coordinator in Cambodia, Jo Scheuer." (a title word before the comma)."""
@@ -103,6 +108,10 @@ def _appositive(art: ArticleState, part: list[int]) -> str | None:
         return None  # "at the opening of the Khaan Quest, the President said": no person has "the"
     if _APPOSITION_AFTER_RE.match(art.text, end, end + 40):
         return "name before an appositive"
+    if (m := _TITLE_AFTER_RE.match(art.text, end, end + 40)) and any(
+        fold(w) in lex.person_title_words for w in re.split(r"[\s-]+", m.group("title"))
+    ):
+        return "name before a title after a comma"  # "Ke Kim Yan, Commander-in-Chief of the ..."
     before = art.text[max(0, start - 80) : start].rstrip()
     if not before.endswith(","):
         return None
@@ -130,8 +139,14 @@ def location_context(art: ArticleState, first: int, last: int) -> str | None:
     lex = art.lex
     prev = art.prev_word(first)
     nxt = art.next_tok(last)
+    if first == last and nxt is not None and nxt.is_number and art.tokens[first].bare_key in lex.designated_area_words:
+        return None  # "in Sector 4", "at Position 2-45": a numbered part of an area, no name
     if nxt is not None and nxt.text in lex.location_suffixes:
         return f"place word after: {nxt.text}"
+    if nxt is not None and nxt.text in lex.location_suffix_modifiers:
+        word = art.next_tok(last + 1)  # "Shamaa military base", "Entebbe air base"
+        if word is not None and word.text in lex.location_suffixes:
+            return f"place word after: {nxt.text} {word.text}"
     if last - first <= 2 and (head := place_apposition(art, last)) is not None:
         return f"place apposition: the … {head}"  # "Lungi, the primary airport for …"
     if prev is None or last - first > 2:
@@ -141,7 +156,7 @@ def location_context(art: ArticleState, first: int, last: int) -> str | None:
     if prev.key in lex.location_before:  # "in Athlone", "In Almaty, the troops …"
         return f"place cue before: {prev.text}"
     noun = art.prev_word(bisect.bisect_left(art.token_starts, prev.start)) if prev.key == "of" else None
-    if noun is not None and noun.text in lex.place_nouns_before_of:
+    if noun is not None and noun.key in lex.place_nouns_before_of:
         return f"place noun before: {noun.text} of"  # "the village of Lukweti", "the town of Marup"
     if prev.text in ("and", "or"):
         # coordinated with a place: "at Phalaborwa and Entabeni"

@@ -34,6 +34,8 @@ class Lexicon:
         self.location_before = {str(w) for w in lex.get("location_cues_before", [])}
         self.not_places = {fold(str(w)) for w in lex.get("not_places", [])}
         self.location_suffixes = {str(w) for w in lex.get("location_suffixes", [])}
+        self.location_suffix_modifiers = {str(w) for w in lex.get("location_suffix_modifiers", [])}
+        self.designated_area_words = {fold(str(w)) for w in lex.get("designated_area_words", [])}
         self.person_title_words = {fold(w) for t in dom.titles for w in str(t).split() if len(w) > 3} | {
             fold(str(w)) for w in lex.get("person_title_words", [])
         }
@@ -95,6 +97,7 @@ class Lexicon:
         self.need_designation = {str(w) for w in units.get("need_designation") or []}
         self.split_connectors = {str(k): str(v) for k, v in (lex.get("split_connectors") or {}).items()}
         self.national_services = {fold(str(w)) for w in lex.get("national_services", [])}
+        self.possessive_services = [str(w) for w in lex.get("possessive_services", [])]
         self.possessives_in_names = {fold(str(w)) for w in lex.get("possessives_in_names", [])}
         self.ranks = PhraseTrie()
         for name, forms in dom.ranks:
@@ -130,6 +133,11 @@ def _plural_rank(form: str) -> str | None:
     return form + "s"
 
 
+def _attached(tokens: list[Token], j: int) -> bool:
+    """Token j touches the tokens on both sides (no space around it)."""
+    return 0 < j < len(tokens) - 1 and tokens[j - 1].end == tokens[j].start and tokens[j].end == tokens[j + 1].start
+
+
 class PhraseTrie:
     """Multi-word phrases matched on folded words, punctuation ignored ("Maj. Gen.")."""
 
@@ -153,6 +161,9 @@ class PhraseTrie:
         while j < len(tokens):
             tok = tokens[j]
             if tok.is_punct:
+                if skip_periods and tok.text == "-" and j > i and tokens[j - 1].text == "." and _attached(tokens, j):
+                    j += 1  # "Lt.-Col.", "Maj.-Gen.": two abbreviations joined by a hyphen
+                    continue
                 if skip_periods and tok.text == "." and j > i:
                     if node.value is not None:
                         best = (j, node.value)

@@ -11,6 +11,7 @@ from pktui.extract.entities.classify import type_single
 from pktui.extract.entities.countries import national_service
 from pktui.extract.entities.cues import add_person, name_word
 from pktui.extract.entities.state import ROMAN_RE, ArticleState, Found, end_of, is_namey, name_text, rank_before
+from pktui.extract.entities.surnames import nearest_before, shortened_people, surnames_taken_for_places
 from pktui.extract.tokens import Token
 from pktui.text import fold, has_diacritics, slug
 
@@ -104,7 +105,8 @@ def short_references(art: ArticleState) -> None:
             for w in {words[-1], *(words[1:-1] if len(words) >= 3 else [])}:
                 if len(w) > 2:
                     short.setdefault(fold(w), []).append(f)
-    _shortened_people(art)
+    shortened_people(art)
+    surnames_taken_for_places(art, short)
     names_by_fold = {fold(f.name): f for f in art.found}
     for f in art.found:
         for a in f.aliases:
@@ -114,7 +116,7 @@ def short_references(art: ArticleState) -> None:
         if art.taken[i] or not is_namey(tok):
             continue
         key = tok.bare_key
-        target = _nearest_before(short.get(key), tok.start)
+        target = nearest_before(short.get(key), tok.start)
         if target is not None:
             f = Found(
                 tok.start, end_of(tok), "person", target.name, key=target.key, why=f"short reference to {target.name}"
@@ -193,45 +195,6 @@ def _ambiguous(art: ArticleState, i: int, meanings: list[str]) -> None:
     art.add(f, i, i)
 
 
-def _shortened_people(art: ArticleState) -> None:
-    """ "Palacios Garay" after Juan Ricardo Palacios Garay, "General Del Col" after Stefano Del
-    Col: a person named by the last words of a longer name is that person."""
-    people = [f for f in art.found if f.type == "person" and f.gaz is None]
-    full: dict[str, list[tuple[list[str], Found]]] = {}  # by surname, and by each middle name
-    for g in people:
-        if " " in g.name:
-            long_words = fold(g.name).split()
-            for w in {long_words[-1], *long_words[1:-1]}:
-                full.setdefault(w, []).append((long_words, g))
-    if not full:
-        return
-    for f in people:
-        words = fold(f.name).split()
-        for long_words, g in full.get(words[-1], ()) if words else ():
-            if g.key == f.key:
-                continue
-            if _initials_of(f.name.split(), long_words) or (
-                len(long_words) > len(words)
-                and (long_words[-len(words) :] == words or (len(words) == 1 and words[0] in long_words[1:-1]))
-            ):
-                f.key, f.name, f.why = g.key, g.name, f"shortened name of {g.name}"
-                break
-
-
-def _initials_of(words: list[str], long_words: list[str]) -> bool:
-    """ "FK Agyemang", "J.H. Smith" for Frank Kwesi Agyemang, John Henry Smith: initials, then
-    the same surname."""
-    if len(words) < 2 or fold(words[-1]) != long_words[-1]:
-        return False
-    letters = "".join(c for w in words[:-1] for c in w if c.isalpha())
-    if not letters.isupper() or len(letters) > 3:
-        return False
-    return (
-        letters.lower() == "".join(w[0] for w in long_words[:-1])[: len(letters)]
-        and len(letters) == len(long_words) - 1
-    )
-
-
 def _stretches(part: list[int], names_by_fold: dict[str, Found], art: ArticleState) -> list[list[int]]:
     """The longest stretches (two words or more) of a headline run that are known names."""
     out = []
@@ -244,14 +207,6 @@ def _stretches(part: list[int], names_by_fold: dict[str, Found], art: ArticleSta
                 break
         i += 1
     return out
-
-
-def _nearest_before(people: list[Found] | None, pos: int) -> Found | None:
-    """Of the people a short name may mean, the one named last before it (else the first)."""
-    if not people:
-        return None
-    before = [p for p in people if p.start < pos]
-    return max(before, key=lambda p: p.start) if before else min(people, key=lambda p: p.start)
 
 
 def the_references(art: ArticleState) -> None:

@@ -124,6 +124,8 @@ def head_type(art: ArticleState, seq: list[int]) -> tuple[str | None, int | None
     for a, b in itertools.pairwise(seq):
         ka = toks[a].key
         if ka in lex.heads and toks[b].is_word and toks[b].text in lex.connectors:
+            if ka == "mission" and toks[last].bare in ("UN", "Nations"):
+                return "organization", a  # "the Permanent Mission of Ghana to the UN": a country's envoys
             return lex.heads[ka], a
     if len(seq) == 2 and toks[seq[0]].bare_key in lex.place_openers:
         return "location", seq[0]  # "Camp Castor", "Mount Elgon", "Port Sudan"
@@ -225,5 +227,20 @@ def initial_before(toks: list[Token], k: int, dot: int) -> bool:
 
 
 def opens_sentence(art: ArticleState, k: int) -> bool:
-    """Does token k open a sentence, also one glued to the full stop before it ("residents.The Army")?"""
-    return k in art.sentence_starts or (k > 0 and art.tokens[k - 1].text == "." and k - 1 not in art.taken)
+    """Does token k open a sentence, also one glued to the full stop before it ("residents.The Army")
+    or after a dateline's colon or dash ("April 14 (ANI): The Indian Battalion", "Nov 17 – The ...")?"""
+    if k in art.sentence_starts:
+        return True
+    prev = art.tokens[k - 1] if k > 0 else None
+    if prev is not None and prev.text == "." and k - 1 not in art.taken:
+        return True
+    return prev is not None and prev.text in _DATELINE_ENDS and _after_dateline(art, k - 1)
+
+
+_DATELINE_ENDS = frozenset([":", "–", "—", "--", "-"])
+
+
+def _after_dateline(art: ArticleState, k: int) -> bool:
+    """Token k (a colon or dash) closes a dateline: a bracketed agency or a date's number before it."""
+    before = art.tokens[k - 1] if k > 0 else None
+    return before is not None and (before.text == ")" or before.is_number)
