@@ -772,3 +772,30 @@ async def test_the_figures_chart_is_built_off_the_ui_thread(monkeypatch):
         assert app.screen.query_one(SeriesTable).row == 1
         assert app.screen.query_one("#figures-chart").render().plain.splitlines() != first  # the next series
     assert len(on_ui_thread) >= 2 and not any(on_ui_thread)
+
+
+@pytest.mark.parametrize(("key", "pane", "list_id"), [("2", "entities", "entities"), ("3", "timeline", "timeline")])
+async def test_esc_and_a_key_typed_as_one_leave_the_search_then_act(key, pane, list_id):
+    """A terminal sends Esc and the next key typed quickly as one alt+key: the search box
+    never takes it as text (Textual read Esc 2 as Option+2: "™" in the query), it leaves the
+    search and the key does what it does."""
+    from textual import events
+
+    from pktui.tui.app import read_escape_digits_as_alt
+    from pktui.tui.widgets.bars import SearchInput
+
+    read_escape_digits_as_alt()
+    from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+
+    assert f"\x1b{key}" not in ANSI_SEQUENCES_KEYS  # Esc + digit reaches the app as alt+digit
+    app = demo_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"lac")
+        await settle(pilot)
+        app._driver.send_message(events.Key(f"alt+{key}", key))  # as the parser makes it
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert app.browser.query_one(SearchInput).value == "lac"
+        assert not app.browser.searching and app.browser.pane == pane
+        assert app.focused is app.browser.query_one(f"#{list_id}")

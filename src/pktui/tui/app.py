@@ -94,6 +94,17 @@ def _out_of_collectors_way() -> None:
     gc.freeze()
 
 
+def read_escape_digits_as_alt() -> None:
+    """Esc then a digit, typed quickly, is what a terminal sends for Option+digit in WezTerm on
+    macOS, and Textual turns it into that symbol ("Esc 2" typed "™" into the search box): here
+    it stays Esc and the digit (the pane keys), read by the search box as both."""
+    from textual._ansi_sequences import ANSI_SEQUENCES_KEYS  # (the only place that table is)
+
+    for ch in "0123456789-=§":
+        if isinstance(ANSI_SEQUENCES_KEYS.get(f"\x1b{ch}"), str):
+            del ANSI_SEQUENCES_KEYS[f"\x1b{ch}"]  # type: ignore[attr-defined]
+
+
 class PktuiApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "pktui"
@@ -122,6 +133,7 @@ class PktuiApp(App[int]):
     ) -> None:
         """``corrections``: the ledger (default: ``pktui-corrections.yaml`` in the first corpus
         folder, or under ``$XDG_DATA_HOME/pktui/`` for the bundled sample)."""
+        read_escape_digits_as_alt()
         super().__init__()
         self.paths = list(paths) if paths else None
         self.use_cache = use_cache

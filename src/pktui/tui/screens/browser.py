@@ -59,6 +59,7 @@ class BrowserScreen(ReadingMixin):
         self.entity_id: str | None = None  # the entity in the detail pane
         self._status = Text("loading…", "dim")
         self._bindings_state: tuple[bool | None, ...] = ()
+        self._key_after_search: str | None = None  # typed with the Esc that closed the search
         self._lists_waiting: KnowledgeBase | None = None  # entities and timeline, filled after search opens
 
     # -- layout ------------------------------------------------------------------------
@@ -158,6 +159,9 @@ class BrowserScreen(ReadingMixin):
         self._layout(event.size.width < WIDE)
 
     def on_descendant_focus(self, event) -> None:
+        if self._key_after_search and not self.searching:
+            self.call_after_refresh(self._press_after_search, self._key_after_search)
+            self._key_after_search = None
         node = event.widget
         while node is not None and node is not self:
             pane = WIDGET_PANE.get(node.id or "")
@@ -438,4 +442,11 @@ class BrowserScreen(ReadingMixin):
 
     @on(SearchInput.Close)
     def _search_close(self, event: SearchInput.Close) -> None:
+        self._key_after_search = event.then_key  # pressed once the focus has left the search
         self.close_search()
+
+    async def _press_after_search(self, key: str) -> None:
+        """What ``key`` is bound to now that the search is closed (Esc and it came as one)."""
+        bound = self.app.active_bindings.get(key)
+        if bound is not None and bound.enabled:
+            await self.app.run_action(bound.binding.action, bound.node)

@@ -93,7 +93,19 @@ class SearchInput(Input):
         pass
 
     class Close(Message):
-        pass
+        def __init__(self, then_key: str | None = None) -> None:
+            super().__init__()
+            self.then_key = then_key  # a key typed right after Esc, for the screen
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Esc and the next key typed quickly reach the app as one alt+key (the terminal sends
+        # them together): read as both, leave the search, then the key ("Esc 2": the entities)
+        if event.key.startswith("alt+") and event.character and len(event.character) == 1:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Close(event.key.removeprefix("alt+")))
+            return
+        await super()._on_key(event)
 
     def action_results_move(self, delta: int) -> None:
         self.post_message(self.Move(delta))
