@@ -799,3 +799,15 @@ async def test_esc_and_a_key_typed_as_one_leave_the_search_then_act(key, pane, l
         assert app.browser.query_one(SearchInput).value == "lac"
         assert not app.browser.searching and app.browser.pane == pane
         assert app.focused is app.browser.query_one(f"#{list_id}")
+
+
+@pytest.mark.parametrize("searching", [False, True])
+async def test_ctrl_c_quits_as_in_any_terminal_program(searching):
+    app = demo_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        if searching:
+            await pilot.press("slash", *"lac")
+        await pilot.press("ctrl+c")
+        await pilot.pause(0.1)
+        assert not app.is_running

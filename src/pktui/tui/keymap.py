@@ -49,6 +49,16 @@ SCOPES = {
 KEYS: tuple[Key, ...] = (
     Key("help", "question_mark,f1", "app.help", "Help", "app", True, "this screen: every key, search syntax, config"),
     Key("quit", "q", "app.quit", "Quit", "app", True, "quit pktui (ctrl+q works too)"),
+    Key(
+        "interrupt",
+        "ctrl+c",
+        "app.quit",
+        "Quit",
+        "app",
+        False,
+        "quit pktui, as Ctrl+C ends any terminal program",
+        priority=True,
+    ),
     # priority: seen before keys typed right after it are handed to the list, so "/lacroix" typed
     # fast lands in the search bar (the app lets "/" through when the search bar has focus)
     Key(
