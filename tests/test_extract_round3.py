@@ -7,21 +7,10 @@ from datetime import date
 
 import pytest
 
-from pktui.extract import extract_article
-from pktui.model import Article
+from tests.extract_support import Probe
 
-
-def extract(text: str, published: date | None = date(2023, 4, 12)):
-    return extract_article(Article("a", "a.txt", text, published, "t"))
-
-
-def quantities(text: str) -> dict[str, float]:
-    """Quantity facts as {text: value}."""
-    return {f.text: f.value for f in extract(text).facts if f.kind == "quantity"}
-
-
-def dates(text: str, published: date | None = date(2023, 4, 12)) -> dict[str, str]:
-    return {f.text: f.value for f in extract(text, published).facts if f.kind == "date"}
+_probe = Probe(date(2023, 4, 12))
+extract, quantities, dates = _probe.extract, _probe.quantities, _probe.dates
 
 
 def texts(text: str) -> set[str]:

@@ -1,14 +1,13 @@
 """The entity mentions of a stored knowledge base (one part of
-:class:`~pktui.knowledge.store.reader.StoredKnowledgeBase`; its plumbing is declared here)."""
+:class:`~pktui.knowledge.store.reader.StoredKnowledgeBase`; its plumbing in :mod:`.reader_plumbing`)."""
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
 
 from pktui.knowledge.store import codec
 from pktui.knowledge.store.codec import BadRow, Row
+from pktui.knowledge.store.reader_plumbing import ReaderPart
 from pktui.knowledge.store.reader_timeline import ARTICLE_ORDER
 from pktui.knowledge.store.views import LazyRows, Recent
 from pktui.model import LoadProblem, Mention
@@ -16,20 +15,9 @@ from pktui.model import LoadProblem, Mention
 MENTION_SELECT = "SELECT m.start, m.end, m.entity, m.text, m.data, a.id, a.length, m.n FROM mention m JOIN article a ON a.n = m.article"
 
 
-class MentionReads:
-    problems: list[LoadProblem]
+class MentionReads(ReaderPart):
     _mentions_in_cache: Recent[list[Mention]]
     _spans_cache: Recent[list[tuple[str, int, int]]]
-
-    if TYPE_CHECKING:
-
-        def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
-        def _stream(
-            self, sql: str, params: Sequence[Any] = (), size: int = 1024, *, bulk: bool = False
-        ) -> Iterator[Row]: ...
-        def _order(self, sql: str, params: Sequence[Any] = ()) -> array[int]: ...
-        def _suspect(self, article: str, reason: str) -> None: ...
-        def entity_exists(self, entity_id: str) -> bool: ...
 
     def _make_mention(self, row: Row) -> Mention | None:
         start, end, entity, text, data, aid, length, _n = row

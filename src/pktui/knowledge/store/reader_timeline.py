@@ -1,14 +1,13 @@
 """The timeline and the series of a stored knowledge base (one part of
-:class:`~pktui.knowledge.store.reader.StoredKnowledgeBase`; its plumbing is declared here)."""
+:class:`~pktui.knowledge.store.reader.StoredKnowledgeBase`; its plumbing in :mod:`.reader_plumbing`)."""
 
 from __future__ import annotations
 
-from array import array
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
 
 from pktui.knowledge.store import codec
 from pktui.knowledge.store.codec import BadRow, Row
+from pktui.knowledge.store.reader_plumbing import ReaderPart
 from pktui.knowledge.store.views import LazyRows
 from pktui.model import LoadProblem, Series, SeriesPoint, TimelineEntry, date_key
 
@@ -24,19 +23,8 @@ def date_prefix(date: str) -> bytes:
     return b"\1".join((n + (1 << 62)).to_bytes(8, "big") for n in date_key(date))
 
 
-class TimelineReads:
-    problems: list[LoadProblem]
+class TimelineReads(ReaderPart):
     timeline: Sequence[TimelineEntry]
-
-    if TYPE_CHECKING:
-
-        def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
-        def _stream(
-            self, sql: str, params: Sequence[Any] = (), size: int = 1024, *, bulk: bool = False
-        ) -> Iterator[Row]: ...
-        def _order(self, sql: str, params: Sequence[Any] = ()) -> array[int]: ...
-        def _suspect(self, article: str, reason: str) -> None: ...
-        def entity_exists(self, entity_id: str) -> bool: ...
 
     def _make_entry(self, row: Row) -> TimelineEntry | None:
         _fact_n, data, fid, aid = row
