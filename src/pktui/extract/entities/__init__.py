@@ -21,8 +21,6 @@ from pktui.extract.entities.candidates import (
     joined_agency_tags,
     mark_ranks_and_titles,
     numbered_units,
-    ordinal_unit_references,
-    ordinal_units,
 )
 from pktui.extract.entities.classify import type_run
 from pktui.extract.entities.countries import other_countries_bodies, possessive_services
@@ -38,6 +36,12 @@ from pktui.extract.entities.resolve import (
     the_references,
 )
 from pktui.extract.entities.state import ArticleState, EntityResult, Found
+from pktui.extract.entities.unitwords import (
+    numbered_unit_references,
+    numbered_unit_words,
+    ordinal_unit_references,
+    ordinal_units,
+)
 from pktui.extract.tokens import Token
 
 __all__ = ["EntityResult", "Found", "find_entities"]
@@ -49,6 +53,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     numbered_units(art)
     described_units(art, gaz_matches)
     ordinal_units(art)
+    numbered_unit_words(art)
     contingent_names(art)
     joined_agency_tags(art)
     mark_ranks_and_titles(art, gaz_matches)
@@ -68,6 +73,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     cut_short_known_names(art)
     the_references(art)
     ordinal_unit_references(art)
+    numbered_unit_references(art)
     demonym_variants(art)
     place_short_names(art)
     mentions = finalise(art)
