@@ -98,3 +98,22 @@ def test_a_hyphenated_designation_stays_whole_and_its_bracketed_short_name_is_th
     got = mentions(text)
     assert got.get(full, "").startswith("unit/"), got
     assert got.get(short) == got[full], got
+
+
+# -- "this <weekday>" told past or future by the rest of the sentence ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "value"),
+    [
+        # published Friday 2023-09-15
+        ("Speaking in Lusaka this Thursday, the minister praised the troops.", "this Thursday", "2023-09-14"),
+        ("This Tuesday, the chief inspected the camp at Wau.", "This Tuesday", "2023-09-12"),
+        ("At a parade this Wednesday the officers were given their medals.", "this Wednesday", "2023-09-13"),
+        ("Speaking in Lusaka this Thursday, the minister will praise the troops.", "this Thursday", "2023-09-21"),
+        ("The contingent leaves this Monday for Juba.", "this Monday", "2023-09-18"),
+        ("This Sunday the battalion marks its anniversary.", "This Sunday", "2023-09-17"),
+    ],
+)
+def test_this_weekday_takes_the_tense_of_the_rest_of_its_sentence(text, quote, value):
+    assert dates(text).get(quote) == value, dates(text)
