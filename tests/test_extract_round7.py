@@ -117,3 +117,42 @@ def test_a_hyphenated_designation_stays_whole_and_its_bracketed_short_name_is_th
 )
 def test_this_weekday_takes_the_tense_of_the_rest_of_its_sentence(text, quote, value):
     assert dates(text).get(quote) == value, dates(text)
+
+
+# -- people after a rank: a known short name as surname, a body after "from the", speech verbs ------
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Under the command of Colonel Cyrus Wagner, the new contingent began its tour.", "Cyrus Wagner"),
+        ("Captain Maria Hamas reported to the base at Naqoura.", "Maria Hamas"),
+        ("Meanwhile, Captain Abdul Mujib Japar from the RBAF Religious Department also spoke.", "Abdul Mujib Japar"),
+        ("Lieutenant Colonel Ahmed Musa of the Nigerian Army spoke at the parade.", "Ahmed Musa"),
+        ("Colonel Jan Novak at the Ministry of Defence signed the order.", "Jan Novak"),
+        ("The Police Commissioner-General, Godwin Matanga claimed that the officers excelled.", "Godwin Matanga"),
+        ("The battalion commander, Tendai Moyo warned that the rains were coming.", "Tendai Moyo"),
+    ],
+)
+def test_a_ranked_or_titled_name_is_one_person_and_stops_before_the_body_it_serves(text, person):
+    got = mentions(text)
+    assert got.get(person, "").startswith("person/"), got
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        (
+            "Meanwhile, Captain Abdul Mujib Japar from the RBAF Religious Department also spoke.",
+            "RBAF Religious Department",
+        ),
+        ("Lieutenant Colonel Ahmed Musa of the Nigerian Army spoke at the parade.", "Nigerian Army"),
+    ],
+)
+def test_the_body_after_a_ranked_name_is_an_organisation_of_its_own(text, body):
+    assert mentions(text).get(body, "").startswith("organization/"), mentions(text)
+
+
+def test_a_known_organisation_is_still_one_when_no_rank_and_name_come_before_it():
+    got = mentions("Fighters of the Wagner Group were seen near Bambari.")
+    assert got.get("Wagner Group", "").startswith("organization/"), got

@@ -42,6 +42,7 @@ from pktui.extract.entities.unitwords import (
     ordinal_unit_references,
     ordinal_units,
 )
+from pktui.extract.gazetteer import GazMatch
 from pktui.extract.tokens import Token
 
 __all__ = ["EntityResult", "Found", "find_entities"]
@@ -57,7 +58,9 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     contingent_names(art)
     joined_agency_tags(art)
     mark_ranks_and_titles(art, gaz_matches)
-    gaz_at = {m.first: m for m in gaz_matches if not any(art.taken[m.first : m.last + 1])}
+    gaz_at = {
+        m.first: m for m in gaz_matches if not any(art.taken[m.first : m.last + 1]) and not _surname_after_rank(art, m)
+    }
     art.gaz_at = gaz_at
     for run in find_runs(art, gaz_at):
         type_run(art, run, gaz_at)
@@ -78,3 +81,19 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     place_short_names(art)
     mentions = finalise(art)
     return EntityResult(mentions, art.title_spans, art.ranks)
+
+
+def _surname_after_rank(art: ArticleState, m: GazMatch) -> bool:
+    """ "Colonel Cyrus Wagner": one known word (an organisation's short name) right after a rank and a
+    given name is the person's surname."""
+    i = m.first
+    prev = art.tokens[i - 1] if i > 0 else None
+    return (
+        m.first == m.last
+        and m.entry.type not in ("person", "country")
+        and prev is not None
+        and prev.is_word
+        and prev.is_cap
+        and (i - 1) in art.rank_before
+        and prev.end + 1 == art.tokens[i].start
+    )
