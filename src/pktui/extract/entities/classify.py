@@ -59,8 +59,8 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
         if _add_known(art, m) is None:
             _type_unknown(art, seq)
         return
-    if (parts := split_after_ranked_name(art, seq)) is not None:
-        for part in parts:
+    if (name_and_body := split_after_ranked_name(art, seq)) is not None:
+        for part in name_and_body:
             type_run(art, part, gaz_at)
         return
     if _title_then_name(art, seq, gaz_at) or _named_with_year(art, seq, gaz_at):
