@@ -302,6 +302,8 @@ def resolve_match(
         tense = _tense(text, s, sentences)
         if _WOULD_VERB_RE.search(text, max(0, s - 40), s):
             tense = "future"  # reported plans: "said an advance party would leave on Saturday"
+        if rel == "this" and tense is None:
+            tense = _tense_after(text, e, sentences)  # "Speaking in Harare this Thursday, the chief said"
         # "this Sunday" is the coming one unless the clause is past ("departs this Sunday")
         future = rel == "next" or (rel == "this" and tense != "past") or (rel != "last" and tense == "future")
         if rel:
@@ -393,6 +395,17 @@ _ANAPHORIC_AFTER_RE = re.compile(r"\s+(?:of\s+)?(?:that|the same|the following|t
 
 
 _TENSE_WINDOW = 160  # characters of the clause before a date that say its tense
+
+
+_PAST_AFTER_RE = re.compile(r"\b(?:said|told|announced|claimed|noted|added|was|were|had|\w{3,}ed)\b", re.I)
+
+
+def _tense_after(text: str, pos: int, sentences: list[tuple[int, int]]) -> str | None:
+    """ "past" or "future" from the rest of the sentence after ``pos``, when nothing before it told."""
+    rest = text[pos : _sentence_of(pos, sentences)[1]]
+    if _FUTURE_RE.search(rest):
+        return "future"
+    return "past" if _PAST_AFTER_RE.search(rest) else None
 
 
 def _tense(text: str, pos: int, sentences: list[tuple[int, int]]) -> str | None:

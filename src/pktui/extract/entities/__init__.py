@@ -21,8 +21,6 @@ from pktui.extract.entities.candidates import (
     joined_agency_tags,
     mark_ranks_and_titles,
     numbered_units,
-    ordinal_unit_references,
-    ordinal_units,
 )
 from pktui.extract.entities.classify import type_run
 from pktui.extract.entities.countries import other_countries_bodies, possessive_services
@@ -38,6 +36,13 @@ from pktui.extract.entities.resolve import (
     the_references,
 )
 from pktui.extract.entities.state import ArticleState, EntityResult, Found
+from pktui.extract.entities.unitwords import (
+    numbered_unit_references,
+    numbered_unit_words,
+    ordinal_unit_references,
+    ordinal_units,
+)
+from pktui.extract.gazetteer import GazMatch
 from pktui.extract.tokens import Token
 
 __all__ = ["EntityResult", "Found", "find_entities"]
@@ -49,10 +54,13 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     numbered_units(art)
     described_units(art, gaz_matches)
     ordinal_units(art)
+    numbered_unit_words(art)
     contingent_names(art)
     joined_agency_tags(art)
     mark_ranks_and_titles(art, gaz_matches)
-    gaz_at = {m.first: m for m in gaz_matches if not any(art.taken[m.first : m.last + 1])}
+    gaz_at = {
+        m.first: m for m in gaz_matches if not any(art.taken[m.first : m.last + 1]) and not _surname_after_rank(art, m)
+    }
     art.gaz_at = gaz_at
     for run in find_runs(art, gaz_at):
         type_run(art, run, gaz_at)
@@ -68,7 +76,24 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     cut_short_known_names(art)
     the_references(art)
     ordinal_unit_references(art)
+    numbered_unit_references(art)
     demonym_variants(art)
     place_short_names(art)
     mentions = finalise(art)
     return EntityResult(mentions, art.title_spans, art.ranks)
+
+
+def _surname_after_rank(art: ArticleState, m: GazMatch) -> bool:
+    """ "Colonel Cyrus Wagner": one known word (an organisation's short name) right after a rank and a
+    given name is the person's surname."""
+    i = m.first
+    prev = art.tokens[i - 1] if i > 0 else None
+    return (
+        m.first == m.last
+        and m.entry.type not in ("person", "country")
+        and prev is not None
+        and prev.is_word
+        and prev.is_cap
+        and (i - 1) in art.rank_before
+        and prev.end + 1 == art.tokens[i].start
+    )

@@ -19,6 +19,7 @@ from pktui.extract.entities.cues import (
     place_apposition,
     place_supported,
     prev_is,
+    split_after_ranked_name,
 )
 from pktui.extract.entities.state import (
     ROMAN_RE,
@@ -57,6 +58,10 @@ def type_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) -> 
         m = gaz_at[first]
         if _add_known(art, m) is None:
             _type_unknown(art, seq)
+        return
+    if (name_and_body := split_after_ranked_name(art, seq)) is not None:
+        for part in name_and_body:
+            type_run(art, part, gaz_at)
         return
     if _title_then_name(art, seq, gaz_at) or _named_with_year(art, seq, gaz_at):
         return

@@ -233,3 +233,21 @@ def place_supported(art: ArticleState, first: int, last: int) -> str | None:
         if len(gap) <= 16 and _LIST_GAP_RE.match(gap):
             return f"in a list after the place {before[-1].name}"
     return None
+
+
+#: prepositions that end a ranked person's name: "Captain Ali Hassan from the Army Medical Corps"
+_AFTER_RANKED_NAME = frozenset(["from", "of", "at", "with"])
+
+
+def split_after_ranked_name(art: ArticleState, seq: list[int]) -> tuple[list[int], list[int]] | None:
+    """A run opening with a ranked person's name words and going on through "from the", "of the",
+    "at the" to a body: the name and the body, each its own run."""
+    toks = art.tokens
+    if art.rank_before.get(seq[0]) is None:
+        return None
+    for n, k in enumerate(seq[1:-2], start=1):
+        if toks[k].key in _AFTER_RANKED_NAME and toks[k + 1].key == "the":
+            if n >= 2 and all(name_word(toks[j]) for j in seq[:n]):
+                return seq[:n], seq[n + 2 :]
+            return None
+    return None

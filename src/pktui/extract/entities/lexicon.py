@@ -25,6 +25,10 @@ class Lexicon:
         self.connectors = {str(w) for w in lex.get("connectors", [])}
         self.name_particles = {str(w) for w in lex.get("name_particles", [])}
         self.ordinal_unit_heads = {str(w) for w in lex.get("ordinal_unit_heads", [])}
+        self.numbered_unit_words = [tuple(str(w).split()) for w in lex.get("numbered_unit_words", [])]
+        #: first words of what numbers count ("soldiers", "kilometres"): after a number they make it a count
+        self.counted_words = {str(w).split()[0] for m in dom.measures.values() for w in m.get("words") or []}
+        self.counted_words |= {"strong", "km", "kilometres", "kilometers", "metres", "meters", "miles"}
         self.place_nouns_before_of = {str(w) for w in lex.get("place_nouns_before_of", [])}
         self.function_words = {str(w) for w in lex.get("function_words", [])}
         self.common = {str(w) for w in lex.get("common_capitalised", [])}

@@ -48,6 +48,9 @@ def designations(art: ArticleState) -> None:
                 continue
             end_tok = j + 1
             designation = f"Rotation {toks[j + 1].text}"
+        elif numbered and _glued_number_after(toks, j):
+            end_tok = j + 2  # "Malaysian Battalion 850-2"
+            designation = art.text[toks[j].start : toks[j + 2].end]
         elif toks[j].text == "No":
             k = j + 2 if j + 1 < len(toks) and toks[j + 1].text == "." else j + 1
             if not (k < len(toks) and toks[k].is_number):
@@ -65,6 +68,7 @@ def designations(art: ArticleState) -> None:
                 g.key, g.name = f.key, f.name
         for k in range(j, end_tok + 1):
             art.taken[k] = True
+        _bracketed_short_name(art, f, end_tok, designation)
         designated.setdefault(base.split()[-1].lower(), []).append((f.end, base, f.name))
     if designated:
         _sister_units(art, designated)
@@ -73,6 +77,34 @@ def designations(art: ArticleState) -> None:
         if f.type == "unit" and f.gaz is not None and f.gaz.name in art.lex.need_designation:
             f.end = f.start
     art.found = [f for f in art.found if f.end > f.start]
+
+
+def _bracketed_short_name(art: ArticleState, f: Found, end_tok: int, designation: str) -> None:
+    """ "Malaysian Battalion 850-11 (Malbatt 850-11)": a unit in brackets right after a designated
+    unit, ending in the same designation, is its short name."""
+    toks = art.tokens
+    k = end_tok + 1
+    if k + 1 >= len(toks) or toks[k].text != "(":
+        return
+    short = next(
+        (g for g in art.found if g is not f and g.type == "unit" and g.start == toks[k + 1].start),
+        None,
+    )
+    if short is None or not short.name.endswith(f" {designation}"):
+        return
+    old_key = short.key
+    for g in art.found:
+        if g.key == old_key:
+            g.key, g.name = f.key, f.name
+            g.why = f"{g.why}; short name in brackets after {f.name}"
+
+
+def _glued_number_after(toks: list[Token], j: int) -> bool:
+    """ "850-2": a hyphen and a number glued to the number at j (a contingent's rotation)."""
+    if j + 2 >= len(toks):
+        return False
+    dash, tail = toks[j + 1], toks[j + 2]
+    return dash.text == "-" and tail.is_number and tail.text.isdigit() and toks[j].end == dash.start == tail.start - 1
 
 
 def _sister_units(art: ArticleState, designated: dict[str, list[tuple[int, str, str]]]) -> None:
