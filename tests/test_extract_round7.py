@@ -7,25 +7,10 @@ from datetime import date
 
 import pytest
 
-from pktui.extract import extract_article
-from pktui.model import Article
+from tests.extract_support import Probe
 
-
-def extract(text: str, published: date | None = date(2023, 9, 15)):
-    return extract_article(Article("a", "a.txt", text, published, "t"))
-
-
-def mentions(text: str) -> dict[str, str]:
-    """Mention text -> entity key."""
-    return {m.text: m.entity for m in extract(text).mentions}
-
-
-def dates(text: str, published: date | None = date(2023, 9, 15)) -> dict[str, str]:
-    return {f.text: f.value for f in extract(text, published).facts if f.kind == "date"}
-
-
-def counts(text: str) -> dict[str, float]:
-    return {f.text: f.value for f in extract(text).facts if f.kind == "quantity"}
+_probe = Probe(date(2023, 9, 15))
+extract, mentions, dates, counts = _probe.extract, _probe.mentions, _probe.dates, _probe.quantities
 
 
 # -- units named by a lower-case unit word and a number or an ordinal ------------------------------
