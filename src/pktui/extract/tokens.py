@@ -14,6 +14,7 @@ _TOKEN_RE = re.compile(
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)"  # 1,100
     r"|(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.]?\d)"  # 18 586, 100 000 (thousands by spaces)
     r"|\d+(?:\.\d+)?"  # 252, 3.5
+    r"|\b(?:[Tt]hen|[Ee]x)(?=-[A-Z])"  # "then-President X", "ex-Minister X": the title is a token of its own
     r"|[^\W\d_](?:[\w]|[-'’](?=\w))*\+?"  # words, with inner hyphens/apostrophes: Jean-Pierre, A4P+
     r"|[^\w\s]",  # one punctuation character
     re.UNICODE,

@@ -180,6 +180,8 @@ def mark_ranks_and_titles(art: ArticleState, gaz_matches: list[GazMatch]) -> Non
             i += 1
             continue
         rank = art.lex.ranks.match(toks, i)
+        if rank is not None and i > 0 and _inside_a_name(art, i, rank[1]):
+            rank = None  # "bin Haji Osman", "Pg Hj Zaidi": a courtesy word inside a name belongs to it
         if rank is not None and tok.is_cap and toks[rank[0]].bare == toks[rank[0]].text:  # "the Lord's …" is none
             last, name = rank
             nxt = toks[last + 1] if last + 1 < len(toks) else None
@@ -200,6 +202,21 @@ def mark_ranks_and_titles(art: ArticleState, gaz_matches: list[GazMatch]) -> Non
             i = last + 1
             continue
         i += 1
+
+
+def _inside_a_name(art: ArticleState, i: int, rank: str) -> bool:
+    """Is the courtesy title at i inside a name (after "bin", or after a name word)?"""
+    prev = art.tokens[i - 1]
+    if prev.text in art.lex.name_particles:
+        return True
+    return (
+        rank in art.lex.civil_ranks
+        and prev.is_word
+        and prev.is_cap
+        and not art.taken[i - 1]
+        and i - 1 not in art.sentence_starts
+        and prev.key not in art.lex.common
+    )
 
 
 def find_runs(art: ArticleState, gaz_at: dict[int, GazMatch]) -> list[list[int]]:
@@ -238,6 +255,8 @@ def split_run(art: ArticleState, seq: list[int], gaz_at: dict[int, GazMatch]) ->
         ) or art.lex.split_connectors.get(toks[k].text)
         if kind is None or k in inside_gaz or toks[seq[pos - 1]].text in art.lex.connectors:
             continue
+        if toks[k].text == "and" and any(toks[c].text == "," for c in seq[:pos]):
+            continue  # the last of a body's listed portfolios ("… of Defence, Civil Protection and Sports")
         end = pos
         while end < len(seq) and toks[seq[end]].is_word and toks[seq[end]].text in art.lex.connectors:
             end += 1
@@ -344,8 +363,42 @@ def _collect(art: ArticleState, i: int, gaz_at: dict[int, GazMatch]) -> tuple[li
             seq.append(j)
             j += 1
             continue
+        if tok.text == "," and (end := _listed_portfolios_end(art, seq, j, gaz_at)) is not None:
+            seq.extend(range(j, end))  # "Department of Defence, Civil Protection and Sports"
+            j = end
+            continue
         break
     return seq, max(j, i + 1)
+
+
+def _listed_portfolios_end(art: ArticleState, seq: list[int], comma: int, gaz_at: dict[int, GazMatch]) -> int | None:
+    """Where a body's spelled-out list of portfolios ends ("Ministry of Agriculture, Fisheries and
+    Food"): a body head with "of" before the comma, then short unknown capitalised items closed by
+    "and" + item, and no name right after. None when the comma opens no such list."""
+    toks, lex = art.tokens, art.lex
+    heads = [
+        p
+        for p, k in enumerate(seq[:-1])
+        if lex.heads.get(toks[k].bare_key) == "organization" and toks[k + 1].text == "of"
+    ]
+    if (
+        not heads
+        or any(toks[k].text == "," for k in seq)
+        or any(k in gaz_at and gaz_at[k].entry.type != "organization" for k in seq[heads[-1] :])
+    ):
+        return None
+    n, j = len(toks), comma
+    while j < n and toks[j].text in (",", "and"):
+        closing = toks[j].text == "and"
+        k = j + 1
+        while k < n and k - j <= 3 and is_namey(toks[k]) and k not in gaz_at and not art.taken[k]:
+            k += 1
+        if k == j + 1 or k - j > 3:
+            return None
+        if closing:
+            return k if k >= n or not is_namey(toks[k]) else None
+        j = k
+    return None
 
 
 def _known_acronym_before_hyphen(art: ArticleState, k: int) -> None:
