@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from pktui.knowledge.base import KnowledgeBase
@@ -19,37 +18,13 @@ from pktui.knowledge.build import sort_timeline
 from pktui.knowledge.correction_values import Folded, check_fact_fields, name_pattern, number, precision
 from pktui.knowledge.figures import build_series
 from pktui.knowledge.ledger import CorrectionRefused, Entry, Ledger, check_fields, mention_ref
+from pktui.knowledge.outcome import Outcome
 from pktui.knowledge.source import FactSource
-from pktui.model import Entity, Fact, LoadProblem, Mention
+from pktui.model import Entity, Fact, Mention
 from pktui.text import fold, slug
 
 #: a correction's fields (``entity``, ``into``, ``alias``, ...), as the ledger holds them
 Targets = dict[str, Any]
-
-
-@dataclass(slots=True)
-class Outcome:
-    """What applying a ledger did: the entries applied and the stale ones with the reason."""
-
-    applied: list[int] = field(default_factory=list)
-    stale: list[tuple[Entry, str]] = field(default_factory=list)
-    #: whether the figures had to be assembled again (a fact or an entity they use changed)
-    series_changed: bool = False
-    #: ids of the entities the entries made (a split's), in the order they were made (one
-    #: removed and made again counts from the second time): the order an incremental apply
-    #: keeps them in
-    made: list[str] = field(default_factory=list)
-    #: what the entries took away, as it was just before: entity id -> its name (merged away,
-    #: split off whole, its mentions all rejected) and rejected facts, so that the corrections
-    #: view can name them when nothing else holds them (read in memory)
-    gone_entities: dict[str, str] = field(default_factory=dict)
-    gone_facts: dict[str, Fact] = field(default_factory=dict)
-
-    def problems(self, ledger_path: str) -> list[LoadProblem]:
-        return [
-            LoadProblem(ledger_path, f"correction {e.n} ({e.describe()}) is stale: {why}", skipped=False)
-            for e, why in self.stale
-        ]
 
 
 def in_effect(entries: Sequence[Entry]) -> set[int]:

@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from pktui.knowledge.figures import article_points, series_of, series_order
 from pktui.knowledge.store import codec
 from pktui.knowledge.store.codec import Row
 from pktui.knowledge.store.overlay import Overlay
 from pktui.knowledge.store.reader import StoredKnowledgeBase
-from pktui.knowledge.store.rows import tkey
 from pktui.knowledge.store.views import Deferred, LazyRows, Patched
 from pktui.model import Article, Entity, Fact, Mention, Series, SeriesPoint, TimelineEntry
 from pktui.text import fold
@@ -44,8 +42,7 @@ class CorrectedKnowledgeBase:
         self.corrections = ov.outcome
         self._gone = ov.gone()
         self._names: dict[str, str | None] = {}
-        self._facts_about: dict[str, list[Fact]] | None = None
-        self._mentions = _by_article(ov.entities.values())
+        self._rejected_named: set[str] | None = None
         counts = dict(store.counts)
         counts["entities"] = counts.get("entities", 0) - len(ov.replaced) + len(ov.entities)
         counts["facts"] = counts.get("facts", 0) - len(ov.rejected)
@@ -59,7 +56,6 @@ class CorrectedKnowledgeBase:
             dropped=lambda f: f.id in ov.rejected,
             swap=self._swap_fact,
         )
-        self._timeline_order = sorted(ov.timeline.values(), key=tkey)
         self.timeline: Sequence[TimelineEntry] = self._patched_timeline()
         self.series: Sequence[Series] = Deferred(self._series) if ov.outcome.series_changed else store.series
 
@@ -97,10 +93,10 @@ class CorrectedKnowledgeBase:
 
     def _entities(self) -> Sequence[Entity]:
         ov, store = self.overlay, self.store
-        mine = sorted(ov.entities.values(), key=self._entity_key)
         dropped = list(ov.replaced.values())
 
         def inserts() -> list[tuple[int, Entity]]:
+            mine = sorted(ov.entities.values(), key=self._entity_key)
             keys = [self._entity_key(e) for e in mine]
             below = ranks(store, "entity", "type, fname", [(t, f) for t, f, _tie in keys])
             out = []
@@ -117,15 +113,15 @@ class CorrectedKnowledgeBase:
             drop_rows={r[0] for r in rows},
             dropped=lambda e: e.id in ov.replaced,
             inserts=inserts,
-            count=len(mine),
+            count=len(ov.entities),
         )
 
     def entity_counts_by_type(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int, self.store.entity_counts_by_type())
         for etype, _fname, _id in self.overlay.replaced.values():
             counts[etype] -= 1
-        for e in self.overlay.entities.values():
-            counts[e.type] += 1
+        for etype, n in self.overlay.entity_type_counts().items():
+            counts[etype] += n
         return {k: v for k, v in sorted(counts.items()) if v > 0}
 
     def mentions_in(self, article_id: str) -> list[Mention]:
@@ -134,7 +130,7 @@ class CorrectedKnowledgeBase:
             return self.store.mentions_in(article_id)
         replaced = self.overlay.replaced
         kept = [m for m in self.store.mentions_in(article_id) if m.entity not in replaced]
-        return sorted([*kept, *self._mentions.get(article_id, ())], key=lambda m: (m.start, m.end))
+        return sorted([*kept, *self.overlay.mentions_of(article_id)], key=lambda m: (m.start, m.end))
 
     def mentions_of_in(self, entity_id: str, article_id: str) -> list[Mention]:
         """An entity's mentions in one article, in text order."""
@@ -173,29 +169,18 @@ class CorrectedKnowledgeBase:
         ov = self.overlay
         return [ov.facts.get(f.id, f) for f in self.store.facts_in(article_id) if f.id not in ov.rejected]
 
-    def _about(self) -> dict[str, list[Fact]]:
-        """Entity id -> the facts read that name it now (in the store's order), and with an
-        empty list those that only a rejected fact named."""
-        if self._facts_about is None:
-            ov = self.overlay
-            about: dict[str, list[Fact]] = defaultdict(list)
-            for f in sorted(ov.facts.values(), key=lambda f: ov.fact_order[f.id]):
-                for eid in dict.fromkeys(f.entities):
-                    about[eid].append(f)
-            for fid in ov.rejected:
-                for eid in (self.store.fact(fid) or _NO_FACT).entities:
-                    about.setdefault(eid, [])
-            self._facts_about = dict(about)
-        return self._facts_about
-
     def _involves(self, entity_id: str) -> bool:
         """Whether a fact the overlay read names the entity (before or after correcting)."""
-        return entity_id in self._about()
+        if self._rejected_named is None:
+            self._rejected_named = {
+                eid for fid in self.overlay.rejected for eid in (self.store.fact(fid) or _NO_FACT).entities
+            }
+        return entity_id in self._rejected_named or self.overlay.facts_naming(entity_id) is not None
 
     def facts_about(self, entity_id: str) -> Sequence[Fact]:
         ov = self.overlay
         if entity_id in ov.entities or entity_id in self._gone:
-            return list(self._about().get(entity_id, ()))
+            return self.overlay.facts_naming(entity_id) or []
         base = self.store.facts_about(entity_id)
         if not self._involves(entity_id):
             return base
@@ -212,9 +197,11 @@ class CorrectedKnowledgeBase:
 
     def _patched_timeline(self) -> Sequence[TimelineEntry]:
         ov, store = self.overlay, self.store
-        mine = self._timeline_order
 
         def inserts() -> list[tuple[int, TimelineEntry]]:
+            from pktui.knowledge.store.rows import tkey
+
+            mine = ov.timeline_in_order()
             q = "SELECT tkey FROM timeline WHERE fact IN (?*)"
             dropped = sorted(r[0] for r in _rows_of(store, q, list(ov.timeline_rows)))
             keys = [tkey(t) for t in mine]
@@ -223,21 +210,23 @@ class CorrectedKnowledgeBase:
 
         return Patched(
             store.timeline,  # type: ignore[arg-type]
-            drop_rows=set(ov.timeline_rows),
+            drop_rows=ov.timeline_rows,
             dropped=lambda t: t.fact in ov.fact_rows,
             inserts=inserts,
-            count=len(mine),
+            count=len(ov.timeline),
         )
 
     def timeline_for(self, entity_id: str | None) -> Sequence[TimelineEntry]:
         if entity_id is None:
             return self.timeline
         ov = self.overlay
-        mine = [t for t in self._timeline_order if entity_id in t.entities]
+        mine = ov.timeline_naming(entity_id)
         if entity_id in ov.entities or entity_id in self._gone:
             return mine
         if not self._involves(entity_id):
             return self.store.timeline_for(entity_id)
+        from pktui.knowledge.store.rows import tkey
+
         kept = [t for t in self.store.timeline_for(entity_id) if t.fact not in ov.fact_rows]
         return sorted([*kept, *mine], key=tkey)
 
@@ -247,6 +236,8 @@ class CorrectedKnowledgeBase:
         """The series made again where their points may have changed: in the articles of the
         facts corrected or rejected, and of the facts about an entity whose name changed (a
         figure may count for the country a name says)."""
+        from pktui.knowledge.figures import article_points, series_of, series_order
+
         store, ov = self.store, self.overlay
         renamed = {e for e, name in ov.names_before.items() if self.name_of(e) != name}
         articles = sorted(
@@ -334,14 +325,6 @@ def _rows_of(store: StoredKnowledgeBase, sql: str, values: Sequence[object]) -> 
     for i in range(0, len(values), 500):
         chunk = values[i : i + 500]
         out.extend(store._rows(sql.replace("(?*)", f"({','.join('?' * len(chunk))})"), chunk))
-    return out
-
-
-def _by_article(entities: Iterable[Entity]) -> dict[str, list[Mention]]:
-    out: dict[str, list[Mention]] = defaultdict(list)
-    for e in entities:
-        for m in e.mentions:
-            out[m.article].append(m)
     return out
 
 

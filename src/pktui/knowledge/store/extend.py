@@ -66,6 +66,7 @@ def extend(
     moved = {place[0] for place in before ^ _mention_places(kb)}
     base.moved_mention_articles.update(moved)
     base.grown = part.search_changes(kb, {e.n for e in tail}, types, moved)
+    base.forget()
     return base
 
 

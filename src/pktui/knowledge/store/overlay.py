@@ -17,14 +17,15 @@ article.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pktui.knowledge.base import KnowledgeBase
 from pktui.knowledge.correction_values import Folded, name_pattern
-from pktui.knowledge.corrections import Outcome, active_entries, apply_ledger
 from pktui.knowledge.ledger import Entry, mention_ref
+from pktui.knowledge.outcome import Outcome
 from pktui.knowledge.store.codec import Row
 from pktui.model import ENTITY_TYPES, Entity, Fact, Mention, TimelineEntry
 from pktui.text import fold, slug
@@ -97,6 +98,60 @@ class Overlay:
         """Entity ids whose entity document changed: read, made or removed."""
         return set(self.replaced) | set(self.new)
 
+    # -- what the corrected view asks (worked out once here; a kept overlay reads each from
+    # -- its file, see :mod:`.overlay_kept`) --------------------------------------------------
+
+    #: the answers below, worked out on first use (:meth:`forget` after the overlay changed)
+    _views: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    def forget(self) -> None:
+        self._views.clear()
+
+    def _view(self, name: str, make: Callable[[], object]) -> object:
+        if name not in self._views:
+            self._views[name] = make()
+        return self._views[name]
+
+    def mentions_of(self, article: str) -> list[Mention]:
+        """The mentions the overlay's entities have in one article."""
+
+        def make() -> dict[str, list[Mention]]:
+            out: dict[str, list[Mention]] = defaultdict(list)
+            for e in self.entities.values():
+                for m in e.mentions:
+                    out[m.article].append(m)
+            return out
+
+        by_article: dict[str, list[Mention]] = self._view("mentions", make)  # type: ignore[assignment]
+        return list(by_article.get(article, ()))
+
+    def timeline_in_order(self) -> list[TimelineEntry]:
+        """The overlay's timeline entries in the timeline's order."""
+        from pktui.knowledge.store.rows import tkey
+
+        return self._view("timeline", lambda: sorted(self.timeline.values(), key=tkey))  # type: ignore[return-value]
+
+    def timeline_naming(self, entity_id: str) -> list[TimelineEntry]:
+        return [t for t in self.timeline_in_order() if entity_id in t.entities]
+
+    def entity_type_counts(self) -> Counter[str]:
+        return Counter(e.type for e in self.entities.values())
+
+    def facts_naming(self, entity_id: str) -> list[Fact] | None:
+        """The facts read that name the entity now, in the store's order; None when none of
+        them names it."""
+
+        def make() -> dict[str, list[Fact]]:
+            about: dict[str, list[Fact]] = defaultdict(list)
+            for f in sorted(self.facts.values(), key=lambda f: self.fact_order[f.id]):
+                for eid in dict.fromkeys(f.entities):
+                    about[eid].append(f)
+            return dict(about)
+
+        about: dict[str, list[Fact]] = self._view("about", make)  # type: ignore[assignment]
+        got = about.get(entity_id)
+        return list(got) if got is not None else None
+
 
 def touched_by(
     entries: Sequence[Entry],
@@ -129,6 +184,8 @@ def touched_by(
 
 def correct(skb: StoredKnowledgeBase, entries: Sequence[Entry], find_articles: FindArticles | None = None) -> Overlay:
     """Apply ``entries`` to the part of ``skb`` they can touch (module doc)."""
+    from pktui.knowledge.corrections import active_entries, apply_ledger
+
     active = active_entries(entries)
     part = _Part(skb)
     names = touched_by(active, part.whole, part.named_facts, part.owners_at)

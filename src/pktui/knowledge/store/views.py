@@ -12,6 +12,7 @@ import dataclasses
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, Generic, TypeVar, overload
 
 from pktui.model import Article, Entity, Mention
@@ -226,7 +227,7 @@ class Patched(Sequence[T]):
         self,
         base: LazyRows[T],
         *,
-        drop_rows: set[int],
+        drop_rows: AbstractSet[int],
         dropped: Callable[[T], bool],
         swap: Callable[[T], T] = lambda item: item,
         inserts: Callable[[], list[tuple[int, T]]] | None = None,
