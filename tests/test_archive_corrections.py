@@ -87,12 +87,12 @@ def test_a_damaged_kept_overlay_is_made_again_with_a_warning(archive):
 
 
 def test_where_the_overlay_cannot_be_kept_it_is_used_from_memory(archive, monkeypatch):
-    from pktui.knowledge.store import overlay_cache
+    from pktui.knowledge.store import overlay_kept
 
-    def unwritable(path, *args, **kwargs):
-        raise PermissionError(13, "Permission denied", str(path))
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(overlay_cache, "atomic_output", unwritable)
+    monkeypatch.setattr(overlay_kept, "_fill", disk_full)
     record(archive, "merge", {"entity": DEPT, "into": MND})
     assert not _kept(archive).exists()
     again = _reopen(archive)

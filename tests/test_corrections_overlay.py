@@ -8,7 +8,6 @@ the ledger applied there, and search must find the same documents.
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import pytest
@@ -20,12 +19,12 @@ from pktui.archive.corrected import search_changes
 from pktui.commands.export import entity_dict, export_document, series_dict
 from pktui.corpus import bundled_corpus_dir
 from pktui.knowledge.corrections import apply_ledger
-from pktui.knowledge.store import codec
 from pktui.knowledge.store.corrected import CorrectedKnowledgeBase
 from pktui.knowledge.store.extend import extend
 from pktui.knowledge.store.memory import in_memory
 from pktui.knowledge.store.overlay import correct
-from pktui.knowledge.store.overlay_cache import overlay_doc, overlay_from_doc
+from pktui.knowledge.store.overlay_cache import entry_digests
+from pktui.knowledge.store.overlay_kept import KeptKey, KeptOverlay, open_kept, write_kept
 from pktui.search.build import build_segment
 from pktui.search.index import SearchIndex
 from pktui.text import fold
@@ -194,20 +193,25 @@ def _find(archive):
     return lambda name: archive.index.articles_holding(fold(name).split())
 
 
-def _round_trip(overlay, ops):
-    """The overlay as the cache file holds it, read back."""
-    return overlay_from_doc(json.loads(codec.dumps_any(overlay_doc(overlay))), ops)
+def _round_trip(overlay, ops, tmp_path) -> KeptOverlay:
+    """The overlay as the kept file holds it, read back (lazily: rows read as they are asked)."""
+    path = tmp_path / "overlay.sqlite"
+    key = KeptKey("base", "ledger", entry_digests(ops))
+    assert write_kept(path, overlay, key)
+    got, kept = open_kept(path)
+    assert got == key and isinstance(kept, KeptOverlay)
+    return kept
 
 
-def _grown(archive, ops, k: int) -> CorrectedKnowledgeBase:
-    """The overlay of the first ``k`` entries, cached and read back, the rest applied on it."""
-    base = _round_trip(correct(archive.kb, ops[:k], _find(archive)), ops[:k])
+def _grown(archive, ops, k: int, tmp_path) -> CorrectedKnowledgeBase:
+    """The overlay of the first ``k`` entries, kept and read back, the rest applied on it."""
+    base = _round_trip(correct(archive.kb, ops[:k], _find(archive)), ops[:k], tmp_path).materialize()
     return CorrectedKnowledgeBase(archive.kb, extend(archive.kb, base, ops, ops[k:], _find(archive)))
 
 
-def test_a_cached_or_extended_overlay_answers_as_the_ledger_applied_in_memory(stored):
-    """Cached overlay == overlay made afresh == the ledger applied in memory, and so is one
-    cached for the first entries with the others applied on it, whatever the split."""
+def test_a_cached_or_extended_overlay_answers_as_the_ledger_applied_in_memory(stored, tmp_path):
+    """Kept overlay read back lazily == overlay made afresh == the ledger applied in memory,
+    and so is one kept for the first entries with the others applied on it, whatever the split."""
 
     @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(ledgers(*_ids(stored)), st.integers(0, 8))
@@ -215,9 +219,12 @@ def test_a_cached_or_extended_overlay_answers_as_the_ledger_applied_in_memory(st
         memory = in_memory(stored.kb)
         outcome = apply_ledger(memory, ops)
         expected = export_document(memory)
-        cached = CorrectedKnowledgeBase(stored.kb, _round_trip(correct(stored.kb, ops, _find(stored)), ops))
-        assert export_document(cached) == expected
-        grown = _grown(stored, ops, min(k, len(ops)))
+        kept = _round_trip(correct(stored.kb, ops, _find(stored)), ops, tmp_path)
+        _same_answers(stored, CorrectedKnowledgeBase(stored.kb, kept), memory)  # (asked row by row)
+        kept = _round_trip(correct(stored.kb, ops, _find(stored)), ops, tmp_path)
+        assert export_document(CorrectedKnowledgeBase(stored.kb, kept)) == expected
+        assert [(e.n, why) for e, why in kept.outcome.stale] == [(e.n, why) for e, why in outcome.stale]
+        grown = _grown(stored, ops, min(k, len(ops)), tmp_path)
         assert export_document(grown) == expected
         _same_answers(stored, grown, memory)
         assert grown.corrections.applied == outcome.applied
@@ -228,7 +235,7 @@ def test_a_cached_or_extended_overlay_answers_as_the_ledger_applied_in_memory(st
     check()
 
 
-def test_search_over_an_extended_overlay_finds_what_search_over_memory_finds(stored):
+def test_search_over_an_extended_overlay_finds_what_search_over_memory_finds(stored, tmp_path):
     """The corrections' segments as a chain: the first entries' segment, then one of what the
     others changed (as a reopen after the ledger grew writes them) find what memory finds."""
     from pktui.search import segment
@@ -238,7 +245,7 @@ def test_search_over_an_extended_overlay_finds_what_search_over_memory_finds(sto
     def check(ops, k):
         k = min(k, len(ops))
         first = CorrectedKnowledgeBase(stored.kb, correct(stored.kb, ops[:k], _find(stored)))
-        grown = _grown(stored, ops, k)
+        grown = _grown(stored, ops, k, tmp_path)
         data = [segment.read(stored.folder / "search" / s) for s in _manifest(stored).segments]
         for kb, (articles, entity_ids) in ((first, search_changes(first)), (grown, grown.overlay.grown)):
             if articles or entity_ids:

@@ -25,13 +25,13 @@ from pktui.fileio import atomic_output
 from pktui.knowledge.ledger import LedgerError, read_ledger
 from pktui.knowledge.store.corrected import CorrectedKnowledgeBase
 from pktui.knowledge.store.overlay import OverlayUnsafe
-from pktui.knowledge.store.overlay_cache import cached_correct, entry_digests
+from pktui.knowledge.store.overlay_cache import cached_correct, ledger_digest
 from pktui.model import LoadProblem
 from pktui.text import fold
 
 CORRECTIONS = "corrections"
 #: the overlay kept beside the corrections' search segment
-OVERLAY = "overlay.json"
+OVERLAY = "overlay.sqlite"
 
 
 def with_ledger(kb: Any, ledger: Path, open_plain_index: Any, folder: Path | None = None) -> Any:
@@ -39,17 +39,6 @@ def with_ledger(kb: Any, ledger: Path, open_plain_index: Any, folder: Path | Non
     ``kb`` itself with a problem when the ledger cannot be read (the corpus loads without it).
     ``open_plain_index()`` gives the index's search without corrections, or None. Under the
     index ``folder`` the overlay is kept (:mod:`pktui.knowledge.store.overlay_cache`)."""
-    try:
-        raw = Path(ledger).read_bytes() if Path(ledger).is_file() else b""
-        entries = read_ledger(Path(ledger)).entries
-    except LedgerError as exc:
-        kb.problems.append(
-            LoadProblem(exc.where or str(ledger), f"corrections not applied: {exc.detail}", skipped=False)
-        )
-        return kb
-    except OSError as exc:
-        kb.problems.append(LoadProblem(str(ledger), f"corrections not applied: {exc.strerror or exc}", False))
-        return kb
     plain: list[Any] = []
 
     def find_articles(name: str) -> set[str] | None:
@@ -62,7 +51,18 @@ def with_ledger(kb: Any, ledger: Path, open_plain_index: Any, folder: Path | Non
 
     cache = folder / CORRECTIONS / OVERLAY if folder is not None else None
     try:
-        overlay, warning, how = cached_correct(kb, entries, find_articles, cache)
+        raw = Path(ledger).read_bytes() if Path(ledger).is_file() else b""
+        overlay, warning, how, digests = cached_correct(
+            kb, ledger_digest(raw), lambda: read_ledger(Path(ledger)).entries, find_articles, cache
+        )
+    except LedgerError as exc:
+        kb.problems.append(
+            LoadProblem(exc.where or str(ledger), f"corrections not applied: {exc.detail}", skipped=False)
+        )
+        return kb
+    except OSError as exc:
+        kb.problems.append(LoadProblem(str(ledger), f"corrections not applied: {exc.strerror or exc}", False))
+        return kb
     except OverlayUnsafe as exc:
         return _in_memory(kb, ledger, str(exc))
     corrected = CorrectedKnowledgeBase(kb, overlay)
@@ -71,7 +71,7 @@ def with_ledger(kb: Any, ledger: Path, open_plain_index: Any, folder: Path | Non
     corrected.problems.extend(overlay.outcome.problems(str(ledger)))
     corrected.overlay_from = how  # type: ignore[attr-defined]
     corrected.ledger_digest = hashlib.sha256(raw).hexdigest()[:20]  # type: ignore[attr-defined]
-    corrected.entry_digests = entry_digests(entries)  # type: ignore[attr-defined]
+    corrected.entry_digests = digests  # type: ignore[attr-defined]
     corrected.ledger_path = Path(ledger)  # type: ignore[attr-defined]
     return corrected
 

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 
 from pktui.knowledge.base import KnowledgeBase
 from pktui.knowledge.correction_values import Folded
-from pktui.knowledge.corrections import Outcome, apply_ledger
+from pktui.knowledge.corrections import apply_ledger
 from pktui.knowledge.ledger import Entry
+from pktui.knowledge.outcome import Outcome
 from pktui.knowledge.store.overlay import (
     _ENTITY_ROW,
     _FACT_ROW,
