@@ -128,3 +128,26 @@ def test_a_grown_ledger_adds_a_search_segment_of_what_its_new_entries_changed(ar
         again.close()
     undo(archive)  # written again as one
     assert len(_chain(archive)) == 1 and MND not in _entity_hits(archive, "quartermaster")
+
+
+def test_the_entity_part_of_the_corrections_search_is_kept_and_mapped_on_reopen(archive):
+    from pktui.archive.corrected import CORRECTIONS, ENTITIES
+
+    record(archive, "merge", {"entity": DEPT, "into": MND})
+    record(archive, "rename", {"entity": MND, "name": "Quartermaster Office"})
+    kept = [p for p in (archive.folder / CORRECTIONS).iterdir() if p.name.endswith(ENTITIES)]
+    assert len(kept) == 1  # (written at the open after recording; the first entry's one removed)
+    again = open_archive(**{**archive.opened_with, "progress": None})
+    try:
+        assert again.index.ent.data.folder == kept[0]  # mapped, not merged again
+        assert MND in _entity_hits(again, "quartermaster") and MND in _entity_hits(again, "VDPO")
+        assert DEPT not in _entity_hits(again, "peacekeeping operations department")
+    finally:
+        again.close()
+    shutil.rmtree(kept[0])  # gone (or damaged): merged again, and kept again
+    again = open_archive(**{**archive.opened_with, "progress": None})
+    try:
+        assert again.index.ent.data.folder != kept[0] and MND in _entity_hits(again, "quartermaster")
+    finally:
+        again.close()
+    assert kept[0].is_dir()

@@ -386,16 +386,20 @@ def _open_search(archive: Archive, folder: Path) -> None:
 
 def _open_segments(kb: Any, folder: Path, manifest: Manifest) -> Any:
     """The index's segments, and after them the corrections' when a ledger changed anything."""
-    from pktui.archive.corrected import corrections_segment
+    from pktui.archive.corrected import corrections_segment, keep_entity_part, kept_entity_part
 
-    extra, built = corrections_segment(kb, folder, manifest)
-    if not extra and not built:
+    extra, entities = corrections_segment(kb, folder, manifest)
+    if not extra:
         return Segments(folder).open(kb, manifest)
     from pktui.search import segment
     from pktui.search.index import SearchIndex
 
-    data = [segment.read(f) for f in [*(folder / "search" / s for s in manifest.segments), *extra]]
-    return SearchIndex(kb, [*data, *built], deleted_articles=frozenset(manifest.deleted))
+    data = [*(segment.read(folder / "search" / s) for s in manifest.segments), *extra]
+    part = kept_entity_part(entities)
+    index = SearchIndex(kb, data, deleted_articles=frozenset(manifest.deleted), entities=part)
+    if part is None:
+        keep_entity_part(index, data, entities)
+    return index
 
 
 def _rewrite_segments(folder: Path, why: str) -> bool:

@@ -94,34 +94,39 @@ MAX_CHAIN = 8
 CHAIN = "chain.json"
 
 
-def corrections_segment(kb: Any, folder: Path, manifest: Any) -> tuple[list[Path], list[Any]]:
-    """The search segments of a corrected knowledge base: ``(folders, [])`` kept on disk, or
-    ``([], [data])`` built in memory where they cannot be written; ``([], [])`` when the ledger
-    changes nothing search shows.
+def corrections_segment(kb: Any, folder: Path, manifest: Any) -> tuple[list[Any], Path | None]:
+    """The search segments of a corrected knowledge base, mapped from disk (or built in memory
+    where they cannot be written; none when the ledger changes nothing search shows), and
+    where the entity part they make with the index's segments is kept (None: not kept).
 
     They are kept as a chain (``chain.json``, under the key of the ledger's entries, the
     index's generation and segments): a ledger that only grew adds a segment of what its new
-    entries changed (the last copy of an article wins) instead of writing all again."""
+    entries changed (the last copy of an article wins) instead of writing all again. The
+    entity part of the whole (the index's, with the chain's entities over it) is kept beside
+    them under the same key (:func:`kept_entity_part`), so a reopen maps it instead of
+    merging the parts again."""
     if not isinstance(kb, CorrectedKnowledgeBase):
-        return [], []
+        return [], None
     home = folder / CORRECTIONS
     digests = getattr(kb, "entry_digests", [])
     key = _chain_key(kb, manifest, digests)
     chain = _read_chain(home)
-    if chain.get("key") == key and _readable(home, chain["segments"]):
-        return [home / s for s in chain["segments"]], []
+    entities = home / f"{key}{ENTITIES}"
+    mapped = _mapped(home, chain.get("segments", [])) if chain.get("key") == key else None
+    if mapped is not None:
+        return mapped, entities
     from pktui.search.build import build_segment, write_segment
 
     ov = kb.overlay
     grown = ov.grown is not None and chain.get("key") == _chain_key(kb, manifest, digests[: ov.grown_after])
-    if grown and len(chain["segments"]) < MAX_CHAIN and _readable(home, chain["segments"]):
+    if grown and len(chain["segments"]) < MAX_CHAIN and _mapped(home, chain["segments"]) is not None:
         articles, entity_ids = ov.grown  # type: ignore[misc]
         segments = list(chain["segments"])
     else:
         articles, entity_ids = search_changes(kb)
         segments = []
     if not articles and not entity_ids and not segments:
-        return [], []
+        return [], None
     try:
         home.mkdir(exist_ok=True)
         if articles or entity_ids:
@@ -131,11 +136,43 @@ def corrections_segment(kb: Any, folder: Path, manifest: Any) -> tuple[list[Path
             segments.append(name)
         with atomic_output(home / CHAIN) as fh:
             fh.write(json.dumps({"key": key, "segments": segments}))
-        _remove_others(home, set(segments))
-        return [home / s for s in segments], []
+        _remove_others(home, {*segments, entities.name})
+        mapped = _mapped(home, segments)
+        if mapped is None:
+            raise OSError("the corrections' search segments just written cannot be read")
+        return mapped, entities
     except OSError:
         articles, entity_ids = search_changes(kb)
-        return [], ([build_segment(kb, articles, entity_ids=entity_ids)] if articles or entity_ids else [])
+        return ([build_segment(kb, articles, entity_ids=entity_ids)] if articles or entity_ids else []), None
+
+
+#: the name ending of the kept entity part
+ENTITIES = "-entities"
+
+
+def kept_entity_part(where: Path | None) -> Any:
+    """The entity part kept at ``where``, mapped; None when there is none (or it cannot be
+    read: it is merged again)."""
+    if where is None:
+        return None
+    from pktui.search import segment
+
+    try:
+        return segment.read(where)
+    except (segment.SegmentError, OSError):
+        return None
+
+
+def keep_entity_part(index: Any, data: list[Any], where: Path | None) -> None:
+    """Keep the entity part ``index`` merged from its segments at ``where`` (nothing when it
+    is one segment's own, or it cannot be written)."""
+    part = index.ent.data
+    if where is None or any(part is d for d in data):
+        return
+    from pktui.search import segment
+
+    with contextlib.suppress(OSError):
+        segment.write(part, where)
 
 
 def _chain_key(kb: Any, manifest: Any, digests: list[str]) -> str:
@@ -157,15 +194,15 @@ def _read_chain(home: Path) -> dict[str, Any]:
     return doc
 
 
-def _readable(home: Path, names: list[str]) -> bool:
+def _mapped(home: Path, names: list[str]) -> list[Any] | None:
+    """The segments ``names`` under ``home``, mapped; None when one cannot be read (or there
+    are none)."""
     from pktui.search import segment
 
-    for name in names:
-        try:
-            segment.read(home / name)
-        except (segment.SegmentError, OSError):
-            return False
-    return True
+    try:
+        return [segment.read(home / name) for name in names] or None
+    except (segment.SegmentError, OSError):
+        return None
 
 
 def _remove_others(home: Path, keep: set[str]) -> None:

@@ -64,7 +64,15 @@ _ENTITY_BONUS = 2
 class SearchIndex(Filters):
     """Search over the facts, passages and entities of a knowledge base. See the module doc."""
 
-    def __init__(self, kb: FactSource, data: list[SegmentData], deleted_articles: Iterable[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        kb: FactSource,
+        data: list[SegmentData],
+        deleted_articles: Iterable[str] = frozenset(),
+        entities: SegmentData | None = None,
+    ) -> None:
+        """``entities``: the entity part these segments make (kept from an earlier open of
+        the same segments over the same ``kb``), or None to merge it from them."""
         if not data:
             raise SegmentError("no search segment to open")
         self.kb = kb
@@ -74,7 +82,9 @@ class SearchIndex(Filters):
         self.segments = [FactSegment(d, self._rows) for d in data]
         deleted = frozenset(deleted_articles)
         dead = dead_articles(self.segments, deleted)
-        self.ent = EntityPart(current_entities(data, self.segments, dead, deleted, kb, self.stopwords))
+        if entities is None:
+            entities = current_entities(data, self.segments, dead, deleted, kb, self.stopwords)
+        self.ent = EntityPart(entities)
         self.layout = lay = Layout(self.segments, self.ent, dead)
         self.bases, self.ent_base, self.n_docs = lay.bases, lay.ent_base, lay.n_docs
         self.ent_pos, self.ent_at, self.ent_lo, self.ent_hi = lay.ent_pos, lay.ent_at, lay.ent_lo, lay.ent_hi

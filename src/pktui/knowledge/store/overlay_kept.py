@@ -129,7 +129,7 @@ def _fill(conn: sqlite3.Connection, ov: Overlay, key: KeptKey) -> None:
                 "names_before": ov.names_before,
                 "new": ov.new,
                 "created": ov.created,
-                "rejected": sorted(ov.rejected),
+                "rejected": {fid: ov.fact_rows[fid] for fid in sorted(ov.rejected)},
                 "gone": gone,
                 "counts": {
                     "entities": len(ov.entities),
@@ -243,11 +243,12 @@ class KeptOverlay(Overlay):
         self.names_before = {str(k): str(v) for k, v in small["names_before"].items()}
         self.new = [str(x) for x in small["new"]]
         self.created = [str(x) for x in small["created"]]
-        self.rejected = {str(x) for x in small["rejected"]}
+        rejected_rows = {str(k): int(v) for k, v in small["rejected"].items()}
+        self.rejected = set(rejected_rows)
         self._gone = {str(x) for x in small["gone"]}
         self.entities = KeptDict(self._entity, self._entities, counts["entities"])
         self.facts = KeptDict(self._fact, self._facts, counts["facts"])
-        self.fact_rows = KeptDict(self._fact_row, self._fact_rows, counts["fact_rows"])
+        self.fact_rows = KeptDict(self._fact_row, self._fact_rows, counts["fact_rows"], rejected_rows)
         self.fact_order = KeptDict(self._fact_place, self._fact_places, counts["fact_rows"])
         self.timeline = KeptDict(self._entry, self._entries, counts["timeline"])
         self.timeline_rows = KeptSet(  # type: ignore[assignment]
@@ -382,8 +383,14 @@ class KeptDict(dict[K, V]):
     """A dict whose items are read from the kept file one key at a time, and all at once on
     the first walk over it (or after :data:`WHOLE_AFTER` single lookups). Read only."""
 
-    def __init__(self, one: Callable[[K], V | None], every: Callable[[], Iterable[tuple[K, V]]], length: int) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        one: Callable[[K], V | None],
+        every: Callable[[], Iterable[tuple[K, V]]],
+        length: int,
+        known: dict[K, V] | None = None,
+    ) -> None:
+        super().__init__(known or {})
         self._one, self._every, self._length = one, every, length
         self._whole = False
         self._missing: set[K] = set()
