@@ -25,6 +25,7 @@ from pktui.knowledge.store.memory import in_memory
 from pktui.knowledge.store.overlay import correct
 from pktui.knowledge.store.overlay_cache import entry_digests
 from pktui.knowledge.store.overlay_kept import KeptKey, KeptOverlay, open_kept, write_kept
+from pktui.knowledge.store.overlay_kept_update import update_kept
 from pktui.search.build import build_segment
 from pktui.search.index import SearchIndex
 from pktui.text import fold
@@ -205,8 +206,18 @@ def _round_trip(overlay, ops, tmp_path) -> KeptOverlay:
 
 def _grown(archive, ops, k: int, tmp_path) -> CorrectedKnowledgeBase:
     """The overlay of the first ``k`` entries, kept and read back, the rest applied on it."""
-    base = _round_trip(correct(archive.kb, ops[:k], _find(archive)), ops[:k], tmp_path).materialize()
+    base = _round_trip(correct(archive.kb, ops[:k], _find(archive)), ops[:k], tmp_path)
     return CorrectedKnowledgeBase(archive.kb, extend(archive.kb, base, ops, ops[k:], _find(archive)))
+
+
+def _grown_and_read_back(archive, ops, k: int, tmp_path) -> CorrectedKnowledgeBase:
+    """The same, its changed rows written back into the kept file, and the file read again."""
+    grown = _grown(archive, ops, k, tmp_path)
+    key = KeptKey("base", "ledger", entry_digests(ops))
+    assert update_kept(tmp_path / "overlay.sqlite", grown.overlay, key)
+    got, kept = open_kept(tmp_path / "overlay.sqlite")
+    assert got == key
+    return CorrectedKnowledgeBase(archive.kb, kept)
 
 
 def test_a_cached_or_extended_overlay_answers_as_the_ledger_applied_in_memory(stored, tmp_path):
@@ -226,6 +237,8 @@ def test_a_cached_or_extended_overlay_answers_as_the_ledger_applied_in_memory(st
         assert [(e.n, why) for e, why in kept.outcome.stale] == [(e.n, why) for e, why in outcome.stale]
         grown = _grown(stored, ops, min(k, len(ops)), tmp_path)
         assert export_document(grown) == expected
+        _same_answers(stored, _grown_and_read_back(stored, ops, min(k, len(ops)), tmp_path), memory)
+        assert export_document(_grown_and_read_back(stored, ops, min(k, len(ops)), tmp_path)) == expected
         _same_answers(stored, grown, memory)
         assert grown.corrections.applied == outcome.applied
         assert [(e.n, why) for e, why in grown.corrections.stale] == [(e.n, why) for e, why in outcome.stale]

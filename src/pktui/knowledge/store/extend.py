@@ -12,7 +12,6 @@ that undo are never extended (:mod:`.overlay_cache` applies the whole ledger aga
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -80,7 +79,6 @@ class _Growth(AliasReading):
         self.named_facts: set[str] = set()
         self.articles: dict[str, object] = {}
         self.folded: dict[str, Folded] = {}
-        self._by_article: dict[str, list[Mention]] | None = None
         self.read_entities: dict[str, tuple[str, str, str]] = {}  # store entities read now
         self.read_names: dict[str, str] = {}
         self.stand_ins: set[str] = set()
@@ -96,13 +94,8 @@ class _Growth(AliasReading):
         base = self.base
         if aid not in base.mention_articles:
             return self.skb.mentions_in(aid)
-        if self._by_article is None:
-            self._by_article = defaultdict(list)
-            for e in base.entities.values():
-                for m in e.mentions:
-                    self._by_article[m.article].append(m)
         kept = [m for m in self.skb.mentions_in(aid) if m.entity not in base.replaced]
-        return sorted([*kept, *self._by_article.get(aid, ())], key=lambda m: (m.start, m.end))
+        return sorted([*kept, *base.mentions_of(aid)], key=lambda m: (m.start, m.end))
 
     def _rows(self, sql: str, values: Sequence[object]) -> list[Row]:
         out: list[Row] = []
@@ -177,14 +170,11 @@ class _Growth(AliasReading):
     def _facts(self, whole: set[str]) -> list[Fact]:
         """Every fact about a whole entity and every fact named, as the overlay has them."""
         base = self.base
-        about: dict[str, list[Fact]] = defaultdict(list)
-        for f in base.facts.values():
-            for eid in f.entities:
-                about[eid].append(f)
         got: dict[str, Fact] = {}
-        for eid in whole & set(base.entities):
-            got.update((f.id, f) for f in about.get(eid, ()))
-        untouched = sorted(whole - set(base.entities))
+        held = {eid for eid in whole if eid in base.entities}
+        for eid in sorted(held):
+            got.update((f.id, base.facts.get(f.id, f)) for f in base.facts_naming(eid) or ())
+        untouched = sorted(whole - held)
         q = f"{_FACT_ROW} WHERE f.n IN (SELECT fact FROM fact_entity WHERE entity IN (?*))"
         rows = self._rows(q, untouched)
         named = [fid for fid in self.named_facts if fid not in got]
@@ -201,8 +191,13 @@ class _Growth(AliasReading):
                 got[fid] = made
                 self.new_fact_rows[fid] = r[0]
                 self.new_fact_order[fid] = _fact_key(r)
-        place = {**base.fact_order, **self.new_fact_order}
-        facts = sorted(got.values(), key=lambda f: place[f.id])
+
+        def place(f: Fact) -> tuple[object, ...]:
+            if f.id in self.new_fact_order:
+                return self.new_fact_order[f.id], self.new_fact_rows[f.id]
+            return base.fact_place(f.id)
+
+        facts = sorted(got.values(), key=place)
         self.fact_ids = [f.id for f in facts]
         return facts
 

@@ -137,13 +137,17 @@ class Overlay:
     def entity_type_counts(self) -> Counter[str]:
         return Counter(e.type for e in self.entities.values())
 
+    def fact_place(self, fact_id: str) -> tuple[FactPlace, int]:
+        """A fact's place in the store's order (ties: by its row)."""
+        return self.fact_order[fact_id], self.fact_rows[fact_id]
+
     def facts_naming(self, entity_id: str) -> list[Fact] | None:
         """The facts read that name the entity now, in the store's order; None when none of
         them names it."""
 
         def make() -> dict[str, list[Fact]]:
             about: dict[str, list[Fact]] = defaultdict(list)
-            for f in sorted(self.facts.values(), key=lambda f: self.fact_order[f.id]):
+            for f in sorted(self.facts.values(), key=lambda f: self.fact_place(f.id)):
                 for eid in dict.fromkeys(f.entities):
                     about[eid].append(f)
             return dict(about)
@@ -327,7 +331,7 @@ class _Part(AliasReading):
         about = f"{_FACT_ROW} WHERE f.n IN (SELECT fact FROM fact_entity WHERE entity IN (?*))"
         rows = {r[0]: r for r in self._rows(about, self.replaced)}
         rows.update((r[0], r) for r in self._rows(f"{_FACT_ROW} WHERE f.id IN (?*)", self.named_facts))
-        ordered = sorted(rows.values(), key=_fact_key)
+        ordered = sorted(rows.values(), key=lambda r: (_fact_key(r), r[0]))
         self.fact_rows, self.fact_order = {}, {}
         facts = []
         for r in ordered:

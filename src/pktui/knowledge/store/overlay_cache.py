@@ -23,6 +23,7 @@ from typing import Any
 from pktui.knowledge.ledger import Entry
 from pktui.knowledge.store.overlay import FindArticles, Overlay, correct
 from pktui.knowledge.store.overlay_kept import KeptDamaged, KeptKey, KeptOverlay, open_kept, write_kept
+from pktui.knowledge.store.overlay_kept_update import update_kept
 
 #: kept for the messages and tests that name it
 OverlayCacheDamaged = KeptDamaged
@@ -66,42 +67,50 @@ def cached_correct(
         warning = f"the corrections cache was unreadable ({exc}); made again"
     if kept is not None and kept[0].base == base and kept[0].ledger == ledger:
         return kept[1], None, "cached", kept[0].entries
+    overlay: Overlay | None = None
     try:
         entries = read_entries()
         digests = entry_digests(entries)
-        overlay, how, warning = _from_kept(skb, kept, base, entries, digests, find_articles, warning)
+        if kept is not None and cache is not None and kept[0].base == base:
+            overlay, how = _grown(skb, kept[1], kept[0].entries, entries, digests, find_articles)
+            if overlay is not None:
+                overlay = _written(cache, overlay, KeptKey(base, ledger, digests))
+                return overlay, warning, how, digests
+    except KeptDamaged as exc:
+        warning, overlay = f"the corrections cache was unreadable ({exc}); made again", None
     finally:
-        if kept is not None:
+        if kept is not None and overlay is not kept[1]:
             kept[1].close()
-    if overlay is None:
-        overlay, how = correct(skb, entries, find_articles), "made"
+    overlay = correct(skb, entries, find_articles)
     if cache is not None:
         write_kept(cache, overlay, KeptKey(base, ledger, digests))
-    return overlay, warning, how, digests
+    return overlay, warning, "made", digests
 
 
-def _from_kept(
+def _grown(
     skb: Any,
-    kept: tuple[KeptKey, KeptOverlay] | None,
-    base: str,
+    kept: KeptOverlay,
+    known: list[str],
     entries: Sequence[Entry],
     digests: list[str],
     find_articles: FindArticles | None,
-    warning: str | None,
-) -> tuple[Overlay | None, str, str | None]:
-    """The kept overlay read whole when its entries are the ledger's or begin it (the new
-    entries applied on it), else None."""
-    if kept is None or kept[0].base != base:
-        return None, "made", warning
-    known = kept[0].entries
-    try:
-        if known == digests:  # (the same entries, written otherwise)
-            return kept[1].materialize(), "cached", warning
-        if known and known == digests[: len(known)]:
-            return _extended(skb, kept[1].materialize(), entries, len(known), find_articles), "extended", warning
-    except KeptDamaged as exc:
-        return None, "made", f"the corrections cache was unreadable ({exc}); made again"
-    return None, "made", warning
+) -> tuple[Overlay | None, str]:
+    """The kept overlay when its entries are the ledger's (written otherwise), or with the new
+    entries applied on it when they begin the ledger; None otherwise."""
+    if known == digests:
+        return kept, "cached"
+    if known and known == digests[: len(known)]:
+        return _extended(skb, kept, entries, len(known), find_articles), "extended"
+    return None, "made"
+
+
+def _written(cache: Path, overlay: Overlay, key: KeptKey) -> Overlay:
+    """The kept overlay, its changed rows written back; in memory where they cannot be."""
+    if isinstance(overlay, KeptOverlay) and not update_kept(cache, overlay, key):
+        memory = overlay.materialize()
+        overlay.close()
+        return memory
+    return overlay
 
 
 def _extended(

@@ -6,10 +6,13 @@ file's digest (an unchanged ledger is not even parsed) and a digest per entry. R
 (:func:`open_kept`) reads the meta rows and the few small lists only; :class:`KeptOverlay`
 answers ``entity(id)``, ``fact(id)``, an article's mentions, the facts naming an entity and the
 timeline in order with one indexed query each, and reads a table whole only when a list is
-walked whole. :meth:`KeptOverlay.materialize` gives the plain overlay (for an incremental apply).
+walked whole (:mod:`.kept_rows`).
 
-The file is written whole into a temporary file beside it, then renamed over it; a file that
-cannot be read raises :class:`KeptDamaged` (the caller makes it again).
+New entries are applied on the kept overlay itself (:mod:`.extend`, through the same
+interface), which notes what they changed; :func:`update_kept` writes only those rows, in one
+SQLite transaction. A new file is written whole into a temporary file beside it, then renamed
+over it. A file that cannot be read raises :class:`KeptDamaged` (the caller makes it again);
+where it cannot be written, :meth:`KeptOverlay.materialize` gives the overlay in memory.
 """
 
 from __future__ import annotations
@@ -20,27 +23,22 @@ import json
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from collections.abc import Set as AbstractSet
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, cast
 
 from pktui.knowledge.ledger import Entry
 from pktui.knowledge.outcome import Outcome
 from pktui.knowledge.store import codec
+from pktui.knowledge.store.kept_rows import KeptDict, KeptSet
 from pktui.knowledge.store.overlay import Overlay
 from pktui.model import Entity, Fact, Mention, TimelineEntry
 
-FORMAT = "pktui-overlay-3"
+FORMAT = "pktui-overlay-4"
 #: facts and timeline entries are kept as lists of their fields, in this order (a file made
 #: with other fields is made again)
 FACT_FIELDS = [f.name for f in dataclasses.fields(Fact)]
 TIMELINE_FIELDS = [f.name for f in dataclasses.fields(TimelineEntry)]
-#: single lookups after which a table is read whole (a list walked item by item)
-WHOLE_AFTER = 256
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -59,7 +57,7 @@ CREATE TABLE timeline_row (n INTEGER PRIMARY KEY);
 CREATE TABLE article (what TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (what, id)) WITHOUT ROWID;
 """
 #: the article sets kept, by the name of the overlay's field
-_ARTICLE_SETS = ("mention_articles", "fact_articles", "moved_mention_articles")
+ARTICLE_SETS = ("mention_articles", "fact_articles", "moved_mention_articles")
 
 
 class KeptDamaged(ValueError):
@@ -113,9 +111,25 @@ def _create(conn: sqlite3.Connection) -> None:
 
 
 def _fill(conn: sqlite3.Connection, ov: Overlay, key: KeptKey) -> None:
-    from pktui.knowledge.store.rows import tkey
+    write_meta(conn, ov, key)
+    put_entities(conn, ov.entities.values(), 0)
+    conn.executemany(
+        "INSERT INTO fact VALUES (?, ?, ?, ?)",
+        (
+            (fid, row, codec.dumps_any(ov.fact_order[fid]), fact_data(ov.facts.get(fid)))
+            for fid, row in ov.fact_rows.items()
+        ),
+    )
+    about = ((eid, k, f.id) for eid, facts in _about(ov).items() for k, f in enumerate(facts))
+    conn.executemany("INSERT INTO about VALUES (?, ?, ?)", about)
+    put_timeline(conn, ov.timeline.values())
+    conn.executemany("INSERT INTO timeline_row VALUES (?)", ((n,) for n in ov.timeline_rows))
+    conn.executemany(
+        "INSERT INTO article VALUES (?, ?)", ((name, aid) for name in ARTICLE_SETS for aid in getattr(ov, name))
+    )
 
-    gone = sorted(ov.gone())
+
+def write_meta(conn: sqlite3.Connection, ov: Overlay, key: KeptKey) -> None:
     meta = {
         "format": FORMAT,
         "base": key.base,
@@ -130,44 +144,43 @@ def _fill(conn: sqlite3.Connection, ov: Overlay, key: KeptKey) -> None:
                 "new": ov.new,
                 "created": ov.created,
                 "rejected": {fid: ov.fact_rows[fid] for fid in sorted(ov.rejected)},
-                "gone": gone,
+                "gone": sorted(ov.gone()),
                 "counts": {
                     "entities": len(ov.entities),
                     "facts": len(ov.facts),
                     "fact_rows": len(ov.fact_rows),
                     "timeline": len(ov.timeline),
                     "timeline_rows": len(ov.timeline_rows),
-                    **{name: len(getattr(ov, name)) for name in _ARTICLE_SETS},
+                    **{name: len(getattr(ov, name)) for name in ARTICLE_SETS},
                 },
             }
         ),
     }
-    conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+
+
+def put_entities(conn: sqlite3.Connection, entities: Iterable[Entity], first: int) -> None:
+    """Entity rows and their mentions (numbered from ``first``: an article's mentions are
+    read back in that order)."""
+    entities = list(entities)
     conn.executemany(
         "INSERT INTO entity VALUES (?, ?, ?)",
-        (
-            (e.id, e.type, codec.dumps_any([e.name, e.aliases, e.attributes, list(e.corrected)]))
-            for e in ov.entities.values()
-        ),
+        ((e.id, e.type, codec.dumps_any([e.name, e.aliases, e.attributes, list(e.corrected)])) for e in entities),
     )
-    mentions = ((e.id, k, m) for e in ov.entities.values() for k, m in enumerate(e.mentions))
+    mentions = ((e.id, k, m) for e in entities for k, m in enumerate(e.mentions))
     conn.executemany(
         "INSERT INTO mention VALUES (?, ?, ?, ?, ?)",
         (
-            (eid, k, m.article, codec.dumps_any([m.start, m.end, m.text, m.why, list(m.corrected)]), n)
+            (eid, k, m.article, codec.dumps_any([m.start, m.end, m.text, m.why, list(m.corrected)]), first + n)
             for n, (eid, k, m) in enumerate(mentions)
         ),
     )
-    conn.executemany(
-        "INSERT INTO fact VALUES (?, ?, ?, ?)",
-        (
-            (fid, row, codec.dumps_any(ov.fact_order[fid]), _fact_data(ov.facts.get(fid)))
-            for fid, row in ov.fact_rows.items()
-        ),
-    )
-    about = ((eid, k, f.id) for eid, facts in _about(ov).items() for k, f in enumerate(facts))
-    conn.executemany("INSERT INTO about VALUES (?, ?, ?)", about)
-    keyed = [(t, tkey(t)) for t in ov.timeline.values()]
+
+
+def put_timeline(conn: sqlite3.Connection, entries: Iterable[TimelineEntry]) -> None:
+    from pktui.knowledge.store.rows import tkey
+
+    keyed = [(t, tkey(t)) for t in entries]
     conn.executemany(
         "INSERT INTO timeline VALUES (?, ?, ?)",
         ((t.fact, k, codec.dumps_any([getattr(t, f) for f in TIMELINE_FIELDS])) for t, k in keyed),
@@ -176,21 +189,17 @@ def _fill(conn: sqlite3.Connection, ov: Overlay, key: KeptKey) -> None:
         "INSERT OR IGNORE INTO timeline_about VALUES (?, ?, ?)",
         ((eid, k, t.fact) for t, k in keyed for eid in t.entities),
     )
-    conn.executemany("INSERT INTO timeline_row VALUES (?)", ((n,) for n in ov.timeline_rows))
-    conn.executemany(
-        "INSERT INTO article VALUES (?, ?)", ((name, aid) for name in _ARTICLE_SETS for aid in getattr(ov, name))
-    )
 
 
 def _about(ov: Overlay) -> dict[str, list[Fact]]:
     about: dict[str, list[Fact]] = {}
-    for f in sorted(ov.facts.values(), key=lambda f: ov.fact_order[f.id]):
+    for f in sorted(ov.facts.values(), key=lambda f: ov.fact_place(f.id)):
         for eid in dict.fromkeys(f.entities):
             about.setdefault(eid, []).append(f)
     return about
 
 
-def _fact_data(f: Fact | None) -> str | None:
+def fact_data(f: Fact | None) -> str | None:
     return None if f is None else codec.dumps_any([getattr(f, k) for k in FACT_FIELDS])
 
 
@@ -234,6 +243,12 @@ def open_kept(path: Path) -> tuple[KeptKey, KeptOverlay] | None:
 class KeptOverlay(Overlay):
     """An :class:`Overlay` whose large parts are read from the kept file when asked (module doc)."""
 
+    entities: KeptDict[str, Entity]
+    facts: KeptDict[str, Fact]
+    fact_rows: KeptDict[str, int]
+    fact_order: KeptDict[str, tuple[int, str, str, int, int, str]]
+    timeline: KeptDict[str, TimelineEntry]
+
     def __init__(self, conn: sqlite3.Connection, meta: dict[str, str]) -> None:
         self.conn = conn
         small = json.loads(meta["small"])
@@ -256,7 +271,7 @@ class KeptOverlay(Overlay):
             lambda: (r[0] for r in self._all("SELECT n FROM timeline_row")),
             counts["timeline_rows"],
         )
-        for name in _ARTICLE_SETS:
+        for name in ARTICLE_SETS:
             setattr(self, name, self._article_set(name, counts[name]))
 
     # -- the rows --------------------------------------------------------------------------------
@@ -330,17 +345,44 @@ class KeptOverlay(Overlay):
 
     # -- what the corrected view asks ------------------------------------------------------------
 
+    def pending(self) -> bool:
+        """Whether something changed here that the file does not hold yet (then the lists are
+        worked out in memory, as a plain overlay's)."""
+        tables = (self.entities, self.facts, self.fact_rows, self.fact_order, self.timeline)
+        sets = (self.timeline_rows, *(getattr(self, name) for name in ARTICLE_SETS))
+        return any(t.changed for t in tables) or any(cast(KeptSet[object], s).added for s in sets)
+
+    def written(self) -> None:
+        """The changes are in the file now."""
+        self._gone = self.gone()
+        for t in (self.entities, self.facts, self.fact_rows, self.fact_order, self.timeline):
+            t.changed.clear()
+        for s in (self.timeline_rows, *(getattr(self, name) for name in ARTICLE_SETS)):
+            cast(KeptSet[object], s).added.clear()
+
     def gone(self) -> set[str]:
-        return set(self._gone)
+        out = set(self._gone)
+        for eid in self.entities.changed:
+            if eid in self.replaced and eid not in self.entities:
+                out.add(eid)
+            else:
+                out.discard(eid)
+        return out
 
     def mentions_of(self, article: str) -> list[Mention]:
+        if self.pending():
+            return super().mentions_of(article)
         rows = self._all("SELECT entity, data FROM mention WHERE article = ? ORDER BY n", article)
         return [_mention(eid, article, data) for eid, data in rows]
 
     def timeline_in_order(self) -> list[TimelineEntry]:
+        if self.pending():
+            return super().timeline_in_order()
         return [_entry(json.loads(d)) for (d,) in self._all("SELECT data FROM timeline ORDER BY tkey, fact")]
 
     def timeline_naming(self, entity_id: str) -> list[TimelineEntry]:
+        if self.pending():
+            return super().timeline_naming(entity_id)
         q = (
             "SELECT t.data FROM timeline_about a JOIN timeline t ON t.fact = a.fact "
             "WHERE a.entity = ? ORDER BY a.tkey, a.fact"
@@ -348,9 +390,13 @@ class KeptOverlay(Overlay):
         return [_entry(json.loads(d)) for (d,) in self._all(q, entity_id)]
 
     def entity_type_counts(self) -> Counter[str]:
+        if self.pending():
+            return super().entity_type_counts()
         return Counter({t: int(n) for t, n in self._all("SELECT type, COUNT(*) FROM entity GROUP BY type")})
 
     def facts_naming(self, entity_id: str) -> list[Fact] | None:
+        if self.pending():
+            return super().facts_naming(entity_id)
         q = "SELECT f.data FROM about a JOIN fact f ON f.id = a.fact WHERE a.entity = ? ORDER BY a.seq"
         rows = self._all(q, entity_id)
         return [_fact(json.loads(d)) for (d,) in rows] if rows else None
@@ -373,128 +419,12 @@ class KeptOverlay(Overlay):
             mention_articles=set(self.mention_articles),
             fact_articles=set(self.fact_articles),
             moved_mention_articles=set(self.moved_mention_articles),
+            grown=self.grown,
+            grown_after=self.grown_after,
         )
 
     def close(self) -> None:
         self.conn.close()
-
-
-class KeptDict(dict[K, V]):
-    """A dict whose items are read from the kept file one key at a time, and all at once on
-    the first walk over it (or after :data:`WHOLE_AFTER` single lookups). Read only."""
-
-    def __init__(
-        self,
-        one: Callable[[K], V | None],
-        every: Callable[[], Iterable[tuple[K, V]]],
-        length: int,
-        known: dict[K, V] | None = None,
-    ) -> None:
-        super().__init__(known or {})
-        self._one, self._every, self._length = one, every, length
-        self._whole = False
-        self._missing: set[K] = set()
-        self._asked = 0
-
-    def _read_whole(self) -> None:
-        if not self._whole:
-            dict.update(self, self._every())
-            self._whole = True
-            self._missing.clear()
-
-    def _lookup(self, key: K) -> tuple[bool, V | None]:
-        if self._whole or dict.__contains__(self, key):
-            return (True, dict.__getitem__(self, key)) if dict.__contains__(self, key) else (False, None)
-        if key in self._missing:
-            return False, None
-        self._asked += 1
-        if self._asked > WHOLE_AFTER:
-            self._read_whole()
-            return self._lookup(key)
-        value = self._one(key)
-        if value is None:
-            self._missing.add(key)
-            return False, None
-        dict.__setitem__(self, key, value)
-        return True, value
-
-    def __getitem__(self, key: K) -> V:
-        found, value = self._lookup(key)
-        if not found:
-            raise KeyError(key)
-        return value  # type: ignore[return-value]
-
-    def get(self, key: K, default: Any = None) -> Any:
-        found, value = self._lookup(key)
-        return value if found else default
-
-    def __contains__(self, key: object) -> bool:
-        return self._lookup(key)[0]  # type: ignore[arg-type]
-
-    def __len__(self) -> int:
-        return dict.__len__(self) if self._whole else self._length
-
-    def __bool__(self) -> bool:
-        return len(self) > 0
-
-    def __iter__(self) -> Iterator[K]:
-        self._read_whole()
-        return dict.__iter__(self)
-
-    def keys(self) -> Any:
-        self._read_whole()
-        return dict.keys(self)
-
-    def values(self) -> Any:
-        self._read_whole()
-        return dict.values(self)
-
-    def items(self) -> Any:
-        self._read_whole()
-        return dict.items(self)
-
-    def __eq__(self, other: object) -> bool:
-        self._read_whole()
-        return dict.__eq__(self, other)
-
-    __hash__ = None
-
-    def _read_only(self, *args: object, **kwargs: object) -> Any:
-        raise TypeError("a kept overlay is read only: materialize() it first")
-
-    __setitem__ = __delitem__ = pop = popitem = update = setdefault = clear = _read_only
-
-
-class KeptSet(AbstractSet[K]):
-    """A set asked one member at a time from the kept file, read whole when walked."""
-
-    def __init__(self, has: Callable[[K], bool], every: Callable[[], Iterable[K]], length: int) -> None:
-        self._has, self._every, self._length = has, every, length
-        self._members: set[K] | None = None
-        self._asked = 0
-
-    def _whole(self) -> set[K]:
-        if self._members is None:
-            self._members = set(self._every())
-        return self._members
-
-    def __contains__(self, item: object) -> bool:
-        if self._members is None:
-            self._asked += 1
-            if self._asked <= WHOLE_AFTER:
-                return self._has(item)  # type: ignore[arg-type]
-        return item in self._whole()
-
-    def __len__(self) -> int:
-        return self._length if self._members is None else len(self._members)
-
-    def __iter__(self) -> Iterator[K]:
-        return iter(self._whole())
-
-    @classmethod
-    def _from_iterable(cls, it: Iterable[K]) -> set[K]:  # type: ignore[override]
-        """What ``|``, ``&`` and ``-`` give: a plain set."""
-        return set(it)
 
 
 def _outcome(o: dict[str, Any]) -> Outcome:
