@@ -151,3 +151,37 @@ def test_the_entity_part_of_the_corrections_search_is_kept_and_mapped_on_reopen(
     finally:
         again.close()
     assert kept[0].is_dir()
+
+
+def test_a_grown_ledger_is_read_from_where_the_kept_one_ended(archive, monkeypatch):
+    from pktui.archive import corrected
+    from pktui.knowledge.ledger import append_entry
+
+    record(archive, "merge", {"entity": DEPT, "into": MND})
+    append_entry(archive.ledger, "rename", {"entity": MND, "name": "Defence Ministry"})
+
+    def whole_ledger_read(path):
+        raise AssertionError("the whole ledger was parsed")
+
+    with monkeypatch.context() as m:
+        m.setattr(corrected, "read_ledger", whole_ledger_read)
+        again = _reopen(archive)
+    assert again.kb.overlay_from == "extended" and again.kb.entity(MND).name == "Defence Ministry"
+    assert again.kb.entity(MND).corrected == (1, 2) and again.kb.entity(DEPT) is None
+    again.close()
+
+
+def test_a_ledger_changed_before_its_end_is_applied_whole(archive):
+    record(archive, "merge", {"entity": DEPT, "into": MND})
+    record(archive, "rename", {"entity": MND, "name": "Defence Ministry"})
+    text = archive.ledger.read_text(encoding="utf-8")
+    archive.ledger.write_text(text.replace("  into:", "  note: the same office\n  into:", 1), encoding="utf-8")
+    again = _reopen(archive)
+    assert again.kb.overlay_from == "made" and again.kb.entity(DEPT) is None
+    assert again.kb.entity(MND).name == "Defence Ministry"
+    again.close()
+    with archive.ledger.open("a", encoding="utf-8") as fh:  # more of the last entry, not an entry
+        fh.write("  note: renamed by hand\n")
+    again = _reopen(archive)
+    assert again.kb.overlay_from == "made" and again.kb.entity(MND).name == "Defence Ministry"
+    again.close()

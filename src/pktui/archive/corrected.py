@@ -25,7 +25,7 @@ from pktui.fileio import atomic_output
 from pktui.knowledge.ledger import LedgerError, read_ledger
 from pktui.knowledge.store.corrected import CorrectedKnowledgeBase
 from pktui.knowledge.store.overlay import OverlayUnsafe
-from pktui.knowledge.store.overlay_cache import cached_correct, ledger_digest
+from pktui.knowledge.store.overlay_cache import cached_correct
 from pktui.model import LoadProblem
 from pktui.text import fold
 
@@ -53,7 +53,7 @@ def with_ledger(kb: Any, ledger: Path, open_plain_index: Any, folder: Path | Non
     try:
         raw = Path(ledger).read_bytes() if Path(ledger).is_file() else b""
         overlay, warning, how, digests = cached_correct(
-            kb, ledger_digest(raw), lambda: read_ledger(Path(ledger)).entries, find_articles, cache
+            kb, raw, lambda: read_ledger(Path(ledger)).entries, find_articles, cache, str(ledger)
         )
     except LedgerError as exc:
         kb.problems.append(

@@ -71,6 +71,8 @@ class KeptKey:
     base: str  # the store's generation and extractor
     ledger: str  # the ledger file's digest
     entries: list[str]  # a digest per entry
+    size: int = -1  # the ledger file's length (a ledger that only grew is read from there)
+    numbers: list[int] = dataclasses.field(default_factory=list)  # the entries' numbers
 
 
 # -- writing ---------------------------------------------------------------------------------------
@@ -135,6 +137,8 @@ def write_meta(conn: sqlite3.Connection, ov: Overlay, key: KeptKey) -> None:
         "base": key.base,
         "ledger": key.ledger,
         "entries": json.dumps(key.entries),
+        "ledger_size": str(key.size),
+        "numbers": json.dumps(key.numbers),
         "fields": json.dumps([FACT_FIELDS, TIMELINE_FIELDS]),
         "outcome": codec.dumps_any(_outcome_doc(ov.outcome)),
         "small": codec.dumps_any(
@@ -230,7 +234,9 @@ def open_kept(path: Path) -> tuple[KeptKey, KeptOverlay] | None:
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("format") != FORMAT or json.loads(meta["fields"]) != [FACT_FIELDS, TIMELINE_FIELDS]:
             raise KeptDamaged("not a kept overlay of this version")
-        key = KeptKey(meta["base"], meta["ledger"], [str(d) for d in json.loads(meta["entries"])])
+        digests = [str(d) for d in json.loads(meta["entries"])]
+        numbers = [int(n) for n in json.loads(meta["numbers"])]
+        key = KeptKey(meta["base"], meta["ledger"], digests, int(meta["ledger_size"]), numbers)
         return key, KeptOverlay(conn, meta)
     except KeptDamaged:
         conn.close()
@@ -331,10 +337,10 @@ class KeptOverlay(Overlay):
 
     def _fact_place(self, fid: str) -> tuple[int, str, str, int, int, str] | None:
         row = self._one("SELECT place FROM fact WHERE id = ?", fid)
-        return _place(json.loads(row[0])) if row is not None else None
+        return place_of(json.loads(row[0])) if row is not None else None
 
     def _fact_places(self) -> Iterable[tuple[str, tuple[int, str, str, int, int, str]]]:
-        return ((fid, _place(json.loads(p))) for fid, p in self._all("SELECT id, place FROM fact"))
+        return ((fid, place_of(json.loads(p))) for fid, p in self._all("SELECT id, place FROM fact"))
 
     def _entry(self, fid: str) -> TimelineEntry | None:
         row = self._one("SELECT data FROM timeline WHERE fact = ?", fid)
@@ -462,6 +468,6 @@ def _entry(row: list[Any]) -> TimelineEntry:
     return t
 
 
-def _place(v: list[Any]) -> tuple[int, str, str, int, int, str]:
+def place_of(v: list[Any]) -> tuple[int, str, str, int, int, str]:
     undated, published, aid, start, end, kind = v
     return (int(undated), str(published), str(aid), int(start), int(end), str(kind))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from pathlib import Path
 from typing import cast
@@ -15,6 +16,7 @@ from pktui.knowledge.store.overlay_kept import (
     KeptKey,
     KeptOverlay,
     fact_data,
+    place_of,
     put_entities,
     put_timeline,
     write_meta,
@@ -63,10 +65,11 @@ def _put_changes(conn: sqlite3.Connection, ov: KeptOverlay) -> None:
     now = {fid: f for fid, f in ((fid, ov.facts.get(fid)) for fid in facts) if f is not None}
     named.update(eid for f in now.values() for eid in f.entities)
     redone = set(facts)
+    q = "SELECT a.fact, f.place, f.row FROM about a JOIN fact f ON f.id = a.fact WHERE a.entity = ?"
     for eid in sorted(named):  # the entity's facts again, in the store's order
-        kept = [r[0] for r in conn.execute("SELECT fact FROM about WHERE entity = ?", (eid,)) if r[0] not in redone]
-        fids = [*kept, *(fid for fid, f in now.items() if eid in f.entities)]
-        fids.sort(key=ov.fact_place)
+        keyed = [((place_of(json.loads(p)), n), fid) for fid, p, n in conn.execute(q, (eid,)) if fid not in redone]
+        keyed += [(ov.fact_place(fid), fid) for fid, f in now.items() if eid in f.entities]
+        fids = [fid for _place, fid in sorted(keyed)]
         conn.execute("DELETE FROM about WHERE entity = ?", (eid,))
         conn.executemany("INSERT INTO about VALUES (?, ?, ?)", ((eid, k, fid) for k, fid in enumerate(fids)))
     for fid in ov.timeline.changed:
