@@ -33,7 +33,6 @@ from pktui.knowledge.store.overlay import (
     touched_by,
 )
 from pktui.model import Entity, Fact, Mention, TimelineEntry
-from pktui.text import fold
 
 if TYPE_CHECKING:
     from pktui.knowledge.store.codec import Row
@@ -273,8 +272,7 @@ class _Growth(AliasReading):
         fresh = [eid for eid in made if eid not in base.replaced]
         created = [eid for eid in base.created if eid in base.entities and eid not in fresh]
         base.created = [*created, *(eid for eid in fresh if eid in base.entities)]
-        ents = base.entities
-        base.new = sorted(base.created, key=lambda eid: (ents[eid].type, fold(ents[eid].name)))
+        base.new = sorted(base.created, key=base.type_and_folded_name)
         base.outcome.made = list(base.created)
 
     def _put_back_facts(self, kb: KnowledgeBase) -> None:

@@ -134,6 +134,11 @@ class Overlay:
     def timeline_naming(self, entity_id: str) -> list[TimelineEntry]:
         return [t for t in self.timeline_in_order() if entity_id in t.entities]
 
+    def type_and_folded_name(self, entity_id: str) -> tuple[str, str]:
+        """Where an entity of the overlay goes in the entity list (ties aside)."""
+        e = self.entities[entity_id]
+        return e.type, fold(e.name)
+
     def entity_type_counts(self) -> Counter[str]:
         return Counter(e.type for e in self.entities.values())
 

@@ -33,6 +33,7 @@ from pktui.knowledge.store import codec
 from pktui.knowledge.store.kept_rows import KeptDict, KeptSet
 from pktui.knowledge.store.overlay import Overlay
 from pktui.model import Entity, Fact, Mention, TimelineEntry
+from pktui.text import fold
 
 FORMAT = "pktui-overlay-4"
 #: facts and timeline entries are kept as lists of their fields, in this order (a file made
@@ -394,6 +395,14 @@ class KeptOverlay(Overlay):
             "WHERE a.entity = ? ORDER BY a.tkey, a.fact"
         )
         return [_entry(json.loads(d)) for (d,) in self._all(q, entity_id)]
+
+    def type_and_folded_name(self, entity_id: str) -> tuple[str, str]:
+        if dict.__contains__(self.entities, entity_id) or entity_id in self.entities.changed:
+            return super().type_and_folded_name(entity_id)
+        row = self._one("SELECT type, data FROM entity WHERE id = ?", entity_id)
+        if row is None:
+            raise KeyError(entity_id)
+        return row[0], fold(json.loads(row[1])[0])
 
     def entity_type_counts(self) -> Counter[str]:
         if self.pending():
