@@ -21,10 +21,11 @@ from pktui.corpus import bundled_corpus_dir
 from pktui.knowledge.corrections import apply_ledger
 from pktui.knowledge.store.corrected import CorrectedKnowledgeBase
 from pktui.knowledge.store.extend import extend
+from pktui.knowledge.store.kept_overlay import KeptOverlay
 from pktui.knowledge.store.memory import in_memory
 from pktui.knowledge.store.overlay import correct
 from pktui.knowledge.store.overlay_cache import entry_digests
-from pktui.knowledge.store.overlay_kept import KeptKey, KeptOverlay, open_kept, write_kept
+from pktui.knowledge.store.overlay_kept import KeptKey, open_kept, write_kept
 from pktui.knowledge.store.overlay_kept_update import update_kept
 from pktui.search.build import build_segment
 from pktui.search.index import SearchIndex

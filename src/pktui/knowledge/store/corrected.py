@@ -92,11 +92,16 @@ class CorrectedKnowledgeBase:
         return (e.type, fold(e.name), tie)
 
     def _entities(self) -> Sequence[Entity]:
+        """The store's list with the overlay's entities in it: those whose place changed (made,
+        renamed, retyped) taken out and put in again, the others swapped where they are."""
         ov, store = self.overlay, self.store
-        dropped = list(ov.replaced.values())
+        moved = sorted(eid for eid, key in ov.entity_sort_keys().items() if ov.replaced.get(eid, ("",))[:2] != key)
+        out = sorted(self._gone.union(eid for eid in moved if eid in ov.replaced))
+        dropped = [ov.replaced[eid] for eid in out]
+        taken_out = set(out)
 
         def inserts() -> list[tuple[int, Entity]]:
-            mine = sorted(ov.entities.values(), key=self._entity_key)
+            mine = sorted(ov.listed(moved), key=self._entity_key)
             keys = [self._entity_key(e) for e in mine]
             below = ranks(store, "entity", "type, fname", [(t, f) for t, f, _tie in keys])
             out = []
@@ -107,13 +112,14 @@ class CorrectedKnowledgeBase:
                 out.append((before + k, e))
             return out
 
-        rows = _rows_of(store, "SELECT rowid FROM entity WHERE id IN (?*)", list(ov.replaced))
+        rows = _rows_of(store, "SELECT rowid FROM entity WHERE id IN (?*)", out)
         return Patched(
             store.entities,  # type: ignore[arg-type]
             drop_rows={r[0] for r in rows},
-            dropped=lambda e: e.id in ov.replaced,
+            dropped=lambda e: e.id in taken_out,
+            swap=lambda e: ov.entities.get(e.id, e) if e.id in ov.replaced else e,
             inserts=inserts,
-            count=len(ov.entities),
+            count=len(moved),
         )
 
     def entity_counts_by_type(self) -> dict[str, int]:
@@ -199,12 +205,10 @@ class CorrectedKnowledgeBase:
         ov, store = self.overlay, self.store
 
         def inserts() -> list[tuple[int, TimelineEntry]]:
-            from pktui.knowledge.store.rows import tkey
-
-            mine = ov.timeline_in_order()
+            keyed = ov.timeline_keyed()
+            mine, keys = [t for _k, t in keyed], [k for k, _t in keyed]
             q = "SELECT tkey FROM timeline WHERE fact IN (?*)"
             dropped = sorted(r[0] for r in _rows_of(store, q, list(ov.timeline_rows)))
-            keys = [tkey(t) for t in mine]
             below = ranks(store, "timeline", "tkey", [(k,) for k in keys])
             return [(n - bisect.bisect_left(dropped, k) + i, t) for i, (t, k, n) in enumerate(zip(mine, keys, below))]
 

@@ -125,14 +125,28 @@ class Overlay:
         by_article: dict[str, list[Mention]] = self._view("mentions", make)  # type: ignore[assignment]
         return list(by_article.get(article, ()))
 
-    def timeline_in_order(self) -> list[TimelineEntry]:
-        """The overlay's timeline entries in the timeline's order."""
+    def timeline_keyed(self) -> list[tuple[bytes, TimelineEntry]]:
+        """The overlay's timeline entries in the timeline's order, with their sort keys."""
         from pktui.knowledge.store.rows import tkey
 
-        return self._view("timeline", lambda: sorted(self.timeline.values(), key=tkey))  # type: ignore[return-value]
+        def make() -> list[tuple[bytes, TimelineEntry]]:
+            return sorted(((tkey(t), t) for t in self.timeline.values()), key=lambda kt: kt[0])
+
+        return self._view("timeline", make)  # type: ignore[return-value]
+
+    def timeline_in_order(self) -> list[TimelineEntry]:
+        return [t for _k, t in self.timeline_keyed()]
 
     def timeline_naming(self, entity_id: str) -> list[TimelineEntry]:
         return [t for t in self.timeline_in_order() if entity_id in t.entities]
+
+    def listed(self, ids: Sequence[str]) -> list[Entity]:
+        """The entities ``ids`` as a list shows them."""
+        return [self.entities[eid] for eid in ids]
+
+    def entity_sort_keys(self) -> dict[str, tuple[str, str]]:
+        """Each entity of the overlay's type and folded name (where the entity list has it)."""
+        return {eid: (e.type, fold(e.name)) for eid, e in self.entities.items()}
 
     def type_and_folded_name(self, entity_id: str) -> tuple[str, str]:
         """Where an entity of the overlay goes in the entity list (ties aside)."""

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from pktui.knowledge.ledger import MAX_LEDGER_BYTES, Entry, LedgerError, parse_entries
+from pktui.knowledge.store.kept_overlay import KeptDamaged, KeptOverlay
 from pktui.knowledge.store.overlay import FindArticles, Overlay, correct
-from pktui.knowledge.store.overlay_kept import KeptDamaged, KeptKey, KeptOverlay, open_kept, write_kept
+from pktui.knowledge.store.overlay_kept import KeptKey, open_kept, write_kept
 from pktui.knowledge.store.overlay_kept_update import update_kept
 
 #: kept for the messages and tests that name it

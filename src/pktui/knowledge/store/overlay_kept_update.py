@@ -10,17 +10,9 @@ from pathlib import Path
 from typing import cast
 
 from pktui.knowledge.store import codec
+from pktui.knowledge.store.kept_overlay import ARTICLE_SETS, KeptOverlay, place_of
 from pktui.knowledge.store.kept_rows import KeptSet
-from pktui.knowledge.store.overlay_kept import (
-    ARTICLE_SETS,
-    KeptKey,
-    KeptOverlay,
-    fact_data,
-    place_of,
-    put_entities,
-    put_timeline,
-    write_meta,
-)
+from pktui.knowledge.store.overlay_kept import KeptKey, fact_data, put_entities, put_timeline, write_meta
 
 
 def update_kept(path: Path, ov: KeptOverlay, key: KeptKey) -> bool:
