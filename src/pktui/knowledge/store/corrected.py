@@ -202,22 +202,26 @@ class CorrectedKnowledgeBase:
     # -- timeline ---------------------------------------------------------------------------
 
     def _patched_timeline(self) -> Sequence[TimelineEntry]:
+        """The store's timeline with the entries of corrected facts taken out and put in again
+        at their places (the others, the store's as they were, stay where they stand)."""
         ov, store = self.overlay, self.store
+        same = ov.timeline_same()
+        drop = ov.timeline_dropped_rows()
 
         def inserts() -> list[tuple[int, TimelineEntry]]:
-            keyed = ov.timeline_keyed()
+            keyed = ov.timeline_moved_keyed()
             mine, keys = [t for _k, t in keyed], [k for k, _t in keyed]
             q = "SELECT tkey FROM timeline WHERE fact IN (?*)"
-            dropped = sorted(r[0] for r in _rows_of(store, q, list(ov.timeline_rows)))
+            dropped = sorted(r[0] for r in _rows_of(store, q, list(drop)))
             below = ranks(store, "timeline", "tkey", [(k,) for k in keys])
             return [(n - bisect.bisect_left(dropped, k) + i, t) for i, (t, k, n) in enumerate(zip(mine, keys, below))]
 
         return Patched(
             store.timeline,  # type: ignore[arg-type]
-            drop_rows=ov.timeline_rows,
-            dropped=lambda t: t.fact in ov.fact_rows,
+            drop_rows=drop,
+            dropped=lambda t: t.fact in ov.fact_rows and t.fact not in same,
             inserts=inserts,
-            count=len(ov.timeline),
+            length=lambda: len(store.timeline) - len(drop) + ov.timeline_moved_count(),
         )
 
     def timeline_for(self, entity_id: str | None) -> Sequence[TimelineEntry]:

@@ -8,6 +8,7 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, cast
 
 from pktui.knowledge.ledger import Entry
@@ -160,6 +161,36 @@ class KeptOverlay(Overlay):
             return super().mentions_of(article)
         rows = self._all("SELECT entity, data FROM mention WHERE article = ? ORDER BY n", article)
         return [_mention(eid, article, data) for eid, data in rows]
+
+    def timeline_same(self) -> AbstractSet[str]:
+        if self.pending():
+            return super().timeline_same()
+        return KeptSet(
+            lambda fid: self._one("SELECT 1 FROM timeline WHERE fact = ? AND same = 1", fid) is not None,
+            lambda: (r[0] for r in self._all("SELECT fact FROM timeline WHERE same = 1")),
+            lambda: int(self._all("SELECT COUNT(*) FROM timeline WHERE same = 1")[0][0]),
+        )
+
+    def timeline_moved_keyed(self) -> list[tuple[bytes, TimelineEntry]]:
+        if self.pending():
+            return super().timeline_moved_keyed()
+        rows = self._all("SELECT tkey, data FROM timeline WHERE same = 0 ORDER BY tkey, fact")
+        return [(bytes(k), _entry(json.loads(d))) for k, d in rows]
+
+    def timeline_moved_count(self) -> int:
+        if self.pending():
+            return super().timeline_moved_count()
+        return int(self._all("SELECT COUNT(*) FROM timeline WHERE same = 0")[0][0])
+
+    def timeline_dropped_rows(self) -> AbstractSet[int]:
+        if self.pending():
+            return super().timeline_dropped_rows()
+        same_rows = "SELECT f.row FROM timeline t JOIN fact f ON f.id = t.fact WHERE t.same = 1"
+        return KeptSet(
+            lambda n: self._one(f"SELECT 1 FROM timeline_row WHERE n = ? AND n NOT IN ({same_rows})", n) is not None,
+            lambda: (r[0] for r in self._all(f"SELECT n FROM timeline_row WHERE n NOT IN ({same_rows})")),
+            lambda: int(self._all(f"SELECT COUNT(*) FROM timeline_row WHERE n NOT IN ({same_rows})")[0][0]),
+        )
 
     def timeline_keyed(self) -> list[tuple[bytes, TimelineEntry]]:
         if self.pending():

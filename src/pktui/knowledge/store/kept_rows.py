@@ -149,8 +149,11 @@ class KeptDict(dict[K, V]):
 class KeptSet(AbstractSet[K]):
     """A set asked one member at a time, read whole when walked; members are only added."""
 
-    def __init__(self, has: Callable[[K], bool], every: Callable[[], Iterable[K]], length: int) -> None:
-        self._has, self._every, self._length = has, every, length
+    def __init__(
+        self, has: Callable[[K], bool], every: Callable[[], Iterable[K]], length: int | Callable[[], int]
+    ) -> None:
+        """``length``: how many members, or how to count them (when first asked)."""
+        self._has, self._every, self._length_of = has, every, length
         self._members: set[K] | None = None
         self._asked = 0
         #: members added here since the file was read
@@ -169,6 +172,16 @@ class KeptSet(AbstractSet[K]):
             if self._asked <= WHOLE_AFTER:
                 return self._has(item)  # type: ignore[arg-type]
         return item in self._whole()
+
+    @property
+    def _length(self) -> int:
+        if callable(self._length_of):
+            self._length_of = self._length_of()
+        return self._length_of
+
+    @_length.setter
+    def _length(self, value: int) -> None:
+        self._length_of = value
 
     def __len__(self) -> int:
         return self._length if self._members is None else len(self._members)

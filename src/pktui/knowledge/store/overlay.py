@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -136,6 +137,29 @@ class Overlay:
 
     def timeline_in_order(self) -> list[TimelineEntry]:
         return [t for _k, t in self.timeline_keyed()]
+
+    # The timeline entries of facts no entry corrected are the store's as they were: they keep
+    # their rows in the store's list; only the others are taken out and put in again.
+
+    def timeline_same(self) -> AbstractSet[str]:
+        """Facts whose timeline entry is the store's (no entry corrected the fact)."""
+        return self._view("same", lambda: {fid for fid in self.timeline if not self.facts[fid].corrected})  # type: ignore[return-value]
+
+    def timeline_moved_keyed(self) -> list[tuple[bytes, TimelineEntry]]:
+        """The other timeline entries, in order, with their sort keys."""
+        same = self.timeline_same()
+        return [(k, t) for k, t in self.timeline_keyed() if t.fact not in same]
+
+    def timeline_moved_count(self) -> int:
+        return len(self.timeline) - len(self.timeline_same())
+
+    def timeline_dropped_rows(self) -> AbstractSet[int]:
+        """The store rows of the timeline entries read that are not kept where they stand."""
+
+        def make() -> set[int]:
+            return set(self.timeline_rows) - {self.fact_rows[fid] for fid in self.timeline_same()}
+
+        return self._view("dropped", make)  # type: ignore[return-value]
 
     def timeline_naming(self, entity_id: str) -> list[TimelineEntry]:
         return [t for t in self.timeline_in_order() if entity_id in t.entities]

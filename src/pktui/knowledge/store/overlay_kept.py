@@ -36,7 +36,7 @@ from pktui.knowledge.store.kept_overlay import (
 from pktui.knowledge.store.overlay import Overlay
 from pktui.model import Entity, Fact, TimelineEntry
 
-FORMAT = "pktui-overlay-5"
+FORMAT = "pktui-overlay-6"
 #: facts and timeline entries are kept as lists of their fields, in this order (a file made
 #: with other fields is made again)
 FACT_FIELDS = [f.name for f in dataclasses.fields(Fact)]
@@ -51,8 +51,8 @@ CREATE INDEX mention_article ON mention (article, n);
 CREATE TABLE fact (id TEXT PRIMARY KEY, row INTEGER NOT NULL, place TEXT NOT NULL, data TEXT);
 CREATE TABLE about (entity TEXT NOT NULL, seq INTEGER NOT NULL, fact TEXT NOT NULL,
                     PRIMARY KEY (entity, seq)) WITHOUT ROWID;
-CREATE TABLE timeline (fact TEXT PRIMARY KEY, tkey BLOB NOT NULL, data TEXT NOT NULL);
-CREATE INDEX timeline_order ON timeline (tkey, fact);
+CREATE TABLE timeline (fact TEXT PRIMARY KEY, tkey BLOB NOT NULL, data TEXT NOT NULL, same INTEGER NOT NULL);
+CREATE INDEX timeline_order ON timeline (same, tkey, fact);
 CREATE TABLE timeline_about (entity TEXT NOT NULL, tkey BLOB NOT NULL, fact TEXT NOT NULL,
                              PRIMARY KEY (entity, tkey, fact)) WITHOUT ROWID;
 CREATE TABLE timeline_row (n INTEGER PRIMARY KEY);
@@ -120,7 +120,7 @@ def _fill(conn: sqlite3.Connection, ov: Overlay, key: KeptKey) -> None:
     )
     about = ((eid, k, f.id) for eid, facts in _about(ov).items() for k, f in enumerate(facts))
     conn.executemany("INSERT INTO about VALUES (?, ?, ?)", about)
-    put_timeline(conn, ov.timeline.values())
+    put_timeline(conn, ov, ov.timeline.values())
     conn.executemany("INSERT INTO timeline_row VALUES (?)", ((n,) for n in ov.timeline_rows))
     conn.executemany(
         "INSERT INTO article VALUES (?, ?)", ((name, aid) for name in ARTICLE_SETS for aid in getattr(ov, name))
@@ -180,13 +180,17 @@ def put_entities(conn: sqlite3.Connection, entities: Iterable[Entity], first: in
     )
 
 
-def put_timeline(conn: sqlite3.Connection, entries: Iterable[TimelineEntry]) -> None:
+def put_timeline(conn: sqlite3.Connection, ov: Overlay, entries: Iterable[TimelineEntry]) -> None:
+    """Timeline entries, with their sort keys and whether each is the store's as it was."""
     from pktui.knowledge.store.rows import tkey
 
     keyed = [(t, tkey(t)) for t in entries]
     conn.executemany(
-        "INSERT INTO timeline VALUES (?, ?, ?)",
-        ((t.fact, k, codec.dumps_any([getattr(t, f) for f in TIMELINE_FIELDS])) for t, k in keyed),
+        "INSERT INTO timeline VALUES (?, ?, ?, ?)",
+        (
+            (t.fact, k, codec.dumps_any([getattr(t, f) for f in TIMELINE_FIELDS]), int(not ov.facts[t.fact].corrected))
+            for t, k in keyed
+        ),
     )
     conn.executemany(
         "INSERT OR IGNORE INTO timeline_about VALUES (?, ?, ?)",

@@ -67,7 +67,10 @@ def _put_changes(conn: sqlite3.Connection, ov: KeptOverlay) -> None:
     for fid in ov.timeline.changed:
         conn.execute("DELETE FROM timeline WHERE fact = ?", (fid,))
         conn.execute("DELETE FROM timeline_about WHERE fact = ?", (fid,))
-    put_timeline(conn, (t for t in map(ov.timeline.get, sorted(ov.timeline.changed)) if t is not None))
+    put_timeline(conn, ov, (t for t in map(ov.timeline.get, sorted(ov.timeline.changed)) if t is not None))
+    conn.executemany(
+        "UPDATE timeline SET same = ? WHERE fact = ?", ((int(not f.corrected), fid) for fid, f in now.items())
+    )
     added_rows = cast(KeptSet[int], ov.timeline_rows).added
     conn.executemany("INSERT OR IGNORE INTO timeline_row VALUES (?)", ((n,) for n in added_rows))
     for name in ARTICLE_SETS:
