@@ -14,9 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pktui.knowledge.base import KnowledgeBase
-from pktui.knowledge.build import sort_timeline
 from pktui.knowledge.correction_values import Folded, check_fact_fields, name_pattern, number, precision
-from pktui.knowledge.figures import build_series
 from pktui.knowledge.ledger import CorrectionRefused, Entry, Ledger, check_fields, mention_ref
 from pktui.knowledge.outcome import Outcome
 from pktui.knowledge.source import FactSource
@@ -351,6 +349,9 @@ class _Corrector:
     # -- the end --------------------------------------------------------------------------------
 
     def finish(self, series: bool = True) -> None:
+        from pktui.knowledge.build import sort_timeline  # (with the extraction: not needed before)
+        from pktui.knowledge.figures import build_series
+
         kb = self.kb
         kb.entities = sorted(self.entities.values(), key=lambda e: (e.type, fold(e.name)))
         kb.facts = [f for f in kb.facts if f.id not in self.rejected]

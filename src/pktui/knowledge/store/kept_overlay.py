@@ -48,7 +48,12 @@ class KeptOverlay(Overlay):
         rejected_rows = {str(k): int(v) for k, v in small["rejected"].items()}
         self.rejected = set(rejected_rows)
         self._gone = {str(x) for x in small["gone"]}
-        self.entities = KeptDict(self._entity, self._entities, counts["entities"])
+        self.entities = KeptDict(
+            self._entity,
+            self._entities,
+            counts["entities"],
+            has=lambda eid: self._one("SELECT 1 FROM entity WHERE id = ?", eid) is not None,
+        )
         self.facts = KeptDict(self._fact, self._facts, counts["facts"])
         self.fact_rows = KeptDict(self._fact_row, self._fact_rows, counts["fact_rows"], rejected_rows)
         self.fact_order = KeptDict(self._fact_place, self._fact_places, counts["fact_rows"])

@@ -29,9 +29,11 @@ class KeptDict(dict[K, V]):
         every: Callable[[], Iterable[tuple[K, V]]],
         length: int,
         known: dict[K, V] | None = None,
+        has: Callable[[K], bool] | None = None,
     ) -> None:
+        """``has``: whether a key is there, without reading its value (else it is read)."""
         super().__init__(known or {})
-        self._one, self._every, self._length = one, every, length
+        self._one, self._every, self._length, self._has = one, every, length, has
         self._whole = False
         self._missing: set[K] = set()  # asked for and not there (or removed here)
         self._asked = 0
@@ -74,6 +76,8 @@ class KeptDict(dict[K, V]):
         return default if value is _ABSENT else value
 
     def __contains__(self, key: object) -> bool:
+        if self._has is not None and not self._whole and not dict.__contains__(self, key) and key not in self._missing:
+            return self._has(key)  # type: ignore[arg-type]
         return self._lookup(key) is not _ABSENT  # type: ignore[arg-type]
 
     def __len__(self) -> int:
