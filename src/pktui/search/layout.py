@@ -207,7 +207,7 @@ def dead_articles(segments: list[FactSegment], deleted: frozenset[str]) -> list[
         if gone:
             dead[seg.articles_in(sorted(gone))] = True
         if p:  # what this segment holds, the earlier ones hold no more
-            gone.update(seg.article_id(a) for a in range(len(seg.art_ids)))
+            gone.update(w.decode("utf-8") for w in np.asarray(seg.art_ids).tolist())  # (as article_id reads one)
         out.insert(0, dead)
     return out
 

@@ -22,7 +22,7 @@ from pktui.knowledge.store import codec
 from pktui.knowledge.store.codec import Row
 from pktui.knowledge.store.overlay import Overlay
 from pktui.knowledge.store.reader import StoredKnowledgeBase
-from pktui.knowledge.store.views import Deferred, LazyRows, Patched
+from pktui.knowledge.store.views import Deferred, LazyRows, LazySet, Patched
 from pktui.model import Article, Entity, Fact, Mention, Series, SeriesPoint, TimelineEntry
 from pktui.text import fold
 
@@ -95,12 +95,24 @@ class CorrectedKnowledgeBase:
         """The store's list with the overlay's entities in it: those whose place changed (made,
         renamed, retyped) taken out and put in again, the others swapped where they are."""
         ov, store = self.overlay, self.store
-        moved = sorted(eid for eid, key in ov.entity_sort_keys().items() if ov.replaced.get(eid, ("",))[:2] != key)
-        out = sorted(self._gone.union(eid for eid in moved if eid in ov.replaced))
-        dropped = [ov.replaced[eid] for eid in out]
-        taken_out = set(out)
+        changes: list[tuple[list[str], list[str]]] = []
+
+        def moved_and_out() -> tuple[list[str], list[str]]:
+            """(worked out when the list is first used)"""
+            if not changes:
+                keys = ov.entity_sort_keys()
+                moved = sorted(eid for eid, key in keys.items() if ov.replaced.get(eid, ("",))[:2] != key)
+                changes.append((moved, sorted(self._gone.union(eid for eid in moved if eid in ov.replaced))))
+            return changes[0]
+
+        def drop_rows() -> set[int]:
+            return {r[0] for r in _rows_of(store, "SELECT rowid FROM entity WHERE id IN (?*)", moved_and_out()[1])}
+
+        taken_out = LazySet(lambda: set(moved_and_out()[1]))
 
         def inserts() -> list[tuple[int, Entity]]:
+            moved, gone = moved_and_out()
+            dropped = [ov.replaced[eid] for eid in gone]
             mine = sorted(ov.listed(moved), key=self._entity_key)
             keys = [self._entity_key(e) for e in mine]
             below = ranks(store, "entity", "type, fname", [(t, f) for t, f, _tie in keys])
@@ -112,14 +124,13 @@ class CorrectedKnowledgeBase:
                 out.append((before + k, e))
             return out
 
-        rows = _rows_of(store, "SELECT rowid FROM entity WHERE id IN (?*)", out)
         return Patched(
             store.entities,  # type: ignore[arg-type]
-            drop_rows={r[0] for r in rows},
+            drop_rows=LazySet(drop_rows),
             dropped=lambda e: e.id in taken_out,
             swap=lambda e: ov.entities.get(e.id, e) if e.id in ov.replaced else e,
             inserts=inserts,
-            count=len(moved),
+            length=lambda: self.counts["entities"],
         )
 
     def entity_counts_by_type(self) -> dict[str, int]:

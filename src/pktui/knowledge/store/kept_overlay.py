@@ -41,8 +41,8 @@ class KeptOverlay(Overlay):
         small = json.loads(meta["small"])
         counts = small["counts"]
         super().__init__(_outcome(json.loads(meta["outcome"])))
-        self.replaced = {str(k): (str(t), str(f), str(i)) for k, (t, f, i) in small["replaced"].items()}
-        self.names_before = {str(k): str(v) for k, v in small["names_before"].items()}
+        self.replaced = {k: tuple(v) for k, v in small["replaced"].items()}
+        self.names_before = dict(small["names_before"])
         self.new = [str(x) for x in small["new"]]
         self.created = [str(x) for x in small["created"]]
         rejected_rows = {str(k): int(v) for k, v in small["rejected"].items()}

@@ -215,6 +215,28 @@ def _entity(fields: dict[str, Any]) -> Entity:
     return Entity(**fields)
 
 
+class LazySet(AbstractSet[T]):
+    """A set worked out when first used."""
+
+    def __init__(self, make: Callable[[], set[T]]) -> None:
+        self._make: Callable[[], set[T]] | None = make
+        self._items: set[T] = set()
+
+    def _got(self) -> set[T]:
+        if self._make is not None:
+            self._items, self._make = self._make(), None
+        return self._items
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._got()
+
+    def __len__(self) -> int:
+        return len(self._got())
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._got())
+
+
 class Patched(Sequence[T]):
     """A stored sequence (:class:`LazyRows`) with some rows left out, some items swapped for
     others and some put in at given places: what corrections make of a stored list.
