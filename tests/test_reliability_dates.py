@@ -9,7 +9,8 @@ from datetime import date
 
 from pktui.archive import open_archive
 from pktui.extract import extract_article
-from pktui.knowledge.build import build_knowledge, timeline_order
+from pktui.knowledge.build import build_knowledge
+from pktui.knowledge.timeline import timeline_order
 from pktui.model import Article
 from tests.conftest import write_article
 

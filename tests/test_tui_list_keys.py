@@ -114,7 +114,7 @@ def test_publication_rows_merge_in_from_the_index_rows_as_from_the_articles():
 
 def test_the_date_prefix_is_where_a_dates_entries_start_in_the_timeline_order():
     from pktui.knowledge.store.reader_timeline import date_prefix
-    from pktui.knowledge.store.rows import tkey
+    from pktui.knowledge.timeline import tkey
     from pktui.model import TimelineEntry
 
     def key(date: str, precision: str = "day") -> bytes:

@@ -17,22 +17,16 @@ from pktui.knowledge import entities as ents
 from pktui.knowledge.base import KnowledgeBase
 from pktui.knowledge.figures import build_series
 from pktui.knowledge.ids import fact_ids
+from pktui.knowledge.timeline import sort_timeline
 from pktui.model import Article, Entity, Fact, LoadProblem, TimelineEntry
 
 #: (recency of the article, attributes) of a contribution to an entity
 DatedAttributes = tuple[tuple[bool, str, str], Mapping[str, str]]
 
-_PRECISION_ORDER = {"year": 0, "range": 0, "month": 1, "day": 2}
-
 
 def article_order(a: Article) -> tuple[bool, str, str]:
     """Articles in date order, those without a date last."""
     return (a.published is None, a.published_iso or "", a.id)
-
-
-def timeline_order(t: TimelineEntry) -> tuple[tuple[int, int, int], int, str, str]:
-    """In date order (by the date's numbers); at one date, a year before its months and days."""
-    return (t.date_key, _PRECISION_ORDER.get(t.precision, 0), t.article, t.fact)
 
 
 def build_knowledge(
@@ -132,9 +126,3 @@ def _facts_and_timeline(
             if entry is not None:
                 timeline.append(entry)
     return facts, sort_timeline(timeline)
-
-
-def sort_timeline(timeline: list[TimelineEntry]) -> list[TimelineEntry]:
-    """In date order; at one date, a year before its months and days."""
-    timeline.sort(key=timeline_order)
-    return timeline

@@ -18,6 +18,7 @@ from pktui.knowledge.correction_values import Folded, check_fact_fields, name_pa
 from pktui.knowledge.ledger import CorrectionRefused, Entry, Ledger, check_fields, mention_ref
 from pktui.knowledge.outcome import Outcome
 from pktui.knowledge.source import FactSource
+from pktui.knowledge.timeline import sort_timeline
 from pktui.model import Entity, Fact, Mention
 from pktui.text import fold, slug
 
@@ -349,9 +350,6 @@ class _Corrector:
     # -- the end --------------------------------------------------------------------------------
 
     def finish(self, series: bool = True) -> None:
-        from pktui.knowledge.build import sort_timeline  # (with the extraction: not needed before)
-        from pktui.knowledge.figures import build_series
-
         kb = self.kb
         kb.entities = sorted(self.entities.values(), key=lambda e: (e.type, fold(e.name)))
         kb.facts = [f for f in kb.facts if f.id not in self.rejected]
@@ -367,6 +365,8 @@ class _Corrector:
             timeline.append(t)
         kb.timeline = sort_timeline(timeline)
         if self.changed_series and series:
+            from pktui.knowledge.figures import build_series  # (it reads the extraction's domain data)
+
             kb.series = build_series(kb.articles, kb.entities, kb.facts)
         kb.reindex()
 

@@ -244,7 +244,7 @@ class CorrectedKnowledgeBase:
             return mine
         if not self._involves(entity_id):
             return self.store.timeline_for(entity_id)
-        from pktui.knowledge.store.rows import tkey
+        from pktui.knowledge.timeline import tkey
 
         kept = [t for t in self.store.timeline_for(entity_id) if t.fact not in ov.fact_rows]
         return sorted([*kept, *mine], key=tkey)

@@ -128,7 +128,7 @@ class Overlay:
 
     def timeline_keyed(self) -> list[tuple[bytes, TimelineEntry]]:
         """The overlay's timeline entries in the timeline's order, with their sort keys."""
-        from pktui.knowledge.store.rows import tkey
+        from pktui.knowledge.timeline import tkey
 
         def make() -> list[tuple[bytes, TimelineEntry]]:
             return sorted(((tkey(t), t) for t in self.timeline.values()), key=lambda kt: kt[0])

@@ -182,7 +182,7 @@ def put_entities(conn: sqlite3.Connection, entities: Iterable[Entity], first: in
 
 def put_timeline(conn: sqlite3.Connection, ov: Overlay, entries: Iterable[TimelineEntry]) -> None:
     """Timeline entries, with their sort keys and whether each is the store's as it was."""
-    from pktui.knowledge.store.rows import tkey
+    from pktui.knowledge.timeline import tkey
 
     keyed = [(t, tkey(t)) for t in entries]
     conn.executemany(

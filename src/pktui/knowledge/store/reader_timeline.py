@@ -18,7 +18,7 @@ FEW_MISSING = 200
 
 
 def date_prefix(date: str) -> bytes:
-    """The start of the timeline key (:func:`pktui.knowledge.store.rows.tkey`) of every entry at
+    """The start of the timeline key (:func:`pktui.knowledge.timeline.tkey`) of every entry at
     ``date``: below it, the entries of earlier dates."""
     return b"\1".join((n + (1 << 62)).to_bytes(8, "big") for n in date_key(date))
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pktui.extract import ArticleExtraction
-from pktui.knowledge.build import resolved_entities, timeline_entry, timeline_order
+from pktui.knowledge.build import resolved_entities, timeline_entry
 from pktui.knowledge.ids import longer_fact_id, text_digest
 from pktui.knowledge.store import codec
 from pktui.knowledge.store.codec import Row
-from pktui.model import Article, Fact, TimelineEntry
+from pktui.knowledge.timeline import tkey
+from pktui.model import Article, Fact
 
 POINT_SKIP = frozenset({"conflict"})
 FACT_COLUMNS = frozenset({"id", "kind", "article", "start", "end", "text"})
@@ -44,21 +45,6 @@ class Published:
     #: articles whose stored rows changed besides the added ones (a key moved to another entity)
     refreshed: list[str] = field(default_factory=list)
     entities_changed: set[str] = field(default_factory=set)
-
-
-def tkey(entry: TimelineEntry) -> bytes:
-    """The timeline order (:func:`timeline_order`) as bytes that sort the same way."""
-    return b"\0".join(_key_part(p) for p in timeline_order(entry))
-
-
-def _key_part(value: object) -> bytes:
-    if isinstance(value, str):
-        return value.encode("utf-8", "surrogatepass")
-    if isinstance(value, bool | int):
-        return (int(value) + (1 << 62)).to_bytes(8, "big")
-    if isinstance(value, tuple):
-        return b"\1".join(_key_part(v) for v in value)
-    return str(value).encode("utf-8", "surrogatepass")
 
 
 class NameCache:
