@@ -185,3 +185,23 @@ def test_a_ledger_changed_before_its_end_is_applied_whole(archive):
     again = _reopen(archive)
     assert again.kb.overlay_from == "made" and again.kb.entity(MND).name == "Defence Ministry"
     again.close()
+
+
+def test_a_grown_overlay_that_cannot_be_written_back_is_used_from_memory(archive, monkeypatch):
+    import sqlite3
+
+    from pktui.knowledge.store import overlay_kept_update
+
+    record(archive, "merge", {"entity": DEPT, "into": MND})
+
+    def disk_io_error(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    with monkeypatch.context() as m:
+        m.setattr(overlay_kept_update, "_put_changes", disk_io_error)
+        record(archive, "rename", {"entity": MND, "name": "Defence Ministry"})
+    assert archive.kb.overlay_from == "extended" and archive.kb.entity(MND).name == "Defence Ministry"
+    assert [e.id for e in archive.kb.entities if e.id == DEPT] == []
+    again = _reopen(archive)  # (the file was left as it was: the new entry applied on it again)
+    assert again.kb.overlay_from == "extended" and again.kb.entity(MND).name == "Defence Ministry"
+    again.close()

@@ -270,3 +270,21 @@ def test_search_over_an_extended_overlay_finds_what_search_over_memory_finds(sto
             assert _found(overlay, q) == _found(memory, q), q
 
     check()
+
+
+def test_undoing_every_entry_of_a_kept_overlay_gives_back_the_extraction(stored, tmp_path):
+    """Every entry undone, newest first, on top of a kept overlay (as a reopen reads it, and
+    after the undo entries were applied: an undo makes it afresh) exports the store as is."""
+    from pktui.knowledge.ledger import Entry
+
+    expected = export_document(stored.kb)
+
+    @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(ledgers(*_ids(stored)))
+    def check(ops):
+        n = len(ops)
+        undos = [Entry(n + k + 1, "undo", {"entry": e.n}, e.at) for k, e in enumerate(reversed(ops))]
+        kept = _round_trip(correct(stored.kb, [*ops, *undos], _find(stored)), [*ops, *undos], tmp_path)
+        assert export_document(CorrectedKnowledgeBase(stored.kb, kept)) == expected
+
+    check()
