@@ -16,6 +16,8 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pktui.knowledge.store import codec
@@ -213,26 +215,36 @@ class CorrectedKnowledgeBase:
     # -- timeline ---------------------------------------------------------------------------
 
     def _patched_timeline(self) -> Sequence[TimelineEntry]:
-        """The store's timeline with the entries of corrected facts taken out and put in again
-        at their places (the others, the store's as they were, stay where they stand)."""
+        """The store's timeline with the overlay's entries in it: those whose place changed (a
+        date set by hand) and those gone taken out, the others swapped where they stand (the
+        entries of facts nothing corrected are the store's as they were)."""
         ov, store = self.overlay, self.store
         same = ov.timeline_same()
-        drop = ov.timeline_dropped_rows()
+        plan: list[_TimelinePlan] = []
+
+        def planned() -> _TimelinePlan:
+            if not plan:
+                plan.append(_TimelinePlan.of(store, ov.timeline_moved_places(), ov.timeline_dropped_rows()))
+            return plan[0]
 
         def inserts() -> list[tuple[int, TimelineEntry]]:
-            keyed = ov.timeline_moved_keyed()
-            mine, keys = [t for _k, t in keyed], [k for k, _t in keyed]
-            q = "SELECT tkey FROM timeline WHERE fact IN (?*)"
-            dropped = sorted(r[0] for r in _rows_of(store, q, list(drop)))
-            below = ranks(store, "timeline", "tkey", [(k,) for k in keys])
-            return [(n - bisect.bisect_left(dropped, k) + i, t) for i, (t, k, n) in enumerate(zip(mine, keys, below))]
+            p = planned()
+            below = ranks(store, "timeline", "tkey", [(k,) for k, _fid in p.put_in])
+            return [
+                (n - bisect.bisect_left(p.out_keys, k) + i, ov.timeline[fid])
+                for i, ((k, fid), n) in enumerate(zip(p.put_in, below))
+            ]
+
+        def swap(t: TimelineEntry) -> TimelineEntry:
+            return ov.timeline[t.fact] if t.fact in planned().swapped else t
 
         return Patched(
             store.timeline,  # type: ignore[arg-type]
-            drop_rows=drop,
-            dropped=lambda t: t.fact in ov.fact_rows and t.fact not in same,
+            drop_rows=LazySet(lambda: planned().out_rows),
+            dropped=lambda t: t.fact in ov.fact_rows and t.fact not in same and t.fact not in planned().swapped,
+            swap=swap,
             inserts=inserts,
-            length=lambda: len(store.timeline) - len(drop) + ov.timeline_moved_count(),
+            length=lambda: len(store.timeline) - len(planned().out_rows) + len(planned().put_in),
         )
 
     def timeline_for(self, entity_id: str | None) -> Sequence[TimelineEntry]:
@@ -311,6 +323,30 @@ class CorrectedKnowledgeBase:
 
 
 _NO_FACT = Fact("", "", "", 0, 0, "", (0, 0))
+
+
+@dataclass
+class _TimelinePlan:
+    """How the overlay's corrected timeline entries go into the store's list."""
+
+    out_rows: set[int]  # store rows taken out
+    out_keys: list[bytes]  # their sort keys, sorted
+    put_in: list[tuple[bytes, str]]  # (key, fact id) of the entries put in again, sorted
+    swapped: set[str]  # facts whose entry is shown in its store row's place
+
+    @classmethod
+    def of(
+        cls, store: StoredKnowledgeBase, moved: list[tuple[bytes, str, int]], read: AbstractSet[int]
+    ) -> _TimelinePlan:
+        """``moved``: the corrected entries (key, fact id, the fact's row); ``read``: the store
+        rows of the entries read that are not kept as they were."""
+        rows = _rows_of(store, "SELECT fact, tkey FROM timeline WHERE fact IN (?*)", list(read))
+        stored: dict[int, bytes] = {int(n): bytes(k) for n, k in rows}
+        swapped = {fid for k, fid, n in moved if stored.get(n) == k}
+        stay = {n for k, fid, n in moved if fid in swapped}
+        out_rows = set(stored) - stay
+        put_in = [(k, fid) for k, fid, _n in moved if fid not in swapped]
+        return cls(out_rows, sorted(stored[n] for n in out_rows), put_in, swapped)
 
 
 def _exact_length(p: Patched[T]) -> Patched[T]:

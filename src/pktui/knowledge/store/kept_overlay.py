@@ -176,11 +176,11 @@ class KeptOverlay(Overlay):
             lambda: int(self._all("SELECT COUNT(*) FROM timeline WHERE same = 1")[0][0]),
         )
 
-    def timeline_moved_keyed(self) -> list[tuple[bytes, TimelineEntry]]:
+    def timeline_moved_places(self) -> list[tuple[bytes, str, int]]:
         if self.pending():
-            return super().timeline_moved_keyed()
-        rows = self._all("SELECT tkey, data FROM timeline WHERE same = 0 ORDER BY tkey, fact")
-        return [(bytes(k), _entry(json.loads(d))) for k, d in rows]
+            return super().timeline_moved_places()
+        q = "SELECT tkey, fact, row FROM timeline WHERE same = 0 ORDER BY tkey, fact"
+        return [(bytes(k), str(fid), int(n)) for k, fid, n in self._all(q)]
 
     def timeline_moved_count(self) -> int:
         if self.pending():

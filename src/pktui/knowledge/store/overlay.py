@@ -145,10 +145,10 @@ class Overlay:
         """Facts whose timeline entry is the store's (no entry corrected the fact)."""
         return self._view("same", lambda: {fid for fid in self.timeline if not self.facts[fid].corrected})  # type: ignore[return-value]
 
-    def timeline_moved_keyed(self) -> list[tuple[bytes, TimelineEntry]]:
-        """The other timeline entries, in order, with their sort keys."""
+    def timeline_moved_places(self) -> list[tuple[bytes, str, int]]:
+        """The other timeline entries' sort keys, facts and their facts' rows, in order."""
         same = self.timeline_same()
-        return [(k, t) for k, t in self.timeline_keyed() if t.fact not in same]
+        return [(k, t.fact, self.fact_rows[t.fact]) for k, t in self.timeline_keyed() if t.fact not in same]
 
     def timeline_moved_count(self) -> int:
         return len(self.timeline) - len(self.timeline_same())

@@ -36,7 +36,7 @@ from pktui.knowledge.store.kept_overlay import (
 from pktui.knowledge.store.overlay import Overlay
 from pktui.model import Entity, Fact, TimelineEntry
 
-FORMAT = "pktui-overlay-6"
+FORMAT = "pktui-overlay-7"
 #: facts and timeline entries are kept as lists of their fields, in this order (a file made
 #: with other fields is made again)
 FACT_FIELDS = [f.name for f in dataclasses.fields(Fact)]
@@ -51,7 +51,8 @@ CREATE INDEX mention_article ON mention (article, n);
 CREATE TABLE fact (id TEXT PRIMARY KEY, row INTEGER NOT NULL, place TEXT NOT NULL, data TEXT);
 CREATE TABLE about (entity TEXT NOT NULL, seq INTEGER NOT NULL, fact TEXT NOT NULL,
                     PRIMARY KEY (entity, seq)) WITHOUT ROWID;
-CREATE TABLE timeline (fact TEXT PRIMARY KEY, tkey BLOB NOT NULL, data TEXT NOT NULL, same INTEGER NOT NULL);
+CREATE TABLE timeline (fact TEXT PRIMARY KEY, tkey BLOB NOT NULL, data TEXT NOT NULL, same INTEGER NOT NULL,
+                       row INTEGER NOT NULL);
 CREATE INDEX timeline_order ON timeline (same, tkey, fact);
 CREATE TABLE timeline_about (entity TEXT NOT NULL, tkey BLOB NOT NULL, fact TEXT NOT NULL,
                              PRIMARY KEY (entity, tkey, fact)) WITHOUT ROWID;
@@ -186,9 +187,15 @@ def put_timeline(conn: sqlite3.Connection, ov: Overlay, entries: Iterable[Timeli
 
     keyed = [(t, tkey(t)) for t in entries]
     conn.executemany(
-        "INSERT INTO timeline VALUES (?, ?, ?, ?)",
+        "INSERT INTO timeline VALUES (?, ?, ?, ?, ?)",
         (
-            (t.fact, k, codec.dumps_any([getattr(t, f) for f in TIMELINE_FIELDS]), int(not ov.facts[t.fact].corrected))
+            (
+                t.fact,
+                k,
+                codec.dumps_any([getattr(t, f) for f in TIMELINE_FIELDS]),
+                int(not ov.facts[t.fact].corrected),
+                ov.fact_rows[t.fact],
+            )
             for t, k in keyed
         ),
     )
