@@ -288,3 +288,33 @@ def test_undoing_every_entry_of_a_kept_overlay_gives_back_the_extraction(stored,
         assert export_document(CorrectedKnowledgeBase(stored.kb, kept)) == expected
 
     check()
+
+
+def test_a_reader_of_the_kept_file_is_not_changed_under_it_when_another_extends_it(stored, tmp_path):
+    kb = stored.kb
+    a, b = kb.entities[0].id, kb.entities[1].id
+    ops = [entry(1, "merge", entity=a, into=b), entry(2, "rename", entity=b, name="X Y")]
+    path = tmp_path / "overlay.sqlite"
+    assert write_kept(path, correct(kb, ops[:1], _find(stored)), KeptKey("base", "one", entry_digests(ops[:1])))
+    _key, reader = open_kept(path)  # (another process, reading it lazily)
+    _key, writer = open_kept(path)
+    grown = extend(kb, writer, ops, ops[1:], _find(stored))
+    assert update_kept(path, grown, KeptKey("base", "two", entry_digests(ops)))
+    assert export_document(CorrectedKnowledgeBase(kb, reader)) == export_document(_in_memory(stored, ops[:1]))
+    assert export_document(CorrectedKnowledgeBase(kb, grown)) == export_document(_in_memory(stored, ops))
+    assert open_kept(path)[0].ledger == "two"
+
+
+def test_an_extended_overlay_is_written_from_the_file_it_read_even_when_another_replaced_it(stored, tmp_path):
+    kb = stored.kb
+    a, b = kb.entities[0].id, kb.entities[1].id
+    ops = [entry(1, "merge", entity=a, into=b), entry(2, "rename", entity=b, name="X Y")]
+    path = tmp_path / "overlay.sqlite"
+    assert write_kept(path, correct(kb, ops[:1], _find(stored)), KeptKey("base", "one", entry_digests(ops[:1])))
+    _key, writer = open_kept(path)
+    assert write_kept(path, correct(kb, [], _find(stored)), KeptKey("base", "none", []))  # (another process)
+    grown = extend(kb, writer, ops, ops[1:], _find(stored))
+    assert update_kept(path, grown, KeptKey("base", "two", entry_digests(ops)))
+    key, kept = open_kept(path)
+    assert key.ledger == "two"
+    assert export_document(CorrectedKnowledgeBase(kb, kept)) == export_document(_in_memory(stored, ops))

@@ -38,6 +38,8 @@ class KeptOverlay(Overlay):
 
     def __init__(self, conn: sqlite3.Connection, meta: dict[str, str]) -> None:
         self.conn = conn
+        #: (device, inode) of the file read, when known (a copy of it is what is written back)
+        self.identity: tuple[int, int] | None = None
         small = json.loads(meta["small"])
         counts = small["counts"]
         super().__init__(_outcome(json.loads(meta["outcome"])))
@@ -296,6 +298,11 @@ class KeptOverlay(Overlay):
 
     def close(self) -> None:
         self.conn.close()
+
+    def reading(self, conn: sqlite3.Connection) -> None:
+        """Read from ``conn`` from now on (the file written again with this overlay's changes)."""
+        self.conn.close()
+        self.conn = conn
 
 
 def _outcome(o: dict[str, Any]) -> Outcome:

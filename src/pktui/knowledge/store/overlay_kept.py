@@ -231,14 +231,20 @@ def _outcome_doc(out: Outcome) -> dict[str, Any]:
 # -- reading ---------------------------------------------------------------------------------------
 
 
+def _identity(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
+
+
 def open_kept(path: Path) -> tuple[KeptKey, KeptOverlay] | None:
     """The kept overlay at ``path`` and what it was made from; None when there is none.
     Raises :class:`KeptDamaged`."""
-    if not path.is_file():
-        return None
     try:
+        before = _identity(path)
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    except sqlite3.Error as exc:
+    except FileNotFoundError:
+        return None
+    except (OSError, sqlite3.Error) as exc:
         raise KeptDamaged(str(exc)) from None
     try:
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
@@ -247,7 +253,10 @@ def open_kept(path: Path) -> tuple[KeptKey, KeptOverlay] | None:
         digests = [str(d) for d in json.loads(meta["entries"])]
         numbers = [int(n) for n in json.loads(meta["numbers"])]
         key = KeptKey(meta["base"], meta["ledger"], digests, int(meta["ledger_size"]), numbers)
-        return key, KeptOverlay(conn, meta)
+        kept = KeptOverlay(conn, meta)
+        with contextlib.suppress(OSError):  # (the file read, unless another was renamed in meanwhile)
+            kept.identity = before if _identity(path) == before else None
+        return key, kept
     except KeptDamaged:
         conn.close()
         raise

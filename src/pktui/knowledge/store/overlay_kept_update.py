@@ -1,10 +1,12 @@
-"""A kept overlay written back after new entries were applied on it: only the rows they changed
-(:mod:`.overlay_kept`), in one SQLite transaction, so appending an entry costs that entry."""
+"""A kept overlay written back after new entries were applied on it: a copy of its file with only
+the rows they changed written again (:mod:`.overlay_kept`), renamed over it."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import cast
@@ -16,25 +18,51 @@ from pktui.knowledge.store.overlay_kept import KeptKey, fact_data, put_entities,
 
 
 def update_kept(path: Path, ov: KeptOverlay, key: KeptKey) -> bool:
-    """Write what changed in ``ov`` since it was read from ``path`` (and the key), in one
-    transaction; False where it cannot be written (the file is left as it was)."""
+    """Write the kept overlay ``ov`` was read from again with what changed in it since (and the
+    key): its file copied, the changed rows written in one transaction, the copy renamed over
+    ``path``; ``ov`` reads the new file from then on. A reader of the old file (another process)
+    keeps reading it as it was. False where it cannot be written (nothing is left behind)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10)
-    except sqlite3.Error:
-        return False
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        _put_changes(conn, ov)
-        write_meta(conn, ov, key)
-        conn.execute("COMMIT")
-        ov.written()
-        return True
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        copied = _copy_if_same(path, ov.identity, tmp)
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            if not copied:  # (another file is at ``path`` now: the one ``ov`` read is copied)
+                ov.conn.backup(conn)
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("BEGIN")
+            _put_changes(conn, ov)
+            write_meta(conn, ov, key)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        reader = sqlite3.connect(f"file:{tmp}?mode=ro", uri=True, check_same_thread=False)
+        os.replace(tmp, path)
     except (OSError, sqlite3.Error):
-        with contextlib.suppress(sqlite3.Error):
-            conn.execute("ROLLBACK")
+        with contextlib.suppress(OSError):
+            tmp.unlink()
         return False
-    finally:
-        conn.close()
+    ov.reading(reader)
+    ov.written()
+    return True
+
+
+def _copy_if_same(path: Path, identity: tuple[int, int] | None, to: Path) -> bool:
+    """Copy the file at ``path`` to ``to`` when it is the one of ``identity`` (a kept file is
+    never written in place: a copy of its bytes is the file)."""
+    if identity is None:
+        return False
+    with open(path, "rb") as src:
+        st = os.fstat(src.fileno())
+        if (st.st_dev, st.st_ino) != identity:
+            return False
+        with open(to, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+    return True
 
 
 def _put_changes(conn: sqlite3.Connection, ov: KeptOverlay) -> None:
