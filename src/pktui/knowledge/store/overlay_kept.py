@@ -9,10 +9,12 @@ timeline in order with one indexed query each, and reads a table whole only when
 walked whole (:mod:`.kept_rows`).
 
 New entries are applied on the kept overlay itself (:mod:`.extend`, through the same
-interface), which notes what they changed; :func:`~.overlay_kept_update.update_kept` writes only those rows, in one
-SQLite transaction. A new file is written whole into a temporary file beside it, then renamed
-over it. A file that cannot be read raises :class:`KeptDamaged` (the caller makes it again);
-where it cannot be written, :meth:`~.kept_overlay.KeptOverlay.materialize` gives the overlay in memory.
+interface), which notes what they changed; :func:`~.overlay_kept_update.update_kept` writes a
+copy of the file with only those rows written again. Every file is written beside the kept one,
+then renamed over it: a kept file is never changed in place, so a process reading one lazily
+reads it as it was. A file that cannot be read raises :class:`KeptDamaged` (the caller makes it
+again); where it cannot be written, :meth:`~.kept_overlay.KeptOverlay.materialize` gives the
+overlay in memory.
 """
 
 from __future__ import annotations
