@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pktui.archive.corrected import open_segments
 from pktui.archive.lock import write_lock
 from pktui.archive.plan import plan_update, quiet_plan
 from pktui.archive.scan import scan
@@ -358,7 +359,7 @@ def _open_search(archive: Archive, folder: Path) -> None:
                 _build_in_memory(archive, "no search segments")
             return
         try:
-            archive.index = _open_segments(kb, folder, manifest)
+            archive.index = open_segments(kb, folder, manifest)
             archive.summary.search = "segments"
             return
         except FileNotFoundError:  # a writer replaced them meanwhile: read its manifest
@@ -382,24 +383,6 @@ def _open_search(archive: Archive, folder: Path) -> None:
             kb.problems[:] = problems
         kb.summary, kb.archive = summary, archive
     _build_in_memory(archive, "search segments unreadable")
-
-
-def _open_segments(kb: Any, folder: Path, manifest: Manifest) -> Any:
-    """The index's segments, and after them the corrections' when a ledger changed anything."""
-    from pktui.archive.corrected import corrections_segment, keep_entity_part, kept_entity_part
-
-    extra, entities = corrections_segment(kb, folder, manifest)
-    if not extra:
-        return Segments(folder).open(kb, manifest)
-    from pktui.search import segment
-    from pktui.search.index import SearchIndex
-
-    data = [*(segment.read(folder / "search" / s) for s in manifest.segments), *extra]
-    part = kept_entity_part(entities)
-    index = SearchIndex(kb, data, deleted_articles=frozenset(manifest.deleted), entities=part)
-    if part is None:
-        keep_entity_part(index, data, entities)
-    return index
 
 
 def _rewrite_segments(folder: Path, why: str) -> bool:

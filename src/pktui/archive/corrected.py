@@ -226,3 +226,21 @@ def search_changes(kb: CorrectedKnowledgeBase) -> tuple[list[str], list[str]]:
             articles.update(now.articles)
             articles.update(f.article for f in kb.facts_about(eid))
     return sorted(articles), sorted(ov.touched_entities())
+
+
+def open_segments(kb: Any, folder: Path, manifest: Any) -> Any:
+    """The index's segments, and after them the corrections' when a ledger changed anything."""
+    from pktui.archive.segments import Segments
+
+    extra, entities = corrections_segment(kb, folder, manifest)
+    if not extra:
+        return Segments(folder).open(kb, manifest)
+    from pktui.search import segment
+    from pktui.search.index import SearchIndex
+
+    data = [*(segment.read(folder / "search" / s) for s in manifest.segments), *extra]
+    part = kept_entity_part(entities)
+    index = SearchIndex(kb, data, deleted_articles=frozenset(manifest.deleted), entities=part)
+    if part is None:
+        keep_entity_part(index, data, entities)
+    return index
