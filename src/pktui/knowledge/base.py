@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from pktui.knowledge.source import mentions_of, owners_within
 from pktui.model import Article, Entity, Fact, LoadProblem, LoadSummary, Mention, Series, TimelineEntry
 
 
@@ -69,11 +70,11 @@ class KnowledgeBase:
 
     def mentions_of_in(self, entity_id: str, article_id: str) -> list[Mention]:
         """An entity's mentions in one article, in text order."""
-        return [m for m in self.mentions_in(article_id) if m.entity == entity_id]
+        return mentions_of(self.mentions_in(article_id), entity_id)
 
     def mention_owners(self, article_id: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
         """(start, end, entity id) of an article's mentions that lie within ``[lo, hi)``."""
-        return [(m.start, m.end, m.entity) for m in self.mentions_in(article_id) if lo <= m.start and m.end <= hi]
+        return owners_within(self.mentions_in(article_id), lo, hi)
 
     def timeline_for(self, entity_id: str | None) -> list[TimelineEntry]:
         if entity_id is None:

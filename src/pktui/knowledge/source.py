@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from pktui.model import Article, Entity, Fact, Mention
@@ -37,3 +37,13 @@ class FactSource(Protocol):
         """(start, end, entity id) of the mentions of an article that lie within ``[lo, hi)``,
         in text order."""
         ...
+
+
+def mentions_of(mentions: Iterable[Mention], entity_id: str) -> list[Mention]:
+    """The mentions of one entity among ``mentions`` (:meth:`FactSource.mentions_of_in`)."""
+    return [m for m in mentions if m.entity == entity_id]
+
+
+def owners_within(mentions: Iterable[Mention], lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """(start, end, entity id) of the ``mentions`` within ``[lo, hi)`` (:meth:`FactSource.mention_owners`)."""
+    return [(m.start, m.end, m.entity) for m in mentions if lo <= m.start and m.end <= hi]

@@ -20,6 +20,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from pktui.knowledge.source import mentions_of, owners_within
 from pktui.knowledge.store import codec
 from pktui.knowledge.store.codec import Row
 from pktui.knowledge.store.overlay import Overlay
@@ -155,13 +156,13 @@ class CorrectedKnowledgeBase:
         """An entity's mentions in one article, in text order."""
         if article_id not in self.overlay.mention_articles:
             return self.store.mentions_of_in(entity_id, article_id)
-        return [m for m in self.mentions_in(article_id) if m.entity == entity_id]
+        return mentions_of(self.mentions_in(article_id), entity_id)
 
     def mention_owners(self, article_id: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
         """(start, end, entity id) of an article's mentions that lie within ``[lo, hi)``."""
         if article_id not in self.overlay.mention_articles:
             return self.store.mention_owners(article_id, lo, hi)
-        return [(m.start, m.end, m.entity) for m in self.mentions_in(article_id) if lo <= m.start and m.end <= hi]
+        return owners_within(self.mentions_in(article_id), lo, hi)
 
     def name_of(self, entity_id: str) -> str | None:
         if entity_id in self.overlay.entities:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from pktui.knowledge.source import mentions_of, owners_within
 from pktui.knowledge.store import codec
 from pktui.knowledge.store.codec import BadRow, Row
 from pktui.knowledge.store.reader_plumbing import ReaderPart
@@ -47,7 +48,7 @@ class MentionReads(ReaderPart):
         """An entity's mentions in one article, in text order (an entity's search hit shows one)."""
         got = self._mentions_in_cache.get(article_id)
         if got is not None:
-            return [m for m in got if m.entity == entity_id]
+            return mentions_of(got, entity_id)
         rows = self._rows(
             f"{MENTION_SELECT} WHERE a.id = ? AND m.entity = ? ORDER BY m.start, m.end, m.key", (article_id, entity_id)
         )
@@ -58,7 +59,7 @@ class MentionReads(ReaderPart):
         columns of the few rows in the range (a search marks them in each hit's passage)."""
         got = self._mentions_in_cache.get(article_id)
         if got is not None:
-            return [(m.start, m.end, m.entity) for m in got if lo <= m.start and m.end <= hi]
+            return owners_within(got, lo, hi)
         rows = self._rows(
             "SELECT m.start, m.end, m.entity FROM mention m JOIN article a ON a.n = m.article "
             "WHERE a.id = ? AND m.start >= ? AND m.end <= ? ORDER BY m.start, m.end, m.key",
