@@ -8,6 +8,7 @@ and look at the SVGs in tests/__snapshots__/ before committing them.
 from __future__ import annotations
 
 from pktui.tui.screens.figures import FiguresScreen
+from pktui.tui.screens.help import HelpScreen
 from tests.test_tui_support import demo_app, ready, settle, until
 
 WIDE = (160, 45)
@@ -25,6 +26,8 @@ def run_before(*keys: str, search: bool = False):
         await settle(pilot)
         if isinstance(pilot.app.screen, FiguresScreen):  # its chart is drawn in a worker
             assert await until(pilot, lambda: pilot.app.screen.chart_drawn)
+        if isinstance(pilot.app.screen, HelpScreen):  # its text is laid out in a worker
+            assert await until(pilot, lambda: pilot.app.screen.text_drawn)
 
     return before
 

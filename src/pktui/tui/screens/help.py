@@ -1,31 +1,47 @@
-"""``?``: every key (as remapped by the config), the search syntax, the config file."""
+"""``?``: every key (as remapped by the config), the search syntax, the config file.
+
+The text is laid out in a worker (:class:`RenderedView`) and kept per width for the session.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from pktui.model import ENTITY_TYPES
 from pktui.tui.config import config_path
 from pktui.tui.format import CORRECTED_MARK, TYPE_NAMES
 from pktui.tui.keymap import KEYS, SCOPES, SEARCH_SYNTAX, bindings
+from pktui.tui.widgets.rendered import LineCache, RenderedView
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = bindings("help")
+    #: the help laid out, by (its keys and config path, width): the same for the whole session
+    laid_out: ClassVar[LineCache] = {}
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body"):
-            yield Static(self.help_text(), id="help-text", markup=False)
+        yield RenderedView(self.help_text(), key=self._text_key(), cache=self.laid_out, id="help-body")
         yield Footer()
+
+    @property
+    def text_drawn(self) -> bool:
+        """Is the help text on screen (it is laid out in a worker)?"""
+        return self.query_one("#help-body", RenderedView).drawn
+
+    def _text_key(self) -> tuple[object, ...]:
+        """What the help text depends on besides the width: the remapped keys, the config path."""
+        config = getattr(self.app, "config", None)
+        keys = tuple(sorted(config.keys.items())) if config else ()
+        return (keys, str(config_path()))
 
     def on_mount(self) -> None:
         body = self.query_one("#help-body")
