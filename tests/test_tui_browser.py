@@ -423,6 +423,35 @@ async def test_help_lists_keys_and_syntax_and_closes():
         assert not isinstance(app.screen, HelpScreen)
 
 
+async def test_help_is_laid_out_off_the_ui_thread_once_per_width(monkeypatch):
+    """Rich lays out the help's tables in 0.2 s of pure Python: in a worker, then kept."""
+    from rich.table import Table
+
+    from pktui.tui.widgets.rendered import RenderedView
+
+    real_render, on_ui_thread = Table.__rich_console__, []
+
+    def render(self, console, options):
+        on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        return real_render(self, console, options)
+
+    monkeypatch.setattr(Table, "__rich_console__", render)
+    monkeypatch.setattr(HelpScreen, "laid_out", {})
+    app = demo_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        assert await until(pilot, lambda: app.screen.text_drawn)
+        body = app.screen.query_one("#help-body", RenderedView)
+        shown = "\n".join(body.render_line(y).text for y in range(body.size.height))
+        assert "Anywhere" in shown and "search" in shown
+        laid_out = len(on_ui_thread)
+        await pilot.press("escape", "question_mark")
+        assert app.screen.text_drawn  # at once: kept from the first opening
+        assert len(on_ui_thread) == laid_out
+    assert on_ui_thread and not any(on_ui_thread)
+
+
 async def test_command_palette_goes_to_entity_and_jumps_to_date():
     app = demo_app()
     async with app.run_test(size=WIDE) as pilot:
