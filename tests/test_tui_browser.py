@@ -737,7 +737,8 @@ async def test_figures_filter_sort_and_chart():
 async def test_an_entitys_many_mentions_are_read_off_the_ui_thread(monkeypatch):
     """Past ``QUICK_STEPS`` mentions an entity's steps are read in a worker (a country's
     hundred thousand held the screen): its detail shows at once, its first mention opens once
-    they are read, ``n`` steps through them; a search hit on it gains them in its preview."""
+    they are read, ``n`` steps through them; a search hit on it has them at once (read once for
+    every widget), a hit on another entity gains them in its preview when read."""
     from pktui.tui import locations
     from pktui.tui.panes import results
     from pktui.tui.screens import browser_reading
@@ -748,10 +749,10 @@ async def test_an_entitys_many_mentions_are_read_off_the_ui_thread(monkeypatch):
     def slow_steps(kb, entity):
         on_ui_thread.append(threading.current_thread() is threading.main_thread())
         gate.wait(5)
-        return locations.mention_steps(kb, entity)
+        return locations.read_mention_steps(kb, entity)
 
-    monkeypatch.setattr(browser_reading, "mention_steps", slow_steps)
-    monkeypatch.setattr(results, "mention_steps", slow_steps)
+    monkeypatch.setattr(browser_reading, "read_mention_steps", slow_steps)
+    monkeypatch.setattr(results, "read_mention_steps", slow_steps)
     app = demo_app()
     async with app.run_test(size=WIDE) as pilot:
         await ready(pilot)
@@ -770,9 +771,15 @@ async def test_an_entitys_many_mentions_are_read_off_the_ui_thread(monkeypatch):
         await pilot.pause(0.3)
         hit = app.browser.query_one(results.ResultsPane).vlist.current
         assert hit is not None and hit.kind == "entity"
+        assert "mentions of UNISFA" in app.browser.shown.steps.label  # read once, for every widget
+        await pilot.press(*["backspace"] * 6, *"lacroix")
+        await pilot.pause(0.3)
+        hit = app.browser.query_one(results.ResultsPane).vlist.current
+        assert hit is not None and hit.kind == "entity" and "Lacroix" in app.kb.entity(hit.id).name
+        assert app.browser.shown is not None and app.browser.shown.steps is None
         gate.set()
         assert await until(pilot, lambda: app.browser.shown is not None and app.browser.shown.steps is not None)
-        assert "mentions of UNISFA" in app.browser.shown.steps.label
+        assert "mentions of Jean-Pierre Lacroix" in app.browser.shown.steps.label
     assert on_ui_thread and not any(on_ui_thread)
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pktui.model import Entity, Fact
 from pktui.text import one_line
@@ -23,16 +26,58 @@ def fact_location(fact: Fact, steps: Steps | None = None) -> Location:
 QUICK_STEPS = 1000
 
 
+class _StepsRead:
+    """Entities' mention steps made lately, for the knowledge base they were made from (the
+    newest one: a correction makes another). Shared by every widget; filled from workers."""
+
+    LIMIT = 32
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kb: weakref.ref[Any] | None = None
+        self._steps: OrderedDict[str, Steps] = OrderedDict()
+
+    def get(self, kb: Any, entity_id: str) -> Steps | None:
+        with self._lock:
+            if self._kb is None or self._kb() is not kb:
+                return None
+            steps = self._steps.get(entity_id)
+            if steps is not None:
+                self._steps.move_to_end(entity_id)
+            return steps
+
+    def put(self, kb: Any, entity_id: str, steps: Steps) -> None:
+        with self._lock:
+            if self._kb is None or self._kb() is not kb:
+                self._kb, self._steps = weakref.ref(kb), OrderedDict()
+            self._steps[entity_id] = steps
+            if len(self._steps) > self.LIMIT:
+                self._steps.popitem(last=False)
+
+
+_steps_read = _StepsRead()
+
+
 def ready_mention_steps(kb: KnowledgeBase, entity: Entity) -> Steps | None:
     """The entity's mentions to step through when they are to hand (read before, or few);
-    None when they must be read first (:func:`mention_steps`, in a worker)."""
+    None when they must be read first (:func:`read_mention_steps`, in a worker)."""
+    steps = _steps_read.get(kb, entity.id)
+    if steps is not None:
+        return steps
     cached = getattr(kb, "cached_mention_spans", None)
     spans = cached(entity.id) if cached is not None else None
     if spans is not None:
         return Steps(f"mentions of {one_line(entity.name)}", tuple(spans))
     if len(entity.mentions) <= QUICK_STEPS:
-        return mention_steps(kb, entity)
+        return read_mention_steps(kb, entity)
     return None
+
+
+def read_mention_steps(kb: KnowledgeBase, entity: Entity) -> Steps:
+    """:func:`mention_steps`, kept for :func:`ready_mention_steps` (called in workers)."""
+    steps = mention_steps(kb, entity)
+    _steps_read.put(kb, entity.id, steps)
+    return steps
 
 
 def mention_steps(kb: KnowledgeBase, entity: Entity) -> Steps:

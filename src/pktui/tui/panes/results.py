@@ -23,7 +23,7 @@ from pktui.textsplit import sentence_spans
 from pktui.tui import format as fmt
 from pktui.tui.history import Location, Steps
 from pktui.tui.keymap import SEARCH_SYNTAX, bindings
-from pktui.tui.locations import mention_steps, ready_mention_steps
+from pktui.tui.locations import read_mention_steps, ready_mention_steps
 from pktui.tui.messages import EntitySelected, OpenLocation, RunCommand
 from pktui.tui.panes.base import Pane
 from pktui.tui.widgets.vlist import ListRows, MappedRows, VirtualList
@@ -95,8 +95,6 @@ class ResultsPane(Pane):
     def on_mount(self) -> None:
         super().on_mount()
         self._timer: Timer | None = None
-        self._read_steps: dict[str, Steps] = {}  # entity hits' mentions read by a worker, lately
-        self._steps_kb: Any = None  # the knowledge base they were read from
         self.help()
 
     @property
@@ -342,26 +340,20 @@ class ResultsPane(Pane):
     def _entity_steps(self, kb: Any, entity: Entity) -> Steps | None:
         """An entity hit's mentions to step through when they are to hand; else None, and a
         worker reads them and shows the hit again if it is still the one selected."""
-        if self._steps_kb is not kb:  # (corrected: what was read is of another knowledge base)
-            self._read_steps.clear()
-            self._steps_kb = kb
-        steps = self._read_steps.get(entity.id) or ready_mention_steps(kb, entity)
+        steps = ready_mention_steps(kb, entity)
         if steps is None:
             self._read_hit_steps(kb, entity)
         return steps
 
     @work(thread=True, exclusive=True, group="hit-steps", description="mentions", exit_on_error=False)
     def _read_hit_steps(self, kb: Any, entity: Entity) -> None:
-        steps = mention_steps(kb, entity)
+        read_mention_steps(kb, entity)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._hit_steps_read, kb, entity.id, steps)
+            self.app.call_from_thread(self._hit_steps_read, kb, entity.id)
 
-    def _hit_steps_read(self, kb: Any, entity_id: str, steps: Steps) -> None:
+    def _hit_steps_read(self, kb: Any, entity_id: str) -> None:
         if kb is not self.kb:
             return
-        if len(self._read_steps) >= 8:
-            self._read_steps.pop(next(iter(self._read_steps)))
-        self._read_steps[entity_id] = steps
         hit = self.vlist.current
         if getattr(hit, "kind", None) == "entity" and hit.id == entity_id:
             self.post_preview(hit)

@@ -235,7 +235,7 @@ class BrowserScreen(ReadingMixin):
         """The knowledge base is loaded: every pane fills itself (the big ones in workers), the
         article list first, the entities and the timeline once it is drawn (their workers would
         hold the lock Python runs under while the one list a user sees waits to be drawn)."""
-        self.kb, self.paths, self._steps, self._steps_reading, self._steps_wanted = kb, paths, None, None, None
+        self.kb, self.paths, self._steps_reading, self._steps_wanted = kb, paths, None, None
         for pane in (ArticlesPane, ResultsPane, ReaderPane):
             self.query_one(pane).set_kb(kb)
         self._lists_waiting = kb

@@ -36,7 +36,6 @@ class CorrectionsMixin(Screen[Any]):
     searching: bool
     pane: str
     list_pane: str
-    _steps: Any
     _lists_waiting: KnowledgeBase | None
 
     if TYPE_CHECKING:
@@ -102,7 +101,7 @@ class CorrectionsMixin(Screen[Any]):
     def corrected(self, kb: KnowledgeBase, index: object, error: str | None, *, select: str | None = None) -> None:
         """The corpus was corrected: every pane shows ``kb`` and keeps its place; ``select``
         (the entity merged into, say) is the entity selected now."""
-        self.kb, self._steps, self._lists_waiting = kb, None, None
+        self.kb, self._lists_waiting = kb, None
         self.query_one(ArticlesPane).set_kb(kb, keep_place=True)
         entities = self.query_one(EntitiesPane)
         if select is not None:

@@ -16,9 +16,9 @@ from pktui.tui.history import History, Location, Steps
 from pktui.tui.locations import (
     citation,
     fact_location,
-    mention_steps,
     next_fact,
     next_mark,
+    read_mention_steps,
     ready_mention_steps,
     why,
 )
@@ -39,8 +39,6 @@ class ReadingMixin(CorrectionsMixin):
         @property
         def narrow(self) -> bool: ...
 
-    #: the selected entity's mentions to step through, once known: (entity id, steps)
-    _steps: tuple[str | None, Steps | None] | None = None
     _steps_reading: str | None = None  # the entity whose steps a worker reads
     #: what waits for them: (entity id, the location to give them to; None: open the first)
     _steps_wanted: tuple[str, Location | None] | None = None
@@ -49,16 +47,11 @@ class ReadingMixin(CorrectionsMixin):
         """The selected entity's mentions to step through, when they are to hand; else None,
         and a worker reads them (a country may have a hundred thousand) for what waits."""
         eid, kb = self.entity_id, self.kb
-        if self._steps is not None and self._steps[0] == eid:
-            return self._steps[1]
         entity = kb.entity(eid) if (kb is not None and eid) else None
         if kb is None or entity is None or not entity.mentions:
-            self._steps = (eid, None)
             return None
         steps = ready_mention_steps(kb, entity)
-        if steps is not None:
-            self._steps = (eid, steps)
-        elif self._steps_reading != eid:
+        if steps is None and self._steps_reading != eid:
             self._steps_reading = eid
             self._read_entity_steps(kb, entity)
         return steps
@@ -71,7 +64,7 @@ class ReadingMixin(CorrectionsMixin):
 
     @work(thread=True, exclusive=True, group="entity-steps", description="mentions", exit_on_error=False)
     def _read_entity_steps(self, kb: Any, entity: Entity) -> None:
-        steps = mention_steps(kb, entity)
+        steps = read_mention_steps(kb, entity)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._entity_steps_read, kb, entity.id, steps)
 
@@ -80,7 +73,6 @@ class ReadingMixin(CorrectionsMixin):
             self._steps_reading = None
         if kb is not self.kb or entity_id != self.entity_id:
             return
-        self._steps = (entity_id, steps)
         wanted, self._steps_wanted = self._steps_wanted, None
         if wanted is None or wanted[0] != entity_id:
             return
