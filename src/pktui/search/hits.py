@@ -8,7 +8,7 @@ that the query matched are marked in the passage shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -21,7 +21,20 @@ from pktui.search.tokens import index_tokens, prefix_end, span_tokens
 from pktui.text import one_line
 
 #: a passage's article text, and where each of its tokens is: token -> ((start, end), ...)
-PassageTokens = tuple[str, dict[str, tuple[tuple[int, int], ...]]]
+
+
+class Passage:
+    """What marking a passage's matches reads: its article's text, where each token is, and
+    (read the first time an entity's other names are marked) its mentions' owners."""
+
+    __slots__ = ("owners", "text", "where")
+
+    def __init__(self, text: str, where: dict[str, tuple[tuple[int, int], ...]]) -> None:
+        self.text = text
+        self.where = where
+        self.owners: tuple[tuple[int, int, str], ...] | None = None
+
+
 #: a hit less its score and matches: kind, id, article, start, end, passage start and end, label
 HitBase = tuple[str, str, str, int, int, int, int, str]
 
@@ -88,12 +101,11 @@ class HitMaker:
     def __init__(self, kb: FactSource, stopwords: frozenset[str]) -> None:
         self.kb = kb
         self.stopwords = stopwords
-        #: (article, start, end) -> the article's text and the tokens of a passage
-        self._spancache: Fifo[tuple[str, int, int], PassageTokens] = Fifo(1024)
+        #: (article, start, end) -> what marking the passage's matches reads
+        self._passages: Fifo[tuple[str, int, int], Passage] = Fifo(1024)
         self._entwords: Fifo[str, list[frozenset[str]]] = Fifo(4096)
         #: a document's hit without its matches (the same at every key typed), False: gone
         self._bases: Fifo[DocRef, HitBase | Literal[False]] = Fifo(4096)
-        self._ownercache: Fifo[tuple[str, int, int], tuple[tuple[int, int, str], ...]] = Fifo(1024)
 
     def hit(self, ref: DocRef, score: int, marker: Marker) -> Hit | None:
         """The hit of a document, or None when the knowledge base no longer has it."""
@@ -193,10 +205,10 @@ class HitMaker:
         if not marks:
             return []
         lo, hi = min(ps, start), max(pe, end)
-        toks = self._passage_tokens(art, lo, hi)
-        if toks is None:
+        passage = self._passage(art, lo, hi)
+        if passage is None:
             return []
-        text, where = toks
+        text, where = passage.text, passage.where
         spans: list[tuple[int, int]] = []
         for tok in marks.keys() & where.keys():
             n = marks[tok]
@@ -207,7 +219,9 @@ class HitMaker:
         # an entity found through another of its names (acronym, full name): mark its mention
         if marker.entity_words:
             named = marker.named
-            for ms, me, entity in self._owners(art, lo, hi):
+            if passage.owners is None:
+                passage.owners = tuple(self.kb.mention_owners(art, lo, hi))
+            for ms, me, entity in passage.owners:
                 v = named.get(entity)
                 if v is None:
                     v = marker.names_entity(entity)
@@ -215,18 +229,10 @@ class HitMaker:
                     spans.append((ms, me))
         return merge_spans(spans)
 
-    def _owners(self, art: str, lo: int, hi: int) -> Sequence[tuple[int, int, str]]:
-        """(start, end, entity) of the mentions within a passage, cached."""
+    def _passage(self, art: str, lo: int, hi: int) -> Passage | None:
+        """The passage ``[lo, hi)`` of an article with its tokens' places, cached."""
         key = (art, lo, hi)
-        got = self._ownercache.get(key)
-        if got is None:
-            got = self._ownercache[key] = tuple(self.kb.mention_owners(art, lo, hi))
-        return got
-
-    def _passage_tokens(self, art: str, lo: int, hi: int) -> PassageTokens | None:
-        """``(article text, {token: [(start, end), ...]})`` for a passage, cached."""
-        key = (art, lo, hi)
-        got = self._spancache.get(key)
+        got = self._passages.get(key)
         if got is None:
             a = self.kb.article(art)
             if a is None:
@@ -234,7 +240,7 @@ class HitMaker:
             where: dict[str, tuple[tuple[int, int], ...]] = {}
             for tok, s, e in span_tokens(a.text[lo:hi], lo):
                 where[tok] = (*where.get(tok, ()), (s, e))  # tuples: no work for the collector
-            got = self._spancache[key] = (a.text, where)
+            got = self._passages[key] = Passage(a.text, where)
         return got
 
     def entity_words(self, entity_id: str) -> list[frozenset[str]]:
