@@ -810,6 +810,31 @@ async def test_the_figures_chart_is_built_off_the_ui_thread(monkeypatch):
     assert len(on_ui_thread) >= 2 and not any(on_ui_thread)
 
 
+async def test_the_figures_points_are_measured_off_the_ui_thread(monkeypatch):
+    """The points' column is as wide as the longest of 3,000 cells, each made as Text (~90 ms):
+    measured in the worker that selects the series, never on the UI thread."""
+    from pktui.tui.panes import figures
+    from pktui.tui.screens import figures as figures_screen
+
+    real_width, on_ui_thread = figures.cell_width, []
+
+    def cell_width(rows):
+        on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        return real_width(rows)
+
+    monkeypatch.setattr(figures, "cell_width", cell_width)
+    monkeypatch.setattr(figures_screen, "cell_width", cell_width)
+    app = demo_app(many_series_kb())
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        await pilot.press("f")
+        assert await until(pilot, lambda: app.screen.query_one(figures.SeriesTable).row_count > 0)
+        await pilot.press(*"a")  # filtered: measured again
+        assert await until(pilot, lambda: len(on_ui_thread) >= 2)
+        await settle(pilot)
+    assert not any(on_ui_thread)
+
+
 @pytest.mark.parametrize(("key", "pane", "list_id"), [("2", "entities", "entities"), ("3", "timeline", "timeline")])
 async def test_esc_and_a_key_typed_as_one_leave_the_search_then_act(key, pane, list_id):
     """A terminal sends Esc and the next key typed quickly as one alt+key: the search box

@@ -22,7 +22,7 @@ from pktui.text import one_line
 from pktui.tui import format as fmt
 from pktui.tui.keymap import bindings
 from pktui.tui.messages import AsksCorrections
-from pktui.tui.panes.figures import SORTS, Row, SeriesTable, draw_chart, make_rows, select_rows
+from pktui.tui.panes.figures import SORTS, Row, SeriesTable, cell_width, draw_chart, make_rows, select_rows
 from pktui.tui.widgets.chart import ChartPlot
 
 WIDE = 120
@@ -120,9 +120,9 @@ class FiguresScreen(Screen[str | None]):
     @work(thread=True, exclusive=True, group="figures-select", description="figures-select")
     def _selected(self, rows: list[Row], query: str, sort: str) -> None:
         chosen = select_rows(rows, query, sort)
-        self.app.call_from_thread(self._show, query, sort, chosen)
+        self.app.call_from_thread(self._show, query, sort, chosen, cell_width(chosen))
 
-    def _show(self, query: str, sort: str, rows: list[Row]) -> None:
+    def _show(self, query: str, sort: str, rows: list[Row], cell: int) -> None:
         if query != self.query_one("#figures-filter", Input).value or sort != self.sort:
             return  # typed over: a newer selection is on its way
         total = len(self.all_rows or ())
@@ -135,13 +135,14 @@ class FiguresScreen(Screen[str | None]):
         table = self.query_one(SeriesTable)
         place, self._place = self._place, None
         if place is None:
-            table.fill(rows)
+            table.fill(rows, cell=cell)
             return
         subject, measure, row, point = place
         found = next(
             (i for i, r in enumerate(rows) if (r.series.subject, r.series.measure) == (subject, measure)), None
         )
-        table.fill(rows, row=found if found is not None else min(row, max(0, len(rows) - 1)), point=point)
+        row = found if found is not None else min(row, max(0, len(rows) - 1))
+        table.fill(rows, row=row, point=point, cell=cell)
 
     @on(Input.Changed, "#figures-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
