@@ -21,6 +21,8 @@ class DateMention:
     precision: str  # year | month | day | range
     detail: str | None = None  # since | until | by | from | before | after
     why: str = ""  # the pattern and how it was resolved ("weekday, past tense → 2022-11-26")
+    #: a month and day written without a year, its year taken from the publication date
+    yearless: bool = False
 
 
 _NUM_WORDS = {
@@ -189,6 +191,7 @@ def resolve_match(
             if tense == "past" and (detail in ("until", "till", "by") or _WOULD_RE.search(text, max(0, s - 80), s)):
                 tense = None  # "had approved an extension until April 15", "said they would leave on May 3"
             y, why = _year_of_day(published, month, day, tense)
+            return DateMention(s, e, date(y, month, day).isoformat(), "day", detail, why, yearless=True)
         else:
             return None
         return DateMention(s, e, date(y, month, day).isoformat(), "day", detail, why)

@@ -62,6 +62,8 @@ def _resolve_anaphors(
     """Each anaphoric date resolved against the date written last before it."""
     out = []
     last: tuple[str, str] | None = None
+    episode: tuple[str, str] | None = None
+    last_start = 0
     for name, dm in chosen:
         if name == "anaphor":
             got = resolve_anaphor(anaphors[id(dm)], last, published)
@@ -69,10 +71,41 @@ def _resolve_anaphors(
                 continue
             dm.value, dm.precision, why = got
             dm.why = f"{why} → {dm.value}"
+        elif dm.yearless and last is not None and last == episode and dm.start - last_start <= _EPISODE_REACH:
+            _year_of_episode(dm, last)
         if name not in ("clock", "now") and dm.precision in ("day", "month", "year"):
-            last = (dm.value, dm.precision)
+            last, last_start = (dm.value, dm.precision), dm.start
+            episode = last if _sets_episode(name, dm) else None
         out.append((name, dm))
     return out
+
+
+def _sets_episode(name: str, dm: DateMention) -> bool:
+    """A month or day written with its year, as a point in time ("In July 2003", "on 3 May
+    2022"), not as the start or end of a state ("since January 2018") nor as "last year"."""
+    return (
+        name in ("mdy", "dmy", "my") and not dm.yearless and dm.detail not in ("since", "until", "till", "by", "from")
+    )
+
+
+#: how far back (in characters) a month named with its year still sets the year of a day of
+#: that month written without one
+_EPISODE_REACH = 1500
+
+
+def _year_of_episode(dm: DateMention, last: tuple[str, str]) -> None:
+    """ "In July 2003 [...] before their departure on July 28": a day written without its year,
+    in the month of the date written last before it, is in that date's year (the episode the
+    text narrates), not in the year of the publication."""
+    value, precision = last
+    if precision not in ("day", "month") or value[5:7] != dm.value[5:7] or value[:4] == dm.value[:4]:
+        return
+    try:
+        moved = date(int(value[:4]), int(dm.value[5:7]), int(dm.value[8:10])).isoformat()
+    except ValueError:
+        return
+    dm.value = moved
+    dm.why = f"month + day, in the year of {value} written before it (the episode narrated) → {moved}"
 
 
 _DAY_GAP_RE = re.compile(r"[ \t]*,?[ \t]*(?:on[ \t]+)?")
