@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pktui.extract.entities.acronyms import (
     acronym_definitions,
+    alias_references,
     ambiguous_acronyms,
     bracketed_unit_names,
     cut_short_known_names,
@@ -69,6 +70,7 @@ def find_entities(text: str, tokens: list[Token], sentence_starts: set[int]) -> 
     ambiguous_acronyms(art)
     designations(art)
     bracketed_unit_names(art)
+    alias_references(art)
     short_references(art)
     place_lists(art)
     coordinated_people(art)

@@ -254,3 +254,38 @@ def cut_short_known_names(art: ArticleState) -> None:
 
 def _spelled(name: str) -> str:
     return " ".join(spelling(w) for w in fold(name).split())
+
+
+#: a designation at the end of a unit's name ("9", "II", "XXXIX-A", "850-12")
+_DESIGNATION_RE = re.compile(r"\s(\d[\d-]*|[IVXL]+(?:-[A-Z]{1,2})?)$")
+
+
+def alias_references(art: ArticleState) -> None:
+    """A body's short name used again on its own is that body: "SLFPU" after "Sri Lankan Force
+    Protection Unit (SLFPU)", "GHANBATT 9" after "Ghana Battalion (GHANBATT) 9" (but not "GHANBATT"
+    alone: the contingent at large, as "TOGOBATT" beside "the 20th Togolese Battalion").
+    A short name that two bodies of the article share links neither."""
+    owners: dict[str, set[str]] = {}
+    by_key: dict[str, Found] = {}
+    for f in art.found:
+        if f.type not in ("unit", "organization", "mission") or not f.aliases:
+            continue
+        by_key.setdefault(f.key, f)
+        designation = _DESIGNATION_RE.search(f.name)
+        for alias in f.aliases:
+            if not ACRONYM_RE.match(alias):
+                continue
+            # a numbered unit's bare short name is the contingent at large, not this rotation
+            form = f"{alias} {designation.group(1)}" if designation else alias
+            owners.setdefault(fold(form), set()).add(f.key)
+    if not owners:
+        return
+    for f in art.found:
+        keys = owners.get(fold(f.name), set()) - {f.key}
+        if len(keys) != 1 or f.gaz is not None or f.type not in ("unit", "organization", "mission"):
+            continue
+        g = by_key[next(iter(keys))]
+        if len(owners[fold(f.name)]) > 1:
+            continue
+        f.key, f.type, f.name = g.key, g.type, g.name
+        f.why = f"{f.why}; short name of {g.name}, named in the article"
